@@ -1,0 +1,48 @@
+package org.witrpc;
+
+/**
+ * The status codes of a RESPONSE. The number is both the API value ({@link
+ * WitRemoteException#status()}) and the wire value (the status field of the envelope header), so it
+ * never changes once published.
+ *
+ * <p>Thread safety: immutable.
+ */
+public enum Status {
+  /** The call succeeded; the body carries the result. */
+  OK(200),
+  /** The request could not be decoded: wrong argument types or a malformed body. */
+  BAD_REQUEST(400),
+  /** No such service (interface) or method on the server. */
+  NOT_FOUND(404),
+  /** The implementation threw; the body carries the exception's class name and message. */
+  SERVER_ERROR(500),
+  /** The server is busy (for example too many concurrent calls) and refused the call. */
+  UNAVAILABLE(503),
+  /** The connection is not authorized: missing or rejected access token. */
+  UNAUTHORIZED(561);
+
+  private final int code;
+
+  Status(int code) {
+    this.code = code;
+  }
+
+  /** The stable numeric code, as sent on the wire. */
+  public int code() {
+    return code;
+  }
+
+  /**
+   * The status with this code.
+   *
+   * @throws IllegalArgumentException if no status has this code
+   */
+  public static Status of(int code) {
+    for (Status s : values()) {
+      if (s.code == code) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException("unknown status code " + code);
+  }
+}

@@ -1,0 +1,37 @@
+package org.witrpc.spi;
+
+import java.nio.ByteBuffer;
+
+/**
+ * One end of an open, message-oriented, bidirectional link made by a transport. Frames are opaque
+ * byte sequences: the transport moves each one whole, in order, and never interprets it.
+ *
+ * <p>Thread safety: {@link #send} may be called from any number of threads at once; the bytes of
+ * two frames are never interleaved. {@link #close} is idempotent and may race with {@code send}.
+ */
+public interface Connection {
+
+  /**
+   * Sends one frame made of the remaining bytes of {@code parts}, in order (typically an envelope
+   * header and a body, written with one gathering write where the transport can). Blocks while the
+   * transport applies back-pressure; never drops a frame. When this returns the transport no longer
+   * reads the buffers, so the caller may reuse them. Buffer positions may be advanced.
+   *
+   * @throws org.witrpc.WitTransportException if the connection is closed or fails while sending, or
+   *     the frame is larger than the transport's maximum frame size
+   */
+  void send(ByteBuffer... parts);
+
+  /** True until the connection is closed by either side or fails. */
+  boolean isOpen();
+
+  /**
+   * Closes the connection and releases everything it holds (threads, sockets, mappings).
+   * Idempotent. The peer sees the close as a disconnect; this side's {@link FrameListener#onClosed}
+   * is called exactly once (if it has not been called already).
+   */
+  void close();
+
+  /** A short human-readable description for logs and errors, for example {@code pipe://calc#3}. */
+  String description();
+}

@@ -1,0 +1,62 @@
+package org.witrpc.spi;
+
+/**
+ * Settings every transport understands, passed by {@code WitServer} / {@code WitClient} to a
+ * transport created from a URI.
+ *
+ * <p>Thread safety: immutable.
+ */
+public final class TransportOptions {
+  /** Default maximum frame size: 256 MiB. */
+  public static final int DEFAULT_MAX_FRAME_SIZE = 256 << 20;
+
+  /** Default maximum number of connected clients per server. */
+  public static final int DEFAULT_MAX_CLIENTS = 64;
+
+  private static final TransportOptions DEFAULTS =
+      new TransportOptions(DEFAULT_MAX_FRAME_SIZE, DEFAULT_MAX_CLIENTS);
+
+  private final int maxFrameSize;
+  private final int maxClients;
+
+  private TransportOptions(int maxFrameSize, int maxClients) {
+    if (maxFrameSize < 16) {
+      throw new IllegalArgumentException("maxFrameSize must be at least 16: " + maxFrameSize);
+    }
+    if (maxClients < 1) {
+      throw new IllegalArgumentException("maxClients must be at least 1: " + maxClients);
+    }
+    this.maxFrameSize = maxFrameSize;
+    this.maxClients = maxClients;
+  }
+
+  /** The defaults: 256 MiB frames, 64 clients. */
+  public static TransportOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /** Largest frame, in bytes, a connection accepts; larger ones are refused before allocation. */
+  public int maxFrameSize() {
+    return maxFrameSize;
+  }
+
+  /** Most clients a server transport keeps connected at once; the next one is refused. */
+  public int maxClients() {
+    return maxClients;
+  }
+
+  /** A copy with another maximum frame size. */
+  public TransportOptions withMaxFrameSize(int maxFrameSize) {
+    return new TransportOptions(maxFrameSize, maxClients);
+  }
+
+  /** A copy with another maximum number of clients. */
+  public TransportOptions withMaxClients(int maxClients) {
+    return new TransportOptions(maxFrameSize, maxClients);
+  }
+
+  @Override
+  public String toString() {
+    return "TransportOptions{maxFrameSize=" + maxFrameSize + ", maxClients=" + maxClients + "}";
+  }
+}
