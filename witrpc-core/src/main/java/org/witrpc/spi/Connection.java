@@ -1,6 +1,7 @@
 package org.witrpc.spi;
 
 import java.nio.ByteBuffer;
+import java.util.function.BooleanSupplier;
 
 /**
  * One end of an open, message-oriented, bidirectional link made by a transport. Frames are opaque
@@ -21,6 +22,23 @@ public interface Connection {
    *     the frame is larger than the transport's maximum frame size
    */
   void send(ByteBuffer... parts);
+
+  /**
+   * Optional fast path for a thread that waits for a reply. If the transport supports it and no
+   * other thread is reading at this moment, the calling thread reads incoming frames itself and
+   * delivers them to this connection's {@link FrameListener} (under the listener's usual contract:
+   * one thread at a time, in order) until {@code done} returns true or {@link System#nanoTime()}
+   * passes {@code deadlineNanos}. This saves the wake-up of a parked thread per reply, which costs
+   * more than a whole shared-memory round trip.
+   *
+   * <p>Callers use it for a short spin budget only, then wait normally; the transport's own reader
+   * takes over whenever no caller reads. Transports without the capability return false at once.
+   *
+   * @return true if {@code done} returned true
+   */
+  default boolean readUntil(BooleanSupplier done, long deadlineNanos) {
+    return false;
+  }
 
   /** True until the connection is closed by either side or fails. */
   boolean isOpen();
