@@ -95,7 +95,8 @@ public final class PipeServerTransport implements ServerTransport {
       serverChannel = channel;
       Thread thread =
           new Thread(
-              () -> acceptLoop(channel, acceptor), "witrpc-pipe-accept-" + endpoint.socket());
+              () -> acceptLoop(channel, acceptor),
+              "witrpc-pipe-accept-" + endpoint.socket().getFileName());
       thread.setDaemon(true);
       acceptThread = thread;
       state = State.STARTED;
