@@ -49,8 +49,9 @@ public final class PipeClientTransport implements ClientTransport {
       try (Selector selector = Selector.open()) {
         if (!channel.connect(UnixDomainSocketAddress.of(endpoint.socket()))) {
           SelectionKey key = channel.register(selector, SelectionKey.OP_CONNECT);
-          await(selector, deadline, timeout);
-          channel.finishConnect();
+          while (!channel.finishConnect()) {
+            await(selector, deadline, timeout);
+          }
           key.cancel();
           selector.selectNow(); // flushes the cancelled key so the channel may be registered again
         }
@@ -150,6 +151,10 @@ public final class PipeClientTransport implements ClientTransport {
     if (remaining <= 0) {
       throw new WitTransportException(
           "cannot connect to " + endpoint + ": the server did not answer within " + timeout);
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      // select() returns at once while the interrupt status is set: stop instead of spinning
+      throw new WitTransportException("interrupted while connecting to " + endpoint);
     }
     selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
     selector.selectedKeys().clear();

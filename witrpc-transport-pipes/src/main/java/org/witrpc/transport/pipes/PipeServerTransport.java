@@ -225,6 +225,11 @@ public final class PipeServerTransport implements ServerTransport {
             + "; close it or use another name");
   }
 
+  /**
+   * Makes the socket file owner-only. The JDK cannot bind with a umask, so between bind and this
+   * call the file has the process umask's permissions; the runtime directory (0700) covers that
+   * window for named pipes, and an explicit path's directory is the caller's to choose.
+   */
   private Object protectSocketFile() throws IOException {
     Path socket = endpoint.socket();
     try {

@@ -1,8 +1,7 @@
 package org.witrpc.transport.pipes;
 
 /**
- * The bytes the pipe transport puts on a Unix domain socket (see docs/PROTOCOL.md, "Pipes
- * transport"):
+ * The bytes the pipe transport puts on a Unix domain socket (also in docs/transport-pipes.md):
  *
  * <pre>
  * server -> client, once, right after accept:
