@@ -1,0 +1,82 @@
+package org.witrpc.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.witrpc.WitTransportException;
+
+class RuntimeDirectoryTest {
+
+  @TempDir Path temp;
+
+  @Test
+  void createsTheDirectoryOwnerOnly() throws Exception {
+    Path dir = RuntimeDirectory.ensure(temp.resolve("a").resolve("rt"));
+
+    assertThat(dir).isDirectory();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+        .isEqualTo("rwx------");
+  }
+
+  @Test
+  void acceptsAnExistingOwnerOnlyDirectory() {
+    Path dir = RuntimeDirectory.ensure(temp.resolve("rt"));
+    assertThat(RuntimeDirectory.ensure(dir)).isEqualTo(dir);
+  }
+
+  @Test
+  void refusesADirectoryOpenToOthers() throws Exception {
+    Path dir = Files.createDirectory(temp.resolve("open"));
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+    assertThatThrownBy(() -> RuntimeDirectory.ensure(dir))
+        .isInstanceOf(WitTransportException.class)
+        .hasMessageContaining("open to other users")
+        .hasMessageContaining("chmod 700");
+  }
+
+  @Test
+  void refusesAFile() throws Exception {
+    Path file = Files.createFile(temp.resolve("file"));
+
+    assertThatThrownBy(() -> RuntimeDirectory.ensure(file))
+        .isInstanceOf(WitTransportException.class)
+        .hasMessageContaining("not a directory");
+  }
+
+  @Test
+  void defaultDirectoryIsPerUserAndOwnerOnly() throws Exception {
+    Path dir = RuntimeDirectory.defaultDirectory();
+
+    assertThat(dir.getFileName().toString()).startsWith("witrpc-");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+        .isEqualTo("rwx------");
+  }
+
+  @Test
+  void checksNames() {
+    assertThat(RuntimeDirectory.checkName("calc-1.v2_x")).isEqualTo("calc-1.v2_x");
+    for (String bad : new String[] {"", ".hidden", "a/b", "a b", "x".repeat(65)}) {
+      assertThatThrownBy(() -> RuntimeDirectory.checkName(bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("invalid transport name");
+    }
+  }
+
+  @Test
+  void refusesSocketPathsTooLongForTheOperatingSystem() {
+    Path ok = Path.of("/tmp/" + "s".repeat(80) + ".sock");
+    assertThat(RuntimeDirectory.checkSocketPath(ok)).isEqualTo(ok);
+
+    Path tooLong = Path.of("/tmp/" + "s".repeat(100) + ".sock");
+    assertThatThrownBy(() -> RuntimeDirectory.checkSocketPath(tooLong))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("limited to about 100 bytes")
+        .hasMessageContaining("shorter name");
+  }
+}
