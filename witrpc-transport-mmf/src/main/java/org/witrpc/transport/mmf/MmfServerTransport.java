@@ -139,7 +139,11 @@ public final class MmfServerTransport implements ServerTransport {
       }
       try {
         handshake(channel, acceptor);
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException e) {
+        // A client that went away mid-handshake (or a liveness probe): nothing to report.
+        LOG.debug("{}: handshake with a client failed: {}", address(), e.toString());
+        closeQuietly(channel);
+      } catch (RuntimeException e) {
         LOG.warn("{}: handshake with a client failed: {}", address(), e.toString());
         closeQuietly(channel);
       }
