@@ -1,0 +1,101 @@
+package org.witrpc.transport.mmf;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.witrpc.WitTransportException;
+import org.witrpc.spi.ClientTransport;
+import org.witrpc.spi.Connection;
+import org.witrpc.spi.FrameListener;
+
+/**
+ * The connecting side of the shared-memory transport: connects to {@code NAME.mmf.sock}, maps the
+ * file the server hands over, checks its header and acknowledges (see {@link Rendezvous}).
+ *
+ * <p>Thread safety: safe for use by multiple threads; holds no resources itself.
+ */
+public final class MmfClientTransport implements ClientTransport {
+  private static final AtomicInteger IDS = new AtomicInteger();
+
+  private final MmfSettings settings;
+
+  MmfClientTransport(MmfSettings settings) {
+    this.settings = Objects.requireNonNull(settings, "settings == null");
+  }
+
+  @Override
+  public Connection connect(FrameListener listener, Duration timeout) {
+    Objects.requireNonNull(listener, "listener == null");
+    Objects.requireNonNull(timeout, "timeout == null");
+    long deadline = System.nanoTime() + Math.max(1, timeout.toNanos());
+    Path dir = settings.resolveDirectory();
+    Path socket = settings.socketPath(dir);
+    if (!Files.exists(socket)) {
+      throw new WitTransportException(
+          "no mmf server named '" + settings.name() + "': socket " + socket + " does not exist");
+    }
+    SocketChannel channel = null;
+    try {
+      channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+      try {
+        channel.connect(UnixDomainSocketAddress.of(socket));
+      } catch (ConnectException e) {
+        throw new WitTransportException(
+            "no mmf server listening on " + socket + " for " + address() + ": " + e.getMessage(),
+            e);
+      }
+      Rendezvous.Reply reply = Rendezvous.readReply(channel, deadline);
+      if (reply.status() == Rendezvous.REFUSED) {
+        throw new WitTransportException("the server refused the connection: " + reply.text());
+      }
+      Path file = Path.of(reply.text());
+      if (!dir.equals(file.getParent()) || !MmfFiles.isMappingOf(settings.name(), file)) {
+        throw new WitTransportException(
+            "the server offered the unexpected mapping file " + file + "; refusing it");
+      }
+      MmfFiles.Mapped mapped = MmfFiles.open(file);
+      int capacity = RingDescriptor.validate(mapped.buffer(), mapped.buffer().capacity());
+      Rendezvous.sendAck(channel);
+      MmfConnection connection =
+          new MmfConnection(
+              settings.name() + "@client#" + IDS.incrementAndGet(),
+              channel,
+              mapped.buffer(),
+              capacity,
+              RingDescriptor.SERVER_TO_CLIENT,
+              settings,
+              () -> {});
+      connection.start(listener);
+      return connection;
+    } catch (IOException e) {
+      closeQuietly(channel);
+      throw new WitTransportException(
+          "cannot connect to " + address() + " at " + socket + ": " + e, e);
+    } catch (RuntimeException e) {
+      closeQuietly(channel);
+      throw e;
+    }
+  }
+
+  @Override
+  public String address() {
+    return settings.address();
+  }
+
+  private static void closeQuietly(SocketChannel channel) {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // nothing more to release
+      }
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package org.witrpc.transport.mmf;
+
+import java.io.IOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import org.witrpc.WitTransportException;
+
+/**
+ * Creates and maps the per-connection shared-memory files: {@code NAME.<128 random bits>.mmf},
+ * owner-only (0600), in the runtime directory.
+ *
+ * <p>Thread safety: safe for concurrent use.
+ */
+final class MmfFiles {
+  static final String SUFFIX = ".mmf";
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private MmfFiles() {}
+
+  /** A mapped file and its path. */
+  record Mapped(Path path, MappedByteBuffer buffer) {}
+
+  /** Creates a new owner-only file of {@code length} bytes with an unguessable name and maps it. */
+  static Mapped create(Path dir, String name, int length) throws IOException {
+    byte[] random = new byte[16];
+    RANDOM.nextBytes(random);
+    Path path = dir.resolve(name + "." + HexFormat.of().formatHex(random) + SUFFIX);
+    try {
+      Files.createFile(path, ownerOnly());
+    } catch (UnsupportedOperationException notPosix) {
+      Files.createFile(path);
+    }
+    try (FileChannel file =
+        FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      return new Mapped(path, file.map(FileChannel.MapMode.READ_WRITE, 0, length));
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(path);
+      throw e;
+    }
+  }
+
+  /**
+   * Maps an existing file created by the peer and checks its header.
+   *
+   * @throws WitTransportException if the file is too large or its header is corrupt
+   */
+  static Mapped open(Path path) throws IOException {
+    try (FileChannel file =
+        FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      long length = file.size();
+      if (length > Integer.MAX_VALUE || length < RingDescriptor.HEADER_LENGTH) {
+        throw new WitTransportException(
+            "corrupt shared-memory header: file " + path + " has an impossible length " + length);
+      }
+      MappedByteBuffer buffer = file.map(FileChannel.MapMode.READ_WRITE, 0, length);
+      RingDescriptor.validate(buffer, length);
+      return new Mapped(path, buffer);
+    }
+  }
+
+  /** True if {@code path} names a mapping file made by {@link #create} for {@code name}. */
+  static boolean isMappingOf(String name, Path path) {
+    String file = path.getFileName().toString();
+    return file.startsWith(name + ".")
+        && file.length() == name.length() + 1 + 32 + SUFFIX.length()
+        && file.endsWith(SUFFIX)
+        && file.substring(name.length() + 1, name.length() + 33).matches("[0-9a-f]{32}");
+  }
+
+  private static FileAttribute<?> ownerOnly() {
+    return PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+  }
+}

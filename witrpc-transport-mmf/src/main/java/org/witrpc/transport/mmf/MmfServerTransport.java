@@ -1,0 +1,259 @@
+package org.witrpc.transport.mmf;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.witrpc.WitTransportException;
+import org.witrpc.spi.FrameListener;
+import org.witrpc.spi.ServerTransport;
+
+/**
+ * The listening side of the shared-memory transport. Listens on the Unix domain socket {@code
+ * NAME.mmf.sock} in the runtime directory; gives each accepted client its own mapping (see {@link
+ * Rendezvous} and {@link RingDescriptor}).
+ *
+ * <p>Thread safety: {@link #start} and {@link #close} may be called from any thread; the acceptor
+ * is called from the accept thread {@code witrpc-mmf-accept-NAME}.
+ */
+public final class MmfServerTransport implements ServerTransport {
+  private static final Logger LOG = LoggerFactory.getLogger(MmfServerTransport.class);
+  private static final long HANDSHAKE_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+  private final MmfSettings settings;
+  private final Set<MmfConnection> connections = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger ids = new AtomicInteger();
+  private final Object lifecycle = new Object();
+
+  private ServerSocketChannel server;
+  private Thread acceptThread;
+  private Path directory;
+  private Path socketPath;
+  private boolean started;
+  private volatile boolean closed;
+
+  MmfServerTransport(MmfSettings settings) {
+    this.settings = Objects.requireNonNull(settings, "settings == null");
+  }
+
+  @Override
+  public void start(Acceptor acceptor) {
+    Objects.requireNonNull(acceptor, "acceptor == null");
+    synchronized (lifecycle) {
+      if (started || closed) {
+        throw new WitTransportException(
+            address() + " was already " + (closed ? "closed" : "started"));
+      }
+      started = true;
+      directory = settings.resolveDirectory();
+      socketPath = settings.socketPath(directory);
+      removeStaleSocket();
+      try {
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socketPath));
+      } catch (IOException e) {
+        closeQuietly(server);
+        throw new WitTransportException(
+            "cannot listen on " + socketPath + " for " + address() + ": " + e.getMessage(), e);
+      }
+      try {
+        Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-------"));
+      } catch (IOException | UnsupportedOperationException e) {
+        LOG.debug("cannot restrict {}: {}", socketPath, e.toString());
+      }
+      removeLeftoverMappings();
+      acceptThread = new Thread(() -> acceptLoop(acceptor), "witrpc-mmf-accept-" + settings.name());
+      acceptThread.setDaemon(true);
+      acceptThread.start();
+    }
+  }
+
+  @Override
+  public void close() {
+    Thread accepting;
+    synchronized (lifecycle) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      closeQuietly(server);
+      accepting = acceptThread;
+    }
+    if (accepting != null && accepting != Thread.currentThread()) {
+      try {
+        accepting.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    for (MmfConnection c : new ArrayList<>(connections)) {
+      c.close();
+    }
+    if (socketPath != null) {
+      try {
+        Files.deleteIfExists(socketPath);
+      } catch (IOException e) {
+        LOG.warn("cannot delete {}: {}", socketPath, e.toString());
+      }
+    }
+  }
+
+  @Override
+  public String address() {
+    return settings.address();
+  }
+
+  /** Number of connections currently open; for tests and metrics. */
+  int connectionCount() {
+    return connections.size();
+  }
+
+  private void acceptLoop(Acceptor acceptor) {
+    while (!closed) {
+      SocketChannel channel;
+      try {
+        channel = server.accept();
+      } catch (AsynchronousCloseException e) {
+        return;
+      } catch (IOException e) {
+        if (!closed) {
+          LOG.error("{}: accept failed, no longer accepting", address(), e);
+        }
+        return;
+      }
+      try {
+        handshake(channel, acceptor);
+      } catch (IOException e) {
+        // A client that went away mid-handshake (or a liveness probe): nothing to report.
+        LOG.debug("{}: handshake with a client failed: {}", address(), e.toString());
+        closeQuietly(channel);
+      } catch (RuntimeException e) {
+        LOG.warn("{}: handshake with a client failed: {}", address(), e.toString());
+        closeQuietly(channel);
+      }
+    }
+  }
+
+  private void handshake(SocketChannel channel, Acceptor acceptor) throws IOException {
+    if (connections.size() >= settings.maxClients()) {
+      Rendezvous.sendReply(
+          channel,
+          Rendezvous.REFUSED,
+          "the server "
+              + address()
+              + " has reached its maximum of "
+              + settings.maxClients()
+              + " clients");
+      closeQuietly(channel);
+      return;
+    }
+    int capacity = settings.capacity();
+    MmfFiles.Mapped mapped =
+        MmfFiles.create(directory, settings.name(), RingDescriptor.totalLength(capacity));
+    try {
+      RingDescriptor.initialize(mapped.buffer(), capacity);
+      Rendezvous.sendReply(channel, Rendezvous.ACCEPTED, mapped.path().toString());
+      Rendezvous.awaitAck(channel, System.nanoTime() + HANDSHAKE_NANOS);
+    } finally {
+      // Both sides have mapped it (or the client gave up): no file may outlive a crash.
+      Files.deleteIfExists(mapped.path());
+    }
+    String description = settings.name() + "#" + ids.incrementAndGet();
+    MmfConnection[] self = new MmfConnection[1];
+    MmfConnection connection =
+        new MmfConnection(
+            description,
+            channel,
+            mapped.buffer(),
+            capacity,
+            RingDescriptor.CLIENT_TO_SERVER,
+            settings,
+            () -> connections.remove(self[0]));
+    self[0] = connection;
+    connections.add(connection);
+    if (closed) {
+      connection.close();
+    }
+    FrameListener listener;
+    try {
+      listener = Objects.requireNonNull(acceptor.accept(connection), "acceptor returned null");
+    } catch (RuntimeException e) {
+      connections.remove(connection);
+      connection.close();
+      throw e;
+    }
+    connection.start(listener);
+  }
+
+  /** Deletes a socket file left by a dead server; fails if a live server answers on it. */
+  private void removeStaleSocket() {
+    if (!Files.exists(socketPath)) {
+      return;
+    }
+    try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      probe.connect(UnixDomainSocketAddress.of(socketPath));
+      throw new WitTransportException(
+          "the name "
+              + address()
+              + " is in use by a live server (socket "
+              + socketPath
+              + " accepts connections)");
+    } catch (ConnectException refused) {
+      LOG.info("removing stale socket {} left by a dead server", socketPath);
+      try {
+        Files.deleteIfExists(socketPath);
+      } catch (IOException e) {
+        throw new WitTransportException("cannot remove stale socket " + socketPath + ": " + e, e);
+      }
+    } catch (IOException e) {
+      throw new WitTransportException("cannot probe socket " + socketPath + ": " + e, e);
+    }
+  }
+
+  /** Deletes mapping files a crashed server of this name left between create and unlink. */
+  private void removeLeftoverMappings() {
+    List<Path> leftovers = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
+      for (Path p : stream) {
+        if (MmfFiles.isMappingOf(settings.name(), p)) {
+          leftovers.add(p);
+        }
+      }
+    } catch (IOException e) {
+      LOG.debug("cannot list {}: {}", directory, e.toString());
+    }
+    for (Path p : leftovers) {
+      try {
+        Files.deleteIfExists(p);
+      } catch (IOException e) {
+        LOG.debug("cannot delete {}: {}", p, e.toString());
+      }
+    }
+  }
+
+  private static void closeQuietly(java.io.Closeable c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (IOException e) {
+        LOG.debug("close failed: {}", e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package org.witrpc.transport.mmf;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.witrpc.spi.RuntimeDirectory;
+
+/**
+ * The settings of one shared-memory transport, validated.
+ *
+ * <p>Thread safety: immutable.
+ *
+ * @param name the transport name (a file-name-safe word)
+ * @param directory the runtime directory; empty for {@link RuntimeDirectory#defaultDirectory()}
+ * @param size shared memory per connection, split between the two directions
+ * @param spinNanos how long a waiting side spins before it parks
+ * @param maxClients most clients a server keeps connected
+ * @param maxFrameSize largest frame accepted
+ */
+record MmfSettings(
+    String name,
+    Optional<Path> directory,
+    long size,
+    long spinNanos,
+    int maxClients,
+    int maxFrameSize) {
+
+  MmfSettings {
+    RuntimeDirectory.checkName(name);
+    RingDescriptor.capacityForSize(size);
+    if (spinNanos < 0) {
+      throw new IllegalArgumentException("spin budget must not be negative: " + spinNanos);
+    }
+    if (maxClients < 1) {
+      throw new IllegalArgumentException("maxClients must be at least 1: " + maxClients);
+    }
+    if (maxFrameSize < 16) {
+      throw new IllegalArgumentException("maxFrameSize must be at least 16: " + maxFrameSize);
+    }
+  }
+
+  /** Ring capacity per direction. */
+  int capacity() {
+    return RingDescriptor.capacityForSize(size);
+  }
+
+  /** The runtime directory, created and checked. */
+  Path resolveDirectory() {
+    return directory.map(RuntimeDirectory::ensure).orElseGet(RuntimeDirectory::defaultDirectory);
+  }
+
+  /** The rendezvous socket of this name in {@code dir}. */
+  Path socketPath(Path dir) {
+    return RuntimeDirectory.checkSocketPath(dir.resolve(name + ".mmf.sock"));
+  }
+
+  String address() {
+    return "mmf://" + name;
+  }
+}

@@ -1,0 +1,381 @@
+package org.witrpc.transport.mmf;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.witrpc.WitTransportException;
+
+/**
+ * One single-producer single-consumer ring of frames in a region laid out by {@link
+ * RingDescriptor}. One process writes (one thread at a time, serialized by the caller), the other
+ * reads (one thread at a time).
+ *
+ * <p>Records are 8-byte aligned, each starting with an 8-byte header: bits 0-31 the number of frame
+ * bytes in the record, bits 32-63 the record type. A frame that fits in the free contiguous space
+ * is one {@link #FRAME} record; a larger one is cut into {@link #FIRST} (its header is followed by
+ * the 8-byte total frame length), {@link #MIDDLE}... and {@link #LAST} records, written as space
+ * frees up, so any frame passes through any ring. A {@link #PADDING} record fills the space up to
+ * the end of the data area when the next record does not fit there; records never wrap.
+ *
+ * <p>Ordering: the producer writes records with plain stores and then publishes them with a release
+ * store of tail; the consumer reads tail with an acquire load, so it sees every record byte before
+ * tail. Symmetrically the consumer frees space with a release store of head. The waiting flags use
+ * the Dekker pattern: store the flag, full fence, re-check the counter on one side; store the
+ * counter, full fence, load the flag on the other. One of the two must see the other's store, so a
+ * waiter either sees the progress or is woken ({@code wakeReader} / {@code wakeWriter}); no wake-up
+ * is lost.
+ *
+ * <p>Everything read from shared memory is validated: a corrupt record or counter ends in a {@link
+ * WitTransportException}, never an out-of-bounds access or an oversized allocation.
+ *
+ * <p>Thread safety: the writer methods and the reader methods may run in two different threads (or
+ * processes) at once; each group must be confined to one thread at a time.
+ */
+final class RingBuffer {
+  static final int RECORD_HEADER_LENGTH = 8;
+  static final int TOTAL_LENGTH_FIELD = 8;
+  static final int ALIGNMENT = 8;
+
+  static final int FRAME = 1;
+  static final int FIRST = 2;
+  static final int MIDDLE = 3;
+  static final int LAST = 4;
+  static final int PADDING = 5;
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+
+  /** Waits until the ring has at least {@code bytes} free, or throws if the connection closed. */
+  @FunctionalInterface
+  interface SpaceWaiter {
+    void awaitFree(int bytes);
+  }
+
+  private final ByteBuffer buffer;
+  private final int capacity;
+  private final int mask;
+  private final int tailOffset;
+  private final int headOffset;
+  private final int readerWaitingOffset;
+  private final int writerWaitingOffset;
+  private final int dataOffset;
+  private final int maxFrameSize;
+  private final int minFragment;
+  private final Runnable wakeReader;
+  private final Runnable wakeWriter;
+
+  // Producer state (one writer thread at a time).
+  private long writerTail;
+  private long lastHeadSeen;
+
+  // Consumer state (one reader thread at a time).
+  private long readerHead;
+  private long lastTailSeen;
+  private ByteBuffer assembling;
+
+  /**
+   * @param buffer the whole mapping (8-byte aligned, as a mapped or direct buffer is)
+   * @param ringOffset offset of the ring, from {@link RingDescriptor#ringOffset}
+   * @param capacity data capacity, a power of two
+   * @param wakeReader called by the producer when the consumer waits for data
+   * @param wakeWriter called by the consumer when the producer waits for space
+   */
+  RingBuffer(
+      ByteBuffer buffer,
+      int ringOffset,
+      int capacity,
+      int maxFrameSize,
+      Runnable wakeReader,
+      Runnable wakeWriter) {
+    this.buffer = Objects.requireNonNull(buffer, "buffer == null");
+    if (Integer.bitCount(capacity) != 1 || capacity < RingDescriptor.MIN_CAPACITY) {
+      throw new IllegalArgumentException("capacity must be a power of two >= 1 KiB: " + capacity);
+    }
+    if (ringOffset < 0 || ringOffset % ALIGNMENT != 0) {
+      throw new IllegalArgumentException("ringOffset must be 8-byte aligned: " + ringOffset);
+    }
+    if ((long) ringOffset + RingDescriptor.DATA_OFFSET + capacity > buffer.capacity()) {
+      throw new IllegalArgumentException("ring does not fit the buffer");
+    }
+    this.capacity = capacity;
+    this.mask = capacity - 1;
+    this.tailOffset = ringOffset + RingDescriptor.TAIL_OFFSET;
+    this.headOffset = ringOffset + RingDescriptor.HEAD_OFFSET;
+    this.readerWaitingOffset = ringOffset + RingDescriptor.READER_WAITING_OFFSET;
+    this.writerWaitingOffset = ringOffset + RingDescriptor.WRITER_WAITING_OFFSET;
+    this.dataOffset = ringOffset + RingDescriptor.DATA_OFFSET;
+    this.maxFrameSize = maxFrameSize;
+    this.minFragment = Math.max(64, Math.min(capacity / 8, 4096));
+    this.wakeReader = Objects.requireNonNull(wakeReader, "wakeReader == null");
+    this.wakeWriter = Objects.requireNonNull(wakeWriter, "wakeWriter == null");
+    this.writerTail = (long) LONGS.getAcquire(buffer, tailOffset);
+    this.lastHeadSeen = (long) LONGS.getAcquire(buffer, headOffset);
+    this.readerHead = lastHeadSeen;
+    this.lastTailSeen = writerTail;
+    if (readerHead < 0 || writerTail < readerHead || writerTail - readerHead > capacity) {
+      throw corrupt("counters tail=" + writerTail + " head=" + readerHead + " are inconsistent");
+    }
+  }
+
+  int capacity() {
+    return capacity;
+  }
+
+  // ---------------------------------------------------------------- producer side
+
+  /**
+   * Writes one frame made of the remaining bytes of {@code parts} (advancing their positions),
+   * waiting through {@code waiter} while the ring is full.
+   */
+  void write(ByteBuffer[] parts, int frameLength, SpaceWaiter waiter) {
+    if (frameLength < 0 || frameLength > maxFrameSize) {
+      throw new WitTransportException(
+          "frame of " + frameLength + " bytes exceeds the maximum frame size " + maxFrameSize);
+    }
+    int remaining = frameLength;
+    boolean first = true;
+    while (true) {
+      long free = freeBytes();
+      int index = (int) (writerTail & mask);
+      int toEnd = capacity - index;
+      int contiguous = (int) Math.min(free, toEnd);
+      long whole = align((long) RECORD_HEADER_LENGTH + remaining);
+      if (whole <= contiguous) {
+        putRecord(index, first ? FRAME : LAST, remaining, parts, 0);
+        publish((int) whole);
+        return;
+      }
+      int overhead = RECORD_HEADER_LENGTH + (first ? TOTAL_LENGTH_FIELD : 0);
+      if (contiguous >= overhead + minFragment) {
+        int chunk = (contiguous - overhead) & ~(ALIGNMENT - 1);
+        putRecord(index, first ? FIRST : MIDDLE, chunk, parts, first ? frameLength : -1);
+        publish(overhead + chunk);
+        remaining -= chunk;
+        first = false;
+      } else if (toEnd < overhead + minFragment && toEnd < whole) {
+        if (free >= toEnd) {
+          LONGS.set(buffer, dataOffset + index, header(PADDING, toEnd - RECORD_HEADER_LENGTH));
+          publish(toEnd);
+        } else {
+          waiter.awaitFree(toEnd);
+        }
+      } else {
+        waiter.awaitFree((int) Math.min(whole, overhead + minFragment));
+      }
+    }
+  }
+
+  /** Free bytes as the producer sees them. */
+  long freeBytes() {
+    long head = (long) LONGS.getAcquire(buffer, headOffset);
+    if (head < lastHeadSeen || head > writerTail) {
+      throw corrupt(
+          "head " + head + " went backwards or past tail " + writerTail + " (was " + lastHeadSeen);
+    }
+    lastHeadSeen = head;
+    return capacity - (writerTail - head);
+  }
+
+  /** Producer announces that it waits for space; the caller must re-check {@link #freeBytes}. */
+  void announceWriterWaiting() {
+    LONGS.setVolatile(buffer, writerWaitingOffset, 1L);
+    // Full fence: the flag store must be visible before we re-read head (Dekker with the reader).
+    VarHandle.fullFence();
+  }
+
+  void clearWriterWaiting() {
+    LONGS.setRelease(buffer, writerWaitingOffset, 0L);
+  }
+
+  private void putRecord(int index, int type, int length, ByteBuffer[] parts, int total) {
+    int at = dataOffset + index + RECORD_HEADER_LENGTH;
+    if (type == FIRST) {
+      LONGS.set(buffer, at, (long) total);
+      at += TOTAL_LENGTH_FIELD;
+    }
+    gather(parts, at, length);
+    LONGS.set(buffer, dataOffset + index, header(type, length));
+  }
+
+  private void gather(ByteBuffer[] parts, int at, int length) {
+    int left = length;
+    for (int i = 0; i < parts.length && left > 0; i++) {
+      ByteBuffer part = parts[i];
+      int n = Math.min(left, part.remaining());
+      if (n > 0) {
+        buffer.put(at, part, part.position(), n);
+        part.position(part.position() + n);
+        at += n;
+        left -= n;
+      }
+    }
+    if (left != 0) {
+      throw new IllegalStateException("frame parts hold fewer bytes than announced");
+    }
+  }
+
+  private void publish(int recordLength) {
+    writerTail += recordLength;
+    // Release: every record byte written above is visible before the new tail.
+    LONGS.setRelease(buffer, tailOffset, writerTail);
+    // Full fence between the tail store and the flag load (Dekker, see class comment).
+    VarHandle.fullFence();
+    if ((long) LONGS.getVolatile(buffer, readerWaitingOffset) != 0L
+        && LONGS.compareAndSet(buffer, readerWaitingOffset, 1L, 0L)) {
+      wakeReader.run();
+    }
+  }
+
+  // ---------------------------------------------------------------- consumer side
+
+  /** True if no record is available to the consumer. */
+  boolean isEmpty() {
+    return readTail() == readerHead;
+  }
+
+  /** Consumer announces that it waits for data; the caller must re-check {@link #isEmpty}. */
+  void announceReaderWaiting() {
+    LONGS.setVolatile(buffer, readerWaitingOffset, 1L);
+    // Full fence: the flag store must be visible before we re-read tail (Dekker with the writer).
+    VarHandle.fullFence();
+  }
+
+  void clearReaderWaiting() {
+    LONGS.setRelease(buffer, readerWaitingOffset, 0L);
+  }
+
+  /**
+   * Consumes up to {@code maxRecords} available records and hands every completed frame to {@code
+   * sink} (a fresh heap buffer, position 0, limit = length), after its space has been released.
+   *
+   * @return the number of records consumed; 0 if the ring was empty
+   */
+  int read(Consumer<ByteBuffer> sink, int maxRecords) {
+    long tail = readTail();
+    int consumed = 0;
+    while (readerHead < tail && consumed < maxRecords) {
+      int index = (int) (readerHead & mask);
+      long header = (long) LONGS.get(buffer, dataOffset + index);
+      int length = (int) header;
+      int type = (int) (header >>> 32);
+      long available = tail - readerHead;
+      long limit = Math.min(available, capacity - index);
+      int extra = type == FIRST ? TOTAL_LENGTH_FIELD : 0;
+      long recordLength = align((long) RECORD_HEADER_LENGTH + extra + (length & 0xFFFFFFFFL));
+      if (type < FRAME || type > PADDING || length < 0 || recordLength > limit) {
+        throw corrupt(
+            "record at position "
+                + readerHead
+                + " has type "
+                + type
+                + " and length "
+                + length
+                + " but only "
+                + limit
+                + " bytes are readable there");
+      }
+      int payload = dataOffset + index + RECORD_HEADER_LENGTH + extra;
+      ByteBuffer complete = take(type, length, payload, recordLength, index);
+      readerHead += recordLength;
+      consumed++;
+      release();
+      if (complete != null) {
+        sink.accept(complete);
+      }
+    }
+    return consumed;
+  }
+
+  private ByteBuffer take(int type, int length, int payload, long recordLength, int index) {
+    switch (type) {
+      case PADDING:
+        if (recordLength != capacity - index) {
+          throw corrupt("padding record at index " + index + " does not reach the end");
+        }
+        return null;
+      case FRAME:
+        expectAssembling(false, type);
+        checkFrameSize(length);
+        ByteBuffer frame = ByteBuffer.allocate(length);
+        frame.put(0, buffer, payload, length);
+        return frame;
+      case FIRST:
+        expectAssembling(false, type);
+        long total = (long) LONGS.get(buffer, payload - TOTAL_LENGTH_FIELD);
+        if (total <= length || total > maxFrameSize) {
+          throw corrupt(
+              "fragmented frame of "
+                  + total
+                  + " bytes (first fragment "
+                  + length
+                  + ") is invalid or exceeds the maximum frame size "
+                  + maxFrameSize);
+        }
+        assembling = ByteBuffer.allocate((int) total);
+        assembling.put(buffer.slice(payload, length));
+        return null;
+      default: // MIDDLE or LAST
+        expectAssembling(true, type);
+        int left = assembling.remaining();
+        if (type == MIDDLE ? length >= left : length != left) {
+          throw corrupt("fragment of " + length + " bytes with " + left + " bytes missing");
+        }
+        assembling.put(buffer.slice(payload, length));
+        if (type == MIDDLE) {
+          return null;
+        }
+        ByteBuffer done = assembling.flip();
+        assembling = null;
+        return done;
+    }
+  }
+
+  private void release() {
+    // Release: our reads of the record happen before the producer may overwrite it.
+    LONGS.setRelease(buffer, headOffset, readerHead);
+    // Full fence between the head store and the flag load (Dekker, see class comment).
+    VarHandle.fullFence();
+    if ((long) LONGS.getVolatile(buffer, writerWaitingOffset) != 0L
+        && LONGS.compareAndSet(buffer, writerWaitingOffset, 1L, 0L)) {
+      wakeWriter.run();
+    }
+  }
+
+  private long readTail() {
+    long tail = (long) LONGS.getAcquire(buffer, tailOffset);
+    if (tail < lastTailSeen || tail < readerHead || tail - readerHead > capacity) {
+      throw corrupt(
+          "tail " + tail + " is behind " + lastTailSeen + " or out of range of head " + readerHead);
+    }
+    lastTailSeen = tail;
+    return tail;
+  }
+
+  private void expectAssembling(boolean expected, int type) {
+    if ((assembling != null) != expected) {
+      throw corrupt(
+          "record type " + type + (expected ? " without a first fragment" : " inside a fragment"));
+    }
+  }
+
+  private void checkFrameSize(int length) {
+    if (length > maxFrameSize) {
+      throw corrupt("frame of " + length + " bytes exceeds the maximum " + maxFrameSize);
+    }
+  }
+
+  private static long header(int type, int length) {
+    return ((long) type << 32) | (length & 0xFFFFFFFFL);
+  }
+
+  private static long align(long length) {
+    return (length + ALIGNMENT - 1) & ~(long) (ALIGNMENT - 1);
+  }
+
+  private static WitTransportException corrupt(String what) {
+    return new WitTransportException("corrupt shared-memory ring: " + what);
+  }
+}

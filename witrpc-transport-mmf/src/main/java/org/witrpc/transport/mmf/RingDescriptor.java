@@ -1,0 +1,168 @@
+package org.witrpc.transport.mmf;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.witrpc.WitTransportException;
+
+/**
+ * Layout of one shared-memory mapping: a file header followed by two single-producer
+ * single-consumer rings, one per direction. All offsets are from the start of the mapping; all
+ * multi-byte fields are in native byte order (both peers run on the same machine).
+ *
+ * <pre>
+ *  offset                                                      (one mapping, total length L)
+ *  0     +--------------------------------------------------+
+ *        | magic "WITRPMMF" (8)  | version (4) | hdr len (4)|  file header, 128 bytes
+ *  16    | total length L (8)    | ring capacity C (8)      |
+ *  32    | reserved (96)                                    |
+ *  128   +==================================================+
+ *        | ring 0: client -> server                         |
+ *        |   +0    tail  (8)  producer position, own line   |  each field sits alone on a
+ *        |   +128  head  (8)  consumer position, own line   |  128-byte stride: two 64-byte
+ *        |   +256  reader waiting flag (8), own line        |  cache lines, so neither false
+ *        |   +384  writer waiting flag (8), own line        |  sharing nor the adjacent-line
+ *        |   +512  data: C bytes (C a power of two)         |  prefetcher couples them
+ *  128+512+C +==============================================+
+ *        | ring 1: server -> client (same layout)           |
+ *  L     +--------------------------------------------------+
+ *        L = 128 + 2 * (512 + C)
+ * </pre>
+ *
+ * <p>Positions (tail, head) are byte counts since the start, never wrapped; the index of a position
+ * in the data area is {@code position & (C - 1)}. The producer owns tail, the consumer owns head;
+ * each side only reads the other's counter. See {@link RingBuffer} for the records.
+ *
+ * <p>Thread safety: stateless; all methods are safe for concurrent use.
+ */
+final class RingDescriptor {
+  /** "WITRPMMF" as a big-endian long. */
+  static final long MAGIC = 0x5749545250_4D4D46L;
+
+  static final int VERSION = 1;
+
+  static final int CACHE_LINE = 64;
+
+  /** Distance between two independently written fields: two cache lines. */
+  static final int FIELD_STRIDE = 2 * CACHE_LINE;
+
+  static final int MAGIC_OFFSET = 0;
+  static final int VERSION_OFFSET = 8;
+  static final int HEADER_LENGTH_OFFSET = 12;
+  static final int TOTAL_LENGTH_OFFSET = 16;
+  static final int CAPACITY_OFFSET = 24;
+  static final int HEADER_LENGTH = 128;
+
+  static final int TAIL_OFFSET = 0;
+  static final int HEAD_OFFSET = FIELD_STRIDE;
+  static final int READER_WAITING_OFFSET = 2 * FIELD_STRIDE;
+  static final int WRITER_WAITING_OFFSET = 3 * FIELD_STRIDE;
+  static final int DATA_OFFSET = 4 * FIELD_STRIDE;
+
+  /** Ring written by the client, read by the server. */
+  static final int CLIENT_TO_SERVER = 0;
+
+  /** Ring written by the server, read by the client. */
+  static final int SERVER_TO_CLIENT = 1;
+
+  static final int MIN_CAPACITY = 1024;
+
+  /** Keeps the whole mapping below 2 GiB, the limit of one {@link ByteBuffer}. */
+  static final int MAX_CAPACITY = 1 << 29;
+
+  private RingDescriptor() {}
+
+  /** Total mapping length for two rings of {@code capacity} bytes each. */
+  static int totalLength(int capacity) {
+    checkCapacity(capacity);
+    return HEADER_LENGTH + 2 * (DATA_OFFSET + capacity);
+  }
+
+  /**
+   * The ring capacity for a requested per-connection size: half of it, rounded down to a power of
+   * two, within [{@link #MIN_CAPACITY}, {@link #MAX_CAPACITY}].
+   */
+  static int capacityForSize(long size) {
+    if (size < 2L * MIN_CAPACITY) {
+      throw new IllegalArgumentException(
+          "shared-memory size " + size + " is too small; the minimum is " + 2 * MIN_CAPACITY);
+    }
+    long half = Math.min(size / 2, MAX_CAPACITY);
+    return (int) Long.highestOneBit(half);
+  }
+
+  /** Offset of ring {@code direction} (0 or 1) in a mapping with rings of {@code capacity}. */
+  static int ringOffset(int direction, int capacity) {
+    if (direction != CLIENT_TO_SERVER && direction != SERVER_TO_CLIENT) {
+      throw new IllegalArgumentException("direction must be 0 or 1: " + direction);
+    }
+    return HEADER_LENGTH + direction * (DATA_OFFSET + capacity);
+  }
+
+  /** Writes a fresh header and zeroes both rings' counters and flags. */
+  static void initialize(ByteBuffer mapping, int capacity) {
+    int total = totalLength(capacity);
+    if (mapping.capacity() < total) {
+      throw new IllegalArgumentException(
+          "mapping of " + mapping.capacity() + " bytes is smaller than " + total);
+    }
+    ByteBuffer b = mapping.duplicate().order(ByteOrder.nativeOrder());
+    for (int direction = 0; direction < 2; direction++) {
+      int ring = ringOffset(direction, capacity);
+      b.putLong(ring + TAIL_OFFSET, 0).putLong(ring + HEAD_OFFSET, 0);
+      b.putLong(ring + READER_WAITING_OFFSET, 0).putLong(ring + WRITER_WAITING_OFFSET, 0);
+    }
+    b.putInt(VERSION_OFFSET, VERSION).putInt(HEADER_LENGTH_OFFSET, HEADER_LENGTH);
+    b.putLong(TOTAL_LENGTH_OFFSET, total).putLong(CAPACITY_OFFSET, capacity);
+    // Magic last: a peer that sees it sees a complete header.
+    b.putLong(MAGIC_OFFSET, MAGIC);
+  }
+
+  /**
+   * Checks the header of a mapping of {@code fileLength} bytes opened from another process, and
+   * returns its ring capacity. Reads only within the buffer's bounds, whatever the header says.
+   *
+   * @throws WitTransportException naming the first field that is wrong
+   */
+  static int validate(ByteBuffer mapping, long fileLength) {
+    if (fileLength < HEADER_LENGTH || mapping.capacity() < HEADER_LENGTH) {
+      throw corrupt("file of " + fileLength + " bytes is shorter than the header");
+    }
+    ByteBuffer b = mapping.duplicate().order(ByteOrder.nativeOrder());
+    long magic = b.getLong(MAGIC_OFFSET);
+    if (magic != MAGIC) {
+      throw corrupt("bad magic 0x" + Long.toHexString(magic) + " (not a witrpc mmf file)");
+    }
+    int version = b.getInt(VERSION_OFFSET);
+    if (version != VERSION) {
+      throw corrupt("unsupported version " + version + "; this side speaks version " + VERSION);
+    }
+    int headerLength = b.getInt(HEADER_LENGTH_OFFSET);
+    if (headerLength != HEADER_LENGTH) {
+      throw corrupt("header length " + headerLength + ", expected " + HEADER_LENGTH);
+    }
+    long capacity = b.getLong(CAPACITY_OFFSET);
+    if (capacity < MIN_CAPACITY || capacity > MAX_CAPACITY || Long.bitCount(capacity) != 1) {
+      throw corrupt("ring capacity " + capacity + " is not a power of two in [1 KiB, 512 MiB]");
+    }
+    long total = b.getLong(TOTAL_LENGTH_OFFSET);
+    long expected = totalLength((int) capacity);
+    if (total != expected) {
+      throw corrupt("total length " + total + " does not match capacity " + capacity);
+    }
+    if (total > fileLength || total > mapping.capacity()) {
+      throw corrupt("total length " + total + " does not fit the file of " + fileLength + " bytes");
+    }
+    return (int) capacity;
+  }
+
+  private static void checkCapacity(int capacity) {
+    if (capacity < MIN_CAPACITY || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1) {
+      throw new IllegalArgumentException(
+          "ring capacity must be a power of two in [1 KiB, 512 MiB]: " + capacity);
+    }
+  }
+
+  private static WitTransportException corrupt(String what) {
+    return new WitTransportException("corrupt shared-memory header: " + what);
+  }
+}

@@ -1,0 +1,120 @@
+package org.witrpc.transport.mmf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.witrpc.WitTransportException;
+
+class MmfRendezvousTest {
+  private Path dir;
+
+  @BeforeEach
+  void shortDirectory() throws Exception {
+    dir = Files.createTempDirectory(Path.of("/tmp"), "wr");
+  }
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    try (Stream<Path> left = Files.list(dir)) {
+      assertThat(left).as("files left in the runtime directory").isEmpty();
+    }
+    Files.delete(dir);
+  }
+
+  @Test
+  void theMappingFileIsOwnerOnlyWhileItExistsAndGoneAfterTheAck() throws Exception {
+    try (MmfServerTransport server = MmfTransport.server("perm").directory(dir).build()) {
+      server.start(c -> new RecordingListener());
+      try (SocketChannel raw = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+        raw.connect(UnixDomainSocketAddress.of(dir.resolve("perm.mmf.sock")));
+        Rendezvous.Reply reply =
+            Rendezvous.readReply(raw, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+        assertThat(reply.status()).isEqualTo(Rendezvous.ACCEPTED);
+        Path file = Path.of(reply.text());
+        assertThat(file.getParent()).isEqualTo(dir);
+        assertThat(file.getFileName().toString()).matches("perm\\.[0-9a-f]{32}\\.mmf");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+            .isEqualTo("rw-------");
+        assertThat(Files.size(file)).isEqualTo(RingDescriptor.totalLength(1 << 19));
+        Rendezvous.sendAck(raw);
+        RecordingListener.await(() -> !Files.exists(file), Duration.ofSeconds(5), "unlink");
+      }
+    }
+  }
+
+  @Test
+  void aClientRefusesACorruptHeaderWithAClearError() throws Exception {
+    Path socket = dir.resolve("evil.mmf.sock");
+    Path file = dir.resolve("evil." + "ab".repeat(16) + ".mmf");
+    try (ServerSocketChannel fake = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      fake.bind(UnixDomainSocketAddress.of(socket));
+      Files.write(file, new byte[8192]);
+      CompletableFuture<Void> serving =
+          CompletableFuture.runAsync(
+              () -> {
+                try (SocketChannel c = fake.accept()) {
+                  Rendezvous.sendReply(c, Rendezvous.ACCEPTED, file.toString());
+                  c.read(ByteBuffer.allocate(1));
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      assertThatThrownBy(
+              () ->
+                  MmfTransport.client("evil")
+                      .directory(dir)
+                      .build()
+                      .connect(new RecordingListener(), Duration.ofSeconds(5)))
+          .isInstanceOf(WitTransportException.class)
+          .hasMessageContaining("corrupt shared-memory header: bad magic");
+      serving.get(5, TimeUnit.SECONDS);
+    } finally {
+      Files.deleteIfExists(file);
+      Files.deleteIfExists(socket);
+    }
+  }
+
+  @Test
+  void aClientRefusesAMappingOutsideTheRuntimeDirectory() throws Exception {
+    Path socket = dir.resolve("away.mmf.sock");
+    try (ServerSocketChannel fake = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      fake.bind(UnixDomainSocketAddress.of(socket));
+      CompletableFuture<Void> serving =
+          CompletableFuture.runAsync(
+              () -> {
+                try (SocketChannel c = fake.accept()) {
+                  Rendezvous.sendReply(c, Rendezvous.ACCEPTED, "/etc/passwd");
+                  c.read(ByteBuffer.allocate(1));
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      assertThatThrownBy(
+              () ->
+                  MmfTransport.client("away")
+                      .directory(dir)
+                      .build()
+                      .connect(new RecordingListener(), Duration.ofSeconds(5)))
+          .isInstanceOf(WitTransportException.class)
+          .hasMessageContaining("unexpected mapping file /etc/passwd");
+      serving.get(5, TimeUnit.SECONDS);
+    } finally {
+      Files.deleteIfExists(socket);
+    }
+  }
+}
