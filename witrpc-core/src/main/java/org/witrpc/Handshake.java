@@ -73,6 +73,11 @@ public final class Handshake {
     return fb.finish(type, 0, status.code(), 0);
   }
 
+  /** Parses the UTF-8 message of a HELLO_ACK / AUTH_ACK with an error status. */
+  public static String readStatusMessage(ByteBuffer body) {
+    return BodyReader.rest(body);
+  }
+
   /** An AUTH frame; an empty token means none. */
   public static ByteBuffer auth(String token) {
     byte[] utf8 = token.getBytes(StandardCharsets.UTF_8);
