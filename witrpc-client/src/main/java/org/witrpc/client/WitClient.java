@@ -180,6 +180,12 @@ public final class WitClient implements AutoCloseable {
     return !closed && cc != null && cc.isOpen();
   }
 
+  /** Number of calls waiting for their reply on the current connection (for tests, metrics). */
+  public int pendingCallCount() {
+    ClientConnection cc = connection;
+    return cc == null ? 0 : cc.pending().size();
+  }
+
   /** Disconnects (pending calls fail) and stops the client's threads. Idempotent. */
   @Override
   public void close() {
