@@ -351,6 +351,19 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
   }
 
   @Test
+  void inlineDispatchServesCallsAndEvents() {
+    server.close();
+    startServerWith(b -> b.dispatch(org.witrpc.server.Dispatch.INLINE));
+    TestService s = connect(b -> {}).service(TestService.class);
+    Progress p = new Progress();
+    s.addProgressListener(p);
+    assertThat(s.echo("inline")).isEqualTo("inline");
+    s.startProcessing(2, "i");
+    await("inline events", () -> p.events.size() == 2);
+    assertThat(s.echoAsync("a").join()).isEqualTo("A");
+  }
+
+  @Test
   void accessTokenIsChecked() {
     server.close();
     startServerWith(b -> b.accessToken("secret"));
