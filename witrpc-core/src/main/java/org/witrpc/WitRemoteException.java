@@ -17,6 +17,7 @@ public class WitRemoteException extends WitException {
   private final int status;
   private final String remoteClassName;
   private final String remoteMessage;
+  private final String remoteStackTrace;
 
   /**
    * @param status the status code ({@link Status#code()})
@@ -26,10 +27,28 @@ public class WitRemoteException extends WitException {
    */
   public WitRemoteException(
       int status, String remoteClassName, String remoteMessage, String remoteStackTrace) {
-    super(describe(status, remoteClassName, remoteMessage, remoteStackTrace));
+    this(null, status, remoteClassName, remoteMessage, remoteStackTrace);
+  }
+
+  /**
+   * As {@link #WitRemoteException(int, String, String, String)}, with the message prefixed by the
+   * method that was called, for example {@code "Calculator.add(int, int): remote status 500: ..."}.
+   *
+   * @param method the called method's display name, or null
+   */
+  public WitRemoteException(
+      String method,
+      int status,
+      String remoteClassName,
+      String remoteMessage,
+      String remoteStackTrace) {
+    super(
+        (method == null ? "" : method + ": ")
+            + describe(status, remoteClassName, remoteMessage, remoteStackTrace));
     this.status = status;
     this.remoteClassName = remoteClassName;
     this.remoteMessage = remoteMessage;
+    this.remoteStackTrace = remoteStackTrace;
   }
 
   private static String describe(int status, String cls, String msg, String trace) {
@@ -62,6 +81,11 @@ public class WitRemoteException extends WitException {
   /** The message of the server-side error, if any. */
   public Optional<String> remoteMessage() {
     return Optional.ofNullable(remoteMessage);
+  }
+
+  /** The server's stack trace as text, if the server opted in to sending it. */
+  public Optional<String> remoteStackTrace() {
+    return Optional.ofNullable(remoteStackTrace);
   }
 
   /** True if this exception carries the given status. */

@@ -1,0 +1,168 @@
+package org.witrpc.client;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.witrpc.Envelope;
+import org.witrpc.EnvelopeCodec;
+import org.witrpc.Handshake;
+import org.witrpc.MessageType;
+import org.witrpc.Status;
+import org.witrpc.WitException;
+import org.witrpc.WitTransportException;
+import org.witrpc.spi.Connection;
+import org.witrpc.spi.FrameListener;
+import org.witrpc.spi.Serializer;
+
+/**
+ * The client's side of one connection: receives frames on the transport's reader, hands handshake
+ * answers to the connecting thread, completes pending calls with their RESPONSE, passes CALLBACKs
+ * to the {@link CallbackDispatcher}, and fails every pending call when the connection ends.
+ *
+ * <p>Thread safety: frames arrive one at a time from the reader; everything else is safe for
+ * concurrent use.
+ */
+final class ClientConnection implements FrameListener {
+  private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
+
+  /** Put in the handshake queue when the connection ends. */
+  private record Closed(Throwable cause) {}
+
+  private final PendingCalls pending = new PendingCalls();
+  private final CallbackDispatcher callbacks;
+  private final LinkedBlockingQueue<Object> handshakeReplies = new LinkedBlockingQueue<>();
+  private volatile Connection connection;
+  private volatile boolean ready;
+  private volatile String goodbye;
+
+  ClientConnection(Serializer serializer) {
+    this.callbacks = new CallbackDispatcher(serializer);
+  }
+
+  void attach(Connection connection) {
+    this.connection = connection;
+  }
+
+  Connection connection() {
+    return connection;
+  }
+
+  PendingCalls pending() {
+    return pending;
+  }
+
+  CallbackDispatcher callbacks() {
+    return callbacks;
+  }
+
+  boolean isOpen() {
+    Connection c = connection;
+    return c != null && c.isOpen();
+  }
+
+  /**
+   * The next handshake answer.
+   *
+   * @throws WitTransportException if the connection ends or the timeout passes first
+   */
+  Envelope awaitHandshake(long timeoutNanos, String address) {
+    Object next;
+    try {
+      next = handshakeReplies.poll(timeoutNanos, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WitTransportException("interrupted during the handshake with " + address, e);
+    }
+    if (next == null) {
+      throw new WitTransportException("no handshake answer from " + address + " in time");
+    }
+    if (next instanceof Closed closed) {
+      String why = goodbye != null ? ": " + goodbye : "";
+      throw new WitTransportException(
+          address + " closed the connection during the handshake" + why, closed.cause());
+    }
+    return (Envelope) next;
+  }
+
+  @Override
+  public void onFrame(ByteBuffer frame) {
+    Envelope env;
+    try {
+      env = EnvelopeCodec.decode(frame);
+    } catch (WitException e) {
+      fail("malformed frame from the server: " + e.getMessage());
+      return;
+    }
+    switch (env.type()) {
+      case HELLO_ACK, AUTH_ACK -> {
+        if (ready) {
+          fail("unexpected " + env.type() + " after the handshake");
+          return;
+        }
+        // set here, on the reader, so that no later frame can be seen before READY
+        ready = env.type() == MessageType.AUTH_ACK && env.status() == Status.OK.code();
+        handshakeReplies.add(env);
+      }
+      case RESPONSE -> {
+        if (ready) {
+          pending.complete(env);
+        } else {
+          fail("RESPONSE before the handshake completed");
+        }
+      }
+      case CALLBACK -> {
+        if (ready) {
+          callbacks.deliver(env);
+        } else {
+          fail("CALLBACK before the handshake completed");
+        }
+      }
+      case GOODBYE -> {
+        try {
+          goodbye = Handshake.readGoodbye(env.body());
+        } catch (WitException e) {
+          goodbye = "(unreadable reason)";
+        }
+        LOG.debug("server said goodbye: {}", goodbye);
+        connection.close();
+      }
+      default -> fail("unexpected " + env.type() + " from the server");
+    }
+  }
+
+  private void fail(String reason) {
+    LOG.warn("{}: {}; closing the connection", connection.description(), reason);
+    goodbye = reason;
+    connection.close();
+  }
+
+  @Override
+  public void onClosed(Throwable cause) {
+    ready = false;
+    String why = goodbye != null ? " (" + goodbye + ")" : "";
+    Connection c = connection;
+    String name = c != null ? c.description() : "connection";
+    WitTransportException failure = new WitTransportException(name + " closed" + why, cause);
+    pending.failAll(failure);
+    handshakeReplies.add(new Closed(failure));
+    callbacks.close();
+  }
+
+  /** Says goodbye (best effort) and closes the connection. */
+  void close(String reason) {
+    Connection c = connection;
+    if (c == null) {
+      return;
+    }
+    if (c.isOpen()) {
+      try {
+        c.send(Handshake.goodbye(reason));
+      } catch (WitException e) {
+        LOG.debug("could not say goodbye", e);
+      }
+    }
+    c.close();
+  }
+}

@@ -1,0 +1,76 @@
+package org.witrpc.client;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.witrpc.MethodDescriptor;
+
+/**
+ * The invocation handler behind the proxy of one service interface. Every method is parsed once
+ * into a {@link MethodDescriptor} and its encoded route; a call only looks them up. {@code Object}
+ * methods are answered locally (identity equality), {@code default} methods run locally.
+ *
+ * <p>Thread safety: immutable after construction; safe for concurrent use.
+ */
+final class ServiceProxy implements InvocationHandler {
+  private record Target(MethodDescriptor descriptor, byte[] route) {}
+
+  private final Class<?> iface;
+  private final RemoteCalls calls;
+  private final Map<Method, Target> targets = new HashMap<>();
+
+  private ServiceProxy(Class<?> iface, RemoteCalls calls) {
+    this.iface = iface;
+    this.calls = calls;
+    for (MethodDescriptor d : MethodDescriptor.allOf(iface).values()) {
+      if (d.kind() != MethodDescriptor.Kind.CALL) {
+        MethodDescriptor.checkListener(d.listenerType());
+      }
+      targets.put(d.method(), new Target(d, d.route().toBytes()));
+    }
+  }
+
+  /** A proxy implementing {@code iface} over {@code calls}. */
+  static <T> T create(Class<T> iface, RemoteCalls calls) {
+    ServiceProxy handler = new ServiceProxy(iface, calls);
+    return iface.cast(
+        Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface}, handler));
+  }
+
+  @Override
+  public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+    if (method.getDeclaringClass() == Object.class) {
+      return switch (method.getName()) {
+        case "equals" -> proxy == args[0];
+        case "hashCode" -> System.identityHashCode(proxy);
+        case "toString" -> "witrpc proxy of " + iface.getName();
+        default -> throw new UnsupportedOperationException(method.toString());
+      };
+    }
+    if (method.isDefault()) {
+      return InvocationHandler.invokeDefault(proxy, method, args);
+    }
+    Target t = targets.get(method);
+    if (t == null) {
+      throw new UnsupportedOperationException(method + " is not part of " + iface.getName());
+    }
+    MethodDescriptor d = t.descriptor();
+    Object[] a = args == null ? new Object[0] : args;
+    switch (d.kind()) {
+      case SUBSCRIBE -> {
+        calls.subscribe(d, t.route(), Objects.requireNonNull(a[0], "listener == null"));
+        return null;
+      }
+      case UNSUBSCRIBE -> {
+        calls.unsubscribe(d, t.route(), Objects.requireNonNull(a[0], "listener == null"));
+        return null;
+      }
+      default -> {
+        return d.async() ? calls.callAsync(d, t.route(), a) : calls.call(d, t.route(), a);
+      }
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package org.witrpc;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.reflect.Type;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.witrpc.spi.Serializer;
+
+/**
+ * A {@link Serializer} on a Jackson {@link ObjectMapper} (JSON, MessagePack or any other Jackson
+ * format). Values are written as one array; each element is written and read as its declared type,
+ * so no class name ever travels on the wire and none is instantiated from it. Readers and writers
+ * are cached per declared type.
+ *
+ * <p>Thread safety: safe for concurrent use, provided the mapper is not reconfigured after it is
+ * handed over.
+ */
+public final class JacksonSerializer implements Serializer {
+  private final String name;
+  private final ObjectMapper mapper;
+  private final ConcurrentHashMap<Type, ObjectWriter> writers = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Type, ObjectReader> readers = new ConcurrentHashMap<>();
+
+  /**
+   * @param name the name compared in the handshake
+   * @param mapper the configured mapper; the caller must not reconfigure it afterwards
+   */
+  public JacksonSerializer(String name, ObjectMapper mapper) {
+    this.name = Objects.requireNonNull(name, "name == null");
+    this.mapper = Objects.requireNonNull(mapper, "mapper == null");
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  private JavaType javaType(Type t) {
+    return mapper.getTypeFactory().constructType(t);
+  }
+
+  @Override
+  public void write(OutputStream out, Object[] values, Type[] types) {
+    if (values.length != types.length) {
+      throw new IllegalArgumentException(
+          values.length + " values but " + types.length + " declared types");
+    }
+    try (JsonGenerator gen = mapper.createGenerator(out)) {
+      gen.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      gen.writeStartArray();
+      for (int i = 0; i < values.length; i++) {
+        if (values[i] == null) {
+          gen.writeNull();
+        } else {
+          writers
+              .computeIfAbsent(types[i], t -> mapper.writerFor(javaType(t)))
+              .writeValue(gen, values[i]);
+        }
+      }
+      gen.writeEndArray();
+    } catch (IOException | RuntimeException e) {
+      throw new WitSerializationException(name + " serializer cannot encode values: " + e, e);
+    }
+  }
+
+  @Override
+  public Object[] read(ByteBuffer in, Type[] types) {
+    try (JsonParser parser = parser(in)) {
+      if (parser.nextToken() != JsonToken.START_ARRAY) {
+        throw new WitSerializationException(name + " body is not a sequence of values");
+      }
+      Object[] values = new Object[types.length];
+      for (int i = 0; i < types.length; i++) {
+        JsonToken token = parser.nextToken();
+        if (token == JsonToken.END_ARRAY || token == null) {
+          throw new WitSerializationException(
+              name + " body has " + i + " values, expected " + types.length);
+        }
+        // a null token goes through the reader too: Optional reads it as Optional.empty()
+        values[i] =
+            readers.computeIfAbsent(types[i], t -> mapper.readerFor(javaType(t))).readValue(parser);
+      }
+      if (parser.nextToken() != JsonToken.END_ARRAY) {
+        throw new WitSerializationException(
+            name + " body has more than the expected " + types.length + " values");
+      }
+      in.position(in.limit());
+      return values;
+    } catch (WitSerializationException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw new WitSerializationException(name + " serializer cannot decode values: " + e, e);
+    }
+  }
+
+  private JsonParser parser(ByteBuffer in) throws IOException {
+    if (in.hasArray()) {
+      return mapper.createParser(in.array(), in.arrayOffset() + in.position(), in.remaining());
+    }
+    byte[] copy = new byte[in.remaining()];
+    in.duplicate().get(copy);
+    return mapper.createParser(copy);
+  }
+
+  @Override
+  public String toString() {
+    return "JacksonSerializer{" + name + "}";
+  }
+}

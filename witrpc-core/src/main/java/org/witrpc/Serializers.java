@@ -1,0 +1,66 @@
+package org.witrpc;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.util.Objects;
+import org.msgpack.jackson.dataformat.MessagePackFactory;
+import org.witrpc.spi.Serializer;
+
+/**
+ * The built-in serializers: JSON and MessagePack, both on Jackson, both understanding records,
+ * enums, {@code java.time} and {@code Optional}. Both sides of a connection must use the same one;
+ * the handshake compares their names.
+ *
+ * <p>Thread safety: stateless; the returned serializers are safe for concurrent use.
+ */
+public final class Serializers {
+  private static final Serializer JSON =
+      new JacksonSerializer("json", configure(new ObjectMapper()));
+  private static final Serializer MESSAGE_PACK =
+      new JacksonSerializer("msgpack", configure(new ObjectMapper(new MessagePackFactory())));
+
+  private Serializers() {}
+
+  /** JSON (the default). */
+  public static Serializer json() {
+    return JSON;
+  }
+
+  /** JSON through the caller's mapper, used as given (register modules on it yourself). */
+  public static Serializer json(ObjectMapper mapper) {
+    return new JacksonSerializer("json", Objects.requireNonNull(mapper, "mapper == null"));
+  }
+
+  /** MessagePack (msgpack-java's Jackson data format). */
+  public static Serializer messagePack() {
+    return MESSAGE_PACK;
+  }
+
+  /**
+   * MessagePack through the caller's mapper, which must be built on a {@code MessagePackFactory}.
+   *
+   * @throws IllegalArgumentException if the mapper does not write MessagePack
+   */
+  public static Serializer messagePack(ObjectMapper mapper) {
+    Objects.requireNonNull(mapper, "mapper == null");
+    if (!(mapper.getFactory() instanceof MessagePackFactory)) {
+      throw new IllegalArgumentException(
+          "messagePack(mapper) needs a mapper built on org.msgpack.jackson.dataformat.MessagePackFactory");
+    }
+    return new JacksonSerializer("msgpack", mapper);
+  }
+
+  /** The configuration of the built-in mappers, for callers who want to start from it. */
+  public static ObjectMapper configure(ObjectMapper mapper) {
+    return mapper
+        .registerModule(new JavaTimeModule())
+        .registerModule(new Jdk8Module())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+  }
+}

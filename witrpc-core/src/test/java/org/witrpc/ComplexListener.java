@@ -1,0 +1,10 @@
+package org.witrpc;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/** A listener with generic, record and java.time arguments. */
+@Listener
+public interface ComplexListener {
+  void onComplex(ComplexNumber<String, Long> value, List<Color> colors, OffsetDateTime at);
+}

@@ -1,0 +1,162 @@
+package org.witrpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Method;
+import java.lang.reflect.Type;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.witrpc.spi.Serializer;
+
+class SerializersTest {
+
+  /** Declares the generic types the tests read values as. */
+  interface Types {
+    void signature(
+        List<ComplexNumber<Integer, Double>> list,
+        Map<String, ComplexNumber<String, Long>> map,
+        Optional<String> optional,
+        List<String> strings);
+  }
+
+  private static Serializer serializer(String name) {
+    return name.equals("json") ? Serializers.json() : Serializers.messagePack();
+  }
+
+  private static Object[] roundTrip(Serializer s, Object[] values, Type[] types) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    s.write(out, values, types);
+    return s.read(ByteBuffer.wrap(out.toByteArray()), types);
+  }
+
+  private static Type[] genericTypes() throws NoSuchMethodException {
+    Method m =
+        Types.class.getMethod("signature", List.class, Map.class, Optional.class, List.class);
+    return m.getGenericParameterTypes();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"json", "msgpack"})
+  void genericTypesRoundTripExactly(String name) throws Exception {
+    Type[] types = genericTypes();
+    Object[] values = {
+      List.of(new ComplexNumber<>(1, 2.5)),
+      Map.of("k", new ComplexNumber<>("v", 3L)),
+      Optional.of("o"),
+      List.of("a", "b")
+    };
+    Object[] back = roundTrip(serializer(name), values, types);
+    assertThat(back).containsExactly(values);
+    @SuppressWarnings("unchecked") // the declared type says List<ComplexNumber<Integer, Double>>
+    List<ComplexNumber<Integer, Double>> list = (List<ComplexNumber<Integer, Double>>) back[0];
+    assertThat(list.get(0).real()).isInstanceOf(Integer.class);
+    assertThat(list.get(0).imaginary()).isInstanceOf(Double.class);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"json", "msgpack"})
+  void nullIsDistinctFromEmpty(String name) throws Exception {
+    Type[] types = genericTypes();
+    Object[] nulls = roundTrip(serializer(name), new Object[] {null, null, null, null}, types);
+    assertThat(nulls[0]).isNull();
+    assertThat(nulls[1]).isNull();
+    assertThat(nulls[2]).isEqualTo(Optional.empty());
+    Object[] empties =
+        roundTrip(
+            serializer(name),
+            new Object[] {List.of(), Map.of(), Optional.empty(), List.of()},
+            types);
+    assertThat(empties).containsExactly(List.of(), Map.of(), Optional.empty(), List.of());
+    Object[] strings =
+        roundTrip(
+            serializer(name), new Object[] {"", null}, new Type[] {String.class, String.class});
+    assertThat(strings).containsExactly("", null);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"json", "msgpack"})
+  void javaTimeRecordsEnumsAndBytes(String name) {
+    OffsetDateTime odt = OffsetDateTime.of(2024, 1, 2, 3, 4, 5, 6, ZoneOffset.ofHours(-7));
+    Object[] values = {
+      odt,
+      Instant.ofEpochSecond(1, 2),
+      LocalDate.of(2020, 2, 29),
+      Duration.ofMillis(1500),
+      Color.BLUE,
+      new ComplexNumber<>("r", "i"),
+      new byte[] {1, 2, 3},
+      42,
+      'c'
+    };
+    Type[] types = {
+      OffsetDateTime.class,
+      Instant.class,
+      LocalDate.class,
+      Duration.class,
+      Color.class,
+      ComplexNumber.class,
+      byte[].class,
+      int.class,
+      char.class
+    };
+    Object[] back = roundTrip(serializer(name), values, types);
+    assertThat(back[0]).isEqualTo(odt);
+    assertThat(back).containsExactly(values);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"json", "msgpack"})
+  void wrongCountOrGarbageFailsClearly(String name) {
+    Serializer s = serializer(name);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    s.write(out, new Object[] {1, 2}, new Type[] {int.class, int.class});
+    ByteBuffer two = ByteBuffer.wrap(out.toByteArray());
+    assertThatThrownBy(() -> s.read(two.duplicate(), new Type[] {int.class}))
+        .isInstanceOf(WitSerializationException.class);
+    assertThatThrownBy(() -> s.read(two.duplicate(), new Type[] {int.class, int.class, int.class}))
+        .isInstanceOf(WitSerializationException.class);
+    assertThatThrownBy(
+            () -> s.read(ByteBuffer.wrap(new byte[] {(byte) 0xC1, 1, 2}), new Type[] {int.class}))
+        .isInstanceOf(WitSerializationException.class);
+    assertThatThrownBy(() -> s.read(two.duplicate(), new Type[] {ComplexNumber.class, int.class}))
+        .isInstanceOf(WitSerializationException.class);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"json", "msgpack"})
+  void nullForAPrimitiveIsRefused(String name) {
+    Serializer s = serializer(name);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    s.write(out, new Object[] {null}, new Type[] {Integer.class});
+    assertThatThrownBy(() -> s.read(ByteBuffer.wrap(out.toByteArray()), new Type[] {int.class}))
+        .isInstanceOf(WitSerializationException.class);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"json", "msgpack"})
+  void typeInformationComesFromTheDeclaredTypeNotTheWire(String name) {
+    Serializer s = serializer(name);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    s.write(
+        out, new Object[] {Map.of("@class", "java.lang.ProcessBuilder")}, new Type[] {Map.class});
+    Object[] back = s.read(ByteBuffer.wrap(out.toByteArray()), new Type[] {Object.class});
+    assertThat(back[0]).isInstanceOf(Map.class);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"json", "msgpack"})
+  void namesAreStable(String name) {
+    assertThat(serializer(name).name()).isEqualTo(name);
+  }
+}

@@ -1,0 +1,379 @@
+package org.witrpc.server;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.Type;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.witrpc.Envelope;
+import org.witrpc.EnvelopeCodec;
+import org.witrpc.FrameBuffer;
+import org.witrpc.Handshake;
+import org.witrpc.MessageType;
+import org.witrpc.MethodDescriptor;
+import org.witrpc.Route;
+import org.witrpc.Status;
+import org.witrpc.WitException;
+import org.witrpc.spi.Connection;
+import org.witrpc.spi.FrameListener;
+
+/**
+ * The server's side of one client connection: runs the handshake (HELLO, AUTH), then dispatches
+ * REQUEST, SUBSCRIBE and UNSUBSCRIBE frames and answers each with a RESPONSE. Owns the client's
+ * subscriptions and removes them from the implementations when the connection ends.
+ *
+ * <p>Thread safety: frames arrive from the transport's reader one at a time (the handshake state is
+ * touched only there); responses and callbacks are sent from any thread.
+ */
+final class ServerConnection implements FrameListener {
+  private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
+  private static final Type[] SUBSCRIPTION_TYPES = {long.class};
+  private static final Type[] ERROR_TYPES = {String.class, String.class, String.class};
+
+  private enum State {
+    AWAIT_HELLO,
+    AWAIT_AUTH,
+    READY,
+    CLOSED
+  }
+
+  private final Connection connection;
+  private final ServerSettings settings;
+  private final ConcurrentHashMap<Long, CallbackStub> subscriptions = new ConcurrentHashMap<>();
+  private volatile State state = State.AWAIT_HELLO;
+
+  ServerConnection(Connection connection, ServerSettings settings) {
+    this.connection = connection;
+    this.settings = settings;
+  }
+
+  String description() {
+    return connection.description();
+  }
+
+  @Override
+  public void onFrame(ByteBuffer frame) {
+    Envelope env;
+    try {
+      env = EnvelopeCodec.decode(frame);
+    } catch (WitException e) {
+      violation(e.getMessage());
+      return;
+    }
+    try {
+      switch (state) {
+        case AWAIT_HELLO -> onHello(env);
+        case AWAIT_AUTH -> onAuth(env);
+        case READY -> onReady(env);
+        case CLOSED -> LOG.debug("{}: frame after close dropped", description());
+      }
+    } catch (WitException e) {
+      violation(e.getMessage());
+    }
+  }
+
+  private void onHello(Envelope env) {
+    if (env.type() != MessageType.HELLO) {
+      violation(env.type() + " before HELLO");
+      return;
+    }
+    Handshake.Hello hello = Handshake.readHello(env.body());
+    String mismatch = null;
+    if (hello.version() != Handshake.PROTOCOL_VERSION) {
+      mismatch =
+          "protocol version mismatch: client speaks version "
+              + hello.version()
+              + ", server speaks version "
+              + Handshake.PROTOCOL_VERSION;
+    } else if (!hello.serializer().equals(settings.serializer().name())) {
+      mismatch =
+          "serializer mismatch: client uses '"
+              + hello.serializer()
+              + "', server uses '"
+              + settings.serializer().name()
+              + "'";
+    } else if (hello.encryption() != settings.encryption()) {
+      mismatch =
+          "encryption mismatch: client has encryption "
+              + (hello.encryption() ? "on" : "off")
+              + ", server has it "
+              + (settings.encryption() ? "on" : "off");
+    }
+    if (mismatch != null) {
+      refuse(MessageType.HELLO_ACK, Status.BAD_REQUEST, mismatch);
+      return;
+    }
+    state = State.AWAIT_AUTH;
+    int flags = settings.encryption() ? Handshake.FLAG_ENCRYPTION : 0;
+    connection.send(
+        Handshake.hello(
+            MessageType.HELLO_ACK,
+            new Handshake.Hello(Handshake.PROTOCOL_VERSION, flags, settings.serializer().name())));
+  }
+
+  private void onAuth(Envelope env) {
+    if (env.type() != MessageType.AUTH) {
+      violation(env.type() + " before AUTH");
+      return;
+    }
+    String token = Handshake.readAuth(env.body());
+    boolean accepted;
+    try {
+      accepted = settings.tokenCheck().test(token);
+    } catch (RuntimeException e) {
+      LOG.warn("{}: token validator failed; refusing the client", description(), e);
+      accepted = false;
+    }
+    if (!accepted) {
+      LOG.info("{}: access token refused", description());
+      refuse(
+          MessageType.AUTH_ACK,
+          Status.UNAUTHORIZED,
+          token.isEmpty() ? "the server requires an access token" : "access token refused");
+      return;
+    }
+    state = State.READY;
+    connection.send(Handshake.status(MessageType.AUTH_ACK, Status.OK, ""));
+  }
+
+  private void refuse(MessageType type, Status status, String message) {
+    state = State.CLOSED;
+    try {
+      connection.send(Handshake.status(type, status, message));
+    } finally {
+      connection.close();
+    }
+  }
+
+  private void violation(String reason) {
+    LOG.warn("{}: protocol violation, closing: {}", description(), reason);
+    state = State.CLOSED;
+    try {
+      connection.send(Handshake.goodbye("protocol violation: " + reason));
+    } catch (WitException e) {
+      LOG.debug("{}: could not send GOODBYE", description(), e);
+    } finally {
+      connection.close();
+    }
+  }
+
+  private void onReady(Envelope env) {
+    switch (env.type()) {
+      case REQUEST, SUBSCRIBE, UNSUBSCRIBE -> dispatch(env);
+      case GOODBYE -> {
+        LOG.debug("{}: client said goodbye: {}", description(), Handshake.readGoodbye(env.body()));
+        connection.close();
+      }
+      default -> violation("unexpected " + env.type() + " from a client");
+    }
+  }
+
+  private void dispatch(Envelope env) {
+    if (settings.dispatch() == Dispatch.INLINE) {
+      handle(env);
+      return;
+    }
+    try {
+      settings.executor().execute(() -> handle(env));
+    } catch (RejectedExecutionException e) {
+      respondError(
+          env.correlationId(), Status.UNAVAILABLE, null, "the server is shutting down", null);
+    }
+  }
+
+  private void handle(Envelope env) {
+    long id = env.correlationId();
+    Route route;
+    try {
+      route = Route.read(env.body());
+    } catch (WitException e) {
+      respondError(id, Status.BAD_REQUEST, null, e.getMessage(), null);
+      return;
+    }
+    Optional<MethodInvoker> found = settings.registry().find(route);
+    if (found.isEmpty()) {
+      String what =
+          settings.registry().hasService(route.service())
+              ? "no method " + route.method() + " in service " + route.service()
+              : "no service " + route.service() + " on this server";
+      respondError(id, Status.NOT_FOUND, null, what, null);
+      return;
+    }
+    MethodInvoker invoker = found.get();
+    MethodDescriptor d = invoker.descriptor();
+    boolean subscription = env.type() != MessageType.REQUEST;
+    Type[] types = subscription ? SUBSCRIPTION_TYPES : d.parameterTypes();
+    Object[] args;
+    try {
+      args = settings.serializer().read(env.body(), types);
+    } catch (WitException e) {
+      respondError(
+          id,
+          Status.BAD_REQUEST,
+          null,
+          d.displayName() + ": cannot decode arguments: " + e.getMessage(),
+          null);
+      return;
+    }
+    switch (env.type()) {
+      case SUBSCRIBE -> subscribe(id, invoker, route, (Long) args[0]);
+      case UNSUBSCRIBE -> unsubscribe(id, invoker, (Long) args[0]);
+      default -> call(id, invoker, args);
+    }
+  }
+
+  private void call(long id, MethodInvoker invoker, Object[] args) {
+    MethodDescriptor d = invoker.descriptor();
+    Object result;
+    try {
+      result = invoker.invoke(args);
+    } catch (Throwable t) {
+      respondThrown(id, d, t);
+      return;
+    }
+    if (d.async() && result != null) {
+      ((CompletionStage<?>) result)
+          .whenComplete(
+              (value, error) -> {
+                if (error != null) {
+                  respondThrown(id, d, error);
+                } else {
+                  respondOk(id, d, value);
+                }
+              });
+    } else {
+      respondOk(id, d, result);
+    }
+  }
+
+  private void subscribe(long id, MethodInvoker add, Route route, long subscriptionId) {
+    MethodDescriptor d = add.descriptor();
+    if (d.kind() != MethodDescriptor.Kind.SUBSCRIBE) {
+      respondError(
+          id, Status.BAD_REQUEST, null, d.displayName() + " is not a listener add method", null);
+      return;
+    }
+    String removeKey =
+        "remove" + d.method().getName().substring(3) + "(" + d.listenerType().getName() + ")";
+    MethodInvoker remove =
+        settings.registry().find(new Route(route.service(), removeKey)).orElse(null);
+    CallbackStub stub = CallbackStub.create(subscriptionId, d.listenerType(), this, remove);
+    if (subscriptions.putIfAbsent(subscriptionId, stub) != null) {
+      respondError(
+          id, Status.BAD_REQUEST, null, "subscription id " + subscriptionId + " in use", null);
+      return;
+    }
+    call(id, add, new Object[] {stub.proxy()});
+    if (state == State.CLOSED) {
+      removeAll();
+    }
+  }
+
+  private void unsubscribe(long id, MethodInvoker remove, long subscriptionId) {
+    MethodDescriptor d = remove.descriptor();
+    CallbackStub stub = subscriptions.remove(subscriptionId);
+    if (d.kind() != MethodDescriptor.Kind.UNSUBSCRIBE || stub == null) {
+      respondError(
+          id,
+          Status.BAD_REQUEST,
+          null,
+          d.displayName() + ": no subscription " + subscriptionId,
+          null);
+      return;
+    }
+    call(id, remove, new Object[] {stub.proxy()});
+  }
+
+  void sendCallback(long subscriptionId, MethodDescriptor d, Object[] args) {
+    if (!connection.isOpen()) {
+      LOG.debug("{}: callback {} to a closed connection dropped", description(), d);
+      return;
+    }
+    FrameBuffer fb = new FrameBuffer();
+    d.route().write(fb);
+    settings.serializer().write(fb, args, d.parameterTypes());
+    send(fb.finish(MessageType.CALLBACK, 0, 0, subscriptionId));
+  }
+
+  private void respondOk(long id, MethodDescriptor d, Object value) {
+    FrameBuffer fb = new FrameBuffer();
+    try {
+      settings.serializer().write(fb, new Object[] {value}, new Type[] {d.resultType()});
+    } catch (WitException e) {
+      respondError(
+          id,
+          Status.SERVER_ERROR,
+          e.getClass().getName(),
+          d.displayName() + ": cannot encode the result: " + e.getMessage(),
+          null);
+      return;
+    }
+    send(fb.finish(MessageType.RESPONSE, 0, Status.OK.code(), id));
+  }
+
+  private void respondThrown(long id, MethodDescriptor d, Throwable t) {
+    Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    LOG.debug("{}: {} threw", description(), d, cause);
+    String trace = null;
+    if (settings.sendStackTraces()) {
+      StringWriter w = new StringWriter();
+      cause.printStackTrace(new PrintWriter(w));
+      trace = w.toString();
+    }
+    respondError(id, Status.SERVER_ERROR, cause.getClass().getName(), cause.getMessage(), trace);
+  }
+
+  private void respondError(
+      long id, Status status, String className, String message, String trace) {
+    FrameBuffer fb = new FrameBuffer();
+    settings.serializer().write(fb, new Object[] {className, message, trace}, ERROR_TYPES);
+    send(fb.finish(MessageType.RESPONSE, 0, status.code(), id));
+  }
+
+  private void send(ByteBuffer frame) {
+    try {
+      connection.send(frame);
+    } catch (WitException e) {
+      LOG.debug("{}: send failed (client gone?)", description(), e);
+    }
+  }
+
+  @Override
+  public void onClosed(Throwable cause) {
+    state = State.CLOSED;
+    LOG.debug("{}: closed", description(), cause);
+    removeAll();
+  }
+
+  /** Calls the implementation's remove method for every subscription of this client. */
+  private void removeAll() {
+    for (Long key : List.copyOf(subscriptions.keySet())) {
+      CallbackStub stub = subscriptions.remove(key);
+      MethodInvoker remove = stub == null ? null : stub.removeMethod();
+      if (remove == null) {
+        continue;
+      }
+      Runnable task =
+          () -> {
+            try {
+              remove.invoke(new Object[] {stub.proxy()});
+            } catch (Throwable t) {
+              LOG.warn(
+                  "{}: {} failed for a disconnected client", description(), remove.descriptor(), t);
+            }
+          };
+      try {
+        settings.executor().execute(task);
+      } catch (RejectedExecutionException e) {
+        task.run();
+      }
+    }
+  }
+}

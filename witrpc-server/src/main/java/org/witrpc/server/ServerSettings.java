@@ -1,0 +1,25 @@
+package org.witrpc.server;
+
+import java.util.concurrent.Executor;
+import java.util.function.Predicate;
+import org.witrpc.spi.Serializer;
+
+/**
+ * What every connection of one server shares. Immutable.
+ *
+ * @param registry the method table
+ * @param serializer the agreed serializer
+ * @param encryption whether the server demands encryption
+ * @param tokenCheck accepts or refuses the token of AUTH ("" means none)
+ * @param executor runs requests when dispatch is EXECUTOR, and the removal of listeners
+ * @param dispatch where requests run
+ * @param sendStackTraces whether a 500 carries the server's stack trace
+ */
+record ServerSettings(
+    ServiceRegistry registry,
+    Serializer serializer,
+    boolean encryption,
+    Predicate<String> tokenCheck,
+    Executor executor,
+    Dispatch dispatch,
+    boolean sendStackTraces) {}

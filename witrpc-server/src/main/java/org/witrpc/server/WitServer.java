@@ -1,0 +1,251 @@
+package org.witrpc.server;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import org.witrpc.Serializers;
+import org.witrpc.Transports;
+import org.witrpc.WitTransportException;
+import org.witrpc.spi.Serializer;
+import org.witrpc.spi.ServerTransport;
+import org.witrpc.spi.TransportOptions;
+
+/**
+ * Exposes plain Java objects through their interfaces to witrpc clients. Built by {@link
+ * #builder()}, then {@link #start()}ed; {@link #close()} stops it.
+ *
+ * <pre>{@code
+ * WitServer server = WitServer.builder()
+ *     .service(Calculator.class, new CalculatorImpl())
+ *     .transport("mem://calc")
+ *     .build();
+ * server.start();
+ * }</pre>
+ *
+ * <p>Thread safety: safe for concurrent use; {@code close} is idempotent. Service implementations
+ * are called from many threads at once and must be thread-safe themselves.
+ */
+public final class WitServer implements AutoCloseable {
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(1);
+
+  private final ServerTransport transport;
+  private final ServerSettings settings;
+  private final ExecutorService ownedExecutor;
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private WitServer(Builder b) {
+    this.transport =
+        b.transport != null
+            ? b.transport
+            : Transports.server(
+                b.transportUri, TransportOptions.defaults().withMaxClients(b.maxClients));
+    this.ownedExecutor = b.executor == null ? ServerExecutors.createDefault() : null;
+    Executor executor = b.executor != null ? b.executor : ownedExecutor;
+    this.settings =
+        new ServerSettings(
+            new ServiceRegistry(b.services),
+            b.serializer,
+            b.encryption,
+            tokenCheck(b),
+            executor,
+            b.dispatch,
+            b.sendStackTraces);
+  }
+
+  private static Predicate<String> tokenCheck(Builder b) {
+    if (b.tokenValidator != null) {
+      return b.tokenValidator;
+    }
+    if (b.accessToken == null) {
+      return token -> true;
+    }
+    byte[] expected = b.accessToken.getBytes(StandardCharsets.UTF_8);
+    return token -> MessageDigest.isEqual(expected, token.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A new builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Starts accepting clients. Returns once clients can connect.
+   *
+   * @throws IllegalStateException if already started or closed
+   * @throws WitTransportException if the transport cannot listen (for example the name is in use)
+   */
+  public WitServer start() {
+    if (closed.get() || !started.compareAndSet(false, true)) {
+      throw new IllegalStateException("the server was already started or closed");
+    }
+    transport.start(connection -> new ServerConnection(connection, settings));
+    return this;
+  }
+
+  /** The address clients connect to, for example {@code mem://calc}. */
+  public String address() {
+    return transport.address();
+  }
+
+  /**
+   * Disconnects every client (their subscriptions are removed from the implementations), stops
+   * listening and, if the server created its executor, shuts it down. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    transport.close();
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdown();
+      try {
+        if (!ownedExecutor.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+          ownedExecutor.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        ownedExecutor.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Configures a {@link WitServer}. Required: at least one {@link #service} and a transport.
+   *
+   * <p>Thread safety: not thread-safe; use from one thread, then {@link #build()}.
+   */
+  public static final class Builder {
+    private final Map<Class<?>, Object> services = new LinkedHashMap<>();
+    private String transportUri;
+    private ServerTransport transport;
+    private Serializer serializer = Serializers.json();
+    private boolean encryption;
+    private String accessToken;
+    private Predicate<String> tokenValidator;
+    private int maxClients = TransportOptions.DEFAULT_MAX_CLIENTS;
+    private Executor executor;
+    private Dispatch dispatch = Dispatch.EXECUTOR;
+    private boolean sendStackTraces;
+
+    private Builder() {}
+
+    /**
+     * Exposes {@code implementation} through interface {@code iface}. Call once per interface;
+     * several interfaces make a composite service, routed by interface.
+     */
+    public <T> Builder service(Class<T> iface, T implementation) {
+      Objects.requireNonNull(iface, "iface == null");
+      Objects.requireNonNull(implementation, "implementation == null");
+      if (!iface.isInterface()) {
+        throw new IllegalArgumentException(iface.getName() + " is not an interface");
+      }
+      if (services.putIfAbsent(iface, implementation) != null) {
+        throw new IllegalArgumentException(iface.getName() + " is already registered");
+      }
+      return this;
+    }
+
+    /** The transport as a URI, for example {@code mem://calc} or {@code pipe://calc}. */
+    public Builder transport(String uri) {
+      this.transportUri = Objects.requireNonNull(uri, "uri == null");
+      this.transport = null;
+      return this;
+    }
+
+    /** An unstarted transport instance; the server starts and closes it. */
+    public Builder transport(ServerTransport transport) {
+      this.transport = Objects.requireNonNull(transport, "transport == null");
+      this.transportUri = null;
+      return this;
+    }
+
+    /** The serializer; clients must use the same one. Default {@code Serializers.json()}. */
+    public Builder serializer(Serializer serializer) {
+      this.serializer = Objects.requireNonNull(serializer, "serializer == null");
+      return this;
+    }
+
+    /**
+     * Whether the channel is encrypted. Only {@code false} is available yet.
+     *
+     * @throws IllegalArgumentException for {@code true}
+     */
+    public Builder encryption(boolean encryption) {
+      if (encryption) {
+        throw new IllegalArgumentException("encryption is not available yet");
+      }
+      this.encryption = false;
+      return this;
+    }
+
+    /** Clients must present this token (compared in constant time). */
+    public Builder accessToken(String accessToken) {
+      this.accessToken = Objects.requireNonNull(accessToken, "accessToken == null");
+      return this;
+    }
+
+    /**
+     * Decides which tokens are accepted ("" when the client sent none); replaces {@link
+     * #accessToken}. Called on a transport thread during the handshake: keep it fast.
+     */
+    public Builder tokenValidator(Predicate<String> tokenValidator) {
+      this.tokenValidator = Objects.requireNonNull(tokenValidator, "tokenValidator == null");
+      return this;
+    }
+
+    /** Most clients connected at once (for a transport given as URI). Default 64. */
+    public Builder maxClients(int maxClients) {
+      if (maxClients < 1) {
+        throw new IllegalArgumentException("maxClients must be at least 1: " + maxClients);
+      }
+      this.maxClients = maxClients;
+      return this;
+    }
+
+    /**
+     * The executor that runs requests. The caller owns it (the server does not shut it down).
+     * Default: virtual threads on JDK 21+, else a bounded pool of daemon threads.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor == null");
+      return this;
+    }
+
+    /** Where requests run; default {@link Dispatch#EXECUTOR}. */
+    public Builder dispatch(Dispatch dispatch) {
+      this.dispatch = Objects.requireNonNull(dispatch, "dispatch == null");
+      return this;
+    }
+
+    /** Whether a 500 reply carries the server's stack trace. Default false. */
+    public Builder sendStackTraces(boolean sendStackTraces) {
+      this.sendStackTraces = sendStackTraces;
+      return this;
+    }
+
+    /**
+     * The configured server, not yet started.
+     *
+     * @throws IllegalStateException if no service or no transport is set
+     */
+    public WitServer build() {
+      if (services.isEmpty()) {
+        throw new IllegalStateException("no service: call service(Class, implementation)");
+      }
+      if (transport == null && transportUri == null) {
+        throw new IllegalStateException("no transport: call transport(\"mem://NAME\") or similar");
+      }
+      return new WitServer(this);
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package org.witrpc.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.witrpc.BodyReader;
+import org.witrpc.Envelope;
+import org.witrpc.EnvelopeCodec;
+import org.witrpc.FrameBuffer;
+import org.witrpc.Handshake;
+import org.witrpc.MemTransport;
+import org.witrpc.MessageType;
+import org.witrpc.Route;
+import org.witrpc.Serializers;
+import org.witrpc.TestService;
+import org.witrpc.TestServiceImpl;
+import org.witrpc.spi.Connection;
+import org.witrpc.spi.FrameListener;
+
+/** The server's handling of raw, out-of-order and malformed frames. */
+class ServerProtocolTest {
+  private static final AtomicInteger NAMES = new AtomicInteger();
+
+  /** A raw client end: frames and the close arrive in a queue. */
+  static final class Raw implements FrameListener {
+    static final Object CLOSED = new Object();
+    final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+
+    @Override
+    public void onFrame(ByteBuffer frame) {
+      inbox.add(EnvelopeCodec.decode(frame));
+    }
+
+    @Override
+    public void onClosed(Throwable cause) {
+      inbox.add(CLOSED);
+    }
+
+    Object next() throws InterruptedException {
+      Object o = inbox.poll(10, TimeUnit.SECONDS);
+      assertThat(o).as("a frame or the close within 10 s").isNotNull();
+      return o;
+    }
+
+    Envelope nextEnvelope() throws InterruptedException {
+      Object o = next();
+      assertThat(o).isInstanceOf(Envelope.class);
+      return (Envelope) o;
+    }
+  }
+
+  private String name;
+  private WitServer server;
+
+  @BeforeEach
+  void start() {
+    name = "sp" + NAMES.incrementAndGet();
+    server =
+        WitServer.builder()
+            .service(TestService.class, new TestServiceImpl())
+            .transport("mem://" + name)
+            .build()
+            .start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private Connection connect(Raw raw) {
+    return MemTransport.client(name).connect(raw, Duration.ofSeconds(1));
+  }
+
+  private Connection ready(Raw raw) throws InterruptedException {
+    Connection c = connect(raw);
+    c.send(
+        Handshake.hello(
+            MessageType.HELLO,
+            new Handshake.Hello(Handshake.PROTOCOL_VERSION, 0, Serializers.json().name())));
+    assertThat(raw.nextEnvelope().status()).isEqualTo(200);
+    c.send(Handshake.auth(""));
+    assertThat(raw.nextEnvelope().status()).isEqualTo(200);
+    return c;
+  }
+
+  @Test
+  void requestBeforeTheHandshakeClosesTheConnection() throws Exception {
+    Raw raw = new Raw();
+    Connection c = connect(raw);
+    FrameBuffer fb = new FrameBuffer();
+    new Route(TestService.class.getName(), "echo(int)").write(fb);
+    c.send(fb.finish(MessageType.REQUEST, 0, 0, 1));
+    Envelope bye = raw.nextEnvelope();
+    assertThat(bye.type()).isEqualTo(MessageType.GOODBYE);
+    assertThat(Handshake.readGoodbye(bye.body())).contains("REQUEST before HELLO");
+    assertThat(raw.next()).isSameAs(Raw.CLOSED);
+  }
+
+  @Test
+  void garbageClosesOnlyThatConnection() throws Exception {
+    Raw bad = new Raw();
+    connect(bad).send(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+    assertThat(bad.nextEnvelope().type()).isEqualTo(MessageType.GOODBYE);
+    assertThat(bad.next()).isSameAs(Raw.CLOSED);
+    Raw good = new Raw();
+    ready(good).close();
+  }
+
+  @Test
+  void protocolVersionMismatchIsNamed() throws Exception {
+    Raw raw = new Raw();
+    connect(raw).send(Handshake.hello(MessageType.HELLO, new Handshake.Hello(99, 0, "json")));
+    Envelope ack = raw.nextEnvelope();
+    assertThat(ack.type()).isEqualTo(MessageType.HELLO_ACK);
+    assertThat(ack.status()).isEqualTo(400);
+    assertThat(Handshake.readStatusMessage(ack.body()))
+        .contains("protocol version mismatch", "99", "version 1");
+    assertThat(raw.next()).isSameAs(Raw.CLOSED);
+  }
+
+  @Test
+  void undecodableArgumentsAre400AndUnknownMethodsAre404() throws Exception {
+    Raw raw = new Raw();
+    Connection c = ready(raw);
+    FrameBuffer fb = new FrameBuffer();
+    new Route(TestService.class.getName(), "echo(int)").write(fb);
+    fb.write("[\"not a number\"]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    c.send(fb.finish(MessageType.REQUEST, 0, 0, 7));
+    Envelope bad = raw.nextEnvelope();
+    assertThat(bad.correlationId()).isEqualTo(7);
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(BodyReader.rest(bad.body())).contains("TestService.echo(int): cannot decode");
+
+    FrameBuffer missing = new FrameBuffer();
+    new Route(TestService.class.getName(), "nope()").write(missing);
+    missing.write("[]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    c.send(missing.finish(MessageType.REQUEST, 0, 0, 8));
+    Envelope notFound = raw.nextEnvelope();
+    assertThat(notFound.status()).isEqualTo(404);
+    assertThat(BodyReader.rest(notFound.body())).contains("no method nope()");
+    c.close();
+  }
+}
