@@ -1,0 +1,20 @@
+package org.witrpc;
+
+import org.witrpc.spi.AbstractTransportTest;
+import org.witrpc.spi.ClientTransport;
+import org.witrpc.spi.ServerTransport;
+import org.witrpc.spi.TransportOptions;
+
+/** The in-process transport passes the transport conformance suite like every real transport. */
+class MemTransportConformanceTest extends AbstractTransportTest {
+
+  @Override
+  protected ServerTransport newServer(String name, TransportOptions options) {
+    return MemTransport.server(name, options);
+  }
+
+  @Override
+  protected ClientTransport newClient(String name) {
+    return MemTransport.client(name);
+  }
+}
