@@ -149,6 +149,9 @@ final class MmfConnection implements Connection {
     if (!open || !readerRole.tryLock()) {
       return done.getAsBoolean();
     }
+    // While this caller reads, the peer must not ring for the parked reader thread: that would
+    // cost it a socket write and us two wake-ups per frame, the very cost readUntil avoids.
+    inbound.clearReaderWaiting();
     try {
       int idle = 0;
       while (open) {
@@ -169,9 +172,29 @@ final class MmfConnection implements Connection {
     } catch (WitTransportException e) {
       fail(e);
     } finally {
+      handBackToReader();
       readerRole.unlock();
     }
     return done.getAsBoolean();
+  }
+
+  /**
+   * Ends a {@link #readUntil}: re-announces the waiting reader (Dekker with the peer's publish) so
+   * that the next frame rings for the reader thread, and wakes it if frames are already there. The
+   * reader thread may be parked, waiting for the role, or about to park; each of these ends in a
+   * drain.
+   */
+  private void handBackToReader() {
+    if (!open) {
+      return;
+    }
+    try {
+      if (!announceIdle()) {
+        unpark(readerThread);
+      }
+    } catch (WitTransportException e) {
+      fail(e);
+    }
   }
 
   @Override
