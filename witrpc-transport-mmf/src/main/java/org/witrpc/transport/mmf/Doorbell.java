@@ -12,12 +12,17 @@ import org.slf4j.LoggerFactory;
  * because its ring was empty; a {@link #SPACE} byte wakes a peer writer parked because its ring was
  * full. The socket's end of stream means the peer closed or died.
  *
- * <p>A parked side sets its waiting flag in the mapping, re-checks the ring, and only then blocks
- * in {@link #await()}; the other side rings only if it finds the flag set (and clears it). Extra
- * doorbell bytes are harmless: a woken side always re-checks the ring.
+ * <p>A waiting side sets its waiting flag in the mapping, re-checks the ring, and only then parks;
+ * the other side rings only after its compare-and-set of that flag from 1 to 0 succeeded ({@code
+ * RingBuffer.publish} and {@code release}). Invariant: at most one byte per announcement, and a
+ * waiter announces (sets the flag) at most once per park, only after it woke up from the previous
+ * one; so under any two-way traffic the bytes in flight stay bounded by the waiter's parks, not by
+ * the number of frames. Besides, the connection's bell thread reads the socket all the time, so
+ * unread bytes cannot fill the socket buffer. Extra bytes are harmless: a woken side always
+ * re-checks the ring.
  *
  * <p>Thread safety: {@link #ring} may be called from any thread; {@link #await} from one thread at
- * a time (the connection's reader).
+ * a time (the connection's bell thread).
  */
 final class Doorbell {
   static final byte DATA = 1;

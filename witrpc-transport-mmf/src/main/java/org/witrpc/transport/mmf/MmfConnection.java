@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.SocketChannel;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -20,10 +19,25 @@ import org.witrpc.spi.FrameListener;
  * One end of a shared-memory connection: an outbound ring this side writes, an inbound ring it
  * reads, and the Unix domain socket that carries doorbell bytes and tells when the peer is gone.
  *
- * <p>Receiving: a reader thread ({@code witrpc-mmf-...}) drains the inbound ring, spins for the
- * spin budget, then parks in a blocking socket read after announcing itself in the ring's waiting
- * flag. A caller of {@link #readUntil} may take the reader role instead while the reader thread is
- * parked or between two rounds; whoever holds the role delivers frames.
+ * <p>Two threads per connection. The reader ({@code witrpc-mmf-...}) drains the inbound ring, spins
+ * for the spin budget, then announces itself in the ring's waiting flag and parks. The bell thread
+ * ({@code witrpc-mmf-bell-...}) is the only one that reads the socket: it blocks there for the
+ * whole life of the connection and
+ *
+ * <ul>
+ *   <li>on a {@link Doorbell#DATA} byte unparks the reader;
+ *   <li>on a {@link Doorbell#SPACE} byte unparks the writer waiting for ring space, directly, so a
+ *       writer never waits for a reader that is busy delivering frames;
+ *   <li>on end of stream (the peer closed or died, {@code kill -9} included) fails the connection
+ *       at once: open becomes false, which ends a reader spinning or a {@link #readUntil} caller
+ *       within one spin iteration, and the waiting writer is unparked and throws.
+ * </ul>
+ *
+ * Because the bell thread always reads, doorbell bytes never pile up in the socket, and a peer
+ * sends at most one byte per park anyway (see {@link Doorbell}).
+ *
+ * <p>A caller of {@link #readUntil} may take the reader role instead of the reader thread; whoever
+ * holds the role delivers frames.
  *
  * <p>Thread safety: {@link #send} may be called by many threads (serialized by a lock; frames never
  * interleave); {@link #close} is idempotent and may be called from any thread, including from
@@ -31,9 +45,6 @@ import org.witrpc.spi.FrameListener;
  */
 final class MmfConnection implements Connection {
   private static final Logger LOG = LoggerFactory.getLogger(MmfConnection.class);
-
-  /** A writer waiting for space re-checks at least this often, whatever the doorbell does. */
-  private static final long WRITER_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
   private static final int RECORDS_PER_ROUND = 64;
   private static final long JOIN_MILLIS = 5_000;
@@ -54,6 +65,7 @@ final class MmfConnection implements Connection {
   private volatile Throwable closeCause;
   private volatile Thread parkedWriter;
   private volatile Thread readerThread;
+  private volatile Thread bellThread;
   private FrameListener listener;
 
   /**
@@ -95,13 +107,17 @@ final class MmfConnection implements Connection {
             ringSpace);
   }
 
-  /** Starts the reader thread; frames and the end go to {@code frameListener}. */
+  /** Starts the reader and bell threads; frames and the end go to {@code frameListener}. */
   void start(FrameListener frameListener) {
     this.listener = Objects.requireNonNull(frameListener, "listener == null");
-    Thread t = new Thread(this::readLoop, "witrpc-mmf-" + description);
-    t.setDaemon(true);
-    readerThread = t;
-    t.start();
+    Thread reader = new Thread(this::readLoop, "witrpc-mmf-" + description);
+    reader.setDaemon(true);
+    readerThread = reader;
+    Thread bell = new Thread(this::bellLoop, "witrpc-mmf-bell-" + description);
+    bell.setDaemon(true);
+    bellThread = bell;
+    reader.start();
+    bell.start();
   }
 
   @Override
@@ -133,6 +149,9 @@ final class MmfConnection implements Connection {
     if (!open || !readerRole.tryLock()) {
       return done.getAsBoolean();
     }
+    // While this caller reads, the peer must not ring for the parked reader thread: that would
+    // cost it a socket write and us two wake-ups per frame, the very cost readUntil avoids.
+    inbound.clearReaderWaiting();
     try {
       int idle = 0;
       while (open) {
@@ -153,9 +172,29 @@ final class MmfConnection implements Connection {
     } catch (WitTransportException e) {
       fail(e);
     } finally {
+      handBackToReader();
       readerRole.unlock();
     }
     return done.getAsBoolean();
+  }
+
+  /**
+   * Ends a {@link #readUntil}: re-announces the waiting reader (Dekker with the peer's publish) so
+   * that the next frame rings for the reader thread, and wakes it if frames are already there. The
+   * reader thread may be parked, waiting for the role, or about to park; each of these ends in a
+   * drain.
+   */
+  private void handBackToReader() {
+    if (!open) {
+      return;
+    }
+    try {
+      if (!announceIdle()) {
+        unpark(readerThread);
+      }
+    } catch (WitTransportException e) {
+      fail(e);
+    }
   }
 
   @Override
@@ -169,8 +208,14 @@ final class MmfConnection implements Connection {
       closeCause = null;
       shutdown();
     }
-    Thread t = readerThread;
-    if (t != null && t != Thread.currentThread() && !readerRole.isHeldByCurrentThread()) {
+    join(bellThread);
+    if (!readerRole.isHeldByCurrentThread()) {
+      join(readerThread);
+    }
+  }
+
+  private static void join(Thread t) {
+    if (t != null && t != Thread.currentThread()) {
       try {
         t.join(JOIN_MILLIS);
       } catch (InterruptedException e) {
@@ -204,9 +249,13 @@ final class MmfConnection implements Connection {
     } catch (IOException e) {
       LOG.debug("{}: closing socket: {}", description(), e.toString());
     }
-    Thread w = parkedWriter;
-    if (w != null) {
-      LockSupport.unpark(w);
+    unpark(parkedWriter);
+    unpark(readerThread);
+  }
+
+  private static void unpark(Thread t) {
+    if (t != null) {
+      LockSupport.unpark(t);
     }
   }
 
@@ -218,62 +267,102 @@ final class MmfConnection implements Connection {
     }
   }
 
-  /** Waits for space in the outbound ring: spin for the budget, then park until a doorbell. */
+  /**
+   * Waits for space in the outbound ring: spin for the budget, then park until the bell thread
+   * passes on a SPACE doorbell or the connection ends. Runs under the send lock, so at most one
+   * writer waits at a time.
+   */
   private void awaitFree(int bytes) {
     if (SpinWait.spinUntil(() -> !open || outbound.freeBytes() >= bytes, spinNanos)) {
       ensureOpen();
       return;
     }
-    while (true) {
-      ensureOpen();
-      parkedWriter = Thread.currentThread();
-      try {
+    parkedWriter = Thread.currentThread();
+    try {
+      while (true) {
+        ensureOpen();
+        // Dekker with the peer's release(): flag, fence, re-check; the peer frees space, fences
+        // and rings if it finds the flag. Either we see the space or a SPACE byte comes.
         outbound.announceWriterWaiting();
         if (outbound.freeBytes() >= bytes) {
           outbound.clearWriterWaiting();
           return;
         }
-        LockSupport.parkNanos(this, WRITER_PARK_NANOS);
-      } finally {
-        parkedWriter = null;
+        LockSupport.park(this);
       }
-      if (open && outbound.freeBytes() >= bytes) {
-        return;
-      }
+    } finally {
+      parkedWriter = null;
     }
   }
 
   private void readLoop() {
-    Throwable cause = null;
     try {
       while (open) {
+        boolean park;
         readerRole.lock();
         try {
           drainAndSpin();
+          park = open && announceIdle();
         } finally {
           readerRole.unlock();
         }
-        if (open && !parkUntilDoorbell()) {
-          cause = new WitTransportException(description() + ": the peer closed the connection");
-          drainRemaining();
-          break;
+        if (park) {
+          LockSupport.park(this);
+          // Woken by a DATA doorbell (the peer cleared the flag), by close or spuriously: clear
+          // it in any case so that the peer does not ring for a reader that is awake.
+          inbound.clearReaderWaiting();
+        }
+      }
+    } catch (WitTransportException e) {
+      fail(e);
+    } catch (RuntimeException | Error e) {
+      fail(new WitTransportException(description() + ": reader failed: " + e, e));
+    } finally {
+      if (closeCause instanceof PeerClosedException) {
+        drainRemaining();
+      }
+      reportClosed();
+    }
+  }
+
+  /**
+   * Sets the reader-waiting flag and re-checks the ring (Dekker with the peer's publish).
+   *
+   * @return true if the ring is still empty, so the reader may park until a DATA doorbell
+   */
+  private boolean announceIdle() {
+    inbound.announceReaderWaiting();
+    if (!inbound.isEmpty()) {
+      inbound.clearReaderWaiting();
+      return false;
+    }
+    return true;
+  }
+
+  /** The bell thread: the only reader of the socket, from start to close. */
+  private void bellLoop() {
+    try {
+      while (true) {
+        int kinds = doorbell.await();
+        if (kinds == Doorbell.END_OF_STREAM) {
+          fail(new PeerClosedException(description() + ": the peer closed the connection"));
+          return;
+        }
+        if ((kinds & Doorbell.DATA) != 0) {
+          unpark(readerThread);
+        }
+        if ((kinds & Doorbell.SPACE) != 0) {
+          unpark(parkedWriter);
         }
       }
     } catch (AsynchronousCloseException e) {
-      // local close while parked
+      // closed locally (or by fail) while blocked in the read
     } catch (IOException e) {
-      cause = new WitTransportException(description() + ": socket failed: " + e, e);
-    } catch (WitTransportException e) {
-      cause = e;
-    } catch (RuntimeException | Error e) {
-      cause = new WitTransportException(description() + ": reader failed: " + e, e);
-    } finally {
-      if (cause instanceof WitTransportException) {
-        fail((WitTransportException) cause);
-      } else if (cause == null && closed.compareAndSet(false, true)) {
-        shutdown();
+      if (open) {
+        fail(new WitTransportException(description() + ": socket failed: " + e, e));
       }
-      reportClosed();
+    } catch (RuntimeException | Error e) {
+      fail(new WitTransportException(description() + ": doorbell failed: " + e, e));
     }
   }
 
@@ -297,35 +386,8 @@ final class MmfConnection implements Connection {
     }
   }
 
-  /** One round of reading; also wakes a local writer that waits for space it can now have. */
   private int readRound() {
-    int n = inbound.read(this::deliver, RECORDS_PER_ROUND);
-    Thread w = parkedWriter;
-    if (n > 0 && w != null) {
-      LockSupport.unpark(w);
-    }
-    return n;
-  }
-
-  /** Parks in the socket until a doorbell; returns false at the peer's end of stream. */
-  private boolean parkUntilDoorbell() throws IOException {
-    inbound.announceReaderWaiting();
-    if (!inbound.isEmpty()) {
-      inbound.clearReaderWaiting();
-      return true;
-    }
-    int kinds = doorbell.await();
-    inbound.clearReaderWaiting();
-    if (kinds == Doorbell.END_OF_STREAM) {
-      return false;
-    }
-    if ((kinds & Doorbell.SPACE) != 0) {
-      Thread w = parkedWriter;
-      if (w != null) {
-        LockSupport.unpark(w);
-      }
-    }
-    return true;
+    return inbound.read(this::deliver, RECORDS_PER_ROUND);
   }
 
   /** Delivers what the peer published before it closed. */
@@ -335,6 +397,8 @@ final class MmfConnection implements Connection {
       while (inbound.read(this::deliver, RECORDS_PER_ROUND) > 0) {
         // keep draining
       }
+    } catch (WitTransportException e) {
+      LOG.debug("{}: frames left by the peer are unreadable: {}", description(), e.getMessage());
     } finally {
       readerRole.unlock();
     }
@@ -361,6 +425,15 @@ final class MmfConnection implements Connection {
     } finally {
       readerRole.unlock();
       onTerminated.run();
+    }
+  }
+
+  /** The connection ended because the peer closed its socket or died. */
+  private static final class PeerClosedException extends WitTransportException {
+    private static final long serialVersionUID = 1L;
+
+    PeerClosedException(String message) {
+      super(message);
     }
   }
 }

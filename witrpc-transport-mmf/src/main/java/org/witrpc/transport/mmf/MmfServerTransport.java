@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,8 +30,15 @@ import org.witrpc.spi.ServerTransport;
  * NAME.mmf.sock} in the runtime directory; gives each accepted client its own mapping (see {@link
  * Rendezvous} and {@link RingDescriptor}).
  *
- * <p>Thread safety: {@link #start} and {@link #close} may be called from any thread; the acceptor
- * is called from the accept thread {@code witrpc-mmf-accept-NAME}.
+ * <p>The accept thread {@code witrpc-mmf-accept-NAME} only accepts sockets and reserves a client
+ * slot (or refuses the client). The handshake, which waits up to 5 s for the client's
+ * acknowledgement, runs on a short-lived daemon thread per client ({@code
+ * witrpc-mmf-handshake-NAME-N}), so a slow or hostile client cannot hold up other clients. {@link
+ * #close} makes unfinished handshakes give up and joins their threads.
+ *
+ * <p>Thread safety: {@link #start} and {@link #close} may be called from any thread. The acceptor
+ * is called from the handshake threads, one call at a time (calls are serialized), never
+ * concurrently.
  */
 public final class MmfServerTransport implements ServerTransport {
   private static final Logger LOG = LoggerFactory.getLogger(MmfServerTransport.class);
@@ -38,8 +46,12 @@ public final class MmfServerTransport implements ServerTransport {
 
   private final MmfSettings settings;
   private final Set<MmfConnection> connections = ConcurrentHashMap.newKeySet();
+  private final Map<SocketChannel, Thread> handshakes = new ConcurrentHashMap<>();
   private final AtomicInteger ids = new AtomicInteger();
+  private final AtomicInteger handshakeIds = new AtomicInteger();
+  private final ClientSlots slots;
   private final Object lifecycle = new Object();
+  private final Object acceptorCalls = new Object();
 
   private ServerSocketChannel server;
   private Thread acceptThread;
@@ -50,6 +62,7 @@ public final class MmfServerTransport implements ServerTransport {
 
   MmfServerTransport(MmfSettings settings) {
     this.settings = Objects.requireNonNull(settings, "settings == null");
+    this.slots = new ClientSlots(settings.maxClients());
   }
 
   @Override
@@ -95,12 +108,11 @@ public final class MmfServerTransport implements ServerTransport {
       closeQuietly(server);
       accepting = acceptThread;
     }
-    if (accepting != null && accepting != Thread.currentThread()) {
-      try {
-        accepting.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    join(accepting);
+    // No new handshake starts now; those in flight give up within one wait slice (they check
+    // closed) or finish. Wait for them, so every connection they make is registered below.
+    for (Thread handshake : new ArrayList<>(handshakes.values())) {
+      join(handshake);
     }
     for (MmfConnection c : new ArrayList<>(connections)) {
       c.close();
@@ -117,6 +129,16 @@ public final class MmfServerTransport implements ServerTransport {
   @Override
   public String address() {
     return settings.address();
+  }
+
+  private static void join(Thread t) {
+    if (t != null && t != Thread.currentThread()) {
+      try {
+        t.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /** Number of connections currently open; for tests and metrics. */
@@ -137,21 +159,30 @@ public final class MmfServerTransport implements ServerTransport {
         }
         return;
       }
-      try {
-        handshake(channel, acceptor);
-      } catch (IOException e) {
-        // A client that went away mid-handshake (or a liveness probe): nothing to report.
-        LOG.debug("{}: handshake with a client failed: {}", address(), e.toString());
-        closeQuietly(channel);
-      } catch (RuntimeException e) {
-        LOG.warn("{}: handshake with a client failed: {}", address(), e.toString());
-        closeQuietly(channel);
+      if (!slots.tryReserve()) {
+        refuse(channel);
+        continue;
       }
+      Thread t =
+          new Thread(
+              () -> handshakeAndRelease(channel, acceptor),
+              "witrpc-mmf-handshake-" + settings.name() + "-" + handshakeIds.incrementAndGet());
+      t.setDaemon(true);
+      handshakes.put(channel, t);
+      if (closed) {
+        // close() may have copied the handshakes before this one was added
+        handshakes.remove(channel);
+        slots.release();
+        closeQuietly(channel);
+        return;
+      }
+      t.start();
     }
   }
 
-  private void handshake(SocketChannel channel, Acceptor acceptor) throws IOException {
-    if (connections.size() >= settings.maxClients()) {
+  private void refuse(SocketChannel channel) {
+    try {
+      // A few bytes into an empty socket buffer: does not block.
       Rendezvous.sendReply(
           channel,
           Rendezvous.REFUSED,
@@ -160,16 +191,45 @@ public final class MmfServerTransport implements ServerTransport {
               + " has reached its maximum of "
               + settings.maxClients()
               + " clients");
+    } catch (IOException e) {
+      LOG.debug("{}: refusing a client failed: {}", address(), e.toString());
+    } finally {
       closeQuietly(channel);
-      return;
     }
+  }
+
+  /** Runs on a handshake thread; the slot reserved for the client is released on any failure. */
+  private void handshakeAndRelease(SocketChannel channel, Acceptor acceptor) {
+    boolean connected = false;
+    try {
+      handshake(channel, acceptor);
+      connected = true;
+    } catch (IOException e) {
+      // A client that went away mid-handshake (or a liveness probe), or close(): nothing to report.
+      LOG.debug("{}: handshake with a client failed: {}", address(), e.toString());
+    } catch (RuntimeException e) {
+      LOG.warn("{}: handshake with a client failed: {}", address(), e.toString());
+    } finally {
+      handshakes.remove(channel);
+      if (!connected) {
+        slots.release();
+        closeQuietly(channel);
+      }
+    }
+  }
+
+  /**
+   * Maps a file for the client, hands it over, and starts the connection once the client has
+   * acknowledged. From then on the connection owns the slot and releases it when it ends.
+   */
+  private void handshake(SocketChannel channel, Acceptor acceptor) throws IOException {
     int capacity = settings.capacity();
     MmfFiles.Mapped mapped =
         MmfFiles.create(directory, settings.name(), RingDescriptor.totalLength(capacity));
     try {
       RingDescriptor.initialize(mapped.buffer(), capacity);
       Rendezvous.sendReply(channel, Rendezvous.ACCEPTED, mapped.path().toString());
-      Rendezvous.awaitAck(channel, System.nanoTime() + HANDSHAKE_NANOS);
+      Rendezvous.awaitAck(channel, System.nanoTime() + HANDSHAKE_NANOS, () -> closed);
     } finally {
       // Both sides have mapped it (or the client gave up): no file may outlive a crash.
       Files.deleteIfExists(mapped.path());
@@ -184,19 +244,25 @@ public final class MmfServerTransport implements ServerTransport {
             capacity,
             RingDescriptor.CLIENT_TO_SERVER,
             settings,
-            () -> connections.remove(self[0]));
+            () -> {
+              if (connections.remove(self[0])) {
+                slots.release();
+              }
+            });
     self[0] = connection;
     connections.add(connection);
-    if (closed) {
-      connection.close();
-    }
     FrameListener listener;
-    try {
-      listener = Objects.requireNonNull(acceptor.accept(connection), "acceptor returned null");
-    } catch (RuntimeException e) {
-      connections.remove(connection);
-      connection.close();
-      throw e;
+    synchronized (acceptorCalls) {
+      if (closed) {
+        connection.close();
+      }
+      try {
+        listener = Objects.requireNonNull(acceptor.accept(connection), "acceptor returned null");
+      } catch (RuntimeException e) {
+        connections.remove(connection);
+        connection.close();
+        throw e;
+      }
     }
     connection.start(listener);
   }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import org.witrpc.spi.RuntimeDirectory;
+import org.witrpc.spi.Sizes;
 import org.witrpc.spi.TransportOptions;
 
 /**
@@ -117,7 +118,7 @@ public final class MmfTransport {
     /** {@link #size(long)} from text such as {@code "8MiB"}, {@code "64KiB"} or {@code "65536"}. */
     public ServerBuilder size(String size) {
       Objects.requireNonNull(size, "size == null");
-      return size(ByteSizes.parseSize(size));
+      return size(Sizes.parse(size));
     }
 
     /** Most clients connected at once; the next one is refused. Default 64. */

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.ServerTransport;
+import org.witrpc.spi.Sizes;
 import org.witrpc.spi.TransportOptions;
 import org.witrpc.spi.TransportProvider;
 
@@ -59,14 +60,10 @@ public final class MmfTransportProvider implements TransportProvider {
   private static void common(MmfTransport.Builder<?> b, URI uri, String key, String value) {
     switch (key) {
       case "spin":
-        b.spinBudget(ByteSizes.parseDuration(value));
+        b.spinBudget(Durations.parse(value));
         break;
       case "maxFrameSize":
-        long size = ByteSizes.parseSize(value);
-        if (size > Integer.MAX_VALUE) {
-          throw new IllegalArgumentException("maxFrameSize " + value + " is above 2 GiB");
-        }
-        b.maxFrameSize((int) size);
+        b.maxFrameSize(Sizes.parseInt(value));
         break;
       case "dir":
         b.directory(Path.of(value));

@@ -3,11 +3,13 @@ package org.witrpc.transport.mmf;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.witrpc.WitTransportException;
 
 /**
@@ -31,6 +33,9 @@ final class Rendezvous {
   static final byte ACK = 1;
 
   private static final int MAX_TEXT = 4096;
+
+  /** Longest single wait while reading, so that an abandoned handshake ends promptly. */
+  static final long SLICE_MILLIS = 50;
 
   /** The status byte and its text, as read by the client. */
   record Reply(byte status, String text) {}
@@ -74,9 +79,14 @@ final class Rendezvous {
     }
   }
 
-  static void awaitAck(SocketChannel channel, long deadlineNanos) throws IOException {
+  /**
+   * Waits for the client's acknowledgement until the deadline, or until {@code abandon} returns
+   * true (checked every {@link #SLICE_MILLIS} ms; the server closing).
+   */
+  static void awaitAck(SocketChannel channel, long deadlineNanos, BooleanSupplier abandon)
+      throws IOException {
     ByteBuffer ack = ByteBuffer.allocate(1);
-    readFully(channel, ack, deadlineNanos);
+    readFully(channel, ack, deadlineNanos, abandon);
     if (ack.get(0) != ACK) {
       throw new WitTransportException("unexpected handshake acknowledgement " + ack.get(0));
     }
@@ -84,6 +94,12 @@ final class Rendezvous {
 
   /** Reads until {@code dst} is full, or fails at end of stream or after the deadline. */
   static void readFully(SocketChannel channel, ByteBuffer dst, long deadlineNanos)
+      throws IOException {
+    readFully(channel, dst, deadlineNanos, () -> false);
+  }
+
+  private static void readFully(
+      SocketChannel channel, ByteBuffer dst, long deadlineNanos, BooleanSupplier abandon)
       throws IOException {
     channel.configureBlocking(false);
     try (Selector selector = Selector.open()) {
@@ -98,7 +114,10 @@ final class Rendezvous {
           if (left <= 0) {
             throw new WitTransportException("timed out waiting for the mmf handshake");
           }
-          selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+          if (abandon.getAsBoolean()) {
+            throw new AsynchronousCloseException();
+          }
+          selector.select(Math.max(1, Math.min(SLICE_MILLIS, TimeUnit.NANOSECONDS.toMillis(left))));
           selector.selectedKeys().clear();
         }
       }

@@ -117,4 +117,39 @@ class MmfRendezvousTest {
       Files.deleteIfExists(socket);
     }
   }
+
+  @Test
+  void aClientThatNeverAcknowledgesDelaysNeitherOtherClientsNorClose() throws Exception {
+    MmfServerTransport server = MmfTransport.server("slow").directory(dir).build();
+    try (SocketChannel silent = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      server.start(c -> new RecordingListener());
+      silent.connect(UnixDomainSocketAddress.of(dir.resolve("slow.mmf.sock")));
+      Rendezvous.Reply reply =
+          Rendezvous.readReply(silent, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+      assertThat(reply.status()).isEqualTo(Rendezvous.ACCEPTED);
+      // The silent client holds its handshake open (up to 5 s); another client is served at once.
+      RecordingListener other = new RecordingListener();
+      CompletableFuture<org.witrpc.spi.Connection> connecting =
+          CompletableFuture.supplyAsync(
+              () ->
+                  MmfTransport.client("slow")
+                      .directory(dir)
+                      .build()
+                      .connect(other, Duration.ofSeconds(30)));
+      org.witrpc.spi.Connection connection = connecting.get(4, TimeUnit.SECONDS);
+      assertThat(connection.isOpen()).isTrue();
+      connection.close();
+
+      // Close abandons the silent client's handshake, which is still open, without waiting 5 s.
+      server.close();
+      RecordingListener.await(
+          () ->
+              Thread.getAllStackTraces().keySet().stream()
+                  .noneMatch(t -> t.isAlive() && t.getName().startsWith("witrpc-mmf")),
+          Duration.ofSeconds(2),
+          "handshake and connection threads to end after close");
+    } finally {
+      server.close();
+    }
+  }
 }

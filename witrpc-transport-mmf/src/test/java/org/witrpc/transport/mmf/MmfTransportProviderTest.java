@@ -45,7 +45,7 @@ class MmfTransportProviderTest {
     assertThatThrownBy(
             () -> provider.server(URI.create("mmf://calc?size=8XB"), TransportOptions.defaults()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("unit");
+        .hasMessageContaining("8XB");
     assertThatThrownBy(
             () -> provider.server(URI.create("mmf://calc?spin=20"), TransportOptions.defaults()))
         .hasMessageContaining("needs a unit");
@@ -55,16 +55,22 @@ class MmfTransportProviderTest {
   }
 
   @Test
-  void parsesSizesAndDurations() {
-    assertThat(ByteSizes.parseSize("8MiB")).isEqualTo(8L << 20);
-    assertThat(ByteSizes.parseSize("64k")).isEqualTo(64L << 10);
-    assertThat(ByteSizes.parseSize("65536")).isEqualTo(65536);
-    assertThat(ByteSizes.parseSize("1GiB")).isEqualTo(1L << 30);
-    assertThat(ByteSizes.parseDuration("20us")).isEqualTo(Duration.ofNanos(20_000));
-    assertThat(ByteSizes.parseDuration("0")).isEqualTo(Duration.ZERO);
-    assertThat(ByteSizes.parseDuration("2ms")).isEqualTo(Duration.ofMillis(2));
-    assertThatThrownBy(() -> ByteSizes.parseSize("-1"))
-        .isInstanceOf(IllegalArgumentException.class);
+  void parsesDurations() {
+    assertThat(Durations.parse("20us")).isEqualTo(Duration.ofNanos(20_000));
+    assertThat(Durations.parse("0")).isEqualTo(Duration.ZERO);
+    assertThat(Durations.parse("2ms")).isEqualTo(Duration.ofMillis(2));
+    assertThatThrownBy(() -> Durations.parse("-1us")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void parsesSizesWithTheSharedParser() {
+    assertThat(MmfTransport.server("x").size("64KiB").settings().capacity()).isEqualTo(32 << 10);
+    assertThatThrownBy(
+            () ->
+                provider.server(
+                    URI.create("mmf://calc?maxFrameSize=4GiB"), TransportOptions.defaults()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("too large");
   }
 
   @Test

@@ -19,6 +19,12 @@ import org.junit.jupiter.api.Test;
 import org.witrpc.WitTransportException;
 import org.witrpc.spi.Connection;
 
+/**
+ * Behaviour of the shared-memory transport beyond the conformance suite ({@link
+ * MmfTransportConformanceTest}): frames published just before a close still arrive, server close
+ * removes its files, stale sockets, and the {@code readUntil} fast path. Every test checks that no
+ * file is left in the runtime directory.
+ */
 class MmfTransportTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
@@ -75,85 +81,7 @@ class MmfTransportTest {
   }
 
   @Test
-  void framesOfZeroOneAnd64KiBAnd64MiBRoundTripThroughA64KiBRing() throws Exception {
-    startServer("rt");
-    RecordingListener client = new RecordingListener();
-    Connection toServer = connect("rt", client);
-    Connection toClient = acceptedConnection();
-    RecordingListener server = serverListeners.take();
-    for (int size : new int[] {0, 1, 64 << 10, 64 << 20}) {
-      byte[] frame = RingFixture.pattern(size, size);
-      toServer.send(ByteBuffer.wrap(frame));
-      ByteBuffer got = server.next();
-      assertThat(got.position()).isZero();
-      assertThat(got.remaining()).isEqualTo(size);
-      assertThat(got).isEqualTo(ByteBuffer.wrap(frame));
-      toClient.send(got);
-      assertThat(client.next()).isEqualTo(ByteBuffer.wrap(frame));
-    }
-  }
-
-  @Test
-  void tenThousandFramesArriveInOrder() throws Exception {
-    startServer("order");
-    RecordingListener client = new RecordingListener();
-    Connection c = connect("order", client);
-    RecordingListener server = serverListeners.take();
-    for (int i = 0; i < 10_000; i++) {
-      c.send(ByteBuffer.allocate(4 + (i % 300)).putInt(0, i));
-    }
-    for (int i = 0; i < 10_000; i++) {
-      ByteBuffer f = server.next();
-      assertThat(f.getInt(0)).isEqualTo(i);
-      assertThat(f.remaining()).isEqualTo(4 + (i % 300));
-    }
-  }
-
-  @Test
-  void eightConcurrentSendersNeverInterleaveFrames() throws Exception {
-    startServer("conc");
-    Connection c = connect("conc", new RecordingListener());
-    RecordingListener server = serverListeners.take();
-    int perThread = 2_000;
-    List<Thread> senders = new ArrayList<>();
-    for (int t = 0; t < 8; t++) {
-      int id = t;
-      Thread th =
-          new Thread(
-              () -> {
-                for (int i = 0; i < perThread; i++) {
-                  int len = 8 + (i * 37 + id * 101) % 5000;
-                  ByteBuffer header = ByteBuffer.allocate(8).putInt(0, id).putInt(4, i);
-                  ByteBuffer body = ByteBuffer.allocate(len - 8);
-                  for (int k = 0; k < len - 8; k++) {
-                    body.put(k, (byte) (id + i + k));
-                  }
-                  c.send(header, body);
-                }
-              });
-      senders.add(th);
-      th.start();
-    }
-    int[] next = new int[8];
-    for (int n = 0; n < 8 * perThread; n++) {
-      ByteBuffer f = server.next();
-      int id = f.getInt(0);
-      int i = f.getInt(4);
-      assertThat(i).as("sequence of sender %d", id).isEqualTo(next[id]++);
-      assertThat(f.remaining()).isEqualTo(8 + (i * 37 + id * 101) % 5000);
-      for (int k = 0; k < f.remaining() - 8; k++) {
-        if (f.get(8 + k) != (byte) (id + i + k)) {
-          throw new AssertionError("corrupt byte " + k + " in frame " + i + " of sender " + id);
-        }
-      }
-    }
-    for (Thread th : senders) {
-      th.join(10_000);
-    }
-  }
-
-  @Test
-  void clientCloseIsSeenByTheServerExactlyOnce() throws Exception {
+  void aFrameSentJustBeforeCloseArrivesBeforeTheServerSeesTheClose() throws Exception {
     startServer("cc");
     RecordingListener client = new RecordingListener();
     Connection c = connect("cc", client);
@@ -175,20 +103,6 @@ class MmfTransportTest {
   }
 
   @Test
-  void serverSideCloseIsSeenByTheClient() throws Exception {
-    startServer("sc");
-    RecordingListener client = new RecordingListener();
-    connect("sc", client);
-    Connection s = acceptedConnection();
-    RecordingListener server = serverListeners.take();
-    s.close();
-    assertThat(server.awaitClosed()).isNull();
-    assertThat(client.awaitClosed())
-        .isInstanceOf(WitTransportException.class)
-        .hasMessageContaining("peer closed");
-  }
-
-  @Test
   void serverCloseClosesEveryConnectionAndDeletesTheSocket() throws Exception {
     MmfServerTransport server = startServer("all");
     RecordingListener a = new RecordingListener();
@@ -204,43 +118,6 @@ class MmfTransportTest {
   }
 
   @Test
-  void clientsBeyondMaxClientsAreRefusedClearly() throws Exception {
-    MmfServerTransport server = startServer("max", MmfTransport.server("max").maxClients(1));
-    Connection first = connect("max", new RecordingListener());
-    assertThatThrownBy(() -> connect("max", new RecordingListener()))
-        .isInstanceOf(WitTransportException.class)
-        .hasMessageContaining("refused")
-        .hasMessageContaining("maximum of 1 clients");
-    first.close();
-    RecordingListener.await(() -> server.connectionCount() == 0, TIMEOUT, "the slot to free up");
-    connect("max", new RecordingListener()).close();
-  }
-
-  @Test
-  void connectingToANameWithoutServerFailsAtOnceNamingTheSocket() {
-    assertThatThrownBy(() -> connect("nobody", new RecordingListener()))
-        .isInstanceOf(WitTransportException.class)
-        .hasMessageContaining(dir.resolve("nobody.mmf.sock").toString());
-  }
-
-  @Test
-  void aServerRestartsOnTheSameName() throws Exception {
-    startServer("again").close();
-    startServer("again");
-    Connection c = connect("again", new RecordingListener());
-    c.send(ByteBuffer.wrap(new byte[] {9}));
-    assertThat(serverListeners.poll(10, TimeUnit.SECONDS)).isNotNull();
-  }
-
-  @Test
-  void aSecondLiveServerOnTheNameFailsClearly() {
-    startServer("twice");
-    assertThatThrownBy(() -> startServer("twice"))
-        .isInstanceOf(WitTransportException.class)
-        .hasMessageContaining("in use by a live server");
-  }
-
-  @Test
   void aStaleSocketFromADeadServerIsCleanedUp() throws Exception {
     Path socket = dir.resolve("stale.mmf.sock");
     try (var dead =
@@ -251,22 +128,6 @@ class MmfTransportTest {
     startServer("stale");
     connect("stale", new RecordingListener()).send(ByteBuffer.allocate(3));
     assertThat(serverListeners.take().next().remaining()).isEqualTo(3);
-  }
-
-  @Test
-  void closeLeavesNoWitrpcThread() throws Exception {
-    MmfServerTransport server = startServer("threads");
-    Connection c = connect("threads", new RecordingListener());
-    c.send(ByteBuffer.allocate(10));
-    serverListeners.take().next();
-    c.close();
-    server.close();
-    RecordingListener.await(
-        () ->
-            Thread.getAllStackTraces().keySet().stream()
-                .noneMatch(t -> t.getName().startsWith("witrpc-mmf") && t.isAlive()),
-        TIMEOUT,
-        "witrpc-mmf threads to end");
   }
 
   @Test
@@ -287,21 +148,5 @@ class MmfTransportTest {
     s.send(ByteBuffer.allocate(4).putInt(0, -1));
     assertThat(client.next().getInt(0)).isEqualTo(-1);
     assertThat(client.lastDeliveryThread.getName()).startsWith("witrpc-mmf-");
-  }
-
-  @Test
-  void tooLargeFramesAreRefusedBySender() throws Exception {
-    startServer("big");
-    Connection c =
-        MmfTransport.client("big")
-            .directory(dir)
-            .maxFrameSize(1000)
-            .build()
-            .connect(new RecordingListener(), TIMEOUT);
-    resources.add(c::close);
-    assertThatThrownBy(() -> c.send(ByteBuffer.allocate(1001)))
-        .isInstanceOf(WitTransportException.class)
-        .hasMessageContaining("maximum frame size 1000");
-    assertThat(c.isOpen()).isTrue();
   }
 }
