@@ -5,7 +5,7 @@ package org.witrpc.spi;
  *
  * <p>Lifecycle: created unstarted (allocating nothing), {@link #start} once, {@link #close} any
  * number of times. Thread safety: {@code start} and {@code close} may be called from any thread;
- * the acceptor is called from the transport's accept thread.
+ * the acceptor is called from a transport thread, one call at a time.
  */
 public interface ServerTransport extends AutoCloseable {
 
