@@ -58,7 +58,7 @@ final class MarkdownReport {
     List<String> header = new ArrayList<>(List.of("target"));
     config.threadCounts().forEach(t -> header.add(t + (t == 1 ? " thread" : " threads")));
     row(md, header);
-    separator(md, header.size());
+    separator(md, 1, header.size());
     Map<String, List<String>> rows = new LinkedHashMap<>();
     for (BenchResults.Throughput t : results.throughput) {
       rows.computeIfAbsent(t.target(), k -> new ArrayList<>(List.of(k)))
@@ -73,7 +73,7 @@ final class MarkdownReport {
     List<String> header = new ArrayList<>(List.of("target", "serializer"));
     config.bulkSizes().forEach(size -> header.add(sizeLabel(size)));
     row(md, header);
-    separator(md, header.size());
+    separator(md, 2, header.size());
     Map<String, List<String>> rows = new LinkedHashMap<>();
     for (BenchResults.Bulk b : results.bulk) {
       rows.computeIfAbsent(
@@ -118,7 +118,10 @@ final class MarkdownReport {
     md.append("| ").append(String.join(" | ", cells)).append(" |\n");
   }
 
-  private static void separator(StringBuilder md, int columns) {
-    md.append("| --- |").append(" ---: |".repeat(columns - 1)).append('\n');
+  private static void separator(StringBuilder md, int textColumns, int columns) {
+    md.append("|")
+        .append(" --- |".repeat(textColumns))
+        .append(" ---: |".repeat(columns - textColumns))
+        .append('\n');
   }
 }
