@@ -29,8 +29,14 @@ public final class BenchServer {
   public static void main(String[] args) throws Exception {
     switch (args.length == 0 ? "" : args[0]) {
       case "witrpc" -> serveWitrpc(Dispatch.valueOf(args[1]), args[2], args[3]);
-      case "shm" -> serveSharedMemory(Path.of(args[1]));
-      case "uds" -> SocketPingPong.serve(Path.of(args[1]), () -> ChildMain.ready("uds"));
+      case "shm" -> {
+        ChildMain.exitWhenStdinEnds();
+        serveSharedMemory(Path.of(args[1]));
+      }
+      case "uds" -> {
+        ChildMain.exitWhenStdinEnds();
+        SocketPingPong.serve(Path.of(args[1]), () -> ChildMain.ready("uds"));
+      }
       case "rmi" -> serveRmi();
       default -> {
         System.err.println("usage: BenchServer witrpc|shm|uds|rmi ...");

@@ -33,4 +33,20 @@ final class ChildMain {
       // a broken stdin means the parent is gone: shut down as well
     }
   }
+
+  /**
+   * Exits the JVM when stdin ends, from a daemon thread: for children whose main thread is busy
+   * (spinning, blocked in accept) and would otherwise outlive a parent that died.
+   */
+  static void exitWhenStdinEnds() {
+    Thread watcher =
+        new Thread(
+            () -> {
+              awaitStdinEnd();
+              System.exit(0);
+            },
+            "witrpc-bench-stdin-watcher");
+    watcher.setDaemon(true);
+    watcher.start();
+  }
 }
