@@ -1,0 +1,88 @@
+package org.witrpc.bench;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * How much the benchmark measures: the amounts of work per scenario and which targets run.
+ *
+ * @param mode a label for the report ({@code quick}, {@code full}, ...)
+ * @param runs measured runs per scenario; the median run is reported
+ * @param warmupCalls small calls before the first measured run of a target
+ * @param latencyCalls small calls per latency run
+ * @param throughputMillis duration of one throughput run
+ * @param threadCounts client threads for the throughput runs
+ * @param bulkSizes payload sizes of the bulk echo
+ * @param bulkBytesPerRun payload bytes per bulk run (at least one call per run)
+ * @param eventsPerRun events per callback run
+ * @param connectsPerRun connects per connect-time run
+ * @param targets the targets to run, by name ({@link Bench#TARGETS}); empty means all
+ *     <p>Thread safety: immutable.
+ */
+public record BenchConfig(
+    String mode,
+    int runs,
+    int warmupCalls,
+    int latencyCalls,
+    int throughputMillis,
+    List<Integer> threadCounts,
+    List<Integer> bulkSizes,
+    long bulkBytesPerRun,
+    int eventsPerRun,
+    int connectsPerRun,
+    Set<String> targets) {
+
+  private static final List<Integer> THREADS = List.of(1, 2, 4);
+  private static final List<Integer> SIZES = List.of(64 << 10, 1 << 20, 16 << 20);
+
+  /** Validates and copies the collections. */
+  public BenchConfig {
+    Objects.requireNonNull(mode, "mode == null");
+    if (runs < 1 || latencyCalls < 1 || throughputMillis < 1 || eventsPerRun < 1) {
+      throw new IllegalArgumentException("runs, calls, millis and events must be positive");
+    }
+    threadCounts = List.copyOf(threadCounts);
+    bulkSizes = List.copyOf(bulkSizes);
+    targets = Set.copyOf(targets);
+  }
+
+  /** About a minute on two cores. */
+  public static BenchConfig quick() {
+    return new BenchConfig(
+        "quick", 3, 10_000, 10_000, 300, THREADS, SIZES, 32L << 20, 10_000, 10, Set.of());
+  }
+
+  /** Several minutes: more runs, longer runs, more warm-up. */
+  public static BenchConfig full() {
+    return new BenchConfig(
+        "full", 5, 100_000, 100_000, 2_000, THREADS, SIZES, 256L << 20, 100_000, 50, Set.of());
+  }
+
+  /** A few seconds: proves that the harness works; the numbers mean nothing. */
+  public static BenchConfig smoke() {
+    return new BenchConfig(
+        "smoke", 1, 50, 100, 20, List.of(1, 2), List.of(64 << 10), 1, 100, 2, Set.of());
+  }
+
+  /** A copy that runs only {@code names}. */
+  public BenchConfig withTargets(Set<String> names) {
+    return new BenchConfig(
+        mode,
+        runs,
+        warmupCalls,
+        latencyCalls,
+        throughputMillis,
+        threadCounts,
+        bulkSizes,
+        bulkBytesPerRun,
+        eventsPerRun,
+        connectsPerRun,
+        names);
+  }
+
+  /** Whether target {@code name} runs. */
+  public boolean runs(String name) {
+    return targets.isEmpty() || targets.contains(name);
+  }
+}

@@ -1,0 +1,32 @@
+package org.witrpc.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything one benchmark run measured, in the order it was measured.
+ *
+ * <p>Thread safety: not thread-safe; filled by the benchmark's main thread.
+ */
+final class BenchResults {
+  /** Small-call latency of one operation from one client thread. */
+  record Latency(String target, String operation, LatencySummary summary) {}
+
+  /** Calls per second from {@code threads} client threads sharing one connection. */
+  record Throughput(String target, int threads, double callsPerSecond) {}
+
+  /** Bulk echo: payload bytes moved per second, both directions counted. */
+  record Bulk(String target, String serializer, int bytes, double megabytesPerSecond) {}
+
+  /** Events per second from server to client. */
+  record Events(String target, double eventsPerSecond) {}
+
+  /** Median time to build a client, connect and finish the handshake. */
+  record Connect(String target, double medianMillis) {}
+
+  final List<Latency> latency = new ArrayList<>();
+  final List<Throughput> throughput = new ArrayList<>();
+  final List<Bulk> bulk = new ArrayList<>();
+  final List<Events> events = new ArrayList<>();
+  final List<Connect> connect = new ArrayList<>();
+}

@@ -1,0 +1,82 @@
+package org.witrpc.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.witrpc.Serializers;
+import org.witrpc.server.Dispatch;
+import org.witrpc.server.WitServer;
+
+/**
+ * The server side of every benchmark, in its own JVM. Modes:
+ *
+ * <ul>
+ *   <li>{@code witrpc DISPATCH JSON_URI MSGPACK_URI}: two {@link WitServer}s of {@link
+ *       BenchService}, one per serializer;
+ *   <li>{@code shm FILE}: the raw shared-memory ping-pong ({@link ShmPingPong});
+ *   <li>{@code uds SOCKET}: the raw Unix-socket ping-pong ({@link SocketPingPong});
+ *   <li>{@code rmi}: Java RMI ({@link RmiPeer}); the {@code READY} line carries the stub.
+ * </ul>
+ *
+ * Prints {@code READY} when clients can connect and runs until its stdin ends.
+ *
+ * <p>Thread safety: a main class; not meant to be shared.
+ */
+public final class BenchServer {
+  private BenchServer() {}
+
+  /** See the class comment for the arguments. */
+  public static void main(String[] args) throws Exception {
+    switch (args.length == 0 ? "" : args[0]) {
+      case "witrpc" -> serveWitrpc(Dispatch.valueOf(args[1]), args[2], args[3]);
+      case "shm" -> {
+        ChildMain.exitWhenStdinEnds();
+        serveSharedMemory(Path.of(args[1]));
+      }
+      case "uds" -> {
+        ChildMain.exitWhenStdinEnds();
+        SocketPingPong.serve(Path.of(args[1]), () -> ChildMain.ready("uds"));
+      }
+      case "rmi" -> serveRmi();
+      default -> {
+        System.err.println("usage: BenchServer witrpc|shm|uds|rmi ...");
+        System.exit(2);
+      }
+    }
+    System.exit(0); // RMI leaves non-daemon threads behind
+  }
+
+  private static void serveWitrpc(Dispatch dispatch, String jsonUri, String msgpackUri) {
+    List<WitServer> servers = new ArrayList<>();
+    try {
+      servers.add(start(dispatch, jsonUri, "json"));
+      servers.add(start(dispatch, msgpackUri, "msgpack"));
+      ChildMain.ready("witrpc " + dispatch);
+      ChildMain.awaitStdinEnd();
+    } finally {
+      servers.forEach(WitServer::close);
+    }
+  }
+
+  private static WitServer start(Dispatch dispatch, String uri, String serializer) {
+    return WitServer.builder()
+        .service(BenchService.class, new BenchServiceImpl())
+        .transport(uri)
+        .dispatch(dispatch)
+        .serializer(serializer.equals("json") ? Serializers.json() : Serializers.messagePack())
+        .build()
+        .start();
+  }
+
+  private static void serveSharedMemory(Path file) {
+    try (ShmPingPong shm = ShmPingPong.map(file)) {
+      ChildMain.ready("shm");
+      shm.serve();
+    }
+  }
+
+  private static void serveRmi() throws Exception {
+    ChildMain.ready(RmiPeer.export());
+    ChildMain.awaitStdinEnd();
+  }
+}

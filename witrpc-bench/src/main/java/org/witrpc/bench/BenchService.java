@@ -1,0 +1,27 @@
+package org.witrpc.bench;
+
+/**
+ * The service the benchmark calls: the smallest call, a string echo, a bulk echo, and a burst of
+ * events to subscribed listeners.
+ *
+ * <p>Thread safety: implementations must be thread-safe.
+ */
+public interface BenchService {
+  /** {@code a + b}. */
+  int add(int a, int b);
+
+  /** Returns {@code text} unchanged. */
+  String echo(String text);
+
+  /** Returns {@code data} unchanged. */
+  byte[] echoBytes(byte[] data);
+
+  /** Sends {@code count} events (sequence 1 to count) to every listener; returns {@code count}. */
+  int emit(int count);
+
+  /** Subscribes {@code listener}. */
+  void addBenchListener(BenchListener listener);
+
+  /** Unsubscribes {@code listener}. */
+  void removeBenchListener(BenchListener listener);
+}

@@ -1,0 +1,49 @@
+package org.witrpc.bench;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The server side of {@link BenchService}: does as little as possible, so the benchmark measures
+ * the framework.
+ *
+ * <p>Thread safety: safe for concurrent use.
+ */
+final class BenchServiceImpl implements BenchService {
+  private final List<BenchListener> listeners = new CopyOnWriteArrayList<>();
+
+  @Override
+  public int add(int a, int b) {
+    return a + b;
+  }
+
+  @Override
+  public String echo(String text) {
+    return text;
+  }
+
+  @Override
+  public byte[] echoBytes(byte[] data) {
+    return data;
+  }
+
+  @Override
+  public int emit(int count) {
+    for (BenchListener listener : listeners) {
+      for (int i = 1; i <= count; i++) {
+        listener.onEvent(i);
+      }
+    }
+    return count;
+  }
+
+  @Override
+  public void addBenchListener(BenchListener listener) {
+    listeners.add(listener);
+  }
+
+  @Override
+  public void removeBenchListener(BenchListener listener) {
+    listeners.remove(listener);
+  }
+}
