@@ -6,6 +6,7 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.SocketChannel;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -60,6 +61,7 @@ final class MmfConnection implements Connection {
   private final ReentrantLock readerRole = new ReentrantLock();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean closeReported = new AtomicBoolean();
+  private final AtomicInteger callersWaiting = new AtomicInteger();
 
   private volatile boolean open = true;
   private volatile Throwable closeCause;
@@ -146,7 +148,20 @@ final class MmfConnection implements Connection {
 
   @Override
   public boolean readUntil(BooleanSupplier done, long deadlineNanos) {
-    if (!open || !readerRole.tryLock()) {
+    if (!open) {
+      return done.getAsBoolean();
+    }
+    // Ask the reader thread to step aside (it checks this while it spins), then take the role.
+    // Without this the reader thread, spinning right after the previous reply, would hold the
+    // role through every call of a busy caller, and caller and reader would both spin.
+    callersWaiting.incrementAndGet();
+    boolean owner;
+    try {
+      owner = acquireReaderRole(done, deadlineNanos);
+    } finally {
+      callersWaiting.decrementAndGet();
+    }
+    if (!owner) {
       return done.getAsBoolean();
     }
     // While this caller reads, the peer must not ring for the parked reader thread: that would
@@ -172,10 +187,31 @@ final class MmfConnection implements Connection {
     } catch (WitTransportException e) {
       fail(e);
     } finally {
-      handBackToReader();
+      // Unlock first: the reader thread, woken by the hand-back, must find the role free (it
+      // parks again if it doesn't, trusting the role's holder to hand back once more).
       readerRole.unlock();
+      handBackToReader();
     }
     return done.getAsBoolean();
+  }
+
+  /** Spins for the reader role until it is ours, {@code done} holds or the deadline passes. */
+  private boolean acquireReaderRole(BooleanSupplier done, long deadlineNanos) {
+    int iterations = 0;
+    while (!readerRole.tryLock()) {
+      if (!open || done.getAsBoolean()) {
+        return false;
+      }
+      if (++iterations % SpinWait.YIELD_EVERY == 0) {
+        if (System.nanoTime() - deadlineNanos >= 0) {
+          return false;
+        }
+        Thread.yield();
+      } else {
+        Thread.onSpinWait();
+      }
+    }
+    return true;
   }
 
   /**
@@ -298,8 +334,12 @@ final class MmfConnection implements Connection {
   private void readLoop() {
     try {
       while (open) {
+        if (!readerRole.tryLock()) {
+          // A readUntil caller reads; its hand-back unparks us if frames are left for us.
+          LockSupport.park(this);
+          continue;
+        }
         boolean park;
-        readerRole.lock();
         try {
           drainAndSpin();
           park = open && announceIdle();
@@ -308,8 +348,9 @@ final class MmfConnection implements Connection {
         }
         if (park) {
           LockSupport.park(this);
-          // Woken by a DATA doorbell (the peer cleared the flag), by close or spuriously: clear
-          // it in any case so that the peer does not ring for a reader that is awake.
+          // Woken by a DATA doorbell (the peer cleared the flag), by a hand-back, by close or
+          // spuriously: clear it in any case so that the peer does not ring for a reader that is
+          // awake. Whoever parks next (this thread or a readUntil caller) announces again.
           inbound.clearReaderWaiting();
         }
       }
@@ -373,6 +414,8 @@ final class MmfConnection implements Connection {
       if (readRound() > 0) {
         lastWork = System.nanoTime();
         idle = 0;
+      } else if (callersWaiting.get() > 0) {
+        return; // a readUntil caller wants the role: it will read its own reply
       } else if (++idle % SpinWait.YIELD_EVERY == 0) {
         if (System.nanoTime() - lastWork >= spinNanos) {
           return;
