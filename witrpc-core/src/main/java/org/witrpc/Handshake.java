@@ -54,6 +54,43 @@ public final class Handshake {
     return fb.finish(type, 0, type == MessageType.HELLO ? 0 : Status.OK.code(), 0);
   }
 
+  /**
+   * A HELLO or successful HELLO_ACK frame of an encrypted connection: the fields, then this side's
+   * 32-byte ephemeral X25519 public key.
+   */
+  public static ByteBuffer hello(MessageType type, Hello hello, byte[] publicKey) {
+    if (publicKey.length != KeyExchange.KEY_SIZE) {
+      throw new IllegalArgumentException("an X25519 public key has 32 bytes");
+    }
+    byte[] name = hello.serializer().getBytes(StandardCharsets.US_ASCII);
+    if (name.length > 255) {
+      throw new IllegalArgumentException("serializer name longer than 255 bytes");
+    }
+    FrameBuffer fb = new FrameBuffer(64 + name.length);
+    fb.writeU16(hello.version()).writeU8(hello.flags()).writeU8(name.length);
+    fb.write(name, 0, name.length);
+    fb.write(publicKey, 0, publicKey.length);
+    return fb.finish(type, 0, type == MessageType.HELLO ? 0 : Status.OK.code(), 0);
+  }
+
+  /**
+   * Reads the X25519 public key that follows the fields of an encrypted HELLO / HELLO_ACK (call
+   * after {@link #readHello}).
+   *
+   * @throws WitSecurityException if the rest of the body is not exactly one public key
+   */
+  public static byte[] readPublicKey(ByteBuffer body) {
+    if (body.remaining() != KeyExchange.KEY_SIZE) {
+      throw new WitSecurityException(
+          "encryption requested but the handshake carries "
+              + body.remaining()
+              + " key bytes instead of a 32-byte X25519 public key");
+    }
+    byte[] key = new byte[KeyExchange.KEY_SIZE];
+    body.get(key);
+    return key;
+  }
+
   /** Parses the body of HELLO or a successful HELLO_ACK. */
   public static Hello readHello(ByteBuffer body) {
     int version = BodyReader.u16(body, "protocol version");

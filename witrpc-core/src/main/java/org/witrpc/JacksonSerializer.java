@@ -86,8 +86,24 @@ public final class JacksonSerializer implements Serializer {
               name + " body has " + i + " values, expected " + types.length);
         }
         // a null token goes through the reader too: Optional reads it as Optional.empty()
-        values[i] =
-            readers.computeIfAbsent(types[i], t -> mapper.readerFor(javaType(t))).readValue(parser);
+        try {
+          values[i] =
+              readers
+                  .computeIfAbsent(types[i], t -> mapper.readerFor(javaType(t)))
+                  .readValue(parser);
+        } catch (IOException | RuntimeException e) {
+          throw new WitSerializationException(
+              name
+                  + ": value "
+                  + i
+                  + " does not match parameter "
+                  + i
+                  + " of type "
+                  + types[i].getTypeName()
+                  + ": "
+                  + e.getMessage(),
+              e);
+        }
       }
       if (parser.nextToken() != JsonToken.END_ARRAY) {
         throw new WitSerializationException(

@@ -11,6 +11,7 @@ import org.witrpc.Handshake;
 import org.witrpc.MessageType;
 import org.witrpc.Status;
 import org.witrpc.WitException;
+import org.witrpc.WitSecurityException;
 import org.witrpc.WitTransportException;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
@@ -79,6 +80,14 @@ final class ClientConnection implements FrameListener {
       throw new WitTransportException("no handshake answer from " + address + " in time");
     }
     if (next instanceof Closed closed) {
+      if (closed.cause().getCause() instanceof WitSecurityException security) {
+        throw new WitSecurityException(
+            "the connection to "
+                + address
+                + " failed during the handshake: "
+                + security.getMessage(),
+            security);
+      }
       String why = goodbye != null ? ": " + goodbye : "";
       throw new WitTransportException(
           address + " closed the connection during the handshake" + why, closed.cause());
@@ -141,6 +150,9 @@ final class ClientConnection implements FrameListener {
   @Override
   public void onClosed(Throwable cause) {
     ready = false;
+    if (cause instanceof WitSecurityException && goodbye == null) {
+      goodbye = cause.getMessage();
+    }
     String why = goodbye != null ? " (" + goodbye + ")" : "";
     Connection c = connection;
     String name = c != null ? c.description() : "connection";

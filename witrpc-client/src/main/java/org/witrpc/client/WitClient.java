@@ -1,5 +1,6 @@
 package org.witrpc.client;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,8 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.Envelope;
 import org.witrpc.Handshake;
+import org.witrpc.HandshakeTranscript;
+import org.witrpc.KeyExchange;
 import org.witrpc.MessageType;
+import org.witrpc.SecureChannel;
 import org.witrpc.Serializers;
+import org.witrpc.SessionKeys;
 import org.witrpc.Status;
 import org.witrpc.Transports;
 import org.witrpc.WitSecurityException;
@@ -105,9 +110,15 @@ public final class WitClient implements AutoCloseable {
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     ClientConnection cc = new ClientConnection(serializer);
-    cc.attach(transport.connect(cc, timeout));
+    SecureChannel channel = null;
+    if (encryption) {
+      channel = new SecureChannel().listener(cc);
+      cc.attach(channel.attach(transport.connect(channel, timeout)));
+    } else {
+      cc.attach(transport.connect(cc, timeout));
+    }
     try {
-      handshake(cc, deadline);
+      handshake(cc, channel, deadline);
     } catch (RuntimeException e) {
       cc.connection().close();
       throw e;
@@ -116,18 +127,32 @@ public final class WitClient implements AutoCloseable {
     return this;
   }
 
-  private void handshake(ClientConnection cc, long deadline) {
+  private void handshake(ClientConnection cc, SecureChannel channel, long deadline) {
     String address = transport.address();
     int flags = encryption ? Handshake.FLAG_ENCRYPTION : 0;
-    cc.connection()
-        .send(
-            Handshake.hello(
-                MessageType.HELLO,
-                new Handshake.Hello(Handshake.PROTOCOL_VERSION, flags, serializer.name())));
+    Handshake.Hello ours =
+        new Handshake.Hello(Handshake.PROTOCOL_VERSION, flags, serializer.name());
+    KeyExchange kx = encryption ? KeyExchange.generate() : null;
+    ByteBuffer hello =
+        encryption
+            ? Handshake.hello(MessageType.HELLO, ours, kx.publicKey())
+            : Handshake.hello(MessageType.HELLO, ours);
+    HandshakeTranscript transcript = new HandshakeTranscript().add(hello);
+    cc.connection().send(hello);
     Envelope helloAck = expect(cc, deadline, MessageType.HELLO_ACK);
     if (helloAck.status() != Status.OK.code()) {
       throw new WitSecurityException(
           address + " refused the handshake: " + Handshake.readStatusMessage(helloAck.body()));
+    }
+    transcript.add(helloAck);
+    Handshake.Hello theirs = Handshake.readHello(helloAck.body());
+    checkSameSettings(address, ours, theirs);
+    if (encryption) {
+      byte[] serverKey = Handshake.readPublicKey(helloAck.body());
+      SessionKeys keys = SessionKeys.derive(kx.agree(serverKey), transcript.hash());
+      // the server answers AUTH only after it arrives, so AUTH_ACK is opened with these keys
+      channel.start(keys.sealer(true), keys.opener(true));
+      keys.wipe();
     }
     cc.connection().send(Handshake.auth(accessToken));
     Envelope authAck = expect(cc, deadline, MessageType.AUTH_ACK);
@@ -138,6 +163,35 @@ public final class WitClient implements AutoCloseable {
               + authAck.status()
               + "): "
               + Handshake.readStatusMessage(authAck.body()));
+    }
+  }
+
+  /** A server that accepted HELLO but answers with other settings is not trusted either. */
+  private static void checkSameSettings(
+      String address, Handshake.Hello ours, Handshake.Hello theirs) {
+    String mismatch = null;
+    if (theirs.version() != ours.version()) {
+      mismatch =
+          "protocol version mismatch: client speaks version "
+              + ours.version()
+              + ", server speaks version "
+              + theirs.version();
+    } else if (!theirs.serializer().equals(ours.serializer())) {
+      mismatch =
+          "serializer mismatch: client uses '"
+              + ours.serializer()
+              + "', server uses '"
+              + theirs.serializer()
+              + "'";
+    } else if (theirs.encryption() != ours.encryption()) {
+      mismatch =
+          "encryption mismatch: client has encryption "
+              + (ours.encryption() ? "on" : "off")
+              + ", server has it "
+              + (theirs.encryption() ? "on" : "off");
+    }
+    if (mismatch != null) {
+      throw new WitSecurityException(address + " answered the handshake with " + mismatch);
     }
   }
 
@@ -242,15 +296,12 @@ public final class WitClient implements AutoCloseable {
     }
 
     /**
-     * Whether the channel is encrypted. Only {@code false} is available yet.
-     *
-     * @throws IllegalArgumentException for {@code true}
+     * Whether the channel is encrypted (X25519 key agreement, AES-256-GCM per frame; the access
+     * token then travels encrypted too). Must match the server's setting, else {@link #connect}
+     * fails naming it. Default false.
      */
     public Builder encryption(boolean encryption) {
-      if (encryption) {
-        throw new IllegalArgumentException("encryption is not available yet");
-      }
-      this.encryption = false;
+      this.encryption = encryption;
       return this;
     }
 

@@ -410,13 +410,13 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
   }
 
   @Test
-  void encryptionIsNotAvailableYet() {
-    assertThatThrownBy(() -> WitClient.builder().encryption(true))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("encryption is not available yet");
-    assertThatThrownBy(() -> org.witrpc.server.WitServer.builder().encryption(true))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("encryption is not available yet");
+  void encryptionMismatchIsNamed() {
+    WitClient mismatched = client(b -> b.encryption(!encryption()));
+    assertThatThrownBy(() -> mismatched.connect(Duration.ofSeconds(5)))
+        .isInstanceOf(WitSecurityException.class)
+        .hasMessageContaining("encryption mismatch")
+        .hasMessageContaining("client has encryption " + (encryption() ? "off" : "on"));
+    assertThat(service.echo(7)).isEqualTo(7);
   }
 
   @Test

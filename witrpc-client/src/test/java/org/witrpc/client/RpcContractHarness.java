@@ -29,15 +29,16 @@ import org.witrpc.spi.Serializer;
 
 /**
  * Set-up and helpers of the RPC contract suite ({@link AbstractRpcContractTest}): a server with
- * {@link TestServiceImpl} and a connected client per test, once per serializer; everything is
- * closed after each test.
+ * {@link TestServiceImpl} and a connected client per test, once per serializer, in clear and
+ * encrypted ({@code "json+encryption"}); everything is closed after each test.
  */
 @ParameterizedClass(name = "{0}")
-@ValueSource(strings = {"json", "msgpack"})
+@ValueSource(strings = {"json", "msgpack", "json+encryption", "msgpack+encryption"})
 public abstract class RpcContractHarness {
   private static final AtomicInteger NAMES = new AtomicInteger();
   private static final Duration AWAIT = Duration.ofSeconds(10);
 
+  /** The variant: serializer name, optionally followed by {@code +encryption}. */
   @Parameter protected String serializerName;
 
   private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -51,12 +52,17 @@ public abstract class RpcContractHarness {
   protected abstract String transportUri(String name);
 
   protected Serializer serializer() {
-    return "json".equals(serializerName) ? Serializers.json() : Serializers.messagePack();
+    return serializerName.startsWith("json") ? Serializers.json() : Serializers.messagePack();
   }
 
   /** A serializer other than {@link #serializer()}. */
   protected Serializer otherSerializer() {
-    return "json".equals(serializerName) ? Serializers.messagePack() : Serializers.json();
+    return serializerName.startsWith("json") ? Serializers.messagePack() : Serializers.json();
+  }
+
+  /** Whether this variant encrypts (servers and clients are built with it unless overridden). */
+  protected boolean encryption() {
+    return serializerName.endsWith("+encryption");
   }
 
   @BeforeEach
@@ -83,7 +89,8 @@ public abstract class RpcContractHarness {
         WitServer.builder()
             .service(TestService.class, impl)
             .transport(transportUri(name))
-            .serializer(serializer());
+            .serializer(serializer())
+            .encryption(encryption());
     config.accept(b);
     WitServer s = b.build();
     closeables.add(s);
@@ -93,7 +100,10 @@ public abstract class RpcContractHarness {
   /** An unconnected client of {@link #name}, configured further. */
   protected WitClient client(Consumer<WitClient.Builder> config) {
     WitClient.Builder b =
-        WitClient.builder().transport(transportUri(name)).serializer(serializer());
+        WitClient.builder()
+            .transport(transportUri(name))
+            .serializer(serializer())
+            .encryption(encryption());
     config.accept(b);
     WitClient c = b.build();
     closeables.add(c);

@@ -10,15 +10,20 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.Envelope;
 import org.witrpc.EnvelopeCodec;
 import org.witrpc.FrameBuffer;
 import org.witrpc.Handshake;
+import org.witrpc.HandshakeTranscript;
+import org.witrpc.KeyExchange;
 import org.witrpc.MessageType;
 import org.witrpc.MethodDescriptor;
 import org.witrpc.Route;
+import org.witrpc.SecureChannel;
+import org.witrpc.SessionKeys;
 import org.witrpc.Status;
 import org.witrpc.WitException;
 import org.witrpc.spi.Connection;
@@ -27,7 +32,12 @@ import org.witrpc.spi.FrameListener;
 /**
  * The server's side of one client connection: runs the handshake (HELLO, AUTH), then dispatches
  * REQUEST, SUBSCRIBE and UNSUBSCRIBE frames and answers each with a RESPONSE. Owns the client's
- * subscriptions and removes them from the implementations when the connection ends.
+ * subscriptions and removes them from the implementations when the connection ends. With encryption
+ * on, the HELLO / HELLO_ACK exchange also agrees the keys of its {@link SecureChannel}, so AUTH and
+ * everything after it travel encrypted.
+ *
+ * <p>At most {@code maxConcurrentCalls} requests of one connection are in flight (dispatched and
+ * not yet answered); the next one is answered 503 at once.
  *
  * <p>Thread safety: frames arrive from the transport's reader one at a time (the handshake state is
  * touched only there); responses and callbacks are sent from any thread.
@@ -46,12 +56,28 @@ final class ServerConnection implements FrameListener {
 
   private final Connection connection;
   private final ServerSettings settings;
+  private final SecureChannel secure;
   private final ConcurrentHashMap<Long, CallbackStub> subscriptions = new ConcurrentHashMap<>();
+  private final AtomicInteger inFlight = new AtomicInteger();
   private volatile State state = State.AWAIT_HELLO;
 
-  ServerConnection(Connection connection, ServerSettings settings) {
+  /**
+   * @param connection where frames are sent: the transport's connection, or {@code secure}
+   * @param secure the encrypting layer when the server demands encryption, else null
+   */
+  ServerConnection(Connection connection, ServerSettings settings, SecureChannel secure) {
     this.connection = connection;
     this.settings = settings;
+    this.secure = secure;
+  }
+
+  /** A listener for a new transport connection: wrapped in a {@link SecureChannel} if needed. */
+  static org.witrpc.spi.FrameListener accept(Connection connection, ServerSettings settings) {
+    if (!settings.encryption()) {
+      return new ServerConnection(connection, settings, null);
+    }
+    SecureChannel channel = new SecureChannel().attach(connection);
+    return channel.listener(new ServerConnection(channel, settings, channel));
   }
 
   String description() {
@@ -69,7 +95,7 @@ final class ServerConnection implements FrameListener {
     }
     try {
       switch (state) {
-        case AWAIT_HELLO -> onHello(env);
+        case AWAIT_HELLO -> onHello(env, frame);
         case AWAIT_AUTH -> onAuth(env);
         case READY -> onReady(env);
         case CLOSED -> LOG.debug("{}: frame after close dropped", description());
@@ -79,7 +105,7 @@ final class ServerConnection implements FrameListener {
     }
   }
 
-  private void onHello(Envelope env) {
+  private void onHello(Envelope env, ByteBuffer frame) {
     if (env.type() != MessageType.HELLO) {
       violation(env.type() + " before HELLO");
       return;
@@ -110,12 +136,25 @@ final class ServerConnection implements FrameListener {
       refuse(MessageType.HELLO_ACK, Status.BAD_REQUEST, mismatch);
       return;
     }
-    state = State.AWAIT_AUTH;
     int flags = settings.encryption() ? Handshake.FLAG_ENCRYPTION : 0;
-    connection.send(
-        Handshake.hello(
-            MessageType.HELLO_ACK,
-            new Handshake.Hello(Handshake.PROTOCOL_VERSION, flags, settings.serializer().name())));
+    Handshake.Hello ours =
+        new Handshake.Hello(Handshake.PROTOCOL_VERSION, flags, settings.serializer().name());
+    if (!settings.encryption()) {
+      state = State.AWAIT_AUTH;
+      connection.send(Handshake.hello(MessageType.HELLO_ACK, ours));
+      return;
+    }
+    byte[] clientKey = Handshake.readPublicKey(env.body());
+    KeyExchange kx = KeyExchange.generate();
+    ByteBuffer ack = Handshake.hello(MessageType.HELLO_ACK, ours, kx.publicKey());
+    byte[] transcript = new HandshakeTranscript().add(frame).add(ack).hash();
+    SessionKeys keys = SessionKeys.derive(kx.agree(clientKey), transcript);
+    state = State.AWAIT_AUTH;
+    // HELLO_ACK is the last frame in clear each way; this reader handles the next frame (AUTH)
+    // only after start(), and nothing else is sent before it
+    connection.send(ack);
+    secure.start(keys.sealer(false), keys.opener(false));
+    keys.wipe();
   }
 
   private void onAuth(Envelope env) {
@@ -176,6 +215,18 @@ final class ServerConnection implements FrameListener {
   }
 
   private void dispatch(Envelope env) {
+    // every dispatched frame is answered exactly once, by sendResponse, which gives the slot back
+    if (inFlight.incrementAndGet() > settings.maxConcurrentCalls()) {
+      respondError(
+          env.correlationId(),
+          Status.UNAVAILABLE,
+          null,
+          "too many concurrent calls on this connection (limit "
+              + settings.maxConcurrentCalls()
+              + ")",
+          null);
+      return;
+    }
     if (settings.dispatch() == Dispatch.INLINE) {
       handle(env);
       return;
@@ -315,7 +366,7 @@ final class ServerConnection implements FrameListener {
           null);
       return;
     }
-    send(fb.finish(MessageType.RESPONSE, 0, Status.OK.code(), id));
+    sendResponse(fb.finish(MessageType.RESPONSE, 0, Status.OK.code(), id));
   }
 
   private void respondThrown(long id, MethodDescriptor d, Throwable t) {
@@ -334,7 +385,17 @@ final class ServerConnection implements FrameListener {
       long id, Status status, String className, String message, String trace) {
     FrameBuffer fb = new FrameBuffer();
     settings.serializer().write(fb, new Object[] {className, message, trace}, ERROR_TYPES);
-    send(fb.finish(MessageType.RESPONSE, 0, status.code(), id));
+    sendResponse(fb.finish(MessageType.RESPONSE, 0, status.code(), id));
+  }
+
+  private void sendResponse(ByteBuffer frame) {
+    inFlight.decrementAndGet();
+    send(frame);
+  }
+
+  /** Requests dispatched and not yet answered (for tests). */
+  int inFlight() {
+    return inFlight.get();
   }
 
   private void send(ByteBuffer frame) {

@@ -14,6 +14,7 @@ import org.witrpc.spi.Serializer;
  * @param executor runs requests when dispatch is EXECUTOR, and the removal of listeners
  * @param dispatch where requests run
  * @param sendStackTraces whether a 500 carries the server's stack trace
+ * @param maxConcurrentCalls requests of one connection in flight at once; more get 503
  */
 record ServerSettings(
     ServiceRegistry registry,
@@ -22,4 +23,5 @@ record ServerSettings(
     Predicate<String> tokenCheck,
     Executor executor,
     Dispatch dispatch,
-    boolean sendStackTraces) {}
+    boolean sendStackTraces,
+    int maxConcurrentCalls) {}

@@ -34,6 +34,9 @@ import org.witrpc.spi.TransportOptions;
  * are called from many threads at once and must be thread-safe themselves.
  */
 public final class WitServer implements AutoCloseable {
+  /** Default of {@link Builder#maxConcurrentCallsPerConnection(int)}. */
+  public static final int DEFAULT_MAX_CONCURRENT_CALLS = 1024;
+
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(1);
 
   private final ServerTransport transport;
@@ -47,7 +50,10 @@ public final class WitServer implements AutoCloseable {
         b.transport != null
             ? b.transport
             : Transports.server(
-                b.transportUri, TransportOptions.defaults().withMaxClients(b.maxClients));
+                b.transportUri,
+                TransportOptions.defaults()
+                    .withMaxClients(b.maxClients)
+                    .withMaxFrameSize(b.maxFrameSize));
     this.ownedExecutor = b.executor == null ? ServerExecutors.createDefault() : null;
     Executor executor = b.executor != null ? b.executor : ownedExecutor;
     this.settings =
@@ -58,7 +64,8 @@ public final class WitServer implements AutoCloseable {
             tokenCheck(b),
             executor,
             b.dispatch,
-            b.sendStackTraces);
+            b.sendStackTraces,
+            b.maxConcurrentCallsPerConnection);
   }
 
   private static Predicate<String> tokenCheck(Builder b) {
@@ -87,7 +94,7 @@ public final class WitServer implements AutoCloseable {
     if (closed.get() || !started.compareAndSet(false, true)) {
       throw new IllegalStateException("the server was already started or closed");
     }
-    transport.start(connection -> new ServerConnection(connection, settings));
+    transport.start(connection -> ServerConnection.accept(connection, settings));
     return this;
   }
 
@@ -136,6 +143,8 @@ public final class WitServer implements AutoCloseable {
     private Executor executor;
     private Dispatch dispatch = Dispatch.EXECUTOR;
     private boolean sendStackTraces;
+    private int maxFrameSize = TransportOptions.DEFAULT_MAX_FRAME_SIZE;
+    private int maxConcurrentCallsPerConnection = DEFAULT_MAX_CONCURRENT_CALLS;
 
     private Builder() {}
 
@@ -176,15 +185,37 @@ public final class WitServer implements AutoCloseable {
     }
 
     /**
-     * Whether the channel is encrypted. Only {@code false} is available yet.
-     *
-     * @throws IllegalArgumentException for {@code true}
+     * Whether every connection is encrypted (X25519 key agreement, AES-256-GCM per frame; see
+     * docs/SECURITY.md). Clients must use the same setting: a client that differs is refused in the
+     * handshake with a message naming the setting. Default false.
      */
     public Builder encryption(boolean encryption) {
-      if (encryption) {
-        throw new IllegalArgumentException("encryption is not available yet");
+      this.encryption = encryption;
+      return this;
+    }
+
+    /**
+     * Largest frame accepted, in bytes, checked before allocation (for a transport given as URI).
+     * Default 256 MiB.
+     */
+    public Builder maxFrameSize(int maxFrameSize) {
+      if (maxFrameSize < 64) {
+        throw new IllegalArgumentException("maxFrameSize must be at least 64: " + maxFrameSize);
       }
-      this.encryption = false;
+      this.maxFrameSize = maxFrameSize;
+      return this;
+    }
+
+    /**
+     * Most requests (and subscribe / unsubscribe calls) of one connection in flight at once; the
+     * next one is answered with status 503 UNAVAILABLE. Default {@value
+     * WitServer#DEFAULT_MAX_CONCURRENT_CALLS}.
+     */
+    public Builder maxConcurrentCallsPerConnection(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxConcurrentCallsPerConnection must be >= 1: " + max);
+      }
+      this.maxConcurrentCallsPerConnection = max;
       return this;
     }
 

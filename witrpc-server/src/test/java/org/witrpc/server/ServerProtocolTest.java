@@ -137,7 +137,8 @@ class ServerProtocolTest {
     Envelope bad = raw.nextEnvelope();
     assertThat(bad.correlationId()).isEqualTo(7);
     assertThat(bad.status()).isEqualTo(400);
-    assertThat(BodyReader.rest(bad.body())).contains("TestService.echo(int): cannot decode");
+    assertThat(BodyReader.rest(bad.body()))
+        .contains("TestService.echo(int): cannot decode", "parameter 0 of type int");
 
     FrameBuffer missing = new FrameBuffer();
     new Route(TestService.class.getName(), "nope()").write(missing);

@@ -1,0 +1,135 @@
+package org.witrpc;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.witrpc.spi.Connection;
+import org.witrpc.spi.FrameListener;
+
+/**
+ * An encrypting layer between a transport's {@link Connection} and the protocol's {@link
+ * FrameListener}. Frames pass in clear until the handshake installs the {@link FrameCipher}s; then
+ * every frame sent is sealed and every frame received is opened before the listener sees it. A
+ * frame that fails to open closes the connection; the listener's {@link FrameListener#onClosed}
+ * then receives the {@link WitSecurityException}.
+ *
+ * <p>Used only when encryption is on, so a plain connection pays nothing for it.
+ *
+ * <p>Thread safety: {@link #send} may be called from any thread: sealing and handing the frame to
+ * the transport happen under one lock, so nonces follow the wire order. Frames are opened on the
+ * transport's reader (one thread at a time). The ciphers are installed once, by the handshake.
+ */
+public final class SecureChannel implements Connection, FrameListener {
+  private static final Logger LOG = LoggerFactory.getLogger(SecureChannel.class);
+
+  private final Object sendLock = new Object();
+  private volatile Connection delegate;
+  private volatile FrameListener listener;
+  private FrameCipher sealer; // guarded by sendLock
+  private volatile FrameCipher opener;
+  private volatile WitSecurityException failure;
+
+  /** A channel; {@link #attach} the transport's connection and {@link #listener} before use. */
+  public SecureChannel() {}
+
+  /** Sets the transport connection this channel sends on. Once. */
+  public SecureChannel attach(Connection connection) {
+    this.delegate = Objects.requireNonNull(connection, "connection == null");
+    return this;
+  }
+
+  /** Sets the protocol listener that receives the opened frames. Once. */
+  public SecureChannel listener(FrameListener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener == null");
+    return this;
+  }
+
+  /**
+   * Installs the ciphers: every frame sent or received from now on is encrypted. The caller makes
+   * sure that no frame is in flight that was sent in clear after this point, which the handshake
+   * guarantees (each side switches between its last clear frame and its first encrypted one).
+   */
+  public void start(FrameCipher sealer, FrameCipher opener) {
+    this.opener = Objects.requireNonNull(opener, "opener == null");
+    synchronized (sendLock) {
+      this.sealer = Objects.requireNonNull(sealer, "sealer == null");
+    }
+  }
+
+  /** True once the ciphers are installed. */
+  public boolean encrypting() {
+    return opener != null;
+  }
+
+  @Override
+  public void send(ByteBuffer... parts) {
+    synchronized (sendLock) {
+      if (sealer == null) {
+        delegate.send(parts);
+        return;
+      }
+      ByteBuffer frame;
+      try {
+        frame = sealer.seal(parts);
+      } catch (WitSecurityException e) {
+        fail(e);
+        throw e;
+      }
+      delegate.send(frame);
+    }
+  }
+
+  @Override
+  public void onFrame(ByteBuffer frame) {
+    FrameCipher o = opener;
+    if (o != null) {
+      if (failure != null) {
+        return;
+      }
+      try {
+        frame = o.open(frame);
+      } catch (WitSecurityException e) {
+        fail(e);
+        return;
+      }
+    }
+    listener.onFrame(frame);
+  }
+
+  private void fail(WitSecurityException e) {
+    if (failure == null) {
+      failure = e;
+    }
+    LOG.warn("{}: {}; closing the connection", description(), e.getMessage());
+    delegate.close();
+  }
+
+  @Override
+  public void onClosed(Throwable cause) {
+    WitSecurityException f = failure;
+    listener.onClosed(f != null ? f : cause);
+  }
+
+  @Override
+  public boolean readUntil(BooleanSupplier done, long deadlineNanos) {
+    return delegate.readUntil(done, deadlineNanos);
+  }
+
+  @Override
+  public boolean isOpen() {
+    return delegate.isOpen();
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+
+  @Override
+  public String description() {
+    Connection d = delegate;
+    return d == null ? "secure channel (unattached)" : d.description();
+  }
+}

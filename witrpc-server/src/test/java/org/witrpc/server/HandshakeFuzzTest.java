@@ -1,0 +1,168 @@
+package org.witrpc.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.witrpc.Envelope;
+import org.witrpc.EnvelopeCodec;
+import org.witrpc.FrameBuffer;
+import org.witrpc.Handshake;
+import org.witrpc.MessageType;
+import org.witrpc.Route;
+import org.witrpc.Serializers;
+import org.witrpc.TestService;
+import org.witrpc.TestServiceImpl;
+import org.witrpc.spi.Connection;
+
+/**
+ * The server's handshake state machine fed random and mutated frame sequences through a fake {@link
+ * Connection}: it never throws, never answers a call before a valid AUTH, and a violation closes
+ * the connection.
+ */
+class HandshakeFuzzTest {
+  private static final ServiceRegistry REGISTRY =
+      new ServiceRegistry(Map.of(TestService.class, new TestServiceImpl()));
+
+  /** Records what the server sends; closing is remembered. */
+  static final class FakeConnection implements Connection {
+    final List<Envelope> sent = new ArrayList<>();
+    boolean closed;
+
+    @Override
+    public void send(ByteBuffer... parts) {
+      int n = 0;
+      for (ByteBuffer p : parts) {
+        n += p.remaining();
+      }
+      ByteBuffer all = ByteBuffer.allocate(n);
+      for (ByteBuffer p : parts) {
+        all.put(p);
+      }
+      all.flip();
+      if (closed) {
+        return;
+      }
+      try {
+        sent.add(EnvelopeCodec.decode(all));
+      } catch (RuntimeException sealed) {
+        sent.add(new Envelope(MessageType.GOODBYE, 0, 0, 0, ByteBuffer.allocate(0)));
+      }
+    }
+
+    @Override
+    public boolean isOpen() {
+      return !closed;
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+
+    @Override
+    public String description() {
+      return "fake";
+    }
+  }
+
+  static byte[] request() {
+    FrameBuffer fb = new FrameBuffer();
+    new Route(TestService.class.getName(), "echo(int)").write(fb);
+    byte[] args = "[1]".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    fb.write(args, 0, args.length);
+    return bytes(fb.finish(MessageType.REQUEST, 0, 0, 5));
+  }
+
+  static byte[] bytes(ByteBuffer b) {
+    byte[] out = new byte[b.remaining()];
+    b.duplicate().get(out);
+    return out;
+  }
+
+  @Provide
+  Arbitrary<List<byte[]>> sequences() {
+    byte[] hello =
+        bytes(
+            Handshake.hello(
+                MessageType.HELLO, new Handshake.Hello(Handshake.PROTOCOL_VERSION, 0, "json")));
+    byte[] helloEncrypted =
+        bytes(
+            Handshake.hello(
+                MessageType.HELLO,
+                new Handshake.Hello(Handshake.PROTOCOL_VERSION, 1, "json"),
+                new byte[32]));
+    byte[] badAuth = bytes(Handshake.auth("wrong"));
+    byte[] goodbye = bytes(Handshake.goodbye("bye"));
+    Arbitrary<byte[]> known =
+        Arbitraries.of(hello, helloEncrypted, badAuth, goodbye, request(), new byte[0]);
+    Arbitrary<byte[]> mutated =
+        known.flatMap(
+            f ->
+                Arbitraries.integers()
+                    .between(0, Math.max(0, f.length * 8 - 1))
+                    .map(
+                        bit -> {
+                          byte[] b = f.clone();
+                          if (b.length > 0) {
+                            b[bit / 8] ^= (byte) (1 << (bit % 8));
+                          }
+                          return b;
+                        }));
+    Arbitrary<byte[]> lying =
+        Arbitraries.integers()
+            .map(
+                n -> {
+                  byte[] b = request();
+                  ByteBuffer.wrap(b).putInt(12, n);
+                  return b;
+                });
+    Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(40);
+    return Arbitraries.oneOf(known, mutated, lying, random).list().ofMaxSize(6);
+  }
+
+  private static ServerSettings settings(boolean encryption) {
+    return new ServerSettings(
+        REGISTRY,
+        Serializers.json(),
+        encryption,
+        "secret"::equals,
+        Runnable::run,
+        Dispatch.INLINE,
+        false,
+        4);
+  }
+
+  private static void feed(List<byte[]> frames, boolean encryption) {
+    FakeConnection fake = new FakeConnection();
+    var listener = ServerConnection.accept(fake, settings(encryption));
+    for (byte[] f : frames) {
+      if (fake.closed) {
+        break;
+      }
+      listener.onFrame(ByteBuffer.wrap(f.clone()));
+    }
+    listener.onClosed(null);
+    // the token is never "secret" here, so no call may ever be answered
+    assertThat(fake.sent).noneMatch(e -> e.type() == MessageType.RESPONSE);
+    assertThat(fake.sent).allMatch(e -> e.type() != MessageType.AUTH_ACK || e.status() != 200);
+  }
+
+  @Property
+  void plainServerNeverAnswersACallBeforeAuthorization(@ForAll("sequences") List<byte[]> frames) {
+    feed(frames, false);
+  }
+
+  @Property
+  void encryptedServerNeverAnswersACallBeforeAuthorization(
+      @ForAll("sequences") List<byte[]> frames) {
+    feed(frames, true);
+  }
+}
