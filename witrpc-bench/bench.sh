@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs the witrpc benchmark (servers in separate JVMs) from a fresh clone with only a JDK (17+).
-# Usage: witrpc-bench/bench.sh [--quick|--full] [--only mmf-inline,raw-shm,...] [--out DIR]
+# Usage: witrpc-bench/bench.sh [--quick|--full] [--only mmf-auto,raw-shm,...] [--out DIR]
 # Results: witrpc-bench/results/RESULTS-<timestamp>.md and .json
 set -e
 cd "$(dirname "$0")/.."

@@ -12,10 +12,10 @@ import java.util.concurrent.TimeoutException;
 import org.witrpc.server.Dispatch;
 
 /**
- * The benchmark harness: witrpc over {@code mmf://} and {@code pipe://} with INLINE and EXECUTOR
- * dispatch, next to the floors (a raw shared-memory and a raw Unix-socket ping-pong) and Java RMI.
- * Every server runs in its own JVM ({@link BenchServer}). Prints Markdown tables and writes them,
- * with a JSON copy, to {@code results/RESULTS-<timestamp>.md} and {@code .json}.
+ * The benchmark harness: witrpc over {@code mmf://} and {@code pipe://} with AUTO (the default) and
+ * EXECUTOR dispatch, next to the floors (a raw shared-memory and a raw Unix-socket ping-pong) and
+ * Java RMI. Every server runs in its own JVM ({@link BenchServer}). Prints Markdown tables and
+ * writes them, with a JSON copy, to {@code results/RESULTS-<timestamp>.md} and {@code .json}.
  *
  * <p>Options: {@code --quick} (about a minute), {@code --full} (the default), {@code --smoke} (a
  * few seconds, meaningless numbers), {@code --only TARGET,...} (from {@link #TARGETS}), {@code
@@ -27,13 +27,7 @@ public final class Bench {
   /** The targets, in the order they run. */
   public static final List<String> TARGETS =
       List.of(
-          "mmf-inline",
-          "mmf-executor",
-          "pipe-inline",
-          "pipe-executor",
-          "raw-shm",
-          "raw-uds",
-          "rmi");
+          "mmf-auto", "mmf-executor", "pipe-auto", "pipe-executor", "raw-shm", "raw-uds", "rmi");
 
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   private static final List<String> SERVER_JVM = List.of("-Xmx1g");
@@ -123,9 +117,9 @@ public final class Bench {
       }
       System.err.println("[bench] " + target);
       switch (target) {
-        case "mmf-inline" -> witrpc("mmf", Dispatch.INLINE);
+        case "mmf-auto" -> witrpc("mmf", Dispatch.AUTO);
         case "mmf-executor" -> witrpc("mmf", Dispatch.EXECUTOR);
-        case "pipe-inline" -> witrpc("pipe", Dispatch.INLINE);
+        case "pipe-auto" -> witrpc("pipe", Dispatch.AUTO);
         case "pipe-executor" -> witrpc("pipe", Dispatch.EXECUTOR);
         case "raw-shm" -> rawSharedMemory();
         case "raw-uds" -> rawUnixSocket();

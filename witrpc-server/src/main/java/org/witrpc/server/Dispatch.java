@@ -7,11 +7,20 @@ package org.witrpc.server;
  */
 public enum Dispatch {
   /**
+   * The default: a method that has been quick so far (a moving average under 20 us over its recent
+   * calls) runs {@link #INLINE}; any other request, including the first call of every method, runs
+   * on the {@link #EXECUTOR}. Short calls thus pay no thread hand-off (which costs more than a
+   * shared-memory round trip), while a method seen to be slow never delays other calls. A method
+   * that is usually quick but sometimes blocks may delay the later frames of its own connection,
+   * once, until its average tells.
+   */
+  AUTO,
+  /**
    * On the transport's reader thread that received it. Saves a thread hand-off per call (the
    * fastest path for short methods), but a slow method then delays every later frame of that
-   * connection, and a method must not call back into the same client synchronously.
+   * connection, and a method must not wait for another call from the same client.
    */
   INLINE,
-  /** On the server's executor (the default): a slow method never delays other calls. */
+  /** On the server's executor: a slow method never delays other calls. */
   EXECUTOR
 }

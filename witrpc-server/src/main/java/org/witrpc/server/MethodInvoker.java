@@ -13,8 +13,18 @@ import org.witrpc.MethodDescriptor;
  * <p>Thread safety: immutable; safe for concurrent use.
  */
 final class MethodInvoker {
+  /** Average duration under which {@link Dispatch#AUTO} runs a method on the reader thread. */
+  static final long QUICK_NANOS = 20_000;
+
   private final MethodDescriptor descriptor;
   private final MethodHandle handle;
+
+  /**
+   * Moving average of the invocation time (weight 1/8 for the newest call); starts above the quick
+   * limit so that a method's first call runs on the executor. Races between concurrent updates lose
+   * a sample at worst, which an average tolerates.
+   */
+  private volatile long averageNanos = Long.MAX_VALUE / 2;
 
   MethodInvoker(MethodDescriptor descriptor, Object implementation) {
     this.descriptor = descriptor;
@@ -47,8 +57,23 @@ final class MethodInvoker {
     return descriptor;
   }
 
-  /** Invokes the method; whatever the implementation throws is thrown unchanged. */
+  /** True if the method's recent calls were quick enough to run on the reader thread. */
+  boolean isQuick() {
+    return averageNanos < QUICK_NANOS;
+  }
+
+  /**
+   * Invokes the method and records how long it took; whatever the implementation throws is thrown
+   * unchanged.
+   */
   Object invoke(Object[] args) throws Throwable {
-    return handle.invokeExact(args);
+    long start = System.nanoTime();
+    try {
+      return handle.invokeExact(args);
+    } finally {
+      long took = System.nanoTime() - start;
+      long average = averageNanos;
+      averageNanos = average == Long.MAX_VALUE / 2 ? took : average + (took - average) / 8;
+    }
   }
 }

@@ -227,7 +227,7 @@ final class ServerConnection implements FrameListener {
           null);
       return;
     }
-    if (settings.dispatch() == Dispatch.INLINE) {
+    if (runsInline(env)) {
       handle(env);
       return;
     }
@@ -236,6 +236,24 @@ final class ServerConnection implements FrameListener {
     } catch (RejectedExecutionException e) {
       respondError(
           env.correlationId(), Status.UNAVAILABLE, null, "the server is shutting down", null);
+    }
+  }
+
+  private boolean runsInline(Envelope env) {
+    switch (settings.dispatch()) {
+      case INLINE:
+        return true;
+      case EXECUTOR:
+        return false;
+      default:
+        try {
+          // peek at the route on a duplicate: handle() reads the body from its start
+          Optional<MethodInvoker> invoker =
+              settings.registry().find(Route.read(env.body().duplicate()));
+          return invoker.isPresent() && invoker.get().isQuick();
+        } catch (WitException malformed) {
+          return true; // answered at once with 400, no user code runs
+        }
     }
   }
 

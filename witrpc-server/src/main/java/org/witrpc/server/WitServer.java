@@ -141,7 +141,7 @@ public final class WitServer implements AutoCloseable {
     private Predicate<String> tokenValidator;
     private int maxClients = TransportOptions.DEFAULT_MAX_CLIENTS;
     private Executor executor;
-    private Dispatch dispatch = Dispatch.EXECUTOR;
+    private Dispatch dispatch = Dispatch.AUTO;
     private boolean sendStackTraces;
     private int maxFrameSize = TransportOptions.DEFAULT_MAX_FRAME_SIZE;
     private int maxConcurrentCallsPerConnection = DEFAULT_MAX_CONCURRENT_CALLS;
@@ -252,7 +252,7 @@ public final class WitServer implements AutoCloseable {
       return this;
     }
 
-    /** Where requests run; default {@link Dispatch#EXECUTOR}. */
+    /** Where requests run; default {@link Dispatch#AUTO}. */
     public Builder dispatch(Dispatch dispatch) {
       this.dispatch = Objects.requireNonNull(dispatch, "dispatch == null");
       return this;
