@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -79,7 +81,7 @@ class CrossProcessRpcIT {
   @AfterParameterizedClassInvocation
   static void stopServer() {
     CHILDREN.closeShared();
-    RuntimeFiles.awaitExactly(prefix, java.util.Set.of());
+    RuntimeFiles.awaitExactly(prefix, Set.of());
   }
 
   @BeforeEach
@@ -136,8 +138,7 @@ class CrossProcessRpcIT {
     service.startProcessing(100, "p");
     Await.until("100 progress events, got " + events.size(), AWAIT, () -> events.size() >= 100);
     assertThat(events)
-        .containsExactlyElementsOf(
-            java.util.stream.IntStream.rangeClosed(1, 100).mapToObj(i -> "p" + i).toList());
+        .containsExactlyElementsOf(IntStream.rangeClosed(1, 100).mapToObj(i -> "p" + i).toList());
 
     List<Object> complex = new CopyOnWriteArrayList<>();
     ComplexListener complexListener = (value, colors, at) -> complex.add(List.of(value, colors));

@@ -44,8 +44,10 @@ class MmfCrossProcessIT {
             CHILDREN,
             prefix + "-server",
             List.of("-Xmx3g"),
-            "mmf://" + prefix + "?size=1MiB&maxFrameSize=300MiB",
-            "msgpack");
+            "mmf://" + prefix + "?size=1MiB",
+            "msgpack",
+            "300MiB");
+    assertThat(server.uri()).endsWith("maxFrameSize=300MiB");
   }
 
   @AfterAll

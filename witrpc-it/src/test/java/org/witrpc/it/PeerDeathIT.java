@@ -114,6 +114,8 @@ class PeerDeathIT {
     long millis = (System.nanoTime() - killedAt) / 1_000_000;
     assertThat(failure).isInstanceOf(WitTransportException.class);
     assertThat(failure).isNotInstanceOf(WitTimeoutException.class);
+    System.out.printf(
+        "%s/%s: pending call failed %d ms after kill -9%n", transport, serializer, millis);
     assertThat(millis).as("ms from kill -9 to the failed call").isLessThan(5_000);
     assertThatThrownBy(() -> service.echo("after")).isInstanceOf(WitTransportException.class);
     assertThat(RuntimeFiles.startingWith(name)).noneMatch(RuntimeFiles::isMapping);

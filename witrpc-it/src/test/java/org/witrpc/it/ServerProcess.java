@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A {@link TestServerMain} running in a child JVM, and the URI its clients use.
+ * A {@link TestServerMain} running in a child JVM, and the URI its clients use (the one it printed
+ * as ready, with any option it added).
  *
  * <p>Thread safety: immutable; the child itself is owned by a {@link ChildJvms}.
  */
@@ -34,8 +35,7 @@ record ServerProcess(ChildJvm jvm, String uri) {
       ChildJvms children, String name, String uri, String serializer, String... extraArgs)
       throws IOException, TimeoutException {
     return ready(
-        children.start(name, List.of(), TestServerMain.class, args(uri, serializer, extraArgs)),
-        uri);
+        children.start(name, List.of(), TestServerMain.class, args(uri, serializer, extraArgs)));
   }
 
   /** Starts a server shared by several tests and waits until it is ready. */
@@ -49,8 +49,7 @@ record ServerProcess(ChildJvm jvm, String uri) {
       throws IOException, TimeoutException {
     return ready(
         children.startShared(
-            name, jvmOptions, TestServerMain.class, args(uri, serializer, extraArgs)),
-        uri);
+            name, jvmOptions, TestServerMain.class, args(uri, serializer, extraArgs)));
   }
 
   private static String[] args(String uri, String serializer, String... extraArgs) {
@@ -61,9 +60,9 @@ record ServerProcess(ChildJvm jvm, String uri) {
     return args;
   }
 
-  private static ServerProcess ready(ChildJvm jvm, String uri)
-      throws IOException, TimeoutException {
-    jvm.awaitLine("READY ", STARTUP);
-    return new ServerProcess(jvm, uri);
+  private static ServerProcess ready(ChildJvm jvm) throws IOException, TimeoutException {
+    String ready = jvm.awaitLine("READY ", STARTUP);
+    // the server's URI, with the options it added (maxFrameSize), is what clients use
+    return new ServerProcess(jvm, ready.substring("READY ".length()));
   }
 }

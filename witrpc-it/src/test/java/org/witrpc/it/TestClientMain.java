@@ -32,6 +32,7 @@ public final class TestClientMain {
     int calls = Integer.parseInt(args[3]);
     int threads = args.length == 5 ? Integer.parseInt(args[4]) : 1;
     int exit;
+    long start = System.nanoTime();
     try (WitClient client =
         WitClient.builder()
             .transport(args[0])
@@ -39,8 +40,20 @@ public final class TestClientMain {
             .timeout(Duration.ofSeconds(60))
             .build()
             .connect(Duration.ofSeconds(10))) {
+      long connected = System.nanoTime();
       TestService service = client.service(TestService.class);
       long made = run(service, clientId, calls, threads);
+      System.err.printf(
+          "%s: JVM up %d ms, connect %d ms, %d calls %d ms%n",
+          clientId,
+          ProcessHandle.current()
+              .info()
+              .startInstant()
+              .map(TestClientMain::millisSince)
+              .orElse(-1L),
+          (connected - start) / 1_000_000,
+          made,
+          (System.nanoTime() - connected) / 1_000_000);
       System.out.println("OK " + made);
       exit = 0;
     } catch (Throwable t) {
@@ -50,6 +63,10 @@ public final class TestClientMain {
     }
     System.out.flush();
     System.exit(exit);
+  }
+
+  private static long millisSince(java.time.Instant instant) {
+    return java.time.Duration.between(instant, java.time.Instant.now()).toMillis();
   }
 
   private static long run(TestService service, String clientId, int calls, int threads)
