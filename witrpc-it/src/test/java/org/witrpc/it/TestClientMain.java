@@ -1,6 +1,7 @@
 package org.witrpc.it;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -65,8 +66,8 @@ public final class TestClientMain {
     System.exit(exit);
   }
 
-  private static long millisSince(java.time.Instant instant) {
-    return java.time.Duration.between(instant, java.time.Instant.now()).toMillis();
+  private static long millisSince(Instant instant) {
+    return Duration.between(instant, Instant.now()).toMillis();
   }
 
   private static long run(TestService service, String clientId, int calls, int threads)
