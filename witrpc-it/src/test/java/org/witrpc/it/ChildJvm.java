@@ -33,11 +33,24 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /**
-   * Starts {@code mainClass} with {@code args} in a new JVM.
+   * Starts {@code mainClass} with {@code args} in a new JVM with a 1 GiB heap.
    *
    * @param logDir where {@code NAME.out} and {@code NAME.err} are written
    */
   static ChildJvm start(String name, Path logDir, Class<?> mainClass, String... args)
+      throws IOException {
+    return start(name, logDir, List.of(), mainClass, args);
+  }
+
+  /**
+   * Starts {@code mainClass} with {@code args} in a new JVM; {@code jvmOptions} come after the
+   * defaults ({@code -Xmx1g -XX:+UseSerialGC}), so they may override them (for example {@code
+   * -Xmx3g}, or {@code -XX:TieredStopAtLevel=1} for a short-lived child).
+   *
+   * @param logDir where {@code NAME.out} and {@code NAME.err} are written
+   */
+  static ChildJvm start(
+      String name, Path logDir, List<String> jvmOptions, Class<?> mainClass, String... args)
       throws IOException {
     Objects.requireNonNull(mainClass, "mainClass == null");
     Files.createDirectories(logDir);
@@ -48,6 +61,7 @@ final class ChildJvm implements AutoCloseable {
     command.add("-Xmx1g");
     command.add("-XX:+UseSerialGC");
     command.add("-Xshare:auto");
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(mainClass.getName());
@@ -68,6 +82,16 @@ final class ChildJvm implements AutoCloseable {
 
   Process process() {
     return process;
+  }
+
+  /** The name given at start, used for the log files. */
+  String name() {
+    return name;
+  }
+
+  /** True until the process has exited. */
+  boolean isAlive() {
+    return process.isAlive();
   }
 
   /**
@@ -142,7 +166,29 @@ final class ChildJvm implements AutoCloseable {
     }
   }
 
-  /** Destroys the child: SIGTERM, up to 5 s grace, then SIGKILL. Idempotent. */
+  /**
+   * Asks the child's JVM to print a thread dump to its stdout (SIGQUIT), so that the log shows
+   * where a child that ignores SIGTERM is stuck.
+   */
+  private void dumpThreads() throws InterruptedException {
+    try {
+      Process kill =
+          new ProcessBuilder("kill", "-3", Long.toString(process.pid()))
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      kill.waitFor(5, TimeUnit.SECONDS);
+      // the dump is written asynchronously by the child; its exit is what we wait for next
+      process.waitFor(1, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      System.err.println(name + ": cannot request a thread dump: " + e);
+    }
+  }
+
+  /**
+   * Destroys the child: SIGTERM, up to 5 s grace, then a thread dump into its log and SIGKILL.
+   * Idempotent.
+   */
   @Override
   public void close() {
     if (!process.isAlive()) {
@@ -151,6 +197,7 @@ final class ChildJvm implements AutoCloseable {
     process.destroy();
     try {
       if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        dumpThreads();
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
       }

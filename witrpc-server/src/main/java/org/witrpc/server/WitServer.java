@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,7 @@ public final class WitServer implements AutoCloseable {
   private final ExecutorService ownedExecutor;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final CountDownLatch closeDone = new CountDownLatch(1);
 
   private WitServer(Builder b) {
     this.transport =
@@ -105,24 +107,39 @@ public final class WitServer implements AutoCloseable {
 
   /**
    * Disconnects every client (their subscriptions are removed from the implementations), stops
-   * listening and, if the server created its executor, shuts it down. Idempotent.
+   * listening and, if the server created its executor, shuts it down. Idempotent; a call while
+   * another thread is closing the server returns only when that close is done (so a shutdown hook
+   * racing an application's own close cannot let the JVM exit with the socket still there).
    */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
+      awaitClosed();
       return;
     }
-    transport.close();
-    if (ownedExecutor != null) {
-      ownedExecutor.shutdown();
-      try {
-        if (!ownedExecutor.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+    try {
+      transport.close();
+      if (ownedExecutor != null) {
+        ownedExecutor.shutdown();
+        try {
+          if (!ownedExecutor.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+            ownedExecutor.shutdownNow();
+          }
+        } catch (InterruptedException e) {
           ownedExecutor.shutdownNow();
+          Thread.currentThread().interrupt();
         }
-      } catch (InterruptedException e) {
-        ownedExecutor.shutdownNow();
-        Thread.currentThread().interrupt();
       }
+    } finally {
+      closeDone.countDown();
+    }
+  }
+
+  private void awaitClosed() {
+    try {
+      closeDone.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -1,0 +1,68 @@
+package org.witrpc.it;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A {@link TestServerMain} running in a child JVM, and the URI its clients use (the one it printed
+ * as ready, with any option it added).
+ *
+ * <p>Thread safety: immutable; the child itself is owned by a {@link ChildJvms}.
+ */
+record ServerProcess(ChildJvm jvm, String uri) {
+  /** How long a server JVM may take to print READY on a busy 2-core machine. */
+  static final Duration STARTUP = Duration.ofSeconds(60);
+
+  /**
+   * The URI of {@code name} on {@code transport} ({@code pipe} or {@code mmf}); for mmf a 1 MiB
+   * mapping (two 512 KiB rings), so large messages are fragmented.
+   */
+  static String uri(String transport, String name) {
+    switch (transport) {
+      case "pipe":
+        return "pipe://" + name;
+      case "mmf":
+        return "mmf://" + name + "?size=1MiB";
+      default:
+        throw new IllegalArgumentException("unknown transport '" + transport + "'");
+    }
+  }
+
+  /** Starts a server for this test only and waits until it is ready. */
+  static ServerProcess start(
+      ChildJvms children, String name, String uri, String serializer, String... extraArgs)
+      throws IOException, TimeoutException {
+    return ready(
+        children.start(name, List.of(), TestServerMain.class, args(uri, serializer, extraArgs)));
+  }
+
+  /** Starts a server shared by several tests and waits until it is ready. */
+  static ServerProcess startShared(
+      ChildJvms children,
+      String name,
+      List<String> jvmOptions,
+      String uri,
+      String serializer,
+      String... extraArgs)
+      throws IOException, TimeoutException {
+    return ready(
+        children.startShared(
+            name, jvmOptions, TestServerMain.class, args(uri, serializer, extraArgs)));
+  }
+
+  private static String[] args(String uri, String serializer, String... extraArgs) {
+    String[] args = new String[2 + extraArgs.length];
+    args[0] = uri;
+    args[1] = serializer;
+    System.arraycopy(extraArgs, 0, args, 2, extraArgs.length);
+    return args;
+  }
+
+  private static ServerProcess ready(ChildJvm jvm) throws IOException, TimeoutException {
+    String ready = jvm.awaitLine("READY ", STARTUP);
+    // the server's URI, with the options it added (maxFrameSize), is what clients use
+    return new ServerProcess(jvm, ready.substring("READY ".length()));
+  }
+}

@@ -1,0 +1,52 @@
+package org.witrpc.it;
+
+import java.io.IOException;
+import java.io.InputStream;
+import org.witrpc.TestService;
+import org.witrpc.TestServiceImpl;
+import org.witrpc.server.WitServer;
+
+/**
+ * A server process for the cross-process tests: serves {@link TestService} with a {@link
+ * TestServiceImpl}, prints {@code READY <uri>} once clients can connect, and runs until its stdin
+ * closes (the test JVM closed it or died) or it is terminated; on SIGTERM a shutdown hook closes
+ * the server cleanly, so its socket file is removed.
+ *
+ * <p>Arguments: {@code URI json|msgpack [MAX_FRAME_SIZE]}; a max frame size (such as {@code
+ * 300MiB}) is added to the URI as the {@code maxFrameSize} option.
+ */
+public final class TestServerMain {
+  private TestServerMain() {}
+
+  /** Entry point; see the class comment for the arguments. */
+  public static void main(String[] args) throws IOException {
+    if (args.length < 2 || args.length > 3) {
+      System.err.println("usage: TestServerMain URI json|msgpack [MAX_FRAME_SIZE]");
+      System.exit(2);
+    }
+    String uri = args.length == 3 ? withOption(args[0], "maxFrameSize=" + args[2]) : args[0];
+    WitServer server =
+        WitServer.builder()
+            .service(TestService.class, new TestServiceImpl())
+            .transport(uri)
+            .serializer(ItSerializers.byName(args[1]))
+            .build();
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "witrpc-it-server-shutdown"));
+    server.start();
+    System.out.println("READY " + uri);
+    System.out.flush();
+    InputStream in = System.in;
+    byte[] ignored = new byte[256];
+    while (in.read(ignored) >= 0) {
+      // nothing is expected on stdin; its end is the signal to stop
+    }
+    server.close();
+    System.out.println("STOPPED");
+    System.exit(0);
+  }
+
+  /** {@code uri} with {@code option} added to its query. */
+  static String withOption(String uri, String option) {
+    return uri + (uri.contains("?") ? "&" : "?") + option;
+  }
+}
