@@ -21,9 +21,9 @@ class BenchSmokeTest {
     String report = Files.readString(markdown);
     assertThat(markdown.getFileName().toString()).matches("RESULTS-\\d{8}-\\d{6}\\.md");
     assertThat(report)
-        .contains("| witrpc mmf://, INLINE | add(int, int) |")
+        .contains("| witrpc mmf://, AUTO | add(int, int) |")
         .contains("| witrpc mmf://, EXECUTOR | echo(64 chars) |")
-        .contains("| witrpc pipe://, INLINE | add(int, int) |")
+        .contains("| witrpc pipe://, AUTO | add(int, int) |")
         .contains("| witrpc pipe://, EXECUTOR | msgpack |")
         .contains("| raw shared memory (spin) | 64-byte ping-pong |")
         .contains("| raw Unix socket | 64-byte ping-pong |")

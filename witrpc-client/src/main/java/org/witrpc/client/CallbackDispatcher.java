@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -108,9 +109,21 @@ final class CallbackDispatcher {
     }
   }
 
-  /** Lets queued callbacks finish, then ends the callback thread. */
+  /**
+   * Lets callbacks already received run (for up to a second, unless called from a listener itself),
+   * then ends the callback thread and forgets the subscriptions.
+   */
   void close() {
-    subscriptions.clear();
     serial.shutdown();
+    if (!Thread.currentThread().getName().startsWith("witrpc-callbacks-")) {
+      try {
+        if (!serial.awaitTermination(1, TimeUnit.SECONDS)) {
+          LOG.warn("listeners still running 1 s after close; leaving them to finish");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    subscriptions.clear();
   }
 }
