@@ -115,7 +115,11 @@ final class RingBuffer {
     this.lastHeadSeen = (long) LONGS.getAcquire(buffer, headOffset);
     this.readerHead = lastHeadSeen;
     this.lastTailSeen = writerTail;
-    if (readerHead < 0 || writerTail < readerHead || writerTail - readerHead > capacity) {
+    // Off the 8-byte grid, a record header could straddle the end of the data area.
+    if (readerHead < 0
+        || writerTail < readerHead
+        || writerTail - readerHead > capacity
+        || (readerHead | writerTail) % ALIGNMENT != 0) {
       throw corrupt("counters tail=" + writerTail + " head=" + readerHead + " are inconsistent");
     }
   }
