@@ -51,6 +51,7 @@ final class MmfConnection implements Connection {
   private static final long JOIN_MILLIS = 5_000;
 
   private final String description;
+  private final ByteBuffer mapping;
   private final SocketChannel channel;
   private final Doorbell doorbell;
   private final RingBuffer inbound;
@@ -84,6 +85,7 @@ final class MmfConnection implements Connection {
       MmfSettings settings,
       Runnable onTerminated) {
     this.description = description;
+    this.mapping = mapping;
     this.channel = channel;
     this.doorbell = new Doorbell(channel);
     this.spinNanos = settings.spinNanos();
@@ -231,6 +233,14 @@ final class MmfConnection implements Connection {
     } catch (WitTransportException e) {
       fail(e);
     }
+  }
+
+  /**
+   * For tests in this package only: the mapping shared with the peer, so that a test can play a
+   * hostile peer scribbling on it (the file itself is unlinked right after the handshake).
+   */
+  ByteBuffer mappingForTests() {
+    return mapping.duplicate();
   }
 
   @Override
