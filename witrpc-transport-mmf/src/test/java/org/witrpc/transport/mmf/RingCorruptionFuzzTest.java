@@ -31,7 +31,8 @@ import org.witrpc.WitTransportException;
  * or a clear {@link WitTransportException}; never an {@link IndexOutOfBoundsException}, an {@link
  * OutOfMemoryError}, any other exception, or a read that does not finish (each case runs under a
  * 5-second watchdog and asserts progress on every read). The ring under test is the last one in an
- * exactly sized buffer, heap or direct, so a read past its end cannot go unnoticed.
+ * exactly sized buffer, heap or direct, so a read past its end cannot go unnoticed. The file header
+ * a client checks before it maps the rings is fuzzed too.
  *
  * <p>Tries per property: {@code jqwik.tries.default} (junit-platform.properties; raise it from the
  * command line for a long campaign).
@@ -121,7 +122,84 @@ class RingCorruptionFuzzTest {
     await(writing);
   }
 
+  @Property
+  void aScribbledFileHeaderIsValidOrACorruptHeader(
+      @ForAll @IntRange(min = 10, max = 11) int capacityLog2,
+      @ForAll @Size(min = 1, max = 4) List<@From("headerFields") long[]> fields,
+      @ForAll @IntRange(min = -4200, max = 64) int lengthDelta) {
+    int capacity = 1 << capacityLog2;
+    int total = RingDescriptor.totalLength(capacity);
+    ByteBuffer mapping = ByteBuffer.allocate(total);
+    RingDescriptor.initialize(mapping, capacity);
+    ByteBuffer view = mapping.duplicate().order(ByteOrder.nativeOrder());
+    for (long[] field : fields) {
+      int at = (int) field[0];
+      if (field[2] == 8) {
+        view.putLong(at, field[1]);
+      } else {
+        view.putInt(at, (int) field[1]);
+      }
+    }
+    try {
+      int ringCapacity = RingDescriptor.validate(mapping, (long) total + lengthDelta);
+      assertThat(RingDescriptor.totalLength(ringCapacity)).isLessThanOrEqualTo(total);
+      new RingBuffer(
+          mapping,
+          RingDescriptor.ringOffset(RingDescriptor.SERVER_TO_CLIENT, ringCapacity),
+          ringCapacity,
+          MAX_FRAME,
+          () -> {},
+          () -> {});
+      assertThat(
+              RingDescriptor.announcedMaxFrameSize(mapping, RingDescriptor.SERVER_MAX_FRAME_OFFSET))
+          .isGreaterThanOrEqualTo(0);
+    } catch (WitTransportException expected) {
+      assertThat(expected.getMessage()).startsWith("corrupt shared-memory header: ");
+    }
+  }
+
   // ---------------------------------------------------------------- generators
+
+  /** {offset, value, width}: a header field (or the bytes next to it) set to a hostile value. */
+  @Provide
+  Arbitrary<long[]> headerFields() {
+    Arbitrary<long[]> longs =
+        Combinators.combine(
+                Arbitraries.of(
+                    RingDescriptor.MAGIC_OFFSET,
+                    RingDescriptor.TOTAL_LENGTH_OFFSET,
+                    RingDescriptor.CAPACITY_OFFSET,
+                    RingDescriptor.SERVER_MAX_FRAME_OFFSET),
+                Arbitraries.oneOf(
+                    Arbitraries.of(
+                        0L,
+                        -1L,
+                        512L,
+                        1024L,
+                        2048L,
+                        4096L,
+                        1L << 29,
+                        1L << 30,
+                        Long.MAX_VALUE,
+                        Long.MIN_VALUE,
+                        3200L,
+                        5248L,
+                        5249L),
+                    Arbitraries.longs()))
+            .as((at, value) -> new long[] {at, value, 8});
+    Arbitrary<long[]> ints =
+        Combinators.combine(
+                Arbitraries.of(
+                    RingDescriptor.VERSION_OFFSET,
+                    RingDescriptor.HEADER_LENGTH_OFFSET,
+                    RingDescriptor.SERVER_MAX_FRAME_OFFSET,
+                    RingDescriptor.CLIENT_MAX_FRAME_OFFSET),
+                Arbitraries.oneOf(
+                    Arbitraries.of(0, -1, 1, 2, 15, 16, 128, Integer.MAX_VALUE, Integer.MIN_VALUE),
+                    Arbitraries.integers()))
+            .as((at, value) -> new long[] {at, value, 4});
+    return Arbitraries.oneOf(longs, ints);
+  }
 
   @Provide
   Arbitrary<Ring> rings() {
