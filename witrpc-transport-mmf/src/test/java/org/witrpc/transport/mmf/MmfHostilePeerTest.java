@@ -106,6 +106,7 @@ class MmfHostilePeerTest {
     echo(victim, victimEvents, 1);
     echo(other, otherEvents, 1);
 
+    awaitReaderThreadParked(victim);
     scribbleOnInboundRing(victim);
     // A caller waiting for a reply takes the reader role and meets the garbage itself.
     boolean done = victim.readUntil(() -> false, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
@@ -124,6 +125,28 @@ class MmfHostilePeerTest {
             .connect(listener, TIMEOUT);
     resources.add(c::close);
     return (MmfConnection) c;
+  }
+
+  /**
+   * Waits until the victim's reader thread has announced that it waits (the flag in the mapping)
+   * and parked, so that the garbage is met by the next reader, not by a still spinning one.
+   */
+  private static void awaitReaderThreadParked(MmfConnection victim) {
+    ByteBuffer mapping = victim.mappingForTests().order(ByteOrder.nativeOrder());
+    int capacity = (int) mapping.getLong(RingDescriptor.CAPACITY_OFFSET);
+    int flag =
+        RingDescriptor.ringOffset(RingDescriptor.SERVER_TO_CLIENT, capacity)
+            + RingDescriptor.READER_WAITING_OFFSET;
+    String name = "witrpc-mmf-" + victim.description().substring("mmf://".length());
+    Thread reader =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().equals(name))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no thread " + name));
+    RecordingListener.await(
+        () -> mapping.getLong(flag) == 1 && reader.getState() == Thread.State.WAITING,
+        TIMEOUT,
+        "the reader thread of " + victim + " to park");
   }
 
   /** Sends {@code count} frames and waits for their echoes. */
