@@ -62,6 +62,11 @@ public final class MmfClientTransport implements ClientTransport {
       }
       MmfFiles.Mapped mapped = MmfFiles.open(file);
       int capacity = RingDescriptor.validate(mapped.buffer(), mapped.buffer().capacity());
+      int serverMaxFrameSize =
+          RingDescriptor.announcedMaxFrameSize(
+              mapped.buffer(), RingDescriptor.SERVER_MAX_FRAME_OFFSET);
+      RingDescriptor.announceMaxFrameSize(
+          mapped.buffer(), RingDescriptor.CLIENT_MAX_FRAME_OFFSET, settings.maxFrameSize());
       Rendezvous.sendAck(channel);
       MmfConnection connection =
           new MmfConnection(
@@ -70,6 +75,7 @@ public final class MmfClientTransport implements ClientTransport {
               mapped.buffer(),
               capacity,
               RingDescriptor.SERVER_TO_CLIENT,
+              serverMaxFrameSize,
               settings,
               () -> {});
       connection.start(listener);

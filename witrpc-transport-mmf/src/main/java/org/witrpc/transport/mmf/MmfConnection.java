@@ -51,6 +51,10 @@ final class MmfConnection implements Connection {
   private static final long JOIN_MILLIS = 5_000;
 
   private final String description;
+  private final ByteBuffer mapping;
+  private final String peer;
+  private final int ownMaxFrameSize;
+  private final int sendLimit;
   private final SocketChannel channel;
   private final Doorbell doorbell;
   private final RingBuffer inbound;
@@ -74,6 +78,7 @@ final class MmfConnection implements Connection {
    * @param mapping the whole mapping, already validated
    * @param inboundDirection the ring this side reads ({@link RingDescriptor#CLIENT_TO_SERVER} on
    *     the server)
+   * @param peerMaxFrameSize the largest frame the peer accepts, 0 if it did not say
    */
   MmfConnection(
       String description,
@@ -81,9 +86,15 @@ final class MmfConnection implements Connection {
       ByteBuffer mapping,
       int capacity,
       int inboundDirection,
+      int peerMaxFrameSize,
       MmfSettings settings,
       Runnable onTerminated) {
     this.description = description;
+    this.mapping = mapping;
+    this.peer = inboundDirection == RingDescriptor.CLIENT_TO_SERVER ? "client" : "server";
+    this.ownMaxFrameSize = settings.maxFrameSize();
+    this.sendLimit =
+        peerMaxFrameSize == 0 ? ownMaxFrameSize : Math.min(ownMaxFrameSize, peerMaxFrameSize);
     this.channel = channel;
     this.doorbell = new Doorbell(channel);
     this.spinNanos = settings.spinNanos();
@@ -104,7 +115,7 @@ final class MmfConnection implements Connection {
             mapping,
             RingDescriptor.ringOffset(outboundDirection, capacity),
             capacity,
-            settings.maxFrameSize(),
+            sendLimit,
             ringData,
             ringSpace);
   }
@@ -129,8 +140,15 @@ final class MmfConnection implements Connection {
     for (ByteBuffer part : parts) {
       total += part.remaining();
     }
-    if (total > Integer.MAX_VALUE) {
-      throw new WitTransportException("frame of " + total + " bytes is too large");
+    if (total > sendLimit) {
+      // Refused before anything is written: the connection stays usable.
+      throw new WitTransportException(
+          "frame of "
+              + total
+              + " bytes exceeds the "
+              + (total > ownMaxFrameSize ? "" : peer + "'s ")
+              + "maximum frame size "
+              + (total > ownMaxFrameSize ? ownMaxFrameSize : sendLimit));
     }
     sendLock.lock();
     try {
@@ -231,6 +249,14 @@ final class MmfConnection implements Connection {
     } catch (WitTransportException e) {
       fail(e);
     }
+  }
+
+  /**
+   * For tests in this package only: the mapping shared with the peer, so that a test can play a
+   * hostile peer scribbling on it (the file itself is unlinked right after the handshake).
+   */
+  ByteBuffer mappingForTests() {
+    return mapping.duplicate();
   }
 
   @Override

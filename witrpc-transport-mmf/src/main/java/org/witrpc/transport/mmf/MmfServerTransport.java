@@ -228,12 +228,17 @@ public final class MmfServerTransport implements ServerTransport {
         MmfFiles.create(directory, settings.name(), RingDescriptor.totalLength(capacity));
     try {
       RingDescriptor.initialize(mapped.buffer(), capacity);
+      RingDescriptor.announceMaxFrameSize(
+          mapped.buffer(), RingDescriptor.SERVER_MAX_FRAME_OFFSET, settings.maxFrameSize());
       Rendezvous.sendReply(channel, Rendezvous.ACCEPTED, mapped.path().toString());
       Rendezvous.awaitAck(channel, System.nanoTime() + HANDSHAKE_NANOS, () -> closed);
     } finally {
       // Both sides have mapped it (or the client gave up): no file may outlive a crash.
       Files.deleteIfExists(mapped.path());
     }
+    int clientMaxFrameSize =
+        RingDescriptor.announcedMaxFrameSize(
+            mapped.buffer(), RingDescriptor.CLIENT_MAX_FRAME_OFFSET);
     String description = settings.name() + "#" + ids.incrementAndGet();
     MmfConnection[] self = new MmfConnection[1];
     MmfConnection connection =
@@ -243,6 +248,7 @@ public final class MmfServerTransport implements ServerTransport {
             mapped.buffer(),
             capacity,
             RingDescriptor.CLIENT_TO_SERVER,
+            clientMaxFrameSize,
             settings,
             () -> {
               if (connections.remove(self[0])) {

@@ -115,7 +115,11 @@ final class RingBuffer {
     this.lastHeadSeen = (long) LONGS.getAcquire(buffer, headOffset);
     this.readerHead = lastHeadSeen;
     this.lastTailSeen = writerTail;
-    if (readerHead < 0 || writerTail < readerHead || writerTail - readerHead > capacity) {
+    // Off the 8-byte grid, a record header could straddle the end of the data area.
+    if (readerHead < 0
+        || writerTail < readerHead
+        || writerTail - readerHead > capacity
+        || (readerHead | writerTail) % ALIGNMENT != 0) {
       throw corrupt("counters tail=" + writerTail + " head=" + readerHead + " are inconsistent");
     }
   }
@@ -305,15 +309,11 @@ final class RingBuffer {
       case FIRST:
         expectAssembling(false, type);
         long total = (long) LONGS.get(buffer, payload - TOTAL_LENGTH_FIELD);
-        if (total <= length || total > maxFrameSize) {
+        if (total <= length) {
           throw corrupt(
-              "fragmented frame of "
-                  + total
-                  + " bytes (first fragment "
-                  + length
-                  + ") is invalid or exceeds the maximum frame size "
-                  + maxFrameSize);
+              "fragmented frame of " + total + " bytes is not longer than its first fragment");
         }
+        checkFrameSize(total);
         assembling = ByteBuffer.allocate((int) total);
         assembling.put(buffer.slice(payload, length));
         return null;
@@ -361,9 +361,11 @@ final class RingBuffer {
     }
   }
 
-  private void checkFrameSize(int length) {
+  /** A frame the peer should not have sent: not corrupt, but too large for this side. */
+  private void checkFrameSize(long length) {
     if (length > maxFrameSize) {
-      throw corrupt("frame of " + length + " bytes exceeds the maximum " + maxFrameSize);
+      throw new WitTransportException(
+          "frame of " + length + " bytes exceeds the maximum frame size " + maxFrameSize);
     }
   }
 

@@ -1,5 +1,7 @@
 package org.witrpc.transport.mmf;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.witrpc.WitTransportException;
@@ -14,7 +16,8 @@ import org.witrpc.WitTransportException;
  *  0     +--------------------------------------------------+
  *        | magic "WITRPMMF" (8)  | version (4) | hdr len (4)|  file header, 128 bytes
  *  16    | total length L (8)    | ring capacity C (8)      |
- *  32    | reserved (96)                                    |
+ *  32    | server max frame (4)  | client max frame (4)     |
+ *  40    | reserved (88)                                    |
  *  128   +==================================================+
  *        | ring 0: client -> server                         |
  *        |   +0    tail  (8)  producer position, own line   |  each field sits alone on a
@@ -27,6 +30,11 @@ import org.witrpc.WitTransportException;
  *  L     +--------------------------------------------------+
  *        L = 128 + 2 * (512 + C)
  * </pre>
+ *
+ * <p>Each side announces the largest frame it accepts (server before the handshake reply, client
+ * before its acknowledgement), so that a sender refuses a frame its peer would refuse, clearly and
+ * without breaking the connection. 0 means not announced (a peer predating the fields, which were
+ * reserved and zero in the same version 1): then only the sender's own limit applies.
  *
  * <p>Positions (tail, head) are byte counts since the start, never wrapped; the index of a position
  * in the data area is {@code position & (C - 1)}. The producer owns tail, the consumer owns head;
@@ -50,7 +58,12 @@ final class RingDescriptor {
   static final int HEADER_LENGTH_OFFSET = 12;
   static final int TOTAL_LENGTH_OFFSET = 16;
   static final int CAPACITY_OFFSET = 24;
+  static final int SERVER_MAX_FRAME_OFFSET = 32;
+  static final int CLIENT_MAX_FRAME_OFFSET = 36;
   static final int HEADER_LENGTH = 128;
+
+  private static final VarHandle INTS =
+      MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
 
   static final int TAIL_OFFSET = 0;
   static final int HEAD_OFFSET = FIELD_STRIDE;
@@ -153,6 +166,27 @@ final class RingDescriptor {
       throw corrupt("total length " + total + " does not fit the file of " + fileLength + " bytes");
     }
     return (int) capacity;
+  }
+
+  /**
+   * Announces the largest frame this side accepts, at {@link #SERVER_MAX_FRAME_OFFSET} or {@link
+   * #CLIENT_MAX_FRAME_OFFSET}. Release store; the handshake message sent after it publishes it.
+   */
+  static void announceMaxFrameSize(ByteBuffer mapping, int offset, int maxFrameSize) {
+    INTS.setRelease(mapping, offset, maxFrameSize);
+  }
+
+  /**
+   * The largest frame the peer announced at {@code offset}, or 0 if it announced none.
+   *
+   * @throws WitTransportException if the announced value is impossible
+   */
+  static int announcedMaxFrameSize(ByteBuffer mapping, int offset) {
+    int max = (int) INTS.getAcquire(mapping, offset);
+    if (max != 0 && max < 16) {
+      throw corrupt("announced maximum frame size " + max + " is below the minimum of 16");
+    }
+    return max;
   }
 
   private static void checkCapacity(int capacity) {

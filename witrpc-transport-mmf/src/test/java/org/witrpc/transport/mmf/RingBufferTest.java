@@ -174,4 +174,20 @@ class RingBufferTest {
     f.mapping.duplicate().order(ByteOrder.nativeOrder()).putLong(head, 64);
     assertThatThrownBy(() -> f.writeWithoutWaiting(new byte[1])).hasMessageContaining("head 64");
   }
+
+  @Test
+  void countersOffTheEightByteGridAreRefusedWhenTheRingIsOpened() {
+    // Found by RingCorruptionFuzzTest: with head = tail = C - 1 the next record header would be
+    // read across the end of the data area (past the end of the mapping for the second ring).
+    int capacity = CAPACITY;
+    ByteBuffer mapping = ByteBuffer.allocateDirect(RingDescriptor.totalLength(capacity));
+    RingDescriptor.initialize(mapping, capacity);
+    int ring = RingDescriptor.ringOffset(RingDescriptor.SERVER_TO_CLIENT, capacity);
+    ByteBuffer b = mapping.duplicate().order(ByteOrder.nativeOrder());
+    b.putLong(ring + RingDescriptor.HEAD_OFFSET, capacity - 1L);
+    b.putLong(ring + RingDescriptor.TAIL_OFFSET, capacity - 1L);
+    assertThatThrownBy(() -> new RingBuffer(mapping, ring, capacity, MAX_FRAME, () -> {}, () -> {}))
+        .isInstanceOf(WitTransportException.class)
+        .hasMessageContaining("inconsistent");
+  }
 }
