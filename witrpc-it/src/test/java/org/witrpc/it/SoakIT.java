@@ -136,7 +136,9 @@ class SoakIT {
         events.get(),
         eventsOutOfOrder.get());
 
-    assertThat(wrongSamples).as("wrong replies or unclean failures").isEmpty();
+    assertThat(wrongSamples)
+        .as("wrong replies, unclean failures, callbacks out of order")
+        .isEmpty();
     assertThat(wrong).hasValue(0);
     assertThat(eventsOutOfOrder).hasValue(0);
     assertThat(succeeded.get()).isGreaterThan(sent.get() / 2);
@@ -190,8 +192,20 @@ class SoakIT {
     return (percent, stage) -> {
       events.incrementAndGet();
       int last = lastByStage.getOrDefault(stage, 0);
-      if (percent != last + 1) {
+      // a listener re-subscribed on a new server while another client's burst was under way
+      // (TestServiceImpl fires step by step to the listeners it holds) joins that burst late; from
+      // its first event on, the events must be consecutive
+      if (last != 0 && percent != last + 1) {
         eventsOutOfOrder.incrementAndGet();
+        record(
+            "callback out of order: "
+                + stage
+                + " "
+                + percent
+                + " after "
+                + last
+                + " on "
+                + Thread.currentThread().getName());
       }
       lastByStage.put(stage, percent);
     };
