@@ -38,6 +38,12 @@ public final class BodyReader {
     return in.order(java.nio.ByteOrder.BIG_ENDIAN).getInt();
   }
 
+  /** A big-endian 64-bit value. */
+  public static long i64(ByteBuffer in, String what) {
+    need(in, 8, what);
+    return in.order(java.nio.ByteOrder.BIG_ENDIAN).getLong();
+  }
+
   /** {@code length} bytes as UTF-8. */
   public static String utf8(ByteBuffer in, int length, String what) {
     need(in, length, what);

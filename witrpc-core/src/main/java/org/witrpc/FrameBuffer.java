@@ -70,6 +70,12 @@ public final class FrameBuffer extends OutputStream {
     return writeU16(v & 0xFFFF);
   }
 
+  /** Writes a 64-bit big-endian value. */
+  public FrameBuffer writeI64(long v) {
+    writeI32((int) (v >>> 32));
+    return writeI32((int) v);
+  }
+
   /** Writes a string as u16 length + UTF-8 bytes. */
   public FrameBuffer writeString16(String s) {
     byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);

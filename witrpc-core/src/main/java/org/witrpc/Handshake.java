@@ -12,8 +12,11 @@ import java.util.Objects;
  */
 public final class Handshake {
 
-  /** The protocol version this library speaks. */
-  public static final int PROTOCOL_VERSION = 1;
+  /**
+   * The protocol version this library speaks. Version 2 added the deadline in front of the route of
+   * REQUEST, SUBSCRIBE and UNSUBSCRIBE bodies.
+   */
+  public static final int PROTOCOL_VERSION = 2;
 
   /** HELLO flags bit 0: the sender wants an encrypted channel. */
   public static final int FLAG_ENCRYPTION = 1;

@@ -16,8 +16,16 @@ public enum Status {
   NOT_FOUND(404),
   /** The implementation threw; the body carries the exception's class name and message. */
   SERVER_ERROR(500),
-  /** The server is busy (for example too many concurrent calls) and refused the call. */
+  /**
+   * The server is busy (too many concurrent calls), shutting down, or not accepting connections,
+   * and refused the call or the connection.
+   */
   UNAVAILABLE(503),
+  /**
+   * The call's deadline passed before the server started it; the client reports it as {@link
+   * WitTimeoutException}.
+   */
+  DEADLINE_EXCEEDED(504),
   /** The connection is not authorized: missing or rejected access token. */
   UNAUTHORIZED(561);
 

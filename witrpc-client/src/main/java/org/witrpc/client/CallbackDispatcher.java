@@ -3,14 +3,12 @@ package org.witrpc.client;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.Envelope;
@@ -20,10 +18,9 @@ import org.witrpc.WitException;
 import org.witrpc.spi.Serializer;
 
 /**
- * The client's listener subscriptions on one connection, and the delivery of CALLBACK frames to
- * them: decoded and invoked on one serial daemon thread {@code witrpc-callbacks-N} per connection,
- * in the order the server sent them, never on the transport's reader (so a listener may call the
- * server).
+ * The delivery of one connection's CALLBACK frames to the client's {@link Subscriptions}: decoded
+ * and invoked on one serial daemon thread {@code witrpc-callbacks-N} per connection, in the order
+ * the server sent them, never on the transport's reader (so a listener may call the server).
  *
  * <p>Thread safety: safe for concurrent use.
  */
@@ -33,15 +30,13 @@ final class CallbackDispatcher {
   private static final ConcurrentHashMap<Class<?>, Map<String, MethodDescriptor>> LISTENER_METHODS =
       new ConcurrentHashMap<>();
 
-  private record Subscription(Object listener, Class<?> type) {}
-
   private final Serializer serializer;
+  private final Subscriptions subscriptions;
   private final ExecutorService serial;
-  private final AtomicLong ids = new AtomicLong();
-  private final ConcurrentHashMap<Long, Subscription> subscriptions = new ConcurrentHashMap<>();
 
-  CallbackDispatcher(Serializer serializer) {
+  CallbackDispatcher(Serializer serializer, Subscriptions subscriptions) {
     this.serializer = serializer;
+    this.subscriptions = subscriptions;
     this.serial =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -49,25 +44,6 @@ final class CallbackDispatcher {
               t.setDaemon(true);
               return t;
             });
-  }
-
-  /** Registers a subscription of {@code listener} and returns its new id. */
-  long add(Object listener, Class<?> type) {
-    long id = ids.incrementAndGet();
-    subscriptions.put(id, new Subscription(listener, type));
-    return id;
-  }
-
-  /** The newest subscription id of exactly this listener object for this type, if any. */
-  Optional<Long> find(Object listener, Class<?> type) {
-    return subscriptions.entrySet().stream()
-        .filter(e -> e.getValue().listener() == listener && e.getValue().type() == type)
-        .map(Map.Entry::getKey)
-        .max(Long::compare);
-  }
-
-  void remove(long id) {
-    subscriptions.remove(id);
   }
 
   /** Queues a CALLBACK for delivery on the callback thread. */
@@ -80,7 +56,7 @@ final class CallbackDispatcher {
   }
 
   private void invoke(Envelope callback) {
-    Subscription sub = subscriptions.get(callback.correlationId());
+    Subscriptions.Subscription sub = subscriptions.get(callback.correlationId()).orElse(null);
     if (sub == null) {
       LOG.debug("callback for unknown subscription #{} dropped", callback.correlationId());
       return;
@@ -111,7 +87,8 @@ final class CallbackDispatcher {
 
   /**
    * Lets callbacks already received run (for up to a second, unless called from a listener itself),
-   * then ends the callback thread and forgets the subscriptions.
+   * then ends the callback thread. The subscriptions stay (they are the client's, repeated on the
+   * next connection).
    */
   void close() {
     serial.shutdown();
@@ -124,6 +101,5 @@ final class CallbackDispatcher {
         Thread.currentThread().interrupt();
       }
     }
-    subscriptions.clear();
   }
 }

@@ -3,6 +3,7 @@ package org.witrpc.client;
 import java.nio.ByteBuffer;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.Envelope;
@@ -33,13 +34,23 @@ final class ClientConnection implements FrameListener {
 
   private final PendingCalls pending = new PendingCalls();
   private final CallbackDispatcher callbacks;
+  private final BiConsumer<ClientConnection, WitTransportException> onLost;
   private final LinkedBlockingQueue<Object> handshakeReplies = new LinkedBlockingQueue<>();
   private volatile Connection connection;
   private volatile boolean ready;
+  private volatile boolean closed;
   private volatile String goodbye;
 
-  ClientConnection(Serializer serializer) {
-    this.callbacks = new CallbackDispatcher(serializer);
+  /**
+   * @param onLost told once, on the closing thread, when the connection ends (after every pending
+   *     call failed); its argument names the reason (the server's GOODBYE, if any)
+   */
+  ClientConnection(
+      Serializer serializer,
+      Subscriptions subscriptions,
+      BiConsumer<ClientConnection, WitTransportException> onLost) {
+    this.callbacks = new CallbackDispatcher(serializer, subscriptions);
+    this.onLost = onLost;
   }
 
   void attach(Connection connection) {
@@ -56,6 +67,11 @@ final class ClientConnection implements FrameListener {
 
   CallbackDispatcher callbacks() {
     return callbacks;
+  }
+
+  /** True once the connection has ended (every pending call failed). */
+  boolean isClosed() {
+    return closed;
   }
 
   boolean isOpen() {
@@ -130,9 +146,9 @@ final class ClientConnection implements FrameListener {
       }
       case GOODBYE -> {
         try {
-          goodbye = Handshake.readGoodbye(env.body());
+          goodbye = "the server said goodbye: " + Handshake.readGoodbye(env.body());
         } catch (WitException e) {
-          goodbye = "(unreadable reason)";
+          goodbye = "the server said goodbye (unreadable reason)";
         }
         LOG.debug("server said goodbye: {}", goodbye);
         connection.close();
@@ -160,6 +176,8 @@ final class ClientConnection implements FrameListener {
     pending.failAll(failure);
     handshakeReplies.add(new Closed(failure));
     callbacks.close();
+    closed = true;
+    onLost.accept(this, failure);
   }
 
   /** Says goodbye (best effort) and closes the connection. */

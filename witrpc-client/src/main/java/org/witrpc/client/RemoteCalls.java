@@ -1,13 +1,17 @@
 package org.witrpc.client;
 
 import java.lang.reflect.Type;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.witrpc.CallDeadline;
 import org.witrpc.Envelope;
 import org.witrpc.FrameBuffer;
 import org.witrpc.MessageType;
@@ -29,37 +33,65 @@ import org.witrpc.spi.Serializer;
  * <p>Thread safety: safe for concurrent use.
  */
 final class RemoteCalls {
+  private static final Logger LOG = LoggerFactory.getLogger(RemoteCalls.class);
   private static final Type[] SUBSCRIPTION_TYPES = {long.class};
   private static final Type[] ERROR_TYPES = {String.class, String.class, String.class};
 
-  private final Supplier<ClientConnection> connections;
+  private final ConnectionStates states;
+  private final Subscriptions subscriptions;
   private final Serializer serializer;
   private final long timeoutNanos;
   private final long spinNanos;
+  private final RetryPolicy retryPolicy;
   private final ExecutorService asyncExecutor;
   private final ScheduledExecutorService timer;
 
   RemoteCalls(
-      Supplier<ClientConnection> connections,
+      ConnectionStates states,
+      Subscriptions subscriptions,
       Serializer serializer,
       long timeoutNanos,
       long spinNanos,
+      RetryPolicy retryPolicy,
       ExecutorService asyncExecutor,
       ScheduledExecutorService timer) {
-    this.connections = connections;
+    this.states = states;
+    this.subscriptions = subscriptions;
     this.serializer = serializer;
     this.timeoutNanos = timeoutNanos;
     this.spinNanos = spinNanos;
+    this.retryPolicy = retryPolicy;
     this.asyncExecutor = asyncExecutor;
     this.timer = timer;
   }
 
-  /** Calls and waits for the result. */
-  Object call(MethodDescriptor d, byte[] route, Object[] args) {
-    ClientConnection cc = connections.get();
+  /**
+   * Calls and waits for the result; retried as the {@link RetryPolicy} allows, all attempts within
+   * the one timeout.
+   */
+  Object call(MethodDescriptor d, byte[] route, Object[] args, boolean idempotent) {
     long deadline = System.nanoTime() + timeoutNanos;
+    for (int retries = 0; ; retries++) {
+      try {
+        return callOnce(d, route, args, deadline);
+      } catch (WitException e) {
+        if (retryPolicy == null || !retryPolicy.retries(e, retries, idempotent)) {
+          throw e;
+        }
+        long pause = retryPolicy.delayBefore(retries + 1).toNanos();
+        if (System.nanoTime() + pause - deadline >= 0) {
+          throw e;
+        }
+        LOG.debug("{}: retry {} in {} us after {}", d, retries + 1, pause / 1000, e.toString());
+        LockSupport.parkNanos(this, pause); // the retry policy's backoff, not a condition wait
+      }
+    }
+  }
+
+  private Object callOnce(MethodDescriptor d, byte[] route, Object[] args, long deadline) {
+    ClientConnection cc = states.awaitReady(deadline, d.displayName());
     PendingCall call = cc.pending().register(null);
-    send(cc, call, d, MessageType.REQUEST, route, args, d.parameterTypes());
+    send(cc, call, d, MessageType.REQUEST, route, args, d.parameterTypes(), deadline);
     Object outcome = call.await(cc.connection(), spinNanos, deadline);
     if (outcome == null) {
       cc.pending().remove(call.id());
@@ -72,9 +104,48 @@ final class RemoteCalls {
     return result(d, outcome);
   }
 
-  /** Calls and returns at once; the future completes on the async executor. */
+  /**
+   * Calls and returns at once; the future completes on the async executor. While the client is
+   * (re)connecting, the call waits for READY on the async executor, within its timeout.
+   */
   CompletableFuture<Object> callAsync(MethodDescriptor d, byte[] route, Object[] args) {
-    ClientConnection cc = connections.get();
+    long deadline = System.nanoTime() + timeoutNanos;
+    Optional<ClientConnection> ready = states.readyNow();
+    if (ready.isPresent()) {
+      return callAsyncOn(ready.get(), d, route, args, deadline);
+    }
+    ConnectionState now = states.state();
+    if (now != ConnectionState.CONNECTING && now != ConnectionState.RECONNECTING) {
+      states.awaitReady(deadline, d.displayName()); // throws: closed, disconnected or failed
+    }
+    CompletableFuture<Object> future = new CompletableFuture<>();
+    try {
+      asyncExecutor.execute(
+          () -> {
+            try {
+              ClientConnection cc = states.awaitReady(deadline, d.displayName());
+              callAsyncOn(cc, d, route, args, deadline)
+                  .whenComplete(
+                      (value, error) -> {
+                        if (error != null) {
+                          future.completeExceptionally(error);
+                        } else {
+                          future.complete(value);
+                        }
+                      });
+            } catch (RuntimeException e) {
+              future.completeExceptionally(e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      future.completeExceptionally(
+          new UnsentCallException(d.displayName() + ": the client is closed", e));
+    }
+    return future;
+  }
+
+  private CompletableFuture<Object> callAsyncOn(
+      ClientConnection cc, MethodDescriptor d, byte[] route, Object[] args, long deadline) {
     CompletableFuture<Object> future = new CompletableFuture<>();
     ScheduledFuture<?>[] timeoutTask = new ScheduledFuture<?>[1];
     PendingCall call =
@@ -100,14 +171,14 @@ final class RemoteCalls {
                   }
                 });
     try {
-      send(cc, call, d, MessageType.REQUEST, route, args, d.parameterTypes());
+      send(cc, call, d, MessageType.REQUEST, route, args, d.parameterTypes(), deadline);
       timeoutTask[0] =
           timer.schedule(
               () -> {
                 cc.pending().remove(call.id());
                 call.complete(timeout(d));
               },
-              timeoutNanos,
+              deadline - System.nanoTime(),
               TimeUnit.NANOSECONDS);
       if (call.isDone()) {
         timeoutTask[0].cancel(false);
@@ -120,35 +191,59 @@ final class RemoteCalls {
 
   /** Subscribes {@code listener} and returns once the server has it. */
   void subscribe(MethodDescriptor d, byte[] route, Object listener) {
-    ClientConnection cc = connections.get();
-    long id = cc.callbacks().add(listener, d.listenerType());
+    long deadline = System.nanoTime() + timeoutNanos;
+    ClientConnection cc = states.awaitReady(deadline, d.displayName());
+    long id = subscriptions.add(listener, d, route);
     try {
-      exchange(cc, d, MessageType.SUBSCRIBE, route, id);
+      exchange(cc, d, MessageType.SUBSCRIBE, route, id, deadline);
     } catch (RuntimeException e) {
-      cc.callbacks().remove(id);
+      subscriptions.remove(id);
       throw e;
     }
   }
 
-  /** Unsubscribes the newest subscription of {@code listener}; no-op if it has none. */
+  /**
+   * Unsubscribes the newest subscription of {@code listener}; no-op if it has none. While not
+   * connected it is only forgotten (the server dropped it with the connection).
+   */
   void unsubscribe(MethodDescriptor d, byte[] route, Object listener) {
-    ClientConnection cc = connections.get();
-    Long id = cc.callbacks().find(listener, d.listenerType()).orElse(null);
+    Long id = subscriptions.find(listener, d.listenerType()).orElse(null);
     if (id == null) {
       return;
     }
-    try {
-      exchange(cc, d, MessageType.UNSUBSCRIBE, route, id);
-    } finally {
-      cc.callbacks().remove(id);
+    subscriptions.remove(id); // first, so that a reconnect does not repeat it
+    Optional<ClientConnection> cc = states.readyNow();
+    if (cc.isPresent()) {
+      exchange(cc.get(), d, MessageType.UNSUBSCRIBE, route, id, System.nanoTime() + timeoutNanos);
+    }
+  }
+
+  /**
+   * Repeats every subscription of the client on a new connection (before it is READY), with the
+   * same ids, so the same listener objects receive the events.
+   *
+   * @throws WitException if the connection fails or the server does not answer in time
+   */
+  void resubscribe(ClientConnection cc, long deadline) {
+    for (Subscriptions.Subscription s : subscriptions.all()) {
+      try {
+        exchange(cc, s.addMethod(), MessageType.SUBSCRIBE, s.route(), s.id(), deadline);
+      } catch (WitRemoteException e) {
+        LOG.warn("{}: re-subscribing listener #{} failed", s.addMethod(), s.id(), e);
+      }
     }
   }
 
   private void exchange(
-      ClientConnection cc, MethodDescriptor d, MessageType type, byte[] route, long id) {
+      ClientConnection cc,
+      MethodDescriptor d,
+      MessageType type,
+      byte[] route,
+      long id,
+      long deadline) {
     PendingCall call = cc.pending().register(null);
-    send(cc, call, d, type, route, new Object[] {id}, SUBSCRIPTION_TYPES);
-    Object outcome = call.await(cc.connection(), spinNanos, System.nanoTime() + timeoutNanos);
+    send(cc, call, d, type, route, new Object[] {id}, SUBSCRIPTION_TYPES, deadline);
+    Object outcome = call.await(cc.connection(), spinNanos, deadline);
     if (outcome == null) {
       cc.pending().remove(call.id());
       throw timeout(d);
@@ -163,9 +258,15 @@ final class RemoteCalls {
       MessageType type,
       byte[] route,
       Object[] args,
-      Type[] types) {
+      Type[] types,
+      long deadline) {
+    if (call.outcome() instanceof Throwable closed) {
+      // registered after the connection ended: nothing was sent
+      throw new UnsentCallException(d.displayName() + ": " + closed.getMessage(), closed);
+    }
     try {
       FrameBuffer fb = new FrameBuffer(route.length + 128);
+      CallDeadline.write(fb, deadline - System.nanoTime());
       fb.write(route, 0, route.length);
       serializer.write(fb, args, types);
       cc.connection().send(fb.finish(type, 0, 0, call.id()));
@@ -175,7 +276,7 @@ final class RemoteCalls {
           d.displayName() + ": cannot encode the arguments: " + e.getMessage(), e);
     } catch (WitTransportException e) {
       cc.pending().remove(call.id());
-      throw new WitTransportException(d.displayName() + ": " + e.getMessage(), e);
+      throw new UnsentCallException(d.displayName() + ": " + e.getMessage(), e);
     }
   }
 
@@ -206,6 +307,9 @@ final class RemoteCalls {
             e);
       }
     }
+    if (env.status() == Status.DEADLINE_EXCEEDED.code()) {
+      throw new WitTimeoutException(d.displayName() + ": " + errorMessage(env));
+    }
     Object[] error;
     try {
       error = serializer.read(env.body(), ERROR_TYPES);
@@ -216,8 +320,19 @@ final class RemoteCalls {
         d.displayName(), env.status(), (String) error[0], (String) error[1], (String) error[2]);
   }
 
+  private String errorMessage(Envelope env) {
+    try {
+      return (String) serializer.read(env.body().duplicate(), ERROR_TYPES)[1];
+    } catch (WitSerializationException e) {
+      return "status " + env.status();
+    }
+  }
+
   private static WitException rethrow(MethodDescriptor d, Throwable t) {
     if (t instanceof WitTimeoutException e) {
+      return e;
+    }
+    if (t instanceof UnsentCallException e) {
       return e;
     }
     if (t instanceof WitSecurityException e) {

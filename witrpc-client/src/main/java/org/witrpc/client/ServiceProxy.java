@@ -6,6 +6,7 @@ import java.lang.reflect.Proxy;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.witrpc.Idempotent;
 import org.witrpc.MethodDescriptor;
 
 /**
@@ -16,7 +17,7 @@ import org.witrpc.MethodDescriptor;
  * <p>Thread safety: immutable after construction; safe for concurrent use.
  */
 final class ServiceProxy implements InvocationHandler {
-  private record Target(MethodDescriptor descriptor, byte[] route) {}
+  private record Target(MethodDescriptor descriptor, byte[] route, boolean idempotent) {}
 
   private final Class<?> iface;
   private final RemoteCalls calls;
@@ -29,7 +30,9 @@ final class ServiceProxy implements InvocationHandler {
       if (d.kind() != MethodDescriptor.Kind.CALL) {
         MethodDescriptor.checkListener(d.listenerType());
       }
-      targets.put(d.method(), new Target(d, d.route().toBytes()));
+      targets.put(
+          d.method(),
+          new Target(d, d.route().toBytes(), d.method().isAnnotationPresent(Idempotent.class)));
     }
   }
 
@@ -69,7 +72,9 @@ final class ServiceProxy implements InvocationHandler {
         return null;
       }
       default -> {
-        return d.async() ? calls.callAsync(d, t.route(), a) : calls.call(d, t.route(), a);
+        return d.async()
+            ? calls.callAsync(d, t.route(), a)
+            : calls.call(d, t.route(), a, t.idempotent());
       }
     }
   }

@@ -1,8 +1,8 @@
 package org.witrpc.client;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -12,15 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.witrpc.Envelope;
-import org.witrpc.Handshake;
-import org.witrpc.HandshakeTranscript;
-import org.witrpc.KeyExchange;
-import org.witrpc.MessageType;
-import org.witrpc.SecureChannel;
 import org.witrpc.Serializers;
-import org.witrpc.SessionKeys;
-import org.witrpc.Status;
 import org.witrpc.Transports;
 import org.witrpc.WitSecurityException;
 import org.witrpc.WitTransportException;
@@ -38,29 +30,35 @@ import org.witrpc.spi.Serializer;
  * }
  * }</pre>
  *
+ * <p>Its {@link ConnectionState} is observable ({@link #state()}, {@link #onStateChange}); with
+ * {@link Builder#autoReconnect} it reconnects by itself after a lost connection (handshake,
+ * authorization, encryption and every listener subscription again), and the proxies keep working.
+ *
  * <p>Thread safety: safe for concurrent use; the proxies too (many calls in flight from many
- * threads). {@code close} is idempotent.
+ * threads). {@code close} is idempotent and leaves no thread.
  */
 public final class WitClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WitClient.class);
   private static final AtomicInteger THREADS = new AtomicInteger();
 
-  private final ClientTransport transport;
-  private final Serializer serializer;
-  private final boolean encryption;
-  private final String accessToken;
+  private final Connector connector;
+  private final ReconnectPolicy reconnectPolicy;
+  private final ConnectionStates states;
   private final ExecutorService asyncExecutor;
   private final ScheduledThreadPoolExecutor timer;
   private final RemoteCalls calls;
   private final ConcurrentHashMap<Class<?>, Object> proxies = new ConcurrentHashMap<>();
-  private volatile ClientConnection connection;
-  private volatile boolean closed;
+  private final Object reconnectorLock = new Object();
+  private Reconnector reconnector; // guarded by reconnectorLock
 
   private WitClient(Builder b) {
-    this.transport = b.transport != null ? b.transport : Transports.client(b.transportUri);
-    this.serializer = b.serializer;
-    this.encryption = b.encryption;
-    this.accessToken = b.accessToken;
+    ClientTransport transport =
+        b.transport != null ? b.transport : Transports.client(b.transportUri);
+    Subscriptions subscriptions = new Subscriptions();
+    this.connector =
+        new Connector(transport, b.serializer, b.encryption, b.accessToken, subscriptions);
+    this.reconnectPolicy = b.reconnectPolicy;
+    this.states = new ConnectionStates(transport.address());
     this.asyncExecutor =
         new ThreadPoolExecutor(
             0,
@@ -73,10 +71,12 @@ public final class WitClient implements AutoCloseable {
     timer.setRemoveOnCancelPolicy(true);
     this.calls =
         new RemoteCalls(
-            this::readyConnection,
-            serializer,
+            states,
+            subscriptions,
+            b.serializer,
             b.timeout.toNanos(),
             b.spinBudget.toNanos(),
+            b.retryPolicy,
             asyncExecutor,
             timer);
   }
@@ -93,129 +93,79 @@ public final class WitClient implements AutoCloseable {
   }
 
   /**
-   * Connects and runs the handshake (protocol version, serializer, access token). Returns when the
-   * connection is ready for calls.
+   * Connects and runs the handshake (protocol version, serializer, encryption, access token), and
+   * subscribes again every listener added before (after a lost connection without auto-reconnect).
+   * Returns when the connection is ready for calls.
    *
-   * @throws WitTransportException if the server cannot be reached or closes the connection
+   * @throws WitTransportException if the server cannot be reached, refuses new connections or
+   *     closes the connection
    * @throws WitSecurityException if the server refuses the access token or the settings differ
-   * @throws IllegalStateException if the client is closed or already connected
+   * @throws IllegalStateException if the client is closed, connected or connecting
    */
-  public synchronized WitClient connect(Duration timeout) {
+  public WitClient connect(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout == null");
-    if (closed) {
-      throw new IllegalStateException("the client is closed");
-    }
-    if (connection != null && connection.isOpen()) {
-      throw new IllegalStateException("already connected to " + transport.address());
-    }
-    long deadline = System.nanoTime() + timeout.toNanos();
-    ClientConnection cc = new ClientConnection(serializer);
-    SecureChannel channel = null;
-    if (encryption) {
-      channel = new SecureChannel().listener(cc);
-      cc.attach(channel.attach(transport.connect(channel, timeout)));
-    } else {
-      cc.attach(transport.connect(cc, timeout));
-    }
+    states.beginConnect();
     try {
-      handshake(cc, channel, deadline);
+      openReady(timeout);
     } catch (RuntimeException e) {
-      cc.connection().close();
+      states.connectFailed(e);
       throw e;
     }
-    connection = cc;
     return this;
   }
 
-  private void handshake(ClientConnection cc, SecureChannel channel, long deadline) {
-    String address = transport.address();
-    int flags = encryption ? Handshake.FLAG_ENCRYPTION : 0;
-    Handshake.Hello ours =
-        new Handshake.Hello(Handshake.PROTOCOL_VERSION, flags, serializer.name());
-    KeyExchange kx = encryption ? KeyExchange.generate() : null;
-    ByteBuffer hello =
-        encryption
-            ? Handshake.hello(MessageType.HELLO, ours, kx.publicKey())
-            : Handshake.hello(MessageType.HELLO, ours);
-    HandshakeTranscript transcript = new HandshakeTranscript().add(hello);
-    cc.connection().send(hello);
-    Envelope helloAck = expect(cc, deadline, MessageType.HELLO_ACK);
-    if (helloAck.status() != Status.OK.code()) {
-      throw new WitSecurityException(
-          address + " refused the handshake: " + Handshake.readStatusMessage(helloAck.body()));
+  /** One full connect: handshake, re-subscription, READY. */
+  private void openReady(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    ClientConnection cc = connector.open(timeout, this::onLost);
+    try {
+      calls.resubscribe(cc, deadline);
+    } catch (RuntimeException e) {
+      cc.close("re-subscription failed");
+      throw e;
     }
-    transcript.add(helloAck);
-    Handshake.Hello theirs = Handshake.readHello(helloAck.body());
-    checkSameSettings(address, ours, theirs);
-    if (encryption) {
-      byte[] serverKey = Handshake.readPublicKey(helloAck.body());
-      SessionKeys keys = SessionKeys.derive(kx.agree(serverKey), transcript.hash());
-      // the server answers AUTH only after it arrives, so AUTH_ACK is opened with these keys
-      channel.start(keys.sealer(true), keys.opener(true));
-      keys.wipe();
-    }
-    cc.connection().send(Handshake.auth(accessToken));
-    Envelope authAck = expect(cc, deadline, MessageType.AUTH_ACK);
-    if (authAck.status() != Status.OK.code()) {
-      throw new WitSecurityException(
-          address
-              + " refused authorization (status "
-              + authAck.status()
-              + "): "
-              + Handshake.readStatusMessage(authAck.body()));
+    if (!states.ready(cc)) {
+      cc.close("client closed");
+      if (states.state() != ConnectionState.CLOSED) {
+        throw new WitTransportException(
+            connector.address() + " closed the connection right after the handshake");
+      }
+      throw new IllegalStateException("the client is closed");
     }
   }
 
-  /** A server that accepted HELLO but answers with other settings is not trusted either. */
-  private static void checkSameSettings(
-      String address, Handshake.Hello ours, Handshake.Hello theirs) {
-    String mismatch = null;
-    if (theirs.version() != ours.version()) {
-      mismatch =
-          "protocol version mismatch: client speaks version "
-              + ours.version()
-              + ", server speaks version "
-              + theirs.version();
-    } else if (!theirs.serializer().equals(ours.serializer())) {
-      mismatch =
-          "serializer mismatch: client uses '"
-              + ours.serializer()
-              + "', server uses '"
-              + theirs.serializer()
-              + "'";
-    } else if (theirs.encryption() != ours.encryption()) {
-      mismatch =
-          "encryption mismatch: client has encryption "
-              + (ours.encryption() ? "on" : "off")
-              + ", server has it "
-              + (theirs.encryption() ? "on" : "off");
+  private void onLost(ClientConnection cc, WitTransportException failure) {
+    boolean reconnect = reconnectPolicy != null;
+    if (!states.lost(cc, failure, reconnect) || !reconnect) {
+      return;
     }
-    if (mismatch != null) {
-      throw new WitSecurityException(address + " answered the handshake with " + mismatch);
+    LOG.info(
+        "lost the connection to {}; reconnecting: {}", connector.address(), failure.getMessage());
+    synchronized (reconnectorLock) {
+      if (states.state() != ConnectionState.RECONNECTING) {
+        return; // closed meanwhile
+      }
+      reconnector =
+          new Reconnector(
+              reconnectPolicy,
+              connector.address(),
+              this::reconnectOnce,
+              last -> states.gaveUp(last));
+      reconnector.start();
     }
   }
 
-  private Envelope expect(ClientConnection cc, long deadline, MessageType type) {
-    Envelope env = cc.awaitHandshake(deadline - System.nanoTime(), transport.address());
-    if (env.type() != type) {
-      throw new WitTransportException(
-          transport.address() + " answered " + env.type() + " where " + type + " was expected");
+  private void reconnectOnce(Duration timeout) {
+    try {
+      openReady(timeout);
+    } catch (IllegalStateException closed) {
+      // the client was closed during the attempt: nothing left to do
     }
-    return env;
-  }
-
-  private ClientConnection readyConnection() {
-    ClientConnection cc = connection;
-    if (cc == null || closed) {
-      throw new WitTransportException(
-          closed ? "the client is closed" : "not connected: call connect(Duration) first");
-    }
-    return cc;
   }
 
   /**
    * The proxy of service interface {@code iface}; one cached proxy per interface. Calls on it need
-   * a connection ({@link #connect}).
+   * a connection ({@link #connect}); a proxy keeps working across reconnects.
    *
    * @throws IllegalArgumentException if {@code iface} is not an interface or has an invalid
    *     listener method
@@ -228,35 +178,50 @@ public final class WitClient implements AutoCloseable {
     return iface.cast(proxies.computeIfAbsent(iface, i -> ServiceProxy.create(iface, calls)));
   }
 
+  /** The connection's state now. */
+  public ConnectionState state() {
+    return states.state();
+  }
+
+  /**
+   * Tells {@code listener} of every later state change, on the client's event thread, in order,
+   * never under a witrpc lock.
+   */
+  public WitClient onStateChange(ConnectionStateListener listener) {
+    states.addListener(Objects.requireNonNull(listener, "listener == null"));
+    return this;
+  }
+
   /** True while connected and ready for calls. */
   public boolean isConnected() {
-    ClientConnection cc = connection;
-    return !closed && cc != null && cc.isOpen();
+    return states.readyNow().map(ClientConnection::isOpen).orElse(false);
   }
 
   /** Number of calls waiting for their reply on the current connection (for tests, metrics). */
   public int pendingCallCount() {
-    ClientConnection cc = connection;
+    ClientConnection cc = states.connection();
     return cc == null ? 0 : cc.pending().size();
   }
 
-  /** Disconnects (pending calls fail) and stops the client's threads. Idempotent. */
+  /**
+   * Stops reconnecting at once, disconnects (pending calls fail) and stops the client's threads.
+   * Idempotent.
+   */
   @Override
   public void close() {
-    ClientConnection cc;
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      cc = connection;
+    Optional<ClientConnection> cc = states.close();
+    Reconnector r;
+    synchronized (reconnectorLock) {
+      r = reconnector;
+      reconnector = null;
     }
-    if (cc != null) {
-      cc.close("client closed");
+    if (r != null) {
+      r.stop();
     }
+    cc.ifPresent(c -> c.close("client closed"));
     timer.shutdownNow();
     asyncExecutor.shutdown();
-    LOG.debug("client of {} closed", transport.address());
+    LOG.debug("client of {} closed", connector.address());
   }
 
   /**
@@ -272,6 +237,8 @@ public final class WitClient implements AutoCloseable {
     private String accessToken = "";
     private Duration timeout = Duration.ofSeconds(30);
     private Duration spinBudget = Duration.ofNanos(20_000);
+    private ReconnectPolicy reconnectPolicy;
+    private RetryPolicy retryPolicy;
 
     private Builder() {}
 
@@ -331,6 +298,21 @@ public final class WitClient implements AutoCloseable {
         throw new IllegalArgumentException("spinBudget must be between 0 and 10 ms: " + spinBudget);
       }
       this.spinBudget = spinBudget;
+      return this;
+    }
+
+    /**
+     * Reconnects by itself after the connection was lost, as {@code policy} says; while
+     * reconnecting, calls wait (within their timeout) for READY. Off by default.
+     */
+    public Builder autoReconnect(ReconnectPolicy policy) {
+      this.reconnectPolicy = Objects.requireNonNull(policy, "policy == null");
+      return this;
+    }
+
+    /** Repeats failed calls that may be repeated, as {@code policy} says. Off by default. */
+    public Builder retryPolicy(RetryPolicy policy) {
+      this.retryPolicy = Objects.requireNonNull(policy, "policy == null");
       return this;
     }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.witrpc.CallDeadline;
 import org.witrpc.Envelope;
 import org.witrpc.EnvelopeCodec;
 import org.witrpc.FrameBuffer;
@@ -74,10 +75,14 @@ final class ServerConnection implements FrameListener {
   /** A listener for a new transport connection: wrapped in a {@link SecureChannel} if needed. */
   static org.witrpc.spi.FrameListener accept(Connection connection, ServerSettings settings) {
     if (!settings.encryption()) {
-      return new ServerConnection(connection, settings, null);
+      ServerConnection sc = new ServerConnection(connection, settings, null);
+      settings.lifecycle().add(sc);
+      return sc;
     }
     SecureChannel channel = new SecureChannel().attach(connection);
-    return channel.listener(new ServerConnection(channel, settings, channel));
+    ServerConnection sc = new ServerConnection(channel, settings, channel);
+    settings.lifecycle().add(sc);
+    return channel.listener(sc);
   }
 
   String description() {
@@ -108,6 +113,10 @@ final class ServerConnection implements FrameListener {
   private void onHello(Envelope env, ByteBuffer frame) {
     if (env.type() != MessageType.HELLO) {
       violation(env.type() + " before HELLO");
+      return;
+    }
+    if (!settings.lifecycle().accepting()) {
+      refuse(MessageType.HELLO_ACK, Status.UNAVAILABLE, "server is not accepting connections");
       return;
     }
     Handshake.Hello hello = Handshake.readHello(env.body());
@@ -216,7 +225,13 @@ final class ServerConnection implements FrameListener {
 
   private void dispatch(Envelope env) {
     // every dispatched frame is answered exactly once, by sendResponse, which gives the slot back
-    if (inFlight.incrementAndGet() > settings.maxConcurrentCalls()) {
+    inFlight.incrementAndGet();
+    if (settings.lifecycle().draining()) {
+      respondError(
+          env.correlationId(), Status.UNAVAILABLE, null, "the server is shutting down", null);
+      return;
+    }
+    if (inFlight.get() > settings.maxConcurrentCalls()) {
       respondError(
           env.correlationId(),
           Status.UNAVAILABLE,
@@ -248,8 +263,9 @@ final class ServerConnection implements FrameListener {
       default:
         try {
           // peek at the route on a duplicate: handle() reads the body from its start
-          Optional<MethodInvoker> invoker =
-              settings.registry().find(Route.read(env.body().duplicate()));
+          ByteBuffer body = env.body().duplicate();
+          CallDeadline.read(body);
+          Optional<MethodInvoker> invoker = settings.registry().find(Route.read(body));
           return invoker.isPresent() && invoker.get().isQuick();
         } catch (WitException malformed) {
           return true; // answered at once with 400, no user code runs
@@ -260,10 +276,24 @@ final class ServerConnection implements FrameListener {
   private void handle(Envelope env) {
     long id = env.correlationId();
     Route route;
+    long deadline;
     try {
+      deadline = CallDeadline.read(env.body());
       route = Route.read(env.body());
     } catch (WitException e) {
       respondError(id, Status.BAD_REQUEST, null, e.getMessage(), null);
+      return;
+    }
+    if (CallDeadline.hasPassed(deadline)) {
+      respondError(
+          id,
+          Status.DEADLINE_EXCEEDED,
+          null,
+          route
+              + ": deadline exceeded "
+              + (System.currentTimeMillis() - deadline)
+              + " ms before the server could start the call",
+          null);
       return;
     }
     Optional<MethodInvoker> found = settings.registry().find(route);
@@ -424,8 +454,21 @@ final class ServerConnection implements FrameListener {
     }
   }
 
+  /** Says GOODBYE with {@code reason} (best effort) and closes the connection. */
+  void goodbye(String reason) {
+    state = State.CLOSED;
+    try {
+      connection.send(Handshake.goodbye(reason));
+    } catch (WitException e) {
+      LOG.debug("{}: could not send GOODBYE", description(), e);
+    } finally {
+      connection.close();
+    }
+  }
+
   @Override
   public void onClosed(Throwable cause) {
+    settings.lifecycle().remove(this);
     state = State.CLOSED;
     LOG.debug("{}: closed", description(), cause);
     removeAll();

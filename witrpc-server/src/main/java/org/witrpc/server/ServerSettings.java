@@ -5,7 +5,7 @@ import java.util.function.Predicate;
 import org.witrpc.spi.Serializer;
 
 /**
- * What every connection of one server shares. Immutable.
+ * What every connection of one server shares. Immutable (the lifecycle is thread-safe).
  *
  * @param registry the method table
  * @param serializer the agreed serializer
@@ -15,6 +15,7 @@ import org.witrpc.spi.Serializer;
  * @param dispatch where requests run
  * @param sendStackTraces whether a 500 carries the server's stack trace
  * @param maxConcurrentCalls requests of one connection in flight at once; more get 503
+ * @param lifecycle the live connections, and whether new connections and calls are taken
  */
 record ServerSettings(
     ServiceRegistry registry,
@@ -24,4 +25,5 @@ record ServerSettings(
     Executor executor,
     Dispatch dispatch,
     boolean sendStackTraces,
-    int maxConcurrentCalls) {}
+    int maxConcurrentCalls,
+    ServerLifecycle lifecycle) {}

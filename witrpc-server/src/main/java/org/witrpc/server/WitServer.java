@@ -11,6 +11,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import org.witrpc.Serializers;
 import org.witrpc.Transports;
@@ -46,6 +47,7 @@ public final class WitServer implements AutoCloseable {
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch closeDone = new CountDownLatch(1);
+  private final ServerLifecycle lifecycle = new ServerLifecycle();
 
   private WitServer(Builder b) {
     this.transport =
@@ -67,7 +69,8 @@ public final class WitServer implements AutoCloseable {
             executor,
             b.dispatch,
             b.sendStackTraces,
-            b.maxConcurrentCallsPerConnection);
+            b.maxConcurrentCallsPerConnection,
+            lifecycle);
   }
 
   private static Predicate<String> tokenCheck(Builder b) {
@@ -106,18 +109,54 @@ public final class WitServer implements AutoCloseable {
   }
 
   /**
-   * Disconnects every client (their subscriptions are removed from the implementations), stops
-   * listening and, if the server created its executor, shuts it down. Idempotent; a call while
-   * another thread is closing the server returns only when that close is done (so a shutdown hook
-   * racing an application's own close cannot let the JVM exit with the socket still there).
+   * Refuses new connections from now on (their HELLO is answered 503 "server is not accepting
+   * connections" and closed); connected clients keep being served. Idempotent.
+   */
+  public WitServer stopAccepting() {
+    lifecycle.accepting(false);
+    return this;
+  }
+
+  /** Accepts new connections again after {@link #stopAccepting()}. Idempotent. */
+  public WitServer startAccepting() {
+    lifecycle.accepting(true);
+    return this;
+  }
+
+  /** Number of clients connected now (handshake started or done). */
+  public int connectionCount() {
+    return lifecycle.connections().size();
+  }
+
+  /**
+   * Closes without a grace period: like {@link #close(Duration)} with {@link Duration#ZERO}. Calls
+   * in flight are not waited for (their clients see the connection close).
    */
   @Override
   public void close() {
+    close(Duration.ZERO);
+  }
+
+  /**
+   * Closes gracefully: refuses new connections and new calls (503 "the server is shutting down"),
+   * lets the calls in flight finish for up to {@code grace}, then says GOODBYE ("server closed") to
+   * every client (whose subscriptions are removed from the implementations), stops listening and,
+   * if the server created its executor, shuts it down. Idempotent; a call while another thread is
+   * closing the server returns only when that close is done (so a shutdown hook racing an
+   * application's own close cannot let the JVM exit with the socket still there).
+   */
+  public void close(Duration grace) {
+    Objects.requireNonNull(grace, "grace == null");
     if (!closed.compareAndSet(false, true)) {
       awaitClosed();
       return;
     }
     try {
+      lifecycle.startDraining();
+      awaitNoCallsInFlight(grace);
+      for (ServerConnection c : lifecycle.connections()) {
+        c.goodbye("server closed");
+      }
       transport.close();
       if (ownedExecutor != null) {
         ownedExecutor.shutdown();
@@ -132,6 +171,16 @@ public final class WitServer implements AutoCloseable {
       }
     } finally {
       closeDone.countDown();
+    }
+  }
+
+  /**
+   * Polls (bounded by {@code grace}) until no call is in flight; the calls end on other threads.
+   */
+  private void awaitNoCallsInFlight(Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
+    while (lifecycle.inFlight() > 0 && System.nanoTime() - deadline < 0) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
     }
   }
 

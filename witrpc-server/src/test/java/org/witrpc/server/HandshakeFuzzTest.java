@@ -11,6 +11,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import org.witrpc.CallDeadline;
 import org.witrpc.Envelope;
 import org.witrpc.EnvelopeCodec;
 import org.witrpc.FrameBuffer;
@@ -75,6 +76,7 @@ class HandshakeFuzzTest {
 
   static byte[] request() {
     FrameBuffer fb = new FrameBuffer();
+    fb.writeI64(CallDeadline.NONE);
     new Route(TestService.class.getName(), "echo(int)").write(fb);
     byte[] args = "[1]".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     fb.write(args, 0, args.length);
@@ -137,7 +139,8 @@ class HandshakeFuzzTest {
         Runnable::run,
         Dispatch.INLINE,
         false,
-        4);
+        4,
+        new ServerLifecycle());
   }
 
   private static void feed(List<byte[]> frames, boolean encryption) {

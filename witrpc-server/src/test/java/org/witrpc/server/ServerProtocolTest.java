@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.witrpc.BodyReader;
+import org.witrpc.CallDeadline;
 import org.witrpc.Envelope;
 import org.witrpc.EnvelopeCodec;
 import org.witrpc.FrameBuffer;
@@ -96,6 +97,7 @@ class ServerProtocolTest {
     Raw raw = new Raw();
     Connection c = connect(raw);
     FrameBuffer fb = new FrameBuffer();
+    fb.writeI64(CallDeadline.NONE);
     new Route(TestService.class.getName(), "echo(int)").write(fb);
     c.send(fb.finish(MessageType.REQUEST, 0, 0, 1));
     Envelope bye = raw.nextEnvelope();
@@ -122,7 +124,7 @@ class ServerProtocolTest {
     assertThat(ack.type()).isEqualTo(MessageType.HELLO_ACK);
     assertThat(ack.status()).isEqualTo(400);
     assertThat(Handshake.readStatusMessage(ack.body()))
-        .contains("protocol version mismatch", "99", "version 1");
+        .contains("protocol version mismatch", "99", "version 2");
     assertThat(raw.next()).isSameAs(Raw.CLOSED);
   }
 
@@ -131,6 +133,7 @@ class ServerProtocolTest {
     Raw raw = new Raw();
     Connection c = ready(raw);
     FrameBuffer fb = new FrameBuffer();
+    fb.writeI64(CallDeadline.NONE);
     new Route(TestService.class.getName(), "echo(int)").write(fb);
     fb.write("[\"not a number\"]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     c.send(fb.finish(MessageType.REQUEST, 0, 0, 7));
@@ -141,6 +144,7 @@ class ServerProtocolTest {
         .contains("TestService.echo(int): cannot decode", "parameter 0 of type int");
 
     FrameBuffer missing = new FrameBuffer();
+    missing.writeI64(CallDeadline.NONE);
     new Route(TestService.class.getName(), "nope()").write(missing);
     missing.write("[]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     c.send(missing.finish(MessageType.REQUEST, 0, 0, 8));

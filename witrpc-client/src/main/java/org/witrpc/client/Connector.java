@@ -1,0 +1,158 @@
+package org.witrpc.client;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.function.BiConsumer;
+import org.witrpc.Envelope;
+import org.witrpc.Handshake;
+import org.witrpc.HandshakeTranscript;
+import org.witrpc.KeyExchange;
+import org.witrpc.MessageType;
+import org.witrpc.SecureChannel;
+import org.witrpc.SessionKeys;
+import org.witrpc.Status;
+import org.witrpc.WitSecurityException;
+import org.witrpc.WitTransportException;
+import org.witrpc.spi.ClientTransport;
+import org.witrpc.spi.Serializer;
+
+/**
+ * Opens one connection to the server and runs the handshake on it: HELLO / HELLO_ACK (version,
+ * serializer, encryption and its key agreement), then AUTH / AUTH_ACK. Used for the first connect
+ * and for every reconnect attempt.
+ *
+ * <p>Thread safety: immutable; {@link #open} may run on several threads at once.
+ */
+final class Connector {
+  private final ClientTransport transport;
+  private final Serializer serializer;
+  private final boolean encryption;
+  private final String accessToken;
+  private final Subscriptions subscriptions;
+
+  Connector(
+      ClientTransport transport,
+      Serializer serializer,
+      boolean encryption,
+      String accessToken,
+      Subscriptions subscriptions) {
+    this.transport = transport;
+    this.serializer = serializer;
+    this.encryption = encryption;
+    this.accessToken = accessToken;
+    this.subscriptions = subscriptions;
+  }
+
+  String address() {
+    return transport.address();
+  }
+
+  /**
+   * A connection that passed the handshake.
+   *
+   * @param onLost told when the connection ends later
+   * @throws WitTransportException if the server cannot be reached, refuses new connections or
+   *     closes the connection
+   * @throws WitSecurityException if the server refuses the access token or the settings differ
+   */
+  ClientConnection open(
+      Duration timeout, BiConsumer<ClientConnection, WitTransportException> onLost) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    ClientConnection cc = new ClientConnection(serializer, subscriptions, onLost);
+    SecureChannel channel = null;
+    if (encryption) {
+      channel = new SecureChannel().listener(cc);
+      cc.attach(channel.attach(transport.connect(channel, timeout)));
+    } else {
+      cc.attach(transport.connect(cc, timeout));
+    }
+    try {
+      handshake(cc, channel, deadline);
+    } catch (RuntimeException e) {
+      cc.connection().close();
+      throw e;
+    }
+    return cc;
+  }
+
+  private void handshake(ClientConnection cc, SecureChannel channel, long deadline) {
+    String address = transport.address();
+    int flags = encryption ? Handshake.FLAG_ENCRYPTION : 0;
+    Handshake.Hello ours =
+        new Handshake.Hello(Handshake.PROTOCOL_VERSION, flags, serializer.name());
+    KeyExchange kx = encryption ? KeyExchange.generate() : null;
+    ByteBuffer hello =
+        encryption
+            ? Handshake.hello(MessageType.HELLO, ours, kx.publicKey())
+            : Handshake.hello(MessageType.HELLO, ours);
+    HandshakeTranscript transcript = new HandshakeTranscript().add(hello);
+    cc.connection().send(hello);
+    Envelope helloAck = expect(cc, deadline, MessageType.HELLO_ACK);
+    if (helloAck.status() == Status.UNAVAILABLE.code()) {
+      throw new WitTransportException(
+          address + " refused the connection: " + Handshake.readStatusMessage(helloAck.body()));
+    }
+    if (helloAck.status() != Status.OK.code()) {
+      throw new WitSecurityException(
+          address + " refused the handshake: " + Handshake.readStatusMessage(helloAck.body()));
+    }
+    transcript.add(helloAck);
+    Handshake.Hello theirs = Handshake.readHello(helloAck.body());
+    checkSameSettings(address, ours, theirs);
+    if (encryption) {
+      byte[] serverKey = Handshake.readPublicKey(helloAck.body());
+      SessionKeys keys = SessionKeys.derive(kx.agree(serverKey), transcript.hash());
+      // the server answers AUTH only after it arrives, so AUTH_ACK is opened with these keys
+      channel.start(keys.sealer(true), keys.opener(true));
+      keys.wipe();
+    }
+    cc.connection().send(Handshake.auth(accessToken));
+    Envelope authAck = expect(cc, deadline, MessageType.AUTH_ACK);
+    if (authAck.status() != Status.OK.code()) {
+      throw new WitSecurityException(
+          address
+              + " refused authorization (status "
+              + authAck.status()
+              + "): "
+              + Handshake.readStatusMessage(authAck.body()));
+    }
+  }
+
+  /** A server that accepted HELLO but answers with other settings is not trusted either. */
+  private static void checkSameSettings(
+      String address, Handshake.Hello ours, Handshake.Hello theirs) {
+    String mismatch = null;
+    if (theirs.version() != ours.version()) {
+      mismatch =
+          "protocol version mismatch: client speaks version "
+              + ours.version()
+              + ", server speaks version "
+              + theirs.version();
+    } else if (!theirs.serializer().equals(ours.serializer())) {
+      mismatch =
+          "serializer mismatch: client uses '"
+              + ours.serializer()
+              + "', server uses '"
+              + theirs.serializer()
+              + "'";
+    } else if (theirs.encryption() != ours.encryption()) {
+      mismatch =
+          "encryption mismatch: client has encryption "
+              + (ours.encryption() ? "on" : "off")
+              + ", server has it "
+              + (theirs.encryption() ? "on" : "off");
+    }
+    if (mismatch != null) {
+      throw new WitSecurityException(address + " answered the handshake with " + mismatch);
+    }
+  }
+
+  private Envelope expect(ClientConnection cc, long deadline, MessageType type) {
+    Envelope env = cc.awaitHandshake(deadline - System.nanoTime(), transport.address());
+    if (env.type() != type) {
+      throw new WitTransportException(
+          transport.address() + " answered " + env.type() + " where " + type + " was expected");
+    }
+    return env;
+  }
+}

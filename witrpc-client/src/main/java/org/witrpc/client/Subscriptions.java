@@ -1,0 +1,53 @@
+package org.witrpc.client;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.witrpc.MethodDescriptor;
+
+/**
+ * The listener subscriptions of one client, kept across connections: the same ids and listener
+ * objects are subscribed again on every new connection, so listeners keep receiving events after a
+ * reconnect.
+ *
+ * <p>Thread safety: safe for concurrent use.
+ */
+final class Subscriptions {
+  /** One {@code addXxx(listener)} call: its id, the listener, and how to repeat it. */
+  record Subscription(
+      long id, Object listener, Class<?> type, MethodDescriptor addMethod, byte[] route) {}
+
+  private final AtomicLong ids = new AtomicLong();
+  private final ConcurrentHashMap<Long, Subscription> byId = new ConcurrentHashMap<>();
+
+  /** Registers a subscription and returns its new id. */
+  long add(Object listener, MethodDescriptor addMethod, byte[] route) {
+    long id = ids.incrementAndGet();
+    byId.put(id, new Subscription(id, listener, addMethod.listenerType(), addMethod, route));
+    return id;
+  }
+
+  Optional<Subscription> get(long id) {
+    return Optional.ofNullable(byId.get(id));
+  }
+
+  /** The newest subscription id of exactly this listener object for this type, if any. */
+  Optional<Long> find(Object listener, Class<?> type) {
+    return byId.entrySet().stream()
+        .filter(e -> e.getValue().listener() == listener && e.getValue().type() == type)
+        .map(Map.Entry::getKey)
+        .max(Long::compare);
+  }
+
+  void remove(long id) {
+    byId.remove(id);
+  }
+
+  /** Every subscription, oldest first (the order they are repeated in). */
+  List<Subscription> all() {
+    return byId.values().stream().sorted(Comparator.comparingLong(Subscription::id)).toList();
+  }
+}

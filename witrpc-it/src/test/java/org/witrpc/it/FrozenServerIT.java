@@ -1,0 +1,92 @@
+package org.witrpc.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.witrpc.TestService;
+import org.witrpc.WitTimeoutException;
+import org.witrpc.client.ConnectionState;
+import org.witrpc.client.WitClient;
+
+/**
+ * A frozen (SIGSTOP), not dead, server for 3 seconds: calls time out cleanly after the client's 1 s
+ * timeout, the connection survives, and once the server continues (SIGCONT) the next calls succeed;
+ * the calls that timed out are not run late (their deadline passed: 504, dropped).
+ */
+@ParameterizedClass(name = "{0}")
+@ValueSource(strings = {"pipe", "mmf"})
+@DisplayName("a server frozen with SIGSTOP")
+class FrozenServerIT {
+  private static String prefix = "unset";
+
+  @RegisterExtension
+  @Order(1)
+  static final NoLeftoverFiles FILES = new NoLeftoverFiles(() -> prefix);
+
+  @RegisterExtension
+  @Order(2)
+  static final ChildJvms CHILDREN = new ChildJvms();
+
+  @Parameter String transport;
+
+  @BeforeParameterizedClassInvocation
+  static void namePrefix(String transport) {
+    prefix = RuntimeFiles.uniqueName("f" + transport.charAt(0));
+  }
+
+  @Test
+  void callsTimeOutCleanlyAndTheClientRecovers() throws Exception {
+    String uri = ServerProcess.uri(transport, prefix + "-1");
+    ServerProcess server = ServerProcess.start(CHILDREN, prefix + "-server", uri, "json");
+    try (WitClient client =
+        WitClient.builder()
+            .transport(server.uri())
+            .timeout(Duration.ofSeconds(1))
+            .build()
+            .connect(Duration.ofSeconds(10))) {
+      TestService service = client.service(TestService.class);
+      assertThat(service.echo("warm")).isEqualTo("warm");
+      String before = service.getName();
+
+      Signals.send("STOP", server.jvm().pid());
+      long frozenAt = System.nanoTime();
+      try {
+        for (int i = 0; i < 2; i++) {
+          long start = System.nanoTime();
+          assertThatThrownBy(() -> service.setName("late")).isInstanceOf(WitTimeoutException.class);
+          long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+          assertThat(millis).as("ms until the timeout").isBetween(900L, 2_500L);
+        }
+        assertThat(client.state()).isEqualTo(ConnectionState.READY);
+        // freeze for 3 s in all, measured from SIGSTOP
+        long thaw = frozenAt + TimeUnit.SECONDS.toNanos(3);
+        Await.until("3 s frozen", Duration.ofSeconds(10), () -> System.nanoTime() - thaw >= 0);
+      } finally {
+        Signals.send("CONT", server.jvm().pid());
+      }
+      Await.until(
+          "calls succeed again",
+          Duration.ofSeconds(20),
+          () -> {
+            try {
+              return "thawed".equals(service.echo("thawed"));
+            } catch (WitTimeoutException stillCatchingUp) {
+              return false;
+            }
+          });
+      assertThat(service.echo("next")).isEqualTo("next");
+      assertThat(service.getName()).as("timed-out calls were not run late").isEqualTo(before);
+      assertThat(client.state()).isEqualTo(ConnectionState.READY);
+    }
+  }
+}
