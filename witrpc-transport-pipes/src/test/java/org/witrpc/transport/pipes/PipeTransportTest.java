@@ -269,11 +269,12 @@ class PipeTransportTest {
     connect(PipeTransport.client(name).build(), new RecordingListener());
     nextAccepted();
 
-    List<Thread> ours = new ArrayList<>();
-    for (Thread thread : Thread.getAllStackTraces().keySet()) {
-      if (thread.getName().contains(name)) {
-        ours.add(thread);
-      }
+    // the server's reader thread starts right after the accept callback: poll for it
+    List<Thread> ours = threadsNamedAfter(name);
+    long deadline = System.nanoTime() + AWAIT.toNanos();
+    while (ours.size() < 3 && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // poll interval
+      ours = threadsNamedAfter(name);
     }
     assertThat(ours)
         .hasSize(3)
@@ -282,5 +283,15 @@ class PipeTransportTest {
               assertThat(thread.getName()).startsWith("witrpc-pipe-");
               assertThat(thread.isDaemon()).isTrue();
             });
+  }
+
+  private static List<Thread> threadsNamedAfter(String name) {
+    List<Thread> ours = new ArrayList<>();
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      if (thread.getName().contains(name)) {
+        ours.add(thread);
+      }
+    }
+    return ours;
   }
 }
