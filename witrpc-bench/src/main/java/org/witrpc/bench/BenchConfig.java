@@ -17,6 +17,9 @@ import java.util.Set;
  * @param bulkBytesPerRun payload bytes per bulk run (at least one call per run)
  * @param eventsPerRun events per callback run
  * @param connectsPerRun connects per connect-time run
+ * @param idleMillis the window of the idle-cost measurement
+ * @param secondaryScenarios whether the secondary targets (EXECUTOR dispatch, encryption) run every
+ *     scenario; if not, only small calls and connect time
  * @param targets the targets to run, by name ({@link Bench#TARGETS}); empty means all
  *     <p>Thread safety: immutable.
  */
@@ -31,15 +34,22 @@ public record BenchConfig(
     long bulkBytesPerRun,
     int eventsPerRun,
     int connectsPerRun,
+    int idleMillis,
+    boolean secondaryScenarios,
     Set<String> targets) {
 
-  private static final List<Integer> THREADS = List.of(1, 2, 4);
+  private static final List<Integer> THREADS = List.of(1, 2, 4, 8);
   private static final List<Integer> SIZES = List.of(64 << 10, 1 << 20, 16 << 20);
+  private static final List<Integer> QUICK_SIZES = List.of(64 << 10, 1 << 20);
 
   /** Validates and copies the collections. */
   public BenchConfig {
     Objects.requireNonNull(mode, "mode == null");
-    if (runs < 1 || latencyCalls < 1 || throughputMillis < 1 || eventsPerRun < 1) {
+    if (runs < 1
+        || latencyCalls < 1
+        || throughputMillis < 1
+        || eventsPerRun < 1
+        || idleMillis < 1) {
       throw new IllegalArgumentException("runs, calls, millis and events must be positive");
     }
     threadCounts = List.copyOf(threadCounts);
@@ -47,22 +57,46 @@ public record BenchConfig(
     targets = Set.copyOf(targets);
   }
 
-  /** About a minute on two cores. */
+  /** About a minute on two cores: fewer calls, no 16 MiB echo, secondary targets trimmed. */
   public static BenchConfig quick() {
     return new BenchConfig(
-        "quick", 3, 10_000, 10_000, 300, THREADS, SIZES, 32L << 20, 10_000, 10, Set.of());
+        "quick",
+        3,
+        5_000,
+        5_000,
+        150,
+        THREADS,
+        QUICK_SIZES,
+        8L << 20,
+        5_000,
+        10,
+        3_000,
+        false,
+        Set.of());
   }
 
   /** Several minutes: more runs, longer runs, more warm-up. */
   public static BenchConfig full() {
     return new BenchConfig(
-        "full", 5, 100_000, 100_000, 2_000, THREADS, SIZES, 256L << 20, 100_000, 50, Set.of());
+        "full",
+        5,
+        100_000,
+        100_000,
+        2_000,
+        THREADS,
+        SIZES,
+        256L << 20,
+        100_000,
+        50,
+        10_000,
+        true,
+        Set.of());
   }
 
   /** A few seconds: proves that the harness works; the numbers mean nothing. */
   public static BenchConfig smoke() {
     return new BenchConfig(
-        "smoke", 1, 50, 100, 20, List.of(1, 2), List.of(64 << 10), 1, 100, 2, Set.of());
+        "smoke", 1, 50, 100, 20, List.of(1, 2), List.of(64 << 10), 1, 100, 2, 100, true, Set.of());
   }
 
   /** A copy that runs only {@code names}. */
@@ -78,6 +112,8 @@ public record BenchConfig(
         bulkBytesPerRun,
         eventsPerRun,
         connectsPerRun,
+        idleMillis,
+        secondaryScenarios,
         names);
   }
 

@@ -24,9 +24,13 @@ final class BenchResults {
   /** Median time to build a client, connect and finish the handshake. */
   record Connect(String target, double medianMillis) {}
 
+  /** CPU of an idle connected client (this JVM) and its server, in percent of one core. */
+  record Idle(String target, double seconds, double clientCpuPercent, double serverCpuPercent) {}
+
   final List<Latency> latency = new ArrayList<>();
   final List<Throughput> throughput = new ArrayList<>();
   final List<Bulk> bulk = new ArrayList<>();
   final List<Events> events = new ArrayList<>();
   final List<Connect> connect = new ArrayList<>();
+  final List<Idle> idle = new ArrayList<>();
 }
