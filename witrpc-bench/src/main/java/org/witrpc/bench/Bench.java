@@ -20,9 +20,9 @@ import org.witrpc.server.Dispatch;
  * of the latency percentiles, to {@code results/RESULTS-<timestamp>.md}, {@code .json} and {@code
  * .png}.
  *
- * <p>Options: {@code --quick} (about a minute), {@code --full} (the default), {@code --smoke} (a
- * few seconds, meaningless numbers), {@code --only TARGET,...} (from {@link #TARGETS}), {@code
- * --out DIR}.
+ * <p>Options: {@code --quick} (about a minute on an idle machine; without the EXECUTOR targets),
+ * {@code --full} (the default, 5-10 minutes), {@code --smoke} (a few seconds, meaningless numbers),
+ * {@code --only TARGET,...} (from {@link #TARGETS}), {@code --out DIR}.
  *
  * <p>Thread safety: a main class; not meant to be shared.
  */
@@ -61,12 +61,13 @@ public final class Bench {
         Files.isDirectory(Path.of("witrpc-bench"))
             ? Path.of("witrpc-bench", "results")
             : Path.of("results");
+    Set<String> only = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--quick" -> config = BenchConfig.quick().withTargets(config.targets());
-        case "--full" -> config = BenchConfig.full().withTargets(config.targets());
-        case "--smoke" -> config = BenchConfig.smoke().withTargets(config.targets());
-        case "--only" -> config = config.withTargets(Set.of(args[++i].split(",")));
+        case "--quick" -> config = BenchConfig.quick();
+        case "--full" -> config = BenchConfig.full();
+        case "--smoke" -> config = BenchConfig.smoke();
+        case "--only" -> only = Set.of(args[++i].split(","));
         case "--out" -> out = Path.of(args[++i]);
         default -> {
           System.err.println("unknown option " + args[i]);
@@ -77,6 +78,9 @@ public final class Bench {
           System.exit(2);
         }
       }
+    }
+    if (only != null) {
+      config = config.withTargets(only);
     }
     Path report = run(config, out);
     System.out.println(
@@ -144,11 +148,13 @@ public final class Bench {
   }
 
   private void runAll() throws Exception {
+    long started = System.nanoTime();
     for (String target : TARGETS) {
       if (!config.runs(target)) {
         continue;
       }
-      System.err.println("[bench] " + target);
+      System.err.printf(
+          Locale.ROOT, "[bench] %s (at %.1f s)%n", target, (System.nanoTime() - started) / 1e9);
       switch (target) {
         case "mmf-auto" -> witrpc("mmf", Dispatch.AUTO, false);
         case "mmf-executor" -> witrpc("mmf", Dispatch.EXECUTOR, false);

@@ -40,6 +40,16 @@ public record BenchConfig(
 
   private static final List<Integer> THREADS = List.of(1, 2, 4, 8);
   private static final List<Integer> SIZES = List.of(64 << 10, 1 << 20, 16 << 20);
+  private static final Set<String> QUICK_TARGETS =
+      Set.of(
+          "mmf-auto",
+          "mmf-auto-enc",
+          "pipe-auto",
+          "pipe-auto-enc",
+          "raw-shm",
+          "raw-uds",
+          "rmi",
+          "grpc");
   private static final List<Integer> QUICK_SIZES = List.of(64 << 10, 1 << 20);
 
   /** Validates and copies the collections. */
@@ -57,22 +67,25 @@ public record BenchConfig(
     targets = Set.copyOf(targets);
   }
 
-  /** About a minute on two cores: fewer calls, no 16 MiB echo, secondary targets trimmed. */
+  /**
+   * About a minute on two idle cores: fewer calls, no 16 MiB echo, no EXECUTOR targets, encrypted
+   * targets with small calls and connect time only.
+   */
   public static BenchConfig quick() {
     return new BenchConfig(
         "quick",
         3,
-        5_000,
-        5_000,
+        4_000,
+        3_000,
         150,
         THREADS,
         QUICK_SIZES,
-        8L << 20,
+        4L << 20,
         5_000,
-        10,
+        5,
         3_000,
         false,
-        Set.of());
+        QUICK_TARGETS);
   }
 
   /** Several minutes: more runs, longer runs, more warm-up. */

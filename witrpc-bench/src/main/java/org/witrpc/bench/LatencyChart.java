@@ -4,12 +4,14 @@ import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.renderer.category.BarRenderer;
@@ -46,6 +48,8 @@ final class LatencyChart {
     }
     LogAxis micros = new LogAxis("round trip, microseconds (log scale)");
     micros.setSmallestValue(FLOOR_MICROS);
+    micros.setTickUnit(new NumberTickUnit(1)); // one tick per power of ten
+    micros.setNumberFormatOverride(new DecimalFormat("#,##0.#"));
     BarRenderer bars = new BarRenderer();
     bars.setBase(FLOOR_MICROS); // bars start at the axis floor, not at 0 (log 0 is undefined)
     bars.setBarPainter(new StandardBarPainter());

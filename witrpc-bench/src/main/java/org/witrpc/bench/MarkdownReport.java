@@ -166,7 +166,8 @@ final class MarkdownReport {
     }
     md.append('\n');
     md.append(
-        "Percent of one core, from /proc/PID/stat (utime + stime); the client is the whole"
+        "Percent of one core, from /proc/PID/stat (utime + stime), after a settling pause of up to"
+            + " 1 s; the client is the whole"
             + " benchmark JVM, so its GC and JIT threads count too.\n");
   }
 
