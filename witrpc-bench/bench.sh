@@ -5,5 +5,6 @@
 set -e
 cd "$(dirname "$0")/.."
 ./mvnw -B -q -pl witrpc-bench -am package -DskipTests
-exec java -Xmx1g -Djava.awt.headless=true -cp "$(cat witrpc-bench/target/classpath.txt):witrpc-bench/target/classes" \
+exec java -Xmx1g -Djava.awt.headless=true -Dorg.slf4j.simpleLogger.log.io.netty.bootstrap=error \
+  -cp "$(cat witrpc-bench/target/classpath.txt):witrpc-bench/target/classes" \
   org.witrpc.bench.Bench "$@"

@@ -44,6 +44,10 @@ public final class Bench {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   private static final List<String> SERVER_JVM = List.of("-Xmx1g");
 
+  /** gRPC asks for SO_KEEPALIVE, which Unix sockets lack: Netty warns on every connection. */
+  private static final String QUIET_NETTY_BOOTSTRAP =
+      "-Dorg.slf4j.simpleLogger.log.io.netty.bootstrap=error";
+
   private final BenchConfig config;
   private final BenchResults results = new BenchResults();
   private final Path scratch;
@@ -205,7 +209,7 @@ public final class Bench {
     }
     List<String> args =
         epoll ? List.of("grpc", scratch.resolve("grpc.sock").toString()) : List.of("grpc");
-    try (ChildJvm server = startServer(List.of(), args)) {
+    try (ChildJvm server = startServer(List.of(QUIET_NETTY_BOOTSTRAP), args)) {
       String address = server.awaitLine("READY", READY_TIMEOUT).substring("READY ".length());
       String label = GrpcPeer.label(epoll);
       try (GrpcPeer service = GrpcPeer.connect(address, epoll)) {
@@ -247,7 +251,7 @@ public final class Bench {
   }
 
   private void floor(String target, Runnable roundTrip) {
-    Meters.warmUp(roundTrip, config.warmupCalls());
+    Meters.warmUp(roundTrip, config.warmupCalls(), config.warmupMillis());
     results.latency.add(
         new BenchResults.Latency(
             target,

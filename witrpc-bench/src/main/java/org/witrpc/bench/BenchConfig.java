@@ -10,6 +10,8 @@ import java.util.Set;
  * @param mode a label for the report ({@code quick}, {@code full}, ...)
  * @param runs measured runs per scenario; the median run is reported
  * @param warmupCalls small calls before the first measured run of a target
+ * @param warmupMillis at least this long warm-up per kind of small call (gRPC's longer code path
+ *     needs more calls than witrpc's before the JIT has compiled it)
  * @param latencyCalls small calls per latency run
  * @param throughputMillis duration of one throughput run
  * @param threadCounts client threads for the throughput runs
@@ -27,6 +29,7 @@ public record BenchConfig(
     String mode,
     int runs,
     int warmupCalls,
+    int warmupMillis,
     int latencyCalls,
     int throughputMillis,
     List<Integer> threadCounts,
@@ -76,6 +79,7 @@ public record BenchConfig(
         "quick",
         3,
         4_000,
+        1_000,
         3_000,
         150,
         THREADS,
@@ -94,6 +98,7 @@ public record BenchConfig(
         "full",
         5,
         100_000,
+        5_000,
         100_000,
         2_000,
         THREADS,
@@ -109,7 +114,20 @@ public record BenchConfig(
   /** A few seconds: proves that the harness works; the numbers mean nothing. */
   public static BenchConfig smoke() {
     return new BenchConfig(
-        "smoke", 1, 50, 100, 20, List.of(1, 2), List.of(64 << 10), 1, 100, 2, 100, true, Set.of());
+        "smoke",
+        1,
+        50,
+        0,
+        100,
+        20,
+        List.of(1, 2),
+        List.of(64 << 10),
+        1,
+        100,
+        2,
+        100,
+        true,
+        Set.of());
   }
 
   /** A copy that runs only {@code names}. */
@@ -118,6 +136,7 @@ public record BenchConfig(
         mode,
         runs,
         warmupCalls,
+        warmupMillis,
         latencyCalls,
         throughputMillis,
         threadCounts,
