@@ -92,23 +92,11 @@ public record BenchConfig(
         QUICK_TARGETS);
   }
 
-  /** Several minutes: more runs, longer runs, more warm-up. */
+  /** 5-10 minutes on two idle cores: every target and scenario, more runs, longer runs. */
   public static BenchConfig full() {
     return new BenchConfig(
-        "full",
-        5,
-        100_000,
-        5_000,
-        100_000,
-        2_000,
-        THREADS,
-        SIZES,
-        256L << 20,
-        100_000,
-        50,
-        10_000,
-        true,
-        Set.of());
+        "full", 5, 30_000, 3_000, 30_000, 1_000, THREADS, SIZES, 32L << 20, 50_000, 20, 10_000,
+        true, Set.of());
   }
 
   /** A few seconds: proves that the harness works; the numbers mean nothing. */

@@ -40,6 +40,17 @@ final class MarkdownReport {
             + " runs after warm-up. witrpc's small calls, throughput, events, idle and connect use"
             + " JSON; gRPC sends raw byte[] messages (no protobuf) with direct executors. Other"
             + " work on the machine (see the load average) makes the numbers noisy.\n\n");
+    if (!config.targets().isEmpty()) {
+      List<String> skipped = new ArrayList<>(Bench.TARGETS);
+      skipped.removeAll(config.targets());
+      md.append("Not run in this mode: ").append(String.join(", ", skipped)).append(". ");
+    }
+    if (!config.secondaryScenarios()) {
+      md.append("Encrypted and EXECUTOR targets ran small calls and connect time only.");
+    }
+    if (!config.targets().isEmpty() || !config.secondaryScenarios()) {
+      md.append("\n\n");
+    }
     md.append("![latency percentiles per target, log scale](").append(chartFile).append(")\n\n");
     latency(md, results);
     throughput(md, results, config);
