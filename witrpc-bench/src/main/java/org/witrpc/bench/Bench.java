@@ -159,19 +159,38 @@ public final class Bench {
       }
       System.err.printf(
           Locale.ROOT, "[bench] %s (at %.1f s)%n", target, (System.nanoTime() - started) / 1e9);
-      switch (target) {
-        case "mmf-auto" -> witrpc("mmf", Dispatch.AUTO, false);
-        case "mmf-executor" -> witrpc("mmf", Dispatch.EXECUTOR, false);
-        case "mmf-auto-enc" -> witrpc("mmf", Dispatch.AUTO, true);
-        case "pipe-auto" -> witrpc("pipe", Dispatch.AUTO, false);
-        case "pipe-executor" -> witrpc("pipe", Dispatch.EXECUTOR, false);
-        case "pipe-auto-enc" -> witrpc("pipe", Dispatch.AUTO, true);
-        case "grpc" -> grpc();
-        case "raw-shm" -> rawSharedMemory();
-        case "raw-uds" -> rawUnixSocket();
-        case "rmi" -> rmi();
-        default -> throw new IllegalStateException(target);
+      try {
+        runTarget(target);
+      } catch (RuntimeException | TimeoutException e) {
+        // a broken target must not cost the others' numbers: report it and go on
+        System.err.println("[bench] " + target + " failed:");
+        e.printStackTrace();
+        results.failures.add(new BenchResults.Failure(target, rootMessage(e)));
       }
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + ": " + root.getMessage();
+  }
+
+  private void runTarget(String target) throws Exception {
+    switch (target) {
+      case "mmf-auto" -> witrpc("mmf", Dispatch.AUTO, false);
+      case "mmf-executor" -> witrpc("mmf", Dispatch.EXECUTOR, false);
+      case "mmf-auto-enc" -> witrpc("mmf", Dispatch.AUTO, true);
+      case "pipe-auto" -> witrpc("pipe", Dispatch.AUTO, false);
+      case "pipe-executor" -> witrpc("pipe", Dispatch.EXECUTOR, false);
+      case "pipe-auto-enc" -> witrpc("pipe", Dispatch.AUTO, true);
+      case "grpc" -> grpc();
+      case "raw-shm" -> rawSharedMemory();
+      case "raw-uds" -> rawUnixSocket();
+      case "rmi" -> rmi();
+      default -> throw new IllegalStateException(target);
     }
   }
 

@@ -29,6 +29,7 @@ final class JsonReport {
     document.put("events", results.events);
     document.put("connect", results.connect);
     document.put("idle", results.idle);
+    document.put("failures", results.failures);
     try {
       new ObjectMapper()
           .enable(SerializationFeature.INDENT_OUTPUT)

@@ -57,6 +57,7 @@ final class MarkdownReport {
     bulk(md, results, config);
     eventsAndConnect(md, results);
     idle(md, results);
+    failures(md, results);
     return md.toString();
   }
 
@@ -160,6 +161,16 @@ final class MarkdownReport {
         .filter(c -> c.target().equals(target))
         .map(BenchResults.Connect::medianMillis)
         .findFirst();
+  }
+
+  private static void failures(StringBuilder md, BenchResults results) {
+    if (results.failures.isEmpty()) {
+      return;
+    }
+    md.append("\n## Failures (these targets stopped early; their rows are incomplete)\n\n");
+    for (BenchResults.Failure failure : results.failures) {
+      md.append("- ").append(failure.target()).append(": ").append(failure.message()).append('\n');
+    }
   }
 
   private static void idle(StringBuilder md, BenchResults results) {
