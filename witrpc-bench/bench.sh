@@ -1,9 +1,10 @@
 #!/bin/sh
 # Runs the witrpc benchmark (servers in separate JVMs) from a fresh clone with only a JDK (17+).
-# Usage: witrpc-bench/bench.sh [--quick|--full] [--only mmf-auto,raw-shm,...] [--out DIR]
-# Results: witrpc-bench/results/RESULTS-<timestamp>.md and .json
+# Usage: witrpc-bench/bench.sh [--quick|--full] [--only mmf-auto,grpc,...] [--out DIR]
+# Results: witrpc-bench/results/RESULTS-<timestamp>.md, .json and .png (latency chart)
 set -e
 cd "$(dirname "$0")/.."
 ./mvnw -B -q -pl witrpc-bench -am package -DskipTests
-exec java -Xmx1g -cp "$(cat witrpc-bench/target/classpath.txt):witrpc-bench/target/classes" \
+exec java -Xmx1g -Djava.awt.headless=true -Dorg.slf4j.simpleLogger.log.io.netty.bootstrap=error \
+  -cp "$(cat witrpc-bench/target/classpath.txt):witrpc-bench/target/classes" \
   org.witrpc.bench.Bench "$@"

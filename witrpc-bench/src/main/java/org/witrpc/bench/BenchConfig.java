@@ -10,6 +10,8 @@ import java.util.Set;
  * @param mode a label for the report ({@code quick}, {@code full}, ...)
  * @param runs measured runs per scenario; the median run is reported
  * @param warmupCalls small calls before the first measured run of a target
+ * @param warmupMillis at least this long warm-up per kind of small call (gRPC's longer code path
+ *     needs more calls than witrpc's before the JIT has compiled it)
  * @param latencyCalls small calls per latency run
  * @param throughputMillis duration of one throughput run
  * @param threadCounts client threads for the throughput runs
@@ -17,6 +19,9 @@ import java.util.Set;
  * @param bulkBytesPerRun payload bytes per bulk run (at least one call per run)
  * @param eventsPerRun events per callback run
  * @param connectsPerRun connects per connect-time run
+ * @param idleMillis the window of the idle-cost measurement
+ * @param secondaryScenarios whether the secondary targets (EXECUTOR dispatch, encryption) run every
+ *     scenario; if not, only small calls and connect time
  * @param targets the targets to run, by name ({@link Bench#TARGETS}); empty means all
  *     <p>Thread safety: immutable.
  */
@@ -24,6 +29,7 @@ public record BenchConfig(
     String mode,
     int runs,
     int warmupCalls,
+    int warmupMillis,
     int latencyCalls,
     int throughputMillis,
     List<Integer> threadCounts,
@@ -31,15 +37,32 @@ public record BenchConfig(
     long bulkBytesPerRun,
     int eventsPerRun,
     int connectsPerRun,
+    int idleMillis,
+    boolean secondaryScenarios,
     Set<String> targets) {
 
-  private static final List<Integer> THREADS = List.of(1, 2, 4);
+  private static final List<Integer> THREADS = List.of(1, 2, 4, 8);
   private static final List<Integer> SIZES = List.of(64 << 10, 1 << 20, 16 << 20);
+  private static final Set<String> QUICK_TARGETS =
+      Set.of(
+          "mmf-auto",
+          "mmf-auto-enc",
+          "pipe-auto",
+          "pipe-auto-enc",
+          "raw-shm",
+          "raw-uds",
+          "rmi",
+          "grpc");
+  private static final List<Integer> QUICK_SIZES = List.of(64 << 10, 1 << 20);
 
   /** Validates and copies the collections. */
   public BenchConfig {
     Objects.requireNonNull(mode, "mode == null");
-    if (runs < 1 || latencyCalls < 1 || throughputMillis < 1 || eventsPerRun < 1) {
+    if (runs < 1
+        || latencyCalls < 1
+        || throughputMillis < 1
+        || eventsPerRun < 1
+        || idleMillis < 1) {
       throw new IllegalArgumentException("runs, calls, millis and events must be positive");
     }
     threadCounts = List.copyOf(threadCounts);
@@ -47,22 +70,52 @@ public record BenchConfig(
     targets = Set.copyOf(targets);
   }
 
-  /** About a minute on two cores. */
+  /**
+   * About a minute on two idle cores: fewer calls, no 16 MiB echo, no EXECUTOR targets, encrypted
+   * targets with small calls and connect time only.
+   */
   public static BenchConfig quick() {
     return new BenchConfig(
-        "quick", 3, 10_000, 10_000, 300, THREADS, SIZES, 32L << 20, 10_000, 10, Set.of());
+        "quick",
+        3,
+        4_000,
+        1_000,
+        3_000,
+        150,
+        THREADS,
+        QUICK_SIZES,
+        4L << 20,
+        5_000,
+        5,
+        3_000,
+        false,
+        QUICK_TARGETS);
   }
 
-  /** Several minutes: more runs, longer runs, more warm-up. */
+  /** 5-10 minutes on two idle cores: every target and scenario, more runs, longer runs. */
   public static BenchConfig full() {
     return new BenchConfig(
-        "full", 5, 100_000, 100_000, 2_000, THREADS, SIZES, 256L << 20, 100_000, 50, Set.of());
+        "full", 5, 30_000, 3_000, 30_000, 1_000, THREADS, SIZES, 32L << 20, 50_000, 20, 10_000,
+        true, Set.of());
   }
 
   /** A few seconds: proves that the harness works; the numbers mean nothing. */
   public static BenchConfig smoke() {
     return new BenchConfig(
-        "smoke", 1, 50, 100, 20, List.of(1, 2), List.of(64 << 10), 1, 100, 2, Set.of());
+        "smoke",
+        1,
+        50,
+        0,
+        100,
+        20,
+        List.of(1, 2),
+        List.of(64 << 10),
+        1,
+        100,
+        2,
+        100,
+        true,
+        Set.of());
   }
 
   /** A copy that runs only {@code names}. */
@@ -71,6 +124,7 @@ public record BenchConfig(
         mode,
         runs,
         warmupCalls,
+        warmupMillis,
         latencyCalls,
         throughputMillis,
         threadCounts,
@@ -78,6 +132,8 @@ public record BenchConfig(
         bulkBytesPerRun,
         eventsPerRun,
         connectsPerRun,
+        idleMillis,
+        secondaryScenarios,
         names);
   }
 

@@ -24,9 +24,17 @@ final class BenchResults {
   /** Median time to build a client, connect and finish the handshake. */
   record Connect(String target, double medianMillis) {}
 
+  /** CPU of an idle connected client (this JVM) and its server, in percent of one core. */
+  record Idle(String target, double seconds, double clientCpuPercent, double serverCpuPercent) {}
+
+  /** A target that failed, with the message of its root cause; its other rows may be missing. */
+  record Failure(String target, String message) {}
+
   final List<Latency> latency = new ArrayList<>();
   final List<Throughput> throughput = new ArrayList<>();
   final List<Bulk> bulk = new ArrayList<>();
   final List<Events> events = new ArrayList<>();
   final List<Connect> connect = new ArrayList<>();
+  final List<Idle> idle = new ArrayList<>();
+  final List<Failure> failures = new ArrayList<>();
 }

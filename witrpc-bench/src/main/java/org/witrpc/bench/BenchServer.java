@@ -11,8 +11,10 @@ import org.witrpc.server.WitServer;
  * The server side of every benchmark, in its own JVM. Modes:
  *
  * <ul>
- *   <li>{@code witrpc DISPATCH JSON_URI MSGPACK_URI}: two {@link WitServer}s of {@link
- *       BenchService}, one per serializer;
+ *   <li>{@code witrpc DISPATCH JSON_URI MSGPACK_URI [encrypted]}: two {@link WitServer}s of {@link
+ *       BenchService}, one per serializer, demanding encryption if {@code encrypted} is given;
+ *   <li>{@code grpc [SOCKET]}: gRPC-java ({@link GrpcPeer}) on a Unix socket, or without one on TCP
+ *       loopback; the {@code READY} line carries the socket or port;
  *   <li>{@code shm FILE}: the raw shared-memory ping-pong ({@link ShmPingPong});
  *   <li>{@code uds SOCKET}: the raw Unix-socket ping-pong ({@link SocketPingPong});
  *   <li>{@code rmi}: Java RMI ({@link RmiPeer}); the {@code READY} line carries the stub.
@@ -28,7 +30,13 @@ public final class BenchServer {
   /** See the class comment for the arguments. */
   public static void main(String[] args) throws Exception {
     switch (args.length == 0 ? "" : args[0]) {
-      case "witrpc" -> serveWitrpc(Dispatch.valueOf(args[1]), args[2], args[3]);
+      case "witrpc" ->
+          serveWitrpc(
+              Dispatch.valueOf(args[1]),
+              args[2],
+              args[3],
+              args.length > 4 && args[4].equals("encrypted"));
+      case "grpc" -> GrpcPeer.serve(args.length > 1 ? Path.of(args[1]) : null);
       case "shm" -> {
         ChildMain.exitWhenStdinEnds();
         serveSharedMemory(Path.of(args[1]));
@@ -39,18 +47,19 @@ public final class BenchServer {
       }
       case "rmi" -> serveRmi();
       default -> {
-        System.err.println("usage: BenchServer witrpc|shm|uds|rmi ...");
+        System.err.println("usage: BenchServer witrpc|grpc|shm|uds|rmi ...");
         System.exit(2);
       }
     }
     System.exit(0); // RMI leaves non-daemon threads behind
   }
 
-  private static void serveWitrpc(Dispatch dispatch, String jsonUri, String msgpackUri) {
+  private static void serveWitrpc(
+      Dispatch dispatch, String jsonUri, String msgpackUri, boolean encryption) {
     List<WitServer> servers = new ArrayList<>();
     try {
-      servers.add(start(dispatch, jsonUri, "json"));
-      servers.add(start(dispatch, msgpackUri, "msgpack"));
+      servers.add(start(dispatch, jsonUri, "json", encryption));
+      servers.add(start(dispatch, msgpackUri, "msgpack", encryption));
       ChildMain.ready("witrpc " + dispatch);
       ChildMain.awaitStdinEnd();
     } finally {
@@ -58,8 +67,10 @@ public final class BenchServer {
     }
   }
 
-  private static WitServer start(Dispatch dispatch, String uri, String serializer) {
+  private static WitServer start(
+      Dispatch dispatch, String uri, String serializer, boolean encryption) {
     return WitServer.builder()
+        .encryption(encryption)
         .service(BenchService.class, new BenchServiceImpl())
         .transport(uri)
         .dispatch(dispatch)

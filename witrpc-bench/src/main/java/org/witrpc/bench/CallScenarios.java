@@ -24,8 +24,8 @@ final class CallScenarios {
   void smallCalls(String target, BenchService service) {
     Runnable add = () -> service.add(1, 2);
     Runnable echo = () -> service.echo(TEXT_64);
-    Meters.warmUp(add, config.warmupCalls());
-    Meters.warmUp(echo, config.warmupCalls());
+    Meters.warmUp(add, config.warmupCalls(), config.warmupMillis());
+    Meters.warmUp(echo, config.warmupCalls(), config.warmupMillis());
     results.latency.add(
         new BenchResults.Latency(
             target, "add(int, int)", Meters.latency(add, config.latencyCalls(), config.runs())));

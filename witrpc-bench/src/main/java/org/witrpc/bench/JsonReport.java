@@ -16,9 +16,11 @@ import java.util.Map;
 final class JsonReport {
   private JsonReport() {}
 
-  static void write(Path file, BenchResults results, BenchConfig config, String environment) {
+  static void write(
+      Path file, BenchResults results, BenchConfig config, String machine, String environment) {
     Map<String, Object> document = new LinkedHashMap<>();
     document.put("mode", config.mode());
+    document.put("machine", machine);
     document.put("environment", environment);
     document.put("config", config);
     document.put("latencyMicros", results.latency);
@@ -26,6 +28,8 @@ final class JsonReport {
     document.put("bulk", results.bulk);
     document.put("events", results.events);
     document.put("connect", results.connect);
+    document.put("idle", results.idle);
+    document.put("failures", results.failures);
     try {
       new ObjectMapper()
           .enable(SerializationFeature.INDENT_OUTPUT)

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -16,18 +17,47 @@ import java.util.Set;
 final class MarkdownReport {
   private MarkdownReport() {}
 
-  static String render(BenchResults results, BenchConfig config, String environment) {
+  /**
+   * The report.
+   *
+   * @param machine what the run was measured on
+   * @param environment when it ran, how long it took, and the load at its end
+   * @param chartFile the latency chart's file name, next to the report
+   */
+  static String render(
+      BenchResults results,
+      BenchConfig config,
+      MachineInfo machine,
+      String environment,
+      String chartFile) {
     StringBuilder md = new StringBuilder();
     md.append("# witrpc benchmark (").append(config.mode()).append(" mode)\n\n");
-    md.append(environment).append("\n\n");
+    md.append("Machine: ").append(machine.describe()).append(".\n\n");
+    md.append("Run: ").append(environment).append(".\n\n");
     md.append(
         "Every server runs in its own JVM. Median of "
             + config.runs()
-            + " runs after warm-up. Small calls, throughput, events and connect use JSON.\n\n");
+            + " runs after warm-up. witrpc's small calls, throughput, events, idle and connect use"
+            + " JSON; gRPC sends raw byte[] messages (no protobuf) with direct executors. Other"
+            + " work on the machine (see the load average) makes the numbers noisy.\n\n");
+    if (!config.targets().isEmpty()) {
+      List<String> skipped = new ArrayList<>(Bench.TARGETS);
+      skipped.removeAll(config.targets());
+      md.append("Not run in this mode: ").append(String.join(", ", skipped)).append(". ");
+    }
+    if (!config.secondaryScenarios()) {
+      md.append("Encrypted and EXECUTOR targets ran small calls and connect time only.");
+    }
+    if (!config.targets().isEmpty() || !config.secondaryScenarios()) {
+      md.append("\n\n");
+    }
+    md.append("![latency percentiles per target, log scale](").append(chartFile).append(")\n\n");
     latency(md, results);
     throughput(md, results, config);
     bulk(md, results, config);
     eventsAndConnect(md, results);
+    idle(md, results);
+    failures(md, results);
     return md.toString();
   }
 
@@ -87,8 +117,9 @@ final class MarkdownReport {
 
   private static void eventsAndConnect(StringBuilder md, BenchResults results) {
     md.append("## Events server -> client, and connect time\n\n");
-    md.append("| target | events/s | connect + handshake (median ms) |\n");
-    md.append("| --- | ---: | ---: |\n");
+    md.append(
+        "| target | events/s | connect + handshake (median ms) | of which encryption (ms) |\n");
+    md.append("| --- | ---: | ---: | ---: |\n");
     Set<String> targets = new LinkedHashSet<>();
     results.events.forEach(e -> targets.add(e.target()));
     results.connect.forEach(c -> targets.add(c.target()));
@@ -105,9 +136,61 @@ final class MarkdownReport {
               .map(c -> String.format(Locale.ROOT, "%.2f", c.medianMillis()))
               .findFirst()
               .orElse("-");
-      row(md, List.of(target, events, connect));
+      row(md, List.of(target, events, connect, encryptionCost(results, target)));
     }
     md.append('\n');
+  }
+
+  /** An encrypted target's connect time less that of the same target without encryption. */
+  private static String encryptionCost(BenchResults results, String target) {
+    String suffix = ", encrypted";
+    if (!target.endsWith(suffix)) {
+      return "-";
+    }
+    String plain = target.substring(0, target.length() - suffix.length());
+    Optional<Double> encrypted = connectMillis(results, target);
+    Optional<Double> unencrypted = connectMillis(results, plain);
+    if (encrypted.isEmpty() || unencrypted.isEmpty()) {
+      return "-";
+    }
+    return String.format(Locale.ROOT, "%.2f", encrypted.get() - unencrypted.get());
+  }
+
+  private static Optional<Double> connectMillis(BenchResults results, String target) {
+    return results.connect.stream()
+        .filter(c -> c.target().equals(target))
+        .map(BenchResults.Connect::medianMillis)
+        .findFirst();
+  }
+
+  private static void failures(StringBuilder md, BenchResults results) {
+    if (results.failures.isEmpty()) {
+      return;
+    }
+    md.append("\n## Failures (these targets stopped early; their rows are incomplete)\n\n");
+    for (BenchResults.Failure failure : results.failures) {
+      md.append("- ").append(failure.target()).append(": ").append(failure.message()).append('\n');
+    }
+  }
+
+  private static void idle(StringBuilder md, BenchResults results) {
+    md.append("## Idle cost: CPU of a connected client and its server doing nothing\n\n");
+    md.append("| target | window (s) | client CPU % | server CPU % |\n");
+    md.append("| --- | ---: | ---: | ---: |\n");
+    for (BenchResults.Idle idle : results.idle) {
+      row(
+          md,
+          List.of(
+              idle.target(),
+              String.format(Locale.ROOT, "%.1f", idle.seconds()),
+              String.format(Locale.ROOT, "%.2f", idle.clientCpuPercent()),
+              String.format(Locale.ROOT, "%.2f", idle.serverCpuPercent())));
+    }
+    md.append('\n');
+    md.append(
+        "Percent of one core, from /proc/PID/stat (utime + stime), after a settling pause of up to"
+            + " 1 s; the client is the whole"
+            + " benchmark JVM, so its GC and JIT threads count too.\n");
   }
 
   static String sizeLabel(int bytes) {

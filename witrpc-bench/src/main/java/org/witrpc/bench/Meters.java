@@ -20,9 +20,10 @@ final class Meters {
 
   private Meters() {}
 
-  /** Calls {@code op} {@code calls} times. */
-  static void warmUp(Runnable op, int calls) {
-    for (int i = 0; i < calls; i++) {
+  /** Calls {@code op} at least {@code calls} times and for at least {@code millis}. */
+  static void warmUp(Runnable op, int calls, int millis) {
+    long deadline = System.nanoTime() + millis * 1_000_000L;
+    for (int i = 0; i < calls || System.nanoTime() - deadline < 0; i++) {
       op.run();
     }
   }

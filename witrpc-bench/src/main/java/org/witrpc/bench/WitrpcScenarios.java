@@ -26,22 +26,44 @@ final class WitrpcScenarios {
     this.calls = new CallScenarios(config, results);
   }
 
-  /** All scenarios; small calls, throughput, events and connect time use JSON. */
-  void run(String target, String jsonUri, String msgpackUri) throws InterruptedException {
-    try (WitClient json = connect(jsonUri, Serializers.json());
-        WitClient msgpack = connect(msgpackUri, Serializers.messagePack())) {
+  /**
+   * The scenarios against one server JVM; small calls, throughput, events, idle cost and connect
+   * time use JSON.
+   *
+   * @param encryption whether the server demands encryption (the clients then ask for it)
+   * @param everyScenario all scenarios, or only small calls and connect time
+   * @param idleServerPid the server JVM to measure the idle cost of, or -1 for no idle measurement
+   */
+  void run(
+      String target,
+      String jsonUri,
+      String msgpackUri,
+      boolean encryption,
+      boolean everyScenario,
+      long idleServerPid)
+      throws InterruptedException {
+    try (WitClient json = connect(jsonUri, Serializers.json(), encryption)) {
       BenchService service = json.service(BenchService.class);
       calls.smallCalls(target, service);
-      calls.throughput(target, service);
-      calls.bulk(target, "json", service);
-      calls.bulk(target, "msgpack", msgpack.service(BenchService.class));
-      events(target, service);
+      if (everyScenario) {
+        calls.throughput(target, service);
+        calls.bulk(target, "json", service);
+        try (WitClient msgpack = connect(msgpackUri, Serializers.messagePack(), encryption)) {
+          calls.bulk(target, "msgpack", msgpack.service(BenchService.class));
+        }
+        events(target, service);
+      }
+      if (idleServerPid > 0) {
+        results.idle.add(
+            IdleCost.measure(target, idleServerPid, Duration.ofMillis(config.idleMillis())));
+      }
     }
-    connectTime(target, jsonUri);
+    connectTime(target, jsonUri, encryption);
   }
 
-  private static WitClient connect(String uri, Serializer serializer) {
-    WitClient client = WitClient.builder().transport(uri).serializer(serializer).build();
+  private static WitClient connect(String uri, Serializer serializer, boolean encryption) {
+    WitClient client =
+        WitClient.builder().transport(uri).serializer(serializer).encryption(encryption).build();
     try {
       return client.connect(TIMEOUT);
     } catch (RuntimeException e) {
@@ -76,12 +98,12 @@ final class WitrpcScenarios {
     }
   }
 
-  private void connectTime(String target, String uri) {
+  private void connectTime(String target, String uri, boolean encryption) {
     List<Double> millis = new ArrayList<>();
-    connect(uri, Serializers.json()).close(); // warm-up
+    connect(uri, Serializers.json(), encryption).close(); // warm-up
     for (int i = 0; i < config.connectsPerRun() * config.runs(); i++) {
       long start = System.nanoTime();
-      WitClient client = connect(uri, Serializers.json());
+      WitClient client = connect(uri, Serializers.json(), encryption);
       millis.add((System.nanoTime() - start) / 1e6);
       client.close();
     }

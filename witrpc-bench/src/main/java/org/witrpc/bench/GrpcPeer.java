@@ -1,0 +1,217 @@
+package org.witrpc.bench;
+
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.ServerCalls;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * gRPC-java as a peer, without code generation: two unary methods on raw {@code byte[]} messages
+ * ({@code add}: 8 bytes in, 4 out; {@code echo}: its input back), over Netty's native epoll
+ * transport on a Unix domain socket. Where epoll cannot load, over NIO on TCP loopback instead, and
+ * {@link #label} says so. Both sides use a direct executor (handlers run on the event loop), the
+ * closest match to witrpc's AUTO dispatch of quick methods.
+ *
+ * <p>Thread safety: the client adapter is thread-safe (a gRPC channel is).
+ */
+final class GrpcPeer implements BenchService, AutoCloseable {
+  private static final String SERVICE = "witrpc.bench.Bench";
+  private static final int MAX_MESSAGE = 64 << 20;
+  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new BytesMarshaller();
+  private static final MethodDescriptor<byte[], byte[]> ADD = method("add");
+  private static final MethodDescriptor<byte[], byte[]> ECHO = method("echo");
+
+  private final EventLoopGroup group;
+  private final ManagedChannel channel;
+
+  private GrpcPeer(EventLoopGroup group, ManagedChannel channel) {
+    this.group = group;
+    this.channel = channel;
+  }
+
+  /** Whether Netty's native epoll transport loads here (else TCP loopback is used). */
+  static boolean epollAvailable() {
+    return Epoll.isAvailable();
+  }
+
+  /** The target's label in the reports, naming the transport honestly. */
+  static String label(boolean epoll) {
+    return epoll ? "gRPC-java (Netty epoll, Unix socket)" : "gRPC-java (Netty NIO, TCP loopback)";
+  }
+
+  private static MethodDescriptor<byte[], byte[]> method(String name) {
+    return MethodDescriptor.newBuilder(BYTES, BYTES)
+        .setType(MethodDescriptor.MethodType.UNARY)
+        .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, name))
+        .build();
+  }
+
+  /**
+   * Server: serves {@code add} and {@code echo} on the Unix socket {@code socket} (epoll) or, if
+   * {@code socket} is null, on an ephemeral TCP loopback port (NIO); prints {@code READY ADDRESS}
+   * (the socket path or the port) and runs until stdin ends.
+   */
+  static void serve(Path socket) throws IOException, InterruptedException {
+    ServerServiceDefinition service =
+        ServerServiceDefinition.builder(SERVICE)
+            .addMethod(
+                ADD,
+                ServerCalls.asyncUnaryCall(
+                    (request, response) -> {
+                      ByteBuffer in = ByteBuffer.wrap(request);
+                      response.onNext(
+                          ByteBuffer.allocate(4).putInt(0, in.getInt(0) + in.getInt(4)).array());
+                      response.onCompleted();
+                    }))
+            .addMethod(
+                ECHO,
+                ServerCalls.asyncUnaryCall(
+                    (request, response) -> {
+                      response.onNext(request);
+                      response.onCompleted();
+                    }))
+            .build();
+    boolean epoll = socket != null;
+    EventLoopGroup boss = group(epoll);
+    EventLoopGroup worker = group(epoll);
+    SocketAddress address =
+        epoll ? new DomainSocketAddress(socket.toString()) : new InetSocketAddress("127.0.0.1", 0);
+    Server server =
+        NettyServerBuilder.forAddress(address)
+            .channelType(
+                epoll ? EpollServerDomainSocketChannel.class : NioServerSocketChannel.class)
+            .bossEventLoopGroup(boss)
+            .workerEventLoopGroup(worker)
+            .directExecutor()
+            .maxInboundMessageSize(MAX_MESSAGE)
+            .addService(service)
+            .build();
+    try {
+      server.start();
+      ChildMain.ready(epoll ? socket.toString() : Integer.toString(server.getPort()));
+      ChildMain.awaitStdinEnd();
+    } finally {
+      server.shutdownNow();
+      server.awaitTermination(5, TimeUnit.SECONDS);
+      boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      worker.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Client: connects to a server's {@code READY} address ({@link #serve}). */
+  static GrpcPeer connect(String address, boolean epoll) {
+    EventLoopGroup group = group(epoll);
+    try {
+      SocketAddress target =
+          epoll
+              ? new DomainSocketAddress(address)
+              : new InetSocketAddress("127.0.0.1", Integer.parseInt(address));
+      ManagedChannel channel =
+          NettyChannelBuilder.forAddress(target)
+              .channelType(epoll ? EpollDomainSocketChannel.class : NioSocketChannel.class)
+              .eventLoopGroup(group)
+              .directExecutor()
+              .usePlaintext()
+              .maxInboundMessageSize(MAX_MESSAGE)
+              .build();
+      return new GrpcPeer(group, channel);
+    } catch (RuntimeException e) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  private static EventLoopGroup group(boolean epoll) {
+    return new MultiThreadIoEventLoopGroup(
+        1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+  }
+
+  @Override
+  public int add(int a, int b) {
+    byte[] request = ByteBuffer.allocate(8).putInt(0, a).putInt(4, b).array();
+    return ByteBuffer.wrap(call(ADD, request)).getInt(0);
+  }
+
+  @Override
+  public String echo(String text) {
+    return new String(call(ECHO, text.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public byte[] echoBytes(byte[] data) {
+    return call(ECHO, data);
+  }
+
+  private byte[] call(MethodDescriptor<byte[], byte[]> method, byte[] request) {
+    return ClientCalls.blockingUnaryCall(channel, method, CallOptions.DEFAULT, request);
+  }
+
+  @Override
+  public int emit(int count) {
+    throw new UnsupportedOperationException("events are not measured over gRPC");
+  }
+
+  @Override
+  public void addBenchListener(BenchListener listener) {
+    throw new UnsupportedOperationException("events are not measured over gRPC");
+  }
+
+  @Override
+  public void removeBenchListener(BenchListener listener) {
+    throw new UnsupportedOperationException("events are not measured over gRPC");
+  }
+
+  @Override
+  public void close() {
+    channel.shutdownNow();
+    try {
+      channel.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  /** {@code byte[]} messages as they are: no protobuf, no code generation. */
+  private static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read a gRPC message", e);
+      }
+    }
+  }
+}
