@@ -205,10 +205,14 @@ final class MmfConnection implements Connection {
     } catch (WitTransportException e) {
       fail(e);
     } finally {
-      // Unlock first: the reader thread, woken by the hand-back, must find the role free (it
-      // parks again if it doesn't, trusting the role's holder to hand back once more).
+      // Check the ring while still holding the role (only the role's holder may read the ring's
+      // consumer position), but wake the reader thread only after unlocking: woken earlier, it
+      // would find the role taken and park again, and the wake-up would be lost.
+      boolean framesLeft = handBackToReader();
       readerRole.unlock();
-      handBackToReader();
+      if (framesLeft) {
+        unpark(readerThread);
+      }
     }
     return done.getAsBoolean();
   }
@@ -233,21 +237,21 @@ final class MmfConnection implements Connection {
   }
 
   /**
-   * Ends a {@link #readUntil}: re-announces the waiting reader (Dekker with the peer's publish) so
-   * that the next frame rings for the reader thread, and wakes it if frames are already there. The
-   * reader thread may be parked, waiting for the role, or about to park; each of these ends in a
-   * drain.
+   * Ends a {@link #readUntil}, called with the role held: re-announces the waiting reader (Dekker
+   * with the peer's publish) so that the next frame rings for the reader thread.
+   *
+   * @return true if frames are already there, so the caller must wake the reader thread once it has
+   *     released the role
    */
-  private void handBackToReader() {
+  private boolean handBackToReader() {
     if (!open) {
-      return;
+      return false;
     }
     try {
-      if (!announceIdle()) {
-        unpark(readerThread);
-      }
+      return !announceIdle();
     } catch (WitTransportException e) {
       fail(e);
+      return false;
     }
   }
 
