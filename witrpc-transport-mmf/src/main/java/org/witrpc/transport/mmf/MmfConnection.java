@@ -66,6 +66,7 @@ final class MmfConnection implements Connection {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean closeReported = new AtomicBoolean();
   private final AtomicInteger callersWaiting = new AtomicInteger();
+  private final AtomicBoolean readerAsked = new AtomicBoolean();
 
   private volatile boolean open = true;
   private volatile Throwable closeCause;
@@ -210,7 +211,9 @@ final class MmfConnection implements Connection {
       // would find the role taken and park again, and the wake-up would be lost.
       boolean framesLeft = handBackToReader();
       readerRole.unlock();
-      if (framesLeft) {
+      // After the unlock (Dekker with takeRoleOrAsk): a reader thread that failed to take the
+      // role meanwhile, woken by a doorbell this caller may not have seen, is woken again here.
+      if (readerAsked.getAndSet(false) | framesLeft) {
         unpark(readerThread);
       }
     }
@@ -364,24 +367,26 @@ final class MmfConnection implements Connection {
   private void readLoop() {
     try {
       while (open) {
-        if (!readerRole.tryLock()) {
-          // A readUntil caller reads; its hand-back unparks us if frames are left for us.
+        if (!takeRoleOrAsk()) {
+          // A readUntil caller reads; once it lets go it wakes us (frames left, or we asked).
           LockSupport.park(this);
           continue;
         }
         boolean park;
         try {
+          // The flag is only ever cleared by the role's holder (or by the peer's ring): cleared
+          // outside the role it could erase the announcement a departing readUntil caller has
+          // just made, and the next frame would ring for nobody.
+          inbound.clearReaderWaiting();
           drainAndSpin();
           park = open && announceIdle();
         } finally {
           readerRole.unlock();
         }
         if (park) {
-          LockSupport.park(this);
           // Woken by a DATA doorbell (the peer cleared the flag), by a hand-back, by close or
-          // spuriously: clear it in any case so that the peer does not ring for a reader that is
-          // awake. Whoever parks next (this thread or a readUntil caller) announces again.
-          inbound.clearReaderWaiting();
+          // spuriously; the loop takes the role again before reading.
+          LockSupport.park(this);
         }
       }
     } catch (WitTransportException e) {
@@ -394,6 +399,24 @@ final class MmfConnection implements Connection {
       }
       reportClosed();
     }
+  }
+
+  /**
+   * Takes the reader role for the reader thread, or leaves word that it wants it. The word is
+   * written before the second try, and a {@link #readUntil} caller reads it after unlocking, so
+   * either the second try succeeds or the caller sees the word and wakes this thread: a doorbell
+   * that woke the reader while a caller held the role is never lost.
+   */
+  private boolean takeRoleOrAsk() {
+    if (readerRole.tryLock()) {
+      return true;
+    }
+    readerAsked.set(true);
+    if (readerRole.tryLock()) {
+      readerAsked.set(false);
+      return true;
+    }
+    return false;
   }
 
   /**
