@@ -33,13 +33,32 @@ final class ClientProcesses {
       int threads,
       int calls)
       throws IOException, InterruptedException, TimeoutException {
+    runAndCheck(children, List.of(), uri, serializer, idPrefix, processes, threads, calls);
+  }
+
+  /**
+   * As {@link #runAndCheck(ChildJvms, String, String, String, int, int, int)}, with extra JVM
+   * options for the clients (such as {@link TestServerMain#securityOptions}).
+   */
+  static void runAndCheck(
+      ChildJvms children,
+      List<String> jvmOptions,
+      String uri,
+      String serializer,
+      String idPrefix,
+      int processes,
+      int threads,
+      int calls)
+      throws IOException, InterruptedException, TimeoutException {
+    List<String> options = new ArrayList<>(ChildJvms.SHORT_LIVED);
+    options.addAll(jvmOptions);
     List<ChildJvm> clients = new ArrayList<>();
     for (int p = 0; p < processes; p++) {
       String id = idPrefix + "c" + p;
       clients.add(
           children.start(
               id,
-              ChildJvms.SHORT_LIVED,
+              options,
               TestClientMain.class,
               uri,
               serializer,

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +37,21 @@ import org.witrpc.client.WitClient;
 
 /**
  * Calls, events, errors, a 64 MiB argument and several client processes against a server in another
- * JVM, for every transport and serializer. One server JVM serves all tests of a parameter set; each
- * test has its own client in the test JVM.
+ * JVM, for every transport and serializer, plain and encrypted. One server JVM serves all tests of
+ * a parameter set; each test has its own client in the test JVM, with the server's encryption
+ * setting.
  */
-@ParameterizedClass(name = "{0} + {1}")
-@CsvSource({"pipe, json", "pipe, msgpack", "mmf, json", "mmf, msgpack"})
+@ParameterizedClass(name = "{0} + {1} + {2}")
+@CsvSource({
+  "pipe, json, plain",
+  "pipe, msgpack, plain",
+  "mmf, json, plain",
+  "mmf, msgpack, plain",
+  "pipe, json, encrypted",
+  "pipe, msgpack, encrypted",
+  "mmf, json, encrypted",
+  "mmf, msgpack, encrypted"
+})
 @DisplayName("A server in another JVM")
 class CrossProcessRpcIT {
   private static final Duration AWAIT = Duration.ofSeconds(10);
@@ -63,17 +74,25 @@ class CrossProcessRpcIT {
   @Parameter(1)
   String serializer;
 
+  /** {@code plain} or {@code encrypted}. */
+  @Parameter(2)
+  String security;
+
   private WitClient client;
   private TestService service;
 
   @BeforeParameterizedClassInvocation
-  static void startServer(String transport, String serializer) throws Exception {
-    prefix = RuntimeFiles.uniqueName(transport.charAt(0) + serializer.substring(0, 1));
+  static void startServer(String transport, String serializer, String security) throws Exception {
+    prefix =
+        RuntimeFiles.uniqueName(
+            transport.charAt(0) + serializer.substring(0, 1) + security.substring(0, 1));
+    List<String> jvmOptions = new ArrayList<>(List.of("-Xmx2g"));
+    jvmOptions.addAll(TestServerMain.securityOptions(encrypted(security), null));
     server =
         ServerProcess.startShared(
             CHILDREN,
             prefix + "-server",
-            List.of("-Xmx2g"),
+            jvmOptions,
             ServerProcess.uri(transport, prefix),
             serializer);
   }
@@ -91,9 +110,21 @@ class CrossProcessRpcIT {
             .transport(server.uri())
             .serializer(ItSerializers.byName(serializer))
             .timeout(Duration.ofSeconds(60))
+            .encryption(encrypted(security))
             .build()
             .connect(Duration.ofSeconds(10));
     service = client.service(TestService.class);
+  }
+
+  private static boolean encrypted(String security) {
+    switch (security) {
+      case "plain":
+        return false;
+      case "encrypted":
+        return true;
+      default:
+        throw new IllegalArgumentException("unknown security '" + security + "'");
+    }
   }
 
   @AfterEach
@@ -179,13 +210,22 @@ class CrossProcessRpcIT {
     long start = System.nanoTime();
     byte[] got = service.echoBytes(sent);
     long millis = (System.nanoTime() - start) / 1_000_000;
-    System.out.printf("64 MiB echo over %s/%s: %d ms%n", transport, serializer, millis);
+    System.out.printf(
+        "64 MiB echo over %s/%s/%s: %d ms%n", transport, serializer, security, millis);
     assertThat(got).hasSize(sent.length);
     assertThat(Arrays.mismatch(sent, got)).as("first differing index").isEqualTo(-1);
   }
 
   @Test
   void fourClientProcessesGetOnlyTheirOwnResults() throws Exception {
-    ClientProcesses.runAndCheck(CHILDREN, server.uri(), serializer, prefix, 4, 1, 1_000);
+    ClientProcesses.runAndCheck(
+        CHILDREN,
+        TestServerMain.securityOptions(encrypted(security), null),
+        server.uri(),
+        serializer,
+        prefix,
+        4,
+        1,
+        1_000);
   }
 }

@@ -18,7 +18,9 @@ import org.witrpc.client.WitClient;
  * CLIENT_ID-thread-i} and of a record carrying the same numbers), and checks every reply. Prints
  * {@code OK <calls made>} and exits 0, or prints {@code FAIL <reason>} and exits 1.
  *
- * <p>Arguments: {@code URI json|msgpack CLIENT_ID CALLS [THREADS]} (one thread by default).
+ * <p>Arguments: {@code URI json|msgpack CLIENT_ID CALLS [THREADS]} (one thread by default). The
+ * optional system properties {@link TestServerMain#ENCRYPTION} and {@link
+ * TestServerMain#ACCESS_TOKEN} set encryption and the access token, as for the server.
  */
 public final class TestClientMain {
   private TestClientMain() {}
@@ -34,13 +36,17 @@ public final class TestClientMain {
     int threads = args.length == 5 ? Integer.parseInt(args[4]) : 1;
     int exit;
     long start = System.nanoTime();
-    try (WitClient client =
+    WitClient.Builder builder =
         WitClient.builder()
             .transport(args[0])
             .serializer(ItSerializers.byName(args[1]))
             .timeout(Duration.ofSeconds(60))
-            .build()
-            .connect(Duration.ofSeconds(10))) {
+            .encryption(Boolean.getBoolean(TestServerMain.ENCRYPTION));
+    String token = System.getProperty(TestServerMain.ACCESS_TOKEN);
+    if (token != null) {
+      builder.accessToken(token);
+    }
+    try (WitClient client = builder.build().connect(Duration.ofSeconds(10))) {
       long connected = System.nanoTime();
       TestService service = client.service(TestService.class);
       long made = run(service, clientId, calls, threads);

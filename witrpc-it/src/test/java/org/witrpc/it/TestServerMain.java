@@ -2,6 +2,8 @@ package org.witrpc.it;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import org.witrpc.TestService;
 import org.witrpc.TestServiceImpl;
 import org.witrpc.server.WitServer;
@@ -14,9 +16,29 @@ import org.witrpc.server.WitServer;
  *
  * <p>Arguments: {@code URI json|msgpack [MAX_FRAME_SIZE]}; a max frame size (such as {@code
  * 300MiB}) is added to the URI as the {@code maxFrameSize} option.
+ *
+ * <p>System properties (both optional, so existing callers are unaffected): {@value #ENCRYPTION}
+ * {@code =true} turns encryption on; {@value #ACCESS_TOKEN} sets the access token clients must
+ * present.
  */
 public final class TestServerMain {
+  /** System property: {@code true} to encrypt every connection (default false). */
+  static final String ENCRYPTION = "witrpc.it.encryption";
+
+  /** System property: the access token clients must present (default: none required). */
+  static final String ACCESS_TOKEN = "witrpc.it.accessToken";
+
   private TestServerMain() {}
+
+  /** The JVM options that give a server (or {@link TestClientMain}) these security settings. */
+  static List<String> securityOptions(boolean encryption, String accessToken) {
+    List<String> options = new ArrayList<>();
+    options.add("-D" + ENCRYPTION + "=" + encryption);
+    if (accessToken != null) {
+      options.add("-D" + ACCESS_TOKEN + "=" + accessToken);
+    }
+    return options;
+  }
 
   /** Entry point; see the class comment for the arguments. */
   public static void main(String[] args) throws IOException {
@@ -25,12 +47,17 @@ public final class TestServerMain {
       System.exit(2);
     }
     String uri = args.length == 3 ? withOption(args[0], "maxFrameSize=" + args[2]) : args[0];
-    WitServer server =
+    WitServer.Builder builder =
         WitServer.builder()
             .service(TestService.class, new TestServiceImpl())
             .transport(uri)
             .serializer(ItSerializers.byName(args[1]))
-            .build();
+            .encryption(Boolean.getBoolean(ENCRYPTION));
+    String token = System.getProperty(ACCESS_TOKEN);
+    if (token != null) {
+      builder.accessToken(token);
+    }
+    WitServer server = builder.build();
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "witrpc-it-server-shutdown"));
     server.start();
     System.out.println("READY " + uri);
