@@ -129,7 +129,7 @@ class RingCorruptionFuzzTest {
       @ForAll @IntRange(min = -4200, max = 64) int lengthDelta) {
     int capacity = 1 << capacityLog2;
     int total = RingDescriptor.totalLength(capacity);
-    ByteBuffer mapping = ByteBuffer.allocate(total);
+    ByteBuffer mapping = ByteBuffer.allocateDirect(total);
     RingDescriptor.initialize(mapping, capacity);
     ByteBuffer view = mapping.duplicate().order(ByteOrder.nativeOrder());
     for (long[] field : fields) {
@@ -277,9 +277,10 @@ class RingCorruptionFuzzTest {
   // ---------------------------------------------------------------- cases
 
   /**
-   * A ring of {@code 2^capacityLog2} bytes, the second of two in an exactly sized heap or direct
-   * buffer, into which frames of {@code frames} sizes were written (until it was full; the last one
-   * possibly half-fragmented) and {@code readFirst} records read, before any scribbling.
+   * A ring of {@code 2^capacityLog2} bytes, the second of two in an exactly sized direct buffer
+   * (sliced at an offset or not), into which frames of {@code frames} sizes were written (until it
+   * was full; the last one possibly half-fragmented) and {@code readFirst} records read, before any
+   * scribbling.
    */
   record Ring(int capacityLog2, boolean direct, List<Integer> frames, int readFirst) {
     State build() {
@@ -288,7 +289,8 @@ class RingCorruptionFuzzTest {
       ByteBuffer mapping =
           direct
               ? ByteBuffer.allocateDirect(total + 64).alignedSlice(64).slice(0, total)
-              : ByteBuffer.allocate(total);
+              // a plain direct buffer: heap buffers refuse atomic access on JDK 21+
+              : ByteBuffer.allocateDirect(total);
       RingDescriptor.initialize(mapping, capacity);
       State s = new State(mapping, capacity);
       int seed = 0;
