@@ -160,8 +160,18 @@ public class TestServiceImpl implements TestService, Calculator, Greeter {
         () -> a + b, CompletableFuture.delayedExecutor(10, TimeUnit.MILLISECONDS));
   }
 
+  /** Calls of {@link #never()} and {@link #slowEcho} that reached this implementation. */
+  private final java.util.concurrent.atomic.AtomicInteger callsReceived =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** How many {@code never()} and {@code slowEcho} calls have reached the implementation. */
+  public int slowOrNeverCallsReceived() {
+    return callsReceived.get();
+  }
+
   @Override
   public CompletableFuture<String> never() {
+    callsReceived.incrementAndGet();
     return new CompletableFuture<>();
   }
 
@@ -172,6 +182,7 @@ public class TestServiceImpl implements TestService, Calculator, Greeter {
 
   @Override
   public String slowEcho(String value, long millis) {
+    callsReceived.incrementAndGet();
     try {
       Thread.sleep(millis); // simulates slow work on the server, not a wait for a condition
     } catch (InterruptedException e) {

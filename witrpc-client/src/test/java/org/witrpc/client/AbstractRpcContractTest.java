@@ -290,6 +290,8 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
     try {
       Future<String> sync = threads.submit(() -> service.slowEcho("x", 30_000));
       await("calls registered", () -> pendingCalls() == 4);
+      // on the server too: a call that arrives while it closes is refused (503) instead
+      await("calls running on the server", () -> impl.slowOrNeverCallsReceived() == 4);
       server.close();
       for (CompletableFuture<String> f : futures) {
         assertThat(failureOf(f)).isInstanceOf(WitTransportException.class);
