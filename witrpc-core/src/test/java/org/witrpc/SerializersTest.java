@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
+import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
@@ -158,5 +159,72 @@ class SerializersTest {
   @ValueSource(strings = {"json", "msgpack"})
   void namesAreStable(String name) {
     assertThat(serializer(name).name()).isEqualTo(name);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"json", "msgpack"})
+  void estimatedSizeCoversLargeBytesAndStrings(String name) {
+    Serializer s = serializer(name);
+    Object[] values = {new byte[1 << 20], "x".repeat(100_000), 42, null};
+    Type[] types = {byte[].class, String.class, int.class, String.class};
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    s.write(out, values, types);
+
+    assertThat(s.estimateSize(values)).isBetween(out.size(), out.size() + 256);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"json", "msgpack"})
+  void readsABodyThatIsASliceOfALargerArray(String name) {
+    Serializer s = serializer(name);
+    byte[] payload = new byte[100_000];
+    new java.util.Random(7).nextBytes(payload);
+    Type[] types = {String.class, byte[].class};
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    s.write(out, new Object[] {"after a header", payload}, types);
+    byte[] frame = new byte[16 + out.size() + 5];
+    System.arraycopy(out.toByteArray(), 0, frame, 16, out.size());
+    ByteBuffer body = ByteBuffer.wrap(frame, 16, out.size()).slice();
+
+    Object[] back = s.read(body, types);
+
+    assertThat(back[0]).isEqualTo("after a header");
+    assertThat((byte[]) back[1]).isEqualTo(payload);
+    assertThat(body.hasRemaining()).isFalse();
+  }
+
+  /**
+   * A serializer used on a long-lived pool thread must not keep the last stream it wrote to, or the
+   * last body it read, reachable from that thread: with frames of 16 MiB and a pool of 64 threads
+   * that was 2 GiB of heap that no GC could free.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"json", "msgpack"})
+  void keepsNoStreamOrBodyAliveAfterUse(String name) {
+    Serializer s = serializer(name);
+    Type[] types = {byte[].class};
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    s.write(out, new Object[] {new byte[1 << 20]}, types);
+    byte[] body = out.toByteArray();
+    s.read(ByteBuffer.wrap(body), types);
+    WeakReference<Object> written = new WeakReference<>(out);
+    WeakReference<Object> read = new WeakReference<>(body);
+    out = null;
+    body = null;
+
+    assertThat(collected(written)).as("the stream written to").isTrue();
+    assertThat(collected(read)).as("the body read").isTrue();
+  }
+
+  /** Whether a full GC clears {@code ref}, trying for up to ten seconds. */
+  private static boolean collected(WeakReference<?> ref) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (ref.get() != null && System.nanoTime() < deadline) {
+      System.gc();
+      if (ref.get() != null) {
+        Thread.onSpinWait();
+      }
+    }
+    return ref.get() == null;
   }
 }

@@ -265,7 +265,7 @@ final class RemoteCalls {
       throw new UnsentCallException(d.displayName() + ": " + closed.getMessage(), closed);
     }
     try {
-      FrameBuffer fb = new FrameBuffer(route.length + 128);
+      FrameBuffer fb = new FrameBuffer(route.length + 32 + serializer.estimateSize(args));
       CallDeadline.write(fb, deadline - System.nanoTime());
       fb.write(route, 0, route.length);
       serializer.write(fb, args, types);

@@ -395,16 +395,17 @@ final class ServerConnection implements FrameListener {
       LOG.debug("{}: callback {} to a closed connection dropped", description(), d);
       return;
     }
-    FrameBuffer fb = new FrameBuffer();
+    FrameBuffer fb = new FrameBuffer(64 + settings.serializer().estimateSize(args));
     d.route().write(fb);
     settings.serializer().write(fb, args, d.parameterTypes());
     send(fb.finish(MessageType.CALLBACK, 0, 0, subscriptionId));
   }
 
   private void respondOk(long id, MethodDescriptor d, Object value) {
-    FrameBuffer fb = new FrameBuffer();
+    Object[] values = {value};
+    FrameBuffer fb = new FrameBuffer(settings.serializer().estimateSize(values));
     try {
-      settings.serializer().write(fb, new Object[] {value}, new Type[] {d.resultType()});
+      settings.serializer().write(fb, values, new Type[] {d.resultType()});
     } catch (WitException e) {
       respondError(
           id,
