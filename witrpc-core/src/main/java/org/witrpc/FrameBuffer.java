@@ -92,10 +92,20 @@ public final class FrameBuffer extends OutputStream {
     return count - EnvelopeCodec.HEADER_SIZE;
   }
 
-  /** Fills in the header and returns the whole frame, ready to send. */
+  /**
+   * Fills in the header and returns the whole frame, ready to send. The buffer lets go of the
+   * frame: it can be finished only once, and whoever still holds it (a serializer's per-thread
+   * cache of its last output stream, say) no longer keeps the frame's bytes alive.
+   *
+   * @throws IllegalStateException if the frame was already finished
+   */
   public ByteBuffer finish(MessageType type, int flags, int status, long correlationId) {
+    if (bytes == null) {
+      throw new IllegalStateException("the frame was already finished");
+    }
     ByteBuffer frame = ByteBuffer.wrap(bytes, 0, count);
     EnvelopeCodec.writeHeader(frame, 0, type, flags, status, correlationId, bodyLength());
+    bytes = null;
     return frame;
   }
 }

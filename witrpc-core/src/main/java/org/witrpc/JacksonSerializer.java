@@ -32,11 +32,17 @@ public final class JacksonSerializer implements Serializer {
   private final ConcurrentHashMap<Type, ObjectWriter> writers = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Type, ObjectReader> readers = new ConcurrentHashMap<>();
 
+  /** Bodies from this size on are streamed to the parser rather than handed over as an array. */
+  static final int STREAMED_BODY_BYTES = 64 << 10;
+
   /**
-   * Whether the format copies a slice of an array before parsing it (MessagePack copies anything
-   * but a whole array: 16 MiB more to copy for a 16 MiB body); such bodies are streamed instead.
+   * For MessagePack only: a copy of the mapper's factory that caches nothing per thread, to parse
+   * large bodies. The mapper's own factory keeps its last unpacker in a thread local, and with it
+   * the last body it read (on a server pool thread: a whole 16 MiB frame per thread, for as long as
+   * the thread lives); it also copies any slice of an array before parsing it, and a body is always
+   * a slice of its frame. Small bodies keep both (the reuse saves more than the copy costs).
    */
-  private final boolean copiesSlices;
+  private final MessagePackFactory largeMessagePackBodies;
 
   /**
    * @param name the name compared in the handshake
@@ -45,7 +51,10 @@ public final class JacksonSerializer implements Serializer {
   public JacksonSerializer(String name, ObjectMapper mapper) {
     this.name = Objects.requireNonNull(name, "name == null");
     this.mapper = Objects.requireNonNull(mapper, "mapper == null");
-    this.copiesSlices = mapper.getFactory() instanceof MessagePackFactory;
+    this.largeMessagePackBodies =
+        mapper.getFactory() instanceof MessagePackFactory f
+            ? ((MessagePackFactory) f.copy()).setReuseResourceInParser(false)
+            : null;
   }
 
   @Override
@@ -90,7 +99,7 @@ public final class JacksonSerializer implements Serializer {
     long size = 16;
     for (Object value : values) {
       if (value instanceof byte[] bytes) {
-        size += (copiesSlices ? bytes.length : (bytes.length + 2L) / 3 * 4) + 8;
+        size += (largeMessagePackBodies != null ? bytes.length : (bytes.length + 2L) / 3 * 4) + 8;
       } else if (value instanceof String text) {
         size += text.length() + 8;
       } else {
@@ -147,15 +156,13 @@ public final class JacksonSerializer implements Serializer {
   }
 
   private JsonParser parser(ByteBuffer in) throws IOException {
-    if (!in.hasArray()) {
-      return mapper.createParser(new ByteBufferBackedInputStream(in.duplicate()));
+    if (largeMessagePackBodies != null && in.remaining() >= STREAMED_BODY_BYTES) {
+      return largeMessagePackBodies.createParser(new ByteBufferBackedInputStream(in.duplicate()));
     }
-    int offset = in.arrayOffset() + in.position();
-    if (copiesSlices && (offset != 0 || in.remaining() != in.array().length)) {
-      // A frame's body follows its header, so it is always a slice: stream it instead.
-      return mapper.createParser(new ByteBufferBackedInputStream(in.duplicate()));
+    if (in.hasArray()) {
+      return mapper.createParser(in.array(), in.arrayOffset() + in.position(), in.remaining());
     }
-    return mapper.createParser(in.array(), offset, in.remaining());
+    return mapper.createParser(new ByteBufferBackedInputStream(in.duplicate()));
   }
 
   @Override

@@ -20,7 +20,7 @@ public final class Serializers {
   private static final Serializer JSON =
       new JacksonSerializer("json", configure(new ObjectMapper()));
   private static final Serializer MESSAGE_PACK =
-      new JacksonSerializer("msgpack", configure(new ObjectMapper(messagePackFactory())));
+      new JacksonSerializer("msgpack", configure(new ObjectMapper(new MessagePackFactory())));
 
   private Serializers() {}
 
@@ -40,20 +40,7 @@ public final class Serializers {
   }
 
   /**
-   * A {@code MessagePackFactory} that keeps nothing per thread. By default the factory caches its
-   * last packer and unpacker in a thread local, and with them the last stream written and the last
-   * body read: on a server pool thread that is up to two whole frames per thread, kept until the
-   * thread ends (64 threads x 2 x 16 MiB after a few bulk calls).
-   */
-  public static MessagePackFactory messagePackFactory() {
-    return new MessagePackFactory()
-        .setReuseResourceInGenerator(false)
-        .setReuseResourceInParser(false);
-  }
-
-  /**
-   * MessagePack through the caller's mapper, which must be built on a {@code MessagePackFactory}
-   * (preferably {@link #messagePackFactory()}, which keeps no frame alive in thread locals).
+   * MessagePack through the caller's mapper, which must be built on a {@code MessagePackFactory}.
    *
    * @throws IllegalArgumentException if the mapper does not write MessagePack
    */

@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.witrpc.spi.Serializer;
@@ -194,26 +195,39 @@ class SerializersTest {
   }
 
   /**
-   * A serializer used on a long-lived pool thread must not keep the last stream it wrote to, or the
-   * last body it read, reachable from that thread: with frames of 16 MiB and a pool of 64 threads
-   * that was 2 GiB of heap that no GC could free.
+   * A serializer used on a long-lived pool thread must not keep the last frame it wrote, or the
+   * last large body it read, reachable from that thread: with frames of 16 MiB and a pool of 64
+   * threads that was 2 GiB of heap that no GC could free.
    */
   @ParameterizedTest
   @ValueSource(strings = {"json", "msgpack"})
-  void keepsNoStreamOrBodyAliveAfterUse(String name) {
+  void keepsNoFrameAliveAfterUse(String name) {
     Serializer s = serializer(name);
     Type[] types = {byte[].class};
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    FrameBuffer out = new FrameBuffer();
     s.write(out, new Object[] {new byte[1 << 20]}, types);
-    byte[] body = out.toByteArray();
-    s.read(ByteBuffer.wrap(body), types);
-    WeakReference<Object> written = new WeakReference<>(out);
-    WeakReference<Object> read = new WeakReference<>(body);
-    out = null;
-    body = null;
+    ByteBuffer frame = out.finish(MessageType.REQUEST, 0, 0, 1);
+    s.read(frame.position(EnvelopeCodec.HEADER_SIZE).slice(), types);
+    byte[] whole = new byte[frame.limit() - EnvelopeCodec.HEADER_SIZE];
+    frame.position(EnvelopeCodec.HEADER_SIZE).get(whole);
+    s.read(ByteBuffer.wrap(whole), types);
+    WeakReference<Object> written = new WeakReference<>(frame.array());
+    WeakReference<Object> read = new WeakReference<>(whole);
+    frame = null;
+    whole = null;
 
-    assertThat(collected(written)).as("the stream written to").isTrue();
-    assertThat(collected(read)).as("the body read").isTrue();
+    assertThat(collected(written)).as("the frame written and read as a slice").isTrue();
+    assertThat(collected(read)).as("the body read as a whole array").isTrue();
+  }
+
+  @Test
+  void aFinishedFrameBufferCannotBeFinishedAgain() {
+    FrameBuffer out = new FrameBuffer();
+    out.write(1);
+    assertThat(out.finish(MessageType.REQUEST, 0, 0, 1).remaining())
+        .isEqualTo(EnvelopeCodec.HEADER_SIZE + 1);
+    assertThatThrownBy(() -> out.finish(MessageType.REQUEST, 0, 0, 1))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   /** Whether a full GC clears {@code ref}, trying for up to ten seconds. */
