@@ -177,6 +177,11 @@ final class GrpcPeer implements BenchService, AutoCloseable {
   }
 
   @Override
+  public void fireTimedEvent() {
+    throw new UnsupportedOperationException("events are not measured over gRPC");
+  }
+
+  @Override
   public void addBenchListener(BenchListener listener) {
     throw new UnsupportedOperationException("events are not measured over gRPC");
   }

@@ -95,6 +95,11 @@ final class RmiPeer {
     }
 
     @Override
+    public void fireTimedEvent() {
+      throw new UnsupportedOperationException("events are not measured over RMI");
+    }
+
+    @Override
     public void addBenchListener(BenchListener listener) {
       throw new UnsupportedOperationException("events are not measured over RMI");
     }

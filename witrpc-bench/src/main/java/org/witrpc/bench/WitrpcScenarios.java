@@ -19,11 +19,13 @@ final class WitrpcScenarios {
   private final BenchConfig config;
   private final BenchResults results;
   private final CallScenarios calls;
+  private final EventScenarios events;
 
   WitrpcScenarios(BenchConfig config, BenchResults results) {
     this.config = config;
     this.results = results;
     this.calls = new CallScenarios(config, results);
+    this.events = new EventScenarios(config, results);
   }
 
   /**
@@ -51,7 +53,8 @@ final class WitrpcScenarios {
         try (WitClient msgpack = connect(msgpackUri, Serializers.messagePack(), encryption)) {
           calls.bulk(target, "msgpack", msgpack.service(BenchService.class));
         }
-        events(target, service);
+        events.burstRate(target, service);
+        events.callbackLatency(target, service);
       }
       if (idleServerPid > 0) {
         results.idle.add(
@@ -69,32 +72,6 @@ final class WitrpcScenarios {
     } catch (RuntimeException e) {
       client.close();
       throw e;
-    }
-  }
-
-  private void events(String target, BenchService service) throws InterruptedException {
-    EventCounter counter = new EventCounter();
-    service.addBenchListener(counter);
-    try {
-      burst(service, counter); // warm-up
-      List<Double> rates = new ArrayList<>();
-      for (int r = 0; r < config.runs(); r++) {
-        long start = System.nanoTime();
-        burst(service, counter);
-        rates.add(config.eventsPerRun() / ((System.nanoTime() - start) / 1e9));
-      }
-      results.events.add(
-          new BenchResults.Events(target, Meters.median(rates, Double::doubleValue)));
-    } finally {
-      service.removeBenchListener(counter);
-    }
-  }
-
-  private void burst(BenchService service, EventCounter counter) throws InterruptedException {
-    counter.expect(config.eventsPerRun());
-    service.emit(config.eventsPerRun());
-    if (!counter.await(TIMEOUT)) {
-      throw new IllegalStateException("not all events arrived within " + TIMEOUT);
     }
   }
 
