@@ -239,6 +239,14 @@ public final class Bench {
         results.idle.add(
             IdleCost.measure(label, server.pid(), Duration.ofMillis(config.idleMillis())));
       }
+      new ConnectTime(config, results)
+          .measure(
+              label,
+              GrpcPeer.CONNECT_TIMED,
+              () -> {
+                GrpcPeer peer = GrpcPeer.connectReady(address, epoll, READY_TIMEOUT);
+                return peer::close;
+              });
     }
   }
 
@@ -283,10 +291,19 @@ public final class Bench {
         startServer(List.of("-Djava.rmi.server.hostname=127.0.0.1"), List.of("rmi"))) {
       String stub = server.awaitLine("READY", READY_TIMEOUT).substring("READY ".length());
       BenchService service = RmiPeer.connect(stub);
+      String label = "Java RMI (loopback TCP)";
       CallScenarios calls = new CallScenarios(config, results);
-      calls.smallCalls("Java RMI (loopback TCP)", service);
-      calls.throughput("Java RMI (loopback TCP)", service);
-      calls.bulk("Java RMI (loopback TCP)", "java serialization", service);
+      calls.smallCalls(label, service);
+      calls.throughput(label, service);
+      calls.bulk(label, "java serialization", service);
+      new ConnectTime(config, results)
+          .measure(
+              label,
+              RmiPeer.CONNECT_TIMED,
+              () -> {
+                RmiPeer.connect(stub).add(1, 2);
+                return () -> {}; // a stub has nothing to close
+              });
     }
   }
 

@@ -28,8 +28,12 @@ final class BenchResults {
    */
   record CallbackLatency(String target, LatencySummary summary) {}
 
-  /** Median time to build a client, connect and finish the handshake. */
-  record Connect(String target, double medianMillis) {}
+  /**
+   * Median time of a fresh connection, ready for calls.
+   *
+   * @param timed what the time includes, which differs between witrpc and the peers
+   */
+  record Connect(String target, String timed, double medianMillis) {}
 
   /** CPU of an idle connected client (this JVM) and its server, in percent of one core. */
   record Idle(String target, double seconds, double clientCpuPercent, double serverCpuPercent) {}

@@ -1,8 +1,6 @@
 package org.witrpc.bench;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.witrpc.Serializers;
 import org.witrpc.client.WitClient;
 import org.witrpc.spi.Serializer;
@@ -14,6 +12,9 @@ import org.witrpc.spi.Serializer;
  * <p>Thread safety: not thread-safe; used by the benchmark's main thread.
  */
 final class WitrpcScenarios {
+  /** What witrpc's connect time includes, for the report. */
+  static final String CONNECT_TIMED = "new client, connect + handshake to READY";
+
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   private final BenchConfig config;
@@ -43,7 +44,7 @@ final class WitrpcScenarios {
       boolean encryption,
       boolean everyScenario,
       long idleServerPid)
-      throws InterruptedException {
+      throws Exception {
     try (WitClient json = connect(jsonUri, Serializers.json(), encryption)) {
       BenchService service = json.service(BenchService.class);
       calls.smallCalls(target, service);
@@ -61,7 +62,14 @@ final class WitrpcScenarios {
             IdleCost.measure(target, idleServerPid, Duration.ofMillis(config.idleMillis())));
       }
     }
-    connectTime(target, jsonUri, encryption);
+    new ConnectTime(config, results)
+        .measure(
+            target,
+            CONNECT_TIMED,
+            () -> {
+              WitClient client = connect(jsonUri, Serializers.json(), encryption);
+              return client::close;
+            });
   }
 
   private static WitClient connect(String uri, Serializer serializer, boolean encryption) {
@@ -73,18 +81,5 @@ final class WitrpcScenarios {
       client.close();
       throw e;
     }
-  }
-
-  private void connectTime(String target, String uri, boolean encryption) {
-    List<Double> millis = new ArrayList<>();
-    connect(uri, Serializers.json(), encryption).close(); // warm-up
-    for (int i = 0; i < config.connectsPerRun() * config.runs(); i++) {
-      long start = System.nanoTime();
-      WitClient client = connect(uri, Serializers.json(), encryption);
-      millis.add((System.nanoTime() - start) / 1e6);
-      client.close();
-    }
-    results.connect.add(
-        new BenchResults.Connect(target, Meters.median(millis, Double::doubleValue)));
   }
 }

@@ -50,8 +50,13 @@ class BenchSmokeTest {
         .containsPattern(eventsRow("witrpc pipe://, AUTO, encrypted"))
         .contains("CLOCK_MONOTONIC")
         .contains("## Connect time")
-        .containsPattern(connectRow("witrpc mmf://, AUTO", "-"))
-        .containsPattern(connectRow("witrpc pipe://, AUTO, encrypted", "-?[0-9.]+"))
+        .containsPattern(connectRow("witrpc mmf://, AUTO", WitrpcScenarios.CONNECT_TIMED, "-"))
+        .containsPattern(
+            connectRow(
+                "witrpc pipe://, AUTO, encrypted", WitrpcScenarios.CONNECT_TIMED, "-?[0-9.]+"))
+        .containsPattern(
+            connectRow(GrpcPeer.label(GrpcPeer.epollAvailable()), GrpcPeer.CONNECT_TIMED, "-"))
+        .containsPattern(connectRow("Java RMI (loopback TCP)", RmiPeer.CONNECT_TIMED, "-"))
         .contains("Machine: ")
         .contains("](" + Bench.chartFor(markdown).getFileName() + ")");
     Path chart = Bench.chartFor(markdown);
@@ -72,6 +77,11 @@ class BenchSmokeTest {
                 assertThat(row.get("summary").get(percentile).asDouble()).isPositive();
               }
             });
+    assertThat(document.get("connect"))
+        .extracting(row -> row.get("timed").asText())
+        .contains(WitrpcScenarios.CONNECT_TIMED, GrpcPeer.CONNECT_TIMED, RmiPeer.CONNECT_TIMED);
+    assertThat(document.get("connect"))
+        .allSatisfy(row -> assertThat(row.get("medianMillis").asDouble()).isPositive());
   }
 
   /** A row of the events table: the burst rate and four latency percentiles. */
@@ -79,8 +89,11 @@ class BenchSmokeTest {
     return Pattern.quote("| " + target + " |") + " [0-9,]+ \\|( [0-9.]+ \\|){4}\n";
   }
 
-  /** A row of the connect table: the median and the encryption share. */
-  private static String connectRow(String target, String encryption) {
-    return Pattern.quote("| " + target + " |") + " [0-9.]+ \\| " + encryption + " \\|\n";
+  /** A row of the connect table: what is timed, the median and the encryption share. */
+  private static String connectRow(String target, String timed, String encryption) {
+    return Pattern.quote("| " + target + " | " + timed + " |")
+        + " [0-9.]+ \\| "
+        + encryption
+        + " \\|\n";
   }
 }
