@@ -44,9 +44,14 @@ public final class Bench {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   private static final List<String> SERVER_JVM = List.of("-Xmx1g");
 
-  /** gRPC asks for SO_KEEPALIVE, which Unix sockets lack: Netty warns on every connection. */
-  private static final String QUIET_NETTY_BOOTSTRAP =
-      "-Dorg.slf4j.simpleLogger.log.io.netty.bootstrap=error";
+  /**
+   * gRPC asks for SO_KEEPALIVE, which Unix sockets lack: Netty warns on every connection, on both
+   * sides, and the connect-time scenario makes many.
+   */
+  private static final String NETTY_BOOTSTRAP_LOG_LEVEL =
+      "org.slf4j.simpleLogger.log.io.netty.bootstrap";
+
+  private static final String QUIET_NETTY_BOOTSTRAP = "-D" + NETTY_BOOTSTRAP_LOG_LEVEL + "=error";
 
   private final BenchConfig config;
   private final BenchResults results = new BenchResults();
@@ -60,6 +65,9 @@ public final class Bench {
 
   /** Runs the benchmark; see the class comment for the options. */
   public static void main(String[] args) throws Exception {
+    if (System.getProperty(NETTY_BOOTSTRAP_LOG_LEVEL) == null) {
+      System.setProperty(NETTY_BOOTSTRAP_LOG_LEVEL, "error"); // read when the first logger is made
+    }
     BenchConfig config = BenchConfig.full();
     Path out =
         Files.isDirectory(Path.of("witrpc-bench"))
@@ -239,6 +247,14 @@ public final class Bench {
         results.idle.add(
             IdleCost.measure(label, server.pid(), Duration.ofMillis(config.idleMillis())));
       }
+      new ConnectTime(config, results)
+          .measure(
+              label,
+              GrpcPeer.CONNECT_TIMED,
+              () -> {
+                GrpcPeer peer = GrpcPeer.connectReady(address, epoll, READY_TIMEOUT);
+                return peer::close;
+              });
     }
   }
 
@@ -283,10 +299,19 @@ public final class Bench {
         startServer(List.of("-Djava.rmi.server.hostname=127.0.0.1"), List.of("rmi"))) {
       String stub = server.awaitLine("READY", READY_TIMEOUT).substring("READY ".length());
       BenchService service = RmiPeer.connect(stub);
+      String label = "Java RMI (loopback TCP)";
       CallScenarios calls = new CallScenarios(config, results);
-      calls.smallCalls("Java RMI (loopback TCP)", service);
-      calls.throughput("Java RMI (loopback TCP)", service);
-      calls.bulk("Java RMI (loopback TCP)", "java serialization", service);
+      calls.smallCalls(label, service);
+      calls.throughput(label, service);
+      calls.bulk(label, "java serialization", service);
+      new ConnectTime(config, results)
+          .measure(
+              label,
+              RmiPeer.CONNECT_TIMED,
+              () -> {
+                RmiPeer.connect(stub).add(1, 2);
+                return () -> {}; // a stub has nothing to close
+              });
     }
   }
 

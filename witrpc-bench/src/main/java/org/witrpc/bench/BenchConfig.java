@@ -9,16 +9,17 @@ import java.util.Set;
  *
  * @param mode a label for the report ({@code quick}, {@code full}, ...)
  * @param runs measured runs per scenario; the median run is reported
- * @param warmupCalls small calls before the first measured run of a target
- * @param warmupMillis at least this long warm-up per kind of small call (gRPC's longer code path
- *     needs more calls than witrpc's before the JIT has compiled it)
- * @param latencyCalls small calls per latency run
+ * @param warmupCalls small calls before the first measured run of a target; as many timed events
+ *     before the callback latency
+ * @param warmupMillis at least this long warm-up per kind of small call and for timed events
+ *     (gRPC's longer code path needs more calls than witrpc's before the JIT has compiled it)
+ * @param latencyCalls small calls per latency run; as many timed events per callback latency run
  * @param throughputMillis duration of one throughput run
  * @param threadCounts client threads for the throughput runs
  * @param bulkSizes payload sizes of the bulk echo
  * @param bulkBytesPerRun payload bytes per bulk run (at least one call per run)
- * @param eventsPerRun events per callback run
- * @param connectsPerRun connects per connect-time run
+ * @param eventsPerRun events per burst
+ * @param connectsPerRun connects per connect-time run, for witrpc and the peers
  * @param idleMillis the window of the idle-cost measurement
  * @param secondaryScenarios whether the secondary targets (EXECUTOR dispatch, encryption) run every
  *     scenario; if not, only small calls and connect time
@@ -71,7 +72,8 @@ public record BenchConfig(
   }
 
   /**
-   * About a minute on two idle cores: fewer calls, no 16 MiB echo, no EXECUTOR targets, encrypted
+   * About a minute (59 s and 64 s with callback latency and the peers' connect time, on two cores
+   * under a load average of 4-5): fewer calls, no 16 MiB echo, no EXECUTOR targets, encrypted
    * targets with small calls and connect time only.
    */
   public static BenchConfig quick() {

@@ -21,8 +21,19 @@ final class BenchResults {
   /** Events per second from server to client. */
   record Events(String target, double eventsPerSecond) {}
 
-  /** Median time to build a client, connect and finish the handshake. */
-  record Connect(String target, double medianMillis) {}
+  /**
+   * One-way latency of single events from server to client, one in flight at a time, from the
+   * server's clock just before it sends to the client's listener; {@code callsPerSecond} of the
+   * summary is the rate of these single events, each fired by a call.
+   */
+  record CallbackLatency(String target, LatencySummary summary) {}
+
+  /**
+   * Median time of a fresh connection, ready for calls.
+   *
+   * @param timed what the time includes, which differs between witrpc and the peers
+   */
+  record Connect(String target, String timed, double medianMillis) {}
 
   /** CPU of an idle connected client (this JVM) and its server, in percent of one core. */
   record Idle(String target, double seconds, double clientCpuPercent, double serverCpuPercent) {}
@@ -34,6 +45,7 @@ final class BenchResults {
   final List<Throughput> throughput = new ArrayList<>();
   final List<Bulk> bulk = new ArrayList<>();
   final List<Events> events = new ArrayList<>();
+  final List<CallbackLatency> callbackLatency = new ArrayList<>();
   final List<Connect> connect = new ArrayList<>();
   final List<Idle> idle = new ArrayList<>();
   final List<Failure> failures = new ArrayList<>();

@@ -1,8 +1,8 @@
 package org.witrpc.bench;
 
 /**
- * The service the benchmark calls: the smallest call, a string echo, a bulk echo, and a burst of
- * events to subscribed listeners.
+ * The service the benchmark calls: the smallest call, a string echo, a bulk echo, a burst of events
+ * to subscribed listeners, and single timed events for the callback latency.
  *
  * <p>Thread safety: implementations must be thread-safe.
  */
@@ -18,6 +18,12 @@ public interface BenchService {
 
   /** Sends {@code count} events (sequence 1 to count) to every listener; returns {@code count}. */
   int emit(int count);
+
+  /**
+   * Sends one {@link BenchListener#onTimedEvent} to every listener, each stamped with the server's
+   * {@link System#nanoTime()} just before it is sent.
+   */
+  void fireTimedEvent();
 
   /** Subscribes {@code listener}. */
   void addBenchListener(BenchListener listener);

@@ -38,6 +38,15 @@ final class BenchServiceImpl implements BenchService {
   }
 
   @Override
+  public void fireTimedEvent() {
+    for (BenchListener listener : listeners) {
+      // On Linux System.nanoTime() reads CLOCK_MONOTONIC, one clock for every process on the
+      // machine: the client subtracts this stamp from its own nanoTime() for the one-way latency.
+      listener.onTimedEvent(System.nanoTime());
+    }
+  }
+
+  @Override
   public void addBenchListener(BenchListener listener) {
     listeners.add(listener);
   }

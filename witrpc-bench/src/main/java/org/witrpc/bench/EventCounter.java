@@ -7,6 +7,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A {@link BenchListener} that counts a burst of events and opens a latch at the last one.
  *
+ * <p>Timed events are not its business ({@link CallbackLatencyProbe} times them) and are ignored.
+ *
  * <p>Thread safety: {@link #expect} and {@link #await} from the benchmark thread, {@link #onEvent}
  * from the client's callback thread; {@link #expect} must not overlap a burst.
  */
@@ -28,6 +30,11 @@ final class EventCounter implements BenchListener {
     if (++received == expected) {
       latch.countDown();
     }
+  }
+
+  @Override
+  public void onTimedEvent(long sentNanos) {
+    // not subscribed while timed events are fired
   }
 
   /** Whether the whole burst arrived within {@code timeout}. */

@@ -1,6 +1,7 @@
 package org.witrpc.bench;
 
 import io.grpc.CallOptions;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
@@ -28,7 +29,10 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * gRPC-java as a peer, without code generation: two unary methods on raw {@code byte[]} messages
@@ -40,6 +44,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread safety: the client adapter is thread-safe (a gRPC channel is).
  */
 final class GrpcPeer implements BenchService, AutoCloseable {
+  /** What the gRPC connect time includes, for the report. */
+  static final String CONNECT_TIMED = "new channel (own event loop) to READY";
+
   private static final String SERVICE = "witrpc.bench.Bench";
   private static final int MAX_MESSAGE = 64 << 20;
   private static final MethodDescriptor.Marshaller<byte[]> BYTES = new BytesMarshaller();
@@ -146,6 +153,43 @@ final class GrpcPeer implements BenchService, AutoCloseable {
     }
   }
 
+  /**
+   * Client: {@link #connect}, then waits until the channel is READY (connected, and the server's
+   * HTTP/2 settings have arrived), so a first call needs no connection setup.
+   *
+   * @throws TimeoutException if the channel is not READY within {@code timeout}
+   */
+  static GrpcPeer connectReady(String address, boolean epoll, Duration timeout)
+      throws InterruptedException, TimeoutException {
+    GrpcPeer peer = connect(address, epoll);
+    try {
+      peer.awaitReady(timeout);
+      return peer;
+    } catch (InterruptedException | TimeoutException | RuntimeException e) {
+      peer.close();
+      throw e;
+    }
+  }
+
+  private void awaitReady(Duration timeout) throws InterruptedException, TimeoutException {
+    CountDownLatch ready = new CountDownLatch(1);
+    openWhenReady(ready);
+    if (!ready.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+      throw new TimeoutException(
+          "gRPC channel not READY within " + timeout + ", state " + channel.getState(false));
+    }
+  }
+
+  /** Asks the channel to connect and re-checks on every state change until it is READY. */
+  private void openWhenReady(CountDownLatch ready) {
+    ConnectivityState state = channel.getState(true);
+    if (state == ConnectivityState.READY) {
+      ready.countDown();
+    } else if (state != ConnectivityState.SHUTDOWN) {
+      channel.notifyWhenStateChanged(state, () -> openWhenReady(ready));
+    }
+  }
+
   private static EventLoopGroup group(boolean epoll) {
     return new MultiThreadIoEventLoopGroup(
         1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -173,6 +217,11 @@ final class GrpcPeer implements BenchService, AutoCloseable {
 
   @Override
   public int emit(int count) {
+    throw new UnsupportedOperationException("events are not measured over gRPC");
+  }
+
+  @Override
+  public void fireTimedEvent() {
     throw new UnsupportedOperationException("events are not measured over gRPC");
   }
 

@@ -27,6 +27,7 @@ final class JsonReport {
     document.put("throughput", results.throughput);
     document.put("bulk", results.bulk);
     document.put("events", results.events);
+    document.put("callbackLatencyMicros", results.callbackLatency);
     document.put("connect", results.connect);
     document.put("idle", results.idle);
     document.put("failures", results.failures);

@@ -3,7 +3,8 @@ package org.witrpc.bench;
 import org.HdrHistogram.Histogram;
 
 /**
- * The latency percentiles of one run, in microseconds, and the rate of calls from one thread.
+ * The latency percentiles of one run, in microseconds, and the rate of calls (or of timed events)
+ * from one thread.
  *
  * <p>Thread safety: immutable.
  */

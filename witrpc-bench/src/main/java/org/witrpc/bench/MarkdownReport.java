@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Renders {@link BenchResults} as Markdown tables, one per kind of measurement.
@@ -55,7 +56,8 @@ final class MarkdownReport {
     latency(md, results);
     throughput(md, results, config);
     bulk(md, results, config);
-    eventsAndConnect(md, results);
+    events(md, results, config);
+    connect(md, results, config);
     idle(md, results);
     failures(md, results);
     return md.toString();
@@ -115,30 +117,82 @@ final class MarkdownReport {
     md.append('\n');
   }
 
-  private static void eventsAndConnect(StringBuilder md, BenchResults results) {
-    md.append("## Events server -> client, and connect time\n\n");
+  private static void events(StringBuilder md, BenchResults results, BenchConfig config) {
+    md.append("## Events server -> client\n\n");
     md.append(
-        "| target | events/s | connect + handshake (median ms) | of which encryption (ms) |\n");
-    md.append("| --- | ---: | ---: | ---: |\n");
+        "| target | burst (events/s) | one event p50 (us) | p90 (us) | p99 (us) | p99.9 (us) |\n");
+    separator(md, 1, 6);
     Set<String> targets = new LinkedHashSet<>();
     results.events.forEach(e -> targets.add(e.target()));
-    results.connect.forEach(c -> targets.add(c.target()));
+    results.callbackLatency.forEach(c -> targets.add(c.target()));
     for (String target : targets) {
-      String events =
+      List<String> cells = new ArrayList<>(List.of(target));
+      cells.add(
           results.events.stream()
               .filter(e -> e.target().equals(target))
               .map(e -> String.format(Locale.ROOT, "%,.0f", e.eventsPerSecond()))
               .findFirst()
-              .orElse("-");
-      String connect =
-          results.connect.stream()
+              .orElse("-"));
+      Optional<LatencySummary> latency =
+          results.callbackLatency.stream()
               .filter(c -> c.target().equals(target))
-              .map(c -> String.format(Locale.ROOT, "%.2f", c.medianMillis()))
-              .findFirst()
-              .orElse("-");
-      row(md, List.of(target, events, connect, encryptionCost(results, target)));
+              .map(BenchResults.CallbackLatency::summary)
+              .findFirst();
+      for (ToDoubleFunction<LatencySummary> percentile :
+          List.<ToDoubleFunction<LatencySummary>>of(
+              LatencySummary::p50,
+              LatencySummary::p90,
+              LatencySummary::p99,
+              LatencySummary::p999)) {
+        cells.add(
+            latency
+                .map(l -> String.format(Locale.ROOT, "%.1f", percentile.applyAsDouble(l)))
+                .orElse("-"));
+      }
+      row(md, cells);
     }
     md.append('\n');
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "Burst: %,d events sent back to back, timed until the last one arrives. One event: the"
+                + " latency of single events, one in flight at a time (the client waits for each"
+                + " before it fires the next), from the server's System.nanoTime() just before it"
+                + " sends the callback to System.nanoTime() in the client's listener; the median"
+                + " run of %,d events, as for small calls. On Linux System.nanoTime() reads"
+                + " CLOCK_MONOTONIC, one clock for every process on the machine, so this one-way"
+                + " time across the two JVMs is meaningful.%n%n",
+            config.eventsPerRun(),
+            config.latencyCalls()));
+  }
+
+  private static void connect(StringBuilder md, BenchResults results, BenchConfig config) {
+    md.append("## Connect time\n\n");
+    md.append("| target | what is timed | median (ms) | of which encryption (ms) |\n");
+    separator(md, 2, 4);
+    for (BenchResults.Connect c : results.connect) {
+      row(
+          md,
+          List.of(
+              c.target(),
+              c.timed(),
+              String.format(Locale.ROOT, "%.2f", c.medianMillis()),
+              encryptionCost(results, c.target())));
+    }
+    md.append('\n');
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "Median of %d connects after one warm-up connect; closing is not timed. witrpc: a new"
+                + " WitClient built, connected and through the handshake (state READY). gRPC: a"
+                + " new ManagedChannel with its own one-thread event loop, asked to connect and"
+                + " watched until its state is READY (connected, the server's HTTP/2 settings"
+                + " received), no call. Java RMI has no connect step: a stub opens TCP connections"
+                + " when it needs one and the JVM keeps idle ones for reuse, so this is a new stub"
+                + " from its serialized form and a first add call over a pooled connection, not a"
+                + " new TCP handshake. Encryption:"
+                + " an encrypted target's time less that of the same target without.%n%n",
+            config.connectsPerRun() * config.runs()));
   }
 
   /** An encrypted target's connect time less that of the same target without encryption. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
+import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 import org.HdrHistogram.Histogram;
 
@@ -30,14 +31,27 @@ final class Meters {
 
   /** {@code runs} latency runs of {@code calls} calls each; the run with the median p50. */
   static LatencySummary latency(Runnable op, int calls, int runs) {
+    return latencies(
+        () -> {
+          long t0 = System.nanoTime();
+          op.run();
+          return System.nanoTime() - t0;
+        },
+        calls,
+        runs);
+  }
+
+  /**
+   * {@code runs} runs of {@code samples} latencies each, every one measured by {@code sampleNanos};
+   * the run with the median p50.
+   */
+  static LatencySummary latencies(LongSupplier sampleNanos, int samples, int runs) {
     List<LatencySummary> results = new ArrayList<>();
     for (int r = 0; r < runs; r++) {
       Histogram histogram = new Histogram(HIGHEST_NANOS, 3);
       long start = System.nanoTime();
-      for (int i = 0; i < calls; i++) {
-        long t0 = System.nanoTime();
-        op.run();
-        histogram.recordValue(System.nanoTime() - t0);
+      for (int i = 0; i < samples; i++) {
+        histogram.recordValue(sampleNanos.getAsLong());
       }
       results.add(LatencySummary.of(histogram, System.nanoTime() - start));
     }

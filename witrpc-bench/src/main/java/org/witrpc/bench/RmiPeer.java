@@ -19,6 +19,13 @@ import java.util.Base64;
  * <p>Thread safety: stateless; the adapter is as thread-safe as the RMI stub (fully).
  */
 final class RmiPeer {
+  /**
+   * What the RMI connect time includes, for the report. RMI has no connect step: a stub opens TCP
+   * connections when it needs one and the JVM keeps idle ones for reuse, so after the first stub
+   * this is a new stub and a first call over a pooled connection.
+   */
+  static final String CONNECT_TIMED = "stub deserialization + first add call (pooled TCP)";
+
   private RmiPeer() {}
 
   /** Exports a service and returns its stub, serialized and Base64-encoded. */
@@ -91,6 +98,11 @@ final class RmiPeer {
 
     @Override
     public int emit(int count) {
+      throw new UnsupportedOperationException("events are not measured over RMI");
+    }
+
+    @Override
+    public void fireTimedEvent() {
       throw new UnsupportedOperationException("events are not measured over RMI");
     }
 

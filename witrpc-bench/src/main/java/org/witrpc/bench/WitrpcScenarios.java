@@ -1,8 +1,6 @@
 package org.witrpc.bench;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.witrpc.Serializers;
 import org.witrpc.client.WitClient;
 import org.witrpc.spi.Serializer;
@@ -14,16 +12,21 @@ import org.witrpc.spi.Serializer;
  * <p>Thread safety: not thread-safe; used by the benchmark's main thread.
  */
 final class WitrpcScenarios {
+  /** What witrpc's connect time includes, for the report. */
+  static final String CONNECT_TIMED = "new client, connect + handshake to READY";
+
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   private final BenchConfig config;
   private final BenchResults results;
   private final CallScenarios calls;
+  private final EventScenarios events;
 
   WitrpcScenarios(BenchConfig config, BenchResults results) {
     this.config = config;
     this.results = results;
     this.calls = new CallScenarios(config, results);
+    this.events = new EventScenarios(config, results);
   }
 
   /**
@@ -41,7 +44,7 @@ final class WitrpcScenarios {
       boolean encryption,
       boolean everyScenario,
       long idleServerPid)
-      throws InterruptedException {
+      throws Exception {
     try (WitClient json = connect(jsonUri, Serializers.json(), encryption)) {
       BenchService service = json.service(BenchService.class);
       calls.smallCalls(target, service);
@@ -51,14 +54,22 @@ final class WitrpcScenarios {
         try (WitClient msgpack = connect(msgpackUri, Serializers.messagePack(), encryption)) {
           calls.bulk(target, "msgpack", msgpack.service(BenchService.class));
         }
-        events(target, service);
+        events.burstRate(target, service);
+        events.callbackLatency(target, service);
       }
       if (idleServerPid > 0) {
         results.idle.add(
             IdleCost.measure(target, idleServerPid, Duration.ofMillis(config.idleMillis())));
       }
     }
-    connectTime(target, jsonUri, encryption);
+    new ConnectTime(config, results)
+        .measure(
+            target,
+            CONNECT_TIMED,
+            () -> {
+              WitClient client = connect(jsonUri, Serializers.json(), encryption);
+              return client::close;
+            });
   }
 
   private static WitClient connect(String uri, Serializer serializer, boolean encryption) {
@@ -70,44 +81,5 @@ final class WitrpcScenarios {
       client.close();
       throw e;
     }
-  }
-
-  private void events(String target, BenchService service) throws InterruptedException {
-    EventCounter counter = new EventCounter();
-    service.addBenchListener(counter);
-    try {
-      burst(service, counter); // warm-up
-      List<Double> rates = new ArrayList<>();
-      for (int r = 0; r < config.runs(); r++) {
-        long start = System.nanoTime();
-        burst(service, counter);
-        rates.add(config.eventsPerRun() / ((System.nanoTime() - start) / 1e9));
-      }
-      results.events.add(
-          new BenchResults.Events(target, Meters.median(rates, Double::doubleValue)));
-    } finally {
-      service.removeBenchListener(counter);
-    }
-  }
-
-  private void burst(BenchService service, EventCounter counter) throws InterruptedException {
-    counter.expect(config.eventsPerRun());
-    service.emit(config.eventsPerRun());
-    if (!counter.await(TIMEOUT)) {
-      throw new IllegalStateException("not all events arrived within " + TIMEOUT);
-    }
-  }
-
-  private void connectTime(String target, String uri, boolean encryption) {
-    List<Double> millis = new ArrayList<>();
-    connect(uri, Serializers.json(), encryption).close(); // warm-up
-    for (int i = 0; i < config.connectsPerRun() * config.runs(); i++) {
-      long start = System.nanoTime();
-      WitClient client = connect(uri, Serializers.json(), encryption);
-      millis.add((System.nanoTime() - start) / 1e6);
-      client.close();
-    }
-    results.connect.add(
-        new BenchResults.Connect(target, Meters.median(millis, Double::doubleValue)));
   }
 }

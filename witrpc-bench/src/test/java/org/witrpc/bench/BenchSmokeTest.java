@@ -2,8 +2,12 @@ package org.witrpc.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,8 +41,22 @@ class BenchSmokeTest {
         .contains("## Idle cost")
         .containsPattern("\\| witrpc mmf://, AUTO \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|")
         .containsPattern("\\| witrpc pipe://, AUTO \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|")
+        .contains("## Events server -> client")
+        .containsPattern(eventsRow("witrpc mmf://, AUTO"))
+        .containsPattern(eventsRow("witrpc mmf://, EXECUTOR"))
+        .containsPattern(eventsRow("witrpc mmf://, AUTO, encrypted"))
+        .containsPattern(eventsRow("witrpc pipe://, AUTO"))
+        .containsPattern(eventsRow("witrpc pipe://, EXECUTOR"))
+        .containsPattern(eventsRow("witrpc pipe://, AUTO, encrypted"))
+        .contains("CLOCK_MONOTONIC")
+        .contains("## Connect time")
+        .containsPattern(connectRow("witrpc mmf://, AUTO", WitrpcScenarios.CONNECT_TIMED, "-"))
         .containsPattern(
-            "\\| witrpc mmf://, AUTO, encrypted \\| [0-9,]+ \\| [0-9.]+ \\| -?[0-9.]+ \\|")
+            connectRow(
+                "witrpc pipe://, AUTO, encrypted", WitrpcScenarios.CONNECT_TIMED, "-?[0-9.]+"))
+        .containsPattern(
+            connectRow(GrpcPeer.label(GrpcPeer.epollAvailable()), GrpcPeer.CONNECT_TIMED, "-"))
+        .containsPattern(connectRow("Java RMI (loopback TCP)", RmiPeer.CONNECT_TIMED, "-"))
         .contains("Machine: ")
         .contains("](" + Bench.chartFor(markdown).getFileName() + ")");
     Path chart = Bench.chartFor(markdown);
@@ -48,5 +66,34 @@ class BenchSmokeTest {
         .contains("\"latencyMicros\"")
         .contains("\"eventsPerSecond\"")
         .contains("\"serverCpuPercent\"");
+    JsonNode document = new ObjectMapper().readTree(json.toFile());
+    assertThat(document.get("callbackLatencyMicros"))
+        .as("callback latency of every witrpc target")
+        .hasSize(6)
+        .allSatisfy(
+            row -> {
+              assertThat(row.get("target").asText()).startsWith("witrpc ");
+              for (String percentile : List.of("p50", "p90", "p99", "p999")) {
+                assertThat(row.get("summary").get(percentile).asDouble()).isPositive();
+              }
+            });
+    assertThat(document.get("connect"))
+        .extracting(row -> row.get("timed").asText())
+        .contains(WitrpcScenarios.CONNECT_TIMED, GrpcPeer.CONNECT_TIMED, RmiPeer.CONNECT_TIMED);
+    assertThat(document.get("connect"))
+        .allSatisfy(row -> assertThat(row.get("medianMillis").asDouble()).isPositive());
+  }
+
+  /** A row of the events table: the burst rate and four latency percentiles. */
+  private static String eventsRow(String target) {
+    return Pattern.quote("| " + target + " |") + " [0-9,]+ \\|( [0-9.]+ \\|){4}\n";
+  }
+
+  /** A row of the connect table: what is timed, the median and the encryption share. */
+  private static String connectRow(String target, String timed, String encryption) {
+    return Pattern.quote("| " + target + " | " + timed + " |")
+        + " [0-9.]+ \\| "
+        + encryption
+        + " \\|\n";
   }
 }
