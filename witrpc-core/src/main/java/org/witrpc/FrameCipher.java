@@ -47,6 +47,9 @@ public final class FrameCipher {
 
   private static final int HEADER = EnvelopeCodec.HEADER_SIZE;
 
+  /** The largest sealing buffer kept for the next frame (larger frames get their own). */
+  private static final int KEPT_BUFFER_BYTES = 64 << 10;
+
   private final Cipher cipher;
   private final SecretKeySpec key;
   private final int mode;
@@ -119,8 +122,14 @@ public final class FrameCipher {
       filled += n;
     }
     ByteBuffer.wrap(header).order(ByteOrder.BIG_ENDIAN).putInt(12, (int) sealed - HEADER);
+    byte[] out = this.out;
     if (out.length < sealed) {
-      out = new byte[(int) Math.max(sealed, Math.min(2L * out.length, Integer.MAX_VALUE - 8))];
+      if (sealed <= KEPT_BUFFER_BYTES) {
+        out = new byte[(int) Math.max(sealed, Math.min(2L * out.length, KEPT_BUFFER_BYTES))];
+        this.out = out;
+      } else {
+        out = new byte[(int) sealed]; // not kept: the connection would hold it as long as it lives
+      }
     }
     System.arraycopy(header, 0, out, 0, HEADER);
     ByteBuffer target = ByteBuffer.wrap(out, HEADER, (int) sealed - HEADER);

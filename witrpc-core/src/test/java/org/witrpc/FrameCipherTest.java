@@ -167,4 +167,18 @@ class FrameCipherTest {
         .isInstanceOf(WitSecurityException.class)
         .hasMessageContaining("31 bytes");
   }
+
+  @Test
+  void aLargeFramesSealingBufferIsNotKeptButASmallOneIsReused() {
+    Direction d = Direction.random();
+    ByteBuffer large = d.sealer().seal(request(1, "x".repeat(1 << 20)));
+    assertThat(d.opener().open(large).remaining()).isEqualTo(EnvelopeCodec.HEADER_SIZE + (1 << 20));
+    ByteBuffer small = d.sealer().seal(request(2, "small"));
+    byte[] smallBuffer = small.array();
+    assertThat(d.opener().open(small).remaining()).isEqualTo(EnvelopeCodec.HEADER_SIZE + 5);
+
+    assertThat(large.array()).isNotSameAs(smallBuffer);
+    assertThat(d.sealer().seal(request(3, "again")).array()).isSameAs(smallBuffer);
+    assertThat(large.array().length).isGreaterThan(1 << 20);
+  }
 }
