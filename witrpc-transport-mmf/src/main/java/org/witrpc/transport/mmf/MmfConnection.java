@@ -80,6 +80,9 @@ final class MmfConnection implements Connection {
    * @param inboundDirection the ring this side reads ({@link RingDescriptor#CLIENT_TO_SERVER} on
    *     the server)
    * @param peerMaxFrameSize the largest frame the peer accepts, 0 if it did not say
+   * @param onTerminated run once the connection has ended, before the listener's {@code onClosed}
+   *     (so a slot it frees is free for whoever reacts to that); may run more than once, so it must
+   *     be idempotent
    */
   MmfConnection(
       String description,
@@ -509,6 +512,8 @@ final class MmfConnection implements Connection {
   }
 
   private void reportClosed() {
+    // First the server's slot: whoever sees onClosed may connect again and must find it free.
+    onTerminated.run();
     readerRole.lock();
     try {
       if (closeReported.compareAndSet(false, true)) {
@@ -520,7 +525,6 @@ final class MmfConnection implements Connection {
       }
     } finally {
       readerRole.unlock();
-      onTerminated.run();
     }
   }
 
