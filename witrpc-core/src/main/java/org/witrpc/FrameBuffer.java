@@ -3,18 +3,33 @@ package org.witrpc;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * A growable byte buffer that builds one frame: it reserves the envelope header, collects the body
  * (route prefix and serializer output are written straight into it, so the body is encoded once and
  * never copied), then fills in the header. Created per frame.
  *
+ * <p>Large arrays can be appended by reference ({@link #writeReference}): {@link #finishParts} then
+ * returns the frame as several buffers, the referenced arrays among them, for a gathering send, so
+ * a 16 MiB {@code byte[]} argument goes from the caller's array to the transport without being
+ * copied into the frame first.
+ *
  * <p>Thread safety: not thread-safe; one thread builds a frame.
  */
 public final class FrameBuffer extends OutputStream {
   private byte[] bytes;
   private int count;
+
+  /** Arrays appended by reference, each with where it goes in {@code bytes}; null if none. */
+  private List<Reference> references;
+
+  private long referencedBytes;
+
+  private record Reference(int at, byte[] array, int offset, int length) {}
 
   /** A frame buffer with the header space reserved. */
   public FrameBuffer() {
@@ -48,6 +63,22 @@ public final class FrameBuffer extends OutputStream {
     ensure(len);
     System.arraycopy(b, off, bytes, count, len);
     count += len;
+  }
+
+  /**
+   * Appends {@code len} bytes of {@code b} without copying them: the frame refers to the array
+   * until it is sent, so the caller must not change those bytes before then.
+   */
+  public void writeReference(byte[] b, int off, int len) {
+    Objects.checkFromIndexSize(off, len, b.length);
+    if (bodyLength() + (long) len > Integer.MAX_VALUE - EnvelopeCodec.HEADER_SIZE) {
+      throw new WitSerializationException("frame larger than 2 GiB");
+    }
+    if (references == null) {
+      references = new ArrayList<>(2);
+    }
+    references.add(new Reference(count, b, off, len));
+    referencedBytes += len;
   }
 
   /** Writes an unsigned 8-bit value. */
@@ -87,25 +118,61 @@ public final class FrameBuffer extends OutputStream {
     return this;
   }
 
-  /** Number of body bytes written so far. */
+  /** Number of body bytes written so far, those appended by reference included. */
   public int bodyLength() {
-    return count - EnvelopeCodec.HEADER_SIZE;
+    return (int) (count - EnvelopeCodec.HEADER_SIZE + referencedBytes);
   }
 
   /**
-   * Fills in the header and returns the whole frame, ready to send. The buffer lets go of the
-   * frame: it can be finished only once, and whoever still holds it (a serializer's per-thread
-   * cache of its last output stream, say) no longer keeps the frame's bytes alive.
+   * Fills in the header and returns the whole frame in one buffer, ready to send; arrays appended
+   * by reference are copied into it. The buffer lets go of the frame: it can be finished only once,
+   * and whoever still holds it (a serializer's per-thread cache of its last output stream, say) no
+   * longer keeps the frame's bytes alive.
    *
    * @throws IllegalStateException if the frame was already finished
    */
   public ByteBuffer finish(MessageType type, int flags, int status, long correlationId) {
+    ByteBuffer[] parts = finishParts(type, flags, status, correlationId);
+    if (parts.length == 1) {
+      return parts[0];
+    }
+    ByteBuffer whole = ByteBuffer.allocate(EnvelopeCodec.HEADER_SIZE + bodyLength());
+    for (ByteBuffer part : parts) {
+      whole.put(part);
+    }
+    return whole.flip();
+  }
+
+  /**
+   * Fills in the header and returns the frame as the buffers to send in order (one, unless arrays
+   * were appended by reference), for {@link org.witrpc.spi.Connection#send}. Lets go of the frame
+   * as {@link #finish} does.
+   *
+   * @throws IllegalStateException if the frame was already finished
+   */
+  public ByteBuffer[] finishParts(MessageType type, int flags, int status, long correlationId) {
     if (bytes == null) {
       throw new IllegalStateException("the frame was already finished");
     }
-    ByteBuffer frame = ByteBuffer.wrap(bytes, 0, count);
-    EnvelopeCodec.writeHeader(frame, 0, type, flags, status, correlationId, bodyLength());
+    ByteBuffer head = ByteBuffer.wrap(bytes, 0, count);
+    EnvelopeCodec.writeHeader(head, 0, type, flags, status, correlationId, bodyLength());
     bytes = null;
-    return frame;
+    if (references == null) {
+      return new ByteBuffer[] {head};
+    }
+    List<ByteBuffer> parts = new ArrayList<>(2 * references.size() + 1);
+    int from = 0;
+    for (Reference r : references) {
+      if (r.at() > from) {
+        parts.add(head.duplicate().position(from).limit(r.at()).slice());
+      }
+      parts.add(ByteBuffer.wrap(r.array(), r.offset(), r.length()));
+      from = r.at();
+    }
+    if (count > from) {
+      parts.add(head.duplicate().position(from).limit(count).slice());
+    }
+    references = null;
+    return parts.toArray(ByteBuffer[]::new);
   }
 }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.msgpack.jackson.dataformat.MessagePackFactory;
@@ -21,19 +22,21 @@ import org.witrpc.spi.Serializer;
  * A {@link Serializer} on a Jackson {@link ObjectMapper} (JSON, MessagePack or any other Jackson
  * format). Values are written as one array; each element is written and read as its declared type,
  * so no class name ever travels on the wire and none is instantiated from it. Readers and writers
- * are cached per declared type.
+ * are cached per declared type. With MessagePack, a body with a large {@code byte[]} value is
+ * written and read value by value ({@link MessagePackBodies}), so the array is not copied through
+ * Jackson's buffers.
  *
  * <p>Thread safety: safe for concurrent use, provided the mapper is not reconfigured after it is
  * handed over.
  */
 public final class JacksonSerializer implements Serializer {
+  /** Bodies from this size on are streamed to the parser rather than handed over as an array. */
+  static final int STREAMED_BODY_BYTES = 64 << 10;
+
   private final String name;
   private final ObjectMapper mapper;
   private final ConcurrentHashMap<Type, ObjectWriter> writers = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Type, ObjectReader> readers = new ConcurrentHashMap<>();
-
-  /** Bodies from this size on are streamed to the parser rather than handed over as an array. */
-  static final int STREAMED_BODY_BYTES = 64 << 10;
 
   /**
    * For MessagePack only: a copy of the mapper's factory that caches nothing per thread, to parse
@@ -43,6 +46,28 @@ public final class JacksonSerializer implements Serializer {
    * a slice of its frame. Small bodies keep both (the reuse saves more than the copy costs).
    */
   private final MessagePackFactory largeMessagePackBodies;
+
+  /** One value at a time, for {@link MessagePackBodies}. */
+  private final MessagePackBodies.ValueCodec valueCodec =
+      new MessagePackBodies.ValueCodec() {
+        @Override
+        public void write(OutputStream out, Object value, Type type) throws IOException {
+          try (JsonGenerator gen = mapper.createGenerator(out)) {
+            gen.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            writer(type).writeValue(gen, value);
+          }
+        }
+
+        @Override
+        public Object read(ByteBuffer encoded, int index, Type type) {
+          try (JsonParser parser = parser(encoded)) {
+            parser.nextToken();
+            return readValue(parser, index, type);
+          } catch (IOException e) {
+            throw new WitSerializationException(name + " serializer cannot decode values: " + e, e);
+          }
+        }
+      };
 
   /**
    * @param name the name compared in the handshake
@@ -72,34 +97,45 @@ public final class JacksonSerializer implements Serializer {
       throw new IllegalArgumentException(
           values.length + " values but " + types.length + " declared types");
     }
-    try (JsonGenerator gen = mapper.createGenerator(out)) {
-      gen.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-      gen.writeStartArray();
-      for (int i = 0; i < values.length; i++) {
-        if (values[i] == null) {
-          gen.writeNull();
-        } else {
-          writers
-              .computeIfAbsent(types[i], t -> mapper.writerFor(javaType(t)))
-              .writeValue(gen, values[i]);
-        }
+    try {
+      if (largeMessagePackBodies != null
+          && out instanceof FrameBuffer frame
+          && MessagePackBodies.hasLargeBytes(values, types)) {
+        MessagePackBodies.write(frame, values, types, valueCodec);
+        return;
       }
-      gen.writeEndArray();
+      try (JsonGenerator gen = mapper.createGenerator(out)) {
+        gen.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        gen.writeStartArray();
+        for (int i = 0; i < values.length; i++) {
+          if (values[i] == null) {
+            gen.writeNull();
+          } else {
+            writer(types[i]).writeValue(gen, values[i]);
+          }
+        }
+        gen.writeEndArray();
+      }
     } catch (IOException | RuntimeException e) {
       throw new WitSerializationException(name + " serializer cannot encode values: " + e, e);
     }
   }
 
+  private ObjectWriter writer(Type type) {
+    return writers.computeIfAbsent(type, t -> mapper.writerFor(javaType(t)));
+  }
+
   /**
-   * Exact enough for the values that make frames large, {@code byte[]} (Base64 in JSON) and {@code
-   * String} (ASCII assumed); every other value counts as 16 bytes.
+   * Exact enough for the values that make frames large, {@code byte[]} (Base64 in JSON; nothing for
+   * the large ones MessagePack appends by reference) and {@code String} (ASCII assumed); every
+   * other value counts as 16 bytes.
    */
   @Override
   public int estimateSize(Object[] values) {
     long size = 16;
     for (Object value : values) {
       if (value instanceof byte[] bytes) {
-        size += (largeMessagePackBodies != null ? bytes.length : (bytes.length + 2L) / 3 * 4) + 8;
+        size += encodedBytes(bytes) + 8;
       } else if (value instanceof String text) {
         size += text.length() + 8;
       } else {
@@ -109,8 +145,22 @@ public final class JacksonSerializer implements Serializer {
     return (int) Math.min(size, 1 << 30);
   }
 
+  /** A byte array's share of the frame buffer: Base64, or nothing if it goes by reference. */
+  private long encodedBytes(byte[] bytes) {
+    if (largeMessagePackBodies == null) {
+      return (bytes.length + 2L) / 3 * 4;
+    }
+    return bytes.length >= MessagePackBodies.LARGE_BYTES ? 0 : bytes.length;
+  }
+
   @Override
   public Object[] read(ByteBuffer in, Type[] types) {
+    if (largeMessagePackBodies != null
+        && in.hasArray()
+        && in.remaining() >= STREAMED_BODY_BYTES
+        && Arrays.asList(types).contains(byte[].class)) {
+      return MessagePackBodies.read(in, types, valueCodec);
+    }
     try (JsonParser parser = parser(in)) {
       if (parser.nextToken() != JsonToken.START_ARRAY) {
         throw new WitSerializationException(name + " body is not a sequence of values");
@@ -122,25 +172,7 @@ public final class JacksonSerializer implements Serializer {
           throw new WitSerializationException(
               name + " body has " + i + " values, expected " + types.length);
         }
-        // a null token goes through the reader too: Optional reads it as Optional.empty()
-        try {
-          values[i] =
-              readers
-                  .computeIfAbsent(types[i], t -> mapper.readerFor(javaType(t)))
-                  .readValue(parser);
-        } catch (IOException | RuntimeException e) {
-          throw new WitSerializationException(
-              name
-                  + ": value "
-                  + i
-                  + " does not match parameter "
-                  + i
-                  + " of type "
-                  + types[i].getTypeName()
-                  + ": "
-                  + e.getMessage(),
-              e);
-        }
+        values[i] = readValue(parser, i, types[i]);
       }
       if (parser.nextToken() != JsonToken.END_ARRAY) {
         throw new WitSerializationException(
@@ -152,6 +184,26 @@ public final class JacksonSerializer implements Serializer {
       throw e;
     } catch (IOException | RuntimeException e) {
       throw new WitSerializationException(name + " serializer cannot decode values: " + e, e);
+    }
+  }
+
+  /** Reads the value at the parser's current token as {@code type}. */
+  private Object readValue(JsonParser parser, int index, Type type) {
+    // a null token goes through the reader too: Optional reads it as Optional.empty()
+    try {
+      return readers.computeIfAbsent(type, t -> mapper.readerFor(javaType(t))).readValue(parser);
+    } catch (IOException | RuntimeException e) {
+      throw new WitSerializationException(
+          name
+              + ": value "
+              + index
+              + " does not match parameter "
+              + index
+              + " of type "
+              + type.getTypeName()
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 

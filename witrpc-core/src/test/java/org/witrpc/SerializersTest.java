@@ -164,14 +164,16 @@ class SerializersTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"json", "msgpack"})
-  void estimatedSizeCoversLargeBytesAndStrings(String name) {
+  void estimatedSizeCoversWhatIsCopiedIntoTheFrame(String name) {
     Serializer s = serializer(name);
     Object[] values = {new byte[1 << 20], "x".repeat(100_000), 42, null};
     Type[] types = {byte[].class, String.class, int.class, String.class};
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     s.write(out, values, types);
 
-    assertThat(s.estimateSize(values)).isBetween(out.size(), out.size() + 256);
+    // MessagePack appends a large byte[] to the frame by reference: no room needed for it
+    int buffered = name.equals("msgpack") ? out.size() - (1 << 20) : out.size();
+    assertThat(s.estimateSize(values)).isBetween(buffered, buffered + 256);
   }
 
   @ParameterizedTest

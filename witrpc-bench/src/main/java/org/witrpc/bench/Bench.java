@@ -258,7 +258,7 @@ public final class Bench {
     }
   }
 
-  private static String uri(String transport, String name) {
+  static String uri(String transport, String name) {
     return transport.equals("mmf") ? "mmf://" + name + "?size=8MiB" : "pipe://" + name;
   }
 

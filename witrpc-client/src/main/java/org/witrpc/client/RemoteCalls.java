@@ -269,7 +269,7 @@ final class RemoteCalls {
       CallDeadline.write(fb, deadline - System.nanoTime());
       fb.write(route, 0, route.length);
       serializer.write(fb, args, types);
-      cc.connection().send(fb.finish(type, 0, 0, call.id()));
+      cc.connection().send(fb.finishParts(type, 0, 0, call.id()));
     } catch (WitSerializationException e) {
       cc.pending().remove(call.id());
       throw new WitSerializationException(

@@ -398,7 +398,7 @@ final class ServerConnection implements FrameListener {
     FrameBuffer fb = new FrameBuffer(64 + settings.serializer().estimateSize(args));
     d.route().write(fb);
     settings.serializer().write(fb, args, d.parameterTypes());
-    send(fb.finish(MessageType.CALLBACK, 0, 0, subscriptionId));
+    send(fb.finishParts(MessageType.CALLBACK, 0, 0, subscriptionId));
   }
 
   private void respondOk(long id, MethodDescriptor d, Object value) {
@@ -415,7 +415,7 @@ final class ServerConnection implements FrameListener {
           null);
       return;
     }
-    sendResponse(fb.finish(MessageType.RESPONSE, 0, Status.OK.code(), id));
+    sendResponse(fb.finishParts(MessageType.RESPONSE, 0, Status.OK.code(), id));
   }
 
   private void respondThrown(long id, MethodDescriptor d, Throwable t) {
@@ -434,10 +434,10 @@ final class ServerConnection implements FrameListener {
       long id, Status status, String className, String message, String trace) {
     FrameBuffer fb = new FrameBuffer();
     settings.serializer().write(fb, new Object[] {className, message, trace}, ERROR_TYPES);
-    sendResponse(fb.finish(MessageType.RESPONSE, 0, status.code(), id));
+    sendResponse(fb.finishParts(MessageType.RESPONSE, 0, status.code(), id));
   }
 
-  private void sendResponse(ByteBuffer frame) {
+  private void sendResponse(ByteBuffer... frame) {
     inFlight.decrementAndGet();
     send(frame);
   }
@@ -447,7 +447,7 @@ final class ServerConnection implements FrameListener {
     return inFlight.get();
   }
 
-  private void send(ByteBuffer frame) {
+  private void send(ByteBuffer... frame) {
     try {
       connection.send(frame);
     } catch (WitException e) {

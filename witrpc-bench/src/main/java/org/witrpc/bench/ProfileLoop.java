@@ -1,0 +1,99 @@
+package org.witrpc.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.witrpc.Serializers;
+import org.witrpc.client.WitClient;
+import org.witrpc.server.Dispatch;
+
+/**
+ * Runs one benchmark scenario in a loop for a profiler ({@code witrpc-bench/profile.sh}): a {@link
+ * BenchServer} in its own JVM, as in the benchmark, and this JVM calling it from one thread.
+ *
+ * <p>Usage: {@code ProfileLoop mmf|pipe add|echo|bulk-json|bulk-msgpack [BYTES] [SECONDS]
+ * [encrypted] [--pids FILE]}; BYTES is the bulk payload (default 16 MiB), SECONDS the loop's length
+ * (default 10). With {@code --pids}, writes {@code client=PID server=PID} to FILE so the profile
+ * can tell the two JVMs apart. Prints the rate it reached.
+ *
+ * <p>Thread safety: a main class; not meant to be shared.
+ */
+public final class ProfileLoop {
+  private ProfileLoop() {}
+
+  /** See the class comment for the arguments. */
+  public static void main(String[] args) throws Exception {
+    if (args.length < 2) {
+      System.err.println(
+          "usage: ProfileLoop mmf|pipe add|echo|bulk-json|bulk-msgpack [BYTES] [SECONDS]"
+              + " [encrypted] [--pids FILE]");
+      System.exit(2);
+    }
+    String transport = args[0];
+    String scenario = args[1];
+    List<String> rest = List.of(args).subList(2, args.length);
+    int pidsAt = rest.indexOf("--pids");
+    Path pids = pidsAt >= 0 ? Path.of(rest.get(pidsAt + 1)) : null;
+    boolean encryption = rest.contains("encrypted");
+    List<Integer> numbers =
+        rest.stream().filter(a -> a.matches("\\d+")).map(Integer::valueOf).toList();
+    int bytes = numbers.size() > 0 ? numbers.get(0) : 16 << 20;
+    int seconds = numbers.size() > 1 ? numbers.get(1) : 10;
+    String name = "prof" + ProcessHandle.current().pid();
+    String json = Bench.uri(transport, name + "j");
+    String msgpack = Bench.uri(transport, name + "m");
+    List<String> serverArgs =
+        List.of(
+            "witrpc", Dispatch.AUTO.name(), json, msgpack, encryption ? "encrypted" : "plaintext");
+    try (ChildJvm server =
+        ChildJvm.start("profile-server", BenchServer.class, List.of("-Xmx1g"), serverArgs)) {
+      server.awaitLine("READY", Duration.ofSeconds(60));
+      if (pids != null) {
+        writePids(pids, server.pid());
+      }
+      boolean usesMsgpack = scenario.equals("bulk-msgpack");
+      try (WitClient client =
+          WitClient.builder()
+              .transport(usesMsgpack ? msgpack : json)
+              .serializer(usesMsgpack ? Serializers.messagePack() : Serializers.json())
+              .encryption(encryption)
+              .build()
+              .connect(Duration.ofSeconds(60))) {
+        loop(client.service(BenchService.class), scenario, bytes, seconds);
+      }
+    }
+  }
+
+  private static void loop(BenchService service, String scenario, int bytes, int seconds) {
+    byte[] data = new byte[bytes];
+    Runnable call =
+        switch (scenario) {
+          case "add" -> () -> service.add(1, 2);
+          case "echo" -> () -> service.echo(CallScenarios.TEXT_64);
+          case "bulk-json", "bulk-msgpack" -> () -> service.echoBytes(data);
+          default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+        };
+    long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+    long calls = 0;
+    long start = System.nanoTime();
+    while (System.nanoTime() < end) {
+      call.run();
+      calls++;
+    }
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    if (scenario.startsWith("bulk")) {
+      System.out.printf(
+          "%s: %d calls, %.0f MB/s (both directions counted)%n",
+          scenario, calls, 2.0 * bytes * calls / elapsed / 1e6);
+    } else {
+      System.out.printf("%s: %d calls, %.2f us per call%n", scenario, calls, elapsed * 1e6 / calls);
+    }
+  }
+
+  private static void writePids(Path file, long serverPid) throws IOException {
+    Files.writeString(
+        file, "client=" + ProcessHandle.current().pid() + " server=" + serverPid + "\n");
+  }
+}
