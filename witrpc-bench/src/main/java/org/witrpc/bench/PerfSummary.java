@@ -42,20 +42,35 @@ public final class PerfSummary {
 
   /** See the class comment for the arguments. */
   public static void main(String[] args) throws IOException {
-    PerfSummary summary = new PerfSummary();
+    Path pids = null;
     int top = 25;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--pids" -> summary.readRoles(Path.of(args[++i]));
+        case "--pids" -> pids = Path.of(args[++i]);
         case "--top" -> top = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     try (BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-      summary.read(in);
+      System.out.print(summarize(in, pids, top));
     }
-    summary.print(top);
+  }
+
+  /**
+   * The Markdown summary of a {@code perf script} dump.
+   *
+   * @param pids a file as written by {@link ProfileLoop}, or null to name JVMs by their pid
+   */
+  static String summarize(BufferedReader perfScript, Path pids, int top) throws IOException {
+    PerfSummary summary = new PerfSummary();
+    if (pids != null) {
+      summary.readRoles(pids);
+    }
+    summary.read(perfScript);
+    StringBuilder out = new StringBuilder();
+    summary.print(out, top);
+    return out.toString();
   }
 
   private void readRoles(Path file) throws IOException {
@@ -133,19 +148,23 @@ public final class PerfSummary {
     return qualifiedMethod.substring(type + 1);
   }
 
-  private void print(int top) {
-    System.out.printf("%d samples%n%n| share | JVM \\| thread |%n| ---: | --- |%n", samples);
+  private void print(StringBuilder out, int top) {
+    out.append(
+        String.format("%d samples%n%n| share | JVM \\| thread |%n| ---: | --- |%n", samples));
     threads.entrySet().stream()
         .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
         .limit(12)
-        .forEach(e -> System.out.printf("| %.1f%% | %s |%n", percent(e.getValue()), e.getKey()));
-    System.out.printf(
-        "%n| share | JVM | running (leaf) | first Java method on the stack |%n"
-            + "| ---: | --- | --- | --- |%n");
+        .forEach(
+            e -> out.append(String.format("| %.1f%% | %s |%n", percent(e.getValue()), e.getKey())));
+    out.append(
+        String.format(
+            "%n| share | JVM | running (leaf) | first Java method on the stack |%n"
+                + "| ---: | --- | --- | --- |%n"));
     places.entrySet().stream()
         .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
         .limit(top)
-        .forEach(e -> System.out.printf("| %.1f%% | %s |%n", percent(e.getValue()), e.getKey()));
+        .forEach(
+            e -> out.append(String.format("| %.1f%% | %s |%n", percent(e.getValue()), e.getKey())));
   }
 
   private double percent(int count) {

@@ -31,6 +31,11 @@ public final class ProfileLoop {
               + " [encrypted] [--pids FILE]");
       System.exit(2);
     }
+    System.out.println(run(args));
+  }
+
+  /** Runs the loop the arguments describe; returns the rate it reached, as one line. */
+  static String run(String[] args) throws Exception {
     String transport = args[0];
     String scenario = args[1];
     List<String> rest = List.of(args).subList(2, args.length);
@@ -61,12 +66,12 @@ public final class ProfileLoop {
               .encryption(encryption)
               .build()
               .connect(Duration.ofSeconds(60))) {
-        loop(client.service(BenchService.class), scenario, bytes, seconds);
+        return loop(client.service(BenchService.class), scenario, bytes, seconds);
       }
     }
   }
 
-  private static void loop(BenchService service, String scenario, int bytes, int seconds) {
+  private static String loop(BenchService service, String scenario, int bytes, int seconds) {
     byte[] data = new byte[bytes];
     Runnable call =
         switch (scenario) {
@@ -84,12 +89,11 @@ public final class ProfileLoop {
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
     if (scenario.startsWith("bulk")) {
-      System.out.printf(
-          "%s: %d calls, %.0f MB/s (both directions counted)%n",
+      return String.format(
+          "%s: %d calls, %.0f MB/s (both directions counted)",
           scenario, calls, 2.0 * bytes * calls / elapsed / 1e6);
-    } else {
-      System.out.printf("%s: %d calls, %.2f us per call%n", scenario, calls, elapsed * 1e6 / calls);
     }
+    return String.format("%s: %d calls, %.2f us per call", scenario, calls, elapsed * 1e6 / calls);
   }
 
   private static void writePids(Path file, long serverPid) throws IOException {
