@@ -18,6 +18,7 @@ import org.witrpc.WitSecurityException;
 import org.witrpc.WitTransportException;
 import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.Serializer;
+import org.witrpc.spi.TransportOptions;
 
 /**
  * Calls services of a witrpc server through proxies of their interfaces.
@@ -53,7 +54,10 @@ public final class WitClient implements AutoCloseable {
 
   private WitClient(Builder b) {
     ClientTransport transport =
-        b.transport != null ? b.transport : Transports.client(b.transportUri);
+        b.transport != null
+            ? b.transport
+            : Transports.client(
+                b.transportUri, TransportOptions.defaults().withMaxFrameSize(b.maxFrameSize));
     Subscriptions subscriptions = new Subscriptions();
     this.connector =
         new Connector(transport, b.serializer, b.encryption, b.accessToken, subscriptions);
@@ -237,6 +241,7 @@ public final class WitClient implements AutoCloseable {
     private String accessToken = "";
     private Duration timeout = Duration.ofSeconds(30);
     private Duration spinBudget = Duration.ofNanos(20_000);
+    private int maxFrameSize = TransportOptions.DEFAULT_MAX_FRAME_SIZE;
     private ReconnectPolicy reconnectPolicy;
     private RetryPolicy retryPolicy;
 
@@ -253,6 +258,19 @@ public final class WitClient implements AutoCloseable {
     public Builder transport(ClientTransport transport) {
       this.transport = Objects.requireNonNull(transport, "transport == null");
       this.transportUri = null;
+      return this;
+    }
+
+    /**
+     * Largest frame this client sends or accepts, in bytes, checked before allocation (for a
+     * transport given as URI; a {@code maxFrameSize} option in the URI wins). A larger request
+     * fails before it is sent; a larger reply ends the connection. Default 256 MiB.
+     */
+    public Builder maxFrameSize(int maxFrameSize) {
+      if (maxFrameSize < 64) {
+        throw new IllegalArgumentException("maxFrameSize must be at least 64: " + maxFrameSize);
+      }
+      this.maxFrameSize = maxFrameSize;
       return this;
     }
 
