@@ -13,7 +13,7 @@ import org.witrpc.server.Dispatch;
  * Runs one benchmark scenario in a loop for a profiler ({@code witrpc-bench/profile.sh}): a {@link
  * BenchServer} in its own JVM, as in the benchmark, and this JVM calling it from one thread.
  *
- * <p>Usage: {@code ProfileLoop mmf|pipe add|echo|bulk-json|bulk-msgpack [BYTES] [SECONDS]
+ * <p>Usage: {@code ProfileLoop mmf|pipe add|echo|event|bulk-json|bulk-msgpack [BYTES] [SECONDS]
  * [encrypted] [--pids FILE]}; BYTES is the bulk payload (default 16 MiB), SECONDS the loop's length
  * (default 10). With {@code --pids}, writes {@code client=PID server=PID} to FILE so the profile
  * can tell the two JVMs apart. Prints the rate it reached.
@@ -27,7 +27,7 @@ public final class ProfileLoop {
   public static void main(String[] args) throws Exception {
     if (args.length < 2) {
       System.err.println(
-          "usage: ProfileLoop mmf|pipe add|echo|bulk-json|bulk-msgpack [BYTES] [SECONDS]"
+          "usage: ProfileLoop mmf|pipe add|echo|event|bulk-json|bulk-msgpack [BYTES] [SECONDS]"
               + " [encrypted] [--pids FILE]");
       System.exit(2);
     }
@@ -73,8 +73,17 @@ public final class ProfileLoop {
 
   private static String loop(BenchService service, String scenario, int bytes, int seconds) {
     byte[] data = new byte[bytes];
+    CallbackLatencyProbe probe = new CallbackLatencyProbe();
+    if (scenario.equals("event")) {
+      service.addBenchListener(probe);
+    }
     Runnable call =
         switch (scenario) {
+          case "event" ->
+              () -> {
+                service.fireTimedEvent();
+                probe.awaitLatencyNanos(Duration.ofSeconds(10));
+              };
           case "add" -> () -> service.add(1, 2);
           case "echo" -> () -> service.echo(CallScenarios.TEXT_64);
           case "bulk-json", "bulk-msgpack" -> () -> service.echoBytes(data);
