@@ -11,9 +11,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * JUnit 5 extension that owns the child JVMs of a test class: register it with
- * {@code @RegisterExtension}, start children through it, and after each test it prints the output
- * of every child when the test failed and always destroys the test's own children (gracefully, then
- * forcibly), even when the test threw.
+ * {@code @RegisterExtension}, or get it from the class's {@link CrossProcessHarness}, which calls
+ * its callbacks; start children through it, and after each test it prints the output of every child
+ * when the test failed and always destroys the test's own children (gracefully, then forcibly),
+ * even when the test threw.
  *
  * <p>Children started with {@link #startShared} outlive a test (a server used by every test of a
  * class or of one parameter set); the class closes them with {@link #closeShared()}, and at the

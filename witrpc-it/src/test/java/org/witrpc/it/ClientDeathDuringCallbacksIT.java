@@ -8,7 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
@@ -28,27 +27,20 @@ import org.witrpc.client.WitClient;
 class ClientDeathDuringCallbacksIT {
   private static final Duration AWAIT = Duration.ofSeconds(30);
   private static final int EVENTS = 20_000;
-  private static String prefix = "unset";
-
-  @RegisterExtension
-  @Order(1)
-  static final NoLeftoverFiles FILES = new NoLeftoverFiles(() -> prefix);
-
-  @RegisterExtension
-  @Order(2)
-  static final ChildJvms CHILDREN = new ChildJvms();
+  @RegisterExtension static final CrossProcessHarness HARNESS = new CrossProcessHarness();
 
   @Parameter String transport;
 
   @BeforeParameterizedClassInvocation
   static void namePrefix(String transport) {
-    prefix = RuntimeFiles.uniqueName("d" + transport.charAt(0));
+    HARNESS.newPrefix("d" + transport.charAt(0));
   }
 
   @Test
   void othersAreUnaffected() throws Exception {
-    String uri = ServerProcess.uri(transport, prefix + "-1");
-    ServerProcess server = ServerProcess.start(CHILDREN, prefix + "-server", uri, "json");
+    String uri = ServerProcess.uri(transport, HARNESS.prefix() + "-1");
+    ServerProcess server =
+        ServerProcess.start(HARNESS.children(), HARNESS.prefix() + "-server", uri, "json");
     try (WitClient client =
         WitClient.builder()
             .transport(server.uri())
@@ -65,13 +57,15 @@ class ClientDeathDuringCallbacksIT {
             }
           });
       ChildJvm subscriber =
-          CHILDREN.start(
-              prefix + "-subscriber",
-              ChildJvms.SHORT_LIVED,
-              SubscriberMain.class,
-              server.uri(),
-              "json",
-              "3");
+          HARNESS
+              .children()
+              .start(
+                  HARNESS.prefix() + "-subscriber",
+                  ChildJvms.SHORT_LIVED,
+                  SubscriberMain.class,
+                  server.uri(),
+                  "json",
+                  "3");
       subscriber.awaitLine("SUBSCRIBED 3", ServerProcess.STARTUP);
 
       CompletableFuture<Void> stream =

@@ -12,13 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
@@ -56,17 +53,9 @@ import org.witrpc.client.WitClient;
 class CrossProcessRpcIT {
   private static final Duration AWAIT = Duration.ofSeconds(10);
 
-  private static String prefix = "unset";
   private static ServerProcess server;
 
-  // The order makes the files check run after the child JVMs are gone.
-  @RegisterExtension
-  @Order(1)
-  static final NoLeftoverFiles FILES = new NoLeftoverFiles(() -> prefix);
-
-  @RegisterExtension
-  @Order(2)
-  static final ChildJvms CHILDREN = new ChildJvms();
+  @RegisterExtension static final CrossProcessHarness HARNESS = new CrossProcessHarness();
 
   @Parameter(0)
   String transport;
@@ -83,14 +72,14 @@ class CrossProcessRpcIT {
 
   @BeforeParameterizedClassInvocation
   static void startServer(String transport, String serializer, String security) throws Exception {
-    prefix =
-        RuntimeFiles.uniqueName(
+    String prefix =
+        HARNESS.newPrefix(
             transport.charAt(0) + serializer.substring(0, 1) + security.substring(0, 1));
     List<String> jvmOptions = new ArrayList<>(List.of("-Xmx2g"));
     jvmOptions.addAll(TestServerMain.securityOptions(encrypted(security), null));
     server =
         ServerProcess.startShared(
-            CHILDREN,
+            HARNESS.children(),
             prefix + "-server",
             jvmOptions,
             ServerProcess.uri(transport, prefix),
@@ -99,20 +88,20 @@ class CrossProcessRpcIT {
 
   @AfterParameterizedClassInvocation
   static void stopServer() {
-    CHILDREN.closeShared();
-    RuntimeFiles.awaitExactly(prefix, Set.of());
+    HARNESS.closeSharedAndCheckNoFilesLeft();
   }
 
   @BeforeEach
   void connect() {
     client =
-        WitClient.builder()
-            .transport(server.uri())
-            .serializer(ItSerializers.byName(serializer))
-            .timeout(Duration.ofSeconds(60))
-            .encryption(encrypted(security))
-            .build()
-            .connect(Duration.ofSeconds(10));
+        HARNESS.closeAfterTest(
+            WitClient.builder()
+                .transport(server.uri())
+                .serializer(ItSerializers.byName(serializer))
+                .timeout(Duration.ofSeconds(60))
+                .encryption(encrypted(security))
+                .build()
+                .connect(Duration.ofSeconds(10)));
     service = client.service(TestService.class);
   }
 
@@ -124,13 +113,6 @@ class CrossProcessRpcIT {
         return true;
       default:
         throw new IllegalArgumentException("unknown security '" + security + "'");
-    }
-  }
-
-  @AfterEach
-  void disconnect() {
-    if (client != null) {
-      client.close();
     }
   }
 
@@ -219,11 +201,11 @@ class CrossProcessRpcIT {
   @Test
   void fourClientProcessesGetOnlyTheirOwnResults() throws Exception {
     ClientProcesses.runAndCheck(
-        CHILDREN,
+        HARNESS.children(),
         TestServerMain.securityOptions(encrypted(security), null),
         server.uri(),
         serializer,
-        prefix,
+        HARNESS.prefix(),
         4,
         1,
         1_000);

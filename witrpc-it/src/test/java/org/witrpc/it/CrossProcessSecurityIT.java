@@ -4,12 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
@@ -35,28 +30,18 @@ class CrossProcessSecurityIT {
   private static final String TOKEN = "s3cret";
   private static final Duration CONNECT = Duration.ofSeconds(10);
 
-  private static String prefix = "unset";
   private static ServerProcess server;
 
-  // The order makes the files check run after the child JVMs are gone.
-  @RegisterExtension
-  @Order(1)
-  static final NoLeftoverFiles FILES = new NoLeftoverFiles(() -> prefix);
-
-  @RegisterExtension
-  @Order(2)
-  static final ChildJvms CHILDREN = new ChildJvms();
+  @RegisterExtension static final CrossProcessHarness HARNESS = new CrossProcessHarness();
 
   @Parameter String transport;
 
-  private final List<WitClient> clients = new ArrayList<>();
-
   @BeforeParameterizedClassInvocation
   static void startServer(String transport) throws Exception {
-    prefix = RuntimeFiles.uniqueName(transport.charAt(0) + "sec");
+    String prefix = HARNESS.newPrefix(transport.charAt(0) + "sec");
     server =
         ServerProcess.startShared(
-            CHILDREN,
+            HARNESS.children(),
             prefix + "-server",
             TestServerMain.securityOptions(true, TOKEN),
             ServerProcess.uri(transport, prefix),
@@ -65,13 +50,7 @@ class CrossProcessSecurityIT {
 
   @AfterParameterizedClassInvocation
   static void stopServer() {
-    CHILDREN.closeShared();
-    RuntimeFiles.awaitExactly(prefix, Set.of());
-  }
-
-  @AfterEach
-  void closeClients() {
-    clients.forEach(WitClient::close);
+    HARNESS.closeSharedAndCheckNoFilesLeft();
   }
 
   /** A client builder for the server, with the given settings ({@code token} null for none). */
@@ -87,8 +66,7 @@ class CrossProcessSecurityIT {
 
   /** Connects a client with the right settings and checks that a call succeeds. */
   private void assertCorrectClientIsServed(String text) {
-    WitClient client = client(true, TOKEN).build().connect(CONNECT);
-    clients.add(client);
+    WitClient client = HARNESS.closeAfterTest(client(true, TOKEN).build().connect(CONNECT));
     assertThat(client.service(TestService.class).echo(text)).isEqualTo(text);
   }
 

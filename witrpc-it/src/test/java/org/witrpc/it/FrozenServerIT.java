@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
@@ -27,27 +26,20 @@ import org.witrpc.client.WitClient;
 @ValueSource(strings = {"pipe", "mmf"})
 @DisplayName("a server frozen with SIGSTOP")
 class FrozenServerIT {
-  private static String prefix = "unset";
-
-  @RegisterExtension
-  @Order(1)
-  static final NoLeftoverFiles FILES = new NoLeftoverFiles(() -> prefix);
-
-  @RegisterExtension
-  @Order(2)
-  static final ChildJvms CHILDREN = new ChildJvms();
+  @RegisterExtension static final CrossProcessHarness HARNESS = new CrossProcessHarness();
 
   @Parameter String transport;
 
   @BeforeParameterizedClassInvocation
   static void namePrefix(String transport) {
-    prefix = RuntimeFiles.uniqueName("f" + transport.charAt(0));
+    HARNESS.newPrefix("f" + transport.charAt(0));
   }
 
   @Test
   void callsTimeOutCleanlyAndTheClientRecovers() throws Exception {
-    String uri = ServerProcess.uri(transport, prefix + "-1");
-    ServerProcess server = ServerProcess.start(CHILDREN, prefix + "-server", uri, "json");
+    String uri = ServerProcess.uri(transport, HARNESS.prefix() + "-1");
+    ServerProcess server =
+        ServerProcess.start(HARNESS.children(), HARNESS.prefix() + "-server", uri, "json");
     try (WitClient client =
         WitClient.builder()
             .transport(server.uri())

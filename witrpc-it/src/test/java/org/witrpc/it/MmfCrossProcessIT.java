@@ -6,11 +6,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.witrpc.TestService;
@@ -24,24 +22,16 @@ import org.witrpc.client.WitClient;
  */
 @DisplayName("mmf:// between processes")
 class MmfCrossProcessIT {
-  private static String prefix = "unset";
   private static ServerProcess server;
 
-  // The order makes the files check run after the child JVMs are gone.
-  @RegisterExtension
-  @Order(1)
-  static final NoLeftoverFiles FILES = new NoLeftoverFiles(() -> prefix);
-
-  @RegisterExtension
-  @Order(2)
-  static final ChildJvms CHILDREN = new ChildJvms();
+  @RegisterExtension static final CrossProcessHarness HARNESS = new CrossProcessHarness();
 
   @BeforeAll
   static void startServer() throws Exception {
-    prefix = RuntimeFiles.uniqueName("mmf");
+    String prefix = HARNESS.newPrefix("mmf");
     server =
         ServerProcess.startShared(
-            CHILDREN,
+            HARNESS.children(),
             prefix + "-server",
             List.of("-Xmx3g"),
             "mmf://" + prefix + "?size=1MiB",
@@ -52,8 +42,7 @@ class MmfCrossProcessIT {
 
   @AfterAll
   static void stopServer() {
-    CHILDREN.closeShared();
-    RuntimeFiles.awaitExactly(prefix, Set.of());
+    HARNESS.closeSharedAndCheckNoFilesLeft();
   }
 
   @Test
@@ -78,6 +67,7 @@ class MmfCrossProcessIT {
 
   @Test
   void sixteenClientThreadsInFourProcessesGetOnlyTheirOwnResults() throws Exception {
-    ClientProcesses.runAndCheck(CHILDREN, server.uri(), "msgpack", prefix, 4, 4, 500);
+    ClientProcesses.runAndCheck(
+        HARNESS.children(), server.uri(), "msgpack", HARNESS.prefix(), 4, 4, 500);
   }
 }

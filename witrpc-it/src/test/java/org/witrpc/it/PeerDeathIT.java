@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
@@ -42,16 +39,8 @@ class PeerDeathIT {
   private static final Duration AWAIT = Duration.ofSeconds(10);
 
   private static final AtomicInteger TESTS = new AtomicInteger();
-  private static String prefix = "unset";
 
-  // The order makes the files check run after the child JVMs are gone.
-  @RegisterExtension
-  @Order(1)
-  static final NoLeftoverFiles FILES = new NoLeftoverFiles(() -> prefix);
-
-  @RegisterExtension
-  @Order(2)
-  static final ChildJvms CHILDREN = new ChildJvms();
+  @RegisterExtension static final CrossProcessHarness HARNESS = new CrossProcessHarness();
 
   @Parameter(0)
   String transport;
@@ -59,27 +48,18 @@ class PeerDeathIT {
   @Parameter(1)
   String serializer;
 
-  private final List<AutoCloseable> closeables = new ArrayList<>();
   private String name;
   private String uri;
 
   @BeforeParameterizedClassInvocation
   static void namePrefix(String transport, String serializer) {
-    prefix = RuntimeFiles.uniqueName(transport.charAt(0) + serializer.substring(0, 1));
+    HARNESS.newPrefix(transport.charAt(0) + serializer.substring(0, 1));
   }
 
   @BeforeEach
   void names() {
-    name = prefix + "-" + TESTS.incrementAndGet();
+    name = HARNESS.prefix() + "-" + TESTS.incrementAndGet();
     uri = ServerProcess.uri(transport, name);
-  }
-
-  @AfterEach
-  void closeInProcessPeers() throws Exception {
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      closeables.get(i).close();
-    }
-    closeables.clear();
   }
 
   private WitClient connect(Duration timeout) {
@@ -89,13 +69,14 @@ class PeerDeathIT {
             .serializer(ItSerializers.byName(serializer))
             .timeout(timeout)
             .build();
-    closeables.add(client);
+    HARNESS.closeAfterTest(client);
     return client.connect(Duration.ofSeconds(10));
   }
 
   @Test
   void pendingCallFailsFastWithTransportErrorAndNextServerCleansTheStaleSocket() throws Exception {
-    ServerProcess server = ServerProcess.start(CHILDREN, name + "-server", uri, serializer);
+    ServerProcess server =
+        ServerProcess.start(HARNESS.children(), name + "-server", uri, serializer);
     WitClient client = connect(Duration.ofSeconds(60));
     TestService service = client.service(TestService.class);
     assertThat(service.echo("alive")).isEqualTo("alive");
@@ -128,26 +109,29 @@ class PeerDeathIT {
             .serializer(ItSerializers.byName(serializer))
             .build()
             .start();
-    closeables.add(next);
+    HARNESS.closeAfterTest(next);
     assertThat(connect(Duration.ofSeconds(10)).service(TestService.class).echo("again"))
         .isEqualTo("again");
   }
 
   @Test
   void deadClientsSubscriptionsAreDroppedAndOthersAreStillServed() throws Exception {
-    ServerProcess server = ServerProcess.start(CHILDREN, name + "-server", uri, serializer);
+    ServerProcess server =
+        ServerProcess.start(HARNESS.children(), name + "-server", uri, serializer);
     TestService survivor = connect(Duration.ofSeconds(60)).service(TestService.class);
     List<String> events = new CopyOnWriteArrayList<>();
     survivor.addProgressListener((percent, stage) -> events.add(stage + percent));
 
     ChildJvm subscriber =
-        CHILDREN.start(
-            name + "-subscriber",
-            ChildJvms.SHORT_LIVED,
-            SubscriberMain.class,
-            server.uri(),
-            serializer,
-            "3");
+        HARNESS
+            .children()
+            .start(
+                name + "-subscriber",
+                ChildJvms.SHORT_LIVED,
+                SubscriberMain.class,
+                server.uri(),
+                serializer,
+                "3");
     subscriber.awaitLine("SUBSCRIBED 3", ServerProcess.STARTUP);
     assertThat(survivor.progressListenerCount()).isEqualTo(4);
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -12,10 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
@@ -40,43 +37,28 @@ import org.witrpc.client.WitClient;
 class ServerRestartIT {
   private static final Duration AWAIT = Duration.ofSeconds(30);
   private static final AtomicInteger TESTS = new AtomicInteger();
-  private static String prefix = "unset";
 
-  @RegisterExtension
-  @Order(1)
-  static final NoLeftoverFiles FILES = new NoLeftoverFiles(() -> prefix);
-
-  @RegisterExtension
-  @Order(2)
-  static final ChildJvms CHILDREN = new ChildJvms();
+  @RegisterExtension static final CrossProcessHarness HARNESS = new CrossProcessHarness();
 
   @Parameter String transport;
 
-  private final List<AutoCloseable> closeables = new ArrayList<>();
   private final List<String> changes = new CopyOnWriteArrayList<>();
   private String name;
   private String uri;
 
   @BeforeParameterizedClassInvocation
   static void namePrefix(String transport) {
-    prefix = RuntimeFiles.uniqueName("r" + transport.charAt(0));
+    HARNESS.newPrefix("r" + transport.charAt(0));
   }
 
   @BeforeEach
   void names() {
-    name = prefix + "-" + TESTS.incrementAndGet();
+    name = HARNESS.prefix() + "-" + TESTS.incrementAndGet();
     uri = ServerProcess.uri(transport, name);
   }
 
-  @AfterEach
-  void closeClients() throws Exception {
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      closeables.get(i).close();
-    }
-  }
-
   private ServerProcess server(int generation) throws Exception {
-    return ServerProcess.start(CHILDREN, name + "-server" + generation, uri, "json");
+    return ServerProcess.start(HARNESS.children(), name + "-server" + generation, uri, "json");
   }
 
   private WitClient reconnectingClient() {
@@ -87,7 +69,7 @@ class ServerRestartIT {
             .autoReconnect(
                 ReconnectPolicy.exponential(Duration.ofMillis(20), Duration.ofMillis(500)))
             .build();
-    closeables.add(client);
+    HARNESS.closeAfterTest(client);
     client.onStateChange(
         (from, to, cause) -> changes.add(to + cause.map(c -> ": " + c.getMessage()).orElse("")));
     return client.connect(Duration.ofSeconds(10));

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.witrpc.ProgressListener;
@@ -39,15 +39,8 @@ class SoakIT {
   private static final int CLIENTS = 4;
   private static final int THREADS_PER_CLIENT = 2;
   private static final Duration RESTART_EVERY = Duration.ofSeconds(10);
-  private static final String PREFIX = RuntimeFiles.uniqueName("soak");
 
-  @RegisterExtension
-  @Order(1)
-  static final NoLeftoverFiles FILES = new NoLeftoverFiles(() -> PREFIX);
-
-  @RegisterExtension
-  @Order(2)
-  static final ChildJvms CHILDREN = new ChildJvms();
+  @RegisterExtension static final CrossProcessHarness HARNESS = new CrossProcessHarness();
 
   private final List<WitClient> clients = new ArrayList<>();
   private final AtomicLong sent = new AtomicLong();
@@ -57,6 +50,11 @@ class SoakIT {
   private final AtomicLong events = new AtomicLong();
   private final AtomicLong eventsOutOfOrder = new AtomicLong();
   private final List<String> wrongSamples = new ArrayList<>();
+
+  @BeforeAll
+  static void namePrefix() {
+    HARNESS.newPrefix("soak");
+  }
 
   @AfterEach
   void closeClients() {
@@ -78,9 +76,10 @@ class SoakIT {
 
   @Test
   void callsSucceedOrFailCleanlyAndNothingLeaks() throws Exception {
-    String uri = "mmf://" + PREFIX + "?size=4MiB";
+    String uri = "mmf://" + HARNESS.prefix() + "?size=4MiB";
     int generation = 1;
-    ServerProcess server = ServerProcess.start(CHILDREN, PREFIX + "-server1", uri, "json");
+    ServerProcess server =
+        ServerProcess.start(HARNESS.children(), HARNESS.prefix() + "-server1", uri, "json");
     warmUp(uri);
     ProcessResources before = ProcessResources.measure();
 
@@ -115,7 +114,9 @@ class SoakIT {
           server.jvm().close(); // graceful: GOODBYE to every client
         }
         generation++;
-        server = ServerProcess.start(CHILDREN, PREFIX + "-server" + generation, uri, "json");
+        server =
+            ServerProcess.start(
+                HARNESS.children(), HARNESS.prefix() + "-server" + generation, uri, "json");
         nextRestart = System.nanoTime() + RESTART_EVERY.toNanos();
       }
     }
@@ -165,7 +166,7 @@ class SoakIT {
             + ProcessResources.measure(),
         Duration.ofSeconds(20),
         () -> ProcessResources.measure().atMost(before));
-    RuntimeFiles.awaitExactly(PREFIX, java.util.Set.of());
+    RuntimeFiles.awaitExactly(HARNESS.prefix(), java.util.Set.of());
   }
 
   /** A first client run, so that classes and lazily opened files count in the baseline. */
