@@ -44,7 +44,7 @@ public final class FrameBuffer extends OutputStream {
 
   private void ensure(int extra) {
     int needed = count + extra;
-    if (needed < 0) {
+    if (needed < 0 || needed + referencedBytes > Integer.MAX_VALUE) {
       throw new WitSerializationException("frame larger than 2 GiB");
     }
     if (needed > bytes.length) {
@@ -79,6 +79,17 @@ public final class FrameBuffer extends OutputStream {
     }
     references.add(new Reference(count, b, off, len));
     referencedBytes += len;
+  }
+
+  /**
+   * Drops the frame without sending it: the buffer lets go of its bytes and of the arrays appended
+   * by reference (a serializer's per-thread cache may still hold the buffer itself). For the error
+   * paths; the buffer cannot be finished afterwards.
+   */
+  public void discard() {
+    bytes = null;
+    references = null;
+    referencedBytes = 0;
   }
 
   /** Writes an unsigned 8-bit value. */

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.util.ByteBufferBackedInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.reflect.Type;
@@ -22,9 +21,11 @@ import org.witrpc.spi.Serializer;
  * A {@link Serializer} on a Jackson {@link ObjectMapper} (JSON, MessagePack or any other Jackson
  * format). Values are written as one array; each element is written and read as its declared type,
  * so no class name ever travels on the wire and none is instantiated from it. Readers and writers
- * are cached per declared type. With MessagePack, a body with a large {@code byte[]} value is
- * written and read value by value ({@link MessagePackBodies}), so the array is not copied through
- * Jackson's buffers.
+ * are cached per declared type. With MessagePack, a {@code byte[]} value of 64 KiB or more whose
+ * declared type is {@code byte[]} is written by reference, and a heap body of 64 KiB or more with a
+ * {@code byte[]} parameter is read value by value ({@link MessagePackBodies}), so such arrays are
+ * not copied through Jackson's buffers; every MessagePack body is checked to be one well-formed
+ * value before it is parsed (no length in it is believed before that).
  *
  * <p>Thread safety: safe for concurrent use, provided the mapper is not reconfigured after it is
  * handed over.
@@ -39,13 +40,12 @@ public final class JacksonSerializer implements Serializer {
   private final ConcurrentHashMap<Type, ObjectReader> readers = new ConcurrentHashMap<>();
 
   /**
-   * For MessagePack only: a copy of the mapper's factory that caches nothing per thread, to parse
-   * large bodies. The mapper's own factory keeps its last unpacker in a thread local, and with it
-   * the last body it read (on a server pool thread: a whole 16 MiB frame per thread, for as long as
-   * the thread lives); it also copies any slice of an array before parsing it, and a body is always
-   * a slice of its frame. Small bodies keep both (the reuse saves more than the copy costs).
+   * Whether the mapper writes MessagePack. Its factory copies any slice of an array before parsing
+   * it (and a body is always a slice of its frame), and keeps its last input in a thread local; so
+   * large bodies are streamed to it instead ({@link BodyInputStream}, emptied when the parser
+   * closes), and bodies with large {@code byte[]} values go through {@link MessagePackBodies}.
    */
-  private final MessagePackFactory largeMessagePackBodies;
+  private final boolean messagePack;
 
   /** One value at a time, for {@link MessagePackBodies}. */
   private final MessagePackBodies.ValueCodec valueCodec =
@@ -63,7 +63,9 @@ public final class JacksonSerializer implements Serializer {
           try (JsonParser parser = parser(encoded)) {
             parser.nextToken();
             return readValue(parser, index, type);
-          } catch (IOException e) {
+          } catch (WitSerializationException e) {
+            throw e;
+          } catch (IOException | RuntimeException e) {
             throw new WitSerializationException(name + " serializer cannot decode values: " + e, e);
           }
         }
@@ -76,10 +78,7 @@ public final class JacksonSerializer implements Serializer {
   public JacksonSerializer(String name, ObjectMapper mapper) {
     this.name = Objects.requireNonNull(name, "name == null");
     this.mapper = Objects.requireNonNull(mapper, "mapper == null");
-    this.largeMessagePackBodies =
-        mapper.getFactory() instanceof MessagePackFactory f
-            ? ((MessagePackFactory) f.copy()).setReuseResourceInParser(false)
-            : null;
+    this.messagePack = mapper.getFactory() instanceof MessagePackFactory;
   }
 
   @Override
@@ -98,7 +97,7 @@ public final class JacksonSerializer implements Serializer {
           values.length + " values but " + types.length + " declared types");
     }
     try {
-      if (largeMessagePackBodies != null
+      if (messagePack
           && out instanceof FrameBuffer frame
           && MessagePackBodies.hasLargeBytes(values, types)) {
         MessagePackBodies.write(frame, values, types, valueCodec);
@@ -131,12 +130,16 @@ public final class JacksonSerializer implements Serializer {
    * other value counts as 16 bytes.
    */
   @Override
-  public int estimateSize(Object[] values) {
+  public int estimateSize(Object[] values, Type[] types) {
     long size = 16;
-    for (Object value : values) {
-      if (value instanceof byte[] bytes) {
-        size += encodedBytes(bytes) + 8;
-      } else if (value instanceof String text) {
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] instanceof byte[] bytes) {
+        boolean byReference =
+            messagePack
+                && types[i] == byte[].class
+                && bytes.length >= MessagePackBodies.LARGE_BYTES;
+        size += (byReference ? 0 : encodedBytes(bytes)) + 8;
+      } else if (values[i] instanceof String text) {
         size += text.length() + 8;
       } else {
         size += 16;
@@ -145,21 +148,21 @@ public final class JacksonSerializer implements Serializer {
     return (int) Math.min(size, 1 << 30);
   }
 
-  /** A byte array's share of the frame buffer: Base64, or nothing if it goes by reference. */
+  /** A byte array's bytes in the body: Base64 in JSON, as they are in MessagePack. */
   private long encodedBytes(byte[] bytes) {
-    if (largeMessagePackBodies == null) {
-      return (bytes.length + 2L) / 3 * 4;
-    }
-    return bytes.length >= MessagePackBodies.LARGE_BYTES ? 0 : bytes.length;
+    return messagePack ? bytes.length : (bytes.length + 2L) / 3 * 4;
   }
 
   @Override
   public Object[] read(ByteBuffer in, Type[] types) {
-    if (largeMessagePackBodies != null
+    if (messagePack
         && in.hasArray()
         && in.remaining() >= STREAMED_BODY_BYTES
         && Arrays.asList(types).contains(byte[].class)) {
       return MessagePackBodies.read(in, types, valueCodec);
+    }
+    if (messagePack) {
+      MessagePackBodies.requireOneValue(in);
     }
     try (JsonParser parser = parser(in)) {
       if (parser.nextToken() != JsonToken.START_ARRAY) {
@@ -177,6 +180,9 @@ public final class JacksonSerializer implements Serializer {
       if (parser.nextToken() != JsonToken.END_ARRAY) {
         throw new WitSerializationException(
             name + " body has more than the expected " + types.length + " values");
+      }
+      if (!messagePack && parser.nextToken() != null) { // MessagePack was checked up front
+        throw new WitSerializationException(name + " body has bytes after its values");
       }
       in.position(in.limit());
       return values;
@@ -208,13 +214,10 @@ public final class JacksonSerializer implements Serializer {
   }
 
   private JsonParser parser(ByteBuffer in) throws IOException {
-    if (largeMessagePackBodies != null && in.remaining() >= STREAMED_BODY_BYTES) {
-      return largeMessagePackBodies.createParser(new ByteBufferBackedInputStream(in.duplicate()));
-    }
-    if (in.hasArray()) {
+    if (in.hasArray() && !(messagePack && in.remaining() >= STREAMED_BODY_BYTES)) {
       return mapper.createParser(in.array(), in.arrayOffset() + in.position(), in.remaining());
     }
-    return mapper.createParser(new ByteBufferBackedInputStream(in.duplicate()));
+    return mapper.createParser(new BodyInputStream(in));
   }
 
   @Override

@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
 import org.msgpack.core.MessagePack;
-import org.msgpack.core.MessagePackException;
 import org.msgpack.core.MessagePacker;
 import org.msgpack.core.MessageUnpacker;
 import org.msgpack.value.ValueType;
@@ -110,10 +109,45 @@ final class MessagePackBodies {
         throw new WitSerializationException(
             "msgpack body has more than the expected " + types.length + " values");
       }
-    } catch (IOException | MessagePackException e) {
+    } catch (WitSerializationException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
       throw new WitSerializationException("msgpack serializer cannot decode values: " + e, e);
     }
     body.position(body.limit());
     return values;
+  }
+
+  /** An unpacker over the remaining bytes of {@code body}, copied if it is not array-backed. */
+  private static MessageUnpacker unpacker(ByteBuffer body) {
+    if (body.hasArray()) {
+      return MessagePack.newDefaultUnpacker(
+          body.array(), body.arrayOffset() + body.position(), body.remaining());
+    }
+    // msgpack-core reads direct buffers through JDK internals that JDK 17 does not open to it
+    byte[] copy = new byte[body.remaining()];
+    body.duplicate().get(copy);
+    return MessagePack.newDefaultUnpacker(copy);
+  }
+
+  /**
+   * Checks that {@code body} (its remaining bytes; not changed) is exactly one well-formed
+   * MessagePack value, without allocating anything it claims: Jackson's MessagePack parser
+   * allocates a string's or binary's length before it has seen the bytes, so a lying 2 GiB length
+   * in an 8-byte body would be an {@link OutOfMemoryError}.
+   *
+   * @throws WitSerializationException if it is not
+   */
+  static void requireOneValue(ByteBuffer body) {
+    try (MessageUnpacker unpacker = unpacker(body)) {
+      unpacker.skipValue();
+      if (unpacker.hasNext()) {
+        throw new WitSerializationException("msgpack body has bytes after its values");
+      }
+    } catch (WitSerializationException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw new WitSerializationException("msgpack body is malformed: " + e, e);
+    }
   }
 }

@@ -173,7 +173,7 @@ class SerializersTest {
 
     // MessagePack appends a large byte[] to the frame by reference: no room needed for it
     int buffered = name.equals("msgpack") ? out.size() - (1 << 20) : out.size();
-    assertThat(s.estimateSize(values)).isBetween(buffered, buffered + 256);
+    assertThat(s.estimateSize(values, types)).isBetween(buffered, buffered + 256);
   }
 
   @ParameterizedTest
@@ -205,10 +205,11 @@ class SerializersTest {
   @ValueSource(strings = {"json", "msgpack"})
   void keepsNoFrameAliveAfterUse(String name) {
     Serializer s = serializer(name);
-    Type[] types = {byte[].class};
+    Type[] types = {String.class}; // goes through Jackson's generator and parser
     FrameBuffer out = new FrameBuffer();
-    s.write(out, new Object[] {new byte[1 << 20]}, types);
+    s.write(out, new Object[] {"x".repeat(1 << 20)}, types);
     ByteBuffer frame = out.finish(MessageType.REQUEST, 0, 0, 1);
+    out = null;
     s.read(frame.position(EnvelopeCodec.HEADER_SIZE).slice(), types);
     byte[] whole = new byte[frame.limit() - EnvelopeCodec.HEADER_SIZE];
     frame.position(EnvelopeCodec.HEADER_SIZE).get(whole);
@@ -220,6 +221,31 @@ class SerializersTest {
 
     assertThat(collected(written)).as("the frame written and read as a slice").isTrue();
     assertThat(collected(read)).as("the body read as a whole array").isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"json", "msgpack"})
+  void bytesAfterTheValuesAreRefused(String name) {
+    Serializer s = serializer(name);
+    Type[] types = {int.class};
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    s.write(out, new Object[] {7}, types);
+    out.write(name.equals("json") ? '[' : 0x91);
+
+    assertThatThrownBy(() -> s.read(ByteBuffer.wrap(out.toByteArray()), types))
+        .isInstanceOf(WitSerializationException.class);
+  }
+
+  @Test
+  void aMessagePackLengthIsNotBelievedBeforeTheBytesAreThere() {
+    for (int type : new int[] {0xc6, 0xdb}) { // bin 32 and str 32, claiming 2 GiB - 1 bytes
+      byte[] body = {(byte) 0x91, (byte) type, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 1, 2};
+      Type[] types = {type == 0xc6 ? byte[].class : String.class};
+
+      assertThatThrownBy(() -> Serializers.messagePack().read(ByteBuffer.wrap(body), types))
+          .isInstanceOf(WitSerializationException.class)
+          .hasMessageContaining("malformed");
+    }
   }
 
   @Test

@@ -22,6 +22,9 @@ public interface TestService {
 
   byte[] echoBytes(byte[] value);
 
+  /** {@code first}, then {@code middle} in UTF-8, then {@code last}; a null counts as empty. */
+  byte[] concat(byte[] first, String middle, byte[] last);
+
   ComplexNumber<Integer, Double> echoComplex(ComplexNumber<Integer, Double> value);
 
   Color echoColor(Color value);

@@ -1,5 +1,6 @@
 package org.witrpc;
 
+import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,15 @@ public class TestServiceImpl implements TestService, Calculator, Greeter {
   @Override
   public byte[] echoBytes(byte[] value) {
     return value;
+  }
+
+  @Override
+  public byte[] concat(byte[] first, String middle, byte[] last) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.writeBytes(first == null ? new byte[0] : first);
+    out.writeBytes(middle == null ? new byte[0] : middle.getBytes(StandardCharsets.UTF_8));
+    out.writeBytes(last == null ? new byte[0] : last);
+    return out.toByteArray();
   }
 
   @Override

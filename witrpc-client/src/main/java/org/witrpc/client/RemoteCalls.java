@@ -264,13 +264,14 @@ final class RemoteCalls {
       // registered after the connection ended: nothing was sent
       throw new UnsentCallException(d.displayName() + ": " + closed.getMessage(), closed);
     }
+    FrameBuffer fb = new FrameBuffer(route.length + 32 + serializer.estimateSize(args, types));
     try {
-      FrameBuffer fb = new FrameBuffer(route.length + 32 + serializer.estimateSize(args));
       CallDeadline.write(fb, deadline - System.nanoTime());
       fb.write(route, 0, route.length);
       serializer.write(fb, args, types);
       cc.connection().send(fb.finishParts(type, 0, 0, call.id()));
     } catch (WitSerializationException e) {
+      fb.discard(); // a serializer's per-thread cache may keep the buffer: let go of its contents
       cc.pending().remove(call.id());
       throw new WitSerializationException(
           d.displayName() + ": cannot encode the arguments: " + e.getMessage(), e);

@@ -63,6 +63,24 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
   }
 
   @Test
+  void largeByteArraysTravelAmongOtherArgumentsBothWays() {
+    byte[] first = new byte[1 << 20];
+    byte[] last = new byte[100_000];
+    new java.util.Random(3).nextBytes(first);
+    new java.util.Random(4).nextBytes(last);
+    byte[] expected = new byte[first.length + 3 + last.length];
+    System.arraycopy(first, 0, expected, 0, first.length);
+    System.arraycopy(
+        "mid".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, expected, first.length, 3);
+    System.arraycopy(last, 0, expected, first.length + 3, last.length);
+
+    assertThat(service.concat(first, "mid", last)).isEqualTo(expected);
+    assertThat(service.concat(null, "mid", last))
+        .isEqualTo(java.util.Arrays.copyOfRange(expected, first.length, expected.length));
+    assertThat(service.concat(first, null, null)).isEqualTo(first);
+  }
+
+  @Test
   void echoesGenericRecordsListsAndMaps() {
     ComplexNumber<Integer, Double> c = new ComplexNumber<>(3, 4.5);
     assertThat(service.echoComplex(c)).isEqualTo(c);

@@ -26,12 +26,12 @@ public interface Serializer {
   void write(OutputStream out, Object[] values, Type[] types);
 
   /**
-   * A guess of how many bytes {@link #write} will produce for {@code values}, so the caller can
-   * size its buffer once instead of growing it (each growth of a 16 MiB frame costs a copy and a
-   * zeroed allocation). Must be cheap: it runs on every call. May be wrong either way; the default
-   * guesses a small message.
+   * A guess of how many bytes {@link #write} will copy into its stream for {@code values} of the
+   * declared {@code types}, so the caller can size its buffer once instead of growing it (each
+   * growth of a 16 MiB frame costs a copy and a zeroed allocation). Must be cheap: it runs on every
+   * call. May be wrong either way; the default guesses a small message.
    */
-  default int estimateSize(Object[] values) {
+  default int estimateSize(Object[] values, Type[] types) {
     return 256;
   }
 

@@ -395,7 +395,8 @@ final class ServerConnection implements FrameListener {
       LOG.debug("{}: callback {} to a closed connection dropped", description(), d);
       return;
     }
-    FrameBuffer fb = new FrameBuffer(64 + settings.serializer().estimateSize(args));
+    FrameBuffer fb =
+        new FrameBuffer(64 + settings.serializer().estimateSize(args, d.parameterTypes()));
     d.route().write(fb);
     settings.serializer().write(fb, args, d.parameterTypes());
     send(fb.finishParts(MessageType.CALLBACK, 0, 0, subscriptionId));
@@ -403,10 +404,12 @@ final class ServerConnection implements FrameListener {
 
   private void respondOk(long id, MethodDescriptor d, Object value) {
     Object[] values = {value};
-    FrameBuffer fb = new FrameBuffer(settings.serializer().estimateSize(values));
+    Type[] types = {d.resultType()};
+    FrameBuffer fb = new FrameBuffer(settings.serializer().estimateSize(values, types));
     try {
-      settings.serializer().write(fb, values, new Type[] {d.resultType()});
+      settings.serializer().write(fb, values, types);
     } catch (WitException e) {
+      fb.discard(); // a serializer's per-thread cache may keep the buffer: let go of its contents
       respondError(
           id,
           Status.SERVER_ERROR,

@@ -512,8 +512,15 @@ final class MmfConnection implements Connection {
   }
 
   private void reportClosed() {
-    // First the server's slot: whoever sees onClosed may connect again and must find it free.
-    onTerminated.run();
+    try {
+      // First the server's slot: whoever sees onClosed may connect again and must find it free.
+      onTerminated.run();
+    } finally {
+      reportClosedToListener();
+    }
+  }
+
+  private void reportClosedToListener() {
     readerRole.lock();
     try {
       if (closeReported.compareAndSet(false, true)) {
