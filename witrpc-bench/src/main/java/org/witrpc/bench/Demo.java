@@ -147,6 +147,9 @@ public final class Demo {
     out.printf(
         "echoed a 16 MiB byte[] in %s: %.0f MB/s (both directions counted), content verified%n",
         millis(elapsed), 2.0 * data.length / (elapsed / 1e9) / 1e6);
+    if (serializer.equals("json")) {
+      out.println("  (JSON carries a byte[] as Base64; --serializer msgpack sends it as it is)");
+    }
   }
 
   private void asyncCall(DemoService worker) throws Exception {
