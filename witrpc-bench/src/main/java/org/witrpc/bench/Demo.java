@@ -55,7 +55,12 @@ public final class Demo {
     if (!List.of("json", "msgpack").contains(serializer)) {
       usage("serializer must be json or msgpack: " + serializer);
     }
-    new Demo(System.out, transport, serializer).run();
+    show(System.out, transport, serializer);
+  }
+
+  /** Runs the demo, printing to {@code out}; throws if any step fails. */
+  static void show(PrintStream out, String transport, String serializer) throws Exception {
+    new Demo(out, transport, serializer).run();
   }
 
   private static String value(String[] args, int i) {
