@@ -46,6 +46,30 @@ final class CallbackDispatcher {
             });
   }
 
+  /**
+   * The methods of a listener interface, made accessible so that a non-public interface works too
+   * (on the class path; in a named module its package must be open to {@code org.witrpc.client}).
+   *
+   * @throws IllegalArgumentException if they cannot be made accessible, naming the interface
+   */
+  static Map<String, MethodDescriptor> listenerMethods(Class<?> listenerType) {
+    return LISTENER_METHODS.computeIfAbsent(
+        listenerType,
+        type -> {
+          Map<String, MethodDescriptor> methods = MethodDescriptor.allOf(type);
+          for (MethodDescriptor d : methods.values()) {
+            if (!d.method().trySetAccessible()) {
+              throw new IllegalArgumentException(
+                  "listener interface "
+                      + type.getName()
+                      + " is not accessible to witrpc: make it public, or open its package to"
+                      + " module org.witrpc.client");
+            }
+          }
+          return methods;
+        });
+  }
+
   /** Queues a CALLBACK for delivery on the callback thread. */
   void deliver(Envelope callback) {
     try {
@@ -65,7 +89,7 @@ final class CallbackDispatcher {
     Object[] args;
     try {
       Route route = Route.read(callback.body());
-      d = LISTENER_METHODS.computeIfAbsent(sub.type(), MethodDescriptor::allOf).get(route.method());
+      d = listenerMethods(sub.type()).get(route.method());
       if (d == null || !route.service().equals(sub.type().getName())) {
         LOG.warn("callback {} does not match listener {}", route, sub.type().getName());
         return;

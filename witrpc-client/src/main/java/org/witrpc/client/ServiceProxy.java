@@ -29,6 +29,7 @@ final class ServiceProxy implements InvocationHandler {
     for (MethodDescriptor d : MethodDescriptor.allOf(iface).values()) {
       if (d.kind() != MethodDescriptor.Kind.CALL) {
         MethodDescriptor.checkListener(d.listenerType());
+        CallbackDispatcher.listenerMethods(d.listenerType()); // fails early if not accessible
       }
       targets.put(
           d.method(),
