@@ -134,10 +134,7 @@ public final class JacksonSerializer implements Serializer {
     long size = 16;
     for (int i = 0; i < values.length; i++) {
       if (values[i] instanceof byte[] bytes) {
-        boolean byReference =
-            messagePack
-                && types[i] == byte[].class
-                && bytes.length >= MessagePackBodies.LARGE_BYTES;
+        boolean byReference = messagePack && MessagePackBodies.isLargeBytes(bytes, types[i]);
         size += (byReference ? 0 : encodedBytes(bytes)) + 8;
       } else if (values[i] instanceof String text) {
         size += text.length() + 8;

@@ -44,7 +44,8 @@ final class MessagePackBodies {
     return false;
   }
 
-  private static boolean isLargeBytes(Object value, Type type) {
+  /** Whether {@code value} goes by reference: a large array declared as {@code byte[]}. */
+  static boolean isLargeBytes(Object value, Type type) {
     return type == byte[].class && value instanceof byte[] b && b.length >= LARGE_BYTES;
   }
 

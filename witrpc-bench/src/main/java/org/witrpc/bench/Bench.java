@@ -211,8 +211,7 @@ public final class Bench {
     String name = "b" + ProcessHandle.current().pid() + "-" + (++servers);
     String json = uri(transport, name + "j");
     String msgpack = uri(transport, name + "m");
-    List<String> args =
-        List.of("witrpc", dispatch.name(), json, msgpack, encryption ? "encrypted" : "plaintext");
+    List<String> args = BenchServer.witrpcArgs(dispatch, json, msgpack, encryption);
     try (ChildJvm server = startServer(List.of(), args)) {
       String label = "witrpc " + transport + "://, " + dispatch + (encryption ? ", encrypted" : "");
       boolean primary = dispatch == Dispatch.AUTO && !encryption;

@@ -54,6 +54,13 @@ public final class BenchServer {
     System.exit(0); // RMI leaves non-daemon threads behind
   }
 
+  /** The arguments of the {@code witrpc} mode (see the class comment). */
+  static List<String> witrpcArgs(
+      Dispatch dispatch, String jsonUri, String msgpackUri, boolean encryption) {
+    return List.of(
+        "witrpc", dispatch.name(), jsonUri, msgpackUri, encryption ? "encrypted" : "plaintext");
+  }
+
   private static void serveWitrpc(
       Dispatch dispatch, String jsonUri, String msgpackUri, boolean encryption) {
     List<WitServer> servers = new ArrayList<>();

@@ -49,9 +49,7 @@ public final class ProfileLoop {
     String name = "prof" + ProcessHandle.current().pid();
     String json = Bench.uri(transport, name + "j");
     String msgpack = Bench.uri(transport, name + "m");
-    List<String> serverArgs =
-        List.of(
-            "witrpc", Dispatch.AUTO.name(), json, msgpack, encryption ? "encrypted" : "plaintext");
+    List<String> serverArgs = BenchServer.witrpcArgs(Dispatch.AUTO, json, msgpack, encryption);
     try (ChildJvm server =
         ChildJvm.start("profile-server", BenchServer.class, List.of("-Xmx1g"), serverArgs)) {
       server.awaitLine("READY", Duration.ofSeconds(60));

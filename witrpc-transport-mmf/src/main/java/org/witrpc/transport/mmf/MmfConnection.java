@@ -80,9 +80,8 @@ final class MmfConnection implements Connection {
    * @param inboundDirection the ring this side reads ({@link RingDescriptor#CLIENT_TO_SERVER} on
    *     the server)
    * @param peerMaxFrameSize the largest frame the peer accepts, 0 if it did not say
-   * @param onTerminated run once the connection has ended, before the listener's {@code onClosed}
-   *     (so a slot it frees is free for whoever reacts to that); may run more than once, so it must
-   *     be idempotent
+   * @param onTerminated run once, when the connection has ended and before the listener's {@code
+   *     onClosed} (so a slot it frees is free for whoever reacts to that)
    */
   MmfConnection(
       String description,
