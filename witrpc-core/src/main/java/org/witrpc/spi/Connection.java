@@ -15,13 +15,41 @@ public interface Connection {
   /**
    * Sends one frame made of the remaining bytes of {@code parts}, in order (typically an envelope
    * header and a body, written with one gathering write where the transport can). Blocks while the
-   * transport applies back-pressure; never drops a frame. When this returns the transport no longer
-   * reads the buffers, so the caller may reuse them. Buffer positions may be advanced.
+   * transport applies back-pressure, for as long as the peer keeps taking bytes; never drops a
+   * frame. A peer that takes none for the transport's send timeout is stalled: the connection is
+   * closed ({@link SendStalledException}). An interrupt of the calling thread while it waits for
+   * its turn ends the wait with a {@link org.witrpc.WitTransportException} (nothing sent, the
+   * connection stays open, the interrupt status stays set); see {@link #sendBefore}. When this
+   * returns the transport no longer reads the buffers, so the caller may reuse them. Buffer
+   * positions may be advanced.
    *
    * @throws org.witrpc.WitTransportException if the connection is closed or fails while sending, or
    *     the frame is larger than the transport's maximum frame size
    */
   void send(ByteBuffer... parts);
+
+  /**
+   * Sends one frame like {@link #send}, but the caller waits for the peer no later than {@code
+   * deadlineNanos} ({@link System#nanoTime()} based) and no longer than until its thread is
+   * interrupted. An interrupt never closes the connection; the interrupt status stays set.
+   *
+   * <p>If the caller gives up before any byte of the frame is written, nothing is sent and the
+   * connection is unchanged: the result is false. If it gives up after the frame's first bytes went
+   * out, the transport finishes the frame in the background (a frame cannot be taken back half-way;
+   * the rest is copied, so the caller may reuse its buffers) and the result is true. Either way a
+   * frame is never cut short on the wire.
+   *
+   * <p>Transports that never wait (or cannot give up) may keep the default, which sends and returns
+   * true.
+   *
+   * @return true if the frame is sent or will be sent whole; false if nothing of it was sent
+   * @throws org.witrpc.WitTransportException as {@link #send}; a peer that takes no bytes for the
+   *     transport's send timeout closes the connection ({@link SendStalledException})
+   */
+  default boolean sendBefore(long deadlineNanos, ByteBuffer... parts) {
+    send(parts);
+    return true;
+  }
 
   /**
    * Optional fast path for a thread that waits for a reply. If the transport supports it and no

@@ -1,5 +1,8 @@
 package org.witrpc.spi;
 
+import java.time.Duration;
+import java.util.Objects;
+
 /**
  * Settings every transport understands, passed by {@code WitServer} / {@code WitClient} to a
  * transport created from a URI.
@@ -13,13 +16,20 @@ public final class TransportOptions {
   /** Default maximum number of connected clients per server. */
   public static final int DEFAULT_MAX_CLIENTS = 64;
 
+  /**
+   * Default send timeout: 10 s. Long enough for a garbage-collection pause or a busy peer, short
+   * enough that a frozen peer is dropped before it stalls an application for long.
+   */
+  public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(10);
+
   private static final TransportOptions DEFAULTS =
-      new TransportOptions(DEFAULT_MAX_FRAME_SIZE, DEFAULT_MAX_CLIENTS);
+      new TransportOptions(DEFAULT_MAX_FRAME_SIZE, DEFAULT_MAX_CLIENTS, DEFAULT_SEND_TIMEOUT);
 
   private final int maxFrameSize;
   private final int maxClients;
+  private final Duration sendTimeout;
 
-  private TransportOptions(int maxFrameSize, int maxClients) {
+  private TransportOptions(int maxFrameSize, int maxClients, Duration sendTimeout) {
     if (maxFrameSize < 16) {
       throw new IllegalArgumentException("maxFrameSize must be at least 16: " + maxFrameSize);
     }
@@ -28,9 +38,23 @@ public final class TransportOptions {
     }
     this.maxFrameSize = maxFrameSize;
     this.maxClients = maxClients;
+    this.sendTimeout = checkSendTimeout(sendTimeout);
   }
 
-  /** The defaults: 256 MiB frames, 64 clients. */
+  /**
+   * Checks a send timeout: at least 1 ms.
+   *
+   * @throws IllegalArgumentException if it is shorter
+   */
+  public static Duration checkSendTimeout(Duration sendTimeout) {
+    Objects.requireNonNull(sendTimeout, "sendTimeout == null");
+    if (sendTimeout.compareTo(Duration.ofMillis(1)) < 0) {
+      throw new IllegalArgumentException("sendTimeout must be at least 1 ms: " + sendTimeout);
+    }
+    return sendTimeout;
+  }
+
+  /** The defaults: 256 MiB frames, 64 clients, a 10 s send timeout. */
   public static TransportOptions defaults() {
     return DEFAULTS;
   }
@@ -45,18 +69,38 @@ public final class TransportOptions {
     return maxClients;
   }
 
+  /**
+   * How long a send may wait for a peer that takes none of its bytes (a full socket buffer or ring)
+   * before the connection is closed as stalled ({@link SendStalledException}). Every byte the peer
+   * takes restarts the count, so a slow but live peer is never cut off.
+   */
+  public Duration sendTimeout() {
+    return sendTimeout;
+  }
+
   /** A copy with another maximum frame size. */
   public TransportOptions withMaxFrameSize(int maxFrameSize) {
-    return new TransportOptions(maxFrameSize, maxClients);
+    return new TransportOptions(maxFrameSize, maxClients, sendTimeout);
   }
 
   /** A copy with another maximum number of clients. */
   public TransportOptions withMaxClients(int maxClients) {
-    return new TransportOptions(maxFrameSize, maxClients);
+    return new TransportOptions(maxFrameSize, maxClients, sendTimeout);
+  }
+
+  /** A copy with another send timeout (at least 1 ms). */
+  public TransportOptions withSendTimeout(Duration sendTimeout) {
+    return new TransportOptions(maxFrameSize, maxClients, sendTimeout);
   }
 
   @Override
   public String toString() {
-    return "TransportOptions{maxFrameSize=" + maxFrameSize + ", maxClients=" + maxClients + "}";
+    return "TransportOptions{maxFrameSize="
+        + maxFrameSize
+        + ", maxClients="
+        + maxClients
+        + ", sendTimeout="
+        + sendTimeout
+        + "}";
   }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -504,5 +505,179 @@ public abstract class AbstractTransportTest {
     TestServer server = startEchoServer(name);
     assertThatThrownBy(() -> server.transport.start(connection -> new RecordingListener()))
         .isInstanceOf(WitTransportException.class);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // peers that stop reading
+
+  /**
+   * Whether a send waits while the peer does not read (a socket buffer or ring that fills up).
+   * False for an in-process transport whose send only queues the frame; the tests of bounded sends
+   * do not apply to it.
+   */
+  protected boolean sendsWaitForTheReader() {
+    return true;
+  }
+
+  /** A client whose reader stops in its listener at the first frame until {@code resume} opens. */
+  private Client connectStoppedReader(String name, CountDownLatch resume) {
+    RecordingListener listener = new RecordingListener();
+    CountDownLatch first = new CountDownLatch(1);
+    FrameListener stopping =
+        new FrameListener() {
+          @Override
+          public void onFrame(ByteBuffer frame) {
+            if (first.getCount() > 0) {
+              first.countDown();
+              try {
+                resume.await(AWAIT.toNanos() * 3, TimeUnit.NANOSECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            listener.onFrame(frame);
+          }
+
+          @Override
+          public void onClosed(Throwable cause) {
+            listener.onClosed(cause);
+          }
+        };
+    Connection connection = newClient(name).connect(stopping, AWAIT);
+    return track(new Client(connection, listener));
+  }
+
+  /** A frame of {@code size} bytes that starts with its sequence number. */
+  private static ByteBuffer numbered(int sequence, int size) {
+    ByteBuffer frame = ByteBuffer.wrap(bytes(size, sequence));
+    frame.putInt(0, sequence);
+    return frame;
+  }
+
+  @Test
+  void disconnectsAPeerThatTakesNoBytesForTheSendTimeoutAndServesTheOthers() throws Exception {
+    Assumptions.assumeTrue(sendsWaitForTheReader(), "sends of this transport never wait");
+    String name = uniqueName();
+    TestServer server =
+        startServer(
+            name, TransportOptions.defaults().withSendTimeout(Duration.ofMillis(300)), false);
+    CountDownLatch resume = new CountDownLatch(1);
+    try {
+      connectStoppedReader(name, resume);
+      Accepted stalled = server.nextAccepted();
+      Client other = connect(name);
+      Accepted served = server.nextAccepted();
+
+      long start = System.nanoTime();
+      Throwable failure =
+          assertTimeoutPreemptively(
+              AWAIT,
+              () -> {
+                for (int i = 0; i < 10_000; i++) {
+                  try {
+                    stalled.connection().send(numbered(i, 256 << 10));
+                  } catch (WitTransportException e) {
+                    return e;
+                  }
+                }
+                return null;
+              });
+      long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+      assertThat(failure)
+          .as("the send to a peer that stopped reading (took " + tookMillis + " ms)")
+          .isInstanceOf(SendStalledException.class)
+          .hasMessageContaining("no bytes for 300 ms");
+      assertThat(stalled.connection().isOpen()).isFalse();
+      assertThat(stalled.listener().awaitClosed(AWAIT))
+          .containsInstanceOf(SendStalledException.class);
+      served.connection().send(ByteBuffer.wrap(bytes(100, 1)));
+      assertThat(other.listener().nextFrame(AWAIT).remaining()).isEqualTo(100);
+    } finally {
+      resume.countDown();
+    }
+  }
+
+  @Test
+  void aSenderThatGivesUpWithdrawsAnUnstartedFrameAndFinishesAStartedOne() throws Exception {
+    Assumptions.assumeTrue(sendsWaitForTheReader(), "sends of this transport never wait");
+    String name = uniqueName();
+    TestServer server = startServer(name, TransportOptions.defaults(), false);
+    CountDownLatch resume = new CountDownLatch(1);
+    Client client;
+    Connection toClient;
+    List<Integer> sent = new ArrayList<>();
+    try {
+      client = connectStoppedReader(name, resume);
+      toClient = server.nextAccepted().connection();
+      int size = 256 << 10;
+      boolean refused = false;
+      for (int i = 0; i < 1_000 && !refused; i++) {
+        long before = System.nanoTime();
+        boolean taken =
+            toClient.sendBefore(before + TimeUnit.MILLISECONDS.toNanos(50), numbered(i, size));
+        assertThat(Duration.ofNanos(System.nanoTime() - before))
+            .as("time in sendBefore with a 50 ms deadline")
+            .isLessThan(AWAIT);
+        if (taken) {
+          sent.add(i);
+        } else {
+          refused = true;
+        }
+      }
+      assertThat(refused).as("a send refused once the peer stopped reading").isTrue();
+      assertThat(toClient.isOpen()).as("open after a send gave up").isTrue();
+    } finally {
+      resume.countDown();
+    }
+    int last = sent.get(sent.size() - 1) + 1_000;
+    toClient.send(numbered(last, 64));
+    for (int expected : sent) {
+      ByteBuffer frame = client.listener().nextFrame(AWAIT);
+      assertThat(frame.getInt(0)).as("sequence number").isEqualTo(expected);
+      assertThat(frame.remaining()).isEqualTo(256 << 10);
+      assertThat(frame.mismatch(numbered(expected, 256 << 10)))
+          .as("first wrong byte")
+          .isEqualTo(-1);
+    }
+    assertThat(client.listener().nextFrame(AWAIT).getInt(0))
+        .as("the frame after the withdrawn one")
+        .isEqualTo(last);
+  }
+
+  @Test
+  void anInterruptedSenderGivesUpAndTheConnectionStaysUsable() throws Exception {
+    Assumptions.assumeTrue(sendsWaitForTheReader(), "sends of this transport never wait");
+    String name = uniqueName();
+    TestServer server = startServer(name, TransportOptions.defaults(), false);
+    CountDownLatch resume = new CountDownLatch(1);
+    Client client;
+    Connection toClient;
+    try {
+      client = connectStoppedReader(name, resume);
+      toClient = server.nextAccepted().connection();
+      toClient.send(numbered(100, 64)); // the client's reader stops at this one
+      // interrupted while its frame is half-way out: the rest goes in the background
+      Thread.currentThread().interrupt();
+      // (no assertTimeoutPreemptively here: it would run the send on another thread; the class's
+      // @Timeout bounds a hang)
+      toClient.send(numbered(0, 4 << 20));
+      assertThat(Thread.interrupted()).as("interrupt status kept").isTrue();
+      // interrupted before any byte of its frame went out: nothing is sent
+      Thread.currentThread().interrupt();
+      assertThatThrownBy(() -> toClient.send(numbered(1, 64)))
+          .isInstanceOf(WitTransportException.class)
+          .hasMessageContaining("interrupted");
+      assertThat(Thread.interrupted()).as("interrupt status kept").isTrue();
+      assertThat(toClient.isOpen()).isTrue();
+    } finally {
+      Thread.interrupted();
+      resume.countDown();
+    }
+    toClient.send(numbered(2, 64));
+    assertThat(client.listener().nextFrame(AWAIT).getInt(0)).isEqualTo(100);
+    ByteBuffer first = client.listener().nextFrame(AWAIT);
+    assertThat(first.mismatch(numbered(0, 4 << 20))).as("first wrong byte").isEqualTo(-1);
+    assertThat(client.listener().nextFrame(AWAIT).getInt(0)).isEqualTo(2);
   }
 }

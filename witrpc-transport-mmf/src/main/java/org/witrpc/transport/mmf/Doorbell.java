@@ -2,6 +2,9 @@ package org.witrpc.transport.mmf;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * one; so under any two-way traffic the bytes in flight stay bounded by the waiter's parks, not by
  * the number of frames. Besides, the connection's bell thread reads the socket all the time, so
  * unread bytes cannot fill the socket buffer. Extra bytes are harmless: a woken side always
- * re-checks the ring.
+ * re-checks the ring. The socket is non-blocking, so a peer that never reads it (only a hostile one
+ * could fill it) cannot block the thread that rings.
  *
  * <p>Thread safety: {@link #ring} may be called from any thread; {@link #await} from one thread at
  * a time (the connection's bell thread).
@@ -35,15 +39,39 @@ final class Doorbell {
 
   private final SocketChannel channel;
   private final ByteBuffer incoming = ByteBuffer.allocate(64);
+  private volatile Selector selector;
 
   Doorbell(SocketChannel channel) {
     this.channel = channel;
   }
 
-  /** Sends one signal byte; a failure means the peer is gone, which the reader reports. */
+  /**
+   * Switches the socket to non-blocking mode: {@link #ring} never blocks (nor closes the socket
+   * when the ringing thread is interrupted), and {@link #await} waits on a selector.
+   */
+  void open() throws IOException {
+    channel.configureBlocking(false);
+    Selector s = Selector.open();
+    try {
+      channel.register(s, SelectionKey.OP_READ);
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+    selector = s;
+  }
+
+  /**
+   * Sends one signal byte without blocking. A failure means the peer is gone, which the bell thread
+   * reports. A full socket buffer means the peer has not read its socket for a long time (an honest
+   * peer has at most one unread byte per kind, see the class comment): the byte is dropped, as the
+   * bytes already waiting there wake the peer when it reads again.
+   */
   void ring(byte kind) {
     try {
-      channel.write(ByteBuffer.wrap(new byte[] {kind}));
+      if (channel.write(ByteBuffer.wrap(new byte[] {kind})) == 0) {
+        LOG.debug("doorbell not sent: the peer has not read its socket");
+      }
     } catch (IOException e) {
       LOG.debug("doorbell not delivered (peer gone): {}", e.toString());
     }
@@ -56,15 +84,45 @@ final class Doorbell {
    * @throws IOException if the socket fails or is closed locally
    */
   int await() throws IOException {
-    incoming.clear();
-    int n = channel.read(incoming);
-    if (n < 0) {
-      return END_OF_STREAM;
+    while (true) {
+      incoming.clear();
+      int n = channel.read(incoming);
+      if (n < 0) {
+        return END_OF_STREAM;
+      }
+      if (n > 0) {
+        int kinds = 0;
+        for (int i = 0; i < n; i++) {
+          kinds |= incoming.get(i);
+        }
+        return kinds;
+      }
+      Selector s = selector;
+      s.select();
+      s.selectedKeys().clear();
+      if (!channel.isOpen()) {
+        throw new AsynchronousCloseException();
+      }
     }
-    int kinds = 0;
-    for (int i = 0; i < n; i++) {
-      kinds |= incoming.get(i);
+  }
+
+  /** Wakes a thread blocked in {@link #await} so that it sees the socket closed. */
+  void wakeup() {
+    Selector s = selector;
+    if (s != null) {
+      s.wakeup();
     }
-    return kinds;
+  }
+
+  /** Releases the selector (the bell thread's last step). */
+  void close() {
+    Selector s = selector;
+    if (s != null) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        LOG.debug("closing the doorbell selector failed: {}", e.toString());
+      }
+    }
   }
 }

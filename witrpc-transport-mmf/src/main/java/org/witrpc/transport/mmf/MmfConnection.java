@@ -3,8 +3,12 @@ package org.witrpc.transport.mmf;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -15,6 +19,8 @@ import org.slf4j.LoggerFactory;
 import org.witrpc.WitTransportException;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
+import org.witrpc.spi.SendBudget;
+import org.witrpc.spi.SendStalledException;
 
 /**
  * One end of a shared-memory connection: an outbound ring this side writes, an inbound ring it
@@ -61,7 +67,8 @@ final class MmfConnection implements Connection {
   private final RingBuffer outbound;
   private final long spinNanos;
   private final Runnable onTerminated;
-  private final ReentrantLock sendLock = new ReentrantLock();
+  private final Semaphore sendRole = new Semaphore(1);
+  private final Duration sendTimeout;
   private final ReentrantLock readerRole = new ReentrantLock();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean closeReported = new AtomicBoolean();
@@ -73,7 +80,14 @@ final class MmfConnection implements Connection {
   private volatile Thread parkedWriter;
   private volatile Thread readerThread;
   private volatile Thread bellThread;
+  private volatile boolean listenerFailed;
   private FrameListener listener;
+
+  // The current send's limits; touched only by the holder of the send role.
+  private long sendDeadline;
+  private boolean sendHasDeadline;
+  private boolean sendInBackground;
+  private SendBudget budget;
 
   /**
    * @param mapping the whole mapping, already validated
@@ -100,7 +114,13 @@ final class MmfConnection implements Connection {
         peerMaxFrameSize == 0 ? ownMaxFrameSize : Math.min(ownMaxFrameSize, peerMaxFrameSize);
     this.channel = channel;
     this.doorbell = new Doorbell(channel);
+    try {
+      doorbell.open();
+    } catch (IOException e) {
+      throw new WitTransportException(description + ": cannot set up the doorbell socket: " + e, e);
+    }
     this.spinNanos = settings.spinNanos();
+    this.sendTimeout = settings.sendTimeout();
     this.onTerminated = onTerminated;
     int outboundDirection = 1 - inboundDirection;
     Runnable ringSpace = () -> doorbell.ring(Doorbell.SPACE);
@@ -138,6 +158,18 @@ final class MmfConnection implements Connection {
 
   @Override
   public void send(ByteBuffer... parts) {
+    if (!sendFrame(0, false, parts)) {
+      throw new WitTransportException(
+          description() + ": interrupted while waiting to send; nothing was sent");
+    }
+  }
+
+  @Override
+  public boolean sendBefore(long deadlineNanos, ByteBuffer... parts) {
+    return sendFrame(deadlineNanos, true, parts);
+  }
+
+  private boolean sendFrame(long deadlineNanos, boolean hasDeadline, ByteBuffer[] parts) {
     Objects.requireNonNull(parts, "parts == null");
     long total = 0;
     for (ByteBuffer part : parts) {
@@ -153,18 +185,103 @@ final class MmfConnection implements Connection {
               + "maximum frame size "
               + (total > ownMaxFrameSize ? ownMaxFrameSize : sendLimit));
     }
-    sendLock.lock();
+    ensureOpen();
+    if (!sendRole.tryAcquire() && !awaitSendRole(deadlineNanos, hasDeadline)) {
+      return false;
+    }
+    boolean handedOver = false;
     try {
       ensureOpen();
+      sendDeadline = deadlineNanos;
+      sendHasDeadline = hasDeadline;
+      sendInBackground = false;
+      budget = null;
       outbound.write(parts, (int) total, this::awaitFree);
-    } catch (WitTransportException e) {
-      if (open && e.getMessage().startsWith("corrupt")) {
-        fail(e);
+      return true;
+    } catch (SendBudget.GiveUp giveUp) {
+      long rest = 0;
+      for (ByteBuffer part : parts) {
+        rest += part.remaining();
       }
-      throw e;
+      if (rest == total) {
+        return false; // nothing of the frame is in the ring
+      }
+      finishInBackground(copyOf(parts, (int) rest), (int) rest);
+      handedOver = true;
+      return true;
+    } catch (WitTransportException e) {
+      throw failIfBroken(e);
     } finally {
-      sendLock.unlock();
+      budget = null;
+      if (!handedOver) {
+        sendRole.release();
+      }
     }
+  }
+
+  /** Fails the connection if {@code e} means it can no longer be used; returns {@code e}. */
+  private WitTransportException failIfBroken(WitTransportException e) {
+    if (e instanceof RingBuffer.CorruptRingException) {
+      fail(e);
+    } else if (e instanceof SendStalledException) {
+      SendStalledException stalled =
+          new SendStalledException(description() + ": " + e.getMessage() + "; disconnecting it");
+      if (open) {
+        LOG.warn("{}", stalled.getMessage());
+      }
+      fail(stalled);
+      return stalled;
+    }
+    return e;
+  }
+
+  /** Waits for the send role within the caller's deadline; false if the caller gives up. */
+  private boolean awaitSendRole(long deadlineNanos, boolean hasDeadline) {
+    try {
+      if (!hasDeadline) {
+        sendRole.acquire();
+        return true;
+      }
+      return sendRole.tryAcquire(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the caller decides; the connection is untouched
+      return false;
+    }
+  }
+
+  private static ByteBuffer[] copyOf(ByteBuffer[] parts, int bytes) {
+    ByteBuffer rest = ByteBuffer.allocate(bytes);
+    for (ByteBuffer part : parts) {
+      rest.put(part);
+    }
+    return new ByteBuffer[] {rest.flip()};
+  }
+
+  /**
+   * Writes the rest of a frame whose sender gave up half-way, on a thread of its own that holds the
+   * send role until the frame is in the ring (or the peer stalls), then passes it on.
+   */
+  private void finishInBackground(ByteBuffer[] rest, int bytes) {
+    Thread finisher =
+        new Thread(
+            () -> {
+              try {
+                sendInBackground = true;
+                budget = null;
+                outbound.writeRest(rest, bytes, this::awaitFree);
+              } catch (WitTransportException e) {
+                failIfBroken(e);
+                LOG.debug("{}: finishing a frame failed: {}", description(), e.getMessage());
+              } catch (RuntimeException | Error e) {
+                fail(new WitTransportException(description() + ": finishing a frame failed", e));
+              } finally {
+                budget = null;
+                sendRole.release();
+              }
+            },
+            "witrpc-mmf-send-" + description);
+    finisher.setDaemon(true);
+    finisher.start();
   }
 
   @Override
@@ -320,6 +437,7 @@ final class MmfConnection implements Connection {
     } catch (IOException e) {
       LOG.debug("{}: closing socket: {}", description(), e.toString());
     }
+    doorbell.wakeup();
     unpark(parkedWriter);
     unpark(readerThread);
   }
@@ -339,28 +457,52 @@ final class MmfConnection implements Connection {
   }
 
   /**
-   * Waits for space in the outbound ring: spin for the budget, then park until the bell thread
-   * passes on a SPACE doorbell or the connection ends. Runs under the send lock, so at most one
-   * writer waits at a time.
+   * Waits for space in the outbound ring: spin for the spin budget, then park until the bell thread
+   * passes on a SPACE doorbell or the connection ends, within the send's {@link SendBudget} (the
+   * caller's deadline and interrupt; the send timeout without progress). Runs in the holder of the
+   * send role, so at most one writer waits at a time.
+   *
+   * @throws SendBudget.GiveUp if the caller gives up
+   * @throws SendStalledException if the peer frees no space for the send timeout
    */
   private void awaitFree(int bytes) {
+    if (budget != null) {
+      budget.progress(); // the ring had room since the last wait: the peer took bytes
+    }
     if (SpinWait.spinUntil(() -> !open || outbound.freeBytes() >= bytes, spinNanos)) {
       ensureOpen();
       return;
     }
+    if (budget == null) {
+      budget =
+          sendInBackground
+              ? SendBudget.background(sendTimeout)
+              : sendHasDeadline
+                  ? SendBudget.until(sendDeadline, sendTimeout)
+                  : SendBudget.untilInterrupted(sendTimeout);
+    }
     parkedWriter = Thread.currentThread();
+    long free = outbound.freeBytes();
     try {
       while (true) {
         ensureOpen();
         // Dekker with the peer's release(): flag, fence, re-check; the peer frees space, fences
         // and rings if it finds the flag. Either we see the space or a SPACE byte comes.
         outbound.announceWriterWaiting();
-        if (outbound.freeBytes() >= bytes) {
+        long now = outbound.freeBytes();
+        if (now >= bytes) {
           outbound.clearWriterWaiting();
           return;
         }
-        LockSupport.park(this);
+        if (now > free) {
+          budget.progress();
+          free = now;
+        }
+        LockSupport.parkNanos(this, budget.waitNanos());
       }
+    } catch (RuntimeException e) {
+      outbound.clearWriterWaiting();
+      throw e;
     } finally {
       parkedWriter = null;
     }
@@ -451,14 +593,16 @@ final class MmfConnection implements Connection {
           unpark(parkedWriter);
         }
       }
-    } catch (AsynchronousCloseException e) {
-      // closed locally (or by fail) while blocked in the read
+    } catch (AsynchronousCloseException | ClosedSelectorException e) {
+      // closed locally (or by fail) while waiting
     } catch (IOException e) {
       if (open) {
         fail(new WitTransportException(description() + ": socket failed: " + e, e));
       }
     } catch (RuntimeException | Error e) {
       fail(new WitTransportException(description() + ": doorbell failed: " + e, e));
+    } finally {
+      doorbell.close();
     }
   }
 
@@ -503,10 +647,19 @@ final class MmfConnection implements Connection {
   }
 
   private void deliver(ByteBuffer frame) {
+    if (listenerFailed) {
+      return;
+    }
     try {
       listener.onFrame(frame);
     } catch (RuntimeException e) {
       LOG.warn("{}: listener failed on a frame", description(), e);
+    } catch (Throwable e) {
+      // an Error from the listener (a StackOverflowError, a LinkageError): the connection can no
+      // longer be trusted to be in step, so it ends here instead of losing its reader silently
+      listenerFailed = true;
+      LOG.error("{}: listener failed on a frame; closing the connection", description(), e);
+      fail(new WitTransportException(description() + ": the listener failed: " + e, e));
     }
   }
 

@@ -1,8 +1,10 @@
 package org.witrpc.transport.mmf;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import org.witrpc.spi.RuntimeDirectory;
+import org.witrpc.spi.TransportOptions;
 
 /**
  * The settings of one shared-memory transport, validated.
@@ -15,6 +17,8 @@ import org.witrpc.spi.RuntimeDirectory;
  * @param spinNanos how long a waiting side spins before it parks
  * @param maxClients most clients a server keeps connected
  * @param maxFrameSize largest frame accepted
+ * @param sendTimeout how long a send waits for a peer that frees no ring space before the
+ *     connection is closed as stalled
  */
 record MmfSettings(
     String name,
@@ -22,7 +26,8 @@ record MmfSettings(
     long size,
     long spinNanos,
     int maxClients,
-    int maxFrameSize) {
+    int maxFrameSize,
+    Duration sendTimeout) {
 
   MmfSettings {
     RuntimeDirectory.checkName(name);
@@ -36,6 +41,7 @@ record MmfSettings(
     if (maxFrameSize < 16) {
       throw new IllegalArgumentException("maxFrameSize must be at least 16: " + maxFrameSize);
     }
+    TransportOptions.checkSendTimeout(sendTimeout);
   }
 
   /** Ring capacity per direction. */

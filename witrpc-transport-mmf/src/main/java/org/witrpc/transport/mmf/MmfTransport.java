@@ -47,6 +47,7 @@ public final class MmfTransport {
     Duration spinBudget = DEFAULT_SPIN_BUDGET;
     int maxClients = TransportOptions.DEFAULT_MAX_CLIENTS;
     int maxFrameSize = TransportOptions.DEFAULT_MAX_FRAME_SIZE;
+    Duration sendTimeout = TransportOptions.DEFAULT_SEND_TIMEOUT;
 
     Builder(String name) {
       this.name = name;
@@ -79,18 +80,28 @@ public final class MmfTransport {
       return self();
     }
 
-    /** Applies the transport-independent options (max frame size, max clients). */
+    /**
+     * How long a send waits for a peer that frees no ring space before the connection is closed as
+     * stalled. Default 10 s; see {@link TransportOptions#sendTimeout()}.
+     */
+    public B sendTimeout(Duration sendTimeout) {
+      this.sendTimeout = TransportOptions.checkSendTimeout(sendTimeout);
+      return self();
+    }
+
+    /** Applies the transport-independent options (max frame size, max clients, send timeout). */
     public B options(TransportOptions options) {
       Objects.requireNonNull(options, "options == null");
       this.maxFrameSize = options.maxFrameSize();
       this.maxClients = options.maxClients();
+      this.sendTimeout = options.sendTimeout();
       return self();
     }
 
     MmfSettings settings() {
       long spin =
           spinBudget.compareTo(Duration.ofSeconds(1)) > 0 ? 1_000_000_000L : spinBudget.toNanos();
-      return new MmfSettings(name, directory, size, spin, maxClients, maxFrameSize);
+      return new MmfSettings(name, directory, size, spin, maxClients, maxFrameSize, sendTimeout);
     }
   }
 

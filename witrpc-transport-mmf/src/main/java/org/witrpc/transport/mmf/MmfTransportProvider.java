@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.witrpc.spi.ClientTransport;
+import org.witrpc.spi.Durations;
 import org.witrpc.spi.ServerTransport;
 import org.witrpc.spi.Sizes;
 import org.witrpc.spi.TransportOptions;
@@ -13,8 +14,8 @@ import org.witrpc.spi.TransportProvider;
 
 /**
  * The {@code mmf} scheme: {@code
- * mmf://NAME?size=8MiB&spin=20us&maxClients=4&maxFrameSize=1MiB&dir=/path}. Unknown options are
- * refused. Registered for {@link java.util.ServiceLoader}.
+ * mmf://NAME?size=8MiB&spin=20us&maxClients=4&maxFrameSize=1MiB&sendTimeout=10s&dir=/path}. Unknown
+ * options are refused. Registered for {@link java.util.ServiceLoader}.
  *
  * <p>Thread safety: stateless.
  */
@@ -65,6 +66,9 @@ public final class MmfTransportProvider implements TransportProvider {
       case "maxFrameSize":
         b.maxFrameSize(Sizes.parseInt(value));
         break;
+      case "sendTimeout":
+        b.sendTimeout(Durations.parse(value));
+        break;
       case "dir":
         b.directory(Path.of(value));
         break;
@@ -74,7 +78,7 @@ public final class MmfTransportProvider implements TransportProvider {
                 + key
                 + "' in "
                 + uri
-                + "; mmf options are size, spin, maxClients, maxFrameSize, dir");
+                + "; mmf options are size, spin, maxClients, maxFrameSize, sendTimeout, dir");
     }
   }
 

@@ -139,8 +139,21 @@ final class RingBuffer {
       throw new WitTransportException(
           "frame of " + frameLength + " bytes exceeds the maximum frame size " + maxFrameSize);
     }
-    int remaining = frameLength;
-    boolean first = true;
+    writeRecords(parts, frameLength, frameLength, true, waiter);
+  }
+
+  /**
+   * Writes the rest of a frame whose first fragment is already published: the remaining bytes of
+   * {@code parts} ({@code remaining} of them) as {@link #MIDDLE}... and {@link #LAST} records. For
+   * a writer that stopped waiting half-way through {@link #write} (the waiter threw): every byte
+   * that {@code write} took from the parts is published, the rest is still in them.
+   */
+  void writeRest(ByteBuffer[] parts, int remaining, SpaceWaiter waiter) {
+    writeRecords(parts, -1, remaining, false, waiter);
+  }
+
+  private void writeRecords(
+      ByteBuffer[] parts, int frameLength, int remaining, boolean first, SpaceWaiter waiter) {
     while (true) {
       long free = freeBytes();
       int index = (int) (writerTail & mask);
@@ -377,7 +390,16 @@ final class RingBuffer {
     return (length + ALIGNMENT - 1) & ~(long) (ALIGNMENT - 1);
   }
 
-  private static WitTransportException corrupt(String what) {
-    return new WitTransportException("corrupt shared-memory ring: " + what);
+  private static CorruptRingException corrupt(String what) {
+    return new CorruptRingException("corrupt shared-memory ring: " + what);
+  }
+
+  /** The shared memory breaks the ring's rules: the peer is broken or hostile. */
+  static final class CorruptRingException extends WitTransportException {
+    private static final long serialVersionUID = 1L;
+
+    CorruptRingException(String message) {
+      super(message);
+    }
   }
 }

@@ -31,10 +31,12 @@ public final class PipeClientTransport implements ClientTransport {
 
   private final PipeEndpoint endpoint;
   private final int maxFrameSize;
+  private final Duration sendTimeout;
 
   private PipeClientTransport(Builder builder) {
     this.endpoint = builder.endpoint();
     this.maxFrameSize = builder.maxFrameSize;
+    this.sendTimeout = builder.sendTimeout;
   }
 
   @Override
@@ -57,10 +59,10 @@ public final class PipeClientTransport implements ClientTransport {
         }
         readStatus(channel, selector, deadline, timeout);
       }
-      channel.configureBlocking(true);
       long id = CONNECTION_IDS.incrementAndGet();
       PipeConnection connection =
-          new PipeConnection(channel, endpoint + "#client-" + id, maxFrameSize, c -> {});
+          new PipeConnection(
+              channel, endpoint + "#client-" + id, maxFrameSize, sendTimeout, c -> {});
       connection.start(
           listener, "witrpc-pipe-client-" + endpoint.socket().getFileName() + "#" + id);
       return connection;
@@ -188,6 +190,7 @@ public final class PipeClientTransport implements ClientTransport {
     private final Path socket;
     private Path directory;
     private int maxFrameSize = TransportOptions.DEFAULT_MAX_FRAME_SIZE;
+    private Duration sendTimeout = TransportOptions.DEFAULT_SEND_TIMEOUT;
 
     Builder(String name, Path socket) {
       this.name = name;
@@ -200,10 +203,20 @@ public final class PipeClientTransport implements ClientTransport {
       return this;
     }
 
-    /** Takes the maximum frame size from {@code options}. */
+    /**
+     * How long a send waits for a server that takes no bytes before the connection is closed as
+     * stalled. Default 10 s; see {@link TransportOptions#sendTimeout()}.
+     */
+    public Builder sendTimeout(Duration sendTimeout) {
+      this.sendTimeout = TransportOptions.checkSendTimeout(sendTimeout);
+      return this;
+    }
+
+    /** Takes the maximum frame size and the send timeout from {@code options}. */
     public Builder options(TransportOptions options) {
       Objects.requireNonNull(options, "options == null");
       this.maxFrameSize = options.maxFrameSize();
+      this.sendTimeout = options.sendTimeout();
       return this;
     }
 

@@ -2,27 +2,44 @@ package org.witrpc.transport.pipes;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.WitTransportException;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
+import org.witrpc.spi.SendBudget;
+import org.witrpc.spi.SendStalledException;
 
 /**
  * One end of a pipe connection: length-prefixed frames ({@link PipeWire}) over a connected Unix
- * domain socket, read by one daemon thread that delivers them to the {@link FrameListener}.
+ * domain socket in non-blocking mode, read by one daemon thread that waits on a selector and
+ * delivers frames to the {@link FrameListener}.
  *
- * <p>Thread safety: {@link #send} may be called from any number of threads; a lock lets one writer
- * at a time put a whole frame on the socket. {@link #close} is idempotent and may be called from
- * any thread, including the listener's. The listener is called only from the reader thread, and
- * never while a lock is held; {@code onClosed} is called exactly once, after the last {@code
- * onFrame}. A thread interrupted while sending closes the connection (the JDK closes an
- * interruptible channel on interrupt).
+ * <p>Sending: one sender at a time holds the send role and writes its whole frame as fast as the
+ * socket takes it; while the socket buffer is full it waits on a second selector, bounded by its
+ * {@link SendBudget}. A peer that takes no bytes for the send timeout is stalled: the connection is
+ * closed with a {@link SendStalledException} and a WARN naming it. A caller that gives up (its
+ * deadline, its interrupt) before writing withdraws its frame; one that gives up half-way hands the
+ * rest of its frame, copied, to a short-lived thread that finishes it and then passes the role on,
+ * so frames are never cut and an interrupt never closes the socket (non-blocking channel operations
+ * are not interruptible).
+ *
+ * <p>Thread safety: {@link #send} may be called from any number of threads. {@link #close} is
+ * idempotent and may be called from any thread, including the listener's. The listener is called
+ * only from the reader thread, and never while a lock is held; {@code onClosed} is called exactly
+ * once, after the last {@code onFrame}.
  */
 final class PipeConnection implements Connection {
 
@@ -34,12 +51,15 @@ final class PipeConnection implements Connection {
   private final SocketChannel channel;
   private final String description;
   private final int maxFrameSize;
+  private final Duration sendTimeout;
   private final Consumer<PipeConnection> onRelease;
-  private final ReentrantLock writeLock = new ReentrantLock();
+  private final Semaphore sendRole = new Semaphore(1);
   private final Object stateLock = new Object();
 
   private boolean closed; // guarded by stateLock
   private Throwable closeCause; // guarded by stateLock
+  private Selector readSelector; // guarded by stateLock; used by the reader thread only
+  private Selector writeSelector; // guarded by stateLock; used by the send role's holder only
   private volatile Thread reader;
 
   /**
@@ -50,16 +70,35 @@ final class PipeConnection implements Connection {
       SocketChannel channel,
       String description,
       int maxFrameSize,
+      Duration sendTimeout,
       Consumer<PipeConnection> onRelease) {
     this.channel = channel;
     this.description = description;
     this.maxFrameSize = maxFrameSize;
+    this.sendTimeout = sendTimeout;
     this.onRelease = onRelease;
   }
 
-  /** Starts the reader thread that delivers frames and the end of the connection to listener. */
-  void start(FrameListener listener, String threadName) {
+  /**
+   * Switches the socket to non-blocking mode and starts the reader thread that delivers frames and
+   * the end of the connection to listener.
+   *
+   * @throws IOException if the socket cannot be set up (the connection is then closed)
+   */
+  void start(FrameListener listener, String threadName) throws IOException {
     Objects.requireNonNull(listener, "listener == null");
+    try {
+      channel.configureBlocking(false);
+      Selector selector = Selector.open();
+      synchronized (stateLock) {
+        readSelector = selector;
+      }
+      channel.register(selector, SelectionKey.OP_READ);
+    } catch (IOException | RuntimeException e) {
+      markClosed(new WitTransportException(description + ": cannot set up the socket: " + e, e));
+      closeSelectors();
+      throw e;
+    }
     Thread thread = new Thread(() -> readLoop(listener), threadName);
     thread.setDaemon(true);
     reader = thread;
@@ -68,6 +107,18 @@ final class PipeConnection implements Connection {
 
   @Override
   public void send(ByteBuffer... parts) {
+    if (!sendFrame(0, false, parts)) {
+      throw new WitTransportException(
+          description + ": interrupted while waiting to send; nothing was sent");
+    }
+  }
+
+  @Override
+  public boolean sendBefore(long deadlineNanos, ByteBuffer... parts) {
+    return sendFrame(deadlineNanos, true, parts);
+  }
+
+  private boolean sendFrame(long deadlineNanos, boolean hasDeadline, ByteBuffer[] parts) {
     Objects.requireNonNull(parts, "parts == null");
     long length = 0;
     for (ByteBuffer part : parts) {
@@ -82,28 +133,153 @@ final class PipeConnection implements Connection {
               + maxFrameSize
               + " bytes");
     }
-    if (!isOpen()) {
-      throw new WitTransportException(description + ": the connection is closed");
+    ensureOpen();
+    if (!sendRole.tryAcquire() && !awaitSendRole(deadlineNanos, hasDeadline)) {
+      return false;
     }
-    IOException failure = null;
-    writeLock.lock();
+    FrameWriter frame = new FrameWriter((int) length, parts);
+    SendBudget budget = null;
+    boolean handedOver = false;
     try {
-      FrameWriter.write(channel, (int) length, parts);
+      while (true) {
+        ensureOpen();
+        if (frame.writeSome(channel) > 0 && budget != null) {
+          budget.progress();
+        }
+        if (frame.done()) {
+          return true;
+        }
+        if (budget == null) {
+          // the first wait for this frame: the send timeout counts from here
+          budget =
+              hasDeadline
+                  ? SendBudget.until(deadlineNanos, sendTimeout)
+                  : SendBudget.untilInterrupted(sendTimeout);
+        }
+        awaitWritable(budget.waitNanos());
+      }
+    } catch (SendBudget.GiveUp giveUp) {
+      if (!frame.started()) {
+        return false;
+      }
+      frame.detach();
+      finishInBackground(frame);
+      handedOver = true;
+      return true;
+    } catch (SendStalledException e) {
+      throw stalled(e);
     } catch (IOException e) {
-      failure = e;
-    } finally {
-      writeLock.unlock();
-    }
-    if (failure != null) {
-      WitTransportException e =
+      WitTransportException failure =
           new WitTransportException(
               description
-                  + (failure instanceof ClosedChannelException
+                  + (e instanceof ClosedChannelException
                       ? ": the connection is closed"
-                      : ": sending failed, closing the connection: " + failure.getMessage()),
-              failure);
-      markClosed(e);
-      throw e;
+                      : ": sending failed, closing the connection: " + e.getMessage()),
+              e);
+      markClosed(failure);
+      throw failure;
+    } finally {
+      if (!handedOver) {
+        sendRole.release();
+      }
+    }
+  }
+
+  /** Waits for the send role within the caller's deadline; false if the caller gives up. */
+  private boolean awaitSendRole(long deadlineNanos, boolean hasDeadline) {
+    try {
+      if (!hasDeadline) {
+        sendRole.acquire();
+        return true;
+      }
+      return sendRole.tryAcquire(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the caller decides; the connection is untouched
+      return false;
+    }
+  }
+
+  /** Waits until the socket is writable, the wait is over, or the connection closes. */
+  private void awaitWritable(long nanos) throws IOException {
+    Selector selector = writeSelector();
+    try {
+      selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999)));
+      selector.selectedKeys().clear();
+    } catch (ClosedSelectorException e) {
+      ensureOpen(); // closed meanwhile
+    }
+  }
+
+  private Selector writeSelector() throws IOException {
+    synchronized (stateLock) {
+      if (closed) {
+        throw new ClosedChannelException();
+      }
+      if (writeSelector == null) {
+        Selector selector = Selector.open();
+        try {
+          channel.register(selector, SelectionKey.OP_WRITE);
+        } catch (IOException | RuntimeException e) {
+          selector.close();
+          throw e;
+        }
+        writeSelector = selector;
+      }
+      return writeSelector;
+    }
+  }
+
+  /**
+   * Finishes a frame whose sender gave up half-way, on a thread of its own that holds the send role
+   * until the frame is out (or the peer stalls), then passes it on.
+   */
+  private void finishInBackground(FrameWriter frame) {
+    Thread finisher =
+        new Thread(
+            () -> {
+              SendBudget budget = SendBudget.background(sendTimeout);
+              try {
+                while (!frame.done()) {
+                  ensureOpen();
+                  if (frame.writeSome(channel) > 0) {
+                    budget.progress();
+                  } else {
+                    awaitWritable(budget.waitNanos());
+                  }
+                }
+              } catch (SendStalledException e) {
+                stalled(e);
+              } catch (IOException | RuntimeException e) {
+                markClosed(
+                    new WitTransportException(
+                        description + ": finishing a frame failed: " + e.getMessage(), e));
+              } finally {
+                sendRole.release();
+              }
+            },
+            "witrpc-pipe-send-" + description);
+    finisher.setDaemon(true);
+    finisher.start();
+  }
+
+  private SendStalledException stalled(SendStalledException cause) {
+    SendStalledException e =
+        new SendStalledException(description + ": " + cause.getMessage() + "; disconnecting it");
+    if (markClosed(e)) {
+      log.warn("{}", e.getMessage());
+    }
+    return e;
+  }
+
+  private void ensureOpen() {
+    synchronized (stateLock) {
+      if (closed) {
+        throw new WitTransportException(
+            description
+                + ": the connection is closed"
+                + (closeCause != null ? ": " + closeCause.getMessage() : ""),
+            closeCause);
+      }
     }
   }
 
@@ -145,7 +321,7 @@ final class PipeConnection implements Connection {
   }
 
   private void readLoop(FrameListener listener) {
-    FrameReader frames = new FrameReader(channel, maxFrameSize, description);
+    FrameReader frames = new FrameReader(new SelectingReads(), maxFrameSize, description);
     WitTransportException failure = null;
     try {
       while (isOpen()) {
@@ -157,18 +333,30 @@ final class PipeConnection implements Connection {
         if (!isOpen()) {
           break;
         }
-        deliver(listener, frame);
+        try {
+          listener.onFrame(frame);
+        } catch (RuntimeException e) {
+          log.warn("{}: FrameListener.onFrame threw; the frame is dropped", description, e);
+        }
       }
     } catch (WitTransportException e) {
       failure = e;
+    } catch (AsynchronousCloseException | ClosedSelectorException e) {
+      // closed locally (or by a failed send) while waiting
     } catch (IOException e) {
       failure = new WitTransportException(description + ": connection lost: " + e.getMessage(), e);
     } catch (OutOfMemoryError e) {
       failure = new WitTransportException(description + ": no memory for a frame: " + e, e);
+    } catch (Throwable e) {
+      // an Error from the listener (a StackOverflowError, a LinkageError): the connection can no
+      // longer be trusted to be in step, so it ends here instead of losing its reader silently
+      log.error("{}: the reader failed; closing the connection", description, e);
+      failure = new WitTransportException(description + ": the reader failed: " + e, e);
     }
     if (markClosed(failure) && failure != null) {
       log.debug("{}", failure.getMessage());
     }
+    closeSelectors();
     Throwable cause;
     synchronized (stateLock) {
       cause = closeCause;
@@ -180,29 +368,91 @@ final class PipeConnection implements Connection {
     }
   }
 
-  private void deliver(FrameListener listener, ByteBuffer frame) {
-    try {
-      listener.onFrame(frame);
-    } catch (RuntimeException e) {
-      log.warn("{}: FrameListener.onFrame threw; the frame is dropped", description, e);
+  /** Closes both selectors once the connection is closed (the reader's last step). */
+  private void closeSelectors() {
+    Selector read;
+    Selector write;
+    synchronized (stateLock) {
+      read = readSelector;
+      write = writeSelector;
+      readSelector = null;
+      writeSelector = null;
+    }
+    closeQuietly(read);
+    closeQuietly(write);
+  }
+
+  private void closeQuietly(Selector selector) {
+    if (selector != null) {
+      try {
+        selector.close();
+      } catch (IOException e) {
+        log.debug("{}: closing a selector failed", description, e);
+      }
     }
   }
 
   /** Closes the socket and records why; false if the connection was already closed. */
   private boolean markClosed(Throwable cause) {
+    Selector read;
+    Selector write;
     synchronized (stateLock) {
       if (closed) {
         return false;
       }
       closed = true;
       closeCause = cause;
+      read = readSelector;
+      write = writeSelector;
     }
     try {
       channel.close();
     } catch (IOException e) {
       log.debug("{}: closing the socket failed", description, e);
     }
+    // wake the reader and a waiting sender: both see the close and leave
+    if (read != null) {
+      read.wakeup();
+    }
+    if (write != null) {
+      write.wakeup();
+    }
     onRelease.accept(this);
     return true;
+  }
+
+  /**
+   * The socket as a blocking {@link ReadableByteChannel} for the {@link FrameReader}: a read that
+   * finds nothing waits on the reader's selector until bytes arrive or the connection closes.
+   */
+  private final class SelectingReads implements ReadableByteChannel {
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+      while (true) {
+        int n = channel.read(dst);
+        if (n != 0 || !dst.hasRemaining()) {
+          return n;
+        }
+        Selector selector;
+        synchronized (stateLock) {
+          if (closed) {
+            throw new AsynchronousCloseException();
+          }
+          selector = readSelector;
+        }
+        selector.select();
+        selector.selectedKeys().clear();
+      }
+    }
+
+    @Override
+    public boolean isOpen() {
+      return channel.isOpen();
+    }
+
+    @Override
+    public void close() {
+      // the connection closes the socket
+    }
   }
 }

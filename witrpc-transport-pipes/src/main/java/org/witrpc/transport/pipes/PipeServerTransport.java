@@ -13,6 +13,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -56,6 +57,7 @@ public final class PipeServerTransport implements ServerTransport {
   private final PipeEndpoint endpoint;
   private final int maxClients;
   private final int maxFrameSize;
+  private final Duration sendTimeout;
   private final AtomicLong connectionIds = new AtomicLong();
   private final Object lock = new Object();
 
@@ -69,6 +71,7 @@ public final class PipeServerTransport implements ServerTransport {
     this.endpoint = builder.endpoint();
     this.maxClients = builder.options.maxClients();
     this.maxFrameSize = builder.options.maxFrameSize();
+    this.sendTimeout = builder.options.sendTimeout();
   }
 
   @Override
@@ -284,7 +287,9 @@ public final class PipeServerTransport implements ServerTransport {
         return;
       }
       if (connections.size() < maxClients) {
-        connection = new PipeConnection(client, endpoint + "#" + id, maxFrameSize, this::release);
+        connection =
+            new PipeConnection(
+                client, endpoint + "#" + id, maxFrameSize, sendTimeout, this::release);
         connections.add(connection);
       }
     }
@@ -307,7 +312,11 @@ public final class PipeServerTransport implements ServerTransport {
       connection.close();
       return;
     }
-    connection.start(listener, "witrpc-pipe-read-" + endpoint.socket().getFileName() + "#" + id);
+    try {
+      connection.start(listener, "witrpc-pipe-read-" + endpoint.socket().getFileName() + "#" + id);
+    } catch (IOException e) {
+      log.warn("{}: cannot start the connection", connection, e);
+    }
   }
 
   private void refuse(SocketChannel client) {
@@ -387,7 +396,16 @@ public final class PipeServerTransport implements ServerTransport {
       return this;
     }
 
-    /** Both settings at once. */
+    /**
+     * How long a send waits for a client that takes no bytes before that client is disconnected as
+     * stalled. Default 10 s; see {@link TransportOptions#sendTimeout()}.
+     */
+    public Builder sendTimeout(Duration sendTimeout) {
+      options = options.withSendTimeout(sendTimeout);
+      return this;
+    }
+
+    /** All settings at once. */
     public Builder options(TransportOptions options) {
       this.options = Objects.requireNonNull(options, "options == null");
       return this;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.witrpc.spi.ClientTransport;
+import org.witrpc.spi.Durations;
 import org.witrpc.spi.ServerTransport;
 import org.witrpc.spi.Sizes;
 import org.witrpc.spi.TransportOptions;
@@ -18,15 +19,16 @@ import org.witrpc.spi.TransportProvider;
 /**
  * The {@code pipe} scheme for {@link org.witrpc.Transports}: {@code pipe://NAME} (socket {@code
  * NAME.sock} in the runtime directory) or {@code pipe:///absolute/path.sock}, with the query
- * options {@code maxClients} (a number) and {@code maxFrameSize} (bytes, suffixes allowed: {@code
- * 64MiB}), which override the {@link TransportOptions} passed in. Registered through {@code
+ * options {@code maxClients} (a number), {@code maxFrameSize} (bytes, suffixes allowed: {@code
+ * 64MiB}) and {@code sendTimeout} (a duration: {@code 500ms}, {@code 10s}), which override the
+ * {@link TransportOptions} passed in. Registered through {@code
  * META-INF/services/org.witrpc.spi.TransportProvider}.
  *
  * <p>Thread safety: stateless; safe for concurrent use.
  */
 public final class PipeTransportProvider implements TransportProvider {
 
-  private static final List<String> OPTIONS = List.of("maxClients", "maxFrameSize");
+  private static final List<String> OPTIONS = List.of("maxClients", "maxFrameSize", "sendTimeout");
 
   /** Public for {@link java.util.ServiceLoader}. */
   public PipeTransportProvider() {}
@@ -113,6 +115,10 @@ public final class PipeTransportProvider implements TransportProvider {
       String maxFrameSize = query.get("maxFrameSize");
       if (maxFrameSize != null) {
         options = options.withMaxFrameSize(Sizes.parseInt(maxFrameSize));
+      }
+      String sendTimeout = query.get("sendTimeout");
+      if (sendTimeout != null) {
+        options = options.withSendTimeout(Durations.parse(sendTimeout));
       }
     } catch (IllegalArgumentException e) {
       throw invalid(uri, e.getMessage());

@@ -1,4 +1,4 @@
-package org.witrpc.transport.mmf;
+package org.witrpc.spi;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -9,15 +9,18 @@ import java.util.regex.Pattern;
  * Parses the durations of transport options: {@code 20us}, {@code 1ms}, {@code 0}. Byte sizes are
  * parsed by the shared {@link org.witrpc.spi.Sizes}.
  *
+ * <p>Used by the transport providers for URI options such as {@code spin=20us} or {@code
+ * sendTimeout=5s}.
+ *
  * <p>Thread safety: stateless.
  */
-final class Durations {
+public final class Durations {
   private static final Pattern AMOUNT = Pattern.compile("\\s*(\\d+)\\s*([A-Za-zµ]*)\\s*");
 
   private Durations() {}
 
   /** Parses a duration: a number with a unit ns, us, ms or s ({@code 0} needs no unit). */
-  static Duration parse(String text) {
+  public static Duration parse(String text) {
     Matcher m = match(text);
     long value = Long.parseLong(m.group(1));
     switch (m.group(2).toLowerCase(Locale.ROOT)) {
