@@ -2,6 +2,8 @@ package org.witrpc;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,16 +20,22 @@ import org.witrpc.spi.FrameListener;
  * <p>Used only when encryption is on, so a plain connection pays nothing for it.
  *
  * <p>Thread safety: {@link #send} may be called from any thread: sealing and handing the frame to
- * the transport happen under one lock, so nonces follow the wire order. Frames are opened on the
- * transport's reader (one thread at a time). The ciphers are installed once, by the handshake.
+ * the transport happen in one turn (a permit), so nonces follow the wire order. A sealed frame is
+ * always sent: if its sender gives up ({@link #sendBefore}) before the transport took it, a
+ * short-lived thread keeps the turn and sends it, since skipping its nonce would break the stream.
+ * Frames are opened on the transport's reader (one thread at a time). The ciphers are installed
+ * once, by the handshake.
  */
 public final class SecureChannel implements Connection, FrameListener {
   private static final Logger LOG = LoggerFactory.getLogger(SecureChannel.class);
 
-  private final Object sendLock = new Object();
+  /** Far enough to never pass: a send with no deadline of its own. */
+  private static final long NO_DEADLINE_NANOS = Long.MAX_VALUE / 4;
+
+  private final Semaphore sendTurn = new Semaphore(1);
   private volatile Connection delegate;
   private volatile FrameListener listener;
-  private FrameCipher sealer; // guarded by sendLock
+  private FrameCipher sealer; // guarded by sendTurn
   private volatile FrameCipher opener;
   private volatile WitSecurityException failure;
 
@@ -53,8 +61,11 @@ public final class SecureChannel implements Connection, FrameListener {
    */
   public void start(FrameCipher sealer, FrameCipher opener) {
     this.opener = Objects.requireNonNull(opener, "opener == null");
-    synchronized (sendLock) {
+    sendTurn.acquireUninterruptibly();
+    try {
       this.sealer = Objects.requireNonNull(sealer, "sealer == null");
+    } finally {
+      sendTurn.release();
     }
   }
 
@@ -65,10 +76,31 @@ public final class SecureChannel implements Connection, FrameListener {
 
   @Override
   public void send(ByteBuffer... parts) {
-    synchronized (sendLock) {
+    if (!sendInTurn(System.nanoTime() + NO_DEADLINE_NANOS, parts)) {
+      throw new WitTransportException(
+          description() + ": interrupted while waiting to send; nothing was sent");
+    }
+  }
+
+  @Override
+  public boolean sendBefore(long deadlineNanos, ByteBuffer... parts) {
+    return sendInTurn(deadlineNanos, parts);
+  }
+
+  private boolean sendInTurn(long deadlineNanos, ByteBuffer[] parts) {
+    try {
+      if (!sendTurn.tryAcquire()
+          && !sendTurn.tryAcquire(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+        return false;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the caller decides; the connection is untouched
+      return false;
+    }
+    boolean handedOver = false;
+    try {
       if (sealer == null) {
-        delegate.send(parts);
-        return;
+        return delegate.sendBefore(deadlineNanos, parts);
       }
       ByteBuffer frame;
       try {
@@ -77,8 +109,35 @@ public final class SecureChannel implements Connection, FrameListener {
         fail(e);
         throw e;
       }
-      delegate.send(frame);
+      if (!delegate.sendBefore(deadlineNanos, frame)) {
+        // its nonce is spent: the frame must go out before any other
+        sendInBackground(frame);
+        handedOver = true;
+      }
+      return true;
+    } finally {
+      if (!handedOver) {
+        sendTurn.release();
+      }
     }
+  }
+
+  /** Sends a sealed frame whose sender gave up, keeping the turn until the transport has it. */
+  private void sendInBackground(ByteBuffer frame) {
+    Thread sender =
+        new Thread(
+            () -> {
+              try {
+                delegate.send(frame);
+              } catch (WitTransportException e) {
+                LOG.debug("{}: a sealed frame was not sent: {}", description(), e.getMessage());
+              } finally {
+                sendTurn.release();
+              }
+            },
+            "witrpc-secure-send-" + description());
+    sender.setDaemon(true);
+    sender.start();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package org.witrpc.client;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -39,6 +40,10 @@ final class ClientConnection implements FrameListener {
   private volatile Connection connection;
   private volatile boolean ready;
   private volatile boolean closed;
+
+  /** How long {@link #close(String)} waits for the server to take its GOODBYE. */
+  private static final Duration GOODBYE_WAIT = Duration.ofMillis(200);
+
   private volatile String goodbye;
 
   /**
@@ -180,7 +185,10 @@ final class ClientConnection implements FrameListener {
     onLost.accept(this, failure);
   }
 
-  /** Says goodbye (best effort) and closes the connection. */
+  /**
+   * Says goodbye (best effort: given up after {@link #GOODBYE_WAIT} for a server that does not
+   * read) and closes the connection.
+   */
   void close(String reason) {
     Connection c = connection;
     if (c == null) {
@@ -188,7 +196,7 @@ final class ClientConnection implements FrameListener {
     }
     if (c.isOpen()) {
       try {
-        c.send(Handshake.goodbye(reason));
+        c.sendBefore(System.nanoTime() + GOODBYE_WAIT.toNanos(), Handshake.goodbye(reason));
       } catch (WitException e) {
         LOG.debug("could not say goodbye", e);
       }

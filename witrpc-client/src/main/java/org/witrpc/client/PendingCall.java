@@ -29,6 +29,9 @@ final class PendingCall {
     }
   }
 
+  /** Returned by {@link #await} when the waiting thread is interrupted (its status stays set). */
+  static final Object INTERRUPTED = new Object();
+
   private final long id;
   private final Consumer<PendingCall> onComplete;
   private volatile Object outcome;
@@ -73,7 +76,8 @@ final class PendingCall {
   /**
    * Waits for the outcome until {@code deadlineNanos} ({@link System#nanoTime()} based).
    *
-   * @return the outcome, or null if the deadline passed first
+   * @return the outcome, null if the deadline passed first, or {@link #INTERRUPTED} if the waiting
+   *     thread is interrupted (its interrupt status stays set)
    */
   Object await(Connection connection, long spinNanos, long deadlineNanos) {
     Object o = outcome;
@@ -96,6 +100,9 @@ final class PendingCall {
         long remaining = deadlineNanos - System.nanoTime();
         if (remaining <= 0) {
           return null;
+        }
+        if (Thread.currentThread().isInterrupted()) {
+          return INTERRUPTED;
         }
         LockSupport.parkNanos(this, remaining);
       }

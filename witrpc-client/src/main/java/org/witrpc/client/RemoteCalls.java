@@ -1,6 +1,7 @@
 package org.witrpc.client;
 
 import java.lang.reflect.Type;
+import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -23,6 +24,7 @@ import org.witrpc.WitSecurityException;
 import org.witrpc.WitSerializationException;
 import org.witrpc.WitTimeoutException;
 import org.witrpc.WitTransportException;
+import org.witrpc.spi.Connection;
 import org.witrpc.spi.Serializer;
 
 /**
@@ -75,7 +77,9 @@ final class RemoteCalls {
       try {
         return callOnce(d, route, args, deadline);
       } catch (WitException e) {
-        if (retryPolicy == null || !retryPolicy.retries(e, retries, idempotent)) {
+        if (retryPolicy == null
+            || Thread.currentThread().isInterrupted()
+            || !retryPolicy.retries(e, retries, idempotent)) {
           throw e;
         }
         long pause = retryPolicy.delayBefore(retries + 1).toNanos();
@@ -93,6 +97,10 @@ final class RemoteCalls {
     PendingCall call = cc.pending().register(null);
     send(cc, call, d, MessageType.REQUEST, route, args, d.parameterTypes(), deadline);
     Object outcome = call.await(cc.connection(), spinNanos, deadline);
+    if (outcome == PendingCall.INTERRUPTED) {
+      cc.pending().remove(call.id());
+      throw interrupted(d);
+    }
     if (outcome == null) {
       cc.pending().remove(call.id());
       if (!call.complete(timeout(d))) {
@@ -171,7 +179,7 @@ final class RemoteCalls {
                   }
                 });
     try {
-      send(cc, call, d, MessageType.REQUEST, route, args, d.parameterTypes(), deadline);
+      sendWithoutWaiting(cc, call, d, route, args, deadline);
       timeoutTask[0] =
           timer.schedule(
               () -> {
@@ -244,6 +252,10 @@ final class RemoteCalls {
     PendingCall call = cc.pending().register(null);
     send(cc, call, d, type, route, new Object[] {id}, SUBSCRIPTION_TYPES, deadline);
     Object outcome = call.await(cc.connection(), spinNanos, deadline);
+    if (outcome == PendingCall.INTERRUPTED) {
+      cc.pending().remove(call.id());
+      throw interrupted(d);
+    }
     if (outcome == null) {
       cc.pending().remove(call.id());
       throw timeout(d);
@@ -251,7 +263,93 @@ final class RemoteCalls {
     result(d, outcome);
   }
 
+  /**
+   * Encodes and sends a request, waiting for the transport no later than {@code deadline} (the
+   * call's timeout covers the sending too) and not after the caller's thread is interrupted.
+   */
   private void send(
+      ClientConnection cc,
+      PendingCall call,
+      MethodDescriptor d,
+      MessageType type,
+      byte[] route,
+      Object[] args,
+      Type[] types,
+      long deadline) {
+    ByteBuffer[] frame = encode(cc, call, d, type, route, args, types, deadline);
+    boolean sent;
+    try {
+      sent = cc.connection().sendBefore(deadline, frame);
+    } catch (WitTransportException e) {
+      cc.pending().remove(call.id());
+      throw new UnsentCallException(d.displayName() + ": " + e.getMessage(), e);
+    }
+    if (!sent) {
+      cc.pending().remove(call.id());
+      throw Thread.currentThread().isInterrupted() ? interrupted(d) : unsentInTime(d);
+    }
+  }
+
+  /**
+   * Encodes and sends an asynchronous request without making its caller wait: if the transport
+   * cannot take the frame at once (another frame is on its way, the peer is slow to read), a copy
+   * is sent from the async executor, within the call's deadline.
+   */
+  private void sendWithoutWaiting(
+      ClientConnection cc,
+      PendingCall call,
+      MethodDescriptor d,
+      byte[] route,
+      Object[] args,
+      long deadline) {
+    ByteBuffer[] frame =
+        encode(cc, call, d, MessageType.REQUEST, route, args, d.parameterTypes(), deadline);
+    Connection connection = cc.connection();
+    try {
+      if (connection.sendBefore(System.nanoTime(), frame)) {
+        return;
+      }
+    } catch (WitTransportException e) {
+      cc.pending().remove(call.id());
+      throw new UnsentCallException(d.displayName() + ": " + e.getMessage(), e);
+    }
+    // the caller may change its argument arrays once the call has returned: send a copy
+    ByteBuffer copy = copyOf(frame);
+    Runnable later =
+        () -> {
+          Object failure;
+          try {
+            if (connection.sendBefore(deadline, copy)) {
+              return;
+            }
+            failure = unsentInTime(d);
+          } catch (WitTransportException e) {
+            failure = new UnsentCallException(d.displayName() + ": " + e.getMessage(), e);
+          }
+          cc.pending().remove(call.id());
+          call.complete(failure);
+        };
+    try {
+      asyncExecutor.execute(later);
+    } catch (RejectedExecutionException e) {
+      cc.pending().remove(call.id());
+      throw new UnsentCallException(d.displayName() + ": the client is closed", e);
+    }
+  }
+
+  private static ByteBuffer copyOf(ByteBuffer[] parts) {
+    int total = 0;
+    for (ByteBuffer part : parts) {
+      total += part.remaining();
+    }
+    ByteBuffer copy = ByteBuffer.allocate(total);
+    for (ByteBuffer part : parts) {
+      copy.put(part);
+    }
+    return copy.flip();
+  }
+
+  private ByteBuffer[] encode(
       ClientConnection cc,
       PendingCall call,
       MethodDescriptor d,
@@ -269,16 +367,25 @@ final class RemoteCalls {
       CallDeadline.write(fb, deadline - System.nanoTime());
       fb.write(route, 0, route.length);
       serializer.write(fb, args, types);
-      cc.connection().send(fb.finishParts(type, 0, 0, call.id()));
+      return fb.finishParts(type, 0, 0, call.id());
     } catch (WitSerializationException e) {
       fb.discard(); // a serializer's per-thread cache may keep the buffer: let go of its contents
       cc.pending().remove(call.id());
       throw new WitSerializationException(
           d.displayName() + ": cannot encode the arguments: " + e.getMessage(), e);
-    } catch (WitTransportException e) {
-      cc.pending().remove(call.id());
-      throw new UnsentCallException(d.displayName() + ": " + e.getMessage(), e);
     }
+  }
+
+  private WitTimeoutException unsentInTime(MethodDescriptor d) {
+    return new WitTimeoutException(
+        d.displayName()
+            + ": the request could not be sent within "
+            + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
+            + " ms: the connection was busy or the server took no bytes");
+  }
+
+  private static InterruptedCallException interrupted(MethodDescriptor d) {
+    return new InterruptedCallException(d.displayName() + ": interrupted; the call was abandoned");
   }
 
   private WitTimeoutException timeout(MethodDescriptor d) {

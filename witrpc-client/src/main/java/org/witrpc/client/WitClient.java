@@ -57,7 +57,10 @@ public final class WitClient implements AutoCloseable {
         b.transport != null
             ? b.transport
             : Transports.client(
-                b.transportUri, TransportOptions.defaults().withMaxFrameSize(b.maxFrameSize));
+                b.transportUri,
+                TransportOptions.defaults()
+                    .withMaxFrameSize(b.maxFrameSize)
+                    .withSendTimeout(b.sendTimeout));
     Subscriptions subscriptions = new Subscriptions();
     this.connector =
         new Connector(transport, b.serializer, b.encryption, b.accessToken, subscriptions);
@@ -242,6 +245,7 @@ public final class WitClient implements AutoCloseable {
     private Duration timeout = Duration.ofSeconds(30);
     private Duration spinBudget = Duration.ofNanos(20_000);
     private int maxFrameSize = TransportOptions.DEFAULT_MAX_FRAME_SIZE;
+    private Duration sendTimeout = TransportOptions.DEFAULT_SEND_TIMEOUT;
     private ReconnectPolicy reconnectPolicy;
     private RetryPolicy retryPolicy;
 
@@ -271,6 +275,17 @@ public final class WitClient implements AutoCloseable {
         throw new IllegalArgumentException("maxFrameSize must be at least 64: " + maxFrameSize);
       }
       this.maxFrameSize = maxFrameSize;
+      return this;
+    }
+
+    /**
+     * How long a send waits for a server that takes none of its bytes (frozen, paused, not reading)
+     * before the connection is closed as stalled, for a transport given as URI (a {@code
+     * sendTimeout} option in the URI wins). Each call is bounded by its own timeout anyway, sending
+     * included; this bound ends the connection, so that reconnecting can take over. Default 10 s.
+     */
+    public Builder sendTimeout(Duration sendTimeout) {
+      this.sendTimeout = TransportOptions.checkSendTimeout(sendTimeout);
       return this;
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.witrpc.Calculator;
 import org.witrpc.Color;
@@ -296,6 +297,58 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
     assertThat(s.echo("next")).isEqualTo("next");
     Throwable asyncTimeout = failureOf(s.never());
     assertThat(asyncTimeout).isInstanceOf(WitTimeoutException.class);
+  }
+
+  @Test
+  void anInterruptedCallerReturnsPromptlyAndTheConnectionStaysUsable() throws Exception {
+    ExecutorService threads = Executors.newSingleThreadExecutor();
+    try {
+      AtomicReference<Boolean> interruptKept = new AtomicReference<>();
+      Future<String> blocked =
+          threads.submit(
+              () -> {
+                try {
+                  return service.slowEcho("x", 30_000);
+                } finally {
+                  interruptKept.set(Thread.currentThread().isInterrupted());
+                }
+              });
+      await("the call is running on the server", () -> impl.slowOrNeverCallsReceived() == 1);
+      long cancelledAt = System.nanoTime();
+      blocked.cancel(true); // interrupts the caller, as ExecutorService.shutdownNow() would
+      await("the caller returned", () -> interruptKept.get() != null);
+      assertThat(Duration.ofNanos(System.nanoTime() - cancelledAt))
+          .as("time from the interrupt to the return (the call would take 30 s)")
+          .isLessThan(Duration.ofSeconds(10));
+      assertThat(interruptKept.get()).as("interrupt status kept").isTrue();
+      await("the abandoned call is forgotten", () -> pendingCalls() == 0);
+    } finally {
+      threads.shutdownNow();
+    }
+    assertThat(service.echo("still usable")).isEqualTo("still usable");
+    assertThat(client.state()).isEqualTo(ConnectionState.READY);
+  }
+
+  @Test
+  void anInterruptedCallerGetsAWitException() throws Exception {
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    Thread caller =
+        new Thread(
+            () -> {
+              Thread.currentThread().interrupt();
+              try {
+                service.slowEcho("x", 30_000);
+              } catch (Throwable t) {
+                thrown.set(t);
+              }
+            });
+    caller.start();
+    caller.join(TimeUnit.SECONDS.toMillis(10));
+    assertThat(caller.isAlive()).as("still waiting for a 30 s call after an interrupt").isFalse();
+    assertThat(thrown.get())
+        .isInstanceOf(org.witrpc.WitException.class)
+        .hasMessageContaining("interrupted");
+    assertThat(service.echo("still usable")).isEqualTo("still usable");
   }
 
   @Test

@@ -458,11 +458,16 @@ final class ServerConnection implements FrameListener {
     }
   }
 
-  /** Says GOODBYE with {@code reason} (best effort) and closes the connection. */
-  void goodbye(String reason) {
+  /**
+   * Says GOODBYE with {@code reason} (best effort: given up at {@code deadlineNanos}, for a client
+   * that does not read) and closes the connection.
+   */
+  void goodbye(String reason, long deadlineNanos) {
     state = State.CLOSED;
     try {
-      connection.send(Handshake.goodbye(reason));
+      if (!connection.sendBefore(deadlineNanos, Handshake.goodbye(reason))) {
+        LOG.debug("{}: GOODBYE not sent: the client takes no bytes", description());
+      }
     } catch (WitException e) {
       LOG.debug("{}: could not send GOODBYE", description(), e);
     } finally {

@@ -41,6 +41,9 @@ public final class WitServer implements AutoCloseable {
 
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(1);
 
+  /** How long {@link #close(Duration)} waits, in all, for clients to take their GOODBYE. */
+  private static final Duration GOODBYE_WAIT = Duration.ofMillis(200);
+
   private final ServerTransport transport;
   private final ServerSettings settings;
   private final ExecutorService ownedExecutor;
@@ -57,7 +60,8 @@ public final class WitServer implements AutoCloseable {
                 b.transportUri,
                 TransportOptions.defaults()
                     .withMaxClients(b.maxClients)
-                    .withMaxFrameSize(b.maxFrameSize));
+                    .withMaxFrameSize(b.maxFrameSize)
+                    .withSendTimeout(b.sendTimeout));
     this.ownedExecutor = b.executor == null ? ServerExecutors.createDefault() : null;
     Executor executor = b.executor != null ? b.executor : ownedExecutor;
     this.settings =
@@ -140,10 +144,12 @@ public final class WitServer implements AutoCloseable {
   /**
    * Closes gracefully: refuses new connections and new calls (503 "the server is shutting down"),
    * lets the calls in flight finish for up to {@code grace}, then says GOODBYE ("server closed") to
-   * every client (whose subscriptions are removed from the implementations), stops listening and,
-   * if the server created its executor, shuts it down. Idempotent; a call while another thread is
-   * closing the server returns only when that close is done (so a shutdown hook racing an
-   * application's own close cannot let the JVM exit with the socket still there).
+   * every client that takes it within 200 ms (a frozen client is just disconnected), removes their
+   * subscriptions from the implementations, stops listening and, if the server created its
+   * executor, shuts it down (interrupting methods still running after another second). Returns
+   * within {@code grace} plus about 1.5 s, whatever the clients do. Idempotent; a call while
+   * another thread is closing the server returns only when that close is done (so a shutdown hook
+   * racing an application's own close cannot let the JVM exit with the socket still there).
    */
   public void close(Duration grace) {
     Objects.requireNonNull(grace, "grace == null");
@@ -154,8 +160,10 @@ public final class WitServer implements AutoCloseable {
     try {
       lifecycle.startDraining();
       awaitNoCallsInFlight(grace);
+      // one short wait for all: a client that does not read gets no GOODBYE, only the close
+      long goodbyeDeadline = System.nanoTime() + GOODBYE_WAIT.toNanos();
       for (ServerConnection c : lifecycle.connections()) {
-        c.goodbye("server closed");
+        c.goodbye("server closed", goodbyeDeadline);
       }
       transport.close();
       if (ownedExecutor != null) {
@@ -210,6 +218,7 @@ public final class WitServer implements AutoCloseable {
     private Dispatch dispatch = Dispatch.AUTO;
     private boolean sendStackTraces;
     private int maxFrameSize = TransportOptions.DEFAULT_MAX_FRAME_SIZE;
+    private Duration sendTimeout = TransportOptions.DEFAULT_SEND_TIMEOUT;
     private int maxConcurrentCallsPerConnection = DEFAULT_MAX_CONCURRENT_CALLS;
 
     private Builder() {}
@@ -282,6 +291,18 @@ public final class WitServer implements AutoCloseable {
         throw new IllegalArgumentException("maxConcurrentCallsPerConnection must be >= 1: " + max);
       }
       this.maxConcurrentCallsPerConnection = max;
+      return this;
+    }
+
+    /**
+     * How long a send (a reply, an event, GOODBYE) waits for a client that takes none of its bytes
+     * (frozen, paused, not reading) before that client is disconnected, with a WARN naming it, for
+     * a transport given as URI (a {@code sendTimeout} option in the URI wins). A method that fires
+     * events to such a client, and every other sender to it, waits at most this long; its pending
+     * work is dropped and everyone else goes on. Default 10 s.
+     */
+    public Builder sendTimeout(Duration sendTimeout) {
+      this.sendTimeout = TransportOptions.checkSendTimeout(sendTimeout);
       return this;
     }
 
