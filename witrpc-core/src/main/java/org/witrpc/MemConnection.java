@@ -123,7 +123,9 @@ final class MemConnection implements Connection {
         }
         try {
           listener.onFrame((ByteBuffer) next);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+          // an Error too (a StackOverflowError): the connection ends, its reader never dies
+          // silently
           LOG.warn("{}: frame listener failed; closing the connection", description, e);
           end(new WitTransportException(description + ": frame listener failed: " + e, e), true);
         }

@@ -3,12 +3,12 @@ package org.witrpc;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
+import org.witrpc.spi.SendBudget;
 
 /**
  * An encrypting layer between a transport's {@link Connection} and the protocol's {@link
@@ -88,13 +88,7 @@ public final class SecureChannel implements Connection, FrameListener {
   }
 
   private boolean sendInTurn(long deadlineNanos, ByteBuffer[] parts) {
-    try {
-      if (!sendTurn.tryAcquire()
-          && !sendTurn.tryAcquire(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-        return false;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // the caller decides; the connection is untouched
+    if (!SendBudget.takeTurn(sendTurn, deadlineNanos, true)) {
       return false;
     }
     boolean handedOver = false;

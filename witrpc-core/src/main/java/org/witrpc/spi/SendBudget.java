@@ -1,6 +1,7 @@
 package org.witrpc.spi;
 
 import java.time.Duration;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -74,6 +75,30 @@ public final class SendBudget {
    */
   public static SendBudget background(Duration sendTimeout) {
     return new SendBudget(0, false, false, sendTimeout.toNanos());
+  }
+
+  /**
+   * Takes {@code turn} (a connection's send role, one permit) for a sender: at once if it is free,
+   * else waiting no later than {@code deadlineNanos} (when {@code hasDeadline}) and not after an
+   * interrupt of the calling thread (its interrupt status stays set). The holder of the turn is
+   * bounded by its own budget, so a sender without a deadline never waits forever either.
+   *
+   * @return true if the turn is taken; false if the caller gives up
+   */
+  public static boolean takeTurn(Semaphore turn, long deadlineNanos, boolean hasDeadline) {
+    if (turn.tryAcquire()) {
+      return true;
+    }
+    try {
+      if (!hasDeadline) {
+        turn.acquire();
+        return true;
+      }
+      return turn.tryAcquire(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the caller decides; the connection is untouched
+      return false;
+    }
   }
 
   /** The peer took bytes just now: the send timeout counts from here. */

@@ -507,6 +507,30 @@ public abstract class AbstractTransportTest {
         .isInstanceOf(WitTransportException.class);
   }
 
+  @Test
+  void anErrorInTheListenerClosesTheConnectionInsteadOfKillingItsReader() throws Exception {
+    String name = uniqueName();
+    TestServer server = startServer(name, TransportOptions.defaults(), false);
+    RecordingListener failing =
+        new RecordingListener(
+            frame -> {
+              throw new StackOverflowError("thrown by the test");
+            });
+    Client client = track(new Client(newClient(name).connect(failing, AWAIT), failing));
+    Accepted accepted = server.nextAccepted();
+
+    accepted.connection().send(ByteBuffer.wrap(bytes(16, 16)));
+
+    assertThat(failing.awaitClosed(AWAIT))
+        .get()
+        .isInstanceOf(WitTransportException.class)
+        .extracting(Throwable::getMessage)
+        .asString()
+        .contains("StackOverflowError");
+    assertThat(client.connection().isOpen()).isFalse();
+    assertThat(accepted.listener().awaitClosed(AWAIT)).as("the peer sees the end").isPresent();
+  }
+
   // ---------------------------------------------------------------------------------------------
   // peers that stop reading
 

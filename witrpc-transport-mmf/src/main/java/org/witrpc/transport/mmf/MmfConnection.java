@@ -8,7 +8,6 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -186,7 +185,7 @@ final class MmfConnection implements Connection {
               + (total > ownMaxFrameSize ? ownMaxFrameSize : sendLimit));
     }
     ensureOpen();
-    if (!sendRole.tryAcquire() && !awaitSendRole(deadlineNanos, hasDeadline)) {
+    if (!SendBudget.takeTurn(sendRole, deadlineNanos, hasDeadline)) {
       return false;
     }
     boolean handedOver = false;
@@ -233,20 +232,6 @@ final class MmfConnection implements Connection {
       return stalled;
     }
     return e;
-  }
-
-  /** Waits for the send role within the caller's deadline; false if the caller gives up. */
-  private boolean awaitSendRole(long deadlineNanos, boolean hasDeadline) {
-    try {
-      if (!hasDeadline) {
-        sendRole.acquire();
-        return true;
-      }
-      return sendRole.tryAcquire(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // the caller decides; the connection is untouched
-      return false;
-    }
   }
 
   private static ByteBuffer[] copyOf(ByteBuffer[] parts, int bytes) {

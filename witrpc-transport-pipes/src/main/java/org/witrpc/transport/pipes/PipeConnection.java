@@ -134,7 +134,7 @@ final class PipeConnection implements Connection {
               + " bytes");
     }
     ensureOpen();
-    if (!sendRole.tryAcquire() && !awaitSendRole(deadlineNanos, hasDeadline)) {
+    if (!SendBudget.takeTurn(sendRole, deadlineNanos, hasDeadline)) {
       return false;
     }
     FrameWriter frame = new FrameWriter((int) length, parts);
@@ -182,20 +182,6 @@ final class PipeConnection implements Connection {
       if (!handedOver) {
         sendRole.release();
       }
-    }
-  }
-
-  /** Waits for the send role within the caller's deadline; false if the caller gives up. */
-  private boolean awaitSendRole(long deadlineNanos, boolean hasDeadline) {
-    try {
-      if (!hasDeadline) {
-        sendRole.acquire();
-        return true;
-      }
-      return sendRole.tryAcquire(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // the caller decides; the connection is untouched
-      return false;
     }
   }
 
