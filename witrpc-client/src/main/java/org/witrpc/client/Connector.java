@@ -142,8 +142,8 @@ final class Connector {
       // a server without the token can neither open AUTH nor seal an AUTH_ACK we can open
       throw new WitSecurityException(
           address
-              + " did not prove that it knows the access token (no AUTH_ACK that authenticates"
-              + " with the token-bound key: "
+              + " did not prove that it knows the access token (access token refused, or not"
+              + " the real server: no AUTH_ACK that authenticates with the token-bound key; "
               + e.getMessage()
               + "). The client and server tokens differ, or this is not the real server; no"
               + " call was sent",
