@@ -109,7 +109,9 @@ public final class WitClient implements AutoCloseable {
    *
    * @throws WitTransportException if the server cannot be reached, refuses new connections or
    *     closes the connection
-   * @throws WitSecurityException if the server refuses the access token or the settings differ
+   * @throws WitSecurityException if the server refuses the access token or the settings differ;
+   *     with encryption and a token, also if the server does not prove that it knows the token, or
+   *     does not bind it and {@link Builder#sendTokenToServer} does not allow sending it
    * @throws IllegalStateException if the client is closed, connected or connecting
    */
   public WitClient connect(Duration timeout) {
