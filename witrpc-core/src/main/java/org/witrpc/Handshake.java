@@ -14,12 +14,24 @@ public final class Handshake {
 
   /**
    * The protocol version this library speaks. Version 2 added the deadline in front of the route of
-   * REQUEST, SUBSCRIBE and UNSUBSCRIBE bodies.
+   * REQUEST, SUBSCRIBE and UNSUBSCRIBE bodies; version 3 added token binding ({@link
+   * #FLAG_TOKEN_BINDING}).
    */
-  public static final int PROTOCOL_VERSION = 2;
+  public static final int PROTOCOL_VERSION = 3;
 
   /** HELLO flags bit 0: the sender wants an encrypted channel. */
   public static final int FLAG_ENCRYPTION = 1;
+
+  /**
+   * HELLO flags bit 1 (only with bit 0): the sender binds its access token into the key schedule
+   * instead of sending it ({@link SessionKeys#deriveBound}). Set by a client that has a token, and
+   * by a server that checks a static token. The token is bound when both HELLO and HELLO_ACK have
+   * it; AUTH then carries {@link #authTokenBound()} instead of the token.
+   */
+  public static final int FLAG_TOKEN_BINDING = 2;
+
+  /** The token length field of an AUTH whose token is bound into the keys (u32 0xFFFFFFFF). */
+  public static final int TOKEN_BOUND = -1;
 
   /** Longest access token accepted in AUTH, in UTF-8 bytes. */
   public static final int MAX_TOKEN_BYTES = 64 * 1024;
@@ -42,6 +54,11 @@ public final class Handshake {
     /** True if bit 0 (encryption) is set. */
     public boolean encryption() {
       return (flags & FLAG_ENCRYPTION) != 0;
+    }
+
+    /** True if bit 1 (token binding) is set. */
+    public boolean tokenBinding() {
+      return (flags & FLAG_TOKEN_BINDING) != 0;
     }
   }
 
@@ -127,7 +144,29 @@ public final class Handshake {
     return fb.finish(MessageType.AUTH, 0, 0, 0);
   }
 
-  /** Parses an AUTH body; the empty string means no token. */
+  /**
+   * The AUTH frame of a connection whose token is bound into the keys: the token length field is
+   * {@link #TOKEN_BOUND} and no token follows. It travels sealed with the token-bound key, so the
+   * server can open it only if it holds the same token.
+   */
+  public static ByteBuffer authTokenBound() {
+    FrameBuffer fb = new FrameBuffer(16);
+    fb.writeI32(TOKEN_BOUND);
+    return fb.finish(MessageType.AUTH, 0, 0, 0);
+  }
+
+  /**
+   * True if an AUTH body is {@link #authTokenBound()}'s (exactly the 4 bytes 0xFFFFFFFF). Does not
+   * move the buffer's position.
+   */
+  public static boolean isTokenBound(ByteBuffer body) {
+    return body.remaining() == 4 && body.getInt(body.position()) == TOKEN_BOUND;
+  }
+
+  /**
+   * Parses an AUTH body that carries a token; the empty string means no token. A token-bound AUTH
+   * ({@link #isTokenBound}) is refused here as a bad token length.
+   */
   public static String readAuth(ByteBuffer body) {
     int length = BodyReader.i32(body, "token length");
     if (length < 0 || length > MAX_TOKEN_BYTES) {

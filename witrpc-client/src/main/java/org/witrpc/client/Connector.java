@@ -28,18 +28,28 @@ final class Connector {
   private final Serializer serializer;
   private final boolean encryption;
   private final String accessToken;
+  private final byte[] tokenBinding; // null: no token to bind (no token, or no encryption)
+  private final boolean sendTokenToServer;
   private final Subscriptions subscriptions;
 
+  /**
+   * @param sendTokenToServer whether the token may be sent (encrypted) to a server that does not
+   *     bind it into the keys; if false such a server is refused
+   */
   Connector(
       ClientTransport transport,
       Serializer serializer,
       boolean encryption,
       String accessToken,
+      boolean sendTokenToServer,
       Subscriptions subscriptions) {
     this.transport = transport;
     this.serializer = serializer;
     this.encryption = encryption;
     this.accessToken = accessToken;
+    this.tokenBinding =
+        encryption && !accessToken.isEmpty() ? SessionKeys.tokenBinding(accessToken) : null;
+    this.sendTokenToServer = sendTokenToServer;
     this.subscriptions = subscriptions;
   }
 
@@ -77,7 +87,9 @@ final class Connector {
 
   private void handshake(ClientConnection cc, SecureChannel channel, long deadline) {
     String address = transport.address();
-    int flags = encryption ? Handshake.FLAG_ENCRYPTION : 0;
+    boolean bind = tokenBinding != null;
+    int flags =
+        (encryption ? Handshake.FLAG_ENCRYPTION : 0) | (bind ? Handshake.FLAG_TOKEN_BINDING : 0);
     Handshake.Hello ours =
         new Handshake.Hello(Handshake.PROTOCOL_VERSION, flags, serializer.name());
     KeyExchange kx = encryption ? KeyExchange.generate() : null;
@@ -99,15 +111,44 @@ final class Connector {
     transcript.add(helloAck);
     Handshake.Hello theirs = Handshake.readHello(helloAck.body());
     checkSameSettings(address, ours, theirs);
+    boolean bound = bind && theirs.tokenBinding();
+    if (bind && !bound && !sendTokenToServer) {
+      throw new WitSecurityException(
+          address
+              + " does not bind the access token into the key agreement (its HELLO_ACK lacks the"
+              + " token-binding flag): it is a server with a tokenValidator, one without an access"
+              + " token, or an impostor that wants the token. The token was not sent and no call"
+              + " was made. If the real server uses a tokenValidator, allow sending the token to it"
+              + " with WitClient.Builder.sendTokenToServer(true)");
+    }
     if (encryption) {
       byte[] serverKey = Handshake.readPublicKey(helloAck.body());
-      SessionKeys keys = SessionKeys.derive(kx.agree(serverKey), transcript.hash());
+      SessionKeys keys =
+          bound
+              ? SessionKeys.deriveBound(kx.agree(serverKey), transcript.hash(), tokenBinding)
+              : SessionKeys.derive(kx.agree(serverKey), transcript.hash());
       // the server answers AUTH only after it arrives, so AUTH_ACK is opened with these keys
       channel.start(keys.sealer(true), keys.opener(true));
       keys.wipe();
     }
-    cc.connection().send(Handshake.auth(accessToken));
-    Envelope authAck = expect(cc, deadline, MessageType.AUTH_ACK);
+    cc.connection().send(bound ? Handshake.authTokenBound() : Handshake.auth(accessToken));
+    Envelope authAck;
+    try {
+      authAck = expect(cc, deadline, MessageType.AUTH_ACK);
+    } catch (WitTransportException | WitSecurityException e) {
+      if (!bound) {
+        throw e;
+      }
+      // a server without the token can neither open AUTH nor seal an AUTH_ACK we can open
+      throw new WitSecurityException(
+          address
+              + " did not prove that it knows the access token (access token refused, or not"
+              + " the real server: no AUTH_ACK that authenticates with the token-bound key; "
+              + e.getMessage()
+              + "). The client and server tokens differ, or this is not the real server; no"
+              + " call was sent",
+          e);
+    }
     if (authAck.status() != Status.OK.code()) {
       throw new WitSecurityException(
           address

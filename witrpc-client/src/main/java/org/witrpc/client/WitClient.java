@@ -63,7 +63,13 @@ public final class WitClient implements AutoCloseable {
                     .withSendTimeout(b.sendTimeout));
     Subscriptions subscriptions = new Subscriptions();
     this.connector =
-        new Connector(transport, b.serializer, b.encryption, b.accessToken, subscriptions);
+        new Connector(
+            transport,
+            b.serializer,
+            b.encryption,
+            b.accessToken,
+            b.sendTokenToServer,
+            subscriptions);
     this.reconnectPolicy = b.reconnectPolicy;
     this.states = new ConnectionStates(transport.address());
     this.asyncExecutor =
@@ -106,7 +112,9 @@ public final class WitClient implements AutoCloseable {
    *
    * @throws WitTransportException if the server cannot be reached, refuses new connections or
    *     closes the connection
-   * @throws WitSecurityException if the server refuses the access token or the settings differ
+   * @throws WitSecurityException if the server refuses the access token or the settings differ;
+   *     with encryption and a token, also if the server does not prove that it knows the token, or
+   *     does not bind it and {@link Builder#sendTokenToServer} does not allow sending it
    * @throws IllegalStateException if the client is closed, connected or connecting
    */
   public WitClient connect(Duration timeout) {
@@ -242,6 +250,7 @@ public final class WitClient implements AutoCloseable {
     private Serializer serializer = Serializers.json();
     private boolean encryption;
     private String accessToken = "";
+    private boolean sendTokenToServer;
     private Duration timeout = Duration.ofSeconds(30);
     private Duration spinBudget = Duration.ofNanos(20_000);
     private int maxFrameSize = TransportOptions.DEFAULT_MAX_FRAME_SIZE;
@@ -297,17 +306,41 @@ public final class WitClient implements AutoCloseable {
 
     /**
      * Whether the channel is encrypted (X25519 key agreement, AES-256-GCM per frame; the access
-     * token then travels encrypted too). Must match the server's setting, else {@link #connect}
-     * fails naming it. Default false.
+     * token is then bound into the keys, see {@link #accessToken}). Must match the server's
+     * setting, else {@link #connect} fails naming it. Default false.
      */
     public Builder encryption(boolean encryption) {
       this.encryption = encryption;
       return this;
     }
 
-    /** The access token sent once in the handshake. Never logged. */
+    /**
+     * The access token the server requires. Never logged. With {@link #encryption(boolean)
+     * encryption} on, the token is bound into the key agreement and never sent: the client and a
+     * server with the same static {@code accessToken} each prove that they know it, and the client
+     * refuses (with a {@link WitSecurityException}, before any call) a server that cannot, so an
+     * impostor server or a relay learns nothing. A server that does not bind (one with a {@code
+     * tokenValidator}) is refused too unless {@link #sendTokenToServer(boolean)} allows it. Without
+     * encryption the token is sent in AUTH in clear (over an owner-only local socket). Use a random
+     * token of 128 bits or more (see docs/SECURITY.md). Default: none.
+     */
     public Builder accessToken(String accessToken) {
       this.accessToken = Objects.requireNonNull(accessToken, "accessToken == null");
+      return this;
+    }
+
+    /**
+     * Whether the access token may be sent (inside the encrypted channel) to a server that does not
+     * bind it into the key agreement, which a server with a {@code tokenValidator} cannot do, since
+     * the validator must see the token. Default false: such a server is refused with a {@link
+     * WitSecurityException} and the token is not sent, because an impostor server could otherwise
+     * simply not bind and receive the token. Set it to true only for a server that uses a {@code
+     * tokenValidator}, and only where an impostor server is excluded by other means (the peer-user
+     * check of the local transports, the runtime directory's permissions). A server that binds is
+     * still bound to. No effect without encryption or without a token.
+     */
+    public Builder sendTokenToServer(boolean sendTokenToServer) {
+      this.sendTokenToServer = sendTokenToServer;
       return this;
     }
 

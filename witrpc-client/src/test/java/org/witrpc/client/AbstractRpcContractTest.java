@@ -458,8 +458,16 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
   void tokenValidatorDecides() {
     server.close();
     startServerWith(b -> b.tokenValidator(t -> t.startsWith("ok-")));
-    assertThat(connect(b -> b.accessToken("ok-1")).service(TestService.class).echo(1)).isEqualTo(1);
-    assertThatThrownBy(() -> client(b -> b.accessToken("no")).connect(Duration.ofSeconds(5)))
+    // a validator must see the token: with encryption the client must allow sending it
+    assertThat(
+            connect(b -> b.accessToken("ok-1").sendTokenToServer(true))
+                .service(TestService.class)
+                .echo(1))
+        .isEqualTo(1);
+    assertThatThrownBy(
+            () ->
+                client(b -> b.accessToken("no").sendTokenToServer(true))
+                    .connect(Duration.ofSeconds(5)))
         .isInstanceOf(WitSecurityException.class);
   }
 

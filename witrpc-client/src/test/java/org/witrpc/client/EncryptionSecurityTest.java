@@ -327,7 +327,7 @@ class EncryptionSecurityTest {
     assertThatThrownBy(
             () -> client(relay(), b -> b.accessToken("nope")).connect(Duration.ofSeconds(5)))
         .isInstanceOf(WitSecurityException.class)
-        .hasMessageContaining("access token refused")
+        .hasMessageContaining("did not prove that it knows the access token")
         .hasMessageNotContaining("nope");
     othersStillServed();
   }

@@ -27,6 +27,7 @@ import org.witrpc.SecureChannel;
 import org.witrpc.SessionKeys;
 import org.witrpc.Status;
 import org.witrpc.WitException;
+import org.witrpc.WitSecurityException;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
 
@@ -61,6 +62,7 @@ final class ServerConnection implements FrameListener {
   private final ConcurrentHashMap<Long, CallbackStub> subscriptions = new ConcurrentHashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile State state = State.AWAIT_HELLO;
+  private volatile boolean tokenBound; // set in onHello (before AUTH can arrive)
 
   /**
    * @param connection where frames are sent: the transport's connection, or {@code secure}
@@ -140,12 +142,17 @@ final class ServerConnection implements FrameListener {
               + (hello.encryption() ? "on" : "off")
               + ", server has it "
               + (settings.encryption() ? "on" : "off");
+    } else if (hello.tokenBinding() && !hello.encryption()) {
+      mismatch = "token binding (flags bit 1) requires encryption (flags bit 0)";
     }
     if (mismatch != null) {
       refuse(MessageType.HELLO_ACK, Status.BAD_REQUEST, mismatch);
       return;
     }
-    int flags = settings.encryption() ? Handshake.FLAG_ENCRYPTION : 0;
+    boolean serverBinds = settings.tokenCheck().binds();
+    int flags =
+        (settings.encryption() ? Handshake.FLAG_ENCRYPTION : 0)
+            | (serverBinds ? Handshake.FLAG_TOKEN_BINDING : 0);
     Handshake.Hello ours =
         new Handshake.Hello(Handshake.PROTOCOL_VERSION, flags, settings.serializer().name());
     if (!settings.encryption()) {
@@ -157,7 +164,12 @@ final class ServerConnection implements FrameListener {
     KeyExchange kx = KeyExchange.generate();
     ByteBuffer ack = Handshake.hello(MessageType.HELLO_ACK, ours, kx.publicKey());
     byte[] transcript = new HandshakeTranscript().add(frame).add(ack).hash();
-    SessionKeys keys = SessionKeys.derive(kx.agree(clientKey), transcript);
+    tokenBound = serverBinds && hello.tokenBinding();
+    SessionKeys keys =
+        tokenBound
+            ? SessionKeys.deriveBound(
+                kx.agree(clientKey), transcript, settings.tokenCheck().binding().orElseThrow())
+            : SessionKeys.derive(kx.agree(clientKey), transcript);
     state = State.AWAIT_AUTH;
     // HELLO_ACK is the last frame in clear each way; this reader handles the next frame (AUTH)
     // only after start(), and nothing else is sent before it
@@ -171,7 +183,39 @@ final class ServerConnection implements FrameListener {
       violation(env.type() + " before AUTH");
       return;
     }
+    if (tokenBound) {
+      // AUTH opened with the token-bound key: the client holds the same token
+      if (!Handshake.isTokenBound(env.body())) {
+        LOG.info("{}: access token refused (sent although both sides bind it)", description());
+        refuse(
+            MessageType.AUTH_ACK,
+            Status.UNAUTHORIZED,
+            "access token refused: both sides bind the token into the keys, so AUTH must not carry"
+                + " it");
+        return;
+      }
+      state = State.READY;
+      connection.send(Handshake.status(MessageType.AUTH_ACK, Status.OK, ""));
+      return;
+    }
+    if (Handshake.isTokenBound(env.body())) {
+      refuse(
+          MessageType.AUTH_ACK,
+          Status.UNAUTHORIZED,
+          "AUTH says the token is bound into the keys, but the handshake did not agree on it");
+      return;
+    }
     String token = Handshake.readAuth(env.body());
+    if (!token.isEmpty() && settings.tokenCheck().binds()) {
+      // a client that sends the token where the server binds it: never compare it (refuse alike)
+      LOG.info("{}: access token refused (sent instead of bound)", description());
+      refuse(
+          MessageType.AUTH_ACK,
+          Status.UNAUTHORIZED,
+          "access token refused: this server binds the token into the key agreement"
+              + " (HELLO flags bit 1); the client must bind it too instead of sending it");
+      return;
+    }
     boolean accepted;
     try {
       accepted = settings.tokenCheck().test(token);
@@ -477,6 +521,12 @@ final class ServerConnection implements FrameListener {
 
   @Override
   public void onClosed(Throwable cause) {
+    if (state == State.AWAIT_AUTH && tokenBound && cause instanceof WitSecurityException) {
+      LOG.info(
+          "{}: access token refused: AUTH did not authenticate with the token-bound key (the"
+              + " client's token differs, or the client does not know it)",
+          description());
+    }
     settings.lifecycle().remove(this);
     state = State.CLOSED;
     LOG.debug("{}: closed", description(), cause);

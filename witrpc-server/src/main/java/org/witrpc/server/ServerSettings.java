@@ -1,7 +1,6 @@
 package org.witrpc.server;
 
 import java.util.concurrent.Executor;
-import java.util.function.Predicate;
 import org.witrpc.spi.Serializer;
 
 /**
@@ -10,7 +9,7 @@ import org.witrpc.spi.Serializer;
  * @param registry the method table
  * @param serializer the agreed serializer
  * @param encryption whether the server demands encryption
- * @param tokenCheck accepts or refuses the token of AUTH ("" means none)
+ * @param tokenCheck accepts or refuses the token of AUTH ("" means none); may bind it into the keys
  * @param executor runs requests when dispatch is EXECUTOR, and the removal of listeners
  * @param dispatch where requests run
  * @param sendStackTraces whether a 500 carries the server's stack trace
@@ -21,7 +20,7 @@ record ServerSettings(
     ServiceRegistry registry,
     Serializer serializer,
     boolean encryption,
-    Predicate<String> tokenCheck,
+    TokenCheck tokenCheck,
     Executor executor,
     Dispatch dispatch,
     boolean sendStackTraces,

@@ -1,7 +1,5 @@
 package org.witrpc.server;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -69,23 +67,12 @@ public final class WitServer implements AutoCloseable {
             new ServiceRegistry(b.services),
             b.serializer,
             b.encryption,
-            tokenCheck(b),
+            TokenCheck.of(b.accessToken, b.tokenValidator, b.encryption),
             executor,
             b.dispatch,
             b.sendStackTraces,
             b.maxConcurrentCallsPerConnection,
             lifecycle);
-  }
-
-  private static Predicate<String> tokenCheck(Builder b) {
-    if (b.tokenValidator != null) {
-      return b.tokenValidator;
-    }
-    if (b.accessToken == null) {
-      return token -> true;
-    }
-    byte[] expected = b.accessToken.getBytes(StandardCharsets.UTF_8);
-    return token -> MessageDigest.isEqual(expected, token.getBytes(StandardCharsets.UTF_8));
   }
 
   /** A new builder. */
@@ -306,7 +293,14 @@ public final class WitServer implements AutoCloseable {
       return this;
     }
 
-    /** Clients must present this token (compared in constant time). */
+    /**
+     * Clients must know this token. With {@link #encryption(boolean) encryption} on, it is bound
+     * into the key agreement (HELLO_ACK flags bit 1): a client proves that it knows the token
+     * without sending it, and the server proves the same to the client. Without encryption the
+     * client sends it in AUTH and it is compared in constant time. Use a random token of 128 bits
+     * or more: a bound token can be guessed offline by an impostor that records one handshake (see
+     * docs/SECURITY.md).
+     */
     public Builder accessToken(String accessToken) {
       this.accessToken = Objects.requireNonNull(accessToken, "accessToken == null");
       return this;
@@ -314,7 +308,11 @@ public final class WitServer implements AutoCloseable {
 
     /**
      * Decides which tokens are accepted ("" when the client sent none); replaces {@link
-     * #accessToken}. Called on a transport thread during the handshake: keep it fast.
+     * #accessToken}. Called on a transport thread during the handshake: keep it fast. The validator
+     * must see the token, so it cannot be bound into the key agreement: clients must send it, which
+     * they refuse by default with encryption on (they opt in with {@code
+     * WitClient.Builder.sendTokenToServer(true)}), because an impostor server would receive it the
+     * same way. Prefer {@link #accessToken} where one static token will do.
      */
     public Builder tokenValidator(Predicate<String> tokenValidator) {
       this.tokenValidator = Objects.requireNonNull(tokenValidator, "tokenValidator == null");

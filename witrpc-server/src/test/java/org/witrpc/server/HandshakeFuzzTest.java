@@ -135,7 +135,7 @@ class HandshakeFuzzTest {
         REGISTRY,
         Serializers.json(),
         encryption,
-        "secret"::equals,
+        TokenCheck.of("secret", null, encryption),
         Runnable::run,
         Dispatch.INLINE,
         false,

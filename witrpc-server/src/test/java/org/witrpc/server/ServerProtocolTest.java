@@ -124,7 +124,7 @@ class ServerProtocolTest {
     assertThat(ack.type()).isEqualTo(MessageType.HELLO_ACK);
     assertThat(ack.status()).isEqualTo(400);
     assertThat(Handshake.readStatusMessage(ack.body()))
-        .contains("protocol version mismatch", "99", "version 2");
+        .contains("protocol version mismatch", "99", "version 3");
     assertThat(raw.next()).isSameAs(Raw.CLOSED);
   }
 

@@ -9,11 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.witrpc.WitSecurityException;
 import org.witrpc.WitTransportException;
 import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
+import org.witrpc.spi.PeerPolicy;
 
 /**
  * The connecting side of the shared-memory transport: connects to {@code NAME.mmf.sock}, maps the
@@ -25,9 +28,11 @@ public final class MmfClientTransport implements ClientTransport {
   private static final AtomicInteger IDS = new AtomicInteger();
 
   private final MmfSettings settings;
+  private final PeerPolicy peerPolicy;
 
-  MmfClientTransport(MmfSettings settings) {
+  MmfClientTransport(MmfSettings settings, PeerPolicy peerPolicy) {
     this.settings = Objects.requireNonNull(settings, "settings == null");
+    this.peerPolicy = Objects.requireNonNull(peerPolicy, "peerPolicy == null");
   }
 
   @Override
@@ -51,7 +56,12 @@ public final class MmfClientTransport implements ClientTransport {
             "no mmf server listening on " + socket + " for " + address() + ": " + e.getMessage(),
             e);
       }
+      checkServerUser(channel);
       Rendezvous.Reply reply = Rendezvous.readReply(channel, deadline);
+      if (reply.status() == Rendezvous.REFUSED
+          && reply.text().startsWith(Rendezvous.PEER_USER_REFUSED)) {
+        throw new WitSecurityException(address() + " refused the connection: " + reply.text());
+      }
       if (reply.status() == Rendezvous.REFUSED) {
         throw new WitTransportException("the server refused the connection: " + reply.text());
       }
@@ -87,6 +97,32 @@ public final class MmfClientTransport implements ClientTransport {
     } catch (RuntimeException e) {
       closeQuietly(channel);
       throw e;
+    }
+  }
+
+  /** Refuses a server running as a user the peer policy does not allow, before reading a byte. */
+  private void checkServerUser(SocketChannel channel) {
+    Optional<String> stranger = peerPolicy.refusedPeer(channel);
+    if (stranger.isPresent()) {
+      String user = stranger.get();
+      throw new WitSecurityException(
+          "refusing server "
+              + address()
+              + ": it runs as user '"
+              + user
+              + "', and this client accepts "
+              + peerPolicy
+              + " (it could be an impostor that took the name). If it is meant to run as '"
+              + user
+              + "' (a sidecar), allow it: "
+              + address()
+              + "?"
+              + PeerPolicy.URI_OPTION
+              + "="
+              + user
+              + ", or peerUsers(\""
+              + user
+              + "\") on the transport builder");
     }
   }
 

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.WitTransportException;
 import org.witrpc.spi.FrameListener;
+import org.witrpc.spi.PeerPolicy;
 import org.witrpc.spi.ServerTransport;
 
 /**
@@ -45,6 +47,7 @@ public final class MmfServerTransport implements ServerTransport {
   private static final long HANDSHAKE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final MmfSettings settings;
+  private final PeerPolicy peerPolicy;
   private final Set<MmfConnection> connections = ConcurrentHashMap.newKeySet();
   private final Map<SocketChannel, Thread> handshakes = new ConcurrentHashMap<>();
   private final AtomicInteger ids = new AtomicInteger();
@@ -60,8 +63,9 @@ public final class MmfServerTransport implements ServerTransport {
   private boolean started;
   private volatile boolean closed;
 
-  MmfServerTransport(MmfSettings settings) {
+  MmfServerTransport(MmfSettings settings, PeerPolicy peerPolicy) {
     this.settings = Objects.requireNonNull(settings, "settings == null");
+    this.peerPolicy = Objects.requireNonNull(peerPolicy, "peerPolicy == null");
     this.slots = new ClientSlots(settings.maxClients());
   }
 
@@ -223,6 +227,19 @@ public final class MmfServerTransport implements ServerTransport {
    * acknowledged. From then on the connection owns the slot and releases it when it ends.
    */
   private void handshake(SocketChannel channel, Acceptor acceptor) throws IOException {
+    Optional<String> stranger = peerPolicy.refusedPeer(channel);
+    if (stranger.isPresent()) {
+      LOG.warn(
+          "{}: refusing a client running as user '{}': this server admits {} (peerUsers)",
+          address(),
+          stranger.get(),
+          peerPolicy);
+      Rendezvous.sendReply(
+          channel,
+          Rendezvous.REFUSED,
+          Rendezvous.PEER_USER_REFUSED + "'" + stranger.get() + "' (its peerUsers setting)");
+      throw new IOException("client of user '" + stranger.get() + "' refused");
+    }
     int capacity = settings.capacity();
     MmfFiles.Mapped mapped =
         MmfFiles.create(directory, settings.name(), RingDescriptor.totalLength(capacity));

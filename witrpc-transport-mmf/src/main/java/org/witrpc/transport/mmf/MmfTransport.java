@@ -2,8 +2,10 @@ package org.witrpc.transport.mmf;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.witrpc.spi.PeerPolicy;
 import org.witrpc.spi.RuntimeDirectory;
 import org.witrpc.spi.Sizes;
 import org.witrpc.spi.TransportOptions;
@@ -48,6 +50,7 @@ public final class MmfTransport {
     int maxClients = TransportOptions.DEFAULT_MAX_CLIENTS;
     int maxFrameSize = TransportOptions.DEFAULT_MAX_FRAME_SIZE;
     Duration sendTimeout = TransportOptions.DEFAULT_SEND_TIMEOUT;
+    PeerPolicy peerPolicy = PeerPolicy.sameUser();
 
     Builder(String name) {
       this.name = name;
@@ -86,6 +89,21 @@ public final class MmfTransport {
      */
     public B sendTimeout(Duration sendTimeout) {
       this.sendTimeout = TransportOptions.checkSendTimeout(sendTimeout);
+      return self();
+    }
+
+    /**
+     * Also accepts peers running as these users (names or numeric uids; {@code "*"} for any user):
+     * for a server, clients of these users; for a client, a server running as one of them. By
+     * default only peers of this process's own user are accepted. See {@link PeerPolicy}.
+     */
+    public B peerUsers(String... users) {
+      return peerPolicy(PeerPolicy.sameUserOr(List.of(users)));
+    }
+
+    /** Which users a peer may run as; default {@link PeerPolicy#sameUser()}. */
+    public B peerPolicy(PeerPolicy policy) {
+      this.peerPolicy = Objects.requireNonNull(policy, "policy == null");
       return self();
     }
 
@@ -143,7 +161,7 @@ public final class MmfTransport {
 
     /** An unstarted server transport. */
     public MmfServerTransport build() {
-      return new MmfServerTransport(settings());
+      return new MmfServerTransport(settings(), peerPolicy);
     }
   }
 
@@ -160,7 +178,7 @@ public final class MmfTransport {
 
     /** A client transport. */
     public MmfClientTransport build() {
-      return new MmfClientTransport(settings());
+      return new MmfClientTransport(settings(), peerPolicy);
     }
   }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.Durations;
+import org.witrpc.spi.PeerPolicy;
 import org.witrpc.spi.ServerTransport;
 import org.witrpc.spi.Sizes;
 import org.witrpc.spi.TransportOptions;
@@ -14,8 +15,9 @@ import org.witrpc.spi.TransportProvider;
 
 /**
  * The {@code mmf} scheme: {@code
- * mmf://NAME?size=8MiB&spin=20us&maxClients=4&maxFrameSize=1MiB&sendTimeout=10s&dir=/path}. Unknown
- * options are refused. Registered for {@link java.util.ServiceLoader}.
+ * mmf://NAME?size=8MiB&spin=20us&maxClients=4&maxFrameSize=1MiB&sendTimeout=10s&dir=/path&peerUsers=alice,1001}
+ * ({@code peerUsers}: see {@link PeerPolicy}). Unknown options are refused. Registered for {@link
+ * java.util.ServiceLoader}.
  *
  * <p>Thread safety: stateless.
  */
@@ -72,13 +74,16 @@ public final class MmfTransportProvider implements TransportProvider {
       case "dir":
         b.directory(Path.of(value));
         break;
+      case PeerPolicy.URI_OPTION:
+        b.peerPolicy(PeerPolicy.parse(value));
+        break;
       default:
         throw new IllegalArgumentException(
             "unknown option '"
                 + key
                 + "' in "
                 + uri
-                + "; mmf options are size, spin, maxClients, maxFrameSize, sendTimeout, dir");
+                + "; mmf options are size, spin, maxClients, maxFrameSize, sendTimeout, dir, peerUsers");
     }
   }
 

@@ -32,6 +32,9 @@ final class Rendezvous {
   static final byte REFUSED = 2;
   static final byte ACK = 1;
 
+  /** How the text of a refusal for the client's user starts (the client reports it as security). */
+  static final String PEER_USER_REFUSED = "the server does not admit clients running as user ";
+
   private static final int MAX_TEXT = 4096;
 
   /** Longest single wait while reading, so that an abandoned handshake ends promptly. */

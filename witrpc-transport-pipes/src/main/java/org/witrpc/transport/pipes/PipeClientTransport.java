@@ -9,13 +9,17 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.witrpc.WitSecurityException;
 import org.witrpc.WitTransportException;
 import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
+import org.witrpc.spi.PeerPolicy;
 import org.witrpc.spi.TransportOptions;
 
 /**
@@ -32,11 +36,13 @@ public final class PipeClientTransport implements ClientTransport {
   private final PipeEndpoint endpoint;
   private final int maxFrameSize;
   private final Duration sendTimeout;
+  private final PeerPolicy peerPolicy;
 
   private PipeClientTransport(Builder builder) {
     this.endpoint = builder.endpoint();
     this.maxFrameSize = builder.maxFrameSize;
     this.sendTimeout = builder.sendTimeout;
+    this.peerPolicy = builder.peerPolicy;
   }
 
   @Override
@@ -57,6 +63,7 @@ public final class PipeClientTransport implements ClientTransport {
           key.cancel();
           selector.selectNow(); // flushes the cancelled key so the channel may be registered again
         }
+        checkServerUser(channel);
         readStatus(channel, selector, deadline, timeout);
       }
       long id = CONNECTION_IDS.incrementAndGet();
@@ -98,6 +105,32 @@ public final class PipeClientTransport implements ClientTransport {
     return "PipeClientTransport{" + endpoint + "}";
   }
 
+  /** Refuses a server running as a user the peer policy does not allow, before reading a byte. */
+  private void checkServerUser(SocketChannel channel) {
+    Optional<String> stranger = peerPolicy.refusedPeer(channel);
+    if (stranger.isPresent()) {
+      String user = stranger.get();
+      throw new WitSecurityException(
+          "refusing server "
+              + endpoint
+              + ": it runs as user '"
+              + user
+              + "', and this client accepts "
+              + peerPolicy
+              + " (it could be an impostor that took the name). If it is meant to run as '"
+              + user
+              + "' (a sidecar), allow it: "
+              + endpoint.address()
+              + "?"
+              + PeerPolicy.URI_OPTION
+              + "="
+              + user
+              + ", or peerUsers(\""
+              + user
+              + "\") on the transport builder");
+    }
+  }
+
   /** Reads the server's status byte (and, for a refusal, its maxClients). */
   private void readStatus(SocketChannel channel, Selector selector, long deadline, Duration timeout)
       throws IOException {
@@ -106,6 +139,14 @@ public final class PipeClientTransport implements ClientTransport {
     byte code = status.get(0);
     if (code == PipeWire.ACCEPTED) {
       return;
+    }
+    if (code == PipeWire.REFUSED_PEER_USER) {
+      throw new WitSecurityException(
+          "server "
+              + endpoint
+              + " refused the connection: it does not admit clients running as user '"
+              + PeerPolicy.currentUser().orElse("?")
+              + "' (its peerUsers setting)");
     }
     if (code == PipeWire.REFUSED_MAX_CLIENTS) {
       ByteBuffer max = ByteBuffer.allocate(PipeWire.REFUSAL_BYTES - 1);
@@ -191,6 +232,7 @@ public final class PipeClientTransport implements ClientTransport {
     private Path directory;
     private int maxFrameSize = TransportOptions.DEFAULT_MAX_FRAME_SIZE;
     private Duration sendTimeout = TransportOptions.DEFAULT_SEND_TIMEOUT;
+    private PeerPolicy peerPolicy = PeerPolicy.sameUser();
 
     Builder(String name, Path socket) {
       this.name = name;
@@ -209,6 +251,21 @@ public final class PipeClientTransport implements ClientTransport {
      */
     public Builder sendTimeout(Duration sendTimeout) {
       this.sendTimeout = TransportOptions.checkSendTimeout(sendTimeout);
+      return this;
+    }
+
+    /**
+     * Also accepts a server running as one of these users (names or numeric uids; {@code "*"} for
+     * any user). By default the client refuses a server that runs as another user than its own
+     * ({@link org.witrpc.WitSecurityException} naming the server's user). See {@link PeerPolicy}.
+     */
+    public Builder peerUsers(String... users) {
+      return peerPolicy(PeerPolicy.sameUserOr(List.of(users)));
+    }
+
+    /** As whom the server may run; default {@link PeerPolicy#sameUser()}. */
+    public Builder peerPolicy(PeerPolicy policy) {
+      this.peerPolicy = Objects.requireNonNull(policy, "policy == null");
       return this;
     }
 

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
 import org.witrpc.WitTransportException;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
+import org.witrpc.spi.PeerPolicy;
 import org.witrpc.spi.ServerTransport;
 import org.witrpc.spi.TransportOptions;
 
@@ -58,6 +60,7 @@ public final class PipeServerTransport implements ServerTransport {
   private final int maxClients;
   private final int maxFrameSize;
   private final Duration sendTimeout;
+  private final PeerPolicy peerPolicy;
   private final AtomicLong connectionIds = new AtomicLong();
   private final Object lock = new Object();
 
@@ -72,6 +75,7 @@ public final class PipeServerTransport implements ServerTransport {
     this.maxClients = builder.options.maxClients();
     this.maxFrameSize = builder.options.maxFrameSize();
     this.sendTimeout = builder.options.sendTimeout();
+    this.peerPolicy = builder.peerPolicy;
   }
 
   @Override
@@ -279,6 +283,11 @@ public final class PipeServerTransport implements ServerTransport {
   }
 
   private void admit(SocketChannel client, Acceptor acceptor) {
+    Optional<String> stranger = peerPolicy.refusedPeer(client);
+    if (stranger.isPresent()) {
+      refusePeer(client, stranger.get());
+      return;
+    }
     long id = connectionIds.incrementAndGet();
     PipeConnection connection = null;
     synchronized (lock) {
@@ -336,6 +345,21 @@ public final class PipeServerTransport implements ServerTransport {
     }
   }
 
+  private void refusePeer(SocketChannel client, String user) {
+    log.warn(
+        "{}: refusing a client running as user '{}': this server admits {} (peerUsers)",
+        endpoint,
+        user,
+        peerPolicy);
+    try {
+      writeFully(client, ByteBuffer.wrap(new byte[] {PipeWire.REFUSED_PEER_USER}));
+    } catch (IOException e) {
+      log.debug("{}: refused client left early", endpoint, e);
+    } finally {
+      closeQuietly(client);
+    }
+  }
+
   private void release(Connection connection) {
     synchronized (lock) {
       connections.remove(connection);
@@ -378,6 +402,7 @@ public final class PipeServerTransport implements ServerTransport {
     private final Path socket;
     private Path directory;
     private TransportOptions options = TransportOptions.defaults();
+    private PeerPolicy peerPolicy = PeerPolicy.sameUser();
 
     Builder(String name, Path socket) {
       this.name = name;
@@ -402,6 +427,21 @@ public final class PipeServerTransport implements ServerTransport {
      */
     public Builder sendTimeout(Duration sendTimeout) {
       options = options.withSendTimeout(sendTimeout);
+      return this;
+    }
+
+    /**
+     * Also admits clients running as these users (names or numeric uids; {@code "*"} for any user).
+     * By default only clients of the server's own user are admitted; others are refused (with a log
+     * line naming their user). See {@link PeerPolicy}.
+     */
+    public Builder peerUsers(String... users) {
+      return peerPolicy(PeerPolicy.sameUserOr(java.util.List.of(users)));
+    }
+
+    /** Which users' clients are admitted; default {@link PeerPolicy#sameUser()}. */
+    public Builder peerPolicy(PeerPolicy policy) {
+      this.peerPolicy = Objects.requireNonNull(policy, "policy == null");
       return this;
     }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.Durations;
+import org.witrpc.spi.PeerPolicy;
 import org.witrpc.spi.ServerTransport;
 import org.witrpc.spi.Sizes;
 import org.witrpc.spi.TransportOptions;
@@ -21,14 +22,16 @@ import org.witrpc.spi.TransportProvider;
  * NAME.sock} in the runtime directory) or {@code pipe:///absolute/path.sock}, with the query
  * options {@code maxClients} (a number), {@code maxFrameSize} (bytes, suffixes allowed: {@code
  * 64MiB}) and {@code sendTimeout} (a duration: {@code 500ms}, {@code 10s}), which override the
- * {@link TransportOptions} passed in. Registered through {@code
+ * {@link TransportOptions} passed in, and {@code peerUsers} (user names or uids, comma-separated,
+ * or {@code *}: see {@link PeerPolicy}). Registered through {@code
  * META-INF/services/org.witrpc.spi.TransportProvider}.
  *
  * <p>Thread safety: stateless; safe for concurrent use.
  */
 public final class PipeTransportProvider implements TransportProvider {
 
-  private static final List<String> OPTIONS = List.of("maxClients", "maxFrameSize", "sendTimeout");
+  private static final List<String> OPTIONS =
+      List.of("maxClients", "maxFrameSize", "sendTimeout", PeerPolicy.URI_OPTION);
 
   /** Public for {@link java.util.ServiceLoader}. */
   public PipeTransportProvider() {}
@@ -45,6 +48,7 @@ public final class PipeTransportProvider implements TransportProvider {
     String name = name(uri);
     PipeServerTransport.Builder builder =
         name != null ? PipeTransport.server(name) : PipeTransport.server(socketPath(uri));
+    peerPolicy(uri).ifPresent(builder::peerPolicy);
     return builder.options(options).build();
   }
 
@@ -55,7 +59,21 @@ public final class PipeTransportProvider implements TransportProvider {
     String name = name(uri);
     PipeClientTransport.Builder builder =
         name != null ? PipeTransport.client(name) : PipeTransport.client(socketPath(uri));
+    peerPolicy(uri).ifPresent(builder::peerPolicy);
     return builder.options(options).build();
+  }
+
+  /** The {@code peerUsers} option, if given. */
+  private static java.util.Optional<PeerPolicy> peerPolicy(URI uri) {
+    String users = query(uri).get(PeerPolicy.URI_OPTION);
+    if (users == null) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(PeerPolicy.parse(users));
+    } catch (IllegalArgumentException e) {
+      throw invalid(uri, e.getMessage());
+    }
   }
 
   /** The name of {@code pipe://NAME}, or null for {@code pipe:///path}. */

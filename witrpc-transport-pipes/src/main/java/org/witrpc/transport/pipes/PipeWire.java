@@ -10,6 +10,8 @@ package org.witrpc.transport.pipes;
  *   +--------+--------+--------+--------+--------+
  *   | 0x01   | maxClients (int32, big-endian)    |   status REFUSED_MAX_CLIENTS: server closes
  *   +--------+--------+--------+--------+--------+
+ *   | 0x02   |                                       status REFUSED_PEER_USER: server closes
+ *   +--------+
  *
  * then, in both directions, any number of frames:
  *   +--------+--------+--------+--------+----------------------+
@@ -32,6 +34,12 @@ final class PipeWire {
 
   /** Status byte: the server has its maximum number of clients; an int32 maxClients follows. */
   static final byte REFUSED_MAX_CLIENTS = 0x01;
+
+  /**
+   * Status byte: the server does not admit clients of the connecting user (its peer-user policy,
+   * {@link org.witrpc.spi.PeerPolicy}); nothing follows, the server closes.
+   */
+  static final byte REFUSED_PEER_USER = 0x02;
 
   /** Bytes of the refusal: status byte and maxClients. */
   static final int REFUSAL_BYTES = 5;
