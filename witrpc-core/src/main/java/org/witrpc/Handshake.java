@@ -21,8 +21,13 @@ public final class Handshake {
   /** HELLO flags bit 0: the sender wants an encrypted channel. */
   public static final int FLAG_ENCRYPTION = 1;
 
-  /** Longest access token accepted in AUTH, in UTF-8 bytes. */
-  public static final int MAX_TOKEN_BYTES = 64 * 1024;
+  /**
+   * Longest access token accepted in AUTH, in UTF-8 bytes: 8 KiB, so that AUTH (with its header
+   * and, encrypted, its GCM tag) fits in {@link
+   * org.witrpc.spi.TransportOptions#HANDSHAKE_FRAME_LIMIT}, the largest frame a connection accepts
+   * before it is READY.
+   */
+  public static final int MAX_TOKEN_BYTES = 8 * 1024;
 
   private Handshake() {}
 

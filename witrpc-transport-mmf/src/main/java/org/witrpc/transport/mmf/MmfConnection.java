@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.witrpc.WitTransportException;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
+import org.witrpc.spi.TransportOptions;
 
 /**
  * One end of a shared-memory connection: an outbound ring this side writes, an inbound ring it
@@ -113,6 +114,7 @@ final class MmfConnection implements Connection {
             settings.maxFrameSize(),
             ringData,
             ringSpace);
+    inbound.limitReadFrames(TransportOptions.HANDSHAKE_FRAME_LIMIT);
     this.outbound =
         new RingBuffer(
             mapping,
@@ -266,6 +268,11 @@ final class MmfConnection implements Connection {
    */
   ByteBuffer mappingForTests() {
     return mapping.duplicate();
+  }
+
+  @Override
+  public void allowLargeFrames() {
+    inbound.limitReadFrames(ownMaxFrameSize);
   }
 
   @Override

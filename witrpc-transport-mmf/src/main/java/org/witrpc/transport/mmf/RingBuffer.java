@@ -31,6 +31,12 @@ import org.witrpc.WitTransportException;
  * <p>Everything read from shared memory is validated: a corrupt record or counter ends in a {@link
  * WitTransportException}, never an out-of-bounds access or an oversized allocation.
  *
+ * <p>The consumer accepts frames up to its read limit ({@link #limitReadFrames}; the maximum frame
+ * size unless lowered). A fragmented frame is not allocated whole at its FIRST record: its buffer
+ * starts at {@link #FIRST_CHUNK_BYTES} and grows fourfold as fragments arrive, so a peer that
+ * announces 256 MiB and sends one fragment costs 1 MiB, the buffer never exceeds four times the
+ * bytes received (or 1 MiB), and growing copies at most a third of the frame again.
+ *
  * <p>Thread safety: the writer methods and the reader methods may run in two different threads (or
  * processes) at once; each group must be confined to one thread at a time.
  */
@@ -44,6 +50,11 @@ final class RingBuffer {
   static final int MIDDLE = 3;
   static final int LAST = 4;
   static final int PADDING = 5;
+
+  /** A fragmented frame larger than this starts with a buffer of this size, grown as it arrives. */
+  static final int FIRST_CHUNK_BYTES = 1 << 20;
+
+  private static final int GROWTH_FACTOR = 4;
 
   private static final VarHandle LONGS =
       MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
@@ -75,6 +86,8 @@ final class RingBuffer {
   private long readerHead;
   private long lastTailSeen;
   private ByteBuffer assembling;
+  private int assemblingTotal;
+  private volatile int readLimit;
 
   /**
    * @param buffer the whole mapping (8-byte aligned, as a mapped or direct buffer is)
@@ -108,6 +121,7 @@ final class RingBuffer {
     this.writerWaitingOffset = ringOffset + RingDescriptor.WRITER_WAITING_OFFSET;
     this.dataOffset = ringOffset + RingDescriptor.DATA_OFFSET;
     this.maxFrameSize = maxFrameSize;
+    this.readLimit = maxFrameSize;
     this.minFragment = Math.max(64, Math.min(capacity / 8, 4096));
     this.wakeReader = Objects.requireNonNull(wakeReader, "wakeReader == null");
     this.wakeWriter = Objects.requireNonNull(wakeWriter, "wakeWriter == null");
@@ -235,6 +249,15 @@ final class RingBuffer {
 
   // ---------------------------------------------------------------- consumer side
 
+  /**
+   * Sets the largest frame the consumer accepts (at most the maximum frame size); a larger one ends
+   * in a {@link WitTransportException} before anything is allocated for it. May be called from any
+   * thread; the consumer sees it from its next record on.
+   */
+  void limitReadFrames(int limit) {
+    readLimit = Math.min(limit, maxFrameSize);
+  }
+
   /** True if no record is available to the consumer. */
   boolean isEmpty() {
     return readTail() == readerHead;
@@ -314,14 +337,19 @@ final class RingBuffer {
               "fragmented frame of " + total + " bytes is not longer than its first fragment");
         }
         checkFrameSize(total);
-        assembling = ByteBuffer.allocate((int) total);
+        assemblingTotal = (int) total;
+        assembling =
+            ByteBuffer.allocate(Math.max(length, Math.min(assemblingTotal, FIRST_CHUNK_BYTES)));
         assembling.put(buffer.slice(payload, length));
         return null;
       default: // MIDDLE or LAST
         expectAssembling(true, type);
-        int left = assembling.remaining();
+        int left = assemblingTotal - assembling.position();
         if (type == MIDDLE ? length >= left : length != left) {
           throw corrupt("fragment of " + length + " bytes with " + left + " bytes missing");
+        }
+        if (length > assembling.remaining()) {
+          assembling = grow(assembling, assembling.position() + length, assemblingTotal);
         }
         assembling.put(buffer.slice(payload, length));
         if (type == MIDDLE) {
@@ -361,11 +389,27 @@ final class RingBuffer {
     }
   }
 
+  /**
+   * A buffer holding the bytes assembled so far with room for {@code needed}: four times as large,
+   * or more if one fragment needs it, never more than {@code total}.
+   */
+  private static ByteBuffer grow(ByteBuffer assembled, int needed, int total) {
+    long fourfold = (long) assembled.capacity() * GROWTH_FACTOR;
+    int capacity = (int) Math.min(total, Math.max(needed, fourfold));
+    return ByteBuffer.allocate(capacity).put(assembled.flip());
+  }
+
   /** A frame the peer should not have sent: not corrupt, but too large for this side. */
   private void checkFrameSize(long length) {
-    if (length > maxFrameSize) {
+    int limit = readLimit;
+    if (length > limit) {
       throw new WitTransportException(
-          "frame of " + length + " bytes exceeds the maximum frame size " + maxFrameSize);
+          "frame of "
+              + length
+              + " bytes exceeds "
+              + (limit < maxFrameSize
+                  ? "the limit before the connection is ready (handshake) of " + limit + " bytes"
+                  : "the maximum frame size " + maxFrameSize));
     }
   }
 

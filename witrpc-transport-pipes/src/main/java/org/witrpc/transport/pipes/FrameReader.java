@@ -4,21 +4,35 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import org.witrpc.WitTransportException;
+import org.witrpc.spi.TransportOptions;
 
 /**
  * Reads length-prefixed frames ({@link PipeWire}) from a channel, through a small direct buffer so
  * that small frames cost one system call for many frames. Short reads are handled; the length is
- * checked against the maximum frame size before the frame is allocated.
+ * checked against the limit before anything is allocated for the frame.
  *
- * <p>Thread safety: not thread-safe; owned by one connection's reader thread.
+ * <p>The limit is {@link TransportOptions#HANDSHAKE_FRAME_LIMIT} until {@link #allowLargeFrames()}
+ * (the connection is READY), then the maximum frame size. A large frame is not allocated whole when
+ * its length arrives: its buffer starts at {@link #FIRST_CHUNK_BYTES} and grows fourfold as bytes
+ * arrive, so a peer that announces 256 MiB and sends nothing costs 1 MiB, the buffer never exceeds
+ * four times the bytes received (or 1 MiB), and growing copies at most a third of the frame again.
+ *
+ * <p>Thread safety: {@link #next} is owned by one connection's reader thread; {@link
+ * #allowLargeFrames} may be called from any thread.
  */
 final class FrameReader {
 
   private static final int BUFFER_BYTES = 64 << 10;
 
+  /** A frame larger than this starts with a buffer of this size, grown as its bytes arrive. */
+  static final int FIRST_CHUNK_BYTES = 1 << 20;
+
+  private static final int GROWTH_FACTOR = 4;
+
   private final ReadableByteChannel channel;
   private final int maxFrameSize;
   private final String description;
+  private volatile int frameLimit;
 
   /** Read mode: the bytes between position and limit are received but not yet consumed. */
   private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES).flip();
@@ -27,6 +41,12 @@ final class FrameReader {
     this.channel = channel;
     this.maxFrameSize = maxFrameSize;
     this.description = description;
+    this.frameLimit = Math.min(maxFrameSize, TransportOptions.HANDSHAKE_FRAME_LIMIT);
+  }
+
+  /** Accepts frames up to the maximum frame size from now on (the connection is READY). */
+  void allowLargeFrames() {
+    frameLimit = maxFrameSize;
   }
 
   /**
@@ -44,17 +64,27 @@ final class FrameReader {
       return null;
     }
     int length = buffer.getInt();
-    if (length < 0 || length > maxFrameSize) {
+    int limit = frameLimit;
+    if (length < 0 || length > limit) {
       throw new WitTransportException(
           description
               + ": the peer announced a frame of "
               + Integer.toUnsignedLong(length)
-              + " bytes, above the maximum frame size of "
-              + maxFrameSize
+              + " bytes, above "
+              + (limit < maxFrameSize
+                  ? "the limit before the connection is ready (handshake) of "
+                  : "the maximum frame size of ")
+              + limit
               + " bytes; closing the connection");
     }
-    ByteBuffer frame = ByteBuffer.allocate(length);
-    while (frame.hasRemaining()) {
+    ByteBuffer frame = ByteBuffer.allocate(Math.min(length, FIRST_CHUNK_BYTES));
+    while (true) {
+      if (!frame.hasRemaining()) {
+        if (frame.capacity() == length) {
+          break;
+        }
+        frame = grow(frame, length);
+      }
       if (buffer.hasRemaining()) {
         int n = Math.min(buffer.remaining(), frame.remaining());
         frame.put(buffer.slice(buffer.position(), n));
@@ -67,6 +97,12 @@ final class FrameReader {
       }
     }
     return frame.flip();
+  }
+
+  /** A buffer four times as large (at most {@code length}) holding the bytes received so far. */
+  private static ByteBuffer grow(ByteBuffer frame, int length) {
+    int capacity = (int) Math.min(length, (long) frame.capacity() * GROWTH_FACTOR);
+    return ByteBuffer.allocate(capacity).put(frame.flip());
   }
 
   /** Reads a large frame's body straight into it, in bounded chunks. */

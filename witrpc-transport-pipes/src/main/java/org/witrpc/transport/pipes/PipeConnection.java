@@ -37,6 +37,7 @@ final class PipeConnection implements Connection {
   private final Consumer<PipeConnection> onRelease;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final Object stateLock = new Object();
+  private final FrameReader frames;
 
   private boolean closed; // guarded by stateLock
   private Throwable closeCause; // guarded by stateLock
@@ -55,6 +56,7 @@ final class PipeConnection implements Connection {
     this.description = description;
     this.maxFrameSize = maxFrameSize;
     this.onRelease = onRelease;
+    this.frames = new FrameReader(channel, maxFrameSize, description);
   }
 
   /** Starts the reader thread that delivers frames and the end of the connection to listener. */
@@ -108,6 +110,11 @@ final class PipeConnection implements Connection {
   }
 
   @Override
+  public void allowLargeFrames() {
+    frames.allowLargeFrames();
+  }
+
+  @Override
   public boolean isOpen() {
     synchronized (stateLock) {
       return !closed;
@@ -145,7 +152,6 @@ final class PipeConnection implements Connection {
   }
 
   private void readLoop(FrameListener listener) {
-    FrameReader frames = new FrameReader(channel, maxFrameSize, description);
     WitTransportException failure = null;
     try {
       while (isOpen()) {
