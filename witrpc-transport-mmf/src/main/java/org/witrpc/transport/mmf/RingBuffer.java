@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.witrpc.WitTransportException;
+import org.witrpc.spi.FrameBufferGrowth;
 
 /**
  * One single-producer single-consumer ring of frames in a region laid out by {@link
@@ -33,9 +34,8 @@ import org.witrpc.WitTransportException;
  *
  * <p>The consumer accepts frames up to its read limit ({@link #limitReadFrames}; the maximum frame
  * size unless lowered). A fragmented frame is not allocated whole at its FIRST record: its buffer
- * starts at {@link #FIRST_CHUNK_BYTES} and grows fourfold as fragments arrive, so a peer that
- * announces 256 MiB and sends one fragment costs 1 MiB, the buffer never exceeds four times the
- * bytes received (or 1 MiB), and growing copies at most a third of the frame again.
+ * grows as fragments arrive, as {@link FrameBufferGrowth} says (a peer that announces 256 MiB and
+ * sends one small fragment costs 1 MiB).
  *
  * <p>Thread safety: the writer methods and the reader methods may run in two different threads (or
  * processes) at once; each group must be confined to one thread at a time.
@@ -50,11 +50,6 @@ final class RingBuffer {
   static final int MIDDLE = 3;
   static final int LAST = 4;
   static final int PADDING = 5;
-
-  /** A fragmented frame larger than this starts with a buffer of this size, grown as it arrives. */
-  static final int FIRST_CHUNK_BYTES = 1 << 20;
-
-  private static final int GROWTH_FACTOR = 4;
 
   private static final VarHandle LONGS =
       MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
@@ -339,7 +334,7 @@ final class RingBuffer {
         checkFrameSize(total);
         assemblingTotal = (int) total;
         assembling =
-            ByteBuffer.allocate(Math.max(length, Math.min(assemblingTotal, FIRST_CHUNK_BYTES)));
+            ByteBuffer.allocate(Math.max(length, FrameBufferGrowth.firstCapacity(assemblingTotal)));
         assembling.put(buffer.slice(payload, length));
         return null;
       default: // MIDDLE or LAST
@@ -390,12 +385,11 @@ final class RingBuffer {
   }
 
   /**
-   * A buffer holding the bytes assembled so far with room for {@code needed}: four times as large,
-   * or more if one fragment needs it, never more than {@code total}.
+   * A larger buffer (see {@link FrameBufferGrowth}) with room for {@code needed} bytes in all,
+   * holding the bytes assembled so far.
    */
   private static ByteBuffer grow(ByteBuffer assembled, int needed, int total) {
-    long fourfold = (long) assembled.capacity() * GROWTH_FACTOR;
-    int capacity = (int) Math.min(total, Math.max(needed, fourfold));
+    int capacity = FrameBufferGrowth.nextCapacity(assembled.capacity(), needed, total);
     return ByteBuffer.allocate(capacity).put(assembled.flip());
   }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import org.witrpc.WitTransportException;
+import org.witrpc.spi.FrameBufferGrowth;
 import org.witrpc.spi.TransportOptions;
 
 /**
@@ -13,9 +14,8 @@ import org.witrpc.spi.TransportOptions;
  *
  * <p>The limit is {@link TransportOptions#HANDSHAKE_FRAME_LIMIT} until {@link #allowLargeFrames()}
  * (the connection is READY), then the maximum frame size. A large frame is not allocated whole when
- * its length arrives: its buffer starts at {@link #FIRST_CHUNK_BYTES} and grows fourfold as bytes
- * arrive, so a peer that announces 256 MiB and sends nothing costs 1 MiB, the buffer never exceeds
- * four times the bytes received (or 1 MiB), and growing copies at most a third of the frame again.
+ * its length arrives: its buffer grows as its bytes arrive, as {@link FrameBufferGrowth} says (a
+ * peer that announces 256 MiB and sends nothing costs 1 MiB).
  *
  * <p>Thread safety: {@link #next} is owned by one connection's reader thread; {@link
  * #allowLargeFrames} may be called from any thread.
@@ -23,11 +23,6 @@ import org.witrpc.spi.TransportOptions;
 final class FrameReader {
 
   private static final int BUFFER_BYTES = 64 << 10;
-
-  /** A frame larger than this starts with a buffer of this size, grown as its bytes arrive. */
-  static final int FIRST_CHUNK_BYTES = 1 << 20;
-
-  private static final int GROWTH_FACTOR = 4;
 
   private final ReadableByteChannel channel;
   private final int maxFrameSize;
@@ -77,7 +72,7 @@ final class FrameReader {
               + limit
               + " bytes; closing the connection");
     }
-    ByteBuffer frame = ByteBuffer.allocate(Math.min(length, FIRST_CHUNK_BYTES));
+    ByteBuffer frame = ByteBuffer.allocate(FrameBufferGrowth.firstCapacity(length));
     while (true) {
       if (!frame.hasRemaining()) {
         if (frame.capacity() == length) {
@@ -99,9 +94,9 @@ final class FrameReader {
     return frame.flip();
   }
 
-  /** A buffer four times as large (at most {@code length}) holding the bytes received so far. */
+  /** A larger buffer (see {@link FrameBufferGrowth}) holding the bytes received so far. */
   private static ByteBuffer grow(ByteBuffer frame, int length) {
-    int capacity = (int) Math.min(length, (long) frame.capacity() * GROWTH_FACTOR);
+    int capacity = FrameBufferGrowth.nextCapacity(frame.capacity(), frame.capacity() + 1, length);
     return ByteBuffer.allocate(capacity).put(frame.flip());
   }
 
