@@ -33,8 +33,13 @@ public final class Handshake {
   /** The token length field of an AUTH whose token is bound into the keys (u32 0xFFFFFFFF). */
   public static final int TOKEN_BOUND = -1;
 
-  /** Longest access token accepted in AUTH, in UTF-8 bytes. */
-  public static final int MAX_TOKEN_BYTES = 64 * 1024;
+  /**
+   * Longest access token accepted in AUTH, in UTF-8 bytes: 8 KiB, so that AUTH (with its header
+   * and, encrypted, its GCM tag) fits in {@link
+   * org.witrpc.spi.TransportOptions#HANDSHAKE_FRAME_LIMIT}, the largest frame a connection accepts
+   * before it is READY.
+   */
+  public static final int MAX_TOKEN_BYTES = 8 * 1024;
 
   private Handshake() {}
 

@@ -8,11 +8,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
+import org.witrpc.spi.TransportOptions;
 
 /**
  * One end of an in-process connection. Sending copies the frame into the peer's inbox; each end has
  * its own daemon reader thread that delivers the inbox to its listener, so frames never arrive on
  * the sender's thread.
+ *
+ * <p>Like the other transports, an end accepts frames of at most {@link
+ * TransportOptions#HANDSHAKE_FRAME_LIMIT} bytes until {@link #allowLargeFrames()}; a larger frame
+ * sent to it closes the connection (the receiver refuses it), as a socket peer's would.
  *
  * <p>Thread safety: as {@link Connection}: send from any thread, close idempotent.
  */
@@ -31,11 +36,13 @@ final class MemConnection implements Connection {
   private volatile MemConnection peer;
   private volatile FrameListener listener;
   private volatile Thread reader;
+  private volatile int receiveLimit;
 
   MemConnection(String description, int maxFrameSize, Runnable onEnd) {
     this.description = description;
     this.maxFrameSize = maxFrameSize;
     this.onEnd = onEnd;
+    this.receiveLimit = Math.min(maxFrameSize, TransportOptions.HANDSHAKE_FRAME_LIMIT);
   }
 
   static void pair(MemConnection a, MemConnection b) {
@@ -65,16 +72,37 @@ final class MemConnection implements Connection {
       throw new WitTransportException(
           description + ": frame of " + total + " bytes exceeds the maximum of " + maxFrameSize);
     }
+    MemConnection to = peer;
+    if (to == null || to.closed.get()) {
+      throw new WitTransportException(description + ": the peer has closed the connection");
+    }
+    int limit = to.receiveLimit;
+    if (total > limit) {
+      // the receiver refuses it before copying, and the connection ends, as over a socket
+      WitTransportException refused =
+          new WitTransportException(
+              to.description()
+                  + ": the peer sent a frame of "
+                  + total
+                  + " bytes, above the "
+                  + (limit < to.maxFrameSize ? "limit before the connection is ready" : "maximum")
+                  + " of "
+                  + limit
+                  + " bytes; closing the connection");
+      to.end(refused, true);
+      throw refused;
+    }
     ByteBuffer copy = ByteBuffer.allocate((int) total);
     for (ByteBuffer p : parts) {
       copy.put(p);
     }
     copy.flip();
-    MemConnection to = peer;
-    if (to == null || to.closed.get()) {
-      throw new WitTransportException(description + ": the peer has closed the connection");
-    }
     to.inbox.addLast(copy);
+  }
+
+  @Override
+  public void allowLargeFrames() {
+    receiveLimit = maxFrameSize;
   }
 
   @Override

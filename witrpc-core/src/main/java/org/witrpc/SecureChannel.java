@@ -171,6 +171,11 @@ public final class SecureChannel implements Connection, FrameListener {
   }
 
   @Override
+  public void allowLargeFrames() {
+    delegate.allowLargeFrames();
+  }
+
+  @Override
   public boolean isOpen() {
     return delegate.isOpen();
   }

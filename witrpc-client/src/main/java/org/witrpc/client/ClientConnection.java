@@ -133,6 +133,10 @@ final class ClientConnection implements FrameListener {
         }
         // set here, on the reader, so that no later frame can be seen before READY
         ready = env.type() == MessageType.AUTH_ACK && env.status() == Status.OK.code();
+        if (ready) {
+          // before the next frame is read: the server's large replies may follow from now on
+          connection.allowLargeFrames();
+        }
         handshakeReplies.add(env);
       }
       case RESPONSE -> {

@@ -1,5 +1,6 @@
 package org.witrpc.client;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.witrpc.Handshake;
 import org.witrpc.Serializers;
 import org.witrpc.Transports;
 import org.witrpc.WitSecurityException;
@@ -323,9 +325,21 @@ public final class WitClient implements AutoCloseable {
      * tokenValidator}) is refused too unless {@link #sendTokenToServer(boolean)} allows it. Without
      * encryption the token is sent in AUTH in clear (over an owner-only local socket). Use a random
      * token of 128 bits or more (see docs/SECURITY.md). Default: none.
+     *
+     * @throws IllegalArgumentException if longer than {@link Handshake#MAX_TOKEN_BYTES} (8 KiB) in
+     *     UTF-8, which no server accepts
      */
     public Builder accessToken(String accessToken) {
-      this.accessToken = Objects.requireNonNull(accessToken, "accessToken == null");
+      Objects.requireNonNull(accessToken, "accessToken == null");
+      int bytes = accessToken.getBytes(StandardCharsets.UTF_8).length;
+      if (bytes > Handshake.MAX_TOKEN_BYTES) {
+        throw new IllegalArgumentException(
+            "accessToken has "
+                + bytes
+                + " UTF-8 bytes; the protocol allows at most "
+                + Handshake.MAX_TOKEN_BYTES);
+      }
+      this.accessToken = accessToken;
       return this;
     }
 

@@ -68,6 +68,17 @@ public interface Connection {
     return false;
   }
 
+  /**
+   * Lifts the limit on incoming frames: until called, the transport accepts frames of at most
+   * {@link TransportOptions#HANDSHAKE_FRAME_LIMIT} bytes from the peer (a larger one closes the
+   * connection before anything is allocated for it); after, up to its configured {@code
+   * maxFrameSize}. The protocol layer calls it once the connection is READY (handshake and
+   * authorization done), before it reads the next frame, so an unauthenticated peer can never make
+   * this side allocate more than a handshake needs. Idempotent; may be called from any thread,
+   * including the listener's. The default does nothing, for a transport that has no such limit.
+   */
+  default void allowLargeFrames() {}
+
   /** True until the connection is closed by either side or fails. */
   boolean isOpen();
 

@@ -13,6 +13,17 @@ public final class TransportOptions {
   /** Default maximum frame size: 256 MiB. */
   public static final int DEFAULT_MAX_FRAME_SIZE = 256 << 20;
 
+  /**
+   * Largest frame a connection accepts before the protocol layer calls {@link
+   * Connection#allowLargeFrames()}: 16 KiB. Until a connection is READY (handshake and
+   * authorization done) its peer is unauthenticated, and the handshake needs only small frames
+   * (HELLO and HELLO_ACK well under 1 KiB, AUTH at most {@code Handshake.MAX_TOKEN_BYTES} = 8 KiB
+   * of token plus header and GCM tag). Keeping this limit small means a peer that has not proved
+   * anything cannot make a transport allocate more than this per connection, however large a frame
+   * it announces.
+   */
+  public static final int HANDSHAKE_FRAME_LIMIT = 16 << 10;
+
   /** Default maximum number of connected clients per server. */
   public static final int DEFAULT_MAX_CLIENTS = 64;
 

@@ -105,9 +105,20 @@ public abstract class AbstractTransportTest {
     final BlockingQueue<Accepted> accepted = new LinkedBlockingQueue<>();
 
     TestServer(ServerTransport transport, boolean echo) {
+      this(transport, echo, true);
+    }
+
+    /**
+     * @param allowLargeFrames whether each accepted connection lifts the pre-READY frame limit at
+     *     once, as the protocol layer does when a connection is READY
+     */
+    TestServer(ServerTransport transport, boolean echo, boolean allowLargeFrames) {
       this.transport = transport;
       transport.start(
           connection -> {
+            if (allowLargeFrames) {
+              connection.allowLargeFrames();
+            }
             RecordingListener listener =
                 echo ? new RecordingListener(connection::send) : new RecordingListener();
             accepted.add(new Accepted(connection, listener));
@@ -145,10 +156,23 @@ public abstract class AbstractTransportTest {
     return startServer(name, TransportOptions.defaults(), true);
   }
 
+  /** A client connection whose frame limit is lifted at once, as if it were READY. */
   protected Client connect(String name) {
+    Client client = connectBeforeReady(name);
+    client.connection().allowLargeFrames();
+    return client;
+  }
+
+  /** A client connection that still has the pre-READY frame limit. */
+  protected Client connectBeforeReady(String name) {
     RecordingListener listener = new RecordingListener();
     Connection connection = newClient(name).connect(listener, AWAIT);
     return track(new Client(connection, listener));
+  }
+
+  /** A started server whose connections keep the pre-READY frame limit. */
+  protected TestServer startServerBeforeReady(String name, boolean echo) {
+    return track(new TestServer(newServer(name, TransportOptions.defaults()), echo, false));
   }
 
   /** Deterministic pseudo-random bytes. */
@@ -317,6 +341,74 @@ public abstract class AbstractTransportTest {
     assertThat(client.connection().isOpen()).isTrue();
     client.connection().send(ByteBuffer.wrap(bytes(10, 2)));
     assertThat(accepted.listener().nextFrame(AWAIT).remaining()).isEqualTo(10);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // the frame limit before a connection is READY
+
+  @Test
+  void beforeReadyTheServerTakesHandshakeSizedFramesAndClosesOnALargerOne() throws Exception {
+    String name = uniqueName();
+    TestServer server = startServerBeforeReady(name, false);
+    Client client = connect(name);
+    Accepted accepted = server.nextAccepted();
+    int limit = TransportOptions.HANDSHAKE_FRAME_LIMIT;
+
+    client.connection().send(ByteBuffer.wrap(bytes(limit, 1)));
+    assertThat(accepted.listener().nextFrame(AWAIT).remaining()).isEqualTo(limit);
+
+    sendIgnoringTheClose(client.connection(), ByteBuffer.wrap(bytes(limit + 1, 2)));
+    assertThat(accepted.listener().awaitClosed(AWAIT))
+        .as("the server's cause after a frame above the limit before READY")
+        .get()
+        .isInstanceOf(WitTransportException.class)
+        .satisfies(e -> assertThat(e.getMessage()).contains(String.valueOf(limit)));
+    assertThat(accepted.listener().queuedFrames()).as("frames delivered after the limit").isZero();
+    assertThat(client.listener().awaitClosed(AWAIT)).as("the client sees the close").isPresent();
+  }
+
+  @Test
+  void beforeReadyTheClientClosesOnALargerFrameFromTheServer() throws Exception {
+    String name = uniqueName();
+    TestServer server = startServer(name, TransportOptions.defaults(), false);
+    Client client = connectBeforeReady(name);
+    Accepted accepted = server.nextAccepted();
+
+    sendIgnoringTheClose(
+        accepted.connection(),
+        ByteBuffer.wrap(bytes(TransportOptions.HANDSHAKE_FRAME_LIMIT + 1, 3)));
+
+    assertThat(client.listener().awaitClosed(AWAIT))
+        .get()
+        .isInstanceOf(WitTransportException.class);
+    assertThat(client.listener().queuedFrames()).isZero();
+  }
+
+  @Test
+  void afterAllowLargeFramesAFrameAboveTheHandshakeLimitPasses() throws Exception {
+    String name = uniqueName();
+    TestServer server = startServerBeforeReady(name, false);
+    Client client = connectBeforeReady(name);
+    Accepted accepted = server.nextAccepted();
+    accepted.connection().allowLargeFrames();
+    accepted.connection().allowLargeFrames(); // idempotent
+    client.connection().allowLargeFrames();
+    byte[] large = bytes(3 << 20, 4);
+
+    client.connection().send(ByteBuffer.wrap(large));
+    ByteBuffer received = accepted.listener().nextFrame(AWAIT);
+    assertThat(received.mismatch(ByteBuffer.wrap(large))).isEqualTo(-1);
+    accepted.connection().send(ByteBuffer.wrap(large));
+    assertThat(client.listener().nextFrame(AWAIT).mismatch(ByteBuffer.wrap(large))).isEqualTo(-1);
+  }
+
+  /** Sends a frame the receiver will refuse: the send itself may or may not see the close. */
+  private static void sendIgnoringTheClose(Connection connection, ByteBuffer frame) {
+    try {
+      connection.send(frame);
+    } catch (WitTransportException closedMeanwhile) {
+      // a transport may notice the receiver's close while sending
+    }
   }
 
   // ---------------------------------------------------------------------------------------------

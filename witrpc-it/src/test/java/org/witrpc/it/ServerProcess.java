@@ -38,6 +38,19 @@ record ServerProcess(ChildJvm jvm, String uri) {
         children.start(name, List.of(), TestServerMain.class, args(uri, serializer, extraArgs)));
   }
 
+  /** Starts a server for this test only, with JVM options, and waits until it is ready. */
+  static ServerProcess start(
+      ChildJvms children,
+      String name,
+      List<String> jvmOptions,
+      String uri,
+      String serializer,
+      String... extraArgs)
+      throws IOException, TimeoutException {
+    return ready(
+        children.start(name, jvmOptions, TestServerMain.class, args(uri, serializer, extraArgs)));
+  }
+
   /** Starts a server shared by several tests and waits until it is ready. */
   static ServerProcess startShared(
       ChildJvms children,

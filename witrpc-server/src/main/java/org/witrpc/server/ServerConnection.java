@@ -9,7 +9,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +40,11 @@ import org.witrpc.spi.FrameListener;
  * on, the HELLO / HELLO_ACK exchange also agrees the keys of its {@link SecureChannel}, so AUTH and
  * everything after it travel encrypted.
  *
+ * <p>A connection that is not READY within the server's handshake timeout is told GOODBYE and
+ * closed, so a silent peer cannot hold a client slot. Until READY the transport accepts only
+ * handshake-sized frames ({@link org.witrpc.spi.TransportOptions#HANDSHAKE_FRAME_LIMIT}); the limit
+ * is lifted through {@link Connection#allowLargeFrames()} before AUTH_ACK is sent.
+ *
  * <p>At most {@code maxConcurrentCalls} requests of one connection are in flight (dispatched and
  * not yet answered); the next one is answered 503 at once.
  *
@@ -63,6 +70,7 @@ final class ServerConnection implements FrameListener {
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile State state = State.AWAIT_HELLO;
   private volatile boolean tokenBound; // set in onHello (before AUTH can arrive)
+  private volatile Future<?> handshakeDeadline;
 
   /**
    * @param connection where frames are sent: the transport's connection, or {@code secure}
@@ -79,12 +87,49 @@ final class ServerConnection implements FrameListener {
     if (!settings.encryption()) {
       ServerConnection sc = new ServerConnection(connection, settings, null);
       settings.lifecycle().add(sc);
+      sc.startHandshakeDeadline();
       return sc;
     }
     SecureChannel channel = new SecureChannel().attach(connection);
     ServerConnection sc = new ServerConnection(channel, settings, channel);
     settings.lifecycle().add(sc);
+    sc.startHandshakeDeadline();
     return channel.listener(sc);
+  }
+
+  /** Closes this connection unless it is READY when the handshake timeout has passed. */
+  private void startHandshakeDeadline() {
+    handshakeDeadline = settings.handshakeTimer().schedule(this::handshakeTimedOut);
+  }
+
+  private void handshakeTimedOut() {
+    State s = state;
+    if (s == State.READY || s == State.CLOSED) {
+      return;
+    }
+    long millis = settings.handshakeTimer().timeout().toMillis();
+    LOG.warn(
+        "{}: no complete handshake within the handshake timeout of {} ms (state {}); closing",
+        description(),
+        millis,
+        s);
+    // the timer thread serves every connection: a peer that does not read cannot hold it
+    goodbye(
+        "handshake not completed within " + millis + " ms",
+        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200));
+  }
+
+  /**
+   * The handshake and authorization are done: lifts the transport's pre-READY frame limit (before
+   * AUTH_ACK goes out, so before the client can send a large frame) and ends the deadline.
+   */
+  private void becomeReady() {
+    connection.allowLargeFrames();
+    state = State.READY;
+    Future<?> deadline = handshakeDeadline;
+    if (deadline != null) {
+      deadline.cancel(false);
+    }
   }
 
   String description() {
@@ -231,7 +276,7 @@ final class ServerConnection implements FrameListener {
           token.isEmpty() ? "the server requires an access token" : "access token refused");
       return;
     }
-    state = State.READY;
+    becomeReady();
     connection.send(Handshake.status(MessageType.AUTH_ACK, Status.OK, ""));
   }
 
@@ -529,6 +574,10 @@ final class ServerConnection implements FrameListener {
     }
     settings.lifecycle().remove(this);
     state = State.CLOSED;
+    Future<?> deadline = handshakeDeadline;
+    if (deadline != null) {
+      deadline.cancel(false);
+    }
     LOG.debug("{}: closed", description(), cause);
     removeAll();
   }

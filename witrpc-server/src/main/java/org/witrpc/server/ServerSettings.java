@@ -15,6 +15,7 @@ import org.witrpc.spi.Serializer;
  * @param sendStackTraces whether a 500 carries the server's stack trace
  * @param maxConcurrentCalls requests of one connection in flight at once; more get 503
  * @param lifecycle the live connections, and whether new connections and calls are taken
+ * @param handshakeTimer drops connections that are not READY within the handshake timeout
  */
 record ServerSettings(
     ServiceRegistry registry,
@@ -25,4 +26,5 @@ record ServerSettings(
     Dispatch dispatch,
     boolean sendStackTraces,
     int maxConcurrentCalls,
-    ServerLifecycle lifecycle) {}
+    ServerLifecycle lifecycle,
+    HandshakeTimer handshakeTimer) {}

@@ -37,6 +37,9 @@ public final class WitServer implements AutoCloseable {
   /** Default of {@link Builder#maxConcurrentCallsPerConnection(int)}. */
   public static final int DEFAULT_MAX_CONCURRENT_CALLS = 1024;
 
+  /** Default of {@link Builder#handshakeTimeout(Duration)}: 5 seconds. */
+  public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
+
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(1);
 
   /** How long {@link #close(Duration)} waits, in all, for clients to take their GOODBYE. */
@@ -49,6 +52,7 @@ public final class WitServer implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch closeDone = new CountDownLatch(1);
   private final ServerLifecycle lifecycle = new ServerLifecycle();
+  private final HandshakeTimer handshakeTimer;
 
   private WitServer(Builder b) {
     this.transport =
@@ -62,6 +66,7 @@ public final class WitServer implements AutoCloseable {
                     .withSendTimeout(b.sendTimeout));
     this.ownedExecutor = b.executor == null ? ServerExecutors.createDefault() : null;
     Executor executor = b.executor != null ? b.executor : ownedExecutor;
+    this.handshakeTimer = new HandshakeTimer(b.handshakeTimeout);
     this.settings =
         new ServerSettings(
             new ServiceRegistry(b.services),
@@ -72,7 +77,8 @@ public final class WitServer implements AutoCloseable {
             b.dispatch,
             b.sendStackTraces,
             b.maxConcurrentCallsPerConnection,
-            lifecycle);
+            lifecycle,
+            handshakeTimer);
   }
 
   /** A new builder. */
@@ -165,6 +171,7 @@ public final class WitServer implements AutoCloseable {
         }
       }
     } finally {
+      handshakeTimer.close();
       closeDone.countDown();
     }
   }
@@ -207,6 +214,7 @@ public final class WitServer implements AutoCloseable {
     private int maxFrameSize = TransportOptions.DEFAULT_MAX_FRAME_SIZE;
     private Duration sendTimeout = TransportOptions.DEFAULT_SEND_TIMEOUT;
     private int maxConcurrentCallsPerConnection = DEFAULT_MAX_CONCURRENT_CALLS;
+    private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
 
     private Builder() {}
 
@@ -290,6 +298,24 @@ public final class WitServer implements AutoCloseable {
      */
     public Builder sendTimeout(Duration sendTimeout) {
       this.sendTimeout = TransportOptions.checkSendTimeout(sendTimeout);
+      return this;
+    }
+
+    /**
+     * How long a client may take from connecting to READY (HELLO, AUTH and their answers); a
+     * connection that is not READY by then is told GOODBYE and closed, with a log line naming it,
+     * so that silent peers cannot hold the {@link #maxClients} slots. One timer thread per server
+     * serves all connections. Default {@link #DEFAULT_HANDSHAKE_TIMEOUT} (5 s).
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder handshakeTimeout(Duration handshakeTimeout) {
+      Objects.requireNonNull(handshakeTimeout, "handshakeTimeout == null");
+      if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+        throw new IllegalArgumentException(
+            "handshakeTimeout must be positive: " + handshakeTimeout);
+      }
+      this.handshakeTimeout = handshakeTimeout;
       return this;
     }
 

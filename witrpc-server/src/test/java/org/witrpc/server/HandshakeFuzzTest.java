@@ -3,6 +3,7 @@ package org.witrpc.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
 import org.witrpc.CallDeadline;
 import org.witrpc.Envelope;
 import org.witrpc.EnvelopeCodec;
@@ -25,17 +27,36 @@ import org.witrpc.spi.Connection;
 
 /**
  * The server's handshake state machine fed random and mutated frame sequences through a fake {@link
- * Connection}: it never throws, never answers a call before a valid AUTH, and a violation closes
- * the connection.
+ * Connection}: it never throws, never answers a call before a valid AUTH, never lifts the
+ * transport's pre-READY frame limit for an unauthorized peer (and lifts it before AUTH_ACK 200 for
+ * an authorized one), and a violation closes the connection.
  */
 class HandshakeFuzzTest {
   private static final ServiceRegistry REGISTRY =
       new ServiceRegistry(Map.of(TestService.class, new TestServiceImpl()));
 
+  /** Never fires during a property (one minute); its daemon thread is ended after the class. */
+  private static final HandshakeTimer TIMER = new HandshakeTimer(Duration.ofMinutes(1));
+
+  @AfterContainer
+  static void stopTimer() {
+    TIMER.close();
+  }
+
   /** Records what the server sends; closing is remembered. */
   static final class FakeConnection implements Connection {
     final List<Envelope> sent = new ArrayList<>();
     boolean closed;
+
+    /** How many frames had been sent when allowLargeFrames was first called; -1 if never. */
+    int largeFramesAllowedAfter = -1;
+
+    @Override
+    public void allowLargeFrames() {
+      if (largeFramesAllowedAfter < 0) {
+        largeFramesAllowedAfter = sent.size();
+      }
+    }
 
     @Override
     public void send(ByteBuffer... parts) {
@@ -140,10 +161,11 @@ class HandshakeFuzzTest {
         Dispatch.INLINE,
         false,
         4,
-        new ServerLifecycle());
+        new ServerLifecycle(),
+        TIMER);
   }
 
-  private static void feed(List<byte[]> frames, boolean encryption) {
+  private static FakeConnection run(List<byte[]> frames, boolean encryption) {
     FakeConnection fake = new FakeConnection();
     var listener = ServerConnection.accept(fake, settings(encryption));
     for (byte[] f : frames) {
@@ -153,9 +175,53 @@ class HandshakeFuzzTest {
       listener.onFrame(ByteBuffer.wrap(f.clone()));
     }
     listener.onClosed(null);
+    return fake;
+  }
+
+  private static void feed(List<byte[]> frames, boolean encryption) {
+    FakeConnection fake = run(frames, encryption);
     // the token is never "secret" here, so no call may ever be answered
     assertThat(fake.sent).noneMatch(e -> e.type() == MessageType.RESPONSE);
     assertThat(fake.sent).allMatch(e -> e.type() != MessageType.AUTH_ACK || e.status() != 200);
+    assertThat(fake.largeFramesAllowedAfter)
+        .as("frames sent before large frames were allowed (-1: never)")
+        .isEqualTo(-1);
+  }
+
+  /** Random sequences that sometimes hold a valid plain handshake (HELLO, AUTH "secret"). */
+  @Provide
+  Arbitrary<List<byte[]>> sequencesWithValidAuth() {
+    byte[] hello =
+        bytes(
+            Handshake.hello(
+                MessageType.HELLO, new Handshake.Hello(Handshake.PROTOCOL_VERSION, 0, "json")));
+    byte[] goodAuth = bytes(Handshake.auth("secret"));
+    Arbitrary<byte[]> frames =
+        Arbitraries.oneOf(
+            Arbitraries.of(hello, goodAuth, bytes(Handshake.auth("wrong")), request()),
+            Arbitraries.bytes().array(byte[].class).ofMaxSize(40));
+    return frames.list().ofMaxSize(6);
+  }
+
+  @Property
+  void largeFramesAreAllowedOnlyForAnAuthorizedPeerAndBeforeItsAuthAck(
+      @ForAll("sequencesWithValidAuth") List<byte[]> frames) {
+    FakeConnection fake = run(frames, false);
+    int authOk = -1;
+    for (int i = 0; i < fake.sent.size(); i++) {
+      Envelope e = fake.sent.get(i);
+      if (e.type() == MessageType.AUTH_ACK && e.status() == 200) {
+        authOk = i;
+        break;
+      }
+    }
+    if (authOk < 0) {
+      assertThat(fake.largeFramesAllowedAfter).as("allowed without AUTH_ACK 200").isEqualTo(-1);
+    } else {
+      assertThat(fake.largeFramesAllowedAfter)
+          .as("frames sent before large frames were allowed; AUTH_ACK 200 is frame " + authOk)
+          .isBetween(0, authOk);
+    }
   }
 
   @Property

@@ -20,6 +20,7 @@ import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.SendBudget;
 import org.witrpc.spi.SendStalledException;
+import org.witrpc.spi.TransportOptions;
 
 /**
  * One end of a shared-memory connection: an outbound ring this side writes, an inbound ring it
@@ -132,6 +133,7 @@ final class MmfConnection implements Connection {
             settings.maxFrameSize(),
             ringData,
             ringSpace);
+    inbound.limitReadFrames(TransportOptions.HANDSHAKE_FRAME_LIMIT);
     this.outbound =
         new RingBuffer(
             mapping,
@@ -368,6 +370,11 @@ final class MmfConnection implements Connection {
    */
   ByteBuffer mappingForTests() {
     return mapping.duplicate();
+  }
+
+  @Override
+  public void allowLargeFrames() {
+    inbound.limitReadFrames(ownMaxFrameSize);
   }
 
   @Override

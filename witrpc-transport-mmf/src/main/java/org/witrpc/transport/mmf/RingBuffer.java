@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.witrpc.WitTransportException;
+import org.witrpc.spi.FrameBufferGrowth;
 
 /**
  * One single-producer single-consumer ring of frames in a region laid out by {@link
@@ -30,6 +31,11 @@ import org.witrpc.WitTransportException;
  *
  * <p>Everything read from shared memory is validated: a corrupt record or counter ends in a {@link
  * WitTransportException}, never an out-of-bounds access or an oversized allocation.
+ *
+ * <p>The consumer accepts frames up to its read limit ({@link #limitReadFrames}; the maximum frame
+ * size unless lowered). A fragmented frame is not allocated whole at its FIRST record: its buffer
+ * grows as fragments arrive, as {@link FrameBufferGrowth} says (a peer that announces 256 MiB and
+ * sends one small fragment costs 1 MiB).
  *
  * <p>Thread safety: the writer methods and the reader methods may run in two different threads (or
  * processes) at once; each group must be confined to one thread at a time.
@@ -75,6 +81,8 @@ final class RingBuffer {
   private long readerHead;
   private long lastTailSeen;
   private ByteBuffer assembling;
+  private int assemblingTotal;
+  private volatile int readLimit;
 
   /**
    * @param buffer the whole mapping (8-byte aligned, as a mapped or direct buffer is)
@@ -108,6 +116,7 @@ final class RingBuffer {
     this.writerWaitingOffset = ringOffset + RingDescriptor.WRITER_WAITING_OFFSET;
     this.dataOffset = ringOffset + RingDescriptor.DATA_OFFSET;
     this.maxFrameSize = maxFrameSize;
+    this.readLimit = maxFrameSize;
     this.minFragment = Math.max(64, Math.min(capacity / 8, 4096));
     this.wakeReader = Objects.requireNonNull(wakeReader, "wakeReader == null");
     this.wakeWriter = Objects.requireNonNull(wakeWriter, "wakeWriter == null");
@@ -248,6 +257,15 @@ final class RingBuffer {
 
   // ---------------------------------------------------------------- consumer side
 
+  /**
+   * Sets the largest frame the consumer accepts (at most the maximum frame size); a larger one ends
+   * in a {@link WitTransportException} before anything is allocated for it. May be called from any
+   * thread; the consumer sees it from its next record on.
+   */
+  void limitReadFrames(int limit) {
+    readLimit = Math.min(limit, maxFrameSize);
+  }
+
   /** True if no record is available to the consumer. */
   boolean isEmpty() {
     return readTail() == readerHead;
@@ -327,14 +345,19 @@ final class RingBuffer {
               "fragmented frame of " + total + " bytes is not longer than its first fragment");
         }
         checkFrameSize(total);
-        assembling = ByteBuffer.allocate((int) total);
+        assemblingTotal = (int) total;
+        assembling =
+            ByteBuffer.allocate(Math.max(length, FrameBufferGrowth.firstCapacity(assemblingTotal)));
         assembling.put(buffer.slice(payload, length));
         return null;
       default: // MIDDLE or LAST
         expectAssembling(true, type);
-        int left = assembling.remaining();
+        int left = assemblingTotal - assembling.position();
         if (type == MIDDLE ? length >= left : length != left) {
           throw corrupt("fragment of " + length + " bytes with " + left + " bytes missing");
+        }
+        if (length > assembling.remaining()) {
+          assembling = grow(assembling, assembling.position() + length, assemblingTotal);
         }
         assembling.put(buffer.slice(payload, length));
         if (type == MIDDLE) {
@@ -374,11 +397,26 @@ final class RingBuffer {
     }
   }
 
+  /**
+   * A larger buffer (see {@link FrameBufferGrowth}) with room for {@code needed} bytes in all,
+   * holding the bytes assembled so far.
+   */
+  private static ByteBuffer grow(ByteBuffer assembled, int needed, int total) {
+    int capacity = FrameBufferGrowth.nextCapacity(assembled.capacity(), needed, total);
+    return ByteBuffer.allocate(capacity).put(assembled.flip());
+  }
+
   /** A frame the peer should not have sent: not corrupt, but too large for this side. */
   private void checkFrameSize(long length) {
-    if (length > maxFrameSize) {
+    int limit = readLimit;
+    if (length > limit) {
       throw new WitTransportException(
-          "frame of " + length + " bytes exceeds the maximum frame size " + maxFrameSize);
+          "frame of "
+              + length
+              + " bytes exceeds "
+              + (limit < maxFrameSize
+                  ? "the limit before the connection is ready (handshake) of " + limit + " bytes"
+                  : "the maximum frame size " + maxFrameSize));
     }
   }
 

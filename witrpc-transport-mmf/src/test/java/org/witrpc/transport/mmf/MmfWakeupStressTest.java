@@ -37,17 +37,19 @@ class MmfWakeupStressTest {
             .spinBudget(Duration.ofNanos(5_000))
             .build()) {
       server.start(
-          c ->
-              new FrameListener() {
-                @Override
-                public void onFrame(ByteBuffer frame) {
-                  c.send(frame);
-                  echoed.incrementAndGet();
-                }
+          c -> {
+            c.allowLargeFrames(); // frames of up to 20 KB, above the pre-READY limit
+            return new FrameListener() {
+              @Override
+              public void onFrame(ByteBuffer frame) {
+                c.send(frame);
+                echoed.incrementAndGet();
+              }
 
-                @Override
-                public void onClosed(Throwable cause) {}
-              });
+              @Override
+              public void onClosed(Throwable cause) {}
+            };
+          });
       FrameListener clientListener =
           new FrameListener() {
             @Override
@@ -67,6 +69,7 @@ class MmfWakeupStressTest {
               .spinBudget(Duration.ofNanos(5_000))
               .build()
               .connect(clientListener, Duration.ofSeconds(5));
+      c.allowLargeFrames();
       try {
         SplittableRandom random = new SplittableRandom(42);
         long end = System.nanoTime() + RUN_NANOS;

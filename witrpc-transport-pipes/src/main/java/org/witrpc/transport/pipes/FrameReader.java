@@ -4,13 +4,21 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import org.witrpc.WitTransportException;
+import org.witrpc.spi.FrameBufferGrowth;
+import org.witrpc.spi.TransportOptions;
 
 /**
  * Reads length-prefixed frames ({@link PipeWire}) from a channel, through a small direct buffer so
  * that small frames cost one system call for many frames. Short reads are handled; the length is
- * checked against the maximum frame size before the frame is allocated.
+ * checked against the limit before anything is allocated for the frame.
  *
- * <p>Thread safety: not thread-safe; owned by one connection's reader thread.
+ * <p>The limit is {@link TransportOptions#HANDSHAKE_FRAME_LIMIT} until {@link #allowLargeFrames()}
+ * (the connection is READY), then the maximum frame size. A large frame is not allocated whole when
+ * its length arrives: its buffer grows as its bytes arrive, as {@link FrameBufferGrowth} says (a
+ * peer that announces 256 MiB and sends nothing costs 1 MiB).
+ *
+ * <p>Thread safety: {@link #next} is owned by one connection's reader thread; {@link
+ * #allowLargeFrames} may be called from any thread.
  */
 final class FrameReader {
 
@@ -19,6 +27,7 @@ final class FrameReader {
   private final ReadableByteChannel channel;
   private final int maxFrameSize;
   private final String description;
+  private volatile int frameLimit;
 
   /** Read mode: the bytes between position and limit are received but not yet consumed. */
   private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES).flip();
@@ -27,6 +36,12 @@ final class FrameReader {
     this.channel = channel;
     this.maxFrameSize = maxFrameSize;
     this.description = description;
+    this.frameLimit = Math.min(maxFrameSize, TransportOptions.HANDSHAKE_FRAME_LIMIT);
+  }
+
+  /** Accepts frames up to the maximum frame size from now on (the connection is READY). */
+  void allowLargeFrames() {
+    frameLimit = maxFrameSize;
   }
 
   /**
@@ -44,17 +59,27 @@ final class FrameReader {
       return null;
     }
     int length = buffer.getInt();
-    if (length < 0 || length > maxFrameSize) {
+    int limit = frameLimit;
+    if (length < 0 || length > limit) {
       throw new WitTransportException(
           description
               + ": the peer announced a frame of "
               + Integer.toUnsignedLong(length)
-              + " bytes, above the maximum frame size of "
-              + maxFrameSize
+              + " bytes, above "
+              + (limit < maxFrameSize
+                  ? "the limit before the connection is ready (handshake) of "
+                  : "the maximum frame size of ")
+              + limit
               + " bytes; closing the connection");
     }
-    ByteBuffer frame = ByteBuffer.allocate(length);
-    while (frame.hasRemaining()) {
+    ByteBuffer frame = ByteBuffer.allocate(FrameBufferGrowth.firstCapacity(length));
+    while (true) {
+      if (!frame.hasRemaining()) {
+        if (frame.capacity() == length) {
+          break;
+        }
+        frame = grow(frame, length);
+      }
       if (buffer.hasRemaining()) {
         int n = Math.min(buffer.remaining(), frame.remaining());
         frame.put(buffer.slice(buffer.position(), n));
@@ -67,6 +92,12 @@ final class FrameReader {
       }
     }
     return frame.flip();
+  }
+
+  /** A larger buffer (see {@link FrameBufferGrowth}) holding the bytes received so far. */
+  private static ByteBuffer grow(ByteBuffer frame, int length) {
+    int capacity = FrameBufferGrowth.nextCapacity(frame.capacity(), frame.capacity() + 1, length);
+    return ByteBuffer.allocate(capacity).put(frame.flip());
   }
 
   /** Reads a large frame's body straight into it, in bounded chunks. */

@@ -55,6 +55,7 @@ final class PipeConnection implements Connection {
   private final Consumer<PipeConnection> onRelease;
   private final Semaphore sendRole = new Semaphore(1);
   private final Object stateLock = new Object();
+  private final FrameReader frames;
 
   private boolean closed; // guarded by stateLock
   private Throwable closeCause; // guarded by stateLock
@@ -77,6 +78,7 @@ final class PipeConnection implements Connection {
     this.maxFrameSize = maxFrameSize;
     this.sendTimeout = sendTimeout;
     this.onRelease = onRelease;
+    this.frames = new FrameReader(new SelectingReads(), maxFrameSize, description);
   }
 
   /**
@@ -270,6 +272,11 @@ final class PipeConnection implements Connection {
   }
 
   @Override
+  public void allowLargeFrames() {
+    frames.allowLargeFrames();
+  }
+
+  @Override
   public boolean isOpen() {
     synchronized (stateLock) {
       return !closed;
@@ -307,7 +314,6 @@ final class PipeConnection implements Connection {
   }
 
   private void readLoop(FrameListener listener) {
-    FrameReader frames = new FrameReader(new SelectingReads(), maxFrameSize, description);
     WitTransportException failure = null;
     try {
       while (isOpen()) {
