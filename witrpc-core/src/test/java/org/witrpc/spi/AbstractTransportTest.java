@@ -660,6 +660,7 @@ public abstract class AbstractTransportTest {
           }
         };
     Connection connection = newClient(name).connect(stopping, AWAIT);
+    connection.allowLargeFrames();
     return track(new Client(connection, listener));
   }
 
