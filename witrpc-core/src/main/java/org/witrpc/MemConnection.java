@@ -123,14 +123,15 @@ final class MemConnection implements Connection {
         }
         try {
           listener.onFrame((ByteBuffer) next);
-        } catch (RuntimeException e) {
+        } catch (
+            Throwable e) { // an Error too: a reader that dies silently leaves a dead connection
           LOG.warn("{}: frame listener failed; closing the connection", description, e);
           end(new WitTransportException(description + ": frame listener failed: " + e, e), true);
         }
       }
     } catch (InterruptedException e) {
       LOG.debug("{}: reader interrupted", description);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       LOG.warn("{}: listener failed in onClosed", description, e);
     }
   }

@@ -38,7 +38,11 @@ import org.witrpc.spi.FrameListener;
  * everything after it travel encrypted.
  *
  * <p>At most {@code maxConcurrentCalls} requests of one connection are in flight (dispatched and
- * not yet answered); the next one is answered 503 at once.
+ * not yet answered); the next one is answered 503 at once. Every dispatched request is answered
+ * exactly once whatever ends its handling, an {@link Error} included (a StackOverflowError, an
+ * OutOfMemoryError or a LinkageError from user code or the serializer): 400 if its arguments cannot
+ * be decoded, else 500; when not even that answer can be sent, the connection is closed with a log
+ * line. Nothing thrown while handling a frame reaches the transport's reader.
  *
  * <p>Thread safety: frames arrive from the transport's reader one at a time (the handshake state is
  * touched only there); responses and callbacks are sent from any thread.
@@ -91,6 +95,14 @@ final class ServerConnection implements FrameListener {
 
   @Override
   public void onFrame(ByteBuffer frame) {
+    try {
+      receive(frame);
+    } catch (Throwable t) {
+      failConnection("failed to handle a frame: " + t, t);
+    }
+  }
+
+  private void receive(ByteBuffer frame) {
     Envelope env;
     try {
       env = EnvelopeCodec.decode(frame);
@@ -224,33 +236,78 @@ final class ServerConnection implements FrameListener {
   }
 
   private void dispatch(Envelope env) {
-    // every dispatched frame is answered exactly once, by sendResponse, which gives the slot back
+    // every dispatched frame is answered exactly once, by sendResponse, which gives the slot back;
+    // whatever is thrown before that (respondError and handle throw only then) is answered here
     inFlight.incrementAndGet();
-    if (settings.lifecycle().draining()) {
-      respondError(
-          env.correlationId(), Status.UNAVAILABLE, null, "the server is shutting down", null);
-      return;
-    }
-    if (inFlight.get() > settings.maxConcurrentCalls()) {
-      respondError(
-          env.correlationId(),
-          Status.UNAVAILABLE,
-          null,
-          "too many concurrent calls on this connection (limit "
-              + settings.maxConcurrentCalls()
-              + ")",
-          null);
-      return;
-    }
-    if (runsInline(env)) {
-      handle(env);
-      return;
-    }
     try {
-      settings.executor().execute(() -> handle(env));
-    } catch (RejectedExecutionException e) {
+      if (settings.lifecycle().draining()) {
+        respondError(
+            env.correlationId(), Status.UNAVAILABLE, null, "the server is shutting down", null);
+        return;
+      }
+      if (inFlight.get() > settings.maxConcurrentCalls()) {
+        respondError(
+            env.correlationId(),
+            Status.UNAVAILABLE,
+            null,
+            "too many concurrent calls on this connection (limit "
+                + settings.maxConcurrentCalls()
+                + ")",
+            null);
+        return;
+      }
+      if (runsInline(env)) {
+        handleAnswered(env);
+        return;
+      }
+      try {
+        settings.executor().execute(() -> handleAnswered(env));
+      } catch (RejectedExecutionException e) {
+        respondError(
+            env.correlationId(), Status.UNAVAILABLE, null, "the server is shutting down", null);
+      }
+    } catch (Throwable t) {
+      unanswered(env.correlationId(), "request", t);
+    }
+  }
+
+  /** Handles a dispatched request; whatever is thrown, it is answered or the connection closed. */
+  private void handleAnswered(Envelope env) {
+    try {
+      handle(env);
+    } catch (Throwable t) {
+      unanswered(env.correlationId(), "request", t);
+    }
+  }
+
+  /**
+   * Answers request {@code id}, whose handling threw {@code t} before it was answered, with 500 (no
+   * user code is called: {@code t}'s message is not read); if even that cannot be sent, gives the
+   * slot back and closes the connection. Never throws.
+   */
+  private void unanswered(long id, String what, Throwable t) {
+    LOG.error("{}: {} #{} failed; answering 500", description(), what, id, t);
+    try {
       respondError(
-          env.correlationId(), Status.UNAVAILABLE, null, "the server is shutting down", null);
+          id,
+          Status.SERVER_ERROR,
+          t.getClass().getName(),
+          what + " failed on the server with " + t.getClass().getName(),
+          null);
+    } catch (Throwable again) {
+      inFlight.decrementAndGet();
+      failConnection("cannot answer request #" + id + ": " + again, again);
+    }
+  }
+
+  /** Closes the connection after a failure that leaves nothing else to do; never throws. */
+  private void failConnection(String reason, Throwable t) {
+    try {
+      LOG.error("{}: {}; closing the connection", description(), reason, t);
+      goodbye(reason);
+    } catch (Throwable again) {
+      state = State.CLOSED;
+      connection.close();
     }
   }
 
@@ -312,13 +369,18 @@ final class ServerConnection implements FrameListener {
     Object[] args;
     try {
       args = settings.serializer().read(env.body(), types);
-    } catch (WitException e) {
+    } catch (RuntimeException | StackOverflowError e) {
+      // a WitSerializationException as a rule; another exception or a stack overflow from a
+      // serializer that does not wrap them is the peer's bytes too. Other errors are a 500.
       respondError(
           id,
           Status.BAD_REQUEST,
           null,
-          d.displayName() + ": cannot decode arguments: " + e.getMessage(),
+          d.displayName() + ": cannot decode arguments: " + decodeFailure(e),
           null);
+      return;
+    } catch (Throwable t) {
+      unanswered(id, d.displayName(), t);
       return;
     }
     switch (env.type()) {
@@ -326,6 +388,13 @@ final class ServerConnection implements FrameListener {
       case UNSUBSCRIBE -> unsubscribe(id, invoker, (Long) args[0]);
       default -> call(id, invoker, args);
     }
+  }
+
+  private static String decodeFailure(Throwable e) {
+    if (e instanceof WitException) {
+      return e.getMessage();
+    }
+    return e instanceof StackOverflowError ? "nested too deeply (stack overflow)" : e.toString();
   }
 
   private void call(long id, MethodInvoker invoker, Object[] args) {
@@ -341,10 +410,14 @@ final class ServerConnection implements FrameListener {
       ((CompletionStage<?>) result)
           .whenComplete(
               (value, error) -> {
-                if (error != null) {
-                  respondThrown(id, d, error);
-                } else {
-                  respondOk(id, d, value);
+                try {
+                  if (error != null) {
+                    respondThrown(id, d, error);
+                  } else {
+                    respondOk(id, d, value);
+                  }
+                } catch (Throwable t) {
+                  unanswered(id, d.displayName(), t);
                 }
               });
     } else {
@@ -408,13 +481,19 @@ final class ServerConnection implements FrameListener {
     FrameBuffer fb = new FrameBuffer(settings.serializer().estimateSize(values, types));
     try {
       settings.serializer().write(fb, values, types);
-    } catch (WitException e) {
+    } catch (Throwable e) {
+      // a WitSerializationException as a rule; an Error (a result too large or too deeply nested)
+      // fails this call only
       fb.discard(); // a serializer's per-thread cache may keep the buffer: let go of its contents
+      String why = e instanceof WitException ? e.getMessage() : e.getClass().getName();
+      if (!(e instanceof WitException)) {
+        LOG.warn("{}: {}: cannot encode the result", description(), d, e);
+      }
       respondError(
           id,
           Status.SERVER_ERROR,
           e.getClass().getName(),
-          d.displayName() + ": cannot encode the result: " + e.getMessage(),
+          d.displayName() + ": cannot encode the result: " + why,
           null);
       return;
     }
@@ -450,11 +529,15 @@ final class ServerConnection implements FrameListener {
     return inFlight.get();
   }
 
+  /** Sends a frame; never throws (a failure the transport did not report closes the connection). */
   private void send(ByteBuffer... frame) {
     try {
       connection.send(frame);
     } catch (WitException e) {
       LOG.debug("{}: send failed (client gone?)", description(), e);
+    } catch (Throwable t) {
+      // what reached the peer is unknown: the stream cannot be trusted any more
+      failConnection("send failed: " + t, t);
     }
   }
 
