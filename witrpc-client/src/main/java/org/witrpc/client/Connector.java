@@ -29,18 +29,21 @@ final class Connector {
   private final boolean encryption;
   private final String accessToken;
   private final Subscriptions subscriptions;
+  private final int maxUndeliveredCallbacks;
 
   Connector(
       ClientTransport transport,
       Serializer serializer,
       boolean encryption,
       String accessToken,
-      Subscriptions subscriptions) {
+      Subscriptions subscriptions,
+      int maxUndeliveredCallbacks) {
     this.transport = transport;
     this.serializer = serializer;
     this.encryption = encryption;
     this.accessToken = accessToken;
     this.subscriptions = subscriptions;
+    this.maxUndeliveredCallbacks = maxUndeliveredCallbacks;
   }
 
   String address() {
@@ -58,7 +61,8 @@ final class Connector {
   ClientConnection open(
       Duration timeout, BiConsumer<ClientConnection, WitTransportException> onLost) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    ClientConnection cc = new ClientConnection(serializer, subscriptions, onLost);
+    ClientConnection cc =
+        new ClientConnection(serializer, subscriptions, maxUndeliveredCallbacks, onLost);
     SecureChannel channel = null;
     if (encryption) {
       channel = new SecureChannel().listener(cc);

@@ -133,7 +133,7 @@ final class RemoteCalls {
                           future.complete(value);
                         }
                       });
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // an Error too: the future must complete
               future.completeExceptionally(e);
             }
           });
@@ -160,7 +160,7 @@ final class RemoteCalls {
                       () -> {
                         try {
                           future.complete(result(d, done.outcome()));
-                        } catch (RuntimeException e) {
+                        } catch (Throwable e) { // an Error too: the future must complete
                           future.completeExceptionally(e);
                         }
                       };
@@ -278,6 +278,10 @@ final class RemoteCalls {
     } catch (WitTransportException e) {
       cc.pending().remove(call.id());
       throw new UnsentCallException(d.displayName() + ": " + e.getMessage(), e);
+    } catch (RuntimeException | Error e) {
+      fb.discard();
+      cc.pending().remove(call.id()); // no entry left behind, whatever failed
+      throw e;
     }
   }
 
@@ -298,13 +302,15 @@ final class RemoteCalls {
     if (env.status() == Status.OK.code()) {
       try {
         return serializer.read(env.body(), new Type[] {d.resultType()})[0];
-      } catch (WitSerializationException e) {
+      } catch (RuntimeException | StackOverflowError e) {
+        // a WitSerializationException as a rule; a serializer that lets its parser's exception or
+        // a stack overflow through fails this call the same way, not the calling thread
         throw new WitSerializationException(
             d.displayName()
                 + ": the result cannot be decoded as "
                 + d.resultType().getTypeName()
                 + ": "
-                + e.getMessage(),
+                + (e instanceof WitSerializationException ? e.getMessage() : e.toString()),
             e);
       }
     }
@@ -314,7 +320,7 @@ final class RemoteCalls {
     Object[] error;
     try {
       error = serializer.read(env.body(), ERROR_TYPES);
-    } catch (WitSerializationException e) {
+    } catch (RuntimeException | StackOverflowError e) {
       error = new Object[] {null, "undecodable error body: " + e.getMessage(), null};
     }
     throw new WitRemoteException(
@@ -324,7 +330,7 @@ final class RemoteCalls {
   private String errorMessage(Envelope env) {
     try {
       return (String) serializer.read(env.body().duplicate(), ERROR_TYPES)[1];
-    } catch (WitSerializationException e) {
+    } catch (RuntimeException | StackOverflowError e) {
       return "status " + env.status();
     }
   }

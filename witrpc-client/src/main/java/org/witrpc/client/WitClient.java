@@ -39,6 +39,9 @@ import org.witrpc.spi.TransportOptions;
  * threads). {@code close} is idempotent and leaves no thread.
  */
 public final class WitClient implements AutoCloseable {
+  /** Default of {@link Builder#maxUndeliveredCallbacks(int)}. */
+  public static final int DEFAULT_MAX_UNDELIVERED_CALLBACKS = 10_000;
+
   private static final Logger LOG = LoggerFactory.getLogger(WitClient.class);
   private static final AtomicInteger THREADS = new AtomicInteger();
 
@@ -60,7 +63,13 @@ public final class WitClient implements AutoCloseable {
                 b.transportUri, TransportOptions.defaults().withMaxFrameSize(b.maxFrameSize));
     Subscriptions subscriptions = new Subscriptions();
     this.connector =
-        new Connector(transport, b.serializer, b.encryption, b.accessToken, subscriptions);
+        new Connector(
+            transport,
+            b.serializer,
+            b.encryption,
+            b.accessToken,
+            subscriptions,
+            b.maxUndeliveredCallbacks);
     this.reconnectPolicy = b.reconnectPolicy;
     this.states = new ConnectionStates(transport.address());
     this.asyncExecutor =
@@ -244,6 +253,7 @@ public final class WitClient implements AutoCloseable {
     private int maxFrameSize = TransportOptions.DEFAULT_MAX_FRAME_SIZE;
     private ReconnectPolicy reconnectPolicy;
     private RetryPolicy retryPolicy;
+    private int maxUndeliveredCallbacks = DEFAULT_MAX_UNDELIVERED_CALLBACKS;
 
     private Builder() {}
 
@@ -325,6 +335,23 @@ public final class WitClient implements AutoCloseable {
      */
     public Builder autoReconnect(ReconnectPolicy policy) {
       this.reconnectPolicy = Objects.requireNonNull(policy, "policy == null");
+      return this;
+    }
+
+    /**
+     * Most callbacks (events from the server) received and not yet handed to their listener, per
+     * connection; they are delivered one at a time on the connection's callback thread. When a slow
+     * listener lets more pile up, the client logs an error ("listener too slow: N callbacks
+     * undelivered; closing the connection"), drops the waiting callbacks and closes the connection,
+     * so that the {@link #autoReconnect} policy, if any, takes over; the transport's reader is
+     * never blocked and memory stays bounded. Default {@value
+     * WitClient#DEFAULT_MAX_UNDELIVERED_CALLBACKS}.
+     */
+    public Builder maxUndeliveredCallbacks(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxUndeliveredCallbacks must be >= 1: " + max);
+      }
+      this.maxUndeliveredCallbacks = max;
       return this;
     }
 

@@ -33,9 +33,10 @@ import org.witrpc.spi.FrameListener;
 /**
  * The server's side of one client connection: runs the handshake (HELLO, AUTH), then dispatches
  * REQUEST, SUBSCRIBE and UNSUBSCRIBE frames and answers each with a RESPONSE. Owns the client's
- * subscriptions and removes them from the implementations when the connection ends. With encryption
- * on, the HELLO / HELLO_ACK exchange also agrees the keys of its {@link SecureChannel}, so AUTH and
- * everything after it travel encrypted.
+ * subscriptions (at most {@code maxSubscriptions}; the next subscribe is answered 400) and removes
+ * them from the implementations when the connection ends. With encryption on, the HELLO / HELLO_ACK
+ * exchange also agrees the keys of its {@link SecureChannel}, so AUTH and everything after it
+ * travel encrypted.
  *
  * <p>At most {@code maxConcurrentCalls} requests of one connection are in flight (dispatched and
  * not yet answered); the next one is answered 503 at once. Every dispatched request is answered
@@ -437,12 +438,32 @@ final class ServerConnection implements FrameListener {
     MethodInvoker remove =
         settings.registry().find(new Route(route.service(), removeKey)).orElse(null);
     CallbackStub stub = CallbackStub.create(subscriptionId, d.listenerType(), this, remove);
-    if (subscriptions.putIfAbsent(subscriptionId, stub) != null) {
-      respondError(
-          id, Status.BAD_REQUEST, null, "subscription id " + subscriptionId + " in use", null);
+    String refused = null;
+    synchronized (subscriptions) { // subscribes are rare: the check and the put stay exact
+      if (subscriptions.containsKey(subscriptionId)) {
+        refused = "subscription id " + subscriptionId + " in use";
+      } else if (subscriptions.size() >= settings.maxSubscriptions()) {
+        refused =
+            d.displayName()
+                + ": too many subscriptions on this connection (limit "
+                + settings.maxSubscriptions()
+                + "); remove listeners that are no longer needed";
+      } else {
+        subscriptions.put(subscriptionId, stub);
+      }
+    }
+    if (refused != null) {
+      respondError(id, Status.BAD_REQUEST, null, refused, null);
       return;
     }
-    call(id, add, new Object[] {stub.proxy()});
+    try {
+      add.invoke(new Object[] {stub.proxy()});
+    } catch (Throwable t) {
+      subscriptions.remove(subscriptionId, stub); // the implementation did not take it
+      respondThrown(id, d, t);
+      return;
+    }
+    respondOk(id, d, null);
     if (state == State.CLOSED) {
       removeAll();
     }

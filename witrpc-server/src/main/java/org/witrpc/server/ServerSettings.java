@@ -16,6 +16,7 @@ import org.witrpc.spi.Serializer;
  * @param sendStackTraces whether a 500 carries the server's stack trace
  * @param maxConcurrentCalls requests of one connection in flight at once; more get 503
  * @param lifecycle the live connections, and whether new connections and calls are taken
+ * @param maxSubscriptions listener subscriptions of one connection at once; more get 400
  */
 record ServerSettings(
     ServiceRegistry registry,
@@ -26,4 +27,5 @@ record ServerSettings(
     Dispatch dispatch,
     boolean sendStackTraces,
     int maxConcurrentCalls,
-    ServerLifecycle lifecycle) {}
+    ServerLifecycle lifecycle,
+    int maxSubscriptions) {}

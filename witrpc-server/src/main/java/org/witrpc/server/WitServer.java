@@ -39,6 +39,9 @@ public final class WitServer implements AutoCloseable {
   /** Default of {@link Builder#maxConcurrentCallsPerConnection(int)}. */
   public static final int DEFAULT_MAX_CONCURRENT_CALLS = 1024;
 
+  /** Default of {@link Builder#maxSubscriptionsPerConnection(int)}. */
+  public static final int DEFAULT_MAX_SUBSCRIPTIONS = 1024;
+
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(1);
 
   private final ServerTransport transport;
@@ -70,7 +73,8 @@ public final class WitServer implements AutoCloseable {
             b.dispatch,
             b.sendStackTraces,
             b.maxConcurrentCallsPerConnection,
-            lifecycle);
+            lifecycle,
+            b.maxSubscriptionsPerConnection);
   }
 
   private static Predicate<String> tokenCheck(Builder b) {
@@ -211,6 +215,7 @@ public final class WitServer implements AutoCloseable {
     private boolean sendStackTraces;
     private int maxFrameSize = TransportOptions.DEFAULT_MAX_FRAME_SIZE;
     private int maxConcurrentCallsPerConnection = DEFAULT_MAX_CONCURRENT_CALLS;
+    private int maxSubscriptionsPerConnection = DEFAULT_MAX_SUBSCRIPTIONS;
 
     private Builder() {}
 
@@ -282,6 +287,22 @@ public final class WitServer implements AutoCloseable {
         throw new IllegalArgumentException("maxConcurrentCallsPerConnection must be >= 1: " + max);
       }
       this.maxConcurrentCallsPerConnection = max;
+      return this;
+    }
+
+    /**
+     * Most listener subscriptions ({@code addXxxListener} calls not yet removed) one connection may
+     * hold at once, so that a client cannot make the server keep an unbounded number of stubs. The
+     * next subscribe is refused with status 400 BAD_REQUEST naming the limit (not 503: waiting does
+     * not help, the client must remove listeners first, and retry policies retry 503); the
+     * connection and its other subscriptions stay. Default {@value
+     * WitServer#DEFAULT_MAX_SUBSCRIPTIONS}.
+     */
+    public Builder maxSubscriptionsPerConnection(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxSubscriptionsPerConnection must be >= 1: " + max);
+      }
+      this.maxSubscriptionsPerConnection = max;
       return this;
     }
 

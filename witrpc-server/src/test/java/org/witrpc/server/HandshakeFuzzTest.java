@@ -140,7 +140,8 @@ class HandshakeFuzzTest {
         Dispatch.INLINE,
         false,
         4,
-        new ServerLifecycle());
+        new ServerLifecycle(),
+        4);
   }
 
   private static void feed(List<byte[]> frames, boolean encryption) {
