@@ -465,7 +465,11 @@ final class ServerConnection implements FrameListener {
     }
     respondOk(id, d, null);
     if (state == State.CLOSED) {
-      removeAll();
+      try {
+        removeAll(); // answered already: nothing may be thrown from here on
+      } catch (Throwable t) {
+        LOG.warn("{}: removing the subscriptions of a closed connection failed", description(), t);
+      }
     }
   }
 
