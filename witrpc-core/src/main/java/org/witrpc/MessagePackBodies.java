@@ -126,18 +126,6 @@ final class MessagePackBodies {
     return values;
   }
 
-  /** An unpacker over the remaining bytes of {@code body}, copied if it is not array-backed. */
-  private static MessageUnpacker unpacker(ByteBuffer body) {
-    if (body.hasArray()) {
-      return MessagePack.newDefaultUnpacker(
-          body.array(), body.arrayOffset() + body.position(), body.remaining());
-    }
-    // msgpack-core reads direct buffers through JDK internals that JDK 17 does not open to it
-    byte[] copy = new byte[body.remaining()];
-    body.duplicate().get(copy);
-    return MessagePack.newDefaultUnpacker(copy);
-  }
-
   /**
    * Checks that {@code body} (its remaining bytes; not changed) is exactly one well-formed
    * MessagePack value nested at most {@code maxDepth} arrays and maps deep, without allocating
@@ -149,19 +137,19 @@ final class MessagePackBodies {
    * @throws WitSerializationException if it is not
    */
   static void requireOneValue(ByteBuffer body, int maxDepth) {
-    try (MessageUnpacker unpacker = unpacker(body)) {
-      if (body.remaining() <= maxDepth) {
-        unpacker.skipValue(); // every level takes a byte at least: it cannot nest too deep
-      } else {
-        skipValue(unpacker, maxDepth);
-      }
-      if (unpacker.hasNext()) {
-        throw new WitSerializationException("msgpack body has bytes after its values");
-      }
-    } catch (WitSerializationException e) {
-      throw e;
-    } catch (IOException | RuntimeException e) {
-      throw new WitSerializationException("msgpack body is malformed: " + e, e);
+    byte[] bytes;
+    int start;
+    if (body.hasArray()) {
+      bytes = body.array();
+      start = body.arrayOffset() + body.position();
+    } else {
+      bytes = new byte[body.remaining()];
+      body.duplicate().get(bytes);
+      start = 0;
+    }
+    int limit = start + body.remaining();
+    if (MessagePackWalker.skip(bytes, start, limit, maxDepth) != limit) {
+      throw new WitSerializationException("msgpack body has bytes after its values");
     }
   }
 
