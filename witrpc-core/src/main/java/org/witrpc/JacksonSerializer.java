@@ -3,6 +3,7 @@ package org.witrpc;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -27,6 +28,14 @@ import org.witrpc.spi.Serializer;
  * not copied through Jackson's buffers; every MessagePack body is checked to be one well-formed
  * value before it is parsed (no length in it is believed before that).
  *
+ * <p>Nesting is limited as Jackson limits it for JSON, by the mapper's {@link
+ * StreamReadConstraints#getMaxNestingDepth()} (1000 arrays and objects by default, the body's own
+ * array included; set it with {@code JsonFactory.setStreamReadConstraints}): Jackson's JSON parser
+ * checks it as it reads, and a MessagePack body is checked before Jackson reads it. A value that
+ * nests too deeply for the decoding or encoding thread's stack even below that limit (a record
+ * takes about 1 KiB of stack per level) fails with a {@link WitSerializationException} as well,
+ * never with a {@link StackOverflowError}.
+ *
  * <p>Thread safety: safe for concurrent use, provided the mapper is not reconfigured after it is
  * handed over.
  */
@@ -46,6 +55,9 @@ public final class JacksonSerializer implements Serializer {
    * closes), and bodies with large {@code byte[]} values go through {@link MessagePackBodies}.
    */
   private final boolean messagePack;
+
+  /** The most arrays and maps a body may nest, its own array included. */
+  private final int maxNestingDepth;
 
   /** One value at a time, for {@link MessagePackBodies}. */
   private final MessagePackBodies.ValueCodec valueCodec =
@@ -79,6 +91,7 @@ public final class JacksonSerializer implements Serializer {
     this.name = Objects.requireNonNull(name, "name == null");
     this.mapper = Objects.requireNonNull(mapper, "mapper == null");
     this.messagePack = mapper.getFactory() instanceof MessagePackFactory;
+    this.maxNestingDepth = mapper.getFactory().streamReadConstraints().getMaxNestingDepth();
   }
 
   @Override
@@ -117,6 +130,13 @@ public final class JacksonSerializer implements Serializer {
       }
     } catch (IOException | RuntimeException e) {
       throw new WitSerializationException(name + " serializer cannot encode values: " + e, e);
+    } catch (StackOverflowError e) {
+      // Jackson catches this itself for beans, not for collections nor in the MessagePack writer
+      throw new WitSerializationException(
+          name
+              + " serializer cannot encode values: nested too deeply for this thread's stack"
+              + " (a value that contains itself?)",
+          e);
     }
   }
 
@@ -152,14 +172,28 @@ public final class JacksonSerializer implements Serializer {
 
   @Override
   public Object[] read(ByteBuffer in, Type[] types) {
+    try {
+      return decode(in, types);
+    } catch (StackOverflowError e) {
+      // deep records can exhaust a small stack below the nesting limit
+      throw new WitSerializationException(
+          name
+              + " body is nested too deeply to decode on this thread's stack (nesting limit "
+              + maxNestingDepth
+              + ")",
+          e);
+    }
+  }
+
+  private Object[] decode(ByteBuffer in, Type[] types) {
     if (messagePack
         && in.hasArray()
         && in.remaining() >= STREAMED_BODY_BYTES
         && Arrays.asList(types).contains(byte[].class)) {
-      return MessagePackBodies.read(in, types, valueCodec);
+      return MessagePackBodies.read(in, types, maxNestingDepth, valueCodec);
     }
     if (messagePack) {
-      MessagePackBodies.requireOneValue(in);
+      MessagePackBodies.requireOneValue(in, maxNestingDepth);
     }
     try (JsonParser parser = parser(in)) {
       if (parser.nextToken() != JsonToken.START_ARRAY) {

@@ -151,7 +151,7 @@ final class MemConnection implements Connection {
         }
         try {
           listener.onFrame((ByteBuffer) next);
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
           // an Error too (a StackOverflowError): the connection ends, its reader never dies
           // silently
           LOG.warn("{}: frame listener failed; closing the connection", description, e);
@@ -160,7 +160,7 @@ final class MemConnection implements Connection {
       }
     } catch (InterruptedException e) {
       LOG.debug("{}: reader interrupted", description);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       LOG.warn("{}: listener failed in onClosed", description, e);
     }
   }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePacker;
 import org.msgpack.core.MessageUnpacker;
@@ -17,6 +18,11 @@ import org.msgpack.value.ValueType;
  * its payload is copied straight from the received frame into the new array. Every other value goes
  * through Jackson as usual. The bytes are the same MessagePack array Jackson writes, so either side
  * may use either path.
+ *
+ * <p>It also checks every body before Jackson sees it: one well-formed value, nested no deeper than
+ * the limit (Jackson's JSON parser checks its {@code StreamReadConstraints.maxNestingDepth}; its
+ * MessagePack parser does not), walked without recursion, so no lying length is believed and no
+ * body can make a decoder recurse out of its thread's stack.
  *
  * <p>Thread safety: stateless; safe for concurrent use.
  */
@@ -72,11 +78,12 @@ final class MessagePackBodies {
 
   /**
    * Reads a MessagePack array of {@code types.length} values from {@code body} (which must have an
-   * array); binary values of {@code byte[]} parameters are copied straight out of it.
+   * array); binary values of {@code byte[]} parameters are copied straight out of it. The body, its
+   * own array included, may nest at most {@code maxDepth} arrays and maps.
    *
    * @throws WitSerializationException if the body is malformed or does not match {@code types}
    */
-  static Object[] read(ByteBuffer body, Type[] types, ValueCodec codec) {
+  static Object[] read(ByteBuffer body, Type[] types, int maxDepth, ValueCodec codec) {
     byte[] array = body.array();
     int start = body.arrayOffset() + body.position();
     int length = body.remaining();
@@ -101,7 +108,7 @@ final class MessagePackBodies {
           values[i] = unpacker.readPayload(size);
         } else {
           int from = (int) unpacker.getTotalReadBytes();
-          unpacker.skipValue();
+          skipValue(unpacker, maxDepth - 1); // the body's own array is one level
           int to = (int) unpacker.getTotalReadBytes();
           values[i] = codec.read(ByteBuffer.wrap(array, start + from, to - from), i, types[i]);
         }
@@ -119,36 +126,80 @@ final class MessagePackBodies {
     return values;
   }
 
-  /** An unpacker over the remaining bytes of {@code body}, copied if it is not array-backed. */
-  private static MessageUnpacker unpacker(ByteBuffer body) {
-    if (body.hasArray()) {
-      return MessagePack.newDefaultUnpacker(
-          body.array(), body.arrayOffset() + body.position(), body.remaining());
-    }
-    // msgpack-core reads direct buffers through JDK internals that JDK 17 does not open to it
-    byte[] copy = new byte[body.remaining()];
-    body.duplicate().get(copy);
-    return MessagePack.newDefaultUnpacker(copy);
-  }
-
   /**
    * Checks that {@code body} (its remaining bytes; not changed) is exactly one well-formed
-   * MessagePack value, without allocating anything it claims: Jackson's MessagePack parser
-   * allocates a string's or binary's length before it has seen the bytes, so a lying 2 GiB length
-   * in an 8-byte body would be an {@link OutOfMemoryError}.
+   * MessagePack value nested at most {@code maxDepth} arrays and maps deep, without allocating
+   * anything it claims: Jackson's MessagePack parser allocates a string's or binary's length before
+   * it has seen the bytes, so a lying 2 GiB length in an 8-byte body would be an {@link
+   * OutOfMemoryError}; and it follows nesting as deep as it comes, so a body of 100,000 nested
+   * arrays would be a {@link StackOverflowError} in whatever recurses over the value.
    *
    * @throws WitSerializationException if it is not
    */
-  static void requireOneValue(ByteBuffer body) {
-    try (MessageUnpacker unpacker = unpacker(body)) {
-      unpacker.skipValue();
-      if (unpacker.hasNext()) {
-        throw new WitSerializationException("msgpack body has bytes after its values");
-      }
-    } catch (WitSerializationException e) {
-      throw e;
-    } catch (IOException | RuntimeException e) {
-      throw new WitSerializationException("msgpack body is malformed: " + e, e);
+  static void requireOneValue(ByteBuffer body, int maxDepth) {
+    byte[] bytes;
+    int start;
+    if (body.hasArray()) {
+      bytes = body.array();
+      start = body.arrayOffset() + body.position();
+    } else {
+      bytes = new byte[body.remaining()];
+      body.duplicate().get(bytes);
+      start = 0;
     }
+    int limit = start + body.remaining();
+    if (MessagePackWalker.skip(bytes, start, limit, maxDepth) != limit) {
+      throw new WitSerializationException("msgpack body has bytes after its values");
+    }
+  }
+
+  /**
+   * Skips the next value, which may nest at most {@code maxDepth} arrays and maps (a scalar is
+   * depth 0, an array of scalars 1), with a stack of counts instead of recursion.
+   *
+   * @throws WitSerializationException if it nests deeper
+   */
+  static void skipValue(MessageUnpacker unpacker, int maxDepth) throws IOException {
+    long[] enclosing = null; // values still to come in each enclosing container
+    int depth = 0;
+    long left = 1; // values still to come in the innermost container
+    while (true) {
+      if (left == 0) {
+        if (depth == 0) {
+          return;
+        }
+        left = enclosing[--depth];
+        continue;
+      }
+      left--;
+      ValueType type = unpacker.getNextFormat().getValueType();
+      long size;
+      if (type == ValueType.ARRAY) {
+        size = unpacker.unpackArrayHeader();
+      } else if (type == ValueType.MAP) {
+        size = 2L * unpacker.unpackMapHeader();
+      } else {
+        unpacker.skipValue();
+        continue;
+      }
+      if (depth >= maxDepth) {
+        throw tooDeep(maxDepth);
+      }
+      if (enclosing == null) {
+        enclosing = new long[Math.min(maxDepth, 16)];
+      } else if (depth == enclosing.length) {
+        enclosing = Arrays.copyOf(enclosing, Math.min(maxDepth, depth * 2));
+      }
+      enclosing[depth++] = left;
+      left = size;
+    }
+  }
+
+  /** The error for a body nested deeper than {@code maxDepth}, worded as Jackson's JSON one. */
+  static WitSerializationException tooDeep(int maxDepth) {
+    return new WitSerializationException(
+        "msgpack body nesting depth exceeds the maximum allowed ("
+            + maxDepth
+            + ", from StreamReadConstraints.getMaxNestingDepth() of the serializer's mapper)");
   }
 }

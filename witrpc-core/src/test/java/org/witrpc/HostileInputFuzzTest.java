@@ -3,8 +3,12 @@ package org.witrpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -14,9 +18,10 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
 /**
- * Fuzzes the decoders that see a peer's bytes first: the envelope codec, the handshake bodies and
- * the encrypted-frame decoder. Each input must end in a result or a clear {@link WitException},
- * never in an index-out-of-bounds, an OutOfMemoryError or a hang. Tries per property: {@code
+ * Fuzzes the decoders that see a peer's bytes first: the envelope codec, the handshake bodies, the
+ * encrypted-frame decoder and the serializers (bodies nested around and far beyond the nesting
+ * limit). Each input must end in a result or a clear {@link WitException}, never in an
+ * index-out-of-bounds, an OutOfMemoryError or a hang. Tries per property: {@code
  * jqwik.tries.default} (junit-platform.properties; raise it for a long campaign).
  */
 class HostileInputFuzzTest {
@@ -138,6 +143,78 @@ class HostileInputFuzzTest {
     sealed[at] = (byte) (sealed[at] + delta);
     assertThatThrownBy(() -> p.opener().open(ByteBuffer.wrap(sealed)))
         .isInstanceOf(WitSecurityException.class);
+  }
+
+  /** A body of nested arrays and maps, around and beyond the nesting limit, possibly cut short. */
+  @Provide
+  Arbitrary<Integer> depths() {
+    return Arbitraries.oneOf(
+        Arbitraries.integers().between(0, 1100),
+        Arbitraries.of(998, 999, 1000, 1001, 20_000, 100_000));
+  }
+
+  @Provide
+  Arbitrary<byte[]> nestedMessagePack() {
+    return Arbitraries.longs()
+        .flatMap(
+            seed ->
+                depths()
+                    .flatMap(
+                        d ->
+                            Arbitraries.integers()
+                                .between(0, 8)
+                                .map(cut -> nestedMessagePack(seed, d, cut))));
+  }
+
+  /** {@code depth} containers of kinds chosen by {@code seed}; {@code cut} bytes removed. */
+  static byte[] nestedMessagePack(long seed, int depth, int cut) {
+    java.util.Random random = new java.util.Random(seed);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(0x91);
+    for (int i = 0; i < depth; i++) {
+      switch (random.nextInt(4)) {
+        case 0 -> out.write(0x91); // array of one
+        case 1 -> out.writeBytes(new byte[] {(byte) 0xdc, 0, 1}); // array16 of one
+        case 2 -> { // map of one: "next" -> ...
+          out.write(0x81);
+          out.write(0xa4);
+          out.writeBytes("next".getBytes(StandardCharsets.US_ASCII));
+        }
+        default -> out.writeBytes(new byte[] {(byte) 0x92, 1}); // array of two: 1, ...
+      }
+    }
+    out.write(0xc0);
+    byte[] b = out.toByteArray();
+    return Arrays.copyOf(b, Math.max(1, b.length - cut));
+  }
+
+  private static final List<Type[]> NESTED_TYPES =
+      List.of(
+          new Type[] {Object.class},
+          new Type[] {NestingLimitTest.Node.class},
+          new Type[] {List.class},
+          new Type[] {byte[].class},
+          new Type[] {byte[].class, Object.class});
+
+  // fewer tries: each try decodes up to 100,000 levels five times
+  @Property(tries = 500)
+  void deeplyNestedMessagePackEndsInAValueOrAClearError(@ForAll("nestedMessagePack") byte[] body) {
+    for (Type[] types : NESTED_TYPES) {
+      expectValueOrWitException(() -> Serializers.messagePack().read(ByteBuffer.wrap(body), types));
+    }
+  }
+
+  @Property(tries = 500)
+  void deeplyNestedJsonEndsInAValueOrAClearError(
+      @ForAll("depths") int depth, @ForAll boolean objects) {
+    String open = objects ? "{\"next\":" : "[";
+    String close = objects ? "}" : "]";
+    byte[] body =
+        ("[" + open.repeat(depth) + "null" + close.repeat(depth) + "]")
+            .getBytes(StandardCharsets.UTF_8);
+    for (Type[] types : NESTED_TYPES) {
+      expectValueOrWitException(() -> Serializers.json().read(ByteBuffer.wrap(body), types));
+    }
   }
 
   private static void expectValueOrWitException(Runnable r) {

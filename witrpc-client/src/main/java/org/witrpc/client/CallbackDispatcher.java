@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.Envelope;
@@ -22,6 +23,13 @@ import org.witrpc.spi.Serializer;
  * and invoked on one serial daemon thread {@code witrpc-callbacks-N} per connection, in the order
  * the server sent them, never on the transport's reader (so a listener may call the server).
  *
+ * <p>At most {@code maxUndelivered} callbacks wait (received, their listener not yet returned):
+ * when a slow listener lets more pile up, the connection is closed with an error log line naming
+ * the count, the waiting callbacks are dropped, and the client's reconnect policy (if any) takes
+ * over; the reader is never blocked and the queue never grows without bound. The count is one
+ * atomic counter, no lock per callback. Whatever decoding or a listener throws, an {@link Error}
+ * included, is logged and that callback dropped; the thread delivers the next one.
+ *
  * <p>Thread safety: safe for concurrent use.
  */
 final class CallbackDispatcher {
@@ -32,11 +40,29 @@ final class CallbackDispatcher {
 
   private final Serializer serializer;
   private final Subscriptions subscriptions;
+  private final int maxUndelivered;
+  private final Consumer<String> overflow;
   private final ExecutorService serial;
 
-  CallbackDispatcher(Serializer serializer, Subscriptions subscriptions) {
+  /** Callbacks received whose listener has not returned yet. */
+  private final AtomicInteger undelivered = new AtomicInteger();
+
+  /** Set once the queue overflowed: the callbacks still queued are dropped. */
+  private volatile boolean dropping;
+
+  /**
+   * @param maxUndelivered most callbacks waiting for delivery
+   * @param overflow closes the connection, given the reason, when more wait
+   */
+  CallbackDispatcher(
+      Serializer serializer,
+      Subscriptions subscriptions,
+      int maxUndelivered,
+      Consumer<String> overflow) {
     this.serializer = serializer;
     this.subscriptions = subscriptions;
+    this.maxUndelivered = maxUndelivered;
+    this.overflow = overflow;
     this.serial =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -70,12 +96,57 @@ final class CallbackDispatcher {
         });
   }
 
-  /** Queues a CALLBACK for delivery on the callback thread. */
+  /**
+   * Queues a CALLBACK for delivery on the callback thread; if {@code maxUndelivered} are waiting
+   * already, drops it and has the connection closed instead (once).
+   */
   void deliver(Envelope callback) {
+    if (dropping) {
+      return;
+    }
+    int waiting = undelivered.incrementAndGet();
+    if (waiting > maxUndelivered) {
+      undelivered.decrementAndGet();
+      overflowed(waiting);
+      return;
+    }
     try {
-      serial.execute(() -> invoke(callback));
+      serial.execute(() -> run(callback));
     } catch (RejectedExecutionException e) {
+      undelivered.decrementAndGet();
       LOG.debug("callback after close dropped");
+    }
+  }
+
+  private void overflowed(int waiting) {
+    if (dropping) {
+      return;
+    }
+    dropping = true;
+    String reason =
+        "listener too slow: "
+            + waiting
+            + " callbacks undelivered (limit "
+            + maxUndelivered
+            + "); closing the connection";
+    LOG.error(reason);
+    overflow.accept(reason);
+  }
+
+  /** Number of callbacks received whose listener has not returned yet (for tests). */
+  int undelivered() {
+    return undelivered.get();
+  }
+
+  private void run(Envelope callback) {
+    try {
+      if (!dropping) {
+        invoke(callback);
+      }
+    } catch (Throwable t) {
+      LOG.error("callback for subscription #{} failed; dropped", callback.correlationId(), t);
+    } finally {
+      undelivered.decrementAndGet();
     }
   }
 
@@ -95,7 +166,7 @@ final class CallbackDispatcher {
         return;
       }
       args = serializer.read(callback.body(), d.parameterTypes());
-    } catch (WitException e) {
+    } catch (WitException | StackOverflowError e) {
       LOG.warn("undecodable callback for subscription #{} dropped", callback.correlationId(), e);
       return;
     }

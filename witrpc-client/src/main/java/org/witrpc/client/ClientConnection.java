@@ -47,14 +47,25 @@ final class ClientConnection implements FrameListener {
   private volatile String goodbye;
 
   /**
+   * @param maxUndeliveredCallbacks most callbacks waiting for their listener before the connection
+   *     is closed
    * @param onLost told once, on the closing thread, when the connection ends (after every pending
    *     call failed); its argument names the reason (the server's GOODBYE, if any)
    */
   ClientConnection(
       Serializer serializer,
       Subscriptions subscriptions,
+      int maxUndeliveredCallbacks,
       BiConsumer<ClientConnection, WitTransportException> onLost) {
-    this.callbacks = new CallbackDispatcher(serializer, subscriptions);
+    this.callbacks =
+        new CallbackDispatcher(
+            serializer,
+            subscriptions,
+            maxUndeliveredCallbacks,
+            reason -> {
+              goodbye = reason; // logged by the dispatcher; names the cause for pending calls
+              connection.close();
+            });
     this.onLost = onLost;
   }
 
@@ -118,6 +129,16 @@ final class ClientConnection implements FrameListener {
 
   @Override
   public void onFrame(ByteBuffer frame) {
+    try {
+      receive(frame);
+    } catch (Throwable t) {
+      // never into the transport's reader: an Error here must not leave a dead connection behind
+      LOG.error("{}: failed to handle a frame", connection.description(), t);
+      fail("failed to handle a frame: " + t);
+    }
+  }
+
+  private void receive(ByteBuffer frame) {
     Envelope env;
     try {
       env = EnvelopeCodec.decode(frame);

@@ -31,6 +31,7 @@ final class Connector {
   private final byte[] tokenBinding; // null: no token to bind (no token, or no encryption)
   private final boolean sendTokenToServer;
   private final Subscriptions subscriptions;
+  private final int maxUndeliveredCallbacks;
 
   /**
    * @param sendTokenToServer whether the token may be sent (encrypted) to a server that does not
@@ -42,7 +43,8 @@ final class Connector {
       boolean encryption,
       String accessToken,
       boolean sendTokenToServer,
-      Subscriptions subscriptions) {
+      Subscriptions subscriptions,
+      int maxUndeliveredCallbacks) {
     this.transport = transport;
     this.serializer = serializer;
     this.encryption = encryption;
@@ -51,6 +53,7 @@ final class Connector {
         encryption && !accessToken.isEmpty() ? SessionKeys.tokenBinding(accessToken) : null;
     this.sendTokenToServer = sendTokenToServer;
     this.subscriptions = subscriptions;
+    this.maxUndeliveredCallbacks = maxUndeliveredCallbacks;
   }
 
   String address() {
@@ -68,7 +71,8 @@ final class Connector {
   ClientConnection open(
       Duration timeout, BiConsumer<ClientConnection, WitTransportException> onLost) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    ClientConnection cc = new ClientConnection(serializer, subscriptions, onLost);
+    ClientConnection cc =
+        new ClientConnection(serializer, subscriptions, maxUndeliveredCallbacks, onLost);
     SecureChannel channel = null;
     if (encryption) {
       channel = new SecureChannel().listener(cc);

@@ -141,7 +141,7 @@ final class RemoteCalls {
                           future.complete(value);
                         }
                       });
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // an Error too: the future must complete
               future.completeExceptionally(e);
             }
           });
@@ -168,7 +168,7 @@ final class RemoteCalls {
                       () -> {
                         try {
                           future.complete(result(d, done.outcome()));
-                        } catch (RuntimeException e) {
+                        } catch (Throwable e) { // an Error too: the future must complete
                           future.completeExceptionally(e);
                         }
                       };
@@ -373,6 +373,10 @@ final class RemoteCalls {
       cc.pending().remove(call.id());
       throw new WitSerializationException(
           d.displayName() + ": cannot encode the arguments: " + e.getMessage(), e);
+    } catch (RuntimeException | Error e) {
+      fb.discard();
+      cc.pending().remove(call.id()); // no entry left behind, whatever failed
+      throw e;
     }
   }
 
@@ -405,13 +409,15 @@ final class RemoteCalls {
     if (env.status() == Status.OK.code()) {
       try {
         return serializer.read(env.body(), new Type[] {d.resultType()})[0];
-      } catch (WitSerializationException e) {
+      } catch (RuntimeException | StackOverflowError e) {
+        // a WitSerializationException as a rule; a serializer that lets its parser's exception or
+        // a stack overflow through fails this call the same way, not the calling thread
         throw new WitSerializationException(
             d.displayName()
                 + ": the result cannot be decoded as "
                 + d.resultType().getTypeName()
                 + ": "
-                + e.getMessage(),
+                + (e instanceof WitSerializationException ? e.getMessage() : e.toString()),
             e);
       }
     }
@@ -421,7 +427,7 @@ final class RemoteCalls {
     Object[] error;
     try {
       error = serializer.read(env.body(), ERROR_TYPES);
-    } catch (WitSerializationException e) {
+    } catch (RuntimeException | StackOverflowError e) {
       error = new Object[] {null, "undecodable error body: " + e.getMessage(), null};
     }
     throw new WitRemoteException(
@@ -431,7 +437,7 @@ final class RemoteCalls {
   private String errorMessage(Envelope env) {
     try {
       return (String) serializer.read(env.body().duplicate(), ERROR_TYPES)[1];
-    } catch (WitSerializationException e) {
+    } catch (RuntimeException | StackOverflowError e) {
       return "status " + env.status();
     }
   }

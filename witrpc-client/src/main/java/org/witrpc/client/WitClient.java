@@ -41,6 +41,9 @@ import org.witrpc.spi.TransportOptions;
  * threads). {@code close} is idempotent and leaves no thread.
  */
 public final class WitClient implements AutoCloseable {
+  /** Default of {@link Builder#maxUndeliveredCallbacks(int)}. */
+  public static final int DEFAULT_MAX_UNDELIVERED_CALLBACKS = 10_000;
+
   private static final Logger LOG = LoggerFactory.getLogger(WitClient.class);
   private static final AtomicInteger THREADS = new AtomicInteger();
 
@@ -71,7 +74,8 @@ public final class WitClient implements AutoCloseable {
             b.encryption,
             b.accessToken,
             b.sendTokenToServer,
-            subscriptions);
+            subscriptions,
+            b.maxUndeliveredCallbacks);
     this.reconnectPolicy = b.reconnectPolicy;
     this.states = new ConnectionStates(transport.address());
     this.asyncExecutor =
@@ -259,6 +263,7 @@ public final class WitClient implements AutoCloseable {
     private Duration sendTimeout = TransportOptions.DEFAULT_SEND_TIMEOUT;
     private ReconnectPolicy reconnectPolicy;
     private RetryPolicy retryPolicy;
+    private int maxUndeliveredCallbacks = DEFAULT_MAX_UNDELIVERED_CALLBACKS;
 
     private Builder() {}
 
@@ -387,6 +392,23 @@ public final class WitClient implements AutoCloseable {
      */
     public Builder autoReconnect(ReconnectPolicy policy) {
       this.reconnectPolicy = Objects.requireNonNull(policy, "policy == null");
+      return this;
+    }
+
+    /**
+     * Most callbacks (events from the server) received and not yet handed to their listener, per
+     * connection; they are delivered one at a time on the connection's callback thread. When a slow
+     * listener lets more pile up, the client logs an error ("listener too slow: N callbacks
+     * undelivered; closing the connection"), drops the waiting callbacks and closes the connection,
+     * so that the {@link #autoReconnect} policy, if any, takes over; the transport's reader is
+     * never blocked and memory stays bounded. Default {@value
+     * WitClient#DEFAULT_MAX_UNDELIVERED_CALLBACKS}.
+     */
+    public Builder maxUndeliveredCallbacks(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxUndeliveredCallbacks must be >= 1: " + max);
+      }
+      this.maxUndeliveredCallbacks = max;
       return this;
     }
 

@@ -1,12 +1,16 @@
 package org.witrpc.spi;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
@@ -15,8 +19,10 @@ import org.witrpc.WitTransportException;
 /**
  * The per-user directory where the local transports keep their socket and shared-memory files:
  * {@code /dev/shm/witrpc-USER/} where {@code /dev/shm} exists, else {@code TMPDIR/witrpc-USER/}.
- * Created owner-only (0700); a directory owned by another user or open to others is refused, so
- * users of one machine never see each other's files.
+ * Created owner-only (0700), atomically: each missing directory (parents included) is created with
+ * that mode as its creation attribute, so it is never more open than 0700 whatever the umask, and
+ * only owner bits the umask took away are added afterwards. A directory owned by another user or
+ * open to others is refused, so users of one machine never see each other's files.
  *
  * <p>Thread safety: stateless; safe for concurrent use (creation races are tolerated).
  */
@@ -29,6 +35,14 @@ public final class RuntimeDirectory {
       PosixFilePermissions.fromString("rwx------");
 
   private RuntimeDirectory() {}
+
+  /**
+   * Creates one directory with a creation attribute: {@code Files::createDirectory}, in tests a
+   * fake.
+   */
+  interface DirectoryCreator {
+    void create(Path dir, FileAttribute<?> attribute) throws IOException;
+  }
 
   /** The default runtime directory of the current user, created (0700) if needed. */
   public static Path defaultDirectory() {
@@ -47,15 +61,14 @@ public final class RuntimeDirectory {
    * @throws WitTransportException if it cannot be created or fails the checks
    */
   public static Path ensure(Path dir) {
+    return ensure(dir, (d, attribute) -> Files.createDirectory(d, attribute));
+  }
+
+  static Path ensure(Path dir, DirectoryCreator creator) {
     Objects.requireNonNull(dir, "dir == null");
     try {
       if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-        try {
-          Files.createDirectories(dir);
-          Files.setPosixFilePermissions(dir, OWNER_ONLY_DIR);
-        } catch (java.nio.file.FileAlreadyExistsException raced) {
-          // another process created it between the check and the create: verify it below
-        }
+        createOwnerOnly(dir, creator);
       }
       PosixFileAttributes attrs =
           Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -102,6 +115,32 @@ public final class RuntimeDirectory {
       }
     } catch (IOException e) {
       throw new WitTransportException("cannot create runtime directory " + dir + ": " + e, e);
+    }
+  }
+
+  /**
+   * Creates {@code dir} and its missing parents, top down, each 0700 from its creation on. One that
+   * another process creates meanwhile is left as it is (only {@code dir} itself is checked after).
+   */
+  private static void createOwnerOnly(Path dir, DirectoryCreator creator) throws IOException {
+    Deque<Path> missing = new ArrayDeque<>();
+    for (Path p = dir.toAbsolutePath();
+        p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS);
+        p = p.getParent()) {
+      missing.push(p);
+    }
+    FileAttribute<Set<PosixFilePermission>> ownerOnly =
+        PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR);
+    for (Path p : missing) {
+      try {
+        creator.create(p, ownerOnly);
+      } catch (FileAlreadyExistsException raced) {
+        continue;
+      }
+      // the umask can only have taken bits away: give the owner's back
+      if (!Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS).equals(OWNER_ONLY_DIR)) {
+        Files.setPosixFilePermissions(p, OWNER_ONLY_DIR);
+      }
     }
   }
 

@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.witrpc.WitTransportException;
@@ -21,6 +26,69 @@ class RuntimeDirectoryTest {
     assertThat(dir).isDirectory();
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
         .isEqualTo("rwx------");
+  }
+
+  @Test
+  void everyDirectoryItCreatesIsOwnerOnlyFromItsCreation() throws Exception {
+    List<String> created = new ArrayList<>();
+    Path dir =
+        RuntimeDirectory.ensure(
+            temp.resolve("p1").resolve("p2").resolve("rt"),
+            (d, attribute) -> {
+              assertThat(attribute.name()).isEqualTo("posix:permissions");
+              @SuppressWarnings("unchecked")
+              Set<PosixFilePermission> mode = (Set<PosixFilePermission>) attribute.value();
+              created.add(temp.relativize(d) + " " + PosixFilePermissions.toString(mode));
+              Files.createDirectory(d, attribute);
+            });
+
+    assertThat(created).containsExactly("p1 rwx------", "p1/p2 rwx------", "p1/p2/rt rwx------");
+    for (Path p : new Path[] {temp.resolve("p1"), temp.resolve("p1/p2"), dir}) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p)))
+          .as(p.toString())
+          .isEqualTo("rwx------");
+    }
+  }
+
+  @Test
+  void ownerBitsAStrictUmaskTookAwayAreGivenBack() {
+    // as with umask 0277: created r-x------, then completed to rwx------, never more open
+    FileAttribute<Set<PosixFilePermission>> strict =
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("r-x------"));
+    Path dir =
+        RuntimeDirectory.ensure(
+            temp.resolve("u").resolve("rt"), (d, attribute) -> Files.createDirectory(d, strict));
+
+    for (Path p : new Path[] {temp.resolve("u"), dir}) {
+      try {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p)))
+            .as(p.toString())
+            .isEqualTo("rwx------");
+      } catch (java.io.IOException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  @Test
+  void aDirectoryCreatedMeanwhileByAnotherProcessIsCheckedNotChanged() throws Exception {
+    Path dir = temp.resolve("raced");
+    assertThatThrownBy(
+            () ->
+                RuntimeDirectory.ensure(
+                    dir,
+                    (d, attribute) -> {
+                      // another process wins the race with a directory open to others
+                      Files.createDirectory(
+                          d,
+                          PosixFilePermissions.asFileAttribute(
+                              PosixFilePermissions.fromString("rwxr-xr-x")));
+                      Files.setPosixFilePermissions(
+                          d, PosixFilePermissions.fromString("rwxr-xr-x"));
+                      throw new java.nio.file.FileAlreadyExistsException(d.toString());
+                    }))
+        .isInstanceOf(WitTransportException.class)
+        .hasMessageContaining("open to other users");
   }
 
   @Test

@@ -36,9 +36,10 @@ import org.witrpc.spi.FrameListener;
 /**
  * The server's side of one client connection: runs the handshake (HELLO, AUTH), then dispatches
  * REQUEST, SUBSCRIBE and UNSUBSCRIBE frames and answers each with a RESPONSE. Owns the client's
- * subscriptions and removes them from the implementations when the connection ends. With encryption
- * on, the HELLO / HELLO_ACK exchange also agrees the keys of its {@link SecureChannel}, so AUTH and
- * everything after it travel encrypted.
+ * subscriptions (at most {@code maxSubscriptions}; the next subscribe is answered 400) and removes
+ * them from the implementations when the connection ends. With encryption on, the HELLO / HELLO_ACK
+ * exchange also agrees the keys of its {@link SecureChannel}, so AUTH and everything after it
+ * travel encrypted.
  *
  * <p>A connection that is not READY within the server's handshake timeout is told GOODBYE and
  * closed, so a silent peer cannot hold a client slot. Until READY the transport accepts only
@@ -46,13 +47,24 @@ import org.witrpc.spi.FrameListener;
  * is lifted through {@link Connection#allowLargeFrames()} before AUTH_ACK is sent.
  *
  * <p>At most {@code maxConcurrentCalls} requests of one connection are in flight (dispatched and
- * not yet answered); the next one is answered 503 at once.
+ * not yet answered); the next one is answered 503 at once. Every dispatched request is answered
+ * exactly once whatever ends its handling, an {@link Error} included (a StackOverflowError, an
+ * OutOfMemoryError or a LinkageError from user code or the serializer): 400 if its arguments cannot
+ * be decoded, else 500; when not even that answer can be sent, the connection is closed with a log
+ * line. Nothing thrown while handling a frame reaches the transport's reader.
  *
  * <p>Thread safety: frames arrive from the transport's reader one at a time (the handshake state is
  * touched only there); responses and callbacks are sent from any thread.
  */
 final class ServerConnection implements FrameListener {
   private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
+
+  /**
+   * How long a GOODBYE said on a failure (from a reader or the handshake timer, which serve other
+   * work too) may wait for a client that does not read.
+   */
+  private static final long GOODBYE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
   private static final Type[] SUBSCRIPTION_TYPES = {long.class};
   private static final Type[] ERROR_TYPES = {String.class, String.class, String.class};
 
@@ -115,8 +127,7 @@ final class ServerConnection implements FrameListener {
         s);
     // the timer thread serves every connection: a peer that does not read cannot hold it
     goodbye(
-        "handshake not completed within " + millis + " ms",
-        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200));
+        "handshake not completed within " + millis + " ms", System.nanoTime() + GOODBYE_WAIT_NANOS);
   }
 
   /**
@@ -138,6 +149,14 @@ final class ServerConnection implements FrameListener {
 
   @Override
   public void onFrame(ByteBuffer frame) {
+    try {
+      receive(frame);
+    } catch (Throwable t) {
+      failConnection("failed to handle a frame: " + t, t);
+    }
+  }
+
+  private void receive(ByteBuffer frame) {
     Envelope env;
     try {
       env = EnvelopeCodec.decode(frame);
@@ -313,33 +332,78 @@ final class ServerConnection implements FrameListener {
   }
 
   private void dispatch(Envelope env) {
-    // every dispatched frame is answered exactly once, by sendResponse, which gives the slot back
+    // every dispatched frame is answered exactly once, by sendResponse, which gives the slot back;
+    // whatever is thrown before that (respondError and handle throw only then) is answered here
     inFlight.incrementAndGet();
-    if (settings.lifecycle().draining()) {
-      respondError(
-          env.correlationId(), Status.UNAVAILABLE, null, "the server is shutting down", null);
-      return;
-    }
-    if (inFlight.get() > settings.maxConcurrentCalls()) {
-      respondError(
-          env.correlationId(),
-          Status.UNAVAILABLE,
-          null,
-          "too many concurrent calls on this connection (limit "
-              + settings.maxConcurrentCalls()
-              + ")",
-          null);
-      return;
-    }
-    if (runsInline(env)) {
-      handle(env);
-      return;
-    }
     try {
-      settings.executor().execute(() -> handle(env));
-    } catch (RejectedExecutionException e) {
+      if (settings.lifecycle().draining()) {
+        respondError(
+            env.correlationId(), Status.UNAVAILABLE, null, "the server is shutting down", null);
+        return;
+      }
+      if (inFlight.get() > settings.maxConcurrentCalls()) {
+        respondError(
+            env.correlationId(),
+            Status.UNAVAILABLE,
+            null,
+            "too many concurrent calls on this connection (limit "
+                + settings.maxConcurrentCalls()
+                + ")",
+            null);
+        return;
+      }
+      if (runsInline(env)) {
+        handleAnswered(env);
+        return;
+      }
+      try {
+        settings.executor().execute(() -> handleAnswered(env));
+      } catch (RejectedExecutionException e) {
+        respondError(
+            env.correlationId(), Status.UNAVAILABLE, null, "the server is shutting down", null);
+      }
+    } catch (Throwable t) {
+      unanswered(env.correlationId(), "request", t);
+    }
+  }
+
+  /** Handles a dispatched request; whatever is thrown, it is answered or the connection closed. */
+  private void handleAnswered(Envelope env) {
+    try {
+      handle(env);
+    } catch (Throwable t) {
+      unanswered(env.correlationId(), "request", t);
+    }
+  }
+
+  /**
+   * Answers request {@code id}, whose handling threw {@code t} before it was answered, with 500 (no
+   * user code is called: {@code t}'s message is not read); if even that cannot be sent, gives the
+   * slot back and closes the connection. Never throws.
+   */
+  private void unanswered(long id, String what, Throwable t) {
+    LOG.error("{}: {} #{} failed; answering 500", description(), what, id, t);
+    try {
       respondError(
-          env.correlationId(), Status.UNAVAILABLE, null, "the server is shutting down", null);
+          id,
+          Status.SERVER_ERROR,
+          t.getClass().getName(),
+          what + " failed on the server with " + t.getClass().getName(),
+          null);
+    } catch (Throwable again) {
+      inFlight.decrementAndGet();
+      failConnection("cannot answer request #" + id + ": " + again, again);
+    }
+  }
+
+  /** Closes the connection after a failure that leaves nothing else to do; never throws. */
+  private void failConnection(String reason, Throwable t) {
+    try {
+      LOG.error("{}: {}; closing the connection", description(), reason, t);
+      goodbye(reason, System.nanoTime() + GOODBYE_WAIT_NANOS);
+    } catch (Throwable again) {
+      state = State.CLOSED;
+      connection.close();
     }
   }
 
@@ -401,13 +465,18 @@ final class ServerConnection implements FrameListener {
     Object[] args;
     try {
       args = settings.serializer().read(env.body(), types);
-    } catch (WitException e) {
+    } catch (RuntimeException | StackOverflowError e) {
+      // a WitSerializationException as a rule; another exception or a stack overflow from a
+      // serializer that does not wrap them is the peer's bytes too. Other errors are a 500.
       respondError(
           id,
           Status.BAD_REQUEST,
           null,
-          d.displayName() + ": cannot decode arguments: " + e.getMessage(),
+          d.displayName() + ": cannot decode arguments: " + decodeFailure(e),
           null);
+      return;
+    } catch (Throwable t) {
+      unanswered(id, d.displayName(), t);
       return;
     }
     switch (env.type()) {
@@ -415,6 +484,13 @@ final class ServerConnection implements FrameListener {
       case UNSUBSCRIBE -> unsubscribe(id, invoker, (Long) args[0]);
       default -> call(id, invoker, args);
     }
+  }
+
+  private static String decodeFailure(Throwable e) {
+    if (e instanceof WitException) {
+      return e.getMessage();
+    }
+    return e instanceof StackOverflowError ? "nested too deeply (stack overflow)" : e.toString();
   }
 
   private void call(long id, MethodInvoker invoker, Object[] args) {
@@ -430,10 +506,14 @@ final class ServerConnection implements FrameListener {
       ((CompletionStage<?>) result)
           .whenComplete(
               (value, error) -> {
-                if (error != null) {
-                  respondThrown(id, d, error);
-                } else {
-                  respondOk(id, d, value);
+                try {
+                  if (error != null) {
+                    respondThrown(id, d, error);
+                  } else {
+                    respondOk(id, d, value);
+                  }
+                } catch (Throwable t) {
+                  unanswered(id, d.displayName(), t);
                 }
               });
     } else {
@@ -453,14 +533,38 @@ final class ServerConnection implements FrameListener {
     MethodInvoker remove =
         settings.registry().find(new Route(route.service(), removeKey)).orElse(null);
     CallbackStub stub = CallbackStub.create(subscriptionId, d.listenerType(), this, remove);
-    if (subscriptions.putIfAbsent(subscriptionId, stub) != null) {
-      respondError(
-          id, Status.BAD_REQUEST, null, "subscription id " + subscriptionId + " in use", null);
+    String refused = null;
+    synchronized (subscriptions) { // subscribes are rare: the check and the put stay exact
+      if (subscriptions.containsKey(subscriptionId)) {
+        refused = "subscription id " + subscriptionId + " in use";
+      } else if (subscriptions.size() >= settings.maxSubscriptions()) {
+        refused =
+            d.displayName()
+                + ": too many subscriptions on this connection (limit "
+                + settings.maxSubscriptions()
+                + "); remove listeners that are no longer needed";
+      } else {
+        subscriptions.put(subscriptionId, stub);
+      }
+    }
+    if (refused != null) {
+      respondError(id, Status.BAD_REQUEST, null, refused, null);
       return;
     }
-    call(id, add, new Object[] {stub.proxy()});
+    try {
+      add.invoke(new Object[] {stub.proxy()});
+    } catch (Throwable t) {
+      subscriptions.remove(subscriptionId, stub); // the implementation did not take it
+      respondThrown(id, d, t);
+      return;
+    }
+    respondOk(id, d, null);
     if (state == State.CLOSED) {
-      removeAll();
+      try {
+        removeAll(); // answered already: nothing may be thrown from here on
+      } catch (Throwable t) {
+        LOG.warn("{}: removing the subscriptions of a closed connection failed", description(), t);
+      }
     }
   }
 
@@ -497,13 +601,19 @@ final class ServerConnection implements FrameListener {
     FrameBuffer fb = new FrameBuffer(settings.serializer().estimateSize(values, types));
     try {
       settings.serializer().write(fb, values, types);
-    } catch (WitException e) {
+    } catch (Throwable e) {
+      // a WitSerializationException as a rule; an Error (a result too large or too deeply nested)
+      // fails this call only
       fb.discard(); // a serializer's per-thread cache may keep the buffer: let go of its contents
+      String why = e instanceof WitException ? e.getMessage() : e.getClass().getName();
+      if (!(e instanceof WitException)) {
+        LOG.warn("{}: {}: cannot encode the result", description(), d, e);
+      }
       respondError(
           id,
           Status.SERVER_ERROR,
           e.getClass().getName(),
-          d.displayName() + ": cannot encode the result: " + e.getMessage(),
+          d.displayName() + ": cannot encode the result: " + why,
           null);
       return;
     }
@@ -539,11 +649,15 @@ final class ServerConnection implements FrameListener {
     return inFlight.get();
   }
 
+  /** Sends a frame; never throws (a failure the transport did not report closes the connection). */
   private void send(ByteBuffer... frame) {
     try {
       connection.send(frame);
     } catch (WitException e) {
       LOG.debug("{}: send failed (client gone?)", description(), e);
+    } catch (Throwable t) {
+      // what reached the peer is unknown: the stream cannot be trusted any more
+      failConnection("send failed: " + t, t);
     }
   }
 

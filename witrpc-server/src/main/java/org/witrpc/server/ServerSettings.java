@@ -16,6 +16,7 @@ import org.witrpc.spi.Serializer;
  * @param maxConcurrentCalls requests of one connection in flight at once; more get 503
  * @param lifecycle the live connections, and whether new connections and calls are taken
  * @param handshakeTimer drops connections that are not READY within the handshake timeout
+ * @param maxSubscriptions listener subscriptions of one connection at once; more get 400
  */
 record ServerSettings(
     ServiceRegistry registry,
@@ -27,4 +28,5 @@ record ServerSettings(
     boolean sendStackTraces,
     int maxConcurrentCalls,
     ServerLifecycle lifecycle,
-    HandshakeTimer handshakeTimer) {}
+    HandshakeTimer handshakeTimer,
+    int maxSubscriptions) {}

@@ -40,6 +40,9 @@ public final class WitServer implements AutoCloseable {
   /** Default of {@link Builder#handshakeTimeout(Duration)}: 5 seconds. */
   public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
 
+  /** Default of {@link Builder#maxSubscriptionsPerConnection(int)}. */
+  public static final int DEFAULT_MAX_SUBSCRIPTIONS = 1024;
+
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(1);
 
   /** How long {@link #close(Duration)} waits, in all, for clients to take their GOODBYE. */
@@ -78,7 +81,8 @@ public final class WitServer implements AutoCloseable {
             b.sendStackTraces,
             b.maxConcurrentCallsPerConnection,
             lifecycle,
-            handshakeTimer);
+            handshakeTimer,
+            b.maxSubscriptionsPerConnection);
   }
 
   /** A new builder. */
@@ -215,6 +219,7 @@ public final class WitServer implements AutoCloseable {
     private Duration sendTimeout = TransportOptions.DEFAULT_SEND_TIMEOUT;
     private int maxConcurrentCallsPerConnection = DEFAULT_MAX_CONCURRENT_CALLS;
     private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+    private int maxSubscriptionsPerConnection = DEFAULT_MAX_SUBSCRIPTIONS;
 
     private Builder() {}
 
@@ -316,6 +321,22 @@ public final class WitServer implements AutoCloseable {
             "handshakeTimeout must be positive: " + handshakeTimeout);
       }
       this.handshakeTimeout = handshakeTimeout;
+      return this;
+    }
+
+    /**
+     * Most listener subscriptions ({@code addXxxListener} calls not yet removed) one connection may
+     * hold at once, so that a client cannot make the server keep an unbounded number of stubs. The
+     * next subscribe is refused with status 400 BAD_REQUEST naming the limit (not 503: waiting does
+     * not help, the client must remove listeners first, and retry policies retry 503); the
+     * connection and its other subscriptions stay. Default {@value
+     * WitServer#DEFAULT_MAX_SUBSCRIPTIONS}.
+     */
+    public Builder maxSubscriptionsPerConnection(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxSubscriptionsPerConnection must be >= 1: " + max);
+      }
+      this.maxSubscriptionsPerConnection = max;
       return this;
     }
 

@@ -162,7 +162,8 @@ class HandshakeFuzzTest {
         false,
         4,
         new ServerLifecycle(),
-        TIMER);
+        TIMER,
+        4);
   }
 
   private static FakeConnection run(List<byte[]> frames, boolean encryption) {

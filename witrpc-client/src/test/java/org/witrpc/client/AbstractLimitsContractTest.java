@@ -1,0 +1,262 @@
+package org.witrpc.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.OutputStream;
+import java.lang.reflect.Type;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.witrpc.ProgressListener;
+import org.witrpc.TestService;
+import org.witrpc.WitRemoteException;
+import org.witrpc.WitSerializationException;
+import org.witrpc.WitTransportException;
+import org.witrpc.server.Dispatch;
+import org.witrpc.spi.Serializer;
+
+/**
+ * The limits that keep a misbehaving peer cheap, on every transport and serializer: a body nested
+ * far too deep (sent by a client whose serializer writes it raw) is a 400 naming the method and the
+ * connection serves on, with inline and executor dispatch; a deep value on the write side fails the
+ * call, not the thread; subscriptions per connection are bounded (400); a client whose listener is
+ * too slow disconnects instead of queueing callbacks without bound; an {@link Error} while decoding
+ * a result or a callback fails that call or drops that callback, never a thread.
+ */
+public abstract class AbstractLimitsContractTest extends RpcContractHarness {
+
+  /** A recursive parameter type. */
+  public record Node(Node next) {}
+
+  /** A service with a recursive parameter type. */
+  public interface Nested {
+    int depth(Node node);
+
+    CompletableFuture<Integer> depthAsync(Node node);
+  }
+
+  static final class NestedImpl implements Nested {
+    @Override
+    public int depth(Node node) {
+      int n = 0;
+      for (Node x = node; x != null; x = x.next()) {
+        n++;
+      }
+      return n;
+    }
+
+    @Override
+    public CompletableFuture<Integer> depthAsync(Node node) {
+      return CompletableFuture.completedFuture(depth(node));
+    }
+  }
+
+  /** Passed as an argument, makes {@link Crafted} write a body nested {@value #DEPTH} deep. */
+  static final Node DEEP = new Node(null);
+
+  static final int DEPTH = 200_000;
+
+  /**
+   * The variant's serializer, except that it writes {@link #DEEP} as {@value #DEPTH} nested objects
+   * (what a hostile peer would send), and throws the next read error it is given (for a reply, or
+   * for a progress callback).
+   */
+  final class Crafted implements Serializer {
+    final Serializer real = serializer();
+    final AtomicReference<Error> nextReadError = new AtomicReference<>();
+    final AtomicReference<Error> nextCallbackError = new AtomicReference<>();
+
+    @Override
+    public String name() {
+      return real.name();
+    }
+
+    @Override
+    public void write(OutputStream out, Object[] values, Type[] types) {
+      if (values.length == 1 && values[0] == DEEP) {
+        try {
+          out.write(deepBody(real.name()));
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        return;
+      }
+      real.write(out, values, types);
+    }
+
+    @Override
+    public Object[] read(ByteBuffer in, Type[] types) {
+      // a progress callback's (int, String) only: replies are read on other threads meanwhile
+      boolean callback = types.length == 2 && types[0] == int.class;
+      Error e = (callback ? nextCallbackError : nextReadError).getAndSet(null);
+      if (e != null) {
+        throw e;
+      }
+      return real.read(in, types);
+    }
+  }
+
+  static byte[] deepBody(String serializer) {
+    if (serializer.equals("json")) {
+      return ("[" + "{\"next\":".repeat(DEPTH) + "null" + "}".repeat(DEPTH) + "]")
+          .getBytes(StandardCharsets.UTF_8);
+    }
+    byte[] level = {(byte) 0x81, (byte) 0xa4, 'n', 'e', 'x', 't'};
+    byte[] b = new byte[2 + DEPTH * level.length];
+    b[0] = (byte) 0x91;
+    for (int i = 0; i < DEPTH; i++) {
+      System.arraycopy(level, 0, b, 1 + i * level.length, level.length);
+    }
+    b[b.length - 1] = (byte) 0xc0;
+    return b;
+  }
+
+  static Node chain(int depth) {
+    Node n = null;
+    for (int i = 0; i < depth; i++) {
+      n = new Node(n);
+    }
+    return n;
+  }
+
+  /** Replaces the default server with one that also serves {@link Nested}, dispatching so. */
+  private void restartServer(Dispatch dispatch) {
+    server.close();
+    server = startServer(b -> b.service(Nested.class, new NestedImpl()).dispatch(dispatch));
+  }
+
+  @Test
+  void aBodyNestedFarTooDeepIsA400AndTheConnectionServesOn() {
+    for (Dispatch dispatch : new Dispatch[] {Dispatch.INLINE, Dispatch.EXECUTOR}) {
+      restartServer(dispatch);
+      Crafted crafted = new Crafted();
+      WitClient c = connect(b -> b.serializer(crafted));
+      Nested nested = c.service(Nested.class);
+      for (int i = 0; i < 3; i++) { // a leaked slot or a dead reader would show by the second
+        assertThatThrownBy(() -> nested.depth(DEEP))
+            .as("%s dispatch", dispatch)
+            .isInstanceOfSatisfying(
+                WitRemoteException.class, e -> assertThat(e.status()).isEqualTo(400))
+            .hasMessageContaining("Nested.depth(Node): cannot decode arguments");
+      }
+      assertThat(nested.depth(chain(3))).isEqualTo(3);
+      assertThat(c.service(TestService.class).echo("still serving")).isEqualTo("still serving");
+    }
+  }
+
+  @Test
+  void aDeepValueOnTheWriteSideFailsTheCallNotTheThread() {
+    restartServer(Dispatch.AUTO);
+    WitClient c = connect(b -> {});
+    Nested nested = c.service(Nested.class);
+    assertThatThrownBy(() -> nested.depth(chain(DEPTH)))
+        .isInstanceOf(WitSerializationException.class)
+        .hasMessageContaining("Nested.depth(Node): cannot encode the arguments");
+    assertThat(nested.depth(chain(50))).isEqualTo(50);
+    assertThat(c.pendingCallCount()).isZero();
+  }
+
+  @Test
+  void anErrorWhileDecodingAResultFailsTheCallOnly() throws Exception {
+    Crafted crafted = new Crafted();
+    TestService s = connect(b -> b.serializer(crafted)).service(TestService.class);
+    crafted.nextReadError.set(new StackOverflowError());
+    assertThatThrownBy(() -> s.echo("x"))
+        .isInstanceOf(WitSerializationException.class)
+        .hasMessageContaining("TestService.echo(String): the result cannot be decoded");
+    crafted.nextReadError.set(new NoClassDefFoundError("simulated"));
+    Throwable async = failureOf(s.echoAsync("y"));
+    assertThat(async).isInstanceOf(NoClassDefFoundError.class);
+    assertThat(s.echo("z")).isEqualTo("z");
+  }
+
+  @Test
+  void anErrorWhileDecodingACallbackDropsItAndTheNextOnesArrive() {
+    Crafted crafted = new Crafted();
+    TestService s = connect(b -> b.serializer(crafted)).service(TestService.class);
+    Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    List<String> events = new CopyOnWriteArrayList<>();
+    s.addProgressListener(
+        (percent, stage) -> {
+          threads.add(Thread.currentThread().getName());
+          events.add(stage + percent);
+        });
+    s.startProcessing(1, "a");
+    await("first event", () -> events.size() == 1);
+    crafted.nextCallbackError.set(new NoClassDefFoundError("simulated"));
+    s.startProcessing(1, "b"); // decoding this one throws
+    s.startProcessing(1, "c");
+    await("event after the failed one", () -> events.contains("c1"));
+    assertThat(events).containsExactly("a1", "c1");
+    assertThat(threads).as("one callback thread, which survived").hasSize(1);
+  }
+
+  @Test
+  void subscriptionsPerConnectionAreBounded() {
+    server.close();
+    server = startServer(b -> b.maxSubscriptionsPerConnection(2));
+    WitClient c = connect(b -> {});
+    TestService s = c.service(TestService.class);
+    ProgressListener first = (percent, stage) -> {};
+    s.addProgressListener(first);
+    s.addProgressListener((percent, stage) -> {});
+    assertThatThrownBy(() -> s.addProgressListener((percent, stage) -> {}))
+        .isInstanceOfSatisfying(
+            WitRemoteException.class, e -> assertThat(e.status()).isEqualTo(400))
+        .hasMessageContaining("too many subscriptions on this connection (limit 2)");
+    assertThat(s.echo("still serving")).isEqualTo("still serving");
+    s.removeProgressListener(first);
+    s.addProgressListener((percent, stage) -> {});
+    assertThat(s.progressListenerCount()).isEqualTo(2);
+  }
+
+  @Test
+  void aListenerTooSlowDisconnectsInsteadOfQueueingWithoutBound() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> states = new CopyOnWriteArrayList<>();
+    WitClient c =
+        connect(
+            b ->
+                b.maxUndeliveredCallbacks(5)
+                    .autoReconnect(
+                        ReconnectPolicy.exponential(
+                            Duration.ofMillis(10), Duration.ofMillis(100))));
+    c.onStateChange((from, to, cause) -> states.add(to.name()));
+    TestService s = c.service(TestService.class);
+    List<String> events = new CopyOnWriteArrayList<>();
+    s.addProgressListener(
+        (percent, stage) -> {
+          events.add(stage + percent);
+          try {
+            release.await(10, TimeUnit.SECONDS); // blocks the callback thread
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    try {
+      // 50 events: the first blocks its listener, five wait, the seventh overflows. The reply
+      // comes after them: it fails with the connection, unless the transport had it already
+      // (mmf:// delivers what it has read before it stops)
+      try {
+        s.startProcessing(50, "slow");
+      } catch (WitTransportException e) {
+        assertThat(e).hasMessageContaining("listener too slow: 6 callbacks undelivered (limit 5)");
+      }
+      await("reconnecting", () -> states.contains("RECONNECTING"));
+    } finally {
+      release.countDown();
+    }
+    await("ready again", () -> c.state() == ConnectionState.READY);
+    assertThat(s.echo("after")).isEqualTo("after");
+    assertThat(events).hasSizeLessThanOrEqualTo(6);
+  }
+}
