@@ -103,9 +103,23 @@ public final class SecureChannel implements Connection, FrameListener {
         fail(e);
         throw e;
       }
-      if (!delegate.sendBefore(deadlineNanos, frame)) {
+      boolean sent;
+      try {
+        sent = delegate.sendBefore(deadlineNanos, frame);
+      } catch (RuntimeException | Error e) {
+        // the transport refused a sealed frame (too large, say): its nonce is spent and the peer
+        // would fail on the next frame, so the stream ends here, clearly
+        failSealed(e);
+        throw e;
+      }
+      if (!sent) {
         // its nonce is spent: the frame must go out before any other
-        sendInBackground(frame);
+        try {
+          sendInBackground(frame);
+        } catch (Throwable e) {
+          failSealed(e);
+          throw e;
+        }
         handedOver = true;
       }
       return true;
@@ -113,6 +127,16 @@ public final class SecureChannel implements Connection, FrameListener {
       if (!handedOver) {
         sendTurn.release();
       }
+    }
+  }
+
+  private void failSealed(Throwable e) {
+    if (delegate.isOpen()) {
+      LOG.warn(
+          "{}: a sealed frame was not sent ({}); the encrypted stream cannot go on, closing",
+          description(),
+          e.toString());
+      delegate.close();
     }
   }
 

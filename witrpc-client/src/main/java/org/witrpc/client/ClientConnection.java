@@ -11,6 +11,7 @@ import org.witrpc.Envelope;
 import org.witrpc.EnvelopeCodec;
 import org.witrpc.Handshake;
 import org.witrpc.MessageType;
+import org.witrpc.OutboundQueue;
 import org.witrpc.Status;
 import org.witrpc.WitException;
 import org.witrpc.WitSecurityException;
@@ -38,6 +39,7 @@ final class ClientConnection implements FrameListener {
   private final BiConsumer<ClientConnection, WitTransportException> onLost;
   private final LinkedBlockingQueue<Object> handshakeReplies = new LinkedBlockingQueue<>();
   private volatile Connection connection;
+  private volatile OutboundQueue outbound;
   private volatile boolean ready;
   private volatile boolean closed;
 
@@ -70,11 +72,17 @@ final class ClientConnection implements FrameListener {
   }
 
   void attach(Connection connection) {
+    this.outbound = new OutboundQueue(connection);
     this.connection = connection;
   }
 
   Connection connection() {
     return connection;
+  }
+
+  /** Where calls are sent: in order per thread, without waiting long for a slow server. */
+  OutboundQueue outbound() {
+    return outbound;
   }
 
   PendingCalls pending() {

@@ -17,6 +17,7 @@ import org.witrpc.Envelope;
 import org.witrpc.FrameBuffer;
 import org.witrpc.MessageType;
 import org.witrpc.MethodDescriptor;
+import org.witrpc.OutboundQueue;
 import org.witrpc.Status;
 import org.witrpc.WitException;
 import org.witrpc.WitRemoteException;
@@ -24,7 +25,6 @@ import org.witrpc.WitSecurityException;
 import org.witrpc.WitSerializationException;
 import org.witrpc.WitTimeoutException;
 import org.witrpc.WitTransportException;
-import org.witrpc.spi.Connection;
 import org.witrpc.spi.Serializer;
 
 /**
@@ -38,6 +38,9 @@ final class RemoteCalls {
   private static final Logger LOG = LoggerFactory.getLogger(RemoteCalls.class);
   private static final Type[] SUBSCRIPTION_TYPES = {long.class};
   private static final Type[] ERROR_TYPES = {String.class, String.class, String.class};
+
+  /** How long an asynchronous call's caller waits for the transport before its frame is queued. */
+  private static final long ASYNC_DIRECT_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
   private final ConnectionStates states;
   private final Subscriptions subscriptions;
@@ -279,7 +282,7 @@ final class RemoteCalls {
     ByteBuffer[] frame = encode(cc, call, d, type, route, args, types, deadline);
     boolean sent;
     try {
-      sent = cc.connection().sendBefore(deadline, frame);
+      sent = cc.outbound().sendBefore(deadline, frame);
     } catch (WitTransportException e) {
       cc.pending().remove(call.id());
       throw new UnsentCallException(d.displayName() + ": " + e.getMessage(), e);
@@ -292,8 +295,9 @@ final class RemoteCalls {
 
   /**
    * Encodes and sends an asynchronous request without making its caller wait: if the transport
-   * cannot take the frame at once (another frame is on its way, the peer is slow to read), a copy
-   * is sent from the async executor, within the call's deadline.
+   * cannot take the frame at once (another frame is on its way, the server is slow to read), a copy
+   * waits in the connection's {@link OutboundQueue}, behind the caller's earlier frames, for its
+   * writer thread.
    */
   private void sendWithoutWaiting(
       ClientConnection cc,
@@ -304,49 +308,12 @@ final class RemoteCalls {
       long deadline) {
     ByteBuffer[] frame =
         encode(cc, call, d, MessageType.REQUEST, route, args, d.parameterTypes(), deadline);
-    Connection connection = cc.connection();
     try {
-      if (connection.sendBefore(System.nanoTime(), frame)) {
-        return;
-      }
+      cc.outbound().send(ASYNC_DIRECT_WAIT_NANOS, frame);
     } catch (WitTransportException e) {
       cc.pending().remove(call.id());
       throw new UnsentCallException(d.displayName() + ": " + e.getMessage(), e);
     }
-    // the caller may change its argument arrays once the call has returned: send a copy
-    ByteBuffer copy = copyOf(frame);
-    Runnable later =
-        () -> {
-          Object failure;
-          try {
-            if (connection.sendBefore(deadline, copy)) {
-              return;
-            }
-            failure = unsentInTime(d);
-          } catch (WitTransportException e) {
-            failure = new UnsentCallException(d.displayName() + ": " + e.getMessage(), e);
-          }
-          cc.pending().remove(call.id());
-          call.complete(failure);
-        };
-    try {
-      asyncExecutor.execute(later);
-    } catch (RejectedExecutionException e) {
-      cc.pending().remove(call.id());
-      throw new UnsentCallException(d.displayName() + ": the client is closed", e);
-    }
-  }
-
-  private static ByteBuffer copyOf(ByteBuffer[] parts) {
-    int total = 0;
-    for (ByteBuffer part : parts) {
-      total += part.remaining();
-    }
-    ByteBuffer copy = ByteBuffer.allocate(total);
-    for (ByteBuffer part : parts) {
-      copy.put(part);
-    }
-    return copy.flip();
   }
 
   private ByteBuffer[] encode(

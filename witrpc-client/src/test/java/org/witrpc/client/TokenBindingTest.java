@@ -91,6 +91,17 @@ class TokenBindingTest {
   }
 
   @Test
+  void aBoundConnectionCarriesFramesAboveTheHandshakeLimitBothWays() {
+    server(name, b -> b);
+    WitClient c = client(name, b -> b);
+    c.connect(Duration.ofSeconds(5));
+    byte[] large = new byte[1 << 20]; // far above the 16 KiB allowed before READY
+    new java.util.Random(7).nextBytes(large);
+    assertThat(c.service(TestService.class).echoBytes(large)).isEqualTo(large);
+    assertThat(c.state()).isEqualTo(ConnectionState.READY);
+  }
+
+  @Test
   void anImpostorThatDoesNotBindGetsNoTokenAndNoCall() {
     ImpostorServer impostor =
         closeLater(

@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
@@ -31,6 +36,7 @@ import org.witrpc.server.WitServer;
 class FrozenClientIT {
   private static final Duration AWAIT = Duration.ofSeconds(30);
   private static final int EVENTS = 2_000;
+  private static final int FIRING_CALLS = 80;
 
   /** 4 KiB per event: a few hundred fill any socket buffer or ring of the frozen client. */
   private static final String STAGE = "s".repeat(4096);
@@ -121,6 +127,53 @@ class FrozenClientIT {
             () -> survivor.progressListenerCount() == 1);
         assertThat(survivor.echo("still served")).isEqualTo("still served");
       } finally {
+        Signals.send("CONT", frozen.pid());
+      }
+    }
+  }
+
+  @Test
+  void holdsNoServerThreadSoOtherClientsAreServedAtOnce() throws Exception {
+    TestServiceImpl impl = new TestServiceImpl();
+    // a long send timeout: only the outbound queue can keep the server's threads free here
+    try (WitServer server = startServer("3", impl, Duration.ofSeconds(60));
+        WitClient firing =
+            WitClient.builder()
+                .transport(server.address())
+                .timeout(Duration.ofSeconds(60))
+                .build()
+                .connect(Duration.ofSeconds(10));
+        WitClient other =
+            WitClient.builder()
+                .transport(server.address())
+                .timeout(Duration.ofSeconds(60))
+                .build()
+                .connect(Duration.ofSeconds(10))) {
+      ChildJvm frozen = frozenSubscriber(server);
+      ExecutorService callers = Executors.newFixedThreadPool(FIRING_CALLS);
+      try {
+        TestService service = firing.service(TestService.class);
+        // more concurrent event-firing calls than the server's fallback pool has threads (64)
+        List<Future<?>> calls = new ArrayList<>();
+        for (int i = 0; i < FIRING_CALLS; i++) {
+          calls.add(callers.submit(() -> service.startProcessing(50, STAGE)));
+        }
+        long start = System.nanoTime();
+        assertThat(other.service(TestService.class).echo("served")).isEqualTo("served");
+        long echoMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        System.out.printf(
+            "%s: while %d calls fired events to a frozen client, another client's call took %d"
+                + " ms%n",
+            transport, FIRING_CALLS, echoMillis);
+        assertThat(echoMillis).as("ms for another client's call").isLessThan(5_000L);
+        for (Future<?> call : calls) {
+          call.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(server.connectionCount())
+            .as("the frozen client is still connected")
+            .isEqualTo(3);
+      } finally {
+        callers.shutdownNow();
         Signals.send("CONT", frozen.pid());
       }
     }

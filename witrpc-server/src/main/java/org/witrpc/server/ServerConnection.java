@@ -24,6 +24,7 @@ import org.witrpc.HandshakeTranscript;
 import org.witrpc.KeyExchange;
 import org.witrpc.MessageType;
 import org.witrpc.MethodDescriptor;
+import org.witrpc.OutboundQueue;
 import org.witrpc.Route;
 import org.witrpc.SecureChannel;
 import org.witrpc.SessionKeys;
@@ -63,6 +64,9 @@ final class ServerConnection implements FrameListener {
    * How long a GOODBYE said on a failure (from a reader or the handshake timer, which serve other
    * work too) may wait for a client that does not read.
    */
+  /** Longest error message sent in a RESPONSE, in characters. */
+  static final int MAX_ERROR_MESSAGE_CHARS = 4096;
+
   private static final long GOODBYE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
   private static final Type[] SUBSCRIPTION_TYPES = {long.class};
@@ -76,6 +80,10 @@ final class ServerConnection implements FrameListener {
   }
 
   private final Connection connection;
+
+  /** Replies and events: a slow or frozen client holds no server thread (see OutboundQueue). */
+  private final OutboundQueue outbound;
+
   private final ServerSettings settings;
   private final SecureChannel secure;
   private final ConcurrentHashMap<Long, CallbackStub> subscriptions = new ConcurrentHashMap<>();
@@ -90,6 +98,7 @@ final class ServerConnection implements FrameListener {
    */
   ServerConnection(Connection connection, ServerSettings settings, SecureChannel secure) {
     this.connection = connection;
+    this.outbound = new OutboundQueue(connection);
     this.settings = settings;
     this.secure = secure;
   }
@@ -258,7 +267,7 @@ final class ServerConnection implements FrameListener {
                 + " it");
         return;
       }
-      state = State.READY;
+      becomeReady();
       connection.send(Handshake.status(MessageType.AUTH_ACK, Status.OK, ""));
       return;
     }
@@ -635,8 +644,23 @@ final class ServerConnection implements FrameListener {
   private void respondError(
       long id, Status status, String className, String message, String trace) {
     FrameBuffer fb = new FrameBuffer();
-    settings.serializer().write(fb, new Object[] {className, message, trace}, ERROR_TYPES);
+    Object[] error = {className, cut(message), trace};
+    settings.serializer().write(fb, error, ERROR_TYPES);
     sendResponse(fb.finishParts(MessageType.RESPONSE, 0, status.code(), id));
+  }
+
+  /**
+   * An error message cut to {@link #MAX_ERROR_MESSAGE_CHARS}: a decoder's message may quote a path
+   * as deep as the hostile input that caused it (Jackson's reference chain).
+   */
+  private static String cut(String message) {
+    if (message == null || message.length() <= MAX_ERROR_MESSAGE_CHARS) {
+      return message;
+    }
+    return message.substring(0, MAX_ERROR_MESSAGE_CHARS)
+        + "... ("
+        + (message.length() - MAX_ERROR_MESSAGE_CHARS)
+        + " more characters cut)";
   }
 
   private void sendResponse(ByteBuffer... frame) {
@@ -652,7 +676,7 @@ final class ServerConnection implements FrameListener {
   /** Sends a frame; never throws (a failure the transport did not report closes the connection). */
   private void send(ByteBuffer... frame) {
     try {
-      connection.send(frame);
+      outbound.send(frame);
     } catch (WitException e) {
       LOG.debug("{}: send failed (client gone?)", description(), e);
     } catch (Throwable t) {
@@ -668,7 +692,8 @@ final class ServerConnection implements FrameListener {
   void goodbye(String reason, long deadlineNanos) {
     state = State.CLOSED;
     try {
-      if (!connection.sendBefore(deadlineNanos, Handshake.goodbye(reason))) {
+      // behind the replies and events already queued for this client, if it takes them in time
+      if (!outbound.sendBefore(deadlineNanos, Handshake.goodbye(reason))) {
         LOG.debug("{}: GOODBYE not sent: the client takes no bytes", description());
       }
     } catch (WitException e) {

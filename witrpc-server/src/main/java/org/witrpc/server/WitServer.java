@@ -1,7 +1,9 @@
 package org.witrpc.server;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -9,6 +11,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import org.witrpc.Serializers;
@@ -47,6 +50,11 @@ public final class WitServer implements AutoCloseable {
 
   /** How long {@link #close(Duration)} waits, in all, for clients to take their GOODBYE. */
   private static final Duration GOODBYE_WAIT = Duration.ofMillis(200);
+
+  /** How long {@link #close(Duration)} then waits, in all, for the connections to close. */
+  private static final Duration CONNECTION_CLOSE_WAIT = Duration.ofMillis(800);
+
+  private static final AtomicLong CLOSER_IDS = new AtomicLong();
 
   private final ServerTransport transport;
   private final ServerSettings settings;
@@ -141,10 +149,11 @@ public final class WitServer implements AutoCloseable {
   /**
    * Closes gracefully: refuses new connections and new calls (503 "the server is shutting down"),
    * lets the calls in flight finish for up to {@code grace}, then says GOODBYE ("server closed") to
-   * every client that takes it within 200 ms (a frozen client is just disconnected), removes their
-   * subscriptions from the implementations, stops listening and, if the server created its
-   * executor, shuts it down (interrupting methods still running after another second). Returns
-   * within {@code grace} plus about 1.5 s, whatever the clients do. Idempotent; a call while
+   * every client that takes it within 200 ms (a frozen client is just disconnected) and closes the
+   * connections, all at once, waiting for them up to another 800 ms; removes their subscriptions
+   * from the implementations, stops listening and, if the server created its executor, shuts it
+   * down (interrupting methods still running after another second). Returns within {@code grace}
+   * plus about 2.5 s, whatever the clients and the service methods do. Idempotent; a call while
    * another thread is closing the server returns only when that close is done (so a shutdown hook
    * racing an application's own close cannot let the JVM exit with the socket still there).
    */
@@ -159,9 +168,7 @@ public final class WitServer implements AutoCloseable {
       awaitNoCallsInFlight(grace);
       // one short wait for all: a client that does not read gets no GOODBYE, only the close
       long goodbyeDeadline = System.nanoTime() + GOODBYE_WAIT.toNanos();
-      for (ServerConnection c : lifecycle.connections()) {
-        c.goodbye("server closed", goodbyeDeadline);
-      }
+      closeConnections(goodbyeDeadline, goodbyeDeadline + CONNECTION_CLOSE_WAIT.toNanos());
       transport.close();
       if (ownedExecutor != null) {
         ownedExecutor.shutdown();
@@ -177,6 +184,36 @@ public final class WitServer implements AutoCloseable {
     } finally {
       handshakeTimer.close();
       closeDone.countDown();
+    }
+  }
+
+  /**
+   * Says GOODBYE to every connection and closes it, all at once (a thread each, so that one
+   * connection whose reader is busy in a service method does not hold up the others), and waits for
+   * them until {@code waitDeadline}; a connection still closing then finishes on its own.
+   */
+  private void closeConnections(long goodbyeDeadline, long waitDeadline) {
+    List<Thread> closers = new ArrayList<>();
+    for (ServerConnection c : lifecycle.connections()) {
+      Thread closer =
+          new Thread(
+              () -> c.goodbye("server closed", goodbyeDeadline),
+              "witrpc-server-close-" + CLOSER_IDS.incrementAndGet());
+      closer.setDaemon(true);
+      closer.start();
+      closers.add(closer);
+    }
+    for (Thread closer : closers) {
+      long left = waitDeadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      try {
+        closer.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 

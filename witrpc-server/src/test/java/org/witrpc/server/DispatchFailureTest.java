@@ -150,6 +150,7 @@ class DispatchFailureTest {
     assertThat(raw.nextEnvelope().status()).isEqualTo(200);
     client.send(Handshake.auth(""));
     assertThat(raw.nextEnvelope().status()).isEqualTo(200);
+    client.allowLargeFrames(); // READY, as a real client would
     return raw;
   }
 

@@ -200,24 +200,41 @@ final class MmfConnection implements Connection {
       outbound.write(parts, (int) total, this::awaitFree);
       return true;
     } catch (SendBudget.GiveUp giveUp) {
-      long rest = 0;
-      for (ByteBuffer part : parts) {
-        rest += part.remaining();
-      }
+      int rest = remaining(parts);
       if (rest == total) {
         return false; // nothing of the frame is in the ring
       }
-      finishInBackground(copyOf(parts, (int) rest), (int) rest);
+      budget = null; // the finisher's from here: cleared before it starts, never after
+      try {
+        finishInBackground(copyOf(parts, rest), rest);
+      } catch (Throwable e) {
+        // no copy or no thread: the frame cannot be finished, so the stream cannot go on
+        fail(new WitTransportException(description() + ": cannot finish a frame: " + e, e));
+        throw e;
+      }
       handedOver = true;
       return true;
     } catch (WitTransportException e) {
       throw failIfBroken(e);
+    } catch (RuntimeException | Error e) {
+      if (remaining(parts) != total) {
+        fail(new WitTransportException(description() + ": a frame was cut short: " + e, e));
+      }
+      throw e;
     } finally {
-      budget = null;
       if (!handedOver) {
+        budget = null;
         sendRole.release();
       }
     }
+  }
+
+  private static int remaining(ByteBuffer[] parts) {
+    long rest = 0;
+    for (ByteBuffer part : parts) {
+      rest += part.remaining();
+    }
+    return (int) rest;
   }
 
   /** Fails the connection if {@code e} means it can no longer be used; returns {@code e}. */
@@ -384,10 +401,11 @@ final class MmfConnection implements Connection {
 
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
-      closeCause = null;
-      shutdown();
+    if (!closed.compareAndSet(false, true)) {
+      return; // closed before (or failed): whoever closed it first waited for the threads
     }
+    closeCause = null;
+    shutdown();
     join(bellThread);
     if (!readerRole.isHeldByCurrentThread()) {
       join(readerThread);
@@ -430,6 +448,9 @@ final class MmfConnection implements Connection {
       LOG.debug("{}: closing socket: {}", description(), e.toString());
     }
     doorbell.wakeup();
+    if (bellThread == null) {
+      doorbell.close(); // never started: no bell thread will release the selector
+    }
     unpark(parkedWriter);
     unpark(readerThread);
   }
@@ -500,12 +521,24 @@ final class MmfConnection implements Connection {
     }
   }
 
+  /**
+   * Parks the reader thread. It belongs to the transport, so an interrupt status left by a listener
+   * (an inline service method restoring an interrupt) is cleared: it would make every park return
+   * at once and the reader spin.
+   */
+  private void parkReader() {
+    if (Thread.interrupted()) {
+      LOG.debug("{}: interrupt status of the reader cleared", description());
+    }
+    LockSupport.park(this);
+  }
+
   private void readLoop() {
     try {
       while (open) {
         if (!takeRoleOrAsk()) {
           // A readUntil caller reads; once it lets go it wakes us (frames left, or we asked).
-          LockSupport.park(this);
+          parkReader();
           continue;
         }
         boolean park;
@@ -522,7 +555,7 @@ final class MmfConnection implements Connection {
         if (park) {
           // Woken by a DATA doorbell (the peer cleared the flag), by a hand-back, by close or
           // spuriously; the loop takes the role again before reading.
-          LockSupport.park(this);
+          parkReader();
         }
       }
     } catch (WitTransportException e) {

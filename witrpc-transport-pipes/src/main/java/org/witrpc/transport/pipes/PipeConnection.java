@@ -164,8 +164,14 @@ final class PipeConnection implements Connection {
       if (!frame.started()) {
         return false;
       }
-      frame.detach();
-      finishInBackground(frame);
+      try {
+        frame.detach();
+        finishInBackground(frame);
+      } catch (Throwable e) {
+        // no copy or no thread: the frame cannot be finished, so the stream cannot go on
+        markClosed(new WitTransportException(description + ": cannot finish a frame: " + e, e));
+        throw e;
+      }
       handedOver = true;
       return true;
     } catch (SendStalledException e) {
@@ -180,6 +186,11 @@ final class PipeConnection implements Connection {
               e);
       markClosed(failure);
       throw failure;
+    } catch (RuntimeException | Error e) {
+      if (frame.started()) {
+        markClosed(new WitTransportException(description + ": a frame was cut short: " + e, e));
+      }
+      throw e;
     } finally {
       if (!handedOver) {
         sendRole.release();
@@ -285,7 +296,9 @@ final class PipeConnection implements Connection {
 
   @Override
   public void close() {
-    markClosed(null);
+    if (!markClosed(null)) {
+      return; // closed before (or failed): whoever closed it first waited for the reader
+    }
     Thread thread = reader;
     if (thread != null && thread != Thread.currentThread()) {
       try {
@@ -418,23 +431,43 @@ final class PipeConnection implements Connection {
    * finds nothing waits on the reader's selector until bytes arrive or the connection closes.
    */
   private final class SelectingReads implements ReadableByteChannel {
+    /** Whether the last read filled its buffer: then more bytes are likely waiting already. */
+    private boolean lastReadFilled = true;
+
     @Override
     public int read(ByteBuffer dst) throws IOException {
+      // After a short read the socket is most likely empty: wait first, then read (two system
+      // calls per frame, not a failing read, the wait and the read).
+      boolean waitFirst = !lastReadFilled;
       while (true) {
+        if (waitFirst) {
+          awaitReadable();
+        }
+        int wanted = dst.remaining();
         int n = channel.read(dst);
-        if (n != 0 || !dst.hasRemaining()) {
+        if (n != 0 || wanted == 0) {
+          lastReadFilled = n == wanted;
           return n;
         }
-        Selector selector;
-        synchronized (stateLock) {
-          if (closed) {
-            throw new AsynchronousCloseException();
-          }
-          selector = readSelector;
-        }
-        selector.select();
-        selector.selectedKeys().clear();
+        waitFirst = true;
       }
+    }
+
+    private void awaitReadable() throws IOException {
+      Selector selector;
+      synchronized (stateLock) {
+        if (closed) {
+          throw new AsynchronousCloseException();
+        }
+        selector = readSelector;
+      }
+      // The reader thread belongs to the transport: an interrupt status left by a listener (an
+      // inline service method restoring an interrupt) would make every select return at once.
+      if (Thread.interrupted()) {
+        log.debug("{}: interrupt status of the reader cleared", description);
+      }
+      selector.select();
+      selector.selectedKeys().clear();
     }
 
     @Override
