@@ -85,7 +85,9 @@ public final class RetryPolicy {
     if (failure instanceof WitRemoteException remote) {
       return remote.status() == Status.UNAVAILABLE.code();
     }
-    return failure.getClass() == WitTransportException.class;
+    // the connection was lost while the call was in flight (a timeout, a security, serialization
+    // or interrupt failure is not a transport failure and is not repeated)
+    return failure instanceof WitTransportException;
   }
 
   @Override

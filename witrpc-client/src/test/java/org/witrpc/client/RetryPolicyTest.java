@@ -39,6 +39,17 @@ class RetryPolicyTest {
   }
 
   @Test
+  void theKindOfFailureDecidesNotItsExactClass() {
+    // a connection closed because the peer stalled is lost like any other: retried when idempotent
+    WitTransportException stalled = new org.witrpc.spi.SendStalledException("peer stalled");
+    assertThat(retries(stalled, 0, true)).isTrue();
+    assertThat(retries(stalled, 0, false)).isFalse();
+    // an interrupted caller gave up: never repeated
+    assertThat(retries(new InterruptedCallException("interrupted"), 0, true)).isFalse();
+    assertThat(retries(new org.witrpc.WitSecurityException("refused"), 0, true)).isFalse();
+  }
+
+  @Test
   void backoffGrowsUpToTheCapWithJitter() {
     RetryPolicy p =
         RetryPolicy.exponential(Duration.ofMillis(10), Duration.ofMillis(50)).jitter(0.5);
