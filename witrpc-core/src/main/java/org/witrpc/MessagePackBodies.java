@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePacker;
 import org.msgpack.core.MessageUnpacker;
@@ -108,8 +107,11 @@ final class MessagePackBodies {
           values[i] = unpacker.readPayload(size);
         } else {
           int from = (int) unpacker.getTotalReadBytes();
-          skipValue(unpacker, maxDepth - 1); // the body's own array is one level
-          int to = (int) unpacker.getTotalReadBytes();
+          // checked without recursion first (well formed, inside the body, nested within the
+          // limit; the body's own array is one level), so the unpacker's skip is safe
+          int to =
+              MessagePackWalker.skip(array, start + from, start + length, maxDepth - 1) - start;
+          unpacker.skipValue();
           values[i] = codec.read(ByteBuffer.wrap(array, start + from, to - from), i, types[i]);
         }
       }
@@ -150,48 +152,6 @@ final class MessagePackBodies {
     int limit = start + body.remaining();
     if (MessagePackWalker.skip(bytes, start, limit, maxDepth) != limit) {
       throw new WitSerializationException("msgpack body has bytes after its values");
-    }
-  }
-
-  /**
-   * Skips the next value, which may nest at most {@code maxDepth} arrays and maps (a scalar is
-   * depth 0, an array of scalars 1), with a stack of counts instead of recursion.
-   *
-   * @throws WitSerializationException if it nests deeper
-   */
-  static void skipValue(MessageUnpacker unpacker, int maxDepth) throws IOException {
-    long[] enclosing = null; // values still to come in each enclosing container
-    int depth = 0;
-    long left = 1; // values still to come in the innermost container
-    while (true) {
-      if (left == 0) {
-        if (depth == 0) {
-          return;
-        }
-        left = enclosing[--depth];
-        continue;
-      }
-      left--;
-      ValueType type = unpacker.getNextFormat().getValueType();
-      long size;
-      if (type == ValueType.ARRAY) {
-        size = unpacker.unpackArrayHeader();
-      } else if (type == ValueType.MAP) {
-        size = 2L * unpacker.unpackMapHeader();
-      } else {
-        unpacker.skipValue();
-        continue;
-      }
-      if (depth >= maxDepth) {
-        throw tooDeep(maxDepth);
-      }
-      if (enclosing == null) {
-        enclosing = new long[Math.min(maxDepth, 16)];
-      } else if (depth == enclosing.length) {
-        enclosing = Arrays.copyOf(enclosing, Math.min(maxDepth, depth * 2));
-      }
-      enclosing[depth++] = left;
-      left = size;
     }
   }
 

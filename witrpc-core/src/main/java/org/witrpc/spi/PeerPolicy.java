@@ -17,6 +17,7 @@ import java.util.function.Predicate;
 import jdk.net.UnixDomainPrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.witrpc.WitSecurityException;
 
 /**
  * Which local users the peer of a Unix-domain-socket connection may run as: for a server, whose
@@ -185,6 +186,38 @@ public final class PeerPolicy {
       return Optional.empty();
     }
     return allows(peer.get()) ? Optional.empty() : Optional.of(peer.get().user().getName());
+  }
+
+  /**
+   * For a client: refuses the server on {@code channel} if it runs as a user this policy does not
+   * allow, before a byte is read from it, with a message that names the user and how to allow it.
+   *
+   * @param address the server's address, for example {@code pipe://calc}
+   * @throws WitSecurityException if the server's user is not allowed
+   */
+  public void checkServer(SocketChannel channel, String address) {
+    Optional<String> stranger = refusedPeer(channel);
+    if (stranger.isPresent()) {
+      String user = stranger.get();
+      throw new WitSecurityException(
+          "refusing server "
+              + address
+              + ": it runs as user '"
+              + user
+              + "', and this client accepts "
+              + this
+              + " (it could be an impostor that took the name). If it is meant to run as '"
+              + user
+              + "' (a sidecar), allow it: "
+              + address
+              + "?"
+              + URI_OPTION
+              + "="
+              + user
+              + ", or peerUsers(\""
+              + user
+              + "\") on the transport builder");
+    }
   }
 
   /** The user this process runs as, by name (a numeric uid where it has no name), if known. */

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.witrpc.WitSecurityException;
 import org.witrpc.WitTransportException;
@@ -56,7 +55,7 @@ public final class MmfClientTransport implements ClientTransport {
             "no mmf server listening on " + socket + " for " + address() + ": " + e.getMessage(),
             e);
       }
-      checkServerUser(channel);
+      peerPolicy.checkServer(channel, address());
       Rendezvous.Reply reply = Rendezvous.readReply(channel, deadline);
       if (reply.status() == Rendezvous.REFUSED
           && reply.text().startsWith(Rendezvous.PEER_USER_REFUSED)) {
@@ -97,32 +96,6 @@ public final class MmfClientTransport implements ClientTransport {
     } catch (RuntimeException e) {
       closeQuietly(channel);
       throw e;
-    }
-  }
-
-  /** Refuses a server running as a user the peer policy does not allow, before reading a byte. */
-  private void checkServerUser(SocketChannel channel) {
-    Optional<String> stranger = peerPolicy.refusedPeer(channel);
-    if (stranger.isPresent()) {
-      String user = stranger.get();
-      throw new WitSecurityException(
-          "refusing server "
-              + address()
-              + ": it runs as user '"
-              + user
-              + "', and this client accepts "
-              + peerPolicy
-              + " (it could be an impostor that took the name). If it is meant to run as '"
-              + user
-              + "' (a sidecar), allow it: "
-              + address()
-              + "?"
-              + PeerPolicy.URI_OPTION
-              + "="
-              + user
-              + ", or peerUsers(\""
-              + user
-              + "\") on the transport builder");
     }
   }
 

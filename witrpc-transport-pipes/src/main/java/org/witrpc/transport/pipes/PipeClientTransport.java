@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.witrpc.WitSecurityException;
@@ -63,7 +62,7 @@ public final class PipeClientTransport implements ClientTransport {
           key.cancel();
           selector.selectNow(); // flushes the cancelled key so the channel may be registered again
         }
-        checkServerUser(channel);
+        peerPolicy.checkServer(channel, endpoint.address());
         readStatus(channel, selector, deadline, timeout);
       }
       long id = CONNECTION_IDS.incrementAndGet();
@@ -103,32 +102,6 @@ public final class PipeClientTransport implements ClientTransport {
   @Override
   public String toString() {
     return "PipeClientTransport{" + endpoint + "}";
-  }
-
-  /** Refuses a server running as a user the peer policy does not allow, before reading a byte. */
-  private void checkServerUser(SocketChannel channel) {
-    Optional<String> stranger = peerPolicy.refusedPeer(channel);
-    if (stranger.isPresent()) {
-      String user = stranger.get();
-      throw new WitSecurityException(
-          "refusing server "
-              + endpoint
-              + ": it runs as user '"
-              + user
-              + "', and this client accepts "
-              + peerPolicy
-              + " (it could be an impostor that took the name). If it is meant to run as '"
-              + user
-              + "' (a sidecar), allow it: "
-              + endpoint.address()
-              + "?"
-              + PeerPolicy.URI_OPTION
-              + "="
-              + user
-              + ", or peerUsers(\""
-              + user
-              + "\") on the transport builder");
-    }
   }
 
   /** Reads the server's status byte (and, for a refusal, its maxClients). */
