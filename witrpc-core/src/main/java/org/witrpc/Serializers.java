@@ -7,6 +7,7 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.util.Objects;
 import org.msgpack.jackson.dataformat.MessagePackFactory;
+import org.witrpc.internal.JacksonSerializer;
 import org.witrpc.spi.Serializer;
 
 /**

@@ -1,9 +1,9 @@
 package org.witrpc;
 
-import org.witrpc.spi.AbstractTransportTest;
 import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.ServerTransport;
 import org.witrpc.spi.TransportOptions;
+import org.witrpc.testkit.AbstractTransportTest;
 
 /** The in-process transport passes the transport conformance suite like every real transport. */
 class MemTransportConformanceTest extends AbstractTransportTest {

@@ -19,7 +19,12 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.witrpc.internal.EnvelopeCodec;
+import org.witrpc.internal.FrameBuffer;
+import org.witrpc.internal.MessageType;
 import org.witrpc.spi.Serializer;
+import org.witrpc.testkit.Color;
+import org.witrpc.testkit.ComplexNumber;
 
 class SerializersTest {
 

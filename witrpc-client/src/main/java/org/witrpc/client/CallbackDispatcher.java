@@ -12,10 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.witrpc.Envelope;
-import org.witrpc.MethodDescriptor;
-import org.witrpc.Route;
 import org.witrpc.WitException;
+import org.witrpc.internal.Envelope;
+import org.witrpc.internal.MethodDescriptor;
+import org.witrpc.internal.Route;
 import org.witrpc.spi.Serializer;
 
 /**

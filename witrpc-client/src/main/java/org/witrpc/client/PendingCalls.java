@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.witrpc.Envelope;
+import org.witrpc.internal.Envelope;
 
 /**
  * The calls in flight on one connection, by correlation id. A reply whose call is gone (timed out)

@@ -12,12 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.witrpc.CallDeadline;
-import org.witrpc.Envelope;
-import org.witrpc.FrameBuffer;
-import org.witrpc.MessageType;
-import org.witrpc.MethodDescriptor;
-import org.witrpc.OutboundQueue;
 import org.witrpc.Status;
 import org.witrpc.WitException;
 import org.witrpc.WitRemoteException;
@@ -25,6 +19,12 @@ import org.witrpc.WitSecurityException;
 import org.witrpc.WitSerializationException;
 import org.witrpc.WitTimeoutException;
 import org.witrpc.WitTransportException;
+import org.witrpc.internal.CallDeadline;
+import org.witrpc.internal.Envelope;
+import org.witrpc.internal.FrameBuffer;
+import org.witrpc.internal.MessageType;
+import org.witrpc.internal.MethodDescriptor;
+import org.witrpc.internal.OutboundQueue;
 import org.witrpc.spi.Serializer;
 
 /**

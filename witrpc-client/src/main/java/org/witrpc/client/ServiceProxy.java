@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.witrpc.Idempotent;
-import org.witrpc.MethodDescriptor;
+import org.witrpc.internal.MethodDescriptor;
 
 /**
  * The invocation handler behind the proxy of one service interface. Every method is parsed once

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.witrpc.MethodDescriptor;
+import org.witrpc.internal.MethodDescriptor;
 
 /**
  * The listener subscriptions of one client, kept across connections: the same ids and listener

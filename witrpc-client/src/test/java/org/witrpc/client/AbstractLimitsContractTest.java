@@ -16,13 +16,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import org.witrpc.ProgressListener;
-import org.witrpc.TestService;
 import org.witrpc.WitRemoteException;
 import org.witrpc.WitSerializationException;
 import org.witrpc.WitTransportException;
 import org.witrpc.server.Dispatch;
 import org.witrpc.spi.Serializer;
+import org.witrpc.testkit.ProgressListener;
+import org.witrpc.testkit.TestService;
 
 /**
  * The limits that keep a misbehaving peer cheap, on every transport and serializer: a body nested

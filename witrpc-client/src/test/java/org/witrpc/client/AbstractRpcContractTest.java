@@ -18,19 +18,19 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import org.witrpc.Calculator;
-import org.witrpc.Color;
-import org.witrpc.ComplexListener;
-import org.witrpc.ComplexNumber;
-import org.witrpc.Greeter;
-import org.witrpc.ProgressListener;
-import org.witrpc.PropertyChangedListener;
-import org.witrpc.TestService;
-import org.witrpc.UnknownService;
 import org.witrpc.WitRemoteException;
 import org.witrpc.WitSecurityException;
 import org.witrpc.WitTimeoutException;
 import org.witrpc.WitTransportException;
+import org.witrpc.testkit.Calculator;
+import org.witrpc.testkit.Color;
+import org.witrpc.testkit.ComplexListener;
+import org.witrpc.testkit.ComplexNumber;
+import org.witrpc.testkit.Greeter;
+import org.witrpc.testkit.ProgressListener;
+import org.witrpc.testkit.PropertyChangedListener;
+import org.witrpc.testkit.TestService;
+import org.witrpc.testkit.UnknownService;
 
 /**
  * The RPC contract every transport must pass, over {@link TestService}, once per serializer. A
@@ -258,7 +258,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
         .isInstanceOfSatisfying(
             WitRemoteException.class, e -> assertThat(e.status()).isEqualTo(404))
         .hasMessageContaining("UnknownService.nothing()")
-        .hasMessageContaining("no service org.witrpc.UnknownService");
+        .hasMessageContaining("no service org.witrpc.testkit.UnknownService");
   }
 
   @Test

@@ -8,10 +8,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.witrpc.Handshake;
-import org.witrpc.TestService;
-import org.witrpc.TestServiceImpl;
+import org.witrpc.internal.Handshake;
 import org.witrpc.server.WitServer;
+import org.witrpc.testkit.TestService;
+import org.witrpc.testkit.TestServiceImpl;
 
 @DisplayName("the longest access token fits the pre-READY frame limit")
 class AccessTokenLimitTest {

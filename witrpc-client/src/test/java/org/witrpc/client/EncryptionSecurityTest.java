@@ -17,8 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.witrpc.MemTransport;
 import org.witrpc.Serializers;
 import org.witrpc.Status;
-import org.witrpc.TestService;
-import org.witrpc.TestServiceImpl;
 import org.witrpc.WitException;
 import org.witrpc.WitRemoteException;
 import org.witrpc.WitSecurityException;
@@ -27,6 +25,8 @@ import org.witrpc.server.WitServer;
 import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
+import org.witrpc.testkit.TestService;
+import org.witrpc.testkit.TestServiceImpl;
 
 /**
  * Encryption against a man in the middle: a relay between client and server records every frame and

@@ -22,10 +22,10 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.witrpc.Serializers;
-import org.witrpc.TestService;
-import org.witrpc.TestServiceImpl;
 import org.witrpc.server.WitServer;
 import org.witrpc.spi.Serializer;
+import org.witrpc.testkit.TestService;
+import org.witrpc.testkit.TestServiceImpl;
 
 /**
  * Set-up and helpers of the RPC contract suite ({@link AbstractRpcContractTest}): a server with

@@ -11,14 +11,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.witrpc.ImpostorServer;
 import org.witrpc.MemTransport;
-import org.witrpc.MessageType;
-import org.witrpc.RelayServer;
-import org.witrpc.TestService;
-import org.witrpc.TestServiceImpl;
 import org.witrpc.WitSecurityException;
+import org.witrpc.internal.MessageType;
 import org.witrpc.server.WitServer;
+import org.witrpc.testkit.ImpostorServer;
+import org.witrpc.testkit.RelayServer;
+import org.witrpc.testkit.TestService;
+import org.witrpc.testkit.TestServiceImpl;
 
 /**
  * The access token bound into the key agreement: an impostor server or a relay in the middle that

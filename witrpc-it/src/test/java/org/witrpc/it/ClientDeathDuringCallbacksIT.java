@@ -14,8 +14,8 @@ import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.witrpc.TestService;
 import org.witrpc.client.WitClient;
+import org.witrpc.testkit.TestService;
 
 /**
  * kill -9 of a client JVM while the server streams callbacks to it: the server's burst completes,

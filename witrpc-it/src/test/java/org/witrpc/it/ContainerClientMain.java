@@ -1,7 +1,7 @@
 package org.witrpc.it;
 
-import org.witrpc.TestService;
 import org.witrpc.client.WitClient;
+import org.witrpc.testkit.TestService;
 
 /**
  * The client side of the container tests, run as the main class of a JVM in a container: connects

@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.witrpc.ProgressListener;
-import org.witrpc.PropertyChangedListener;
 import org.witrpc.Serializers;
-import org.witrpc.TestService;
 import org.witrpc.client.WitClient;
 import org.witrpc.spi.Serializer;
+import org.witrpc.testkit.ProgressListener;
+import org.witrpc.testkit.PropertyChangedListener;
+import org.witrpc.testkit.TestService;
 
 /**
  * What a client does across the container boundary, on whichever side the client runs: plain calls,

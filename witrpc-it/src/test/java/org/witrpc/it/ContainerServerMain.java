@@ -1,9 +1,9 @@
 package org.witrpc.it;
 
 import java.util.concurrent.CountDownLatch;
-import org.witrpc.TestService;
-import org.witrpc.TestServiceImpl;
 import org.witrpc.server.WitServer;
+import org.witrpc.testkit.TestService;
+import org.witrpc.testkit.TestServiceImpl;
 
 /**
  * The server side of the container tests, run as the main class of a JVM in a container: serves

@@ -29,12 +29,12 @@ import org.testcontainers.containers.output.WaitingConsumer;
 import org.testcontainers.containers.startupcheck.StartupCheckStrategy;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.junit.jupiter.Testcontainers;
-import org.witrpc.TestService;
-import org.witrpc.TestServiceImpl;
 import org.witrpc.WitException;
 import org.witrpc.client.WitClient;
 import org.witrpc.server.WitServer;
 import org.witrpc.spi.RuntimeDirectory;
+import org.witrpc.testkit.TestService;
+import org.witrpc.testkit.TestServiceImpl;
 
 /**
  * witrpc across container boundaries, as in a sidecar deployment: one side runs in a real Docker

@@ -23,14 +23,14 @@ import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.witrpc.Color;
-import org.witrpc.ComplexListener;
-import org.witrpc.ComplexNumber;
-import org.witrpc.ProgressListener;
-import org.witrpc.TestService;
-import org.witrpc.UnknownService;
 import org.witrpc.WitRemoteException;
 import org.witrpc.client.WitClient;
+import org.witrpc.testkit.Color;
+import org.witrpc.testkit.ComplexListener;
+import org.witrpc.testkit.ComplexNumber;
+import org.witrpc.testkit.ProgressListener;
+import org.witrpc.testkit.TestService;
+import org.witrpc.testkit.UnknownService;
 
 /**
  * Calls, events, errors, a 64 MiB argument and several client processes against a server in another

@@ -12,10 +12,10 @@ import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.witrpc.TestService;
 import org.witrpc.WitSecurityException;
 import org.witrpc.WitTransportException;
 import org.witrpc.client.WitClient;
+import org.witrpc.testkit.TestService;
 
 /**
  * The handshake's security checks against a server in another JVM that requires encryption and the

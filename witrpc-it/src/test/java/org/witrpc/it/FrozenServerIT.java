@@ -13,10 +13,10 @@ import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.witrpc.TestService;
 import org.witrpc.WitTimeoutException;
 import org.witrpc.client.ConnectionState;
 import org.witrpc.client.WitClient;
+import org.witrpc.testkit.TestService;
 
 /**
  * A frozen (SIGSTOP), not dead, server for 3 seconds: calls time out cleanly after the client's 1 s

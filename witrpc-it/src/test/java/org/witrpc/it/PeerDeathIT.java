@@ -18,12 +18,12 @@ import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.witrpc.TestService;
-import org.witrpc.TestServiceImpl;
 import org.witrpc.WitTimeoutException;
 import org.witrpc.WitTransportException;
 import org.witrpc.client.WitClient;
 import org.witrpc.server.WitServer;
+import org.witrpc.testkit.TestService;
+import org.witrpc.testkit.TestServiceImpl;
 
 /**
  * kill -9 of either side, for every transport and serializer: the survivor notices at once, fails

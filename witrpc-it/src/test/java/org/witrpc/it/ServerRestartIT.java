@@ -19,11 +19,11 @@ import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.witrpc.TestService;
 import org.witrpc.WitTransportException;
 import org.witrpc.client.ConnectionState;
 import org.witrpc.client.ReconnectPolicy;
 import org.witrpc.client.WitClient;
+import org.witrpc.testkit.TestService;
 
 /**
  * A server JVM killed (-9) mid-call or mid-callback-burst, or stopped gracefully, and a new server

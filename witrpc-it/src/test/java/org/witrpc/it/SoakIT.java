@@ -17,13 +17,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.witrpc.ProgressListener;
-import org.witrpc.TestService;
 import org.witrpc.WitException;
 import org.witrpc.client.ConnectionState;
 import org.witrpc.client.ReconnectPolicy;
 import org.witrpc.client.RetryPolicy;
 import org.witrpc.client.WitClient;
+import org.witrpc.testkit.ProgressListener;
+import org.witrpc.testkit.TestService;
 
 /**
  * A bounded soak over shared memory: 8 client threads (4 auto-reconnecting clients) call

@@ -2,8 +2,8 @@ package org.witrpc.it;
 
 import java.io.IOException;
 import java.time.Duration;
-import org.witrpc.TestService;
 import org.witrpc.client.WitClient;
+import org.witrpc.testkit.TestService;
 
 /**
  * A client process that subscribes {@code COUNT} progress listeners, prints {@code SUBSCRIBED

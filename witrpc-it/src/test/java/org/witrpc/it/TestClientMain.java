@@ -8,9 +8,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.witrpc.ComplexNumber;
-import org.witrpc.TestService;
 import org.witrpc.client.WitClient;
+import org.witrpc.testkit.ComplexNumber;
+import org.witrpc.testkit.TestService;
 
 /**
  * A client process for the cross-process tests: connects, then each of its threads makes {@code

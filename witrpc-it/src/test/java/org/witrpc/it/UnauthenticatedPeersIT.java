@@ -34,9 +34,9 @@ import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.witrpc.TestService;
 import org.witrpc.client.WitClient;
 import org.witrpc.spi.RuntimeDirectory;
+import org.witrpc.testkit.TestService;
 
 /**
  * A server JVM with a small heap ({@code -Xmx256m}) keeps serving an authorized client's large

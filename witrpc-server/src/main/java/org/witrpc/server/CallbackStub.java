@@ -4,7 +4,7 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.concurrent.ConcurrentHashMap;
-import org.witrpc.MethodDescriptor;
+import org.witrpc.internal.MethodDescriptor;
 
 /**
  * The remote stub of one client subscription, handed to the service implementation in place of the

@@ -4,7 +4,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
-import org.witrpc.MethodDescriptor;
+import org.witrpc.internal.MethodDescriptor;
 
 /**
  * Calls one method of one service implementation. Built once per method when the server is built:

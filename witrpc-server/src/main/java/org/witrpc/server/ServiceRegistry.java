@@ -4,8 +4,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.witrpc.MethodDescriptor;
-import org.witrpc.Route;
+import org.witrpc.internal.MethodDescriptor;
+import org.witrpc.internal.Route;
 
 /**
  * The method table of a server: for every registered service interface, an invoker per method,

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.function.Predicate;
-import org.witrpc.SessionKeys;
+import org.witrpc.internal.SessionKeys;
 
 /**
  * How a server checks the access token of AUTH: by a static token compared in constant time, by the

@@ -17,15 +17,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.witrpc.CallDeadline;
-import org.witrpc.Envelope;
-import org.witrpc.FrameBuffer;
-import org.witrpc.Handshake;
 import org.witrpc.MemTransport;
-import org.witrpc.MessageType;
-import org.witrpc.MethodDescriptor;
-import org.witrpc.Route;
 import org.witrpc.Serializers;
+import org.witrpc.internal.CallDeadline;
+import org.witrpc.internal.Envelope;
+import org.witrpc.internal.FrameBuffer;
+import org.witrpc.internal.Handshake;
+import org.witrpc.internal.MessageType;
+import org.witrpc.internal.MethodDescriptor;
+import org.witrpc.internal.Route;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.Serializer;
 
@@ -173,8 +173,8 @@ class DispatchFailureTest {
     FrameBuffer fb = new FrameBuffer();
     s.write(fb, new Object[] {node}, new Type[] {Node.class});
     ByteBuffer frame = fb.finish(MessageType.REQUEST, 0, 0, 0);
-    byte[] body = new byte[frame.remaining() - org.witrpc.EnvelopeCodec.HEADER_SIZE];
-    frame.position(org.witrpc.EnvelopeCodec.HEADER_SIZE).get(body);
+    byte[] body = new byte[frame.remaining() - org.witrpc.internal.EnvelopeCodec.HEADER_SIZE];
+    frame.position(org.witrpc.internal.EnvelopeCodec.HEADER_SIZE).get(body);
     return body;
   }
 

@@ -13,17 +13,17 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
-import org.witrpc.CallDeadline;
-import org.witrpc.Envelope;
-import org.witrpc.EnvelopeCodec;
-import org.witrpc.FrameBuffer;
-import org.witrpc.Handshake;
-import org.witrpc.MessageType;
-import org.witrpc.Route;
 import org.witrpc.Serializers;
-import org.witrpc.TestService;
-import org.witrpc.TestServiceImpl;
+import org.witrpc.internal.CallDeadline;
+import org.witrpc.internal.Envelope;
+import org.witrpc.internal.EnvelopeCodec;
+import org.witrpc.internal.FrameBuffer;
+import org.witrpc.internal.Handshake;
+import org.witrpc.internal.MessageType;
+import org.witrpc.internal.Route;
 import org.witrpc.spi.Connection;
+import org.witrpc.testkit.TestService;
+import org.witrpc.testkit.TestServiceImpl;
 
 /**
  * The server's handshake state machine fed random and mutated frame sequences through a fake {@link

@@ -14,17 +14,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.witrpc.Envelope;
-import org.witrpc.Handshake;
 import org.witrpc.MemTransport;
-import org.witrpc.MessageType;
 import org.witrpc.Serializers;
-import org.witrpc.TestService;
-import org.witrpc.TestServiceImpl;
 import org.witrpc.WitTransportException;
+import org.witrpc.internal.Envelope;
+import org.witrpc.internal.Handshake;
+import org.witrpc.internal.MessageType;
 import org.witrpc.server.ServerProtocolTest.Raw;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.TransportOptions;
+import org.witrpc.testkit.TestService;
+import org.witrpc.testkit.TestServiceImpl;
 
 /**
  * Over {@code mem://}: connections not READY within the handshake timeout are dropped and free

@@ -10,20 +10,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.witrpc.BodyReader;
-import org.witrpc.CallDeadline;
-import org.witrpc.Envelope;
-import org.witrpc.EnvelopeCodec;
-import org.witrpc.FrameBuffer;
-import org.witrpc.Handshake;
 import org.witrpc.MemTransport;
-import org.witrpc.MessageType;
-import org.witrpc.Route;
 import org.witrpc.Serializers;
-import org.witrpc.TestService;
-import org.witrpc.TestServiceImpl;
+import org.witrpc.internal.BodyReader;
+import org.witrpc.internal.CallDeadline;
+import org.witrpc.internal.Envelope;
+import org.witrpc.internal.EnvelopeCodec;
+import org.witrpc.internal.FrameBuffer;
+import org.witrpc.internal.Handshake;
+import org.witrpc.internal.MessageType;
+import org.witrpc.internal.Route;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
+import org.witrpc.testkit.TestService;
+import org.witrpc.testkit.TestServiceImpl;
 
 /** The server's handling of raw, out-of-order and malformed frames. */
 class ServerProtocolTest {

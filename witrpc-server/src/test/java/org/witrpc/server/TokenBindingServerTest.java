@@ -7,17 +7,17 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.witrpc.Envelope;
-import org.witrpc.Handshake;
-import org.witrpc.HandshakeTranscript;
-import org.witrpc.KeyExchange;
 import org.witrpc.MemTransport;
-import org.witrpc.MessageType;
-import org.witrpc.SecureChannel;
-import org.witrpc.SessionKeys;
-import org.witrpc.TestService;
-import org.witrpc.TestServiceImpl;
+import org.witrpc.internal.Envelope;
+import org.witrpc.internal.Handshake;
+import org.witrpc.internal.HandshakeTranscript;
+import org.witrpc.internal.KeyExchange;
+import org.witrpc.internal.MessageType;
+import org.witrpc.internal.SecureChannel;
+import org.witrpc.internal.SessionKeys;
 import org.witrpc.spi.Connection;
+import org.witrpc.testkit.TestService;
+import org.witrpc.testkit.TestServiceImpl;
 
 /**
  * The server's side of token binding, with a raw client: version 3 only, the binding flag in

@@ -23,6 +23,9 @@ import org.witrpc.spi.TransportProvider;
  */
 public final class MmfTransportProvider implements TransportProvider {
 
+  /** Public for {@link java.util.ServiceLoader}. */
+  public MmfTransportProvider() {}
+
   @Override
   public String scheme() {
     return "mmf";

@@ -10,11 +10,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.witrpc.TestService;
-import org.witrpc.TestServiceImpl;
 import org.witrpc.client.WitClient;
 import org.witrpc.server.Dispatch;
 import org.witrpc.server.WitServer;
+import org.witrpc.testkit.TestService;
+import org.witrpc.testkit.TestServiceImpl;
 
 /**
  * Many threads calling through one shared-memory connection at once: they take turns reading the

@@ -16,8 +16,8 @@ import org.witrpc.WitSecurityException;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.PeerPolicy;
 import org.witrpc.spi.ServerTransport;
-import org.witrpc.spi.StderrCapture;
 import org.witrpc.spi.TransportOptions;
+import org.witrpc.testkit.StderrCapture;
 
 /**
  * The peer-user check of {@code mmf://} with the kernel's real credentials. Tests cannot switch
@@ -45,11 +45,11 @@ class MmfPeerUserTest {
 
   private void serve(ServerTransport server) {
     closeables.add(server);
-    server.start(c -> new org.witrpc.spi.RecordingListener());
+    server.start(c -> new org.witrpc.testkit.RecordingListener());
   }
 
   private Connection connect(MmfClientTransport client) {
-    Connection c = client.connect(new org.witrpc.spi.RecordingListener(), TIMEOUT);
+    Connection c = client.connect(new org.witrpc.testkit.RecordingListener(), TIMEOUT);
     closeables.add(c::close);
     return c;
   }
@@ -90,7 +90,7 @@ class MmfPeerUserTest {
     Connection viaUri =
         provider
             .client(URI.create("mmf://" + name + "?peerUsers=*"), TransportOptions.defaults())
-            .connect(new org.witrpc.spi.RecordingListener(), TIMEOUT);
+            .connect(new org.witrpc.testkit.RecordingListener(), TIMEOUT);
     closeables.add(viaUri::close);
     Connection byDefault = connect(MmfTransport.client(name).build());
     assertThat(viaUri.isOpen()).isTrue();

@@ -1,9 +1,9 @@
 package org.witrpc.transport.mmf;
 
-import org.witrpc.spi.AbstractTransportTest;
 import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.ServerTransport;
 import org.witrpc.spi.TransportOptions;
+import org.witrpc.testkit.AbstractTransportTest;
 
 /**
  * The shared-memory transport passes the transport conformance suite. Each connection gets only 64

@@ -23,12 +23,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.witrpc.TestService;
-import org.witrpc.TestServiceImpl;
 import org.witrpc.WitTransportException;
 import org.witrpc.client.WitClient;
 import org.witrpc.server.WitServer;
 import org.witrpc.spi.TransportOptions;
+import org.witrpc.testkit.TestService;
+import org.witrpc.testkit.TestServiceImpl;
 
 /**
  * Raw peers that speak the mmf wire format (docs/transport-mmf.md: the rendezvous, the ring records

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.condition.OS;
 import org.witrpc.WitSecurityException;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.PeerPolicy;
-import org.witrpc.spi.RecordingListener;
-import org.witrpc.spi.StderrCapture;
 import org.witrpc.spi.TransportOptions;
+import org.witrpc.testkit.RecordingListener;
+import org.witrpc.testkit.StderrCapture;
 
 /**
  * The peer-user check of {@code pipe://} with the kernel's real credentials. Tests cannot switch

@@ -9,14 +9,14 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.witrpc.ImpostorServer;
-import org.witrpc.MessageType;
-import org.witrpc.RelayServer;
-import org.witrpc.TestService;
-import org.witrpc.TestServiceImpl;
 import org.witrpc.WitSecurityException;
 import org.witrpc.client.WitClient;
+import org.witrpc.internal.MessageType;
 import org.witrpc.server.WitServer;
+import org.witrpc.testkit.ImpostorServer;
+import org.witrpc.testkit.RelayServer;
+import org.witrpc.testkit.TestService;
+import org.witrpc.testkit.TestServiceImpl;
 
 /**
  * Token binding over a real Unix socket: an impostor server that took the name, and a relay between

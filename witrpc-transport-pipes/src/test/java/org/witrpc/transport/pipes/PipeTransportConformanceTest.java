@@ -1,9 +1,9 @@
 package org.witrpc.transport.pipes;
 
-import org.witrpc.spi.AbstractTransportTest;
 import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.ServerTransport;
 import org.witrpc.spi.TransportOptions;
+import org.witrpc.testkit.AbstractTransportTest;
 
 /** The pipe transport passes the transport conformance suite. */
 class PipeTransportConformanceTest extends AbstractTransportTest {

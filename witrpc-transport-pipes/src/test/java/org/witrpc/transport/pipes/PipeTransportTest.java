@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.witrpc.Transports;
 import org.witrpc.WitTransportException;
 import org.witrpc.spi.Connection;
-import org.witrpc.spi.RecordingListener;
 import org.witrpc.spi.ServerTransport;
+import org.witrpc.testkit.RecordingListener;
 
 /** Behaviour of the pipe transport beyond the conformance suite: files, wire, bad peers. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)

@@ -19,12 +19,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.witrpc.TestService;
-import org.witrpc.TestServiceImpl;
 import org.witrpc.WitTransportException;
 import org.witrpc.client.WitClient;
 import org.witrpc.server.WitServer;
 import org.witrpc.spi.TransportOptions;
+import org.witrpc.testkit.TestService;
+import org.witrpc.testkit.TestServiceImpl;
 
 /**
  * Raw socket peers that speak the pipe wire format (docs/transport-pipes.md) and then misbehave
@@ -108,9 +108,10 @@ class PipeUnauthenticatedPeerTest {
     startServer(Duration.ofMillis(500));
     SocketChannel peer = rawPeer();
     ByteBuffer hello =
-        org.witrpc.Handshake.hello(
-            org.witrpc.MessageType.HELLO,
-            new org.witrpc.Handshake.Hello(org.witrpc.Handshake.PROTOCOL_VERSION, 0, "json"));
+        org.witrpc.internal.Handshake.hello(
+            org.witrpc.internal.MessageType.HELLO,
+            new org.witrpc.internal.Handshake.Hello(
+                org.witrpc.internal.Handshake.PROTOCOL_VERSION, 0, "json"));
     ByteBuffer frame = ByteBuffer.allocate(4 + hello.remaining());
     frame.putInt(hello.remaining()).put(hello).flip();
     while (frame.hasRemaining()) {

@@ -1,0 +1,191 @@
+package org.witrpc.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.security.GeneralSecurityException;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.witrpc.WitSecurityException;
+import org.witrpc.WitTransportException;
+
+/**
+ * AES-256-GCM for the frames of one direction of one connection (JCA {@code AES/GCM/NoPadding},
+ * which the JIT runs on AES-NI / CLMUL). A sealed frame is
+ *
+ * <pre>
+ *  0                      16                              16 + n        16 + n + 16
+ *  +----------------------+--------------------------------+-------------+
+ *  | envelope header      | body, encrypted (n bytes)      | GCM tag     |
+ *  | (clear, AAD)         |                                | (16 bytes)  |
+ *  +----------------------+--------------------------------+-------------+
+ * </pre>
+ *
+ * <p>The header travels in clear, with its body length counting ciphertext and tag, and is the
+ * associated data, so a changed header fails authentication as a changed body does. The 96-bit
+ * nonce is 4 zero bytes and the 64-bit big-endian count of frames this cipher has processed; it is
+ * never sent: both sides count, so a replayed, reordered, dropped or injected frame is decrypted
+ * with the wrong nonce and fails. The count stops at {@link #DEFAULT_FRAME_LIMIT}; past it the
+ * cipher refuses to work (the connection must be re-established), long before the counter could
+ * wrap.
+ *
+ * <p>Thread safety: not thread-safe. The sealer is used under its connection's send lock, the
+ * opener by the connection's reader (one thread at a time).
+ */
+public final class FrameCipher {
+  /** Size of the GCM tag appended to every sealed frame. */
+  public static final int TAG_SIZE = 16;
+
+  /** Size of the GCM nonce. */
+  public static final int NONCE_SIZE = 12;
+
+  /**
+   * Frames per direction per connection: 2^48, after which the connection is closed. This keeps the
+   * amount of data under one key far below AES-GCM's confidentiality bounds for typical frames and
+   * the 64-bit counter from ever wrapping.
+   */
+  public static final long DEFAULT_FRAME_LIMIT = 1L << 48;
+
+  private static final int HEADER = EnvelopeCodec.HEADER_SIZE;
+
+  /** The largest sealing buffer kept for the next frame (larger frames get their own). */
+  private static final int KEPT_BUFFER_BYTES = 64 << 10;
+
+  private final Cipher cipher;
+  private final SecretKeySpec key;
+  private final int mode;
+  private final long limit;
+  private final byte[] nonce = new byte[NONCE_SIZE];
+  private final byte[] header = new byte[HEADER];
+  private long counter;
+  private byte[] out = new byte[256];
+
+  FrameCipher(byte[] key, boolean encrypt) {
+    this(key, encrypt, DEFAULT_FRAME_LIMIT);
+  }
+
+  FrameCipher(byte[] key, boolean encrypt, long limit) {
+    if (key.length != SessionKeys.KEY_SIZE) {
+      throw new IllegalArgumentException("AES-256 needs a 32-byte key");
+    }
+    this.key = new SecretKeySpec(key, "AES");
+    this.mode = encrypt ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE;
+    this.limit = limit;
+    try {
+      this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("every Java 17 runtime has AES/GCM/NoPadding", e);
+    }
+  }
+
+  /** Frames processed so far (the next nonce). */
+  public long counter() {
+    return counter;
+  }
+
+  private void nextNonce() {
+    if (counter >= limit) {
+      throw new WitSecurityException(
+          "nonce counter exhausted after " + counter + " frames; the connection must be renewed");
+    }
+    ByteBuffer.wrap(nonce).order(ByteOrder.BIG_ENDIAN).putLong(4, counter++);
+  }
+
+  private void init() throws GeneralSecurityException {
+    cipher.init(mode, key, new GCMParameterSpec(TAG_SIZE * 8, nonce));
+    cipher.updateAAD(header);
+  }
+
+  /**
+   * Encrypts one plain frame made of the remaining bytes of {@code parts} (an envelope header, then
+   * the body; positions are advanced). The returned buffer is reused by the next call: send it
+   * before sealing another frame.
+   *
+   * @throws IllegalArgumentException if the parts hold less than an envelope header
+   * @throws WitSecurityException if the nonce counter is exhausted
+   */
+  public ByteBuffer seal(ByteBuffer... parts) {
+    long total = 0;
+    for (ByteBuffer p : parts) {
+      total += p.remaining();
+    }
+    if (total < HEADER) {
+      throw new IllegalArgumentException("a frame needs at least an envelope header: " + total);
+    }
+    long sealed = total + TAG_SIZE;
+    if (sealed > Integer.MAX_VALUE - 8) {
+      throw new WitTransportException("frame too large to encrypt: " + total + " bytes");
+    }
+    int filled = 0;
+    for (ByteBuffer p : parts) {
+      int n = Math.min(HEADER - filled, p.remaining());
+      p.get(header, filled, n);
+      filled += n;
+    }
+    ByteBuffer.wrap(header).order(ByteOrder.BIG_ENDIAN).putInt(12, (int) sealed - HEADER);
+    byte[] out = this.out;
+    if (out.length < sealed) {
+      if (sealed <= KEPT_BUFFER_BYTES) {
+        out = new byte[(int) Math.max(sealed, Math.min(2L * out.length, KEPT_BUFFER_BYTES))];
+        this.out = out;
+      } else {
+        out = new byte[(int) sealed]; // not kept: the connection would hold it as long as it lives
+      }
+    }
+    System.arraycopy(header, 0, out, 0, HEADER);
+    ByteBuffer target = ByteBuffer.wrap(out, HEADER, (int) sealed - HEADER);
+    nextNonce();
+    try {
+      init();
+      for (ByteBuffer p : parts) {
+        if (p.hasRemaining()) {
+          cipher.update(p, target);
+        }
+      }
+      cipher.doFinal(ByteBuffer.allocate(0), target);
+    } catch (GeneralSecurityException e) {
+      throw new WitSecurityException("cannot encrypt a frame: " + e.getMessage(), e);
+    }
+    return ByteBuffer.wrap(out, 0, (int) sealed);
+  }
+
+  /**
+   * Authenticates and decrypts one sealed frame (its remaining bytes; {@code frame} is not changed)
+   * into a new plain frame whose header carries the plain body length.
+   *
+   * @throws WitSecurityException if the frame is too short, its length field lies, or it fails
+   *     authentication (tampered, replayed, reordered, truncated or not from the peer)
+   */
+  public ByteBuffer open(ByteBuffer frame) {
+    int length = frame.remaining();
+    if (length < HEADER + TAG_SIZE) {
+      throw new WitSecurityException(
+          "truncated encrypted frame: "
+              + length
+              + " bytes, at least "
+              + (HEADER + TAG_SIZE)
+              + " needed");
+    }
+    ByteBuffer in = frame.duplicate().order(ByteOrder.BIG_ENDIAN);
+    int declared = in.getInt(in.position() + 12);
+    if (declared != length - HEADER) {
+      throw new WitSecurityException(
+          "bad body length " + declared + " in an encrypted frame of " + length + " bytes");
+    }
+    in.get(header);
+    ByteBuffer plain = ByteBuffer.allocate(length - TAG_SIZE);
+    plain.put(header).putInt(12, length - HEADER - TAG_SIZE);
+    nextNonce();
+    try {
+      init();
+      cipher.doFinal(in, plain);
+    } catch (AEADBadTagException e) {
+      throw new WitSecurityException(
+          "frame authentication failed (tampered, replayed, reordered or truncated frame)", e);
+    } catch (GeneralSecurityException e) {
+      throw new WitSecurityException("cannot decrypt a frame: " + e.getMessage(), e);
+    }
+    return plain.flip();
+  }
+}

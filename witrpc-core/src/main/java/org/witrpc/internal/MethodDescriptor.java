@@ -1,0 +1,214 @@
+package org.witrpc.internal;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.lang.reflect.TypeVariable;
+import java.lang.reflect.WildcardType;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
+import org.witrpc.Listener;
+
+/**
+ * What both sides know about one method of a service or listener interface, computed once: its wire
+ * key (name and erased parameter types), whether it is a call or an event subscription, the
+ * declared generic types used to encode and decode its values, and a name for error messages.
+ *
+ * <p>Used by witrpc-server and witrpc-client; not meant for applications. Thread safety: immutable.
+ */
+public final class MethodDescriptor {
+
+  /** What a method does on the wire. */
+  public enum Kind {
+    /** A REQUEST answered by a RESPONSE. */
+    CALL,
+    /** {@code addXxx(L)} with a {@link Listener} interface L: a SUBSCRIBE. */
+    SUBSCRIBE,
+    /** {@code removeXxx(L)} with a {@link Listener} interface L: an UNSUBSCRIBE. */
+    UNSUBSCRIBE
+  }
+
+  private final Class<?> owner;
+  private final Method method;
+  private final String key;
+  private final String displayName;
+  private final Kind kind;
+  private final Type[] parameterTypes;
+  private final Type resultType;
+  private final boolean async;
+
+  private MethodDescriptor(Class<?> owner, Method method) {
+    this.owner = owner;
+    this.method = method;
+    Class<?>[] raw = method.getParameterTypes();
+    this.key =
+        method.getName()
+            + Arrays.stream(raw).map(Class::getTypeName).collect(Collectors.joining(",", "(", ")"));
+    this.displayName =
+        owner.getSimpleName()
+            + "."
+            + method.getName()
+            + Arrays.stream(raw)
+                .map(Class::getSimpleName)
+                .collect(Collectors.joining(", ", "(", ")"));
+    this.parameterTypes = method.getGenericParameterTypes();
+    Class<?> returns = method.getReturnType();
+    this.async = returns == CompletableFuture.class || returns == CompletionStage.class;
+    this.resultType = async ? futureValueType(method.getGenericReturnType()) : wireType(method);
+    this.kind = kindOf(method);
+  }
+
+  private static Type wireType(Method method) {
+    Type t = method.getGenericReturnType();
+    return t == void.class || t == Void.class ? Object.class : t;
+  }
+
+  private static Type futureValueType(Type returnType) {
+    if (returnType instanceof ParameterizedType p) {
+      Type arg = p.getActualTypeArguments()[0];
+      boolean unknown = arg instanceof WildcardType || arg instanceof TypeVariable;
+      return unknown || arg == Void.class ? Object.class : arg;
+    }
+    return Object.class;
+  }
+
+  private static Kind kindOf(Method m) {
+    if (m.getParameterCount() != 1 || m.getReturnType() != void.class) {
+      return Kind.CALL;
+    }
+    Class<?> p = m.getParameterTypes()[0];
+    if (!p.isInterface() || !p.isAnnotationPresent(Listener.class)) {
+      return Kind.CALL;
+    }
+    if (m.getName().startsWith("add")) {
+      return Kind.SUBSCRIBE;
+    }
+    if (m.getName().startsWith("remove")) {
+      return Kind.UNSUBSCRIBE;
+    }
+    return Kind.CALL;
+  }
+
+  /** The descriptor of one method of {@code owner}. */
+  public static MethodDescriptor of(Class<?> owner, Method method) {
+    return new MethodDescriptor(
+        Objects.requireNonNull(owner, "owner == null"),
+        Objects.requireNonNull(method, "method == null"));
+  }
+
+  /**
+   * The descriptors of every non-static method of interface {@code iface} (including inherited
+   * ones), by wire key, in a stable order.
+   *
+   * @throws IllegalArgumentException if {@code iface} is not an interface
+   */
+  public static Map<String, MethodDescriptor> allOf(Class<?> iface) {
+    if (!Objects.requireNonNull(iface, "iface == null").isInterface()) {
+      throw new IllegalArgumentException(iface.getName() + " is not an interface");
+    }
+    Map<String, MethodDescriptor> map = new LinkedHashMap<>();
+    Method[] methods = iface.getMethods();
+    Arrays.sort(methods, (a, b) -> a.toGenericString().compareTo(b.toGenericString()));
+    for (Method m : methods) {
+      if (!Modifier.isStatic(m.getModifiers())) {
+        MethodDescriptor d = of(iface, m);
+        map.putIfAbsent(d.key(), d);
+      }
+    }
+    return Collections.unmodifiableMap(map);
+  }
+
+  /**
+   * Checks that {@code iface} is a usable listener interface: an interface annotated {@link
+   * Listener} whose methods all return void.
+   *
+   * @throws IllegalArgumentException naming the offending method
+   */
+  public static void checkListener(Class<?> iface) {
+    if (!iface.isInterface() || !iface.isAnnotationPresent(Listener.class)) {
+      throw new IllegalArgumentException(
+          iface.getName() + " is not an interface annotated @org.witrpc.Listener");
+    }
+    for (Method m : iface.getMethods()) {
+      if (!Modifier.isStatic(m.getModifiers())
+          && !m.isDefault()
+          && m.getReturnType() != void.class) {
+        throw new IllegalArgumentException(
+            of(iface, m).displayName() + ": listener methods must return void");
+      }
+    }
+  }
+
+  /** The interface this method is called through. */
+  public Class<?> owner() {
+    return owner;
+  }
+
+  /** The reflective method. */
+  public Method method() {
+    return method;
+  }
+
+  /** The wire key: name and erased parameter type names, for example {@code add(int,int)}. */
+  public String key() {
+    return key;
+  }
+
+  /** The name for messages, for example {@code Calculator.add(int, int)}. */
+  public String displayName() {
+    return displayName;
+  }
+
+  /** Call, subscribe or unsubscribe. */
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The declared generic parameter types (a copy). */
+  public Type[] parameterTypes() {
+    return parameterTypes.clone();
+  }
+
+  /**
+   * The type of the value a RESPONSE carries: the declared return type, the {@code T} of {@code
+   * CompletableFuture<T>} / {@code CompletionStage<T>}, or {@code Object} for void.
+   */
+  public Type resultType() {
+    return resultType;
+  }
+
+  /** True if the method returns {@code CompletableFuture} or {@code CompletionStage}. */
+  public boolean async() {
+    return async;
+  }
+
+  /** True if the method returns void (or a future of Void). */
+  public boolean returnsVoid() {
+    return method.getReturnType() == void.class;
+  }
+
+  /** The listener interface of a SUBSCRIBE or UNSUBSCRIBE method. */
+  public Class<?> listenerType() {
+    if (kind == Kind.CALL) {
+      throw new IllegalStateException(displayName + " is not a listener method");
+    }
+    return method.getParameterTypes()[0];
+  }
+
+  /** The route of this method. */
+  public Route route() {
+    return new Route(owner.getName(), key);
+  }
+
+  @Override
+  public String toString() {
+    return displayName;
+  }
+}

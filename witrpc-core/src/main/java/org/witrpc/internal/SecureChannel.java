@@ -1,0 +1,219 @@
+package org.witrpc.internal;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.concurrent.Semaphore;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.witrpc.WitSecurityException;
+import org.witrpc.WitTransportException;
+import org.witrpc.spi.Connection;
+import org.witrpc.spi.FrameListener;
+import org.witrpc.spi.SendBudget;
+
+/**
+ * An encrypting layer between a transport's {@link Connection} and the protocol's {@link
+ * FrameListener}. Frames pass in clear until the handshake installs the {@link FrameCipher}s; then
+ * every frame sent is sealed and every frame received is opened before the listener sees it. A
+ * frame that fails to open closes the connection; the listener's {@link FrameListener#onClosed}
+ * then receives the {@link WitSecurityException}.
+ *
+ * <p>Used only when encryption is on, so a plain connection pays nothing for it.
+ *
+ * <p>Thread safety: {@link #send} may be called from any thread: sealing and handing the frame to
+ * the transport happen in one turn (a permit), so nonces follow the wire order. A sealed frame is
+ * always sent: if its sender gives up ({@link #sendBefore}) before the transport took it, a
+ * short-lived thread keeps the turn and sends it, since skipping its nonce would break the stream.
+ * Frames are opened on the transport's reader (one thread at a time). The ciphers are installed
+ * once, by the handshake.
+ */
+public final class SecureChannel implements Connection, FrameListener {
+  private static final Logger LOG = LoggerFactory.getLogger(SecureChannel.class);
+
+  /** Far enough to never pass: a send with no deadline of its own. */
+  private static final long NO_DEADLINE_NANOS = Long.MAX_VALUE / 4;
+
+  private final Semaphore sendTurn = new Semaphore(1);
+  private volatile Connection delegate;
+  private volatile FrameListener listener;
+  private FrameCipher sealer; // guarded by sendTurn
+  private volatile FrameCipher opener;
+  private volatile WitSecurityException failure;
+
+  /** A channel; {@link #attach} the transport's connection and {@link #listener} before use. */
+  public SecureChannel() {}
+
+  /** Sets the transport connection this channel sends on. Once. */
+  public SecureChannel attach(Connection connection) {
+    this.delegate = Objects.requireNonNull(connection, "connection == null");
+    return this;
+  }
+
+  /** Sets the protocol listener that receives the opened frames. Once. */
+  public SecureChannel listener(FrameListener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener == null");
+    return this;
+  }
+
+  /**
+   * Installs the ciphers: every frame sent or received from now on is encrypted. The caller makes
+   * sure that no frame is in flight that was sent in clear after this point, which the handshake
+   * guarantees (each side switches between its last clear frame and its first encrypted one).
+   */
+  public void start(FrameCipher sealer, FrameCipher opener) {
+    this.opener = Objects.requireNonNull(opener, "opener == null");
+    sendTurn.acquireUninterruptibly();
+    try {
+      this.sealer = Objects.requireNonNull(sealer, "sealer == null");
+    } finally {
+      sendTurn.release();
+    }
+  }
+
+  /** True once the ciphers are installed. */
+  public boolean encrypting() {
+    return opener != null;
+  }
+
+  @Override
+  public void send(ByteBuffer... parts) {
+    if (!sendInTurn(System.nanoTime() + NO_DEADLINE_NANOS, parts)) {
+      throw new WitTransportException(
+          description() + ": interrupted while waiting to send; nothing was sent");
+    }
+  }
+
+  @Override
+  public boolean sendBefore(long deadlineNanos, ByteBuffer... parts) {
+    return sendInTurn(deadlineNanos, parts);
+  }
+
+  private boolean sendInTurn(long deadlineNanos, ByteBuffer[] parts) {
+    if (!SendBudget.takeTurn(sendTurn, deadlineNanos, true)) {
+      return false;
+    }
+    boolean handedOver = false;
+    try {
+      if (sealer == null) {
+        return delegate.sendBefore(deadlineNanos, parts);
+      }
+      ByteBuffer frame;
+      try {
+        frame = sealer.seal(parts);
+      } catch (WitSecurityException e) {
+        fail(e);
+        throw e;
+      }
+      boolean sent;
+      try {
+        sent = delegate.sendBefore(deadlineNanos, frame);
+      } catch (RuntimeException | Error e) {
+        // the transport refused a sealed frame (too large, say): its nonce is spent and the peer
+        // would fail on the next frame, so the stream ends here, clearly
+        failSealed(e);
+        throw e;
+      }
+      if (!sent) {
+        // its nonce is spent: the frame must go out before any other
+        try {
+          sendInBackground(frame);
+        } catch (Throwable e) {
+          failSealed(e);
+          throw e;
+        }
+        handedOver = true;
+      }
+      return true;
+    } finally {
+      if (!handedOver) {
+        sendTurn.release();
+      }
+    }
+  }
+
+  private void failSealed(Throwable e) {
+    if (delegate.isOpen()) {
+      LOG.warn(
+          "{}: a sealed frame was not sent ({}); the encrypted stream cannot go on, closing",
+          description(),
+          e.toString());
+      delegate.close();
+    }
+  }
+
+  /** Sends a sealed frame whose sender gave up, keeping the turn until the transport has it. */
+  private void sendInBackground(ByteBuffer frame) {
+    Thread sender =
+        new Thread(
+            () -> {
+              try {
+                delegate.send(frame);
+              } catch (WitTransportException e) {
+                LOG.debug("{}: a sealed frame was not sent: {}", description(), e.getMessage());
+              } finally {
+                sendTurn.release();
+              }
+            },
+            "witrpc-secure-send-" + description());
+    sender.setDaemon(true);
+    sender.start();
+  }
+
+  @Override
+  public void onFrame(ByteBuffer frame) {
+    FrameCipher o = opener;
+    if (o != null) {
+      if (failure != null) {
+        return;
+      }
+      try {
+        frame = o.open(frame);
+      } catch (WitSecurityException e) {
+        fail(e);
+        return;
+      }
+    }
+    listener.onFrame(frame);
+  }
+
+  private void fail(WitSecurityException e) {
+    if (failure == null) {
+      failure = e;
+    }
+    LOG.warn("{}: {}; closing the connection", description(), e.getMessage());
+    delegate.close();
+  }
+
+  @Override
+  public void onClosed(Throwable cause) {
+    WitSecurityException f = failure;
+    listener.onClosed(f != null ? f : cause);
+  }
+
+  @Override
+  public boolean readUntil(BooleanSupplier done, long deadlineNanos) {
+    return delegate.readUntil(done, deadlineNanos);
+  }
+
+  @Override
+  public void allowLargeFrames() {
+    delegate.allowLargeFrames();
+  }
+
+  @Override
+  public boolean isOpen() {
+    return delegate.isOpen();
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+
+  @Override
+  public String description() {
+    Connection d = delegate;
+    return d == null ? "secure channel (unattached)" : d.description();
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * witrpc's wire and crypto internals: the envelope codec, handshake, key exchange and frame cipher,
+ * frame buffers, method descriptors and the per-connection outbound queue, shared by the server and
+ * the client.
+ *
+ * <p>Not API: applications must not use this package. The module exports it only to witrpc's own
+ * modules, and anything here may change in any release.
+ */
+package org.witrpc.internal;

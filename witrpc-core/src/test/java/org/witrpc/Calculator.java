@@ -1,8 +1,0 @@
-package org.witrpc;
-
-/** One half of a composite service in the shared RPC contract. */
-public interface Calculator {
-  int add(int a, int b);
-
-  long multiply(long a, long b);
-}

@@ -1,8 +1,0 @@
-package org.witrpc;
-
-/** An enum for round-trip tests of the shared RPC contract. */
-public enum Color {
-  RED,
-  GREEN,
-  BLUE
-}

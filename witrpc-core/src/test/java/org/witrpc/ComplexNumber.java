@@ -1,4 +1,0 @@
-package org.witrpc;
-
-/** A generic record for round-trip tests of the shared RPC contract. */
-public record ComplexNumber<A, B>(A real, B imaginary) {}

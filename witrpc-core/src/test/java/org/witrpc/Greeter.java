@@ -1,6 +1,0 @@
-package org.witrpc;
-
-/** The other half of a composite service in the shared RPC contract. */
-public interface Greeter {
-  String greet(String name);
-}

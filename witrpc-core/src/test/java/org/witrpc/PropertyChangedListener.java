@@ -1,7 +1,0 @@
-package org.witrpc;
-
-/** Fired once per property set, for the getter/setter test of the shared RPC contract. */
-@Listener
-public interface PropertyChangedListener {
-  void onPropertyChanged(String property, Object value);
-}

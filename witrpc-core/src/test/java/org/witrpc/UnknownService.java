@@ -1,6 +1,0 @@
-package org.witrpc;
-
-/** An interface no test server registers: calls on it must fail with 404. */
-public interface UnknownService {
-  String nothing();
-}

@@ -1,0 +1,8 @@
+package org.witrpc.testkit;
+
+/** An enum for round-trip tests of the shared RPC contract. */
+public enum Color {
+  RED,
+  GREEN,
+  BLUE
+}
