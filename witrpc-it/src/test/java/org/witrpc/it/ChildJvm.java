@@ -53,6 +53,32 @@ final class ChildJvm implements AutoCloseable {
       String name, Path logDir, List<String> jvmOptions, Class<?> mainClass, String... args)
       throws IOException {
     Objects.requireNonNull(mainClass, "mainClass == null");
+    List<String> launch = new ArrayList<>(List.of("-cp", System.getProperty("java.class.path")));
+    launch.add(mainClass.getName());
+    launch.addAll(List.of(args));
+    return launch(name, logDir, jvmOptions, launch);
+  }
+
+  /**
+   * Starts {@code module/mainClass} from {@code modulePath} in a new JVM, as a modular application
+   * is run: {@code java --module-path PATH -m MODULE/MAIN ARGS}.
+   */
+  static ChildJvm startModule(
+      String name,
+      Path logDir,
+      List<String> jvmOptions,
+      String modulePath,
+      String moduleAndMain,
+      String... args)
+      throws IOException {
+    List<String> launch =
+        new ArrayList<>(List.of("--module-path", modulePath, "-m", moduleAndMain));
+    launch.addAll(List.of(args));
+    return launch(name, logDir, jvmOptions, launch);
+  }
+
+  private static ChildJvm launch(
+      String name, Path logDir, List<String> jvmOptions, List<String> launch) throws IOException {
     Files.createDirectories(logDir);
     Path out = logDir.resolve(name + ".out");
     Path err = logDir.resolve(name + ".err");
@@ -62,10 +88,7 @@ final class ChildJvm implements AutoCloseable {
     command.add("-XX:+UseSerialGC");
     command.add("-Xshare:auto");
     command.addAll(jvmOptions);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(mainClass.getName());
-    command.addAll(List.of(args));
+    command.addAll(launch);
     Process p =
         new ProcessBuilder(command)
             .redirectOutput(out.toFile())
@@ -82,6 +105,11 @@ final class ChildJvm implements AutoCloseable {
 
   Process process() {
     return process;
+  }
+
+  /** The file the child's stdout goes to. */
+  Path stdoutFile() {
+    return stdout;
   }
 
   /** The name given at start, used for the log files. */

@@ -43,6 +43,16 @@ final class ChildJvms implements AfterEachCallback, AfterAllCallback {
     return child;
   }
 
+  /** Starts a modular application's {@code module/mainClass} from {@code modulePath}. */
+  ChildJvm startModule(
+      String name, List<String> jvmOptions, String modulePath, String moduleAndMain, String... args)
+      throws IOException {
+    ChildJvm child =
+        ChildJvm.startModule(name, logDir(), jvmOptions, modulePath, moduleAndMain, args);
+    children.add(child);
+    return child;
+  }
+
   /** Starts a child that is not destroyed after the current test; see {@link #closeShared()}. */
   ChildJvm startShared(String name, List<String> jvmOptions, Class<?> mainClass, String... args)
       throws IOException {
