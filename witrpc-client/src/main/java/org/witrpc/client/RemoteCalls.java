@@ -219,7 +219,7 @@ final class RemoteCalls {
    * server dropped it with the connection).
    */
   void unsubscribe(MethodDescriptor d, byte[] route, Object listener) {
-    Long id = subscriptions.find(listener, d.listenerType()).orElse(null);
+    Long id = subscriptions.find(listener, d).orElse(null);
     if (id == null) {
       return;
     }

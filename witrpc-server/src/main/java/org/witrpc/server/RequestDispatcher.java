@@ -206,7 +206,7 @@ final class RequestDispatcher {
     }
   }
 
-  /** Hands the subscription's stub to {@code remove}, or answers 400 if there is none. */
+  /** Hands the subscription's stub to {@code remove} if that is its add method's pair, else 400. */
   private void unsubscribe(long id, MethodInvoker remove, long subscriptionId) {
     Optional<CallbackStub> stub = subscriptions.remove(remove, subscriptionId);
     if (stub.isEmpty()) {

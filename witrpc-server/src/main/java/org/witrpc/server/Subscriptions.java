@@ -88,13 +88,17 @@ final class Subscriptions {
   }
 
   /**
-   * Forgets subscription {@code subscriptionId} if {@code remove} is a listener remove method.
+   * Forgets subscription {@code subscriptionId} if {@code remove} is the pair of the add method
+   * that made it.
    *
    * @return its stub, for {@code remove}; empty if there is no such subscription
    */
   Optional<CallbackStub> remove(MethodInvoker remove, long subscriptionId) {
-    CallbackStub stub = byId.remove(subscriptionId);
-    if (remove.descriptor().kind() != MethodDescriptor.Kind.UNSUBSCRIBE || stub == null) {
+    CallbackStub stub = byId.get(subscriptionId);
+    if (remove.descriptor().kind() != MethodDescriptor.Kind.UNSUBSCRIBE
+        || stub == null
+        || stub.removeMethod() != remove
+        || !byId.remove(subscriptionId, stub)) {
       return Optional.empty();
     }
     return Optional.of(stub);
