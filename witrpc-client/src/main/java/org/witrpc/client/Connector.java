@@ -2,6 +2,7 @@ package org.witrpc.client;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import org.witrpc.Status;
 import org.witrpc.WitSecurityException;
@@ -13,6 +14,7 @@ import org.witrpc.internal.KeyExchange;
 import org.witrpc.internal.MessageType;
 import org.witrpc.internal.SecureChannel;
 import org.witrpc.internal.SessionKeys;
+import org.witrpc.internal.SettingsMismatch;
 import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.Serializer;
 
@@ -166,29 +168,9 @@ final class Connector {
   /** A server that accepted HELLO but answers with other settings is not trusted either. */
   private static void checkSameSettings(
       String address, Handshake.Hello ours, Handshake.Hello theirs) {
-    String mismatch = null;
-    if (theirs.version() != ours.version()) {
-      mismatch =
-          "protocol version mismatch: client speaks version "
-              + ours.version()
-              + ", server speaks version "
-              + theirs.version();
-    } else if (!theirs.serializer().equals(ours.serializer())) {
-      mismatch =
-          "serializer mismatch: client uses '"
-              + ours.serializer()
-              + "', server uses '"
-              + theirs.serializer()
-              + "'";
-    } else if (theirs.encryption() != ours.encryption()) {
-      mismatch =
-          "encryption mismatch: client has encryption "
-              + (ours.encryption() ? "on" : "off")
-              + ", server has it "
-              + (theirs.encryption() ? "on" : "off");
-    }
-    if (mismatch != null) {
-      throw new WitSecurityException(address + " answered the handshake with " + mismatch);
+    Optional<String> mismatch = SettingsMismatch.between(ours, theirs);
+    if (mismatch.isPresent()) {
+      throw new WitSecurityException(address + " answered the handshake with " + mismatch.get());
     }
   }
 

@@ -21,10 +21,12 @@ import org.witrpc.WitTimeoutException;
 import org.witrpc.WitTransportException;
 import org.witrpc.internal.CallDeadline;
 import org.witrpc.internal.Envelope;
+import org.witrpc.internal.ErrorBody;
 import org.witrpc.internal.FrameBuffer;
 import org.witrpc.internal.MessageType;
 import org.witrpc.internal.MethodDescriptor;
 import org.witrpc.internal.OutboundQueue;
+import org.witrpc.internal.SubscriptionBody;
 import org.witrpc.spi.Serializer;
 
 /**
@@ -36,8 +38,6 @@ import org.witrpc.spi.Serializer;
  */
 final class RemoteCalls {
   private static final Logger LOG = LoggerFactory.getLogger(RemoteCalls.class);
-  private static final Type[] SUBSCRIPTION_TYPES = {long.class};
-  private static final Type[] ERROR_TYPES = {String.class, String.class, String.class};
 
   /** How long an asynchronous call's caller waits for the transport before its frame is queued. */
   private static final long ASYNC_DIRECT_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -214,11 +214,12 @@ final class RemoteCalls {
   }
 
   /**
-   * Unsubscribes the newest subscription of {@code listener}; no-op if it has none. While not
-   * connected it is only forgotten (the server dropped it with the connection).
+   * Unsubscribes the newest subscription of {@code listener} made through the add method that
+   * {@code d} pairs with; no-op if it has none. While not connected it is only forgotten (the
+   * server dropped it with the connection).
    */
   void unsubscribe(MethodDescriptor d, byte[] route, Object listener) {
-    Long id = subscriptions.find(listener, d.listenerType()).orElse(null);
+    Long id = subscriptions.find(listener, d).orElse(null);
     if (id == null) {
       return;
     }
@@ -253,7 +254,7 @@ final class RemoteCalls {
       long id,
       long deadline) {
     PendingCall call = cc.pending().register(null);
-    send(cc, call, d, type, route, new Object[] {id}, SUBSCRIPTION_TYPES, deadline);
+    send(cc, call, d, type, route, SubscriptionBody.values(id), SubscriptionBody.types(), deadline);
     Object outcome = call.await(cc.connection(), spinNanos, deadline);
     if (outcome == PendingCall.INTERRUPTED) {
       cc.pending().remove(call.id());
@@ -391,19 +392,19 @@ final class RemoteCalls {
     if (env.status() == Status.DEADLINE_EXCEEDED.code()) {
       throw new WitTimeoutException(d.displayName() + ": " + errorMessage(env));
     }
-    Object[] error;
+    ErrorBody error;
     try {
-      error = serializer.read(env.body(), ERROR_TYPES);
+      error = ErrorBody.read(serializer, env.body());
     } catch (RuntimeException | StackOverflowError e) {
-      error = new Object[] {null, "undecodable error body: " + e.getMessage(), null};
+      error = new ErrorBody(null, "undecodable error body: " + e.getMessage(), null);
     }
     throw new WitRemoteException(
-        d.displayName(), env.status(), (String) error[0], (String) error[1], (String) error[2]);
+        d.displayName(), env.status(), error.className(), error.message(), error.stackTrace());
   }
 
   private String errorMessage(Envelope env) {
     try {
-      return (String) serializer.read(env.body().duplicate(), ERROR_TYPES)[1];
+      return ErrorBody.read(serializer, env.body().duplicate()).message();
     } catch (RuntimeException | StackOverflowError e) {
       return "status " + env.status();
     }

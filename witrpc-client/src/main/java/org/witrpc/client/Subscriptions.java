@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.witrpc.internal.ListenerMethods;
 import org.witrpc.internal.MethodDescriptor;
 
 /**
@@ -34,10 +35,16 @@ final class Subscriptions {
     return Optional.ofNullable(byId.get(id));
   }
 
-  /** The newest subscription id of exactly this listener object for this type, if any. */
-  Optional<Long> find(Object listener, Class<?> type) {
+  /**
+   * The newest subscription id of exactly this listener object that {@code removeMethod} undoes
+   * (made through its paired add method, see {@link ListenerMethods}), if any.
+   */
+  Optional<Long> find(Object listener, MethodDescriptor removeMethod) {
     return byId.entrySet().stream()
-        .filter(e -> e.getValue().listener() == listener && e.getValue().type() == type)
+        .filter(
+            e ->
+                e.getValue().listener() == listener
+                    && ListenerMethods.pairs(e.getValue().addMethod(), removeMethod))
         .map(Map.Entry::getKey)
         .max(Long::compare);
   }

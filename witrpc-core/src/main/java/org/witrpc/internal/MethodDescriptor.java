@@ -29,7 +29,10 @@ public final class MethodDescriptor {
   public enum Kind {
     /** A REQUEST answered by a RESPONSE. */
     CALL,
-    /** {@code addXxx(L)} with a {@link Listener} interface L: a SUBSCRIBE. */
+    /**
+     * {@code addXxx(L)} with a {@link Listener} interface L: a SUBSCRIBE (see {@link
+     * ListenerMethods}).
+     */
     SUBSCRIBE,
     /** {@code removeXxx(L)} with a {@link Listener} interface L: an UNSUBSCRIBE. */
     UNSUBSCRIBE
@@ -87,10 +90,10 @@ public final class MethodDescriptor {
     if (!p.isInterface() || !p.isAnnotationPresent(Listener.class)) {
       return Kind.CALL;
     }
-    if (m.getName().startsWith("add")) {
+    if (ListenerMethods.isAdd(m.getName())) {
       return Kind.SUBSCRIBE;
     }
-    if (m.getName().startsWith("remove")) {
+    if (ListenerMethods.isRemove(m.getName())) {
       return Kind.UNSUBSCRIBE;
     }
     return Kind.CALL;

@@ -4,7 +4,10 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.concurrent.ConcurrentHashMap;
+import org.witrpc.internal.FrameBuffer;
+import org.witrpc.internal.MessageType;
 import org.witrpc.internal.MethodDescriptor;
+import org.witrpc.spi.Serializer;
 
 /**
  * The remote stub of one client subscription, handed to the service implementation in place of the
@@ -21,6 +24,7 @@ final class CallbackStub implements InvocationHandler {
   private final long subscriptionId;
   private final Class<?> listenerType;
   private final ServerConnection connection;
+  private final Serializer serializer;
   private final MethodInvoker removeMethod;
   private final Object proxy;
 
@@ -28,21 +32,27 @@ final class CallbackStub implements InvocationHandler {
       long subscriptionId,
       Class<?> listenerType,
       ServerConnection connection,
+      Serializer serializer,
       MethodInvoker removeMethod) {
     this.subscriptionId = subscriptionId;
     this.listenerType = listenerType;
     this.connection = connection;
+    this.serializer = serializer;
     this.removeMethod = removeMethod;
     this.proxy =
         Proxy.newProxyInstance(listenerType.getClassLoader(), new Class<?>[] {listenerType}, this);
   }
 
+  /**
+   * @param removeMethod the implementation's remove method that pairs with the add method, or null
+   */
   static CallbackStub create(
       long subscriptionId,
       Class<?> listenerType,
       ServerConnection connection,
+      Serializer serializer,
       MethodInvoker removeMethod) {
-    return new CallbackStub(subscriptionId, listenerType, connection, removeMethod);
+    return new CallbackStub(subscriptionId, listenerType, connection, serializer, removeMethod);
   }
 
   Object proxy() {
@@ -81,7 +91,19 @@ final class CallbackStub implements InvocationHandler {
     }
     MethodDescriptor d =
         DESCRIPTORS.computeIfAbsent(method, m -> MethodDescriptor.of(listenerType, m));
-    connection.sendCallback(subscriptionId, d, args == null ? new Object[0] : args);
+    sendCallback(d, args == null ? new Object[0] : args);
     return null;
+  }
+
+  private void sendCallback(MethodDescriptor d, Object[] args) {
+    if (!connection.isOpen()) {
+      ServerConnection.LOG.debug(
+          "{}: callback {} to a closed connection dropped", connection.description(), d);
+      return;
+    }
+    FrameBuffer fb = new FrameBuffer(64 + serializer.estimateSize(args, d.parameterTypes()));
+    d.route().write(fb);
+    serializer.write(fb, args, d.parameterTypes());
+    connection.send(fb.finishParts(MessageType.CALLBACK, 0, 0, subscriptionId));
   }
 }

@@ -22,6 +22,8 @@ import org.witrpc.internal.MessageType;
 import org.witrpc.internal.Route;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
+import org.witrpc.testkit.ProgressListener;
+import org.witrpc.testkit.PropertyChangedListener;
 import org.witrpc.testkit.TestService;
 import org.witrpc.testkit.TestServiceImpl;
 
@@ -58,6 +60,7 @@ class ServerProtocolTest {
   }
 
   private String name;
+  private final TestServiceImpl impl = new TestServiceImpl();
   private WitServer server;
 
   @BeforeEach
@@ -65,7 +68,7 @@ class ServerProtocolTest {
     name = "sp" + NAMES.incrementAndGet();
     server =
         WitServer.builder()
-            .service(TestService.class, new TestServiceImpl())
+            .service(TestService.class, impl)
             .transport("mem://" + name)
             .build()
             .start();
@@ -151,6 +154,41 @@ class ServerProtocolTest {
     Envelope notFound = raw.nextEnvelope();
     assertThat(notFound.status()).isEqualTo(404);
     assertThat(BodyReader.rest(notFound.body())).contains("no method nope()");
+    c.close();
+  }
+
+  private static ByteBuffer subscription(MessageType type, String methodKey, long id) {
+    FrameBuffer fb = new FrameBuffer();
+    fb.writeI64(CallDeadline.NONE);
+    new Route(TestService.class.getName(), methodKey).write(fb);
+    byte[] values = ("[" + id + "]").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    fb.write(values, 0, values.length);
+    return fb.finish(type, 0, 0, id + 100);
+  }
+
+  @Test
+  void unsubscribeThroughARemoveMethodThatDoesNotPairIs400AndKeepsTheSubscription()
+      throws Exception {
+    Raw raw = new Raw();
+    Connection c = ready(raw);
+    String progressType = "(" + ProgressListener.class.getName() + ")";
+    String propertyType = "(" + PropertyChangedListener.class.getName() + ")";
+    c.send(subscription(MessageType.SUBSCRIBE, "addProgressListener" + progressType, 1));
+    assertThat(raw.nextEnvelope().status()).isEqualTo(200);
+    assertThat(impl.progressListenerCount()).isEqualTo(1);
+
+    c.send(
+        subscription(MessageType.UNSUBSCRIBE, "removePropertyChangedListener" + propertyType, 1));
+    Envelope refused = raw.nextEnvelope();
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(BodyReader.rest(refused.body()))
+        .contains("TestService.removePropertyChangedListener(PropertyChangedListener)")
+        .contains("no subscription 1");
+    assertThat(impl.progressListenerCount()).isEqualTo(1);
+
+    c.send(subscription(MessageType.UNSUBSCRIBE, "removeProgressListener" + progressType, 1));
+    assertThat(raw.nextEnvelope().status()).isEqualTo(200);
+    assertThat(impl.progressListenerCount()).isZero();
     c.close();
   }
 }

@@ -1,0 +1,119 @@
+package org.witrpc.server;
+
+import static org.witrpc.server.ServerConnection.LOG;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.Type;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.witrpc.Status;
+import org.witrpc.WitException;
+import org.witrpc.internal.ErrorBody;
+import org.witrpc.internal.FrameBuffer;
+import org.witrpc.internal.MessageType;
+import org.witrpc.internal.MethodDescriptor;
+import org.witrpc.spi.Serializer;
+
+/**
+ * The RESPONSEs of one connection, and the count of requests in flight (dispatched and not yet
+ * answered): a result (200), or an {@link ErrorBody} with the status of what went wrong. Every
+ * answer gives its request's slot back. An error message is cut to {@link
+ * ErrorBody#MAX_MESSAGE_CHARS}; a stack trace travels only if the server opts in.
+ *
+ * <p>Thread safety: safe for concurrent use; answers are sent from any thread.
+ */
+final class Responses {
+  private final ServerConnection connection;
+  private final Serializer serializer;
+  private final boolean sendStackTraces;
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  Responses(ServerConnection connection, Serializer serializer, boolean sendStackTraces) {
+    this.connection = connection;
+    this.serializer = serializer;
+    this.sendStackTraces = sendStackTraces;
+  }
+
+  /** Counts one more request in flight, which must then be answered. */
+  void dispatched() {
+    inFlight.incrementAndGet();
+  }
+
+  /** Requests dispatched and not yet answered. */
+  int inFlight() {
+    return inFlight.get();
+  }
+
+  /** Answers {@code id} with {@code value}, or with 500 if the result cannot be encoded. */
+  void ok(long id, MethodDescriptor d, Object value) {
+    Object[] values = {value};
+    Type[] types = {d.resultType()};
+    FrameBuffer fb = new FrameBuffer(serializer.estimateSize(values, types));
+    try {
+      serializer.write(fb, values, types);
+    } catch (Throwable e) {
+      // a WitSerializationException as a rule; an Error (a result too large or too deeply nested)
+      // fails this call only
+      fb.discard(); // a serializer's per-thread cache may keep the buffer: let go of its contents
+      String why = e instanceof WitException ? e.getMessage() : e.getClass().getName();
+      if (!(e instanceof WitException)) {
+        LOG.warn("{}: {}: cannot encode the result", connection.description(), d, e);
+      }
+      error(
+          id,
+          Status.SERVER_ERROR,
+          e.getClass().getName(),
+          d.displayName() + ": cannot encode the result: " + why,
+          null);
+      return;
+    }
+    send(fb.finishParts(MessageType.RESPONSE, 0, Status.OK.code(), id));
+  }
+
+  /** Answers {@code id} with 500 for what the implementation threw. */
+  void thrown(long id, MethodDescriptor d, Throwable t) {
+    Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    LOG.debug("{}: {} threw", connection.description(), d, cause);
+    String trace = null;
+    if (sendStackTraces) {
+      StringWriter w = new StringWriter();
+      cause.printStackTrace(new PrintWriter(w));
+      trace = w.toString();
+    }
+    error(id, Status.SERVER_ERROR, cause.getClass().getName(), cause.getMessage(), trace);
+  }
+
+  /** Answers {@code id} with an error status and body. */
+  void error(long id, Status status, String className, String message, String trace) {
+    FrameBuffer fb = new FrameBuffer();
+    new ErrorBody(className, message, trace).write(serializer, fb);
+    send(fb.finishParts(MessageType.RESPONSE, 0, status.code(), id));
+  }
+
+  /**
+   * Answers request {@code id}, whose handling threw {@code t} before it was answered, with 500 (no
+   * user code is called: {@code t}'s message is not read); if even that cannot be sent, gives the
+   * slot back and closes the connection. Never throws.
+   */
+  void unanswered(long id, String what, Throwable t) {
+    LOG.error("{}: {} #{} failed; answering 500", connection.description(), what, id, t);
+    try {
+      error(
+          id,
+          Status.SERVER_ERROR,
+          t.getClass().getName(),
+          what + " failed on the server with " + t.getClass().getName(),
+          null);
+    } catch (Throwable again) {
+      inFlight.decrementAndGet();
+      connection.failConnection("cannot answer request #" + id + ": " + again, again);
+    }
+  }
+
+  private void send(ByteBuffer... frame) {
+    inFlight.decrementAndGet();
+    connection.send(frame);
+  }
+}
