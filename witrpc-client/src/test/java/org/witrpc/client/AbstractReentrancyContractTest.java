@@ -103,6 +103,13 @@ public abstract class AbstractReentrancyContractTest extends RpcContractHarness 
     return connect(b -> {}).service(Reentry.class);
   }
 
+  /** Calls {@link Reentry#awaitOpen} through {@code c} and returns once it runs on the server. */
+  private Future<Boolean> awaitOpenInline(WitClient c, long millis) throws InterruptedException {
+    Future<Boolean> result = callers.submit(() -> c.service(Reentry.class).awaitOpen(millis));
+    await(reentry.waiting, "the inline method is running");
+    return result;
+  }
+
   private static void await(CountDownLatch latch, String what) throws InterruptedException {
     assertThat(latch.await(BOUND.toMillis(), TimeUnit.MILLISECONDS)).as(what).isTrue();
   }
@@ -120,8 +127,7 @@ public abstract class AbstractReentrancyContractTest extends RpcContractHarness 
   void anInlineMethodMayBlockForAnotherClientWhileItsOwnClientsCallsWait() throws Exception {
     startInlineServer();
     WitClient a = connect(b -> {});
-    Future<Boolean> blocked = callers.submit(() -> a.service(Reentry.class).awaitOpen(60_000));
-    await(reentry.waiting, "the inline method is running");
+    Future<Boolean> blocked = awaitOpenInline(a, 60_000);
     // a second caller of the same client: its request waits behind the blocked method
     Future<String> queued = callers.submit(() -> a.service(TestService.class).echo("queued"));
     assertTimeoutPreemptively(
@@ -139,8 +145,7 @@ public abstract class AbstractReentrancyContractTest extends RpcContractHarness 
   void anInlineMethodWaitingForALaterCallOfItsOwnClientWaitsInVain() throws Exception {
     startInlineServer();
     WitClient a = connect(b -> {});
-    Future<Boolean> blocked = callers.submit(() -> a.service(Reentry.class).awaitOpen(500));
-    await(reentry.waiting, "the inline method is running");
+    Future<Boolean> blocked = awaitOpenInline(a, 500);
     assertTimeoutPreemptively(
         BOUND,
         () -> {
