@@ -181,12 +181,20 @@ final class CallbackDispatcher {
   }
 
   /**
-   * Lets callbacks already received run (for up to a second, unless called from a listener itself),
-   * then ends the callback thread. The subscriptions stay (they are the client's, repeated on the
-   * next connection).
+   * Ends the callback thread once the callbacks already received have run; returns at once. The
+   * subscriptions stay (they are the client's, repeated on the next connection). Called by the
+   * transport's reader when the connection ends, so it never waits for a listener: a listener may
+   * be the one closing the client, waiting for that reader.
    */
   void close() {
     serial.shutdown();
+  }
+
+  /**
+   * Waits up to a second for the listeners still running after {@link #close()}, unless called from
+   * a listener itself.
+   */
+  void awaitListeners() {
     if (!Thread.currentThread().getName().startsWith("witrpc-callbacks-")) {
       try {
         if (!serial.awaitTermination(1, TimeUnit.SECONDS)) {

@@ -220,7 +220,8 @@ final class ClientConnection implements FrameListener {
 
   /**
    * Says goodbye (best effort: given up after {@link #GOODBYE_WAIT} for a server that does not
-   * read) and closes the connection.
+   * read), closes the connection and waits (up to a second) for the listeners still running, unless
+   * called from one.
    */
   void close(String reason) {
     Connection c = connection;
@@ -235,5 +236,6 @@ final class ClientConnection implements FrameListener {
       }
     }
     c.close();
+    callbacks.awaitListeners();
   }
 }

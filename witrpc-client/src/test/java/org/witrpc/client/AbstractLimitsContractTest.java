@@ -15,7 +15,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Test;
 import org.witrpc.WitRemoteException;
 import org.witrpc.WitSerializationException;
 import org.witrpc.WitTransportException;
@@ -134,7 +133,7 @@ public abstract class AbstractLimitsContractTest extends RpcContractHarness {
     server = startServer(b -> b.service(Nested.class, new NestedImpl()).dispatch(dispatch));
   }
 
-  @Test
+  @ContractTest
   void aBodyNestedFarTooDeepIsA400AndTheConnectionServesOn() {
     for (Dispatch dispatch : new Dispatch[] {Dispatch.INLINE, Dispatch.EXECUTOR}) {
       restartServer(dispatch);
@@ -153,7 +152,7 @@ public abstract class AbstractLimitsContractTest extends RpcContractHarness {
     }
   }
 
-  @Test
+  @ContractTest
   void aDeepValueOnTheWriteSideFailsTheCallNotTheThread() {
     restartServer(Dispatch.AUTO);
     WitClient c = connect(b -> {});
@@ -165,7 +164,7 @@ public abstract class AbstractLimitsContractTest extends RpcContractHarness {
     assertThat(c.pendingCallCount()).isZero();
   }
 
-  @Test
+  @ContractTest
   void anErrorWhileDecodingAResultFailsTheCallOnly() throws Exception {
     Crafted crafted = new Crafted();
     TestService s = connect(b -> b.serializer(crafted)).service(TestService.class);
@@ -179,7 +178,7 @@ public abstract class AbstractLimitsContractTest extends RpcContractHarness {
     assertThat(s.echo("z")).isEqualTo("z");
   }
 
-  @Test
+  @ContractTest
   void anErrorWhileDecodingACallbackDropsItAndTheNextOnesArrive() {
     Crafted crafted = new Crafted();
     TestService s = connect(b -> b.serializer(crafted)).service(TestService.class);
@@ -200,7 +199,7 @@ public abstract class AbstractLimitsContractTest extends RpcContractHarness {
     assertThat(threads).as("one callback thread, which survived").hasSize(1);
   }
 
-  @Test
+  @ContractTest
   void subscriptionsPerConnectionAreBounded() {
     server.close();
     server = startServer(b -> b.maxSubscriptionsPerConnection(2));
@@ -219,7 +218,7 @@ public abstract class AbstractLimitsContractTest extends RpcContractHarness {
     assertThat(s.progressListenerCount()).isEqualTo(2);
   }
 
-  @Test
+  @ContractTest
   void aListenerTooSlowDisconnectsInsteadOfQueueingWithoutBound() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     List<String> states = new CopyOnWriteArrayList<>();

@@ -17,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Test;
 import org.witrpc.WitRemoteException;
 import org.witrpc.WitSecurityException;
 import org.witrpc.WitTimeoutException;
@@ -50,7 +49,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
     }
   }
 
-  @Test
+  @ContractTest
   void echoesSimpleValues() {
     assertThat(service.echo("héllo")).isEqualTo("héllo");
     assertThat(service.echo(42)).isEqualTo(42);
@@ -63,7 +62,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
     assertThat(service.echoOptional(Optional.empty())).isEmpty();
   }
 
-  @Test
+  @ContractTest
   void largeByteArraysTravelAmongOtherArgumentsBothWays() {
     byte[] first = new byte[1 << 20];
     byte[] last = new byte[100_000];
@@ -81,7 +80,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
     assertThat(service.concat(first, null, null)).isEqualTo(first);
   }
 
-  @Test
+  @ContractTest
   void echoesGenericRecordsListsAndMaps() {
     ComplexNumber<Integer, Double> c = new ComplexNumber<>(3, 4.5);
     assertThat(service.echoComplex(c)).isEqualTo(c);
@@ -93,7 +92,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
     assertThat(service.echoMap(map)).isEqualTo(map);
   }
 
-  @Test
+  @ContractTest
   void nullsRoundTripDistinctFromEmpty() {
     assertThat(service.requestNullable(null)).isEqualTo("null");
     assertThat(service.requestNullable("")).isEqualTo("!");
@@ -111,13 +110,13 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
     assertThat(service.joinNullable(null, 42, null)).isEqualTo("null|42|null");
   }
 
-  @Test
+  @ContractTest
   void overloadsAreDistinct() {
     assertThat(service.echo(7)).isEqualTo(7);
     assertThat(service.echo("7")).isEqualTo("7");
   }
 
-  @Test
+  @ContractTest
   void defaultAndObjectMethodsRunLocally() {
     assertThat(service.shout("hi")).isEqualTo("HI!");
     assertThat(service).isEqualTo(service).isSameAs(client.service(TestService.class));
@@ -126,7 +125,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
     assertThat(service.toString()).contains("TestService");
   }
 
-  @Test
+  @ContractTest
   void propertyChangeFiresExactlyOncePerSet() {
     List<Object> changes = new CopyOnWriteArrayList<>();
     PropertyChangedListener l = (property, value) -> changes.add(property + "=" + value);
@@ -140,7 +139,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
     assertThat(changes).containsExactly("name=a", "name=b", "name=c");
   }
 
-  @Test
+  @ContractTest
   void asyncMethodsReturnAtOnceAndComplete() throws Exception {
     CompletableFuture<String> pending = service.never();
     assertThat(pending).isNotDone();
@@ -150,7 +149,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
     assertThat(pending).isNotDone();
   }
 
-  @Test
+  @ContractTest
   void eventsWithSimpleArgumentsArriveInOrderOnCallbackThread() {
     Progress p = new Progress();
     service.addProgressListener(p);
@@ -160,7 +159,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
     assertThat(p.threads).allMatch(n -> n.startsWith("witrpc-callbacks-"));
   }
 
-  @Test
+  @ContractTest
   void eventsWithComplexArguments() {
     List<Object[]> got = new CopyOnWriteArrayList<>();
     ComplexListener l = (value, colors, at) -> got.add(new Object[] {value, colors, at});
@@ -171,7 +170,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
     assertThat(got.get(0)).containsExactly(value, List.of(Color.RED, Color.BLUE), someTime());
   }
 
-  @Test
+  @ContractTest
   void twoListenersOnOneClientAndTheSameListenerTwice() {
     Progress a = new Progress();
     Progress b = new Progress();
@@ -185,7 +184,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
     assertThat(service.progressListenerCount()).isEqualTo(2);
   }
 
-  @Test
+  @ContractTest
   void unsubscribeStopsDelivery() {
     Progress removed = new Progress();
     Progress marker = new Progress();
@@ -198,7 +197,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
     assertThat(removed.events).isEmpty();
   }
 
-  @Test
+  @ContractTest
   void eachClientGetsOnlyWhatItSubscribedTo() {
     WitClient other = connect(b -> {});
     TestService otherService = other.service(TestService.class);
@@ -217,7 +216,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
     assertThat(otherProgress.events).containsExactly("q1");
   }
 
-  @Test
+  @ContractTest
   void disconnectRemovesTheClientsListeners() {
     WitClient other = connect(b -> {});
     other.service(TestService.class).addProgressListener(new Progress());
@@ -227,7 +226,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
     awaitEquals("listener count", service::progressListenerCount, 0);
   }
 
-  @Test
+  @ContractTest
   void listenerMayCallTheServer() {
     List<String> echoed = new CopyOnWriteArrayList<>();
     service.addProgressListener((percent, stage) -> echoed.add(service.echo(stage + percent)));
@@ -236,7 +235,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
     assertThat(echoed).containsExactly("e1", "e2");
   }
 
-  @Test
+  @ContractTest
   void compositeServiceRoutesByInterface() {
     server.close();
     startServerWith(b -> b.service(Calculator.class, impl).service(Greeter.class, impl));
@@ -252,7 +251,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
     server = startServer(c);
   }
 
-  @Test
+  @ContractTest
   void unknownServiceIs404() {
     assertThatThrownBy(() -> client.service(UnknownService.class).nothing())
         .isInstanceOfSatisfying(
@@ -261,7 +260,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
         .hasMessageContaining("no service org.witrpc.testkit.UnknownService");
   }
 
-  @Test
+  @ContractTest
   void implementationExceptionIs500WithClassAndMessage() {
     assertThatThrownBy(() -> service.fail("boom"))
         .isInstanceOfSatisfying(
@@ -276,7 +275,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
     assertThat(service.echo("still fine")).isEqualTo("still fine");
   }
 
-  @Test
+  @ContractTest
   void stackTraceIsSentOnlyWhenTheServerOptsIn() {
     server.close();
     startServerWith(b -> b.sendStackTraces(true));
@@ -287,7 +286,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
             e -> assertThat(e.remoteStackTrace().orElseThrow()).contains("TestServiceImpl.fail"));
   }
 
-  @Test
+  @ContractTest
   void noReplyWithinTheTimeoutFailsAndTheLateReplyIsDropped() {
     WitClient impatient = connect(b -> b.timeout(Duration.ofMillis(200)));
     TestService s = impatient.service(TestService.class);
@@ -299,7 +298,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
     assertThat(asyncTimeout).isInstanceOf(WitTimeoutException.class);
   }
 
-  @Test
+  @ContractTest
   void anInterruptedCallerReturnsPromptlyAndTheConnectionStaysUsable() throws Exception {
     ExecutorService threads = Executors.newSingleThreadExecutor();
     try {
@@ -329,7 +328,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
     assertThat(client.state()).isEqualTo(ConnectionState.READY);
   }
 
-  @Test
+  @ContractTest
   void anInterruptedCallerGetsAWitException() throws Exception {
     AtomicReference<Throwable> thrown = new AtomicReference<>();
     Thread caller =
@@ -351,7 +350,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
     assertThat(service.echo("still usable")).isEqualTo("still usable");
   }
 
-  @Test
+  @ContractTest
   void everyPendingCallFailsWhenTheConnectionDrops() throws Exception {
     List<CompletableFuture<String>> futures = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -379,7 +378,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
     return client.pendingCallCount();
   }
 
-  @Test
+  @ContractTest
   void manyThreadsManyCallsEveryReplyMatched() throws Exception {
     int threads = 16;
     int calls = 1_000;
@@ -409,7 +408,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
     }
   }
 
-  @Test
+  @ContractTest
   void aSlowCallDoesNotDelayAFastOne() throws Exception {
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try {
@@ -423,7 +422,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
     }
   }
 
-  @Test
+  @ContractTest
   void inlineDispatchServesCallsAndEvents() {
     server.close();
     startServerWith(b -> b.dispatch(org.witrpc.server.Dispatch.INLINE));
@@ -436,7 +435,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
     assertThat(s.echoAsync("a").join()).isEqualTo("A");
   }
 
-  @Test
+  @ContractTest
   void accessTokenIsChecked() {
     server.close();
     startServerWith(b -> b.accessToken("secret"));
@@ -454,7 +453,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
     assertThat(right.service(TestService.class).echo("in")).isEqualTo("in");
   }
 
-  @Test
+  @ContractTest
   void tokenValidatorDecides() {
     server.close();
     startServerWith(b -> b.tokenValidator(t -> t.startsWith("ok-")));
@@ -471,7 +470,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
         .isInstanceOf(WitSecurityException.class);
   }
 
-  @Test
+  @ContractTest
   void serializerMismatchIsNamed() {
     WitClient mismatched = client(b -> b.serializer(otherSerializer()));
     assertThatThrownBy(() -> mismatched.connect(Duration.ofSeconds(5)))
@@ -480,7 +479,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
         .hasMessageContaining("'" + serializer().name() + "'");
   }
 
-  @Test
+  @ContractTest
   void maxClientsIsEnforced() {
     server.close();
     startServerWith(b -> b.maxClients(1));
@@ -490,7 +489,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
         .hasMessageContaining("maximum");
   }
 
-  @Test
+  @ContractTest
   void encryptionMismatchIsNamed() {
     WitClient mismatched = client(b -> b.encryption(!encryption()));
     assertThatThrownBy(() -> mismatched.connect(Duration.ofSeconds(5)))
@@ -500,7 +499,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
     assertThat(service.echo(7)).isEqualTo(7);
   }
 
-  @Test
+  @ContractTest
   void callsBeforeConnectFailClearly() {
     WitClient unconnected = client(b -> {});
     assertThatThrownBy(() -> unconnected.service(TestService.class).echo(1))
@@ -508,7 +507,7 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
         .hasMessageContaining("not connected");
   }
 
-  @Test
+  @ContractTest
   void closeIsIdempotentAndLeavesNoThread() {
     service.addProgressListener(new Progress());
     assertThat(service.echoAsync("t").join()).isEqualTo("T");

@@ -18,9 +18,6 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.witrpc.Serializers;
 import org.witrpc.server.WitServer;
 import org.witrpc.spi.Serializer;
@@ -28,18 +25,40 @@ import org.witrpc.testkit.TestService;
 import org.witrpc.testkit.TestServiceImpl;
 
 /**
- * Set-up and helpers of the RPC contract suite ({@link AbstractRpcContractTest}): a server with
- * {@link TestServiceImpl} and a connected client per test, once per serializer, in clear and
- * encrypted ({@code "json+encryption"}); everything is closed after each test.
+ * Set-up and helpers of the RPC contract suites ({@link AbstractRpcContractTest} and the others
+ * built on it): a server with {@link TestServiceImpl} and a connected client per test. Their tests
+ * are {@link ContractTest}s, run once per {@link Variant} (serializer, in clear and encrypted);
+ * everything is closed after each test.
  */
-@ParameterizedClass(name = "{0}")
-@ValueSource(strings = {"json", "msgpack", "json+encryption", "msgpack+encryption"})
 public abstract class RpcContractHarness {
   private static final AtomicInteger NAMES = new AtomicInteger();
   private static final Duration AWAIT = Duration.ofSeconds(10);
 
-  /** The variant: serializer name, optionally followed by {@code +encryption}. */
-  @Parameter protected String serializerName;
+  /** The serializer of a run, and whether it encrypts; named in the run's display name. */
+  public enum Variant {
+    JSON(false),
+    MSGPACK(false),
+    JSON_ENCRYPTED(true),
+    MSGPACK_ENCRYPTED(true);
+
+    private final boolean encryption;
+
+    Variant(boolean encryption) {
+      this.encryption = encryption;
+    }
+
+    boolean json() {
+      return name().startsWith("JSON");
+    }
+
+    @Override
+    public String toString() {
+      return (json() ? "json" : "msgpack") + (encryption ? ", encrypted" : ", plain");
+    }
+  }
+
+  /** This run's variant (set before the {@code @BeforeEach} methods run). */
+  protected Variant variant;
 
   private final List<AutoCloseable> closeables = new ArrayList<>();
   protected String name;
@@ -52,17 +71,17 @@ public abstract class RpcContractHarness {
   protected abstract String transportUri(String name);
 
   protected Serializer serializer() {
-    return serializerName.startsWith("json") ? Serializers.json() : Serializers.messagePack();
+    return variant.json() ? Serializers.json() : Serializers.messagePack();
   }
 
   /** A serializer other than {@link #serializer()}. */
   protected Serializer otherSerializer() {
-    return serializerName.startsWith("json") ? Serializers.messagePack() : Serializers.json();
+    return variant.json() ? Serializers.messagePack() : Serializers.json();
   }
 
   /** Whether this variant encrypts (servers and clients are built with it unless overridden). */
   protected boolean encryption() {
-    return serializerName.endsWith("+encryption");
+    return variant.encryption;
   }
 
   @BeforeEach

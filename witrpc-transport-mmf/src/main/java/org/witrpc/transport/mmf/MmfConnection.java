@@ -44,7 +44,10 @@ import org.witrpc.spi.TransportOptions;
  * sends at most one byte per park anyway (see {@link Doorbell}).
  *
  * <p>A caller of {@link #readUntil} may take the reader role instead of the reader thread; whoever
- * holds the role delivers frames.
+ * holds the role delivers frames, so the listener (a server's inline service method included) runs
+ * under it: the one witrpc lock that user code runs under, safe because on a server connection only
+ * the reader thread takes it and a client's delivery runs no user code (docs/THREADING.md, "User
+ * code on witrpc's threads").
  *
  * <p>Thread safety: {@link #send} may be called by many threads (serialized by a lock; frames never
  * interleave); {@link #close} is idempotent and may be called from any thread, including from
