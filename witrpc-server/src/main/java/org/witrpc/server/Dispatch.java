@@ -18,7 +18,9 @@ public enum Dispatch {
   /**
    * On the transport's reader thread that received it. Saves a thread hand-off per call (the
    * fastest path for short methods), but a slow method then delays every later frame of that
-   * connection, and a method must not wait for another call from the same client.
+   * connection, and a method must not wait for a later call from the same client (for example one
+   * that client makes in answer to an event this method fires): that request is read only after the
+   * method returns. What such a method may do is in docs/THREADING.md.
    */
   INLINE,
   /** On the server's executor: a slow method never delays other calls. */
