@@ -3,6 +3,7 @@ package org.witrpc.transport.tcp;
 import io.netty.channel.Channel;
 import java.nio.ByteBuffer;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,8 +44,8 @@ final class FrameDelivery {
 
   private volatile Throwable endCause;
   private volatile boolean ended;
-  private volatile boolean readsPaused; // written by the event loop
-  private long queuedBytes; // guarded by queue's monitor below (this)
+  private volatile boolean readsPaused; // written under this
+  private long queuedBytes; // guarded by this
   private int queuedFrames; // guarded by this
 
   /**
@@ -71,17 +72,16 @@ final class FrameDelivery {
 
   /** A received frame (event loop). Stops reading if too much waits. */
   void frame(ByteBuffer frame) {
-    boolean pause;
     synchronized (this) {
       queuedBytes += frame.remaining();
       queuedFrames++;
-      pause = !readsPaused && (queuedBytes > PAUSE_BYTES || queuedFrames > PAUSE_FRAMES);
+      if (!readsPaused && (queuedBytes > PAUSE_BYTES || queuedFrames > PAUSE_FRAMES)) {
+        // before the frame is queued: the delivery thread must see the pause when it takes it
+        readsPaused = true;
+        channel.config().setAutoRead(false);
+      }
     }
     queue.add(frame);
-    if (pause) {
-      readsPaused = true;
-      channel.config().setAutoRead(false);
-    }
   }
 
   /**
@@ -145,23 +145,29 @@ final class FrameDelivery {
   }
 
   private void taken(int bytes) {
-    boolean resume;
+    boolean resume = false;
     synchronized (this) {
       queuedBytes -= bytes;
       queuedFrames--;
-      resume = readsPaused && queuedBytes <= PAUSE_BYTES / 2 && queuedFrames <= PAUSE_FRAMES / 2;
+      if (readsPaused && queuedBytes <= PAUSE_BYTES / 2 && queuedFrames <= PAUSE_FRAMES / 2) {
+        readsPaused = false;
+        resume = true;
+      }
     }
     if (resume) {
       try {
-        channel
-            .eventLoop()
-            .execute(
-                () -> {
-                  readsPaused = false;
-                  channel.config().setAutoRead(true);
-                });
-      } catch (java.util.concurrent.RejectedExecutionException e) {
+        channel.eventLoop().execute(this::resumeReading);
+      } catch (RejectedExecutionException e) {
         // the event loop is shutting down: the channel is closing, nothing more to read
+      }
+    }
+  }
+
+  /** Reads again unless paused again meanwhile (event loop). */
+  private void resumeReading() {
+    synchronized (this) {
+      if (!readsPaused) {
+        channel.config().setAutoRead(true);
       }
     }
   }
