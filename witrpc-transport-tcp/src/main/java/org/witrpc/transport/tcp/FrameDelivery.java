@@ -92,10 +92,16 @@ final class FrameDelivery {
     return readsPaused;
   }
 
-  /** The connection ended: {@code onClosed(cause)} follows the frames already delivered. */
-  void end(Throwable cause) {
+  /**
+   * The connection ended: {@code onClosed(cause)} follows. Frames still waiting are delivered first
+   * if {@code deliverWaiting} (the peer closed after sending them), else dropped (a local close or
+   * a failure: nothing is delivered after it).
+   */
+  void end(Throwable cause, boolean deliverWaiting) {
     endCause = cause;
-    ended = true;
+    if (!deliverWaiting) {
+      ended = true;
+    }
     queue.add(END);
   }
 

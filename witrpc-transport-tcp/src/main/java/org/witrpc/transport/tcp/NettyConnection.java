@@ -106,7 +106,8 @@ final class NettyConnection implements Connection {
 
       @Override
       public void channelInactive(ChannelHandlerContext ctx) {
-        fail(new WitTransportException(description + ": the peer closed the connection"));
+        // the frames the peer sent before closing are still delivered
+        close(new WitTransportException(description + ": the peer closed the connection"), true);
       }
 
       @Override
@@ -138,7 +139,7 @@ final class NettyConnection implements Connection {
     }
     d.start();
     if (ended) {
-      d.end(endedWith);
+      d.end(endedWith, false);
     }
   }
 
@@ -410,6 +411,10 @@ final class NettyConnection implements Connection {
    * listener's {@code onClosed} follows on the delivery thread.
    */
   boolean fail(Throwable cause) {
+    return close(cause, false);
+  }
+
+  private boolean close(Throwable cause, boolean deliverWaiting) {
     FrameDelivery d;
     synchronized (stateLock) {
       if (closed) {
@@ -425,7 +430,7 @@ final class NettyConnection implements Connection {
     }
     onRelease.accept(this);
     if (d != null) {
-      d.end(cause);
+      d.end(cause, deliverWaiting);
     }
     if (cause != null) {
       log.debug("{}", cause.getMessage());
