@@ -23,51 +23,48 @@ import java.util.Optional;
  * writes them) or entries of a {@link KeyStore}. A client that is given no trust uses the JDK's
  * default trust store. Files are read when the transport is built.
  *
- * <p>Thread safety: immutable (a key store given to it must not be changed afterwards).
+ * <p>Thread safety: immutable once returned (every method returns a new instance; a key store given
+ * to it must not be changed afterwards).
  */
 public final class TlsOptions {
 
   private final boolean server;
-  private final Path certificateChain;
-  private final Path privateKey;
-  private final KeyStore keyStore;
-  private final char[] keyPassword;
-  private final Path trustedCertificates;
-  private final KeyStore trustStore;
-  private final boolean requireClientCertificate;
-  private final boolean hostnameVerification;
+  // not final only so that the copy methods can set one field of a fresh copy before returning it
+  private Path certificateChain;
+  private Path privateKey;
+  private KeyStore keyStore;
+  private char[] keyPassword;
+  private Path trustedCertificates;
+  private KeyStore trustStore;
+  private boolean requireClientCertificate;
+  private boolean hostnameVerification;
 
-  private TlsOptions(
-      boolean server,
-      Path certificateChain,
-      Path privateKey,
-      KeyStore keyStore,
-      char[] keyPassword,
-      Path trustedCertificates,
-      KeyStore trustStore,
-      boolean requireClientCertificate,
-      boolean hostnameVerification) {
+  private TlsOptions(boolean server) {
     this.server = server;
-    this.certificateChain = certificateChain;
-    this.privateKey = privateKey;
-    this.keyStore = keyStore;
-    this.keyPassword = keyPassword;
-    this.trustedCertificates = trustedCertificates;
-    this.trustStore = trustStore;
-    this.requireClientCertificate = requireClientCertificate;
-    this.hostnameVerification = hostnameVerification;
+    this.hostnameVerification = !server;
+  }
+
+  private TlsOptions copy() {
+    TlsOptions copy = new TlsOptions(server);
+    copy.certificateChain = certificateChain;
+    copy.privateKey = privateKey;
+    copy.keyStore = keyStore;
+    copy.keyPassword = keyPassword;
+    copy.trustedCertificates = trustedCertificates;
+    copy.trustStore = trustStore;
+    copy.requireClientCertificate = requireClientCertificate;
+    copy.hostnameVerification = hostnameVerification;
+    return copy;
   }
 
   /** A server's settings: its certificate chain and private key, both PEM files. */
   public static TlsOptions server(Path certificateChain, Path privateKey) {
-    return new TlsOptions(true, null, null, null, null, null, null, false, false)
-        .certificate(certificateChain, privateKey);
+    return new TlsOptions(true).certificate(certificateChain, privateKey);
   }
 
   /** A server's settings: its certificate and key from {@code keyStore}. */
   public static TlsOptions server(KeyStore keyStore, char[] password) {
-    return new TlsOptions(true, null, null, null, null, null, null, false, false)
-        .certificate(keyStore, password);
+    return new TlsOptions(true).certificate(keyStore, password);
   }
 
   /**
@@ -75,7 +72,7 @@ public final class TlsOptions {
    * host name, until told otherwise.
    */
   public static TlsOptions client() {
-    return new TlsOptions(false, null, null, null, null, null, null, false, true);
+    return new TlsOptions(false);
   }
 
   /**
@@ -83,34 +80,22 @@ public final class TlsOptions {
    * certificate it shows a server that requires one).
    */
   public TlsOptions certificate(Path certificateChain, Path privateKey) {
-    Objects.requireNonNull(certificateChain, "certificateChain == null");
-    Objects.requireNonNull(privateKey, "privateKey == null");
-    return new TlsOptions(
-        server,
-        certificateChain,
-        privateKey,
-        null,
-        null,
-        trustedCertificates,
-        trustStore,
-        requireClientCertificate,
-        hostnameVerification);
+    TlsOptions copy = copy();
+    copy.certificateChain = Objects.requireNonNull(certificateChain, "certificateChain == null");
+    copy.privateKey = Objects.requireNonNull(privateKey, "privateKey == null");
+    copy.keyStore = null;
+    copy.keyPassword = null;
+    return copy;
   }
 
   /** A copy with this side's certificate and private key from {@code keyStore}. */
   public TlsOptions certificate(KeyStore keyStore, char[] password) {
-    Objects.requireNonNull(keyStore, "keyStore == null");
-    Objects.requireNonNull(password, "password == null");
-    return new TlsOptions(
-        server,
-        null,
-        null,
-        keyStore,
-        password.clone(),
-        trustedCertificates,
-        trustStore,
-        requireClientCertificate,
-        hostnameVerification);
+    TlsOptions copy = copy();
+    copy.keyStore = Objects.requireNonNull(keyStore, "keyStore == null");
+    copy.keyPassword = Objects.requireNonNull(password, "password == null").clone();
+    copy.certificateChain = null;
+    copy.privateKey = null;
+    return copy;
   }
 
   /**
@@ -118,32 +103,18 @@ public final class TlsOptions {
    * in servers, a server's in client certificates.
    */
   public TlsOptions trust(Path certificates) {
-    Objects.requireNonNull(certificates, "certificates == null");
-    return new TlsOptions(
-        server,
-        certificateChain,
-        privateKey,
-        keyStore,
-        keyPassword,
-        certificates,
-        null,
-        requireClientCertificate,
-        hostnameVerification);
+    TlsOptions copy = copy();
+    copy.trustedCertificates = Objects.requireNonNull(certificates, "certificates == null");
+    copy.trustStore = null;
+    return copy;
   }
 
   /** A copy that trusts the certificates of {@code trustStore} (and no others). */
   public TlsOptions trust(KeyStore trustStore) {
-    Objects.requireNonNull(trustStore, "trustStore == null");
-    return new TlsOptions(
-        server,
-        certificateChain,
-        privateKey,
-        keyStore,
-        keyPassword,
-        null,
-        trustStore,
-        requireClientCertificate,
-        hostnameVerification);
+    TlsOptions copy = copy();
+    copy.trustStore = Objects.requireNonNull(trustStore, "trustStore == null");
+    copy.trustedCertificates = null;
+    return copy;
   }
 
   /**
@@ -157,16 +128,9 @@ public final class TlsOptions {
     if (!server) {
       throw new IllegalStateException("requireClientCertificate applies to a server");
     }
-    return new TlsOptions(
-        server,
-        certificateChain,
-        privateKey,
-        keyStore,
-        keyPassword,
-        trustedCertificates,
-        trustStore,
-        true,
-        hostnameVerification);
+    TlsOptions copy = copy();
+    copy.requireClientCertificate = true;
+    return copy;
   }
 
   /**
@@ -180,16 +144,9 @@ public final class TlsOptions {
     if (server) {
       throw new IllegalStateException("hostnameVerification applies to a client");
     }
-    return new TlsOptions(
-        server,
-        certificateChain,
-        privateKey,
-        keyStore,
-        keyPassword,
-        trustedCertificates,
-        trustStore,
-        requireClientCertificate,
-        verify);
+    TlsOptions copy = copy();
+    copy.hostnameVerification = verify;
+    return copy;
   }
 
   /** True for a server's settings. */
