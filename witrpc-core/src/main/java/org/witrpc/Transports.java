@@ -24,7 +24,8 @@ public final class Transports {
       Map.of(
           "mem", "org.witrpc:witrpc-core",
           "pipe", "org.witrpc:witrpc-transport-pipes",
-          "mmf", "org.witrpc:witrpc-transport-mmf");
+          "mmf", "org.witrpc:witrpc-transport-mmf",
+          "tcp", "org.witrpc:witrpc-transport-tcp");
 
   private Transports() {}
 
@@ -97,6 +98,6 @@ public final class Transports {
                 + scheme
                 + "' in "
                 + uri
-                + "; known schemes: mem, pipe, mmf");
+                + "; known schemes: mem, pipe, mmf, tcp");
   }
 }

@@ -1,6 +1,8 @@
 package org.witrpc.spi;
 
 import java.nio.ByteBuffer;
+import java.security.Principal;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -78,6 +80,20 @@ public interface Connection {
    * including the listener's. The default does nothing, for a transport that has no such limit.
    */
   default void allowLargeFrames() {}
+
+  /**
+   * The peer's identity as the transport authenticated it, if it did: for a TLS connection whose
+   * peer presented a certificate that this side verified (a server under mutual TLS, {@code
+   * clientAuth=require}; a client always, for the server's certificate), the subject of the peer's
+   * certificate (an {@link javax.security.auth.x500.X500Principal}). Empty when the transport
+   * authenticates no one (plain TCP, shared memory, pipes: those check the peer's user, not an
+   * identity it proves) or the peer presented no certificate. Known once the connection is returned
+   * by {@link ClientTransport#connect} or given to the {@link ServerTransport.Acceptor}; unchanged
+   * after. The default returns empty. May be called from any thread.
+   */
+  default Optional<Principal> peerPrincipal() {
+    return Optional.empty();
+  }
 
   /** True until the connection is closed by either side or fails. */
   boolean isOpen();

@@ -1,0 +1,67 @@
+package org.witrpc.transport.tcp;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Heartbeat settings: a ping after {@code interval} without writing; the peer is dead after {@code
+ * misses} intervals without a byte from it. An interval of zero turns heartbeats off.
+ *
+ * <p>Thread safety: immutable.
+ */
+final class Heartbeat {
+  static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+  static final int DEFAULT_MISSES = 3;
+  static final Heartbeat DEFAULT = new Heartbeat(DEFAULT_INTERVAL, DEFAULT_MISSES);
+
+  private static final Duration MIN_INTERVAL = Duration.ofMillis(10);
+
+  private final Duration interval;
+  private final int misses;
+
+  private Heartbeat(Duration interval, int misses) {
+    this.interval = interval;
+    this.misses = misses;
+  }
+
+  /**
+   * @throws IllegalArgumentException if the interval is negative or between 0 and 10 ms, or misses
+   *     is below 1
+   */
+  static Heartbeat of(Duration interval, int misses) {
+    Objects.requireNonNull(interval, "interval == null");
+    if (interval.isNegative() || !interval.isZero() && interval.compareTo(MIN_INTERVAL) < 0) {
+      throw new IllegalArgumentException(
+          "heartbeat interval must be 0 (off) or at least 10 ms: " + interval);
+    }
+    if (misses < 1) {
+      throw new IllegalArgumentException("heartbeat misses must be at least 1: " + misses);
+    }
+    return new Heartbeat(interval, misses);
+  }
+
+  Duration interval() {
+    return interval;
+  }
+
+  int misses() {
+    return misses;
+  }
+
+  boolean enabled() {
+    return !interval.isZero();
+  }
+
+  Heartbeat withInterval(Duration newInterval) {
+    return of(newInterval, misses);
+  }
+
+  Heartbeat withMisses(int newMisses) {
+    return of(interval, newMisses);
+  }
+
+  @Override
+  public String toString() {
+    return enabled() ? "heartbeat every " + interval + ", dead after " + misses : "no heartbeat";
+  }
+}

@@ -1,0 +1,450 @@
+package org.witrpc.transport.tcp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.ByteBuffer;
+import java.security.Principal;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.witrpc.WitTransportException;
+import org.witrpc.spi.Connection;
+import org.witrpc.spi.FrameListener;
+import org.witrpc.spi.SendBudget;
+import org.witrpc.spi.SendStalledException;
+
+/**
+ * A witrpc {@link Connection} on a Netty {@link Channel}, independent of the framing ({@link
+ * FrameFormat} writes, a decoder in the pipeline calls {@link #received}).
+ *
+ * <p>Sending: one sender at a time holds the send role and hands its frame to the channel in chunks
+ * of at most {@link #CHUNK_BYTES}, each copied into a pooled buffer. Before each chunk it waits
+ * while the channel is not writable (its outbound buffer is above the high-water mark), bounded by
+ * its {@link SendBudget}: a peer that takes no bytes for the send timeout is stalled and the
+ * connection closes ({@link SendStalledException}). So memory per connection is bounded by the
+ * high-water mark plus one chunk, never a queue of frames. A caller that gives up before its first
+ * chunk withdraws the frame; after, the rest is copied and finished by a short-lived {@code
+ * witrpc-tcp-send-...} thread that holds the role until the frame is handed over. Heartbeat
+ * messages take the role too ({@link #trySendControl}), so they never land inside a frame.
+ *
+ * <p>Receiving: frames go to the listener on the connection's own {@link FrameDelivery} thread.
+ *
+ * <p>Thread safety: {@link #send} from any number of threads; {@link #close} idempotent, from any
+ * thread including the listener's; {@code onClosed} exactly once, after the last {@code onFrame}.
+ */
+final class NettyConnection implements Connection {
+
+  private static final Logger log = LoggerFactory.getLogger(NettyConnection.class);
+
+  /** Most bytes of a frame copied and handed to the channel at once. */
+  static final int CHUNK_BYTES = 256 << 10;
+
+  /** Longest single wait for writability before progress and budget are checked again. */
+  private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+  /** How long {@link #close} waits for the listener's {@code onClosed}. */
+  private static final long CLOSE_WAIT_MILLIS = 2_000;
+
+  private final Channel channel;
+  private final String description;
+  private final int maxFrameSize;
+  private final Duration sendTimeout;
+  private final FrameFormat format;
+  private final FrameLimit frameLimit;
+  private final Consumer<NettyConnection> onRelease;
+  private final Semaphore sendRole = new Semaphore(1);
+  private final Object writability = new Object();
+  private final Object stateLock = new Object();
+
+  private volatile Principal peerPrincipal;
+  private volatile boolean closed; // written under stateLock
+  private Throwable closeCause; // guarded by stateLock
+  private FrameDelivery delivery; // guarded by stateLock
+
+  /**
+   * @param onRelease called once, by whoever closes the connection first; must not call user code
+   */
+  NettyConnection(
+      Channel channel,
+      String description,
+      int maxFrameSize,
+      Duration sendTimeout,
+      FrameFormat format,
+      FrameLimit frameLimit,
+      Consumer<NettyConnection> onRelease) {
+    this.channel = channel;
+    this.description = description;
+    this.maxFrameSize = maxFrameSize;
+    this.sendTimeout = sendTimeout;
+    this.format = format;
+    this.frameLimit = frameLimit;
+    this.onRelease = onRelease;
+  }
+
+  /**
+   * The handler that tells this connection about writability, the end and errors (pipeline tail).
+   */
+  ChannelInboundHandlerAdapter channelHandler() {
+    return new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        synchronized (writability) {
+          writability.notifyAll();
+        }
+        ctx.fireChannelWritabilityChanged();
+      }
+
+      @Override
+      public void channelInactive(ChannelHandlerContext ctx) {
+        // the frames the peer sent before closing are still delivered
+        close(new WitTransportException(description + ": the peer closed the connection"), true);
+      }
+
+      @Override
+      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        fail(
+            cause instanceof WitTransportException
+                ? cause
+                : new WitTransportException(
+                    description + ": connection lost: " + cause.getMessage(), cause));
+      }
+    };
+  }
+
+  /** Sets the peer's authenticated identity (before the connection is handed out). */
+  void peerPrincipal(Principal principal) {
+    this.peerPrincipal = principal;
+  }
+
+  /** Starts delivering frames to {@code listener} on a thread named {@code threadName}. */
+  void start(FrameListener listener, String threadName) {
+    Objects.requireNonNull(listener, "listener == null");
+    FrameDelivery d = new FrameDelivery(channel, description, threadName, listener, this::fail);
+    Throwable endedWith;
+    boolean ended;
+    synchronized (stateLock) {
+      delivery = d;
+      ended = closed;
+      endedWith = closeCause;
+    }
+    d.start();
+    if (ended) {
+      d.end(endedWith, false);
+    }
+  }
+
+  /** A frame decoded by the pipeline (event loop). */
+  void received(ByteBuffer frame) {
+    FrameDelivery d;
+    synchronized (stateLock) {
+      d = delivery;
+    }
+    if (d != null && !closed) {
+      d.frame(frame);
+    }
+  }
+
+  /** Whether this side stopped reading because its listener is behind. */
+  boolean readsPaused() {
+    FrameDelivery d;
+    synchronized (stateLock) {
+      d = delivery;
+    }
+    return d != null && d.readsPaused();
+  }
+
+  /**
+   * Writes a transport message (a heartbeat) between frames, unless a frame is on its way (then
+   * skipped: the frame's own bytes show life). Called on the event loop; the write is queued behind
+   * the chunks already handed over.
+   */
+  void trySendControl(Object message) {
+    if (closed || !sendRole.tryAcquire()) {
+      ReferenceCountUtil.release(message);
+      return;
+    }
+    try {
+      channel
+          .eventLoop()
+          .execute(
+              () -> {
+                try {
+                  channel.writeAndFlush(message, channel.voidPromise());
+                } finally {
+                  sendRole.release();
+                }
+              });
+    } catch (RejectedExecutionException e) {
+      ReferenceCountUtil.release(message);
+      sendRole.release();
+    }
+  }
+
+  @Override
+  public void send(ByteBuffer... parts) {
+    if (!sendFrame(0, false, parts)) {
+      throw new WitTransportException(
+          description + ": interrupted while waiting to send; nothing was sent");
+    }
+  }
+
+  @Override
+  public boolean sendBefore(long deadlineNanos, ByteBuffer... parts) {
+    return sendFrame(deadlineNanos, true, parts);
+  }
+
+  private boolean sendFrame(long deadlineNanos, boolean hasDeadline, ByteBuffer[] parts) {
+    Objects.requireNonNull(parts, "parts == null");
+    long length = 0;
+    for (ByteBuffer part : parts) {
+      length += Objects.requireNonNull(part, "parts contains null").remaining();
+    }
+    if (length > maxFrameSize) {
+      throw new WitTransportException(
+          description
+              + ": cannot send a frame of "
+              + length
+              + " bytes: the maximum frame size is "
+              + maxFrameSize
+              + " bytes");
+    }
+    ensureOpen();
+    if (!SendBudget.takeTurn(sendRole, deadlineNanos, hasDeadline)) {
+      return false;
+    }
+    OutgoingFrame frame = new OutgoingFrame((int) length, parts);
+    boolean handedOver = false;
+    try {
+      // the send timeout counts from the first wait, not from the start of the send
+      writeAll(
+          frame,
+          () ->
+              hasDeadline
+                  ? SendBudget.until(deadlineNanos, sendTimeout)
+                  : SendBudget.untilInterrupted(sendTimeout));
+      return true;
+    } catch (SendBudget.GiveUp giveUp) {
+      if (!frame.started()) {
+        return false;
+      }
+      try {
+        frame.detach();
+        finishInBackground(frame);
+      } catch (Throwable e) {
+        // no copy or no thread: the frame cannot be finished, so the stream cannot go on
+        fail(new WitTransportException(description + ": cannot finish a frame: " + e, e));
+        throw e;
+      }
+      handedOver = true;
+      return true;
+    } catch (SendStalledException e) {
+      throw stalled(e);
+    } catch (RuntimeException | Error e) {
+      if (frame.started() && !frame.done()) {
+        fail(new WitTransportException(description + ": a frame was cut short: " + e, e));
+      }
+      throw e;
+    } finally {
+      if (!handedOver) {
+        sendRole.release();
+      }
+    }
+  }
+
+  /** Hands the frame to the channel chunk by chunk, waiting while the channel is not writable. */
+  private void writeAll(OutgoingFrame frame, Supplier<SendBudget> budgets) {
+    SendBudget budget = null;
+    while (!frame.done()) {
+      ensureOpen();
+      if (channel.isWritable()) {
+        writeChunk(frame);
+      } else {
+        if (budget == null) {
+          budget = budgets.get();
+        }
+        awaitWritable(budget);
+      }
+    }
+  }
+
+  private void writeChunk(OutgoingFrame frame) {
+    boolean first = !frame.started();
+    int bytes = Math.min(CHUNK_BYTES, frame.remaining());
+    ByteBuf chunk = channel.alloc().ioBuffer((first ? format.prefixBytes() : 0) + bytes);
+    try {
+      if (first) {
+        format.writePrefix(chunk, frame.length());
+      }
+      frame.copyTo(chunk, bytes);
+    } catch (RuntimeException | Error e) {
+      chunk.release();
+      throw e;
+    }
+    frame.markStarted();
+    // a failed write reaches exceptionCaught, which closes the connection
+    channel.writeAndFlush(
+        format.message(chunk, first, frame.remaining() == 0), channel.voidPromise());
+  }
+
+  /**
+   * Waits until the channel is writable or the connection closes. Bytes leaving the outbound buffer
+   * count as the peer's progress.
+   *
+   * @throws SendBudget.GiveUp if the caller's deadline passes or it is interrupted
+   * @throws SendStalledException if the peer takes no bytes for the send timeout
+   */
+  private void awaitWritable(SendBudget budget) {
+    long pending = channel.bytesBeforeWritable();
+    synchronized (writability) {
+      while (!closed && !channel.isWritable()) {
+        long wait = Math.min(budget.waitNanos(), WAIT_SLICE_NANOS);
+        try {
+          TimeUnit.NANOSECONDS.timedWait(writability, wait);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt(); // the budget sees it and gives up
+        }
+        long now = channel.bytesBeforeWritable();
+        if (now < pending) {
+          budget.progress();
+          pending = now;
+        }
+      }
+    }
+  }
+
+  /** Finishes a frame whose sender gave up half-way, then passes the send role on. */
+  private void finishInBackground(OutgoingFrame frame) {
+    Thread finisher =
+        new Thread(
+            () -> {
+              try {
+                writeAll(frame, () -> SendBudget.background(sendTimeout));
+              } catch (SendStalledException e) {
+                stalled(e);
+              } catch (RuntimeException e) {
+                fail(
+                    new WitTransportException(
+                        description + ": finishing a frame failed: " + e.getMessage(), e));
+              } finally {
+                sendRole.release();
+              }
+            },
+            "witrpc-tcp-send-" + description);
+    finisher.setDaemon(true);
+    finisher.start();
+  }
+
+  private SendStalledException stalled(SendStalledException cause) {
+    SendStalledException e =
+        new SendStalledException(description + ": " + cause.getMessage() + "; disconnecting it");
+    if (fail(e)) {
+      log.warn("{}", e.getMessage());
+    }
+    return e;
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      Throwable cause;
+      synchronized (stateLock) {
+        cause = closeCause;
+      }
+      throw new WitTransportException(
+          description
+              + ": the connection is closed"
+              + (cause != null ? ": " + cause.getMessage() : ""),
+          cause);
+    }
+  }
+
+  @Override
+  public void allowLargeFrames() {
+    frameLimit.raise();
+  }
+
+  @Override
+  public Optional<Principal> peerPrincipal() {
+    return Optional.ofNullable(peerPrincipal);
+  }
+
+  @Override
+  public boolean isOpen() {
+    return !closed;
+  }
+
+  @Override
+  public void close() {
+    if (!fail(null)) {
+      return; // closed before: whoever closed it first waited for the listener
+    }
+    FrameDelivery d;
+    synchronized (stateLock) {
+      d = delivery;
+    }
+    if (d == null) {
+      return;
+    }
+    try {
+      if (!d.awaitEnd(CLOSE_WAIT_MILLIS)) {
+        log.warn(
+            "{}: closed, but its listener has not returned after {} ms",
+            description,
+            CLOSE_WAIT_MILLIS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Closes the channel and records why (null: a local close); false if it was closed already. The
+   * listener's {@code onClosed} follows on the delivery thread.
+   */
+  boolean fail(Throwable cause) {
+    return close(cause, false);
+  }
+
+  private boolean close(Throwable cause, boolean deliverWaiting) {
+    FrameDelivery d;
+    synchronized (stateLock) {
+      if (closed) {
+        return false;
+      }
+      closed = true;
+      closeCause = cause;
+      d = delivery;
+    }
+    channel.close();
+    synchronized (writability) {
+      writability.notifyAll();
+    }
+    onRelease.accept(this);
+    if (d != null) {
+      d.end(cause, deliverWaiting);
+    }
+    if (cause != null) {
+      log.debug("{}", cause.getMessage());
+    }
+    return true;
+  }
+
+  @Override
+  public String description() {
+    return description;
+  }
+
+  @Override
+  public String toString() {
+    return description;
+  }
+}

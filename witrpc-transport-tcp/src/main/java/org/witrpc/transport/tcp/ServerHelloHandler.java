@@ -1,0 +1,133 @@
+package org.witrpc.transport.tcp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The first handler of an accepted socket (after TLS, when on): reads the client's hello ({@link
+ * TcpWire}), answers with the status, and on ACCEPTED hands the channel to the server, which puts
+ * the connection's handlers in its place. A client that says nothing within {@link
+ * TcpPipeline#HELLO_TIMEOUT_MILLIS} (TLS handshake included), says something else, or fails the TLS
+ * handshake is dropped with a log line; the server keeps serving the others.
+ *
+ * <p>Thread safety: used by the channel's event loop only.
+ */
+final class ServerHelloHandler extends ByteToMessageDecoder {
+
+  private static final Logger log = LoggerFactory.getLogger(ServerHelloHandler.class);
+
+  private final TcpServerTransport server;
+  private ScheduledFuture<?> timeout;
+  private boolean done;
+
+  ServerHelloHandler(TcpServerTransport server) {
+    this.server = server;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    timeout =
+        ctx.executor()
+            .schedule(
+                () -> {
+                  if (!done) {
+                    done = true;
+                    log.debug(
+                        "{}: {} said no hello within {} ms; dropping it",
+                        server,
+                        ctx.channel().remoteAddress(),
+                        TcpPipeline.HELLO_TIMEOUT_MILLIS);
+                    ctx.close();
+                  }
+                },
+                TcpPipeline.HELLO_TIMEOUT_MILLIS,
+                TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext ctx) {
+    timeout.cancel(false);
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    if (done) {
+      in.skipBytes(in.readableBytes());
+      return;
+    }
+    if (in.readableBytes() < TcpWire.HELLO_BYTES) {
+      return;
+    }
+    done = true;
+    int magic = in.readInt();
+    byte version = in.readByte();
+    if (magic != TcpWire.MAGIC) {
+      log.warn(
+          "{}: {} is not a witrpc tcp:// client (its first bytes are 0x{}); dropping it",
+          server,
+          ctx.channel().remoteAddress(),
+          Integer.toHexString(magic));
+      in.skipBytes(in.readableBytes());
+      ctx.close();
+      return;
+    }
+    if (version != TcpWire.VERSION) {
+      log.warn(
+          "{}: {} speaks version {} of tcp://, this server {}; refusing it",
+          server,
+          ctx.channel().remoteAddress(),
+          version,
+          TcpWire.VERSION);
+      in.skipBytes(in.readableBytes());
+      ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte(TcpWire.REFUSED_VERSION))
+          .addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    if (!server.admit(ctx.channel())) {
+      in.skipBytes(in.readableBytes());
+      ctx.writeAndFlush(
+              ctx.alloc()
+                  .buffer(5)
+                  .writeByte(TcpWire.REFUSED_MAX_CLIENTS)
+                  .writeInt(server.maxClients()))
+          .addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte(TcpWire.ACCEPTED));
+    // the connection's handlers take over; bytes after the hello go on to them
+    server.accepted(ctx.channel());
+    ctx.pipeline().remove(this);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (!done) {
+      done = true;
+      Throwable root = cause.getCause() != null ? cause.getCause() : cause;
+      if (root instanceof NotSslRecordException) {
+        log.warn(
+            "{}: {} sent no TLS (a plain tcp:// client to a TLS server?); dropping it",
+            server,
+            ctx.channel().remoteAddress());
+      } else if (root instanceof SSLException) {
+        log.warn(
+            "{}: TLS handshake with {} failed: {}; dropping it",
+            server,
+            ctx.channel().remoteAddress(),
+            root.getMessage());
+      } else {
+        log.debug("{}: {} failed before its hello", server, ctx.channel().remoteAddress(), cause);
+      }
+    }
+    ctx.close();
+  }
+}

@@ -1,0 +1,11 @@
+package org.witrpc.transport.tcp;
+
+import org.witrpc.client.AbstractLimitsContractTest;
+
+/** The limits contract (nesting, subscriptions, slow listeners) over plain {@code tcp://}. */
+class TcpLimitsContractTest extends AbstractLimitsContractTest {
+  @Override
+  protected String transportUri(String name) {
+    return "tcp://127.0.0.1:" + TestPorts.of(name);
+  }
+}

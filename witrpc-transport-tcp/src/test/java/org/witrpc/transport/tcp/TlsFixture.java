@@ -1,0 +1,55 @@
+package org.witrpc.transport.tcp;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * One set of test certificates for a test class: a CA, a server certificate for localhost and
+ * 127.0.0.1, a client certificate, and the {@code tcp://} URIs that use them. Files go to a
+ * temporary directory deleted at exit.
+ */
+final class TlsFixture {
+  final Path directory;
+  final TestCertificates.Authority ca;
+  final TestCertificates.Leaf server;
+  final TestCertificates.Leaf client;
+
+  TlsFixture() {
+    try {
+      directory = Files.createTempDirectory("witrpc-tls-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    directory.toFile().deleteOnExit();
+    TestCertificates maker = new TestCertificates(directory);
+    ca = maker.authority("ca");
+    server = maker.leaf(ca, "server");
+    client = maker.leaf(ca, "client");
+    for (Path file :
+        new Path[] {ca.pem(), server.chain(), server.key(), client.chain(), client.key()}) {
+      file.toFile().deleteOnExit();
+    }
+  }
+
+  /** A TLS server's URI on {@code port}, requiring client certificates if {@code mutual}. */
+  String serverUri(int port, boolean mutual) {
+    return "tcp://127.0.0.1:"
+        + port
+        + "?certificate="
+        + server.chain()
+        + "&key="
+        + server.key()
+        + (mutual ? "&trust=" + ca.pem() + "&clientAuth=require" : "");
+  }
+
+  /** A TLS client's URI for {@code port}, with a client certificate if {@code mutual}. */
+  String clientUri(int port, boolean mutual) {
+    return "tcp://127.0.0.1:"
+        + port
+        + "?trust="
+        + ca.pem()
+        + (mutual ? "&certificate=" + client.chain() + "&key=" + client.key() : "");
+  }
+}
