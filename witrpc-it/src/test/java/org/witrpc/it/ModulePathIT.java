@@ -27,9 +27,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * A modular application ({@code src/test/modular/com.example.calc}: a named module that requires
  * {@code org.witrpc.server} and {@code org.witrpc.client} and exports its service interface's
  * package, as the README says) is compiled against witrpc's modules and run on the module path: a
- * server JVM and a client JVM, over {@code mmf://} and {@code pipe://}, with encryption and a
- * token, calls, an async call, a record argument and events. Nothing of witrpc is on the class path
- * of either JVM.
+ * server JVM and a client JVM, over {@code mmf://}, {@code pipe://} and {@code tcp://} (loopback),
+ * with encryption and a token, calls, an async call, a record argument and events. Nothing of
+ * witrpc is on the class path of either JVM.
  */
 class ModulePathIT {
   private static final String APP = "com.example.calc";
@@ -43,8 +43,8 @@ class ModulePathIT {
   @BeforeAll
   static void compileTheApplication() throws IOException {
     assertThat(WitrpcModules.onClassPath(WitrpcModules.LIBRARY))
-        .as("witrpc's five library modules on the test class path")
-        .hasSize(5);
+        .as("witrpc's library modules on the test class path")
+        .hasSize(6);
     witrpcModulePath = WitrpcModules.modulePath();
     appClasses = Files.createTempDirectory(Path.of("target"), "modular-app-");
     String errors = compile(Path.of("src/test/modular", APP), appClasses);
@@ -52,18 +52,23 @@ class ModulePathIT {
   }
 
   @ParameterizedTest(name = "{0} {1}")
-  @CsvSource({"mmf, json", "pipe, messagePack"})
+  @CsvSource({"mmf, json", "pipe, messagePack", "tcp, json"})
   void aModularApplicationServesAndCallsOnTheModulePath(String scheme, String serializer)
       throws Exception {
-    String uri = scheme + "://module-it-" + UUID.randomUUID().toString().substring(0, 8);
+    String uri =
+        scheme.equals("tcp")
+            ? "tcp://127.0.0.1:0"
+            : scheme + "://module-it-" + UUID.randomUUID().toString().substring(0, 8);
     String modulePath = witrpcModulePath + File.pathSeparator + appClasses;
     List<String> jvmOptions = new ArrayList<>(ChildJvms.SHORT_LIVED);
     jvmOptions.add("-Dcalc.token=" + UUID.randomUUID());
     String ser = serializer.equals("json") ? "json" : "msgpack";
 
     ChildJvm server = jvms.startModule("server", jvmOptions, modulePath, MAIN, "server", uri, ser);
-    server.awaitLine("READY", Duration.ofSeconds(30));
-    ChildJvm client = jvms.startModule("client", jvmOptions, modulePath, MAIN, "client", uri, ser);
+    // the server prints the address it really serves (for tcp, the ephemeral port it got)
+    String address = server.awaitLine("READY ", Duration.ofSeconds(30)).substring(6);
+    ChildJvm client =
+        jvms.startModule("client", jvmOptions, modulePath, MAIN, "client", address, ser);
     assertThat(client.awaitExit(Duration.ofSeconds(60))).as(client.output()).isZero();
 
     List<String> printed = Files.readAllLines(client.stdoutFile());
@@ -81,6 +86,7 @@ class ModulePathIT {
             // found through ServiceLoader: no module requires the transports
             "module.present.org.witrpc.transport.mmf=true",
             "module.present.org.witrpc.transport.pipes=true",
+            "module.present.org.witrpc.transport.tcp=true",
             "internal.exportedToApp=false",
             "internal.exportedToClient=true");
     assertThat(Files.readAllLines(server.stdoutFile()))
@@ -108,16 +114,20 @@ class ModulePathIT {
 
   /** Compiles every source below {@code sourceRoot} against witrpc's modules; javac's output. */
   private static String compile(Path sourceRoot, Path out) throws IOException {
+    // In-process javac would default its class path to this JVM's, where witrpc sits unnamed.
+    Path emptyClassPath = Files.createDirectories(out.resolveSibling(out.getFileName() + "-cp"));
     List<String> args =
         new ArrayList<>(
             List.of(
                 "--release",
                 "17",
                 "-Xlint:all",
+                "--class-path",
+                emptyClassPath.toString(),
                 "--module-path",
                 witrpcModulePath,
                 "-d",
-                "" + out));
+                out.toString()));
     try (Stream<Path> files = Files.walk(sourceRoot)) {
       args.addAll(
           files

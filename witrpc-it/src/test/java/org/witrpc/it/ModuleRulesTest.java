@@ -47,7 +47,8 @@ class ModuleRulesTest {
             "org.witrpc.server",
             "org.witrpc.client",
             "org.witrpc.transport.mmf",
-            "org.witrpc.transport.pipes");
+            "org.witrpc.transport.pipes",
+            "org.witrpc.transport.tcp");
     assertThat(modules.values()).noneMatch(ModuleDescriptor::isAutomatic);
   }
 
@@ -67,7 +68,7 @@ class ModuleRulesTest {
   }
 
   @Test
-  void serverClientAndTransportsDependOnCoreAloneNeverOnEachOther() {
+  void serverClientAndLocalTransportsDependOnCoreAloneNeverOnEachOther() {
     for (String module :
         Set.of(
             "org.witrpc.server",
@@ -76,6 +77,13 @@ class ModuleRulesTest {
             "org.witrpc.transport.pipes")) {
       assertThat(requires(module)).as(module).isSubsetOf(ON_CORE).contains("org.witrpc");
     }
+  }
+
+  @Test
+  void networkTransportsAddNettyAndNothingElse() {
+    assertThat(requires("org.witrpc.transport.tcp"))
+        .contains("org.witrpc")
+        .allMatch(name -> ON_CORE.contains(name) || name.startsWith("io.netty."));
   }
 
   @Test
@@ -109,7 +117,11 @@ class ModuleRulesTest {
     assertThat(modules.get("org.witrpc").uses())
         .containsExactly("org.witrpc.spi.TransportProvider");
     for (String transport :
-        Set.of("org.witrpc", "org.witrpc.transport.mmf", "org.witrpc.transport.pipes")) {
+        Set.of(
+            "org.witrpc",
+            "org.witrpc.transport.mmf",
+            "org.witrpc.transport.pipes",
+            "org.witrpc.transport.tcp")) {
       assertThat(modules.get(transport).provides())
           .as(transport)
           .extracting(ModuleDescriptor.Provides::service)

@@ -44,7 +44,7 @@ public final class Main {
             .build()) {
       server.start();
       printModules();
-      System.out.println("READY");
+      System.out.println("READY " + server.address());
       System.out.flush();
       while (System.in.read() >= 0) {
         // serve until the parent closes our stdin
@@ -88,7 +88,10 @@ public final class Main {
     System.out.println("module.core=" + core.getName());
     System.out.println("module.server=" + WitServer.class.getModule().getName());
     System.out.println("module.client=" + WitClient.class.getModule().getName());
-    for (String transport : new String[] {"org.witrpc.transport.mmf", "org.witrpc.transport.pipes"}) {
+    for (String transport :
+        new String[] {
+          "org.witrpc.transport.mmf", "org.witrpc.transport.pipes", "org.witrpc.transport.tcp"
+        }) {
       System.out.println(
           "module.present." + transport + "=" + ModuleLayer.boot().findModule(transport).isPresent());
     }
