@@ -1,5 +1,6 @@
 package org.witrpc.server;
 
+import java.security.Principal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -90,7 +91,8 @@ public final class WitServer implements AutoCloseable {
             b.maxConcurrentCallsPerConnection,
             lifecycle,
             handshakeTimer,
-            b.maxSubscriptionsPerConnection);
+            b.maxSubscriptionsPerConnection,
+            PeerCheck.of(b.peerValidator));
   }
 
   /** A new builder. */
@@ -248,6 +250,7 @@ public final class WitServer implements AutoCloseable {
     private boolean encryption;
     private String accessToken;
     private Predicate<String> tokenValidator;
+    private Predicate<Principal> peerValidator;
     private int maxClients = TransportOptions.DEFAULT_MAX_CLIENTS;
     private Executor executor;
     private Dispatch dispatch = Dispatch.AUTO;
@@ -400,6 +403,19 @@ public final class WitServer implements AutoCloseable {
      */
     public Builder tokenValidator(Predicate<String> tokenValidator) {
       this.tokenValidator = Objects.requireNonNull(tokenValidator, "tokenValidator == null");
+      return this;
+    }
+
+    /**
+     * Decides which peers are accepted by the identity their transport authenticated: the subject
+     * of the client certificate on {@code tcp://} and {@code wss://} with mutual TLS ({@code
+     * clientAuth=require}). Checked when the client authorizes, in addition to its access token; a
+     * refused peer gets status 561 naming the identity. With a validator set, a peer without an
+     * authenticated identity (any other transport, or TLS without client certificates) is refused.
+     * Called on a transport thread during the handshake: keep it fast.
+     */
+    public Builder peerValidator(Predicate<Principal> peerValidator) {
+      this.peerValidator = Objects.requireNonNull(peerValidator, "peerValidator == null");
       return this;
     }
 
