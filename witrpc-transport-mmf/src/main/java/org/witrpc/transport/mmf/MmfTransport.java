@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.witrpc.spi.Limits;
 import org.witrpc.spi.PeerPolicy;
 import org.witrpc.spi.RuntimeDirectory;
 import org.witrpc.spi.Sizes;
@@ -47,9 +48,7 @@ public final class MmfTransport {
     Optional<Path> directory = Optional.empty();
     long size = DEFAULT_SIZE;
     Duration spinBudget = DEFAULT_SPIN_BUDGET;
-    int maxClients = TransportOptions.DEFAULT_MAX_CLIENTS;
-    int maxFrameSize = TransportOptions.DEFAULT_MAX_FRAME_SIZE;
-    Duration sendTimeout = TransportOptions.DEFAULT_SEND_TIMEOUT;
+    TransportOptions options = TransportOptions.defaults();
     PeerPolicy peerPolicy = PeerPolicy.sameUser();
 
     Builder(String name) {
@@ -58,22 +57,18 @@ public final class MmfTransport {
 
     abstract B self();
 
-    /** How long a waiting side spins ({@code Thread.onSpinWait}) before it parks; default 20 us. */
+    /**
+     * How long a waiting side spins ({@code Thread.onSpinWait}) before it parks: from 0 (park at
+     * once) to 10 ms ({@link Limits#spinBudget}). Default 20 us.
+     */
     public B spinBudget(Duration spinBudget) {
-      Objects.requireNonNull(spinBudget, "spinBudget == null");
-      if (spinBudget.isNegative()) {
-        throw new IllegalArgumentException("spinBudget must not be negative: " + spinBudget);
-      }
-      this.spinBudget = spinBudget;
+      this.spinBudget = Limits.spinBudget(spinBudget);
       return self();
     }
 
-    /** Largest frame accepted; default 256 MiB. */
+    /** Largest frame sent or received, in bytes; at least 1 KiB. Default 256 MiB. */
     public B maxFrameSize(int maxFrameSize) {
-      if (maxFrameSize < 16) {
-        throw new IllegalArgumentException("maxFrameSize must be at least 16: " + maxFrameSize);
-      }
-      this.maxFrameSize = maxFrameSize;
+      options = options.withMaxFrameSize(maxFrameSize);
       return self();
     }
 
@@ -85,10 +80,10 @@ public final class MmfTransport {
 
     /**
      * How long a send waits for a peer that frees no ring space before the connection is closed as
-     * stalled. Default 10 s; see {@link TransportOptions#sendTimeout()}.
+     * stalled; at least 1 ms. Default 10 s; see {@link TransportOptions#sendTimeout()}.
      */
     public B sendTimeout(Duration sendTimeout) {
-      this.sendTimeout = TransportOptions.checkSendTimeout(sendTimeout);
+      options = options.withSendTimeout(sendTimeout);
       return self();
     }
 
@@ -107,19 +102,21 @@ public final class MmfTransport {
       return self();
     }
 
-    /** Applies the transport-independent options (max frame size, max clients, send timeout). */
+    /** The transport-independent settings at once (a client ignores {@code maxClients}). */
     public B options(TransportOptions options) {
-      Objects.requireNonNull(options, "options == null");
-      this.maxFrameSize = options.maxFrameSize();
-      this.maxClients = options.maxClients();
-      this.sendTimeout = options.sendTimeout();
+      this.options = Objects.requireNonNull(options, "options == null");
       return self();
     }
 
     MmfSettings settings() {
-      long spin =
-          spinBudget.compareTo(Duration.ofSeconds(1)) > 0 ? 1_000_000_000L : spinBudget.toNanos();
-      return new MmfSettings(name, directory, size, spin, maxClients, maxFrameSize, sendTimeout);
+      return new MmfSettings(
+          name,
+          directory,
+          size,
+          spinBudget.toNanos(),
+          options.maxClients(),
+          options.maxFrameSize(),
+          options.sendTimeout());
     }
   }
 
@@ -150,12 +147,9 @@ public final class MmfTransport {
       return size(Sizes.parse(size));
     }
 
-    /** Most clients connected at once; the next one is refused. Default 64. */
+    /** Most clients connected at once (at least 1); the next one is refused. Default 64. */
     public ServerBuilder maxClients(int maxClients) {
-      if (maxClients < 1) {
-        throw new IllegalArgumentException("maxClients must be at least 1: " + maxClients);
-      }
-      this.maxClients = maxClients;
+      options = options.withMaxClients(maxClients);
       return this;
     }
 
