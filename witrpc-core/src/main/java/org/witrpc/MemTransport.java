@@ -1,11 +1,11 @@
 package org.witrpc;
 
-import java.util.Objects;
 import org.witrpc.internal.MemClientTransport;
 import org.witrpc.internal.MemServerTransport;
 import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.RuntimeDirectory;
 import org.witrpc.spi.ServerTransport;
+import org.witrpc.spi.TransportBuilder;
 import org.witrpc.spi.TransportOptions;
 
 /**
@@ -19,9 +19,9 @@ import org.witrpc.spi.TransportOptions;
  * ClientTransport client = MemTransport.clientBuilder("calc").maxFrameSize(1 << 20).build();
  * }</pre>
  *
- * <p>The builders have the shape of the other transports' builders ({@code
- * MmfTransport.server(name)}, {@code PipeTransport.server(name)}); {@link #server(String)} and
- * {@link #client(String)} return a transport with default settings at once.
+ * <p>The builders have the shape of the other transports' builders ({@link TransportBuilder}:
+ * {@code maxFrameSize}, {@code options}, {@code maxClients} on the server side); {@link
+ * #server(String)} and {@link #client(String)} return a transport with default settings at once.
  *
  * <p>Thread safety: the static methods are safe for concurrent use; builders are not (configure one
  * in one thread); the transports they build are thread-safe.
@@ -69,75 +69,46 @@ public final class MemTransport {
     return clientBuilder(name).options(options).build();
   }
 
-  /**
-   * The settings both sides share. Values are checked by {@link org.witrpc.spi.Limits} as they are
-   * set. Not thread-safe.
-   *
-   * @param <B> the concrete builder, returned by every setter
-   */
-  abstract static class Builder<B extends Builder<B>> {
-    final String name;
-    TransportOptions options = TransportOptions.defaults();
+  /** Builds the server side of a name. Not thread-safe. */
+  public static final class ServerBuilder extends TransportBuilder<ServerBuilder> {
+    private final String name;
 
-    Builder(String name) {
+    ServerBuilder(String name) {
       this.name = name;
     }
 
-    abstract B self();
-
-    /** Largest frame received, in bytes; at least 1 KiB. Default 256 MiB. */
-    public B maxFrameSize(int maxFrameSize) {
-      options = options.withMaxFrameSize(maxFrameSize);
-      return self();
-    }
-
-    /**
-     * The transport-independent settings at once (a client ignores {@code maxClients}; sends of
-     * this transport never wait, so it ignores {@code sendTimeout}).
-     */
-    public B options(TransportOptions options) {
-      this.options = Objects.requireNonNull(options, "options == null");
-      return self();
-    }
-  }
-
-  /** Builds the server side of a name. Not thread-safe. */
-  public static final class ServerBuilder extends Builder<ServerBuilder> {
-    ServerBuilder(String name) {
-      super(name);
-    }
-
     @Override
-    ServerBuilder self() {
+    protected ServerBuilder self() {
       return this;
     }
 
     /** Most clients connected at once (at least 1); the next one is refused. Default 64. */
     public ServerBuilder maxClients(int maxClients) {
-      options = options.withMaxClients(maxClients);
-      return this;
+      return options(transportOptions().withMaxClients(maxClients));
     }
 
     /** An unstarted server transport. */
     public ServerTransport build() {
-      return new MemServerTransport(name, options);
+      return new MemServerTransport(name, transportOptions());
     }
   }
 
   /** Builds the client side of a name. Not thread-safe. */
-  public static final class ClientBuilder extends Builder<ClientBuilder> {
+  public static final class ClientBuilder extends TransportBuilder<ClientBuilder> {
+    private final String name;
+
     ClientBuilder(String name) {
-      super(name);
+      this.name = name;
     }
 
     @Override
-    ClientBuilder self() {
+    protected ClientBuilder self() {
       return this;
     }
 
     /** A client transport. */
     public ClientTransport build() {
-      return new MemClientTransport(name, options.maxFrameSize());
+      return new MemClientTransport(name, transportOptions().maxFrameSize());
     }
   }
 }

@@ -2,11 +2,10 @@ package org.witrpc.transport.mmf;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.witrpc.spi.Limits;
-import org.witrpc.spi.PeerPolicy;
+import org.witrpc.spi.LocalTransportBuilder;
 import org.witrpc.spi.RuntimeDirectory;
 import org.witrpc.spi.Sizes;
 import org.witrpc.spi.TransportOptions;
@@ -42,20 +41,21 @@ public final class MmfTransport {
     return new ClientBuilder(RuntimeDirectory.checkName(name));
   }
 
-  /** Settings common to both sides. Not thread-safe. */
-  abstract static class Builder<B extends Builder<B>> {
+  /**
+   * Settings common to both sides (see {@link LocalTransportBuilder}), plus the spin budget and the
+   * runtime directory. Not thread-safe.
+   *
+   * @param <B> the concrete builder, returned by every setter
+   */
+  abstract static class Builder<B extends Builder<B>> extends LocalTransportBuilder<B> {
     final String name;
     Optional<Path> directory = Optional.empty();
     long size = DEFAULT_SIZE;
     Duration spinBudget = DEFAULT_SPIN_BUDGET;
-    TransportOptions options = TransportOptions.defaults();
-    PeerPolicy peerPolicy = PeerPolicy.sameUser();
 
     Builder(String name) {
       this.name = name;
     }
-
-    abstract B self();
 
     /**
      * How long a waiting side spins ({@code Thread.onSpinWait}) before it parks: from 0 (park at
@@ -66,49 +66,14 @@ public final class MmfTransport {
       return self();
     }
 
-    /** Largest frame sent or received, in bytes; at least 1 KiB. Default 256 MiB. */
-    public B maxFrameSize(int maxFrameSize) {
-      options = options.withMaxFrameSize(maxFrameSize);
-      return self();
-    }
-
     /** The runtime directory; default {@link RuntimeDirectory#defaultDirectory()}. */
     public B directory(Path directory) {
       this.directory = Optional.of(Objects.requireNonNull(directory, "directory == null"));
       return self();
     }
 
-    /**
-     * How long a send waits for a peer that frees no ring space before the connection is closed as
-     * stalled; at least 1 ms. Default 10 s; see {@link TransportOptions#sendTimeout()}.
-     */
-    public B sendTimeout(Duration sendTimeout) {
-      options = options.withSendTimeout(sendTimeout);
-      return self();
-    }
-
-    /**
-     * Also accepts peers running as these users (names or numeric uids; {@code "*"} for any user):
-     * for a server, clients of these users; for a client, a server running as one of them. By
-     * default only peers of this process's own user are accepted. See {@link PeerPolicy}.
-     */
-    public B peerUsers(String... users) {
-      return peerPolicy(PeerPolicy.sameUserOr(List.of(users)));
-    }
-
-    /** Which users a peer may run as; default {@link PeerPolicy#sameUser()}. */
-    public B peerPolicy(PeerPolicy policy) {
-      this.peerPolicy = Objects.requireNonNull(policy, "policy == null");
-      return self();
-    }
-
-    /** The transport-independent settings at once (a client ignores {@code maxClients}). */
-    public B options(TransportOptions options) {
-      this.options = Objects.requireNonNull(options, "options == null");
-      return self();
-    }
-
     MmfSettings settings() {
+      TransportOptions options = transportOptions();
       return new MmfSettings(
           name,
           directory,
@@ -127,7 +92,7 @@ public final class MmfTransport {
     }
 
     @Override
-    ServerBuilder self() {
+    protected ServerBuilder self() {
       return this;
     }
 
@@ -149,13 +114,12 @@ public final class MmfTransport {
 
     /** Most clients connected at once (at least 1); the next one is refused. Default 64. */
     public ServerBuilder maxClients(int maxClients) {
-      options = options.withMaxClients(maxClients);
-      return this;
+      return options(transportOptions().withMaxClients(maxClients));
     }
 
     /** An unstarted server transport. */
     public MmfServerTransport build() {
-      return new MmfServerTransport(settings(), peerPolicy);
+      return new MmfServerTransport(settings(), currentPeerPolicy());
     }
   }
 
@@ -166,13 +130,13 @@ public final class MmfTransport {
     }
 
     @Override
-    ClientBuilder self() {
+    protected ClientBuilder self() {
       return this;
     }
 
     /** A client transport. */
     public MmfClientTransport build() {
-      return new MmfClientTransport(settings(), peerPolicy);
+      return new MmfClientTransport(settings(), currentPeerPolicy());
     }
   }
 }

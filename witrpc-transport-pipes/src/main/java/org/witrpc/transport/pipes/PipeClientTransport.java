@@ -36,11 +36,12 @@ public final class PipeClientTransport implements ClientTransport {
   private final Duration sendTimeout;
   private final PeerPolicy peerPolicy;
 
-  private PipeClientTransport(Builder builder) {
-    this.endpoint = builder.endpoint();
-    this.maxFrameSize = builder.options.maxFrameSize();
-    this.sendTimeout = builder.options.sendTimeout();
-    this.peerPolicy = builder.peerPolicy;
+  private PipeClientTransport(
+      PipeEndpoint endpoint, TransportOptions options, PeerPolicy peerPolicy) {
+    this.endpoint = endpoint;
+    this.maxFrameSize = options.maxFrameSize();
+    this.sendTimeout = options.sendTimeout();
+    this.peerPolicy = peerPolicy;
   }
 
   @Override
@@ -205,13 +206,13 @@ public final class PipeClientTransport implements ClientTransport {
     }
 
     @Override
-    Builder self() {
+    protected Builder self() {
       return this;
     }
 
     /** The client transport. */
     public PipeClientTransport build() {
-      return new PipeClientTransport(this);
+      return new PipeClientTransport(endpoint(), transportOptions(), currentPeerPolicy());
     }
   }
 }

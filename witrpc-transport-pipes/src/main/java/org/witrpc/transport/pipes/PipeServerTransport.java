@@ -55,12 +55,13 @@ public final class PipeServerTransport implements ServerTransport {
   private final Set<PipeConnection> connections = new HashSet<>(); // guarded by lock
   private UnixSocketListener listener; // guarded by lock
 
-  private PipeServerTransport(Builder builder) {
-    this.endpoint = builder.endpoint();
-    this.maxClients = builder.options.maxClients();
-    this.maxFrameSize = builder.options.maxFrameSize();
-    this.sendTimeout = builder.options.sendTimeout();
-    this.peerPolicy = builder.peerPolicy;
+  private PipeServerTransport(
+      PipeEndpoint endpoint, TransportOptions options, PeerPolicy peerPolicy) {
+    this.endpoint = endpoint;
+    this.maxClients = options.maxClients();
+    this.maxFrameSize = options.maxFrameSize();
+    this.sendTimeout = options.sendTimeout();
+    this.peerPolicy = peerPolicy;
   }
 
   @Override
@@ -229,14 +230,13 @@ public final class PipeServerTransport implements ServerTransport {
     }
 
     @Override
-    Builder self() {
+    protected Builder self() {
       return this;
     }
 
     /** Most clients connected at once (at least 1); the next one is refused. Default 64. */
     public Builder maxClients(int maxClients) {
-      options = options.withMaxClients(maxClients);
-      return this;
+      return options(transportOptions().withMaxClients(maxClients));
     }
 
     /**
@@ -245,7 +245,7 @@ public final class PipeServerTransport implements ServerTransport {
      * @throws IllegalArgumentException if the socket path is too long
      */
     public PipeServerTransport build() {
-      return new PipeServerTransport(this);
+      return new PipeServerTransport(endpoint(), transportOptions(), currentPeerPolicy());
     }
   }
 }
