@@ -26,6 +26,7 @@ import org.witrpc.WitTransportException;
 import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.PeerPolicy;
 import org.witrpc.spi.ServerTransport;
+import org.witrpc.spi.StaleSockets;
 
 /**
  * The listening side of the shared-memory transport. Listens on the Unix domain socket {@code
@@ -95,6 +96,7 @@ public final class MmfServerTransport implements ServerTransport {
         LOG.debug("cannot restrict {}: {}", socketPath, e.toString());
       }
       removeLeftoverMappings();
+      StaleSockets.sweep(directory);
       acceptThread = new Thread(() -> acceptLoop(acceptor), "witrpc-mmf-accept-" + settings.name());
       acceptThread.setDaemon(true);
       acceptThread.start();

@@ -30,6 +30,7 @@ import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.PeerPolicy;
 import org.witrpc.spi.ServerTransport;
+import org.witrpc.spi.StaleSockets;
 import org.witrpc.spi.TransportOptions;
 
 /**
@@ -110,6 +111,9 @@ public final class PipeServerTransport implements ServerTransport {
       thread.start();
     }
     log.debug("{} listening on {}", endpoint, endpoint.socket());
+    if (endpoint.named()) {
+      StaleSockets.sweep(endpoint.socket().getParent());
+    }
   }
 
   @Override
