@@ -68,15 +68,25 @@ class RestartTest {
     worker.close(); // nothing left to stop
   }
 
-  /** Calls until the worker answers (the call in flight when it died fails; later ones wait). */
+  /**
+   * Calls until the worker answers: calls made before the host noticed the death fail (the call in
+   * flight, and those sent to the dying connection); later ones wait for the restart.
+   */
   private static long awaitAnswer(Calculator calc) {
-    for (int attempt = 0; attempt < 100; attempt++) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    WitTransportException last = null;
+    int failures = 0;
+    while (System.nanoTime() - deadline < 0) {
       try {
-        return calc.pid();
+        long pid = calc.pid();
+        System.out.printf(
+            "%d calls failed while the worker was dying (last: %s)%n", failures, last);
+        return pid;
       } catch (WitTransportException lostWhileDying) {
-        // the connection was lost under this call: the next one waits for the restart
+        last = lostWhileDying;
+        failures++;
       }
     }
-    throw new AssertionError("the worker did not come back");
+    throw new AssertionError("the worker did not come back", last);
   }
 }
