@@ -65,23 +65,25 @@ final class LaunchedProcess {
     OutputTail tail = new OutputTail();
     Logger log = LoggerFactory.getLogger("org.witrpc.process." + name);
     String threads = "witrpc-process-" + name + "-" + process.pid();
-    OutputPump out =
-        OutputPump.start(
-            process.getInputStream(),
-            line -> {
-              tail.add("out", line);
-              log.info("{}", line);
-            },
-            threads + "-out");
-    OutputPump err =
-        OutputPump.start(
-            process.getErrorStream(),
-            line -> {
-              tail.add("err", line);
-              log.warn("{}", line);
-            },
-            threads + "-err");
+    OutputPump out = pump(process.getInputStream(), "out", tail, log::info, threads);
+    OutputPump err = pump(process.getErrorStream(), "err", tail, log::warn, threads);
     return new LaunchedProcess(process, List.of(out, err), tail, Optional.empty());
+  }
+
+  /** Reads {@code stream} ({@code out} or {@code err}) into the tail and the log. */
+  private static OutputPump pump(
+      java.io.InputStream in,
+      String stream,
+      OutputTail tail,
+      java.util.function.BiConsumer<String, Object> log,
+      String threads) {
+    return OutputPump.start(
+        in,
+        line -> {
+          tail.add(stream, line);
+          log.accept("{}", line);
+        },
+        threads + "-" + stream);
   }
 
   private static File nullDevice() {
