@@ -44,7 +44,7 @@ class ModulePathIT {
   static void compileTheApplication() throws IOException {
     assertThat(WitrpcModules.onClassPath(WitrpcModules.LIBRARY))
         .as("witrpc's library modules on the test class path")
-        .hasSize(6);
+        .hasSize(7);
     witrpcModulePath = WitrpcModules.modulePath();
     appClasses = Files.createTempDirectory(Path.of("target"), "modular-app-");
     String errors = compile(Path.of("src/test/modular", APP), appClasses);

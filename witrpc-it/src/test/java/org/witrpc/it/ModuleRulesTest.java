@@ -48,7 +48,8 @@ class ModuleRulesTest {
             "org.witrpc.client",
             "org.witrpc.transport.mmf",
             "org.witrpc.transport.pipes",
-            "org.witrpc.transport.tcp");
+            "org.witrpc.transport.tcp",
+            "org.witrpc.process");
     assertThat(modules.values()).noneMatch(ModuleDescriptor::isAutomatic);
   }
 
@@ -84,6 +85,13 @@ class ModuleRulesTest {
     assertThat(requires("org.witrpc.transport.tcp"))
         .contains("org.witrpc")
         .allMatch(name -> ON_CORE.contains(name) || name.startsWith("io.netty."));
+  }
+
+  @Test
+  void workerProcessesBuildOnServerAndClientAndNoTransport() {
+    assertThat(requires("org.witrpc.process"))
+        .contains("org.witrpc.server", "org.witrpc.client")
+        .isSubsetOf("org.witrpc", "org.witrpc.server", "org.witrpc.client", "org.slf4j");
   }
 
   @Test

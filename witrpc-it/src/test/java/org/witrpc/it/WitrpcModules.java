@@ -15,7 +15,7 @@ final class WitrpcModules {
   /** The library modules (as jars or as {@code target/classes}). */
   static final Pattern LIBRARY =
       Pattern.compile(
-          ".*/witrpc-(core|server|client|transport-mmf|transport-pipes|transport-tcp)(/target/classes"
+          ".*/witrpc-(core|server|client|transport-mmf|transport-pipes|transport-tcp|process)(/target/classes"
               + "|/target/witrpc-[a-z-]+-[0-9][^/]*\\.jar|-[0-9][^/]*\\.jar)");
 
   /** Their runtime dependencies, plus an SLF4J binding. */

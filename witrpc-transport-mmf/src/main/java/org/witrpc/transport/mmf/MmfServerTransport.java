@@ -19,6 +19,7 @@ import org.witrpc.WitTransportException;
 import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.PeerPolicy;
 import org.witrpc.spi.ServerTransport;
+import org.witrpc.spi.StaleSockets;
 import org.witrpc.spi.UnixSocketListener;
 
 /**
@@ -72,6 +73,7 @@ public final class MmfServerTransport implements ServerTransport {
       }
       started = true;
       directory = settings.resolveDirectory();
+      StaleSockets.sweep(directory);
       listener = UnixSocketListener.bind(settings.socketPath(directory), address());
       removeLeftoverMappings();
       listener.startAccepting(

@@ -9,8 +9,13 @@ import org.witrpc.spi.RuntimeDirectory;
  * a runtime directory ({@code NAME.sock}); an explicit endpoint is an absolute socket path.
  *
  * <p>Thread safety: immutable.
+ *
+ * @param socket the socket file
+ * @param address the address users see
+ * @param named true for a named endpoint, whose directory is a witrpc runtime directory (swept of
+ *     dead servers' files when a server starts); false for an explicit path in any directory
  */
-record PipeEndpoint(Path socket, String address) {
+record PipeEndpoint(Path socket, String address, boolean named) {
 
   static final String SCHEME = "pipe";
   static final String SOCKET_SUFFIX = ".sock";
@@ -32,7 +37,7 @@ record PipeEndpoint(Path socket, String address) {
             : RuntimeDirectory.ensure(directory.toAbsolutePath());
     Path socket = RuntimeDirectory.checkSocketPath(dir.resolve(name + SOCKET_SUFFIX));
     String address = directory == null ? SCHEME + "://" + name : SCHEME + "://" + socket;
-    return new PipeEndpoint(socket, address);
+    return new PipeEndpoint(socket, address, true);
   }
 
   /** The endpoint of an explicit, absolute socket path. */
@@ -43,7 +48,7 @@ record PipeEndpoint(Path socket, String address) {
           "socket path " + socket + " is not absolute; use an absolute path or a name");
     }
     Path normalized = RuntimeDirectory.checkSocketPath(socket.normalize());
-    return new PipeEndpoint(normalized, SCHEME + "://" + normalized);
+    return new PipeEndpoint(normalized, SCHEME + "://" + normalized, false);
   }
 
   @Override

@@ -18,6 +18,7 @@ import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.PeerPolicy;
 import org.witrpc.spi.ServerTransport;
+import org.witrpc.spi.StaleSockets;
 import org.witrpc.spi.TransportOptions;
 import org.witrpc.spi.UnixSocketListener;
 
@@ -84,6 +85,9 @@ public final class PipeServerTransport implements ServerTransport {
           client -> admit(client, acceptor));
     }
     log.debug("{} listening on {}", endpoint, endpoint.socket());
+    if (endpoint.named()) {
+      StaleSockets.sweep(endpoint.socket().getParent());
+    }
   }
 
   @Override

@@ -1,0 +1,115 @@
+package org.witrpc.spi;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sweeps the files of dead servers from a runtime directory: a socket file ({@code NAME.sock},
+ * {@code NAME.mmf.sock}) on which nobody listens any more (a connection to it is refused), and the
+ * shared-memory files a dead mmf server left ({@code NAME.<32 hex digits>.mmf} with no live {@code
+ * NAME.mmf.sock}). A server killed with -9 leaves its socket file; servers on fresh names (worker
+ * processes) would otherwise pile them up for ever. The local transports sweep their directory when
+ * a server starts.
+ *
+ * <p>Only what is provably dead is removed: a socket is probed by connecting to it, and a file
+ * younger than {@link #MIN_AGE} is left alone, since a server binds its socket a moment before it
+ * listens (a probe in between is refused too) and creates a mapping a moment before its client maps
+ * it.
+ *
+ * <p>Thread safety: stateless; concurrent sweeps of one directory are harmless.
+ */
+public final class StaleSockets {
+  /** Files younger than this are never swept. */
+  public static final Duration MIN_AGE = Duration.ofSeconds(10);
+
+  private static final Logger LOG = LoggerFactory.getLogger(StaleSockets.class);
+  private static final String MMF_SOCKET = ".mmf.sock";
+  private static final String SOCKET = ".sock";
+  private static final String MAPPING = "\\.[0-9a-f]{32}\\.mmf";
+
+  private StaleSockets() {}
+
+  /**
+   * Removes the stale files of {@code directory}; returns how many. Never throws: a sweep that
+   * cannot read or delete something logs it and goes on.
+   */
+  public static int sweep(Path directory) {
+    Instant youngest = Instant.now().minus(MIN_AGE);
+    int removed = 0;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+      for (Path file : files) {
+        String name = file.getFileName().toString();
+        if (!isOldEnough(file, youngest)) {
+          continue;
+        }
+        if (name.endsWith(SOCKET) && isDeadSocket(file)) {
+          removed += delete(file);
+        } else if (name.matches(".+" + MAPPING)) {
+          String server = name.replaceFirst(MAPPING + "$", "");
+          Path socket = directory.resolve(server + MMF_SOCKET);
+          if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS) || isDeadSocket(socket)) {
+            removed += delete(file);
+          }
+        }
+      }
+    } catch (IOException e) {
+      LOG.debug("cannot sweep {}: {}", directory, e.toString());
+    }
+    if (removed > 0) {
+      LOG.info("removed {} stale files of dead servers from {}", removed, directory);
+    }
+    return removed;
+  }
+
+  private static boolean isOldEnough(Path file, Instant youngest) {
+    try {
+      BasicFileAttributes attrs =
+          Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      return attrs.lastModifiedTime().toInstant().isBefore(youngest);
+    } catch (IOException e) {
+      return false; // gone meanwhile
+    }
+  }
+
+  /** True if {@code socket} is a socket file on which a connection is refused. */
+  private static boolean isDeadSocket(Path socket) {
+    try {
+      BasicFileAttributes attrs =
+          Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!attrs.isOther()) {
+        return false; // not a socket: not ours to judge
+      }
+    } catch (IOException e) {
+      return false;
+    }
+    try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      probe.connect(UnixDomainSocketAddress.of(socket));
+      return false; // someone listens
+    } catch (ConnectException refused) {
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static int delete(Path file) {
+    try {
+      return Files.deleteIfExists(file) ? 1 : 0;
+    } catch (IOException e) {
+      LOG.debug("cannot remove stale {}: {}", file, e.toString());
+      return 0;
+    }
+  }
+}

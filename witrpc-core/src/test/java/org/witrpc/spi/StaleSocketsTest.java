@@ -1,0 +1,59 @@
+package org.witrpc.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StaleSocketsTest {
+  private static final String HEX = "0123456789abcdef0123456789abcdef";
+
+  @Test
+  void removesOnlyOldSocketsNobodyListensOnAndTheirMappings(@TempDir Path dir) throws Exception {
+    Path dead = deadSocket(dir.resolve("dead.sock"));
+    Path deadMmf = deadSocket(dir.resolve("gone.mmf.sock"));
+    Path deadMapping = Files.createFile(dir.resolve("gone." + HEX + ".mmf"));
+    Path young = deadSocket(dir.resolve("young.sock"));
+    Path notASocket = Files.createFile(dir.resolve("plain.sock"));
+    try (ServerSocketChannel live = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      Path liveSocket = dir.resolve("live.mmf.sock");
+      live.bind(UnixDomainSocketAddress.of(liveSocket));
+      Path liveMapping = Files.createFile(dir.resolve("live." + HEX + ".mmf"));
+      for (Path old :
+          new Path[] {dead, deadMmf, deadMapping, notASocket, liveSocket, liveMapping}) {
+        age(old);
+      }
+
+      assertThat(StaleSockets.sweep(dir)).isEqualTo(3);
+
+      assertThat(dead).doesNotExist();
+      assertThat(deadMmf).doesNotExist();
+      assertThat(deadMapping).doesNotExist();
+      assertThat(young).as("too young to judge").exists();
+      assertThat(notASocket).as("not a socket").exists();
+      assertThat(liveSocket).as("a server listens").exists();
+      assertThat(liveMapping).as("its server lives").exists();
+    }
+  }
+
+  /** A socket file whose server closed without removing it, as after a kill -9. */
+  private static Path deadSocket(Path path) throws IOException {
+    try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      server.bind(UnixDomainSocketAddress.of(path));
+    }
+    return path;
+  }
+
+  private static void age(Path file) throws IOException {
+    Files.setLastModifiedTime(
+        file, FileTime.from(Instant.now().minus(StaleSockets.MIN_AGE).minusSeconds(60)));
+  }
+}

@@ -1,0 +1,119 @@
+package org.witrpc.process;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The command line of a JVM to start: the host's own {@code java} binary, JVM options, what to run
+ * (a main class on a class path, a module on a module path, or an executable jar) and its
+ * arguments.
+ *
+ * <pre>{@code
+ * JavaCommand.mainClass(CalculatorWorker.class)            // the host's class path
+ *     .jvmOptions("-Xmx256m", "-XX:+UseSerialGC")
+ *     .args("--threads", "4")
+ * }</pre>
+ *
+ * <p>Thread safety: immutable; each method returns a changed copy.
+ */
+public final class JavaCommand {
+  private final List<String> jvmOptions;
+  private final List<String> target;
+  private final List<String> args;
+
+  private JavaCommand(List<String> jvmOptions, List<String> target, List<String> args) {
+    this.jvmOptions = List.copyOf(jvmOptions);
+    this.target = List.copyOf(target);
+    this.args = List.copyOf(args);
+  }
+
+  /** Runs {@code mainClass} from the host's own class path ({@code java.class.path}). */
+  public static JavaCommand mainClass(Class<?> mainClass) {
+    Objects.requireNonNull(mainClass, "mainClass == null");
+    return mainClass(mainClass.getName(), System.getProperty("java.class.path"));
+  }
+
+  /** Runs the class named {@code mainClass} from {@code classPath}. */
+  public static JavaCommand mainClass(String mainClass, String classPath) {
+    Objects.requireNonNull(mainClass, "mainClass == null");
+    Objects.requireNonNull(classPath, "classPath == null");
+    return new JavaCommand(List.of(), List.of("-cp", classPath, mainClass), List.of());
+  }
+
+  /** Runs the class named {@code mainClass} from the class path made of {@code entries}. */
+  public static JavaCommand mainClass(String mainClass, List<Path> entries) {
+    List<String> paths = entries.stream().map(Path::toString).toList();
+    return mainClass(mainClass, String.join(File.pathSeparator, paths));
+  }
+
+  /**
+   * Runs a modular application: {@code java --module-path MODULE_PATH -m MODULE/MAIN}; {@code
+   * moduleAndMain} is {@code module} or {@code module/mainClass}.
+   */
+  public static JavaCommand module(String modulePath, String moduleAndMain) {
+    Objects.requireNonNull(modulePath, "modulePath == null");
+    Objects.requireNonNull(moduleAndMain, "moduleAndMain == null");
+    return new JavaCommand(
+        List.of(), List.of("--module-path", modulePath, "-m", moduleAndMain), List.of());
+  }
+
+  /** Runs an executable jar: {@code java -jar JAR}. */
+  public static JavaCommand jar(Path jar) {
+    Objects.requireNonNull(jar, "jar == null");
+    return new JavaCommand(List.of(), List.of("-jar", jar.toString()), List.of());
+  }
+
+  /** Adds JVM options (before the main class), after those added before. */
+  public JavaCommand jvmOptions(String... options) {
+    return jvmOptions(List.of(options));
+  }
+
+  /** Adds JVM options (before the main class), after those added before. */
+  public JavaCommand jvmOptions(List<String> options) {
+    List<String> all = new ArrayList<>(jvmOptions);
+    all.addAll(options);
+    return new JavaCommand(all, target, args);
+  }
+
+  /** Adds program arguments (after the main class), after those added before. */
+  public JavaCommand args(String... arguments) {
+    return args(List.of(arguments));
+  }
+
+  /** Adds program arguments (after the main class), after those added before. */
+  public JavaCommand args(List<String> arguments) {
+    List<String> all = new ArrayList<>(args);
+    all.addAll(arguments);
+    return new JavaCommand(jvmOptions, target, all);
+  }
+
+  /** The host's {@code java} executable: {@code java.home}/bin/java. */
+  public static String javaExecutable() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** The whole command line, starting with the host's {@code java}. */
+  public List<String> toList() {
+    List<String> command = new ArrayList<>();
+    command.add(javaExecutable());
+    command.addAll(jvmOptions);
+    command.addAll(target);
+    command.addAll(args);
+    return List.copyOf(command);
+  }
+
+  /** The command line, with a long class or module path shortened, for messages. */
+  @Override
+  public String toString() {
+    List<String> shown = new ArrayList<>(toList());
+    for (int i = 0; i < shown.size(); i++) {
+      if (shown.get(i).length() > 120) {
+        shown.set(i, shown.get(i).substring(0, 60) + "...(" + shown.get(i).length() + " chars)");
+      }
+    }
+    return String.join(" ", shown);
+  }
+}

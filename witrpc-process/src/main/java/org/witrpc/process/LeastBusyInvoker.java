@@ -1,0 +1,126 @@
+package org.witrpc.process;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.witrpc.Idempotent;
+import org.witrpc.Listener;
+import org.witrpc.WitTransportException;
+
+/**
+ * The invocation handler of a {@link WorkerPool}'s proxy: picks a worker per call (fewest calls in
+ * flight among the serving workers, ties in turn), counts the call while it runs (an asynchronous
+ * one until its future completes), repeats an {@link Idempotent} call on another worker when its
+ * worker's connection was lost, and sends listener subscriptions to every worker.
+ *
+ * <p>Thread safety: safe for concurrent use.
+ */
+final class LeastBusyInvoker<T> implements InvocationHandler {
+  private final Class<T> iface;
+  private final List<WorkerProcess<T>> workers;
+  private final AtomicInteger[] inFlight;
+  private final AtomicInteger turn = new AtomicInteger();
+
+  LeastBusyInvoker(Class<T> iface, List<WorkerProcess<T>> workers) {
+    this.iface = iface;
+    this.workers = workers;
+    this.inFlight = new AtomicInteger[workers.size()];
+    for (int i = 0; i < inFlight.length; i++) {
+      inFlight[i] = new AtomicInteger();
+    }
+  }
+
+  @Override
+  public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+    if (method.getDeclaringClass() == Object.class) {
+      return switch (method.getName()) {
+        case "equals" -> proxy == args[0];
+        case "hashCode" -> System.identityHashCode(proxy);
+        default -> "WorkerPool proxy of " + iface.getName() + " over " + workers;
+      };
+    }
+    if (method.isDefault()) {
+      return InvocationHandler.invokeDefault(proxy, method, args);
+    }
+    if (isSubscription(method)) {
+      Object result = null;
+      for (WorkerProcess<T> worker : workers) {
+        result = call(worker, method, args);
+      }
+      return result;
+    }
+    boolean idempotent = method.isAnnotationPresent(Idempotent.class);
+    List<Integer> tried = new ArrayList<>();
+    while (true) {
+      int index = pick(tried);
+      tried.add(index);
+      try {
+        return callCounted(index, method, args);
+      } catch (WitTransportException lost) {
+        if (!idempotent || tried.size() >= workers.size()) {
+          throw lost;
+        }
+      }
+    }
+  }
+
+  /** The serving worker with the fewest calls in flight, not among {@code tried} if possible. */
+  private int pick(List<Integer> tried) {
+    int n = workers.size();
+    int start = Math.floorMod(turn.getAndIncrement(), n);
+    int best = -1;
+    for (int pass = 0; pass < 2 && best < 0; pass++) {
+      for (int k = 0; k < n; k++) {
+        int i = (start + k) % n;
+        // first pass: serving workers only; second: any (the call waits for one to come back)
+        if (tried.contains(i) && tried.size() < n || pass == 0 && !workers.get(i).isServing()) {
+          continue;
+        }
+        if (best < 0 || inFlight[i].get() < inFlight[best].get()) {
+          best = i;
+        }
+      }
+    }
+    return best < 0 ? start : best;
+  }
+
+  private Object callCounted(int index, Method method, Object[] args) throws Throwable {
+    AtomicInteger counter = inFlight[index];
+    counter.incrementAndGet();
+    boolean async = false;
+    try {
+      Object result = call(workers.get(index), method, args);
+      if (result instanceof CompletionStage<?> stage) {
+        async = true;
+        stage.whenComplete((r, e) -> counter.decrementAndGet());
+      }
+      return result;
+    } finally {
+      if (!async) {
+        counter.decrementAndGet();
+      }
+    }
+  }
+
+  private static Object call(WorkerProcess<?> worker, Method method, Object[] args)
+      throws Throwable {
+    try {
+      return method.invoke(worker.service(), args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+
+  private static boolean isSubscription(Method method) {
+    for (Class<?> type : method.getParameterTypes()) {
+      if (type.isAnnotationPresent(Listener.class)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,12 @@
+package org.witrpc.process;
+
+/**
+ * Told of every state change of a {@link WorkerProcess}, in order, on the worker's supervising
+ * thread (or the thread that started or stopped it): return quickly, and do not wait there for the
+ * worker itself.
+ */
+@FunctionalInterface
+public interface WorkerListener {
+  /** The worker changed its state. */
+  void onEvent(WorkerEvent event);
+}

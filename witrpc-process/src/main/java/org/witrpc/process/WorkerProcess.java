@@ -1,0 +1,764 @@
+package org.witrpc.process;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.witrpc.Serializers;
+import org.witrpc.WitException;
+import org.witrpc.WitTransportException;
+import org.witrpc.client.ReconnectPolicy;
+import org.witrpc.client.WitClient;
+import org.witrpc.spi.RuntimeDirectory;
+import org.witrpc.spi.Serializer;
+
+/**
+ * A worker process started by this host, and the typed proxy of the service it serves.
+ *
+ * <pre>{@code
+ * try (WorkerProcess<Calculator> worker =
+ *     WorkerProcess.builder(Calculator.class).mainClass(CalculatorWorker.class).start()) {
+ *   Calculator calc = worker.service();
+ *   calc.add(1, 2);
+ * }
+ * }</pre>
+ *
+ * <p>The worker (see {@link WitWorker}) serves on a fresh, unguessable address with a fresh 256-bit
+ * access token, both handed to it in the environment, never on the command line; the connection is
+ * encrypted and the token bound into its key agreement. {@link Builder#start} returns once the
+ * worker serves, or throws a {@link WorkerStartException} with the worker's last output and leaves
+ * no process behind.
+ *
+ * <p>With a {@link RestartPolicy} a worker that dies is started again on the same address with the
+ * same token; the host's client reconnects by itself and the proxy from {@link #service()} keeps
+ * working (calls made meanwhile wait for the worker, within their timeout; a call that was running
+ * when the worker died fails with a {@link WitTransportException} and is not repeated). A dead
+ * worker's socket and shared-memory files are removed at once.
+ *
+ * <p>Thread safety: safe for concurrent use; the proxy too. {@link #close()} is idempotent.
+ */
+public final class WorkerProcess<T> implements AutoCloseable {
+  /** The grace {@link #close()} gives the worker to stop before it is killed. */
+  public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(5);
+
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerProcess.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final long POLL_MILLIS = 20;
+
+  private final String name;
+  private final WorkerSpec spec;
+  private final String transportName;
+  private final Path runtimeDirectory;
+  private final Map<String, String> environment;
+  private final WitClient client;
+  private final T service;
+  private final WorkerControl control;
+  private final ScheduledExecutorService supervisor;
+  private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+  private final Object lock = new Object();
+  private final Deque<Long> restarts = new ArrayDeque<>(); // guarded by lock
+  private WorkerState state = WorkerState.STARTING; // guarded by lock
+  private LaunchedProcess current; // guarded by lock
+  private long pid = -1; // guarded by lock
+  private int lastExitCode; // guarded by lock
+  private boolean stopping; // guarded by lock
+  private ScheduledFuture<?> pendingRestart; // guarded by lock
+
+  private WorkerProcess(String name, Class<T> iface, WorkerSpec spec) {
+    this.name = name;
+    this.spec = spec;
+    byte[] random = new byte[16];
+    RANDOM.nextBytes(random);
+    this.transportName = "wk-" + HexFormat.of().formatHex(random);
+    this.runtimeDirectory = RuntimeDirectory.defaultDirectory();
+    byte[] token = new byte[32];
+    RANDOM.nextBytes(token);
+    String accessToken = Base64.getUrlEncoder().withoutPadding().encodeToString(token);
+    String address = spec.uri(transportName);
+    Map<String, String> env = new HashMap<>(spec.environment());
+    env.put(WorkerEnvironment.ADDRESS, address);
+    env.put(WorkerEnvironment.TOKEN, accessToken);
+    env.put(WorkerEnvironment.HOST_PID, Long.toString(ProcessHandle.current().pid()));
+    env.put(WorkerEnvironment.ENCRYPTION, Boolean.toString(spec.encryption()));
+    env.put(WorkerEnvironment.SERIALIZER, spec.serializer().name());
+    env.put(WorkerEnvironment.NAME, name);
+    this.environment = Map.copyOf(env);
+    WitClient.Builder clientBuilder =
+        WitClient.builder()
+            .transport(address)
+            .serializer(spec.serializer())
+            .encryption(spec.encryption())
+            .accessToken(accessToken)
+            .timeout(spec.callTimeout());
+    if (spec.restartPolicy().isPresent()) {
+      clientBuilder.autoReconnect(
+          ReconnectPolicy.exponential(Duration.ofMillis(10), Duration.ofMillis(200))
+              .connectTimeout(spec.startTimeout()));
+    }
+    this.client = clientBuilder.build();
+    this.service = client.service(iface);
+    this.control = client.service(WorkerControl.class);
+    this.supervisor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "witrpc-process-supervisor-" + name);
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** A builder of workers serving {@code iface}. */
+  public static <T> Builder<T> builder(Class<T> iface) {
+    return new Builder<>(iface);
+  }
+
+  static <T> WorkerProcess<T> start(String name, Class<T> iface, WorkerSpec spec) {
+    WorkerProcess<T> worker = new WorkerProcess<>(name, iface, spec);
+    try {
+      worker.firstStart();
+    } catch (RuntimeException e) {
+      worker.abandon();
+      throw e;
+    }
+    return worker;
+  }
+
+  /** The proxy of the worker's service; it keeps working across restarts. */
+  public T service() {
+    return service;
+  }
+
+  /** The worker's name, also the name of the logger its output goes to (after the package). */
+  public String name() {
+    return name;
+  }
+
+  /** The transport URI the worker serves on (not secret: the token is). */
+  public String address() {
+    return spec.uri(transportName);
+  }
+
+  /** The process id of the worker's current (or last) process. */
+  public long pid() {
+    synchronized (lock) {
+      return pid;
+    }
+  }
+
+  /** True while the worker runs and the host's connection to it is up. */
+  boolean isServing() {
+    return state() == WorkerState.RUNNING && client.isConnected();
+  }
+
+  /** Calls on the host's connection waiting for their reply (for tests). */
+  int pendingCalls() {
+    return client.pendingCallCount();
+  }
+
+  /** The worker's state now. */
+  public WorkerState state() {
+    synchronized (lock) {
+      return state;
+    }
+  }
+
+  /**
+   * Completes with the exit code when the worker has ended for good (stopped, exited without a
+   * restart policy, or given up on by the policy), after its output was read to the end and its
+   * files were removed.
+   */
+  public CompletableFuture<Integer> onExit() {
+    return exit.copy();
+  }
+
+  /**
+   * Stops the worker: asks it over witrpc to stop (or, when not connected, sends it SIGTERM), waits
+   * up to {@code grace} for it to exit, then kills it. Returns when it is gone. Idempotent.
+   */
+  public void stop(Duration grace) {
+    Objects.requireNonNull(grace, "grace == null");
+    LaunchedProcess process = beginStop();
+    if (process == null) {
+      awaitExit();
+      return;
+    }
+    long deadline = System.nanoTime() + grace.toNanos();
+    if (!askToStop(grace)) {
+      process.process().destroy();
+    }
+    client.close();
+    try {
+      long left = deadline - System.nanoTime();
+      if (!process.process().waitFor(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+        LOG.warn("worker {} did not stop within {}: killing it", name, grace);
+        process.process().destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      process.process().destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+    awaitExit();
+  }
+
+  /** Kills the worker's process at once (SIGKILL) and returns when it is gone. Idempotent. */
+  public void kill() {
+    LaunchedProcess process = beginStop();
+    client.close();
+    if (process != null) {
+      process.process().destroyForcibly();
+    }
+    awaitExit();
+  }
+
+  /** Stops the worker with {@link #DEFAULT_STOP_GRACE}. Idempotent. */
+  @Override
+  public void close() {
+    stop(DEFAULT_STOP_GRACE);
+  }
+
+  @Override
+  public String toString() {
+    return "WorkerProcess[" + name + ", " + address() + ", " + state() + "]";
+  }
+
+  // ---- starting ----
+
+  private void firstStart() {
+    LaunchedProcess process = launch();
+    long deadline = System.nanoTime() + spec.startTimeout().toNanos();
+    WitException lastFailure = null;
+    while (true) {
+      if (!process.process().isAlive()) {
+        throw startFailure(
+            "exited with code " + process.process().exitValue() + " before it served",
+            lastFailure,
+            process);
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw startFailure(
+            "did not serve within the start timeout of " + spec.startTimeout(),
+            lastFailure,
+            process);
+      }
+      try {
+        client.connect(Duration.ofNanos(Math.min(left, TimeUnit.SECONDS.toNanos(5))));
+        break;
+      } catch (WitTransportException notYet) {
+        lastFailure = notYet; // not listening yet: try again shortly
+        waitForExit(process, POLL_MILLIS);
+      } catch (WitException refused) {
+        throw startFailure(
+            "refused the host's connection: " + refused.getMessage(), refused, process);
+      }
+    }
+    try {
+      control.addHostLink(reason -> LOG.debug("worker {} stops: {}", name, reason));
+    } catch (WitException e) {
+      throw startFailure("failed right after it served: " + e.getMessage(), e, process);
+    }
+    watch(process);
+    transition(WorkerState.RUNNING, OptionalInt.empty(), "pid " + process.pid());
+  }
+
+  /** Starts the worker's command; the worker is {@link WorkerState#STARTING}. */
+  private LaunchedProcess launch() {
+    transition(WorkerState.STARTING, OptionalInt.empty(), "");
+    LaunchedProcess process;
+    try {
+      process =
+          LaunchedProcess.start(name, spec.command(), environment, spec.directory(), spec.output());
+    } catch (IOException e) {
+      throw new WorkerStartException(
+          "worker " + name + " did not start: cannot run " + spec.describeCommand() + ": " + e, e);
+    }
+    synchronized (lock) {
+      current = process;
+      pid = process.pid();
+    }
+    return process;
+  }
+
+  private WorkerStartException startFailure(String what, Throwable cause, LaunchedProcess process) {
+    try {
+      process.killAndWait();
+      process.awaitOutputDrained(2_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return new WorkerStartException(
+        "worker "
+            + name
+            + " ("
+            + spec.describeCommand()
+            + ") "
+            + what
+            + "; its last output:\n"
+            + process.outputTail(),
+        cause);
+  }
+
+  /** After a failed first start: nothing may be left (process, client, threads, files). */
+  private void abandon() {
+    LaunchedProcess process;
+    synchronized (lock) {
+      process = current;
+      stopping = true;
+    }
+    client.close();
+    if (process != null) {
+      try {
+        process.killAndWait();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    supervisor.shutdownNow();
+    WorkerFiles.remove(runtimeDirectory, transportName);
+    transition(WorkerState.FAILED, OptionalInt.empty(), "did not start");
+    exit.complete(
+        process != null && !process.process().isAlive() ? process.process().exitValue() : -1);
+  }
+
+  // ---- supervision ----
+
+  /** Handles the exit of {@code process} on the supervisor thread. */
+  private void watch(LaunchedProcess process) {
+    process.process().onExit().thenRun(() -> supervisor.execute(() -> onExited(process)));
+  }
+
+  private void onExited(LaunchedProcess process) {
+    try {
+      process.awaitOutputDrained(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    WorkerFiles.remove(runtimeDirectory, transportName);
+    int code = process.process().exitValue();
+    long restartDelayNanos = -1;
+    int restartNumber = 0;
+    boolean gaveUp = false;
+    synchronized (lock) {
+      current = null;
+      lastExitCode = code;
+      if (!stopping && spec.restartPolicy().isPresent()) {
+        RestartPolicy policy = spec.restartPolicy().get();
+        long now = System.nanoTime();
+        while (!restarts.isEmpty() && now - restarts.peekFirst() > policy.within().toNanos()) {
+          restarts.removeFirst();
+        }
+        if (restarts.size() < policy.maxRestarts()) {
+          restarts.addLast(now);
+          restartNumber = restarts.size();
+          restartDelayNanos = policy.delayBefore(restartNumber).toNanos();
+        } else {
+          gaveUp = true;
+        }
+      }
+    }
+    transition(WorkerState.EXITED, OptionalInt.of(code), "pid " + process.pid());
+    if (restartDelayNanos >= 0) {
+      scheduleRestart(restartNumber, restartDelayNanos);
+    } else {
+      finish(
+          gaveUp ? WorkerState.FAILED : null,
+          gaveUp ? "the restart policy gave up: " + spec.restartPolicy().get() : "");
+    }
+  }
+
+  private void scheduleRestart(int number, long delayNanos) {
+    transition(
+        WorkerState.RESTARTING,
+        OptionalInt.empty(),
+        "restart " + number + " in " + Duration.ofNanos(delayNanos).toMillis() + " ms");
+    synchronized (lock) {
+      if (stopping) {
+        return; // stop() saw no process and finishes
+      }
+      pendingRestart = supervisor.schedule(this::restart, delayNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void restart() {
+    synchronized (lock) {
+      pendingRestart = null;
+      if (stopping) {
+        return;
+      }
+    }
+    LaunchedProcess process;
+    try {
+      process = launch();
+    } catch (WorkerStartException e) {
+      LOG.error("worker {}: {}", name, e.getMessage());
+      finish(WorkerState.FAILED, e.getMessage());
+      return;
+    }
+    watch(process);
+    long deadline = System.nanoTime() + spec.startTimeout().toNanos();
+    // the client reconnects by itself (same address, same token) and subscribes the link again
+    while (!client.isConnected()) {
+      if (!process.process().isAlive() || isStopping()) {
+        return; // onExited (queued behind this task) takes over
+      }
+      if (System.nanoTime() - deadline > 0) {
+        LOG.warn(
+            "worker {} did not serve within {} after a restart: killing it",
+            name,
+            spec.startTimeout());
+        process.process().destroyForcibly();
+        return;
+      }
+      waitForExit(process, POLL_MILLIS);
+    }
+    transition(WorkerState.RUNNING, OptionalInt.empty(), "pid " + process.pid());
+  }
+
+  /** Final: closes the client, stops supervising, completes {@link #onExit()}. */
+  private void finish(WorkerState finalState, String detail) {
+    client.close();
+    int code;
+    synchronized (lock) {
+      code = lastExitCode;
+    }
+    if (finalState != null) {
+      transition(finalState, OptionalInt.empty(), detail);
+    }
+    supervisor.shutdown();
+    exit.complete(code);
+  }
+
+  // ---- stopping ----
+
+  /** Marks the worker as stopping; returns its live process, or null if it has none. */
+  private LaunchedProcess beginStop() {
+    LaunchedProcess process;
+    boolean finishNow = false;
+    synchronized (lock) {
+      if (stopping || exit.isDone()) {
+        return null;
+      }
+      stopping = true;
+      process = current;
+      if (process == null) {
+        // between an exit and its restart: no process to stop
+        if (pendingRestart != null) {
+          pendingRestart.cancel(false);
+          pendingRestart = null;
+        }
+        finishNow = true;
+      }
+    }
+    transition(WorkerState.STOPPING, OptionalInt.empty(), "");
+    if (finishNow) {
+      supervisor.execute(() -> finish(WorkerState.EXITED, "stopped while restarting"));
+    }
+    return process;
+  }
+
+  private boolean isStopping() {
+    synchronized (lock) {
+      return stopping;
+    }
+  }
+
+  /** Asks the worker over witrpc to stop; false if it could not be asked within {@code grace}. */
+  private boolean askToStop(Duration grace) {
+    if (!client.isConnected()) {
+      return false;
+    }
+    CompletableFuture<Void> asked = CompletableFuture.runAsync(control::stop, RequestThread::start);
+    try {
+      asked.get(grace.toNanos(), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.debug("worker {} could not be asked to stop: {}", name, e.toString());
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private void awaitExit() {
+    try {
+      exit.get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("worker {} did not finish its exit: {}", name, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void waitForExit(LaunchedProcess process, long millis) {
+    try {
+      process.process().waitFor(millis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WitException("interrupted while waiting for a worker", e);
+    }
+  }
+
+  private void transition(WorkerState to, OptionalInt exitCode, String detail) {
+    synchronized (lock) {
+      state = to;
+    }
+    WorkerEvent event = new WorkerEvent(name, to, exitCode, detail);
+    LOG.debug("{}", event);
+    for (WorkerListener listener : spec.listeners()) {
+      try {
+        listener.onEvent(event);
+      } catch (RuntimeException e) {
+        LOG.warn("a listener of worker {} failed on {}", name, event, e);
+      }
+    }
+  }
+
+  /** Runs one request on a short-lived daemon thread of its own. */
+  private static final class RequestThread {
+    private RequestThread() {}
+
+    static void start(Runnable request) {
+      Thread t = new Thread(request, "witrpc-process-stop-request");
+      t.setDaemon(true);
+      t.start();
+    }
+  }
+
+  /**
+   * Configures and starts a {@link WorkerProcess}. Required: what to run ({@link #mainClass},
+   * {@link #command(JavaCommand)} or {@link #commandLine}).
+   *
+   * <p>Thread safety: not thread-safe; configure from one thread, then {@link #start()} (which may
+   * be called again for more workers of the same kind).
+   */
+  public static final class Builder<T> {
+    private static final AtomicInteger NAMES = new AtomicInteger();
+
+    private final Class<T> iface;
+    private String name;
+    private JavaCommand javaCommand;
+    private List<String> commandLine;
+    private final List<String> jvmOptions = new ArrayList<>();
+    private final Map<String, String> environment = new HashMap<>();
+    private Path directory;
+    private String transport = "mmf";
+    private Serializer serializer = Serializers.json();
+    private boolean encryption = true;
+    private Duration startTimeout = Duration.ofSeconds(30);
+    private Duration callTimeout = Duration.ofSeconds(30);
+    private WorkerOutput output = WorkerOutput.log();
+    private RestartPolicy restartPolicy;
+    private final List<WorkerListener> listeners = new ArrayList<>();
+
+    private Builder(Class<T> iface) {
+      this.iface = Objects.requireNonNull(iface, "iface == null");
+      if (!iface.isInterface()) {
+        throw new IllegalArgumentException(iface.getName() + " is not an interface");
+      }
+    }
+
+    /**
+     * The worker's name: its output is logged under {@code org.witrpc.process.NAME}. Default: the
+     * interface's simple name and a number ({@code Calculator-1}).
+     */
+    public Builder<T> name(String name) {
+      Objects.requireNonNull(name, "name == null");
+      if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
+        throw new IllegalArgumentException(
+            "invalid worker name '" + name + "': use 1 to 64 characters from A-Z a-z 0-9 . _ -");
+      }
+      this.name = name;
+      return this;
+    }
+
+    /** Runs {@code mainClass} from the host's class path with the host's {@code java}. */
+    public Builder<T> mainClass(Class<?> mainClass) {
+      return command(JavaCommand.mainClass(mainClass));
+    }
+
+    /** Runs this Java command (a class path, module path or jar, with options and arguments). */
+    public Builder<T> command(JavaCommand command) {
+      this.javaCommand = Objects.requireNonNull(command, "command == null");
+      this.commandLine = null;
+      return this;
+    }
+
+    /**
+     * Runs any command line, for example a script that starts the JVM; the worker in it must call
+     * {@link WitWorker} in a process that inherits the environment.
+     */
+    public Builder<T> commandLine(List<String> command) {
+      Objects.requireNonNull(command, "command == null");
+      if (command.isEmpty()) {
+        throw new IllegalArgumentException("the command line is empty");
+      }
+      this.commandLine = List.copyOf(command);
+      this.javaCommand = null;
+      return this;
+    }
+
+    /** Adds JVM options to a Java command ({@link #mainClass} or {@link #command(JavaCommand)}). */
+    public Builder<T> jvmOptions(String... options) {
+      jvmOptions.addAll(List.of(options));
+      return this;
+    }
+
+    /** Sets an environment variable of the worker (on top of the host's environment). */
+    public Builder<T> environment(String variable, String value) {
+      Objects.requireNonNull(variable, "variable == null");
+      Objects.requireNonNull(value, "value == null");
+      if (variable.startsWith("WITRPC_WORKER_")) {
+        throw new IllegalArgumentException(variable + " is set by the host itself");
+      }
+      environment.put(variable, value);
+      return this;
+    }
+
+    /** The worker's working directory. Default: the host's. */
+    public Builder<T> workingDirectory(Path directory) {
+      this.directory = Objects.requireNonNull(directory, "directory == null");
+      return this;
+    }
+
+    /**
+     * The transport: {@code mmf} (shared memory, the default) or {@code pipe} (Unix domain
+     * sockets), optionally with the transport's URI options, as in {@code mmf?size=8MiB}. The
+     * transport's module must be on the class path (or module path) of both sides.
+     */
+    public Builder<T> transport(String transport) {
+      Objects.requireNonNull(transport, "transport == null");
+      String scheme =
+          transport.contains("?") ? transport.substring(0, transport.indexOf('?')) : transport;
+      if (!scheme.equals("mmf") && !scheme.equals("pipe")) {
+        throw new IllegalArgumentException(
+            "transport must be mmf or pipe (with options after '?'): " + transport);
+      }
+      this.transport = transport;
+      return this;
+    }
+
+    /**
+     * The serializer of both sides: {@code Serializers.json()} (default) or {@code messagePack()}.
+     */
+    public Builder<T> serializer(Serializer serializer) {
+      Objects.requireNonNull(serializer, "serializer == null");
+      if (!serializer.name().equals("json") && !serializer.name().equals("msgpack")) {
+        throw new IllegalArgumentException(
+            "the worker knows the json and msgpack serializers, not " + serializer.name());
+      }
+      this.serializer = serializer;
+      return this;
+    }
+
+    /** Whether the connection is encrypted (the token bound into the key agreement). Default on. */
+    public Builder<T> encryption(boolean encryption) {
+      this.encryption = encryption;
+      return this;
+    }
+
+    /** How long a start may take until the worker serves. Default 30 seconds. */
+    public Builder<T> startTimeout(Duration startTimeout) {
+      this.startTimeout = Durations.positive(startTimeout, "startTimeout");
+      return this;
+    }
+
+    /** How long a call on the proxy waits for its reply. Default 30 seconds. */
+    public Builder<T> callTimeout(Duration callTimeout) {
+      this.callTimeout = Durations.positive(callTimeout, "callTimeout");
+      return this;
+    }
+
+    /** Where the worker's stdout and stderr go. Default {@link WorkerOutput#log()}. */
+    public Builder<T> output(WorkerOutput output) {
+      this.output = Objects.requireNonNull(output, "output == null");
+      return this;
+    }
+
+    /** Restarts the worker when it dies, as {@code policy} says. Default: no restarts. */
+    public Builder<T> restartPolicy(RestartPolicy policy) {
+      this.restartPolicy = Objects.requireNonNull(policy, "policy == null");
+      return this;
+    }
+
+    /** Tells {@code listener} of every state change of the worker. */
+    public Builder<T> listener(WorkerListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener == null"));
+      return this;
+    }
+
+    /**
+     * Starts the worker and returns once it serves.
+     *
+     * @throws WorkerStartException if it could not be run, exited first, or did not serve within
+     *     the start timeout; no process is left behind
+     */
+    public WorkerProcess<T> start() {
+      return start(name != null ? name : iface.getSimpleName() + "-" + NAMES.incrementAndGet());
+    }
+
+    /** Starts a worker named {@code workerName}. */
+    WorkerProcess<T> start(String workerName) {
+      return WorkerProcess.start(workerName, iface, spec());
+    }
+
+    /** The name a worker of this builder gets: the one set, or empty for a numbered default. */
+    Optional<String> name() {
+      return Optional.ofNullable(name);
+    }
+
+    Class<T> iface() {
+      return iface;
+    }
+
+    private WorkerSpec spec() {
+      List<String> command;
+      if (javaCommand != null) {
+        command = javaCommand.jvmOptions(jvmOptions).toList();
+      } else if (commandLine != null) {
+        if (!jvmOptions.isEmpty()) {
+          throw new IllegalStateException(
+              "jvmOptions apply to a Java command, not to a command line");
+        }
+        command = commandLine;
+      } else {
+        throw new IllegalStateException("nothing to run: set mainClass, command or commandLine");
+      }
+      int query = transport.indexOf('?');
+      return new WorkerSpec(
+          command,
+          Map.copyOf(environment),
+          directory,
+          query < 0 ? transport : transport.substring(0, query),
+          query < 0 ? "" : transport.substring(query + 1),
+          serializer,
+          encryption,
+          startTimeout,
+          callTimeout,
+          output,
+          Optional.ofNullable(restartPolicy),
+          List.copyOf(listeners));
+    }
+  }
+}

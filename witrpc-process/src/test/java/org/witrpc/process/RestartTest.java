@@ -1,0 +1,92 @@
+package org.witrpc.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.witrpc.WitTransportException;
+
+/** A worker killed under a restart policy comes back on the same address; the proxy works. */
+class RestartTest {
+
+  @Test
+  void aKilledWorkerIsRestartedAndTheSameProxyWorks() throws Exception {
+    List<WorkerEvent> events = new CopyOnWriteArrayList<>();
+    try (WorkerProcess<Calculator> worker =
+        Workers.calculator("mmf")
+            .restartPolicy(RestartPolicy.exponential(Duration.ofMillis(50), Duration.ofSeconds(1)))
+            .listener(events::add)
+            .start()) {
+      Calculator calc = worker.service();
+      long firstPid = calc.pid();
+      String name = Workers.transportName(worker);
+
+      ProcessHandle.of(firstPid).orElseThrow().destroyForcibly();
+
+      long t0 = System.nanoTime();
+      long secondPid = awaitAnswer(calc);
+      System.out.printf(
+          "a killed worker answered again after %d ms%n",
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+      assertThat(secondPid).isNotEqualTo(firstPid).isEqualTo(worker.pid());
+      assertThat(calc.add(20, 22)).isEqualTo(42);
+      assertThat(worker.address()).contains(name);
+      assertThat(worker.state()).isEqualTo(WorkerState.RUNNING);
+      assertThat(events)
+          .extracting(WorkerEvent::state)
+          .containsExactly(
+              WorkerState.STARTING,
+              WorkerState.RUNNING,
+              WorkerState.EXITED,
+              WorkerState.RESTARTING,
+              WorkerState.STARTING,
+              WorkerState.RUNNING);
+      assertThat(events.get(2).exitCode()).hasValue(137);
+    }
+    assertThat(events.get(events.size() - 1).state()).isEqualTo(WorkerState.EXITED);
+  }
+
+  @Test
+  void theRestartPolicyGivesUpAfterItsMaximum() throws Exception {
+    List<WorkerEvent> events = new CopyOnWriteArrayList<>();
+    WorkerProcess<Calculator> worker =
+        Workers.calculator("pipe")
+            .restartPolicy(
+                RestartPolicy.exponential(Duration.ofMillis(10), Duration.ofMillis(10))
+                    .maxRestarts(1))
+            .listener(events::add)
+            .start();
+    ProcessHandle.of(worker.pid()).orElseThrow().destroyForcibly();
+    awaitAnswer(worker.service());
+    ProcessHandle.of(worker.pid()).orElseThrow().destroyForcibly();
+    assertThat(worker.onExit().get(60, TimeUnit.SECONDS)).isEqualTo(137);
+    assertThat(worker.state()).isEqualTo(WorkerState.FAILED);
+    assertThat(events.get(events.size() - 1).detail()).contains("the restart policy gave up");
+    worker.close(); // nothing left to stop
+  }
+
+  /**
+   * Calls until the worker answers: calls made before the host noticed the death fail (the call in
+   * flight, and those sent to the dying connection); later ones wait for the restart.
+   */
+  private static long awaitAnswer(Calculator calc) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    WitTransportException last = null;
+    int failures = 0;
+    while (System.nanoTime() - deadline < 0) {
+      try {
+        long pid = calc.pid();
+        System.out.printf(
+            "%d calls failed while the worker was dying (last: %s)%n", failures, last);
+        return pid;
+      } catch (WitTransportException lostWhileDying) {
+        last = lostWhileDying;
+        failures++;
+      }
+    }
+    throw new AssertionError("the worker did not come back", last);
+  }
+}
