@@ -50,10 +50,14 @@ public record BenchConfig(
           "mmf-auto-enc",
           "pipe-auto",
           "pipe-auto-enc",
+          "tcp",
+          "tcp-tls",
           "raw-shm",
           "raw-uds",
           "rmi",
-          "grpc");
+          "grpc",
+          "grpc-tcp",
+          "grpc-tcp-tls");
   private static final List<Integer> QUICK_SIZES = List.of(64 << 10, 1 << 20);
 
   /** Validates and copies the collections. */
