@@ -232,15 +232,26 @@ public final class Bench {
    * target, TLS a secondary one (as encryption).
    */
   private void tcp(boolean tls) throws Exception {
-    String uri = "tcp://127.0.0.1:0" + (tls ? certificates().serverQuery() : "");
-    String clientQuery = tls ? certificates().clientQuery() : "";
+    BenchCertificates tlsCertificates = tls ? certificates() : null;
+    String uri = tcpServerUri(tlsCertificates);
     witrpc(
         "witrpc tcp://, AUTO" + (tls ? ", TLS" : ""),
         Dispatch.AUTO,
         List.of(uri, uri),
         false,
         !tls,
-        addresses -> addresses.stream().map(address -> address + clientQuery).toList());
+        addresses -> tcpClientUris(addresses, tlsCertificates));
+  }
+
+  /** A witrpc server's {@code tcp://} URI on 127.0.0.1, an ephemeral port, TLS if not null. */
+  static String tcpServerUri(BenchCertificates tls) {
+    return "tcp://127.0.0.1:0" + (tls != null ? tls.serverQuery() : "");
+  }
+
+  /** The client URIs of witrpc servers' {@code tcp://} addresses, trusting {@code tls}' CA. */
+  static List<String> tcpClientUris(List<String> addresses, BenchCertificates tls) {
+    String query = tls != null ? tls.clientQuery() : "";
+    return addresses.stream().map(address -> address + query).toList();
   }
 
   /**

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchSmokeTest {
 
   @Test
-  @Timeout(120)
+  @Timeout(180)
   @DisplayName(
       "runs every target in smoke mode and writes a Markdown and a JSON report and a chart")
   void runsEveryTargetAndWritesReports(@TempDir Path out) throws Exception {
