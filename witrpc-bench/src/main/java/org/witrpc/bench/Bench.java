@@ -22,9 +22,9 @@ import org.witrpc.server.Dispatch;
  * Markdown tables and writes them, with a JSON copy and a chart of the latency percentiles, to
  * {@code results/RESULTS-<timestamp>.md}, {@code .json} and {@code .png}.
  *
- * <p>Options: {@code --quick} (about a minute on an idle machine; without the EXECUTOR targets),
- * {@code --full} (the default, 5-10 minutes), {@code --smoke} (a few seconds, meaningless numbers),
- * {@code --only TARGET,...} (from {@link #TARGETS}), {@code --out DIR}.
+ * <p>Options: {@code --quick} (a minute and a half; without the EXECUTOR targets and gRPC with
+ * TLS), {@code --full} (the default, 5-10 minutes), {@code --smoke} (a few seconds, meaningless
+ * numbers), {@code --only TARGET,...} (from {@link #TARGETS}), {@code --out DIR}.
  *
  * <p>Thread safety: a main class; not meant to be shared.
  */
