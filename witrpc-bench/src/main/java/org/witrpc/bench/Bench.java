@@ -10,19 +10,21 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 import org.witrpc.server.Dispatch;
 
 /**
  * The benchmark harness: witrpc over {@code mmf://} and {@code pipe://} with AUTO (the default) and
- * EXECUTOR dispatch, and with encryption, next to the floors (a raw shared-memory and a raw
- * Unix-socket ping-pong), Java RMI and gRPC-java over a Unix socket. Every server runs in its own
- * JVM ({@link BenchServer}). Prints Markdown tables and writes them, with a JSON copy and a chart
- * of the latency percentiles, to {@code results/RESULTS-<timestamp>.md}, {@code .json} and {@code
- * .png}.
+ * EXECUTOR dispatch, and with encryption, and over {@code tcp://} on 127.0.0.1, plain and with TLS
+ * (certificates made at start, {@link BenchCertificates}), next to the floors (a raw shared-memory
+ * and a raw Unix-socket ping-pong), Java RMI, gRPC-java over a Unix socket and gRPC-java over TCP
+ * loopback, plain and with TLS. Every server runs in its own JVM ({@link BenchServer}). Prints
+ * Markdown tables and writes them, with a JSON copy and a chart of the latency percentiles, to
+ * {@code results/RESULTS-<timestamp>.md}, {@code .json} and {@code .png}.
  *
- * <p>Options: {@code --quick} (about a minute on an idle machine; without the EXECUTOR targets),
- * {@code --full} (the default, 5-10 minutes), {@code --smoke} (a few seconds, meaningless numbers),
- * {@code --only TARGET,...} (from {@link #TARGETS}), {@code --out DIR}.
+ * <p>Options: {@code --quick} (a minute and a half; without the EXECUTOR targets and gRPC with
+ * TLS), {@code --full} (the default, 5-10 minutes), {@code --smoke} (a few seconds, meaningless
+ * numbers), {@code --only TARGET,...} (from {@link #TARGETS}), {@code --out DIR}.
  *
  * <p>Thread safety: a main class; not meant to be shared.
  */
@@ -36,10 +38,14 @@ public final class Bench {
           "pipe-auto",
           "pipe-executor",
           "pipe-auto-enc",
+          "tcp",
+          "tcp-tls",
           "raw-shm",
           "raw-uds",
           "rmi",
-          "grpc");
+          "grpc",
+          "grpc-tcp",
+          "grpc-tcp-tls");
 
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   private static final List<String> SERVER_JVM = List.of("-Xmx1g");
@@ -57,6 +63,7 @@ public final class Bench {
   private final BenchResults results = new BenchResults();
   private final Path scratch;
   private int servers;
+  private BenchCertificates certificates;
 
   private Bench(BenchConfig config, Path scratch) {
     this.config = config;
@@ -194,7 +201,12 @@ public final class Bench {
       case "pipe-auto" -> witrpc("pipe", Dispatch.AUTO, false);
       case "pipe-executor" -> witrpc("pipe", Dispatch.EXECUTOR, false);
       case "pipe-auto-enc" -> witrpc("pipe", Dispatch.AUTO, true);
-      case "grpc" -> grpc();
+      case "tcp" -> tcp(false);
+      case "tcp-tls" -> tcp(true);
+      case "grpc" ->
+          grpc(GrpcPeer.epollAvailable() ? GrpcPeer.Wire.UNIX_SOCKET : GrpcPeer.Wire.TCP);
+      case "grpc-tcp" -> grpc(GrpcPeer.Wire.TCP);
+      case "grpc-tcp-tls" -> grpc(GrpcPeer.Wire.TCP_TLS);
       case "raw-shm" -> rawSharedMemory();
       case "raw-uds" -> rawUnixSocket();
       case "rmi" -> rmi();
@@ -203,58 +215,124 @@ public final class Bench {
   }
 
   /**
-   * One witrpc target. The primary ones (AUTO, no encryption) run every scenario and the idle cost;
-   * the secondary ones every scenario only if {@link BenchConfig#secondaryScenarios}, in full mode
-   * also the idle cost.
+   * One witrpc target over {@code mmf://} or {@code pipe://}. The primary ones (AUTO, no
+   * encryption) run every scenario and the idle cost; the secondary ones every scenario only if
+   * {@link BenchConfig#secondaryScenarios}, in full mode also the idle cost.
    */
   private void witrpc(String transport, Dispatch dispatch, boolean encryption) throws Exception {
     String name = "b" + ProcessHandle.current().pid() + "-" + (++servers);
-    String json = uri(transport, name + "j");
-    String msgpack = uri(transport, name + "m");
-    List<String> args = BenchServer.witrpcArgs(dispatch, json, msgpack, encryption);
-    try (ChildJvm server = startServer(List.of(), args)) {
-      String label = "witrpc " + transport + "://, " + dispatch + (encryption ? ", encrypted" : "");
-      boolean primary = dispatch == Dispatch.AUTO && !encryption;
+    List<String> uris = List.of(uri(transport, name + "j"), uri(transport, name + "m"));
+    String label = "witrpc " + transport + "://, " + dispatch + (encryption ? ", encrypted" : "");
+    witrpc(
+        label, dispatch, uris, encryption, dispatch == Dispatch.AUTO && !encryption, ready -> uris);
+  }
+
+  /**
+   * witrpc over {@code tcp://127.0.0.1} on ephemeral ports, AUTO dispatch: plain is a primary
+   * target, TLS a secondary one (as encryption).
+   */
+  private void tcp(boolean tls) throws Exception {
+    BenchCertificates tlsCertificates = tls ? certificates() : null;
+    String uri = tcpServerUri(tlsCertificates);
+    witrpc(
+        "witrpc tcp://, AUTO" + (tls ? ", TLS" : ""),
+        Dispatch.AUTO,
+        List.of(uri, uri),
+        false,
+        !tls,
+        addresses -> tcpClientUris(addresses, tlsCertificates));
+  }
+
+  /** A witrpc server's {@code tcp://} URI on 127.0.0.1, an ephemeral port, TLS if not null. */
+  static String tcpServerUri(BenchCertificates tls) {
+    return "tcp://127.0.0.1:0" + (tls != null ? tls.serverQuery() : "");
+  }
+
+  /** The client URIs of witrpc servers' {@code tcp://} addresses, trusting {@code tls}' CA. */
+  static List<String> tcpClientUris(List<String> addresses, BenchCertificates tls) {
+    String query = tls != null ? tls.clientQuery() : "";
+    return addresses.stream().map(address -> address + query).toList();
+  }
+
+  /**
+   * Runs a witrpc server JVM on {@code serverUris} (JSON, MessagePack) and the scenarios against
+   * the client URIs {@code clientUris} makes of the servers' addresses.
+   */
+  private void witrpc(
+      String label,
+      Dispatch dispatch,
+      List<String> serverUris,
+      boolean encryption,
+      boolean primary,
+      UnaryOperator<List<String>> clientUris)
+      throws Exception {
+    List<String> args =
+        BenchServer.witrpcArgs(dispatch, serverUris.get(0), serverUris.get(1), encryption);
+    try (StartedServer server = startServer(List.of(), args)) {
+      List<String> uris = clientUris.apply(BenchServer.witrpcAddresses(server.ready()));
       boolean idle = primary || config.mode().equals("full");
       new WitrpcScenarios(config, results)
           .run(
               label,
-              json,
-              msgpack,
+              uris.get(0),
+              uris.get(1),
               encryption,
               primary || config.secondaryScenarios(),
-              idle ? server.pid() : -1);
+              idle ? server.jvm().pid() : -1);
     }
   }
 
-  /** gRPC-java over a Unix socket with Netty's epoll transport, else over TCP loopback. */
-  private void grpc() throws Exception {
-    boolean epoll = GrpcPeer.epollAvailable();
-    if (!epoll) {
-      System.err.println("[bench] Netty's epoll transport is unavailable: gRPC over TCP loopback");
+  /**
+   * gRPC-java on {@code wire}. Plain targets run small calls, throughput, bulk, idle cost and
+   * connect time; TLS, as witrpc's secondary targets, all of them only if {@link
+   * BenchConfig#secondaryScenarios}, else small calls and connect time.
+   */
+  private void grpc(GrpcPeer.Wire wire) throws Exception {
+    if (wire != GrpcPeer.Wire.UNIX_SOCKET && !GrpcPeer.epollAvailable()) {
+      System.err.println("[bench] Netty's epoll transport is unavailable: gRPC runs on NIO");
     }
     List<String> args =
-        epoll ? List.of("grpc", scratch.resolve("grpc.sock").toString()) : List.of("grpc");
-    try (ChildJvm server = startServer(List.of(QUIET_NETTY_BOOTSTRAP), args)) {
-      String address = server.awaitLine("READY", READY_TIMEOUT).substring("READY ".length());
-      String label = GrpcPeer.label(epoll);
-      try (GrpcPeer service = GrpcPeer.connect(address, epoll)) {
+        switch (wire) {
+          case UNIX_SOCKET -> List.of("grpc", wire.name(), scratch.resolve("grpc.sock").toString());
+          case TCP -> List.of("grpc", wire.name());
+          case TCP_TLS -> List.of("grpc", wire.name(), certificatesDirectory().toString());
+        };
+    BenchCertificates trust = wire == GrpcPeer.Wire.TCP_TLS ? certificates() : null;
+    boolean everyScenario = wire != GrpcPeer.Wire.TCP_TLS || config.secondaryScenarios();
+    try (StartedServer server = startServer(List.of(QUIET_NETTY_BOOTSTRAP), args)) {
+      String address = server.ready();
+      String label = GrpcPeer.label(wire);
+      try (GrpcPeer service = GrpcPeer.connect(address, wire, trust)) {
         CallScenarios calls = new CallScenarios(config, results);
         calls.smallCalls(label, service);
-        calls.throughput(label, service);
-        calls.bulk(label, "raw byte[]", service);
-        results.idle.add(
-            IdleCost.measure(label, server.pid(), Duration.ofMillis(config.idleMillis())));
+        if (everyScenario) {
+          calls.throughput(label, service);
+          calls.bulk(label, "raw byte[]", service);
+          results.idle.add(
+              IdleCost.measure(label, server.jvm().pid(), Duration.ofMillis(config.idleMillis())));
+        }
       }
       new ConnectTime(config, results)
           .measure(
               label,
               GrpcPeer.CONNECT_TIMED,
               () -> {
-                GrpcPeer peer = GrpcPeer.connectReady(address, epoll, READY_TIMEOUT);
+                GrpcPeer peer = GrpcPeer.connectReady(address, wire, trust, READY_TIMEOUT);
                 return peer::close;
               });
     }
+  }
+
+  private Path certificatesDirectory() {
+    return scratch.resolve("tls");
+  }
+
+  /** The TLS targets' certificates, made on first use into the scratch directory. */
+  private BenchCertificates certificates() throws IOException {
+    if (certificates == null) {
+      certificates = BenchCertificates.create(Files.createDirectories(certificatesDirectory()));
+    }
+    return certificates;
   }
 
   static String uri(String transport, String name) {
@@ -264,7 +342,7 @@ public final class Bench {
   private void rawSharedMemory() throws Exception {
     Path file = scratch.resolve("pingpong.shm");
     try (ShmPingPong shm = ShmPingPong.map(file)) {
-      ChildJvm server = startServer(List.of(), List.of("shm", file.toString()));
+      StartedServer server = startServer(List.of(), List.of("shm", file.toString()));
       try {
         floor("raw shared memory (spin)", shm::roundTrip);
       } finally {
@@ -276,7 +354,7 @@ public final class Bench {
 
   private void rawUnixSocket() throws Exception {
     Path socket = scratch.resolve("pp.sock");
-    ChildJvm server = startServer(List.of(), List.of("uds", socket.toString()));
+    StartedServer server = startServer(List.of(), List.of("uds", socket.toString()));
     try (SocketPingPong uds = SocketPingPong.connect(socket)) {
       floor("raw Unix socket", uds::roundTrip);
     } finally {
@@ -294,9 +372,9 @@ public final class Bench {
   }
 
   private void rmi() throws Exception {
-    try (ChildJvm server =
+    try (StartedServer server =
         startServer(List.of("-Djava.rmi.server.hostname=127.0.0.1"), List.of("rmi"))) {
-      String stub = server.awaitLine("READY", READY_TIMEOUT).substring("READY ".length());
+      String stub = server.ready();
       BenchService service = RmiPeer.connect(stub);
       String label = "Java RMI (loopback TCP)";
       CallScenarios calls = new CallScenarios(config, results);
@@ -314,25 +392,28 @@ public final class Bench {
     }
   }
 
-  /**
-   * Starts a {@link BenchServer} and waits for its {@code READY} line (except for RMI's and gRPC's,
-   * whose line carries what the caller needs).
-   */
-  private ChildJvm startServer(List<String> jvmOptions, List<String> args)
+  /** A server JVM and what its {@code READY} line says after the word {@code READY}. */
+  private record StartedServer(ChildJvm jvm, String ready) implements AutoCloseable {
+    @Override
+    public void close() {
+      jvm.close();
+    }
+  }
+
+  /** Starts a {@link BenchServer} and waits for its {@code READY} line. */
+  private StartedServer startServer(List<String> jvmOptions, List<String> args)
       throws TimeoutException, InterruptedException {
     List<String> options = new java.util.ArrayList<>(SERVER_JVM);
     options.addAll(jvmOptions);
     ChildJvm server =
         ChildJvm.start("bench-server-" + args.get(0), BenchServer.class, options, args);
-    if (!List.of("rmi", "grpc").contains(args.get(0))) {
-      try {
-        server.awaitLine("READY", READY_TIMEOUT);
-      } catch (RuntimeException | TimeoutException | InterruptedException e) {
-        server.close();
-        throw e;
-      }
+    try {
+      String line = server.awaitLine("READY", READY_TIMEOUT);
+      return new StartedServer(server, line.substring("READY ".length()));
+    } catch (RuntimeException | TimeoutException | InterruptedException e) {
+      server.close();
+      throw e;
     }
-    return server;
   }
 
   private static void deleteTree(Path dir) throws IOException {

@@ -50,10 +50,13 @@ public record BenchConfig(
           "mmf-auto-enc",
           "pipe-auto",
           "pipe-auto-enc",
+          "tcp",
+          "tcp-tls",
           "raw-shm",
           "raw-uds",
           "rmi",
-          "grpc");
+          "grpc",
+          "grpc-tcp");
   private static final List<Integer> QUICK_SIZES = List.of(64 << 10, 1 << 20);
 
   /** Validates and copies the collections. */
@@ -72,9 +75,11 @@ public record BenchConfig(
   }
 
   /**
-   * About a minute (59 s and 64 s with callback latency and the peers' connect time, on two cores
-   * under a load average of 4-5): fewer calls, no 16 MiB echo, no EXECUTOR targets, encrypted
-   * targets with small calls and connect time only.
+   * About a minute and a half (59 s and 64 s before the TCP targets, on two cores under a load
+   * average of 4-5; under a load average of 5-6, {@code tcp} took 26 s, {@code tcp-tls} 19 s and
+   * {@code grpc-tcp} 23 s): fewer calls, no 16 MiB echo, no EXECUTOR targets and no gRPC with TLS
+   * ({@code --only grpc-tcp-tls} runs it), encrypted and TLS targets with small calls and connect
+   * time only.
    */
   public static BenchConfig quick() {
     return new BenchConfig(

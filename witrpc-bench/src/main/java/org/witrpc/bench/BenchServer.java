@@ -3,6 +3,7 @@ package org.witrpc.bench;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.witrpc.Serializers;
 import org.witrpc.server.Dispatch;
 import org.witrpc.server.WitServer;
@@ -12,9 +13,12 @@ import org.witrpc.server.WitServer;
  *
  * <ul>
  *   <li>{@code witrpc DISPATCH JSON_URI MSGPACK_URI [encrypted]}: two {@link WitServer}s of {@link
- *       BenchService}, one per serializer, demanding encryption if {@code encrypted} is given;
- *   <li>{@code grpc [SOCKET]}: gRPC-java ({@link GrpcPeer}) on a Unix socket, or without one on TCP
- *       loopback; the {@code READY} line carries the socket or port;
+ *       BenchService}, one per serializer, demanding encryption if {@code encrypted} is given; the
+ *       {@code READY} line carries their addresses ({@link #witrpcAddresses});
+ *   <li>{@code grpc WIRE [SOCKET|CERTIFICATES_DIR]}: gRPC-java ({@link GrpcPeer}) on a Unix socket
+ *       ({@code UNIX_SOCKET SOCKET}), TCP loopback ({@code TCP}) or TCP loopback with TLS ({@code
+ *       TCP_TLS DIR}, the {@link BenchCertificates} in DIR); the {@code READY} line carries the
+ *       socket or port;
  *   <li>{@code shm FILE}: the raw shared-memory ping-pong ({@link ShmPingPong});
  *   <li>{@code uds SOCKET}: the raw Unix-socket ping-pong ({@link SocketPingPong});
  *   <li>{@code rmi}: Java RMI ({@link RmiPeer}); the {@code READY} line carries the stub.
@@ -36,7 +40,16 @@ public final class BenchServer {
               args[2],
               args[3],
               args.length > 4 && args[4].equals("encrypted"));
-      case "grpc" -> GrpcPeer.serve(args.length > 1 ? Path.of(args[1]) : null);
+      case "grpc" -> {
+        GrpcPeer.Wire wire = GrpcPeer.Wire.valueOf(args[1]);
+        Path path = args.length > 2 ? Path.of(args[2]) : null;
+        GrpcPeer.serve(
+            wire,
+            path,
+            wire == GrpcPeer.Wire.TCP_TLS
+                ? BenchCertificates.in(Objects.requireNonNull(path))
+                : null);
+      }
       case "shm" -> {
         ChildMain.exitWhenStdinEnds();
         serveSharedMemory(Path.of(args[1]));
@@ -61,13 +74,23 @@ public final class BenchServer {
         "witrpc", dispatch.name(), jsonUri, msgpackUri, encryption ? "encrypted" : "plaintext");
   }
 
+  /**
+   * The JSON and the MessagePack server's addresses from what a {@code witrpc} server's {@code
+   * READY} line says after {@code READY} (the real ports where the URIs asked for port 0).
+   */
+  static List<String> witrpcAddresses(String readyDetail) {
+    String[] words = readyDetail.split(" ");
+    return List.of(words[2], words[3]);
+  }
+
   private static void serveWitrpc(
       Dispatch dispatch, String jsonUri, String msgpackUri, boolean encryption) {
     List<WitServer> servers = new ArrayList<>();
     try {
       servers.add(start(dispatch, jsonUri, "json", encryption));
       servers.add(start(dispatch, msgpackUri, "msgpack", encryption));
-      ChildMain.ready("witrpc " + dispatch);
+      ChildMain.ready(
+          "witrpc " + dispatch + " " + servers.get(0).address() + " " + servers.get(1).address());
       ChildMain.awaitStdinEnd();
     } finally {
       servers.forEach(WitServer::close);

@@ -6,16 +6,21 @@ import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -33,13 +38,14 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 
 /**
  * gRPC-java as a peer, without code generation: two unary methods on raw {@code byte[]} messages
- * ({@code add}: 8 bytes in, 4 out; {@code echo}: its input back), over Netty's native epoll
- * transport on a Unix domain socket. Where epoll cannot load, over NIO on TCP loopback instead, and
- * {@link #label} says so. Both sides use a direct executor (handlers run on the event loop), the
- * closest match to witrpc's AUTO dispatch of quick methods.
+ * ({@code add}: 8 bytes in, 4 out; {@code echo}: its input back), over a Unix domain socket or TCP
+ * loopback, plain or with TLS ({@link Wire}), on Netty's native epoll transport where it loads and
+ * NIO otherwise ({@link #label} says which). Both sides use a direct executor (handlers run on the
+ * event loop), the closest match to witrpc's AUTO dispatch of quick methods.
  *
  * <p>Thread safety: the client adapter is thread-safe (a gRPC channel is).
  */
@@ -53,6 +59,16 @@ final class GrpcPeer implements BenchService, AutoCloseable {
   private static final MethodDescriptor<byte[], byte[]> ADD = method("add");
   private static final MethodDescriptor<byte[], byte[]> ECHO = method("echo");
 
+  /** The transport under gRPC. */
+  enum Wire {
+    /** A Unix domain socket; needs epoll. */
+    UNIX_SOCKET,
+    /** TCP on 127.0.0.1, plain HTTP/2. */
+    TCP,
+    /** TCP on 127.0.0.1 with TLS (JDK provider, ALPN {@code h2}), as witrpc's {@code tcp://}. */
+    TCP_TLS
+  }
+
   private final EventLoopGroup group;
   private final ManagedChannel channel;
 
@@ -61,14 +77,19 @@ final class GrpcPeer implements BenchService, AutoCloseable {
     this.channel = channel;
   }
 
-  /** Whether Netty's native epoll transport loads here (else TCP loopback is used). */
+  /** Whether Netty's native epoll transport loads here (else NIO on TCP loopback is used). */
   static boolean epollAvailable() {
     return Epoll.isAvailable();
   }
 
   /** The target's label in the reports, naming the transport honestly. */
-  static String label(boolean epoll) {
-    return epoll ? "gRPC-java (Netty epoll, Unix socket)" : "gRPC-java (Netty NIO, TCP loopback)";
+  static String label(Wire wire) {
+    String netty = epollAvailable() ? "Netty epoll" : "Netty NIO";
+    return switch (wire) {
+      case UNIX_SOCKET -> "gRPC-java (" + netty + ", Unix socket)";
+      case TCP -> "gRPC-java (" + netty + ", TCP loopback)";
+      case TCP_TLS -> "gRPC-java (" + netty + ", TCP loopback, TLS)";
+    };
   }
 
   private static MethodDescriptor<byte[], byte[]> method(String name) {
@@ -79,11 +100,16 @@ final class GrpcPeer implements BenchService, AutoCloseable {
   }
 
   /**
-   * Server: serves {@code add} and {@code echo} on the Unix socket {@code socket} (epoll) or, if
-   * {@code socket} is null, on an ephemeral TCP loopback port (NIO); prints {@code READY ADDRESS}
-   * (the socket path or the port) and runs until stdin ends.
+   * Server: serves {@code add} and {@code echo} on the Unix socket {@code socket} or on an
+   * ephemeral TCP loopback port, with {@code certificates}' server certificate for {@link
+   * Wire#TCP_TLS}; prints {@code READY ADDRESS} (the socket path or the port) and runs until stdin
+   * ends.
+   *
+   * @param socket the Unix socket for {@link Wire#UNIX_SOCKET}, else ignored
+   * @param certificates the server certificate for {@link Wire#TCP_TLS}, else ignored
    */
-  static void serve(Path socket) throws IOException, InterruptedException {
+  static void serve(Wire wire, Path socket, BenchCertificates certificates)
+      throws IOException, InterruptedException {
     ServerServiceDefinition service =
         ServerServiceDefinition.builder(SERVICE)
             .addMethod(
@@ -103,24 +129,28 @@ final class GrpcPeer implements BenchService, AutoCloseable {
                       response.onCompleted();
                     }))
             .build();
-    boolean epoll = socket != null;
-    EventLoopGroup boss = group(epoll);
-    EventLoopGroup worker = group(epoll);
+    boolean unix = wire == Wire.UNIX_SOCKET;
+    EventLoopGroup boss = group();
+    EventLoopGroup worker = group();
     SocketAddress address =
-        epoll ? new DomainSocketAddress(socket.toString()) : new InetSocketAddress("127.0.0.1", 0);
-    Server server =
+        unix ? new DomainSocketAddress(socket.toString()) : new InetSocketAddress("127.0.0.1", 0);
+    NettyServerBuilder builder =
         NettyServerBuilder.forAddress(address)
-            .channelType(
-                epoll ? EpollServerDomainSocketChannel.class : NioServerSocketChannel.class)
+            .channelType(serverChannel(wire))
             .bossEventLoopGroup(boss)
             .workerEventLoopGroup(worker)
             .directExecutor()
             .maxInboundMessageSize(MAX_MESSAGE)
-            .addService(service)
-            .build();
+            .addService(service);
+    if (wire == Wire.TCP_TLS) {
+      builder.sslContext(
+          GrpcSslContexts.forServer(certificates.chain().toFile(), certificates.key().toFile())
+              .build());
+    }
+    Server server = builder.build();
     try {
       server.start();
-      ChildMain.ready(epoll ? socket.toString() : Integer.toString(server.getPort()));
+      ChildMain.ready(unix ? socket.toString() : Integer.toString(server.getPort()));
       ChildMain.awaitStdinEnd();
     } finally {
       server.shutdownNow();
@@ -130,23 +160,34 @@ final class GrpcPeer implements BenchService, AutoCloseable {
     }
   }
 
-  /** Client: connects to a server's {@code READY} address ({@link #serve}). */
-  static GrpcPeer connect(String address, boolean epoll) {
-    EventLoopGroup group = group(epoll);
+  /**
+   * Client: connects to a server's {@code READY} address ({@link #serve}).
+   *
+   * @param certificates the authority to trust for {@link Wire#TCP_TLS}, else ignored
+   */
+  static GrpcPeer connect(String address, Wire wire, BenchCertificates certificates) {
+    EventLoopGroup group = group();
     try {
       SocketAddress target =
-          epoll
+          wire == Wire.UNIX_SOCKET
               ? new DomainSocketAddress(address)
               : new InetSocketAddress("127.0.0.1", Integer.parseInt(address));
-      ManagedChannel channel =
+      NettyChannelBuilder builder =
           NettyChannelBuilder.forAddress(target)
-              .channelType(epoll ? EpollDomainSocketChannel.class : NioSocketChannel.class)
+              .channelType(clientChannel(wire))
               .eventLoopGroup(group)
               .directExecutor()
-              .usePlaintext()
-              .maxInboundMessageSize(MAX_MESSAGE)
-              .build();
-      return new GrpcPeer(group, channel);
+              .maxInboundMessageSize(MAX_MESSAGE);
+      if (wire == Wire.TCP_TLS) {
+        builder.sslContext(
+            GrpcSslContexts.forClient().trustManager(certificates.authority().toFile()).build());
+      } else {
+        builder.usePlaintext();
+      }
+      return new GrpcPeer(group, builder.build());
+    } catch (SSLException e) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      throw new IllegalStateException("cannot set up gRPC's TLS", e);
     } catch (RuntimeException e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw e;
@@ -159,9 +200,10 @@ final class GrpcPeer implements BenchService, AutoCloseable {
    *
    * @throws TimeoutException if the channel is not READY within {@code timeout}
    */
-  static GrpcPeer connectReady(String address, boolean epoll, Duration timeout)
+  static GrpcPeer connectReady(
+      String address, Wire wire, BenchCertificates certificates, Duration timeout)
       throws InterruptedException, TimeoutException {
-    GrpcPeer peer = connect(address, epoll);
+    GrpcPeer peer = connect(address, wire, certificates);
     try {
       peer.awaitReady(timeout);
       return peer;
@@ -190,9 +232,23 @@ final class GrpcPeer implements BenchService, AutoCloseable {
     }
   }
 
-  private static EventLoopGroup group(boolean epoll) {
+  private static EventLoopGroup group() {
     return new MultiThreadIoEventLoopGroup(
-        1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        1, epollAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+  }
+
+  private static Class<? extends ServerChannel> serverChannel(Wire wire) {
+    if (wire == Wire.UNIX_SOCKET) {
+      return EpollServerDomainSocketChannel.class;
+    }
+    return epollAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+  }
+
+  private static Class<? extends Channel> clientChannel(Wire wire) {
+    if (wire == Wire.UNIX_SOCKET) {
+      return EpollDomainSocketChannel.class;
+    }
+    return epollAvailable() ? EpollSocketChannel.class : NioSocketChannel.class;
   }
 
   @Override

@@ -13,10 +13,12 @@ import org.witrpc.server.Dispatch;
  * Runs one benchmark scenario in a loop for a profiler ({@code witrpc-bench/profile.sh}): a {@link
  * BenchServer} in its own JVM, as in the benchmark, and this JVM calling it from one thread.
  *
- * <p>Usage: {@code ProfileLoop mmf|pipe add|echo|event|bulk-json|bulk-msgpack [BYTES] [SECONDS]
- * [encrypted] [--pids FILE]}; BYTES is the bulk payload (default 16 MiB), SECONDS the loop's length
- * (default 10). With {@code --pids}, writes {@code client=PID server=PID} to FILE so the profile
- * can tell the two JVMs apart. Prints the rate it reached.
+ * <p>Usage: {@code ProfileLoop mmf|pipe|tcp add|echo|event|bulk-json|bulk-msgpack [BYTES] [SECONDS]
+ * [encrypted] [tls] [--pids FILE]}; BYTES is the bulk payload (default 16 MiB), SECONDS the loop's
+ * length (default 10); {@code tls} (for {@code tcp}) turns TLS on with certificates made for the
+ * run ({@link BenchCertificates}) in a temporary directory deleted at exit. With {@code --pids},
+ * writes {@code client=PID server=PID} to FILE so the profile can tell the two JVMs apart. Prints
+ * the rate it reached.
  *
  * <p>Thread safety: a main class; not meant to be shared.
  */
@@ -27,8 +29,8 @@ public final class ProfileLoop {
   public static void main(String[] args) throws Exception {
     if (args.length < 2) {
       System.err.println(
-          "usage: ProfileLoop mmf|pipe add|echo|event|bulk-json|bulk-msgpack [BYTES] [SECONDS]"
-              + " [encrypted] [--pids FILE]");
+          "usage: ProfileLoop mmf|pipe|tcp add|echo|event|bulk-json|bulk-msgpack [BYTES]"
+              + " [SECONDS] [encrypted] [tls] [--pids FILE]");
       System.exit(2);
     }
     System.out.println(run(args));
@@ -46,20 +48,27 @@ public final class ProfileLoop {
         rest.stream().filter(a -> a.matches("\\d+")).map(Integer::valueOf).toList();
     int bytes = numbers.size() > 0 ? numbers.get(0) : 16 << 20;
     int seconds = numbers.size() > 1 ? numbers.get(1) : 10;
+    boolean tcp = transport.equals("tcp");
+    BenchCertificates tls = tcp && rest.contains("tls") ? temporaryCertificates() : null;
     String name = "prof" + ProcessHandle.current().pid();
-    String json = Bench.uri(transport, name + "j");
-    String msgpack = Bench.uri(transport, name + "m");
-    List<String> serverArgs = BenchServer.witrpcArgs(Dispatch.AUTO, json, msgpack, encryption);
+    List<String> serverUris =
+        tcp
+            ? List.of(Bench.tcpServerUri(tls), Bench.tcpServerUri(tls))
+            : List.of(Bench.uri(transport, name + "j"), Bench.uri(transport, name + "m"));
+    List<String> serverArgs =
+        BenchServer.witrpcArgs(Dispatch.AUTO, serverUris.get(0), serverUris.get(1), encryption);
     try (ChildJvm server =
         ChildJvm.start("profile-server", BenchServer.class, List.of("-Xmx1g"), serverArgs)) {
-      server.awaitLine("READY", Duration.ofSeconds(60));
+      String ready = server.awaitLine("READY", Duration.ofSeconds(60)).substring("READY ".length());
+      List<String> uris =
+          tcp ? Bench.tcpClientUris(BenchServer.witrpcAddresses(ready), tls) : serverUris;
       if (pids != null) {
         writePids(pids, server.pid());
       }
       boolean usesMsgpack = scenario.equals("bulk-msgpack");
       try (WitClient client =
           WitClient.builder()
-              .transport(usesMsgpack ? msgpack : json)
+              .transport(uris.get(usesMsgpack ? 1 : 0))
               .serializer(usesMsgpack ? Serializers.messagePack() : Serializers.json())
               .encryption(encryption)
               .build()
@@ -101,6 +110,16 @@ public final class ProfileLoop {
           scenario, calls, 2.0 * bytes * calls / elapsed / 1e6);
     }
     return String.format("%s: %d calls, %.2f us per call", scenario, calls, elapsed * 1e6 / calls);
+  }
+
+  private static BenchCertificates temporaryCertificates() throws IOException {
+    Path directory = Files.createTempDirectory("witrpc-bench-tls-");
+    BenchCertificates certificates = BenchCertificates.create(directory);
+    for (Path file :
+        List.of(directory, certificates.authority(), certificates.chain(), certificates.key())) {
+      file.toFile().deleteOnExit(); // the directory first: deleted last
+    }
+    return certificates;
   }
 
   private static void writePids(Path file, long serverPid) throws IOException {

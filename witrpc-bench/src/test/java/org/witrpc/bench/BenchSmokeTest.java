@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchSmokeTest {
 
   @Test
-  @Timeout(60)
+  @Timeout(180)
   @DisplayName(
       "runs every target in smoke mode and writes a Markdown and a JSON report and a chart")
   void runsEveryTargetAndWritesReports(@TempDir Path out) throws Exception {
@@ -37,10 +37,19 @@ class BenchSmokeTest {
         .contains("| witrpc mmf://, AUTO, encrypted | add(int, int) |")
         .contains("| witrpc pipe://, AUTO, encrypted | echo(64 chars) |")
         .containsPattern("\\| gRPC-java \\(Netty (epoll, Unix socket|NIO, TCP loopback)\\) \\| add")
+        .contains("| witrpc tcp://, AUTO | add(int, int) |")
+        .contains("| witrpc tcp://, AUTO | msgpack |")
+        .contains("| witrpc tcp://, AUTO, TLS | echo(64 chars) |")
+        .contains("| witrpc tcp://, AUTO, TLS | msgpack |")
+        .contains("| " + GrpcPeer.label(GrpcPeer.Wire.TCP) + " | add(int, int) |")
+        .contains("| " + GrpcPeer.label(GrpcPeer.Wire.TCP) + " | raw byte[] |")
+        .contains("| " + GrpcPeer.label(GrpcPeer.Wire.TCP_TLS) + " | echo(64 chars) |")
+        .contains("| " + GrpcPeer.label(GrpcPeer.Wire.TCP_TLS) + " | raw byte[] |")
         .contains("| target | 1 thread | 2 threads |")
         .contains("## Idle cost")
         .containsPattern("\\| witrpc mmf://, AUTO \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|")
         .containsPattern("\\| witrpc pipe://, AUTO \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|")
+        .containsPattern("\\| witrpc tcp://, AUTO \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|")
         .contains("## Events server -> client")
         .containsPattern(eventsRow("witrpc mmf://, AUTO"))
         .containsPattern(eventsRow("witrpc mmf://, EXECUTOR"))
@@ -48,6 +57,8 @@ class BenchSmokeTest {
         .containsPattern(eventsRow("witrpc pipe://, AUTO"))
         .containsPattern(eventsRow("witrpc pipe://, EXECUTOR"))
         .containsPattern(eventsRow("witrpc pipe://, AUTO, encrypted"))
+        .containsPattern(eventsRow("witrpc tcp://, AUTO"))
+        .containsPattern(eventsRow("witrpc tcp://, AUTO, TLS"))
         .contains("CLOCK_MONOTONIC")
         .contains("## Connect time")
         .containsPattern(connectRow("witrpc mmf://, AUTO", WitrpcScenarios.CONNECT_TIMED, "-"))
@@ -55,7 +66,15 @@ class BenchSmokeTest {
             connectRow(
                 "witrpc pipe://, AUTO, encrypted", WitrpcScenarios.CONNECT_TIMED, "-?[0-9.]+"))
         .containsPattern(
-            connectRow(GrpcPeer.label(GrpcPeer.epollAvailable()), GrpcPeer.CONNECT_TIMED, "-"))
+            connectRow(
+                GrpcPeer.label(
+                    GrpcPeer.epollAvailable() ? GrpcPeer.Wire.UNIX_SOCKET : GrpcPeer.Wire.TCP),
+                GrpcPeer.CONNECT_TIMED,
+                "-"))
+        .containsPattern(
+            connectRow("witrpc tcp://, AUTO, TLS", WitrpcScenarios.CONNECT_TIMED, "-?[0-9.]+"))
+        .containsPattern(
+            connectRow(GrpcPeer.label(GrpcPeer.Wire.TCP_TLS), GrpcPeer.CONNECT_TIMED, "-?[0-9.]+"))
         .containsPattern(connectRow("Java RMI (loopback TCP)", RmiPeer.CONNECT_TIMED, "-"))
         .contains("Machine: ")
         .contains("](" + Bench.chartFor(markdown).getFileName() + ")");
@@ -69,7 +88,7 @@ class BenchSmokeTest {
     JsonNode document = new ObjectMapper().readTree(json.toFile());
     assertThat(document.get("callbackLatencyMicros"))
         .as("callback latency of every witrpc target")
-        .hasSize(6)
+        .hasSize(8)
         .allSatisfy(
             row -> {
               assertThat(row.get("target").asText()).startsWith("witrpc ");

@@ -26,4 +26,12 @@ class ProfileLoopTest {
     assertThat(Files.readString(pids))
         .matches("client=" + ProcessHandle.current().pid() + " server=[0-9]+\\n");
   }
+
+  @Test
+  @Timeout(60)
+  void callsATcpServerWithTls() throws Exception {
+    String rate = ProfileLoop.run(new String[] {"tcp", "echo", "0", "1", "tls"});
+
+    assertThat(rate).matches("echo: [1-9][0-9]* calls, [0-9.]+ us per call");
+  }
 }
