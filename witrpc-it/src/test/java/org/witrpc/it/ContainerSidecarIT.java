@@ -26,7 +26,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.output.OutputFrame;
 import org.testcontainers.containers.output.WaitingConsumer;
-import org.testcontainers.containers.startupcheck.StartupCheckStrategy;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.witrpc.WitException;
@@ -254,14 +253,5 @@ class ContainerSidecarIT {
 
   private static java.util.function.Consumer<OutputFrame> log(String who) {
     return frame -> System.out.print("[" + who + "] " + frame.getUtf8String());
-  }
-
-  /** Counts a container as started once it runs; one-shot clients are waited for separately. */
-  private static final class StartedIsEnough extends StartupCheckStrategy {
-    @Override
-    public StartupStatus checkStartupState(
-        com.github.dockerjava.api.DockerClient client, String containerId) {
-      return StartupStatus.SUCCESSFUL;
-    }
   }
 }
