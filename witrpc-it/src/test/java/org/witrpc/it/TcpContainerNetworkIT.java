@@ -8,9 +8,6 @@ import com.github.dockerjava.api.model.ContainerNetwork;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -50,23 +47,11 @@ class TcpContainerNetworkIT {
    */
   private static final Duration DETECTION_BOUND = Duration.ofSeconds(10);
 
-  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final Closer closer = new Closer();
 
   @AfterEach
   void cleanUp() throws Exception {
-    Collections.reverse(closeables);
-    Exception first = null;
-    for (AutoCloseable c : closeables) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        first = first == null ? e : first;
-      }
-    }
-    closeables.clear();
-    if (first != null) {
-      throw first;
-    }
+    closer.closeAll();
   }
 
   @Test
@@ -205,8 +190,7 @@ class TcpContainerNetworkIT {
   }
 
   private <T extends AutoCloseable> T track(T closeable) {
-    closeables.add(closeable);
-    return closeable;
+    return closer.track(closeable);
   }
 
   private static Consumer<OutputFrame> log(String who) {
