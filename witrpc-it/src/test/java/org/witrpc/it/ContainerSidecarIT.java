@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -26,7 +25,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.output.OutputFrame;
 import org.testcontainers.containers.output.WaitingConsumer;
-import org.testcontainers.containers.startupcheck.StartupCheckStrategy;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.witrpc.WitException;
@@ -53,7 +51,7 @@ class ContainerSidecarIT {
   private static final Duration START = Duration.ofSeconds(60);
   private static final Duration FAIL_FAST = Duration.ofSeconds(5);
 
-  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final Closer closer = new Closer();
   private final ExecutorService callers = Executors.newCachedThreadPool();
   private Path runtimeDir;
   private String name;
@@ -67,16 +65,12 @@ class ContainerSidecarIT {
   @AfterEach
   void cleanUp() throws Exception {
     callers.shutdownNow();
-    Collections.reverse(closeables);
     Exception first = null;
-    for (AutoCloseable c : closeables) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        first = first == null ? e : first;
-      }
+    try {
+      closer.closeAll();
+    } catch (Exception e) {
+      first = e;
     }
-    closeables.clear();
     for (Path p : filesOfName()) {
       Files.deleteIfExists(p);
     }
@@ -233,8 +227,7 @@ class ContainerSidecarIT {
   }
 
   private <T extends AutoCloseable> T track(T closeable) {
-    closeables.add(closeable);
-    return closeable;
+    return closer.track(closeable);
   }
 
   private List<Path> filesOfName() throws IOException {
@@ -254,14 +247,5 @@ class ContainerSidecarIT {
 
   private static java.util.function.Consumer<OutputFrame> log(String who) {
     return frame -> System.out.print("[" + who + "] " + frame.getUtf8String());
-  }
-
-  /** Counts a container as started once it runs; one-shot clients are waited for separately. */
-  private static final class StartedIsEnough extends StartupCheckStrategy {
-    @Override
-    public StartupStatus checkStartupState(
-        com.github.dockerjava.api.DockerClient client, String containerId) {
-      return StartupStatus.SUCCESSFUL;
-    }
   }
 }

@@ -34,8 +34,9 @@ import org.witrpc.testkit.UnknownService;
 
 /**
  * Calls, events, errors, a 64 MiB argument and several client processes against a server in another
- * JVM, for every transport and serializer, plain and encrypted. One server JVM serves all tests of
- * a parameter set; each test has its own client in the test JVM, with the server's encryption
+ * JVM, for every transport and serializer, plain and encrypted ({@code tcp} on an ephemeral
+ * loopback port, {@code tls} the same with mutual TLS). One server JVM serves all tests of a
+ * parameter set; each test has its own client in the test JVM, with the server's encryption
  * setting.
  */
 @ParameterizedClass(name = "{0} + {1} + {2}")
@@ -47,7 +48,9 @@ import org.witrpc.testkit.UnknownService;
   "pipe, json, encrypted",
   "pipe, msgpack, encrypted",
   "mmf, json, encrypted",
-  "mmf, msgpack, encrypted"
+  "mmf, msgpack, encrypted",
+  "tcp, json, plain",
+  "tls, msgpack, plain"
 })
 @DisplayName("A server in another JVM")
 class CrossProcessRpcIT {

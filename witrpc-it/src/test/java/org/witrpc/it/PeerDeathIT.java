@@ -29,11 +29,18 @@ import org.witrpc.testkit.TestServiceImpl;
  * kill -9 of either side, for every transport and serializer: the survivor notices at once, fails
  * what was pending with {@link WitTransportException} (never a timeout), drops what the dead peer
  * had subscribed, keeps serving, and no file of the dead peer outlives it (a dead server's socket
- * is removed when the next server starts on the name). Each test has its own server JVM, since the
- * tests kill it or count its subscriptions.
+ * is removed when the next server starts on the name; over tcp the next server takes the dead one's
+ * port). Each test has its own server JVM, since the tests kill it or count its subscriptions.
  */
 @ParameterizedClass(name = "{0} + {1}")
-@CsvSource({"pipe, json", "pipe, msgpack", "mmf, json", "mmf, msgpack"})
+@CsvSource({
+  "pipe, json",
+  "pipe, msgpack",
+  "mmf, json",
+  "mmf, msgpack",
+  "tcp, msgpack",
+  "tls, json"
+})
 @DisplayName("kill -9 of a peer")
 class PeerDeathIT {
   private static final Duration AWAIT = Duration.ofSeconds(10);
@@ -62,10 +69,10 @@ class PeerDeathIT {
     uri = ServerProcess.uri(transport, name);
   }
 
-  private WitClient connect(Duration timeout) {
+  private WitClient connect(ServerProcess server, Duration timeout) {
     WitClient client =
         WitClient.builder()
-            .transport(uri)
+            .transport(server.uri())
             .serializer(ItSerializers.byName(serializer))
             .timeout(timeout)
             .build();
@@ -77,7 +84,7 @@ class PeerDeathIT {
   void pendingCallFailsFastWithTransportErrorAndNextServerCleansTheStaleSocket() throws Exception {
     ServerProcess server =
         ServerProcess.start(HARNESS.children(), name + "-server", uri, serializer);
-    WitClient client = connect(Duration.ofSeconds(60));
+    WitClient client = connect(server, Duration.ofSeconds(60));
     TestService service = client.service(TestService.class);
     assertThat(service.echo("alive")).isEqualTo("alive");
 
@@ -105,12 +112,12 @@ class PeerDeathIT {
     WitServer next =
         WitServer.builder()
             .service(TestService.class, new TestServiceImpl())
-            .transport(uri)
+            .transport(ServerProcess.successorUri(uri, server))
             .serializer(ItSerializers.byName(serializer))
             .build()
             .start();
     HARNESS.closeAfterTest(next);
-    assertThat(connect(Duration.ofSeconds(10)).service(TestService.class).echo("again"))
+    assertThat(connect(server, Duration.ofSeconds(10)).service(TestService.class).echo("again"))
         .isEqualTo("again");
   }
 
@@ -118,7 +125,7 @@ class PeerDeathIT {
   void deadClientsSubscriptionsAreDroppedAndOthersAreStillServed() throws Exception {
     ServerProcess server =
         ServerProcess.start(HARNESS.children(), name + "-server", uri, serializer);
-    TestService survivor = connect(Duration.ofSeconds(60)).service(TestService.class);
+    TestService survivor = connect(server, Duration.ofSeconds(60)).service(TestService.class);
     List<String> events = new CopyOnWriteArrayList<>();
     survivor.addProgressListener((percent, stage) -> events.add(stage + percent));
 

@@ -16,8 +16,10 @@ record ServerProcess(ChildJvm jvm, String uri) {
   static final Duration STARTUP = Duration.ofSeconds(60);
 
   /**
-   * The URI of {@code name} on {@code transport} ({@code pipe} or {@code mmf}); for mmf a 1 MiB
-   * mapping (two 512 KiB rings), so large messages are fragmented.
+   * The server URI of {@code name} on {@code transport}: {@code pipe}, {@code mmf} (a 1 MiB
+   * mapping, two 512 KiB rings, so large messages are fragmented), {@code tcp} (an ephemeral
+   * loopback port; {@code name} is not used) or {@code tls} ({@code tcp} with mutual TLS). Clients
+   * use {@link #uri()} of the started server, which for tcp names the bound port.
    */
   static String uri(String transport, String name) {
     switch (transport) {
@@ -25,9 +27,22 @@ record ServerProcess(ChildJvm jvm, String uri) {
         return "pipe://" + name;
       case "mmf":
         return "mmf://" + name + "?size=1MiB";
+      case "tcp":
+        return TcpUris.server(false);
+      case "tls":
+        return TcpUris.server(true);
       default:
         throw new IllegalArgumentException("unknown transport '" + transport + "'");
     }
+  }
+
+  /**
+   * The server URI for a server that replaces {@code previous} on {@code uri} (the URI {@code
+   * previous} was started with), so that {@code previous}'s clients find it: {@code uri} itself,
+   * except for tcp, whose ephemeral port is replaced by the port {@code previous} was bound to.
+   */
+  static String successorUri(String uri, ServerProcess previous) {
+    return uri.startsWith("tcp://") ? TcpUris.samePort(uri, previous.uri()) : uri;
   }
 
   /** Starts a server for this test only and waits until it is ready. */

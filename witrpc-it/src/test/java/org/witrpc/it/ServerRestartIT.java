@@ -27,12 +27,12 @@ import org.witrpc.testkit.TestService;
 
 /**
  * A server JVM killed (-9) mid-call or mid-callback-burst, or stopped gracefully, and a new server
- * JVM started on the same name: auto-reconnecting clients fail what was pending with {@link
- * WitTransportException}, reconnect by themselves, and the listeners and proxies they had keep
- * working.
+ * JVM started on the same name (over tcp with mutual TLS, on the same port): auto-reconnecting
+ * clients fail what was pending with {@link WitTransportException}, reconnect by themselves, and
+ * the listeners and proxies they had keep working.
  */
 @ParameterizedClass(name = "{0}")
-@ValueSource(strings = {"pipe", "mmf"})
+@ValueSource(strings = {"pipe", "mmf", "tls"})
 @DisplayName("server restart with auto-reconnecting clients")
 class ServerRestartIT {
   private static final Duration AWAIT = Duration.ofSeconds(30);
@@ -45,6 +45,7 @@ class ServerRestartIT {
   private final List<String> changes = new CopyOnWriteArrayList<>();
   private String name;
   private String uri;
+  private ServerProcess first;
 
   @BeforeParameterizedClassInvocation
   static void namePrefix(String transport) {
@@ -57,14 +58,21 @@ class ServerRestartIT {
     uri = ServerProcess.uri(transport, name);
   }
 
+  /** The first server, or the next one on the first one's name or port. */
   private ServerProcess server(int generation) throws Exception {
-    return ServerProcess.start(HARNESS.children(), name + "-server" + generation, uri, "json");
+    String serverUri = generation == 1 ? uri : ServerProcess.successorUri(uri, first);
+    ServerProcess server =
+        ServerProcess.start(HARNESS.children(), name + "-server" + generation, serverUri, "json");
+    if (generation == 1) {
+      first = server;
+    }
+    return server;
   }
 
   private WitClient reconnectingClient() {
     WitClient client =
         WitClient.builder()
-            .transport(uri)
+            .transport(first.uri())
             .timeout(Duration.ofSeconds(20))
             .autoReconnect(
                 ReconnectPolicy.exponential(Duration.ofMillis(20), Duration.ofMillis(500)))
@@ -77,7 +85,7 @@ class ServerRestartIT {
 
   @Test
   void killedMidCallThenRestartedTheClientResumesWithItsListeners() throws Exception {
-    ServerProcess first = server(1);
+    server(1);
     WitClient client = reconnectingClient();
     TestService service = client.service(TestService.class);
     List<String> events = new CopyOnWriteArrayList<>();
@@ -107,7 +115,7 @@ class ServerRestartIT {
 
   @Test
   void killedMidCallbackBurstThenRestartedListenersFireAgain() throws Exception {
-    ServerProcess first = server(1);
+    server(1);
     WitClient client = reconnectingClient();
     TestService service = client.service(TestService.class);
     List<String> events = new CopyOnWriteArrayList<>();
@@ -132,7 +140,7 @@ class ServerRestartIT {
 
   @Test
   void aGracefulStopIsReportedWithTheServersReasonAndTheClientComesBack() throws Exception {
-    ServerProcess first = server(1);
+    server(1);
     WitClient client = reconnectingClient();
     TestService service = client.service(TestService.class);
     first.jvm().close(); // SIGTERM: the shutdown hook closes the server (GOODBYE)
