@@ -147,4 +147,33 @@ class MemTransportTest {
     assertThatThrownBy(() -> Transports.client("mem://bad name"))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void theBuilderAndTheUriSayWhatTheOtherTransportsSay() throws Exception {
+    String name = name();
+    ServerTransport server = MemTransport.serverBuilder(name).maxClients(1).build();
+    server.start(c -> new Recorder());
+    try {
+      ClientTransport viaUri = Transports.client("mem://" + name + "?maxFrameSize=64KiB");
+      Connection first = viaUri.connect(new Recorder(), Duration.ofSeconds(1));
+      assertThatThrownBy(
+              () ->
+                  MemTransport.clientBuilder(name)
+                      .maxFrameSize(1 << 20)
+                      .build()
+                      .connect(new Recorder(), Duration.ofSeconds(1)))
+          .isInstanceOf(WitTransportException.class)
+          .hasMessageContaining("maximum of 1 clients");
+      first.close();
+    } finally {
+      server.close();
+    }
+    assertThatThrownBy(() -> MemTransport.serverBuilder(name).maxClients(0))
+        .hasMessage("maxClients must be at least 1, not 0");
+    assertThatThrownBy(() -> Transports.server("mem://" + name + "?maxFrameSize=12"))
+        .hasMessageContaining("maxFrameSize must be at least 1024 bytes");
+    assertThatThrownBy(() -> Transports.server("mem://" + name + "?sendTimeout=1s"))
+        .hasMessageContaining(
+            "unknown option 'sendTimeout'; known options: maxClients, maxFrameSize");
+  }
 }

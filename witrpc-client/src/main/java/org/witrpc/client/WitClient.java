@@ -19,6 +19,7 @@ import org.witrpc.WitSecurityException;
 import org.witrpc.WitTransportException;
 import org.witrpc.internal.Handshake;
 import org.witrpc.spi.ClientTransport;
+import org.witrpc.spi.Limits;
 import org.witrpc.spi.Serializer;
 import org.witrpc.spi.TransportOptions;
 
@@ -284,13 +285,11 @@ public final class WitClient implements AutoCloseable {
     /**
      * Largest frame this client sends or accepts, in bytes, checked before allocation (for a
      * transport given as URI; a {@code maxFrameSize} option in the URI wins). A larger request
-     * fails before it is sent; a larger reply ends the connection. Default 256 MiB.
+     * fails before it is sent; a larger reply ends the connection. At least 1 KiB ({@link
+     * Limits#MIN_FRAME_SIZE}). Default 256 MiB.
      */
     public Builder maxFrameSize(int maxFrameSize) {
-      if (maxFrameSize < 64) {
-        throw new IllegalArgumentException("maxFrameSize must be at least 64: " + maxFrameSize);
-      }
-      this.maxFrameSize = maxFrameSize;
+      this.maxFrameSize = Limits.maxFrameSize(maxFrameSize);
       return this;
     }
 
@@ -301,7 +300,7 @@ public final class WitClient implements AutoCloseable {
      * included; this bound ends the connection, so that reconnecting can take over. Default 10 s.
      */
     public Builder sendTimeout(Duration sendTimeout) {
-      this.sendTimeout = TransportOptions.checkSendTimeout(sendTimeout);
+      this.sendTimeout = Limits.sendTimeout(sendTimeout);
       return this;
     }
 
@@ -365,24 +364,17 @@ public final class WitClient implements AutoCloseable {
 
     /** How long a call waits for its reply. Default 30 seconds; must be positive. */
     public Builder timeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout == null");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("timeout must be positive: " + timeout);
-      }
-      this.timeout = timeout;
+      this.timeout = Limits.positive("timeout", timeout);
       return this;
     }
 
     /**
      * How long a calling thread spins for its reply before it parks. Default 20 microseconds
-     * (cheaper than a wake-up on most machines); zero parks at once.
+     * (cheaper than a wake-up on most machines); zero parks at once; at most 10 ms ({@link
+     * Limits#MAX_SPIN_BUDGET}).
      */
     public Builder spinBudget(Duration spinBudget) {
-      Objects.requireNonNull(spinBudget, "spinBudget == null");
-      if (spinBudget.isNegative() || spinBudget.compareTo(Duration.ofMillis(10)) > 0) {
-        throw new IllegalArgumentException("spinBudget must be between 0 and 10 ms: " + spinBudget);
-      }
-      this.spinBudget = spinBudget;
+      this.spinBudget = Limits.spinBudget(spinBudget);
       return this;
     }
 
@@ -405,10 +397,7 @@ public final class WitClient implements AutoCloseable {
      * WitClient#DEFAULT_MAX_UNDELIVERED_CALLBACKS}.
      */
     public Builder maxUndeliveredCallbacks(int max) {
-      if (max < 1) {
-        throw new IllegalArgumentException("maxUndeliveredCallbacks must be >= 1: " + max);
-      }
-      this.maxUndeliveredCallbacks = max;
+      this.maxUndeliveredCallbacks = Limits.atLeastOne("maxUndeliveredCallbacks", max);
       return this;
     }
 

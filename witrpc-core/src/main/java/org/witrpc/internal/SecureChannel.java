@@ -212,6 +212,11 @@ public final class SecureChannel implements Connection, FrameListener {
   }
 
   @Override
+  public java.util.Optional<java.security.Principal> peerPrincipal() {
+    return delegate.peerPrincipal();
+  }
+
+  @Override
   public String description() {
     Connection d = delegate;
     return d == null ? "secure channel (unattached)" : d.description();

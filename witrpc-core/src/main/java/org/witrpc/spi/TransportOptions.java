@@ -1,11 +1,10 @@
 package org.witrpc.spi;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Settings every transport understands, passed by {@code WitServer} / {@code WitClient} to a
- * transport created from a URI.
+ * transport created from a URI. Each value is checked by {@link Limits} when it is set.
  *
  * <p>Thread safety: immutable.
  */
@@ -41,28 +40,9 @@ public final class TransportOptions {
   private final Duration sendTimeout;
 
   private TransportOptions(int maxFrameSize, int maxClients, Duration sendTimeout) {
-    if (maxFrameSize < 16) {
-      throw new IllegalArgumentException("maxFrameSize must be at least 16: " + maxFrameSize);
-    }
-    if (maxClients < 1) {
-      throw new IllegalArgumentException("maxClients must be at least 1: " + maxClients);
-    }
-    this.maxFrameSize = maxFrameSize;
-    this.maxClients = maxClients;
-    this.sendTimeout = checkSendTimeout(sendTimeout);
-  }
-
-  /**
-   * Checks a send timeout: at least 1 ms.
-   *
-   * @throws IllegalArgumentException if it is shorter
-   */
-  public static Duration checkSendTimeout(Duration sendTimeout) {
-    Objects.requireNonNull(sendTimeout, "sendTimeout == null");
-    if (sendTimeout.compareTo(Duration.ofMillis(1)) < 0) {
-      throw new IllegalArgumentException("sendTimeout must be at least 1 ms: " + sendTimeout);
-    }
-    return sendTimeout;
+    this.maxFrameSize = Limits.maxFrameSize(maxFrameSize);
+    this.maxClients = Limits.maxClients(maxClients);
+    this.sendTimeout = Limits.sendTimeout(sendTimeout);
   }
 
   /** The defaults: 256 MiB frames, 64 clients, a 10 s send timeout. */
@@ -89,12 +69,12 @@ public final class TransportOptions {
     return sendTimeout;
   }
 
-  /** A copy with another maximum frame size. */
+  /** A copy with another maximum frame size (see {@link Limits#maxFrameSize}). */
   public TransportOptions withMaxFrameSize(int maxFrameSize) {
     return new TransportOptions(maxFrameSize, maxClients, sendTimeout);
   }
 
-  /** A copy with another maximum number of clients. */
+  /** A copy with another maximum number of clients (at least 1). */
   public TransportOptions withMaxClients(int maxClients) {
     return new TransportOptions(maxFrameSize, maxClients, sendTimeout);
   }

@@ -11,8 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -36,6 +34,7 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.witrpc.client.WitClient;
 import org.witrpc.spi.RuntimeDirectory;
+import org.witrpc.testkit.RawSockets;
 import org.witrpc.testkit.TestService;
 
 /**
@@ -112,7 +111,7 @@ class UnauthenticatedPeersIT {
                         announceOverPipe(channel, ANNOUNCED_BYTES);
                       }
                       announced.incrementAndGet();
-                      if (awaitEndOfStream(channel, PEER_WAIT)) {
+                      if (RawSockets.awaitEndOfStream(channel, PEER_WAIT)) {
                         dropped.incrementAndGet();
                       }
                     }
@@ -164,7 +163,7 @@ class UnauthenticatedPeersIT {
     if (status.get(0) != 0) {
       throw new IOException("pipe server refused the peer: status " + status.get(0));
     }
-    writeFully(channel, ByteBuffer.allocate(4).putInt(0, length));
+    RawSockets.writeFully(channel, ByteBuffer.allocate(4).putInt(0, length));
   }
 
   /**
@@ -188,7 +187,7 @@ class UnauthenticatedPeersIT {
     }
     mapping.order(ByteOrder.nativeOrder());
     mapping.putInt(36, 256 << 20); // client max frame
-    writeFully(channel, ByteBuffer.wrap(new byte[] {1})); // ack
+    RawSockets.writeFully(channel, ByteBuffer.wrap(new byte[] {1})); // ack
 
     int ring = 128; // ring 0: client -> server; tail at +0, data at +512
     int data = ring + 512;
@@ -200,51 +199,12 @@ class UnauthenticatedPeersIT {
     mapping.putLong(data + 8, total); // FIRST: the total frame length follows the header
     mapping.putLong(data, (2L << 32) | chunk); // header: type FIRST, 4096 frame bytes
     LONGS.setRelease(mapping, ring, (long) (8 + 8 + chunk)); // publish the record
-    writeFully(channel, ByteBuffer.wrap(new byte[] {1})); // DATA doorbell
+    RawSockets.writeFully(channel, ByteBuffer.wrap(new byte[] {1})); // DATA doorbell
   }
 
   private static void readFully(SocketChannel channel, ByteBuffer dst) throws IOException {
-    while (dst.hasRemaining()) {
-      if (channel.read(dst) < 0) {
-        throw new IOException("the server closed the socket before the peer could misbehave");
-      }
-    }
-  }
-
-  private static void writeFully(SocketChannel channel, ByteBuffer src) throws IOException {
-    while (src.hasRemaining()) {
-      channel.write(src);
-    }
-  }
-
-  /** True if the server closes the socket within {@code timeout} (other bytes are skipped). */
-  private static boolean awaitEndOfStream(SocketChannel channel, Duration timeout)
-      throws IOException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    ByteBuffer sink = ByteBuffer.allocate(256);
-    channel.configureBlocking(false);
-    try (Selector selector = Selector.open()) {
-      channel.register(selector, SelectionKey.OP_READ);
-      while (true) {
-        sink.clear();
-        int n;
-        try {
-          n = channel.read(sink);
-        } catch (IOException reset) {
-          return true;
-        }
-        if (n < 0) {
-          return true;
-        }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        if (n == 0) {
-          selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-          selector.selectedKeys().clear();
-        }
-      }
+    if (!RawSockets.read(channel, dst, PEER_WAIT)) {
+      throw new IOException("the server closed the socket before the peer could misbehave");
     }
   }
 }

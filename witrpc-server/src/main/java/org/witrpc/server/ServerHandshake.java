@@ -196,6 +196,18 @@ final class ServerHandshake {
   }
 
   private void accept() {
+    Optional<String> refusal;
+    try {
+      refusal = settings.peerCheck().refusal(connection.peerPrincipal());
+    } catch (RuntimeException e) {
+      LOG.warn("{}: peer validator failed; refusing the client", owner.description(), e);
+      refusal = Optional.of("peer identity refused");
+    }
+    if (refusal.isPresent()) {
+      LOG.info("{}: {}", owner.description(), refusal.get());
+      refuse(MessageType.AUTH_ACK, Status.UNAUTHORIZED, refusal.get());
+      return;
+    }
     becomeReady();
     connection.send(Handshake.status(MessageType.AUTH_ACK, Status.OK, ""));
   }

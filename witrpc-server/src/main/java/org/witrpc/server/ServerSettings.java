@@ -17,6 +17,7 @@ import org.witrpc.spi.Serializer;
  * @param lifecycle the live connections, and whether new connections and calls are taken
  * @param handshakeTimer drops connections that are not READY within the handshake timeout
  * @param maxSubscriptions listener subscriptions of one connection at once; more get 400
+ * @param peerCheck accepts or refuses the identity the transport authenticated for the peer
  */
 record ServerSettings(
     ServiceRegistry registry,
@@ -29,4 +30,5 @@ record ServerSettings(
     int maxConcurrentCalls,
     ServerLifecycle lifecycle,
     HandshakeTimer handshakeTimer,
-    int maxSubscriptions) {}
+    int maxSubscriptions,
+    PeerCheck peerCheck) {}

@@ -1,5 +1,6 @@
 package org.witrpc.server;
 
+import java.security.Principal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import java.util.function.Predicate;
 import org.witrpc.Serializers;
 import org.witrpc.Transports;
 import org.witrpc.WitTransportException;
+import org.witrpc.spi.Limits;
 import org.witrpc.spi.Serializer;
 import org.witrpc.spi.ServerTransport;
 import org.witrpc.spi.TransportOptions;
@@ -90,7 +92,8 @@ public final class WitServer implements AutoCloseable {
             b.maxConcurrentCallsPerConnection,
             lifecycle,
             handshakeTimer,
-            b.maxSubscriptionsPerConnection);
+            b.maxSubscriptionsPerConnection,
+            PeerCheck.of(b.peerValidator));
   }
 
   /** A new builder. */
@@ -248,6 +251,7 @@ public final class WitServer implements AutoCloseable {
     private boolean encryption;
     private String accessToken;
     private Predicate<String> tokenValidator;
+    private Predicate<Principal> peerValidator;
     private int maxClients = TransportOptions.DEFAULT_MAX_CLIENTS;
     private Executor executor;
     private Dispatch dispatch = Dispatch.AUTO;
@@ -307,14 +311,11 @@ public final class WitServer implements AutoCloseable {
     }
 
     /**
-     * Largest frame accepted, in bytes, checked before allocation (for a transport given as URI).
-     * Default 256 MiB.
+     * Largest frame accepted, in bytes, checked before allocation (for a transport given as URI);
+     * at least 1 KiB ({@link Limits#MIN_FRAME_SIZE}). Default 256 MiB.
      */
     public Builder maxFrameSize(int maxFrameSize) {
-      if (maxFrameSize < 64) {
-        throw new IllegalArgumentException("maxFrameSize must be at least 64: " + maxFrameSize);
-      }
-      this.maxFrameSize = maxFrameSize;
+      this.maxFrameSize = Limits.maxFrameSize(maxFrameSize);
       return this;
     }
 
@@ -324,10 +325,8 @@ public final class WitServer implements AutoCloseable {
      * WitServer#DEFAULT_MAX_CONCURRENT_CALLS}.
      */
     public Builder maxConcurrentCallsPerConnection(int max) {
-      if (max < 1) {
-        throw new IllegalArgumentException("maxConcurrentCallsPerConnection must be >= 1: " + max);
-      }
-      this.maxConcurrentCallsPerConnection = max;
+      this.maxConcurrentCallsPerConnection =
+          Limits.atLeastOne("maxConcurrentCallsPerConnection", max);
       return this;
     }
 
@@ -339,7 +338,7 @@ public final class WitServer implements AutoCloseable {
      * work is dropped and everyone else goes on. Default 10 s.
      */
     public Builder sendTimeout(Duration sendTimeout) {
-      this.sendTimeout = TransportOptions.checkSendTimeout(sendTimeout);
+      this.sendTimeout = Limits.sendTimeout(sendTimeout);
       return this;
     }
 
@@ -352,12 +351,7 @@ public final class WitServer implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder handshakeTimeout(Duration handshakeTimeout) {
-      Objects.requireNonNull(handshakeTimeout, "handshakeTimeout == null");
-      if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
-        throw new IllegalArgumentException(
-            "handshakeTimeout must be positive: " + handshakeTimeout);
-      }
-      this.handshakeTimeout = handshakeTimeout;
+      this.handshakeTimeout = Limits.positive("handshakeTimeout", handshakeTimeout);
       return this;
     }
 
@@ -370,10 +364,7 @@ public final class WitServer implements AutoCloseable {
      * WitServer#DEFAULT_MAX_SUBSCRIPTIONS}.
      */
     public Builder maxSubscriptionsPerConnection(int max) {
-      if (max < 1) {
-        throw new IllegalArgumentException("maxSubscriptionsPerConnection must be >= 1: " + max);
-      }
-      this.maxSubscriptionsPerConnection = max;
+      this.maxSubscriptionsPerConnection = Limits.atLeastOne("maxSubscriptionsPerConnection", max);
       return this;
     }
 
@@ -403,12 +394,22 @@ public final class WitServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Decides which peers are accepted by the identity their transport authenticated: the subject
+     * of the client certificate on {@code tcp://} and {@code wss://} with mutual TLS ({@code
+     * clientAuth=require}). Checked when the client authorizes, in addition to its access token; a
+     * refused peer gets status 561 naming the identity. With a validator set, a peer without an
+     * authenticated identity (any other transport, or TLS without client certificates) is refused.
+     * Called on a transport thread during the handshake: keep it fast.
+     */
+    public Builder peerValidator(Predicate<Principal> peerValidator) {
+      this.peerValidator = Objects.requireNonNull(peerValidator, "peerValidator == null");
+      return this;
+    }
+
     /** Most clients connected at once (for a transport given as URI). Default 64. */
     public Builder maxClients(int maxClients) {
-      if (maxClients < 1) {
-        throw new IllegalArgumentException("maxClients must be at least 1: " + maxClients);
-      }
-      this.maxClients = maxClients;
+      this.maxClients = Limits.maxClients(maxClients);
       return this;
     }
 

@@ -163,7 +163,8 @@ class HandshakeFuzzTest {
         4,
         new ServerLifecycle(),
         TIMER,
-        4);
+        4,
+        PeerCheck.NONE);
   }
 
   private static FakeConnection run(List<byte[]> frames, boolean encryption) {

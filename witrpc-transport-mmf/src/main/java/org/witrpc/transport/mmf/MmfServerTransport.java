@@ -1,21 +1,14 @@
 package org.witrpc.transport.mmf;
 
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.AsynchronousCloseException;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -26,15 +19,17 @@ import org.witrpc.WitTransportException;
 import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.PeerPolicy;
 import org.witrpc.spi.ServerTransport;
+import org.witrpc.spi.UnixSocketListener;
 
 /**
  * The listening side of the shared-memory transport. Listens on the Unix domain socket {@code
- * NAME.mmf.sock} in the runtime directory; gives each accepted client its own mapping (see {@link
- * Rendezvous} and {@link RingDescriptor}).
+ * NAME.mmf.sock} in the runtime directory (a {@link UnixSocketListener}: owner-only, a stale socket
+ * replaced, a live server's or a file that is not a socket left alone); gives each accepted client
+ * its own mapping (see {@link Rendezvous} and {@link RingDescriptor}).
  *
- * <p>The accept thread {@code witrpc-mmf-accept-NAME} only accepts sockets and reserves a client
- * slot (or refuses the client). The handshake, which waits up to 5 s for the client's
- * acknowledgement, runs on a short-lived daemon thread per client ({@code
+ * <p>The accept thread {@code witrpc-mmf-accept-NAME} only accepts sockets, checks the peer's user
+ * and reserves a client slot (or refuses the client). The handshake, which waits up to 5 s for the
+ * client's acknowledgement, runs on a short-lived daemon thread per client ({@code
  * witrpc-mmf-handshake-NAME-N}), so a slow or hostile client cannot hold up other clients. {@link
  * #close} makes unfinished handshakes give up and joins their threads.
  *
@@ -56,10 +51,8 @@ public final class MmfServerTransport implements ServerTransport {
   private final Object lifecycle = new Object();
   private final Object acceptorCalls = new Object();
 
-  private ServerSocketChannel server;
-  private Thread acceptThread;
+  private UnixSocketListener listener;
   private Path directory;
-  private Path socketPath;
   private boolean started;
   private volatile boolean closed;
 
@@ -79,40 +72,29 @@ public final class MmfServerTransport implements ServerTransport {
       }
       started = true;
       directory = settings.resolveDirectory();
-      socketPath = settings.socketPath(directory);
-      removeStaleSocket();
-      try {
-        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(socketPath));
-      } catch (IOException e) {
-        closeQuietly(server);
-        throw new WitTransportException(
-            "cannot listen on " + socketPath + " for " + address() + ": " + e.getMessage(), e);
-      }
-      try {
-        Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-------"));
-      } catch (IOException | UnsupportedOperationException e) {
-        LOG.debug("cannot restrict {}: {}", socketPath, e.toString());
-      }
+      listener = UnixSocketListener.bind(settings.socketPath(directory), address());
       removeLeftoverMappings();
-      acceptThread = new Thread(() -> acceptLoop(acceptor), "witrpc-mmf-accept-" + settings.name());
-      acceptThread.setDaemon(true);
-      acceptThread.start();
+      listener.startAccepting(
+          "witrpc-mmf-accept-" + settings.name(),
+          peerPolicy,
+          MmfServerTransport::refusePeer,
+          channel -> admit(channel, acceptor));
     }
   }
 
   @Override
   public void close() {
-    Thread accepting;
+    UnixSocketListener listening;
     synchronized (lifecycle) {
       if (closed) {
         return;
       }
       closed = true;
-      closeQuietly(server);
-      accepting = acceptThread;
+      listening = listener;
     }
-    join(accepting);
+    if (listening != null) {
+      listening.close(); // joins the accept thread
+    }
     // No new handshake starts now; those in flight give up within one wait slice (they check
     // closed) or finish. Wait for them, so every connection they make is registered below.
     for (Thread handshake : new ArrayList<>(handshakes.values())) {
@@ -120,13 +102,6 @@ public final class MmfServerTransport implements ServerTransport {
     }
     for (MmfConnection c : new ArrayList<>(connections)) {
       c.close();
-    }
-    if (socketPath != null) {
-      try {
-        Files.deleteIfExists(socketPath);
-      } catch (IOException e) {
-        LOG.warn("cannot delete {}: {}", socketPath, e.toString());
-      }
     }
   }
 
@@ -150,38 +125,34 @@ public final class MmfServerTransport implements ServerTransport {
     return connections.size();
   }
 
-  private void acceptLoop(Acceptor acceptor) {
-    while (!closed) {
-      SocketChannel channel;
-      try {
-        channel = server.accept();
-      } catch (AsynchronousCloseException e) {
-        return;
-      } catch (IOException e) {
-        if (!closed) {
-          LOG.error("{}: accept failed, no longer accepting", address(), e);
-        }
-        return;
-      }
-      if (!slots.tryReserve()) {
-        refuse(channel);
-        continue;
-      }
-      Thread t =
-          new Thread(
-              () -> handshakeAndRelease(channel, acceptor),
-              "witrpc-mmf-handshake-" + settings.name() + "-" + handshakeIds.incrementAndGet());
-      t.setDaemon(true);
-      handshakes.put(channel, t);
-      if (closed) {
-        // close() may have copied the handshakes before this one was added
-        handshakes.remove(channel);
-        slots.release();
-        closeQuietly(channel);
-        return;
-      }
-      t.start();
+  /** On the accept thread: reserves a slot for the client and starts its handshake thread. */
+  private void admit(SocketChannel channel, Acceptor acceptor) {
+    if (!slots.tryReserve()) {
+      refuse(channel);
+      return;
     }
+    Thread t =
+        new Thread(
+            () -> handshakeAndRelease(channel, acceptor),
+            "witrpc-mmf-handshake-" + settings.name() + "-" + handshakeIds.incrementAndGet());
+    t.setDaemon(true);
+    handshakes.put(channel, t);
+    if (closed) {
+      // close() may have copied the handshakes before this one was added
+      handshakes.remove(channel);
+      slots.release();
+      closeQuietly(channel);
+      return;
+    }
+    t.start();
+  }
+
+  /** Tells a client whose user is not admitted so (the listener logs it and closes it). */
+  private static void refusePeer(SocketChannel channel, String user) throws IOException {
+    Rendezvous.sendReply(
+        channel,
+        Rendezvous.REFUSED,
+        Rendezvous.PEER_USER_REFUSED + "'" + user + "' (its peerUsers setting)");
   }
 
   private void refuse(SocketChannel channel) {
@@ -227,19 +198,6 @@ public final class MmfServerTransport implements ServerTransport {
    * acknowledged. From then on the connection owns the slot and releases it when it ends.
    */
   private void handshake(SocketChannel channel, Acceptor acceptor) throws IOException {
-    Optional<String> stranger = peerPolicy.refusedPeer(channel);
-    if (stranger.isPresent()) {
-      LOG.warn(
-          "{}: refusing a client running as user '{}': this server admits {} (peerUsers)",
-          address(),
-          stranger.get(),
-          peerPolicy);
-      Rendezvous.sendReply(
-          channel,
-          Rendezvous.REFUSED,
-          Rendezvous.PEER_USER_REFUSED + "'" + stranger.get() + "' (its peerUsers setting)");
-      throw new IOException("client of user '" + stranger.get() + "' refused");
-    }
     int capacity = settings.capacity();
     MmfFiles.Mapped mapped =
         MmfFiles.create(directory, settings.name(), RingDescriptor.totalLength(capacity));
@@ -288,31 +246,6 @@ public final class MmfServerTransport implements ServerTransport {
       }
     }
     connection.start(listener);
-  }
-
-  /** Deletes a socket file left by a dead server; fails if a live server answers on it. */
-  private void removeStaleSocket() {
-    if (!Files.exists(socketPath)) {
-      return;
-    }
-    try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      probe.connect(UnixDomainSocketAddress.of(socketPath));
-      throw new WitTransportException(
-          "the name "
-              + address()
-              + " is in use by a live server (socket "
-              + socketPath
-              + " accepts connections)");
-    } catch (ConnectException refused) {
-      LOG.info("removing stale socket {} left by a dead server", socketPath);
-      try {
-        Files.deleteIfExists(socketPath);
-      } catch (IOException e) {
-        throw new WitTransportException("cannot remove stale socket " + socketPath + ": " + e, e);
-      }
-    } catch (IOException e) {
-      throw new WitTransportException("cannot probe socket " + socketPath + ": " + e, e);
-    }
   }
 
   /** Deletes mapping files a crashed server of this name left between create and unlink. */

@@ -3,8 +3,8 @@ package org.witrpc.transport.mmf;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import org.witrpc.spi.Limits;
 import org.witrpc.spi.RuntimeDirectory;
-import org.witrpc.spi.TransportOptions;
 
 /**
  * The settings of one shared-memory transport, validated.
@@ -32,16 +32,10 @@ record MmfSettings(
   MmfSettings {
     RuntimeDirectory.checkName(name);
     RingDescriptor.capacityForSize(size);
-    if (spinNanos < 0) {
-      throw new IllegalArgumentException("spin budget must not be negative: " + spinNanos);
-    }
-    if (maxClients < 1) {
-      throw new IllegalArgumentException("maxClients must be at least 1: " + maxClients);
-    }
-    if (maxFrameSize < 16) {
-      throw new IllegalArgumentException("maxFrameSize must be at least 16: " + maxFrameSize);
-    }
-    TransportOptions.checkSendTimeout(sendTimeout);
+    Limits.spinBudget(Duration.ofNanos(spinNanos));
+    Limits.maxClients(maxClients);
+    Limits.maxFrameSize(maxFrameSize);
+    Limits.sendTimeout(sendTimeout);
   }
 
   /** Ring capacity per direction. */

@@ -2,10 +2,10 @@ package org.witrpc.transport.mmf;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.witrpc.spi.PeerPolicy;
+import org.witrpc.spi.Limits;
+import org.witrpc.spi.LocalTransportBuilder;
 import org.witrpc.spi.RuntimeDirectory;
 import org.witrpc.spi.Sizes;
 import org.witrpc.spi.TransportOptions;
@@ -41,39 +41,28 @@ public final class MmfTransport {
     return new ClientBuilder(RuntimeDirectory.checkName(name));
   }
 
-  /** Settings common to both sides. Not thread-safe. */
-  abstract static class Builder<B extends Builder<B>> {
+  /**
+   * Settings common to both sides (see {@link LocalTransportBuilder}), plus the spin budget and the
+   * runtime directory. Not thread-safe.
+   *
+   * @param <B> the concrete builder, returned by every setter
+   */
+  abstract static class Builder<B extends Builder<B>> extends LocalTransportBuilder<B> {
     final String name;
     Optional<Path> directory = Optional.empty();
     long size = DEFAULT_SIZE;
     Duration spinBudget = DEFAULT_SPIN_BUDGET;
-    int maxClients = TransportOptions.DEFAULT_MAX_CLIENTS;
-    int maxFrameSize = TransportOptions.DEFAULT_MAX_FRAME_SIZE;
-    Duration sendTimeout = TransportOptions.DEFAULT_SEND_TIMEOUT;
-    PeerPolicy peerPolicy = PeerPolicy.sameUser();
 
     Builder(String name) {
       this.name = name;
     }
 
-    abstract B self();
-
-    /** How long a waiting side spins ({@code Thread.onSpinWait}) before it parks; default 20 us. */
+    /**
+     * How long a waiting side spins ({@code Thread.onSpinWait}) before it parks: from 0 (park at
+     * once) to 10 ms ({@link Limits#spinBudget}). Default 20 us.
+     */
     public B spinBudget(Duration spinBudget) {
-      Objects.requireNonNull(spinBudget, "spinBudget == null");
-      if (spinBudget.isNegative()) {
-        throw new IllegalArgumentException("spinBudget must not be negative: " + spinBudget);
-      }
-      this.spinBudget = spinBudget;
-      return self();
-    }
-
-    /** Largest frame accepted; default 256 MiB. */
-    public B maxFrameSize(int maxFrameSize) {
-      if (maxFrameSize < 16) {
-        throw new IllegalArgumentException("maxFrameSize must be at least 16: " + maxFrameSize);
-      }
-      this.maxFrameSize = maxFrameSize;
+      this.spinBudget = Limits.spinBudget(spinBudget);
       return self();
     }
 
@@ -83,43 +72,16 @@ public final class MmfTransport {
       return self();
     }
 
-    /**
-     * How long a send waits for a peer that frees no ring space before the connection is closed as
-     * stalled. Default 10 s; see {@link TransportOptions#sendTimeout()}.
-     */
-    public B sendTimeout(Duration sendTimeout) {
-      this.sendTimeout = TransportOptions.checkSendTimeout(sendTimeout);
-      return self();
-    }
-
-    /**
-     * Also accepts peers running as these users (names or numeric uids; {@code "*"} for any user):
-     * for a server, clients of these users; for a client, a server running as one of them. By
-     * default only peers of this process's own user are accepted. See {@link PeerPolicy}.
-     */
-    public B peerUsers(String... users) {
-      return peerPolicy(PeerPolicy.sameUserOr(List.of(users)));
-    }
-
-    /** Which users a peer may run as; default {@link PeerPolicy#sameUser()}. */
-    public B peerPolicy(PeerPolicy policy) {
-      this.peerPolicy = Objects.requireNonNull(policy, "policy == null");
-      return self();
-    }
-
-    /** Applies the transport-independent options (max frame size, max clients, send timeout). */
-    public B options(TransportOptions options) {
-      Objects.requireNonNull(options, "options == null");
-      this.maxFrameSize = options.maxFrameSize();
-      this.maxClients = options.maxClients();
-      this.sendTimeout = options.sendTimeout();
-      return self();
-    }
-
     MmfSettings settings() {
-      long spin =
-          spinBudget.compareTo(Duration.ofSeconds(1)) > 0 ? 1_000_000_000L : spinBudget.toNanos();
-      return new MmfSettings(name, directory, size, spin, maxClients, maxFrameSize, sendTimeout);
+      TransportOptions options = transportOptions();
+      return new MmfSettings(
+          name,
+          directory,
+          size,
+          spinBudget.toNanos(),
+          options.maxClients(),
+          options.maxFrameSize(),
+          options.sendTimeout());
     }
   }
 
@@ -130,7 +92,7 @@ public final class MmfTransport {
     }
 
     @Override
-    ServerBuilder self() {
+    protected ServerBuilder self() {
       return this;
     }
 
@@ -150,18 +112,14 @@ public final class MmfTransport {
       return size(Sizes.parse(size));
     }
 
-    /** Most clients connected at once; the next one is refused. Default 64. */
+    /** Most clients connected at once (at least 1); the next one is refused. Default 64. */
     public ServerBuilder maxClients(int maxClients) {
-      if (maxClients < 1) {
-        throw new IllegalArgumentException("maxClients must be at least 1: " + maxClients);
-      }
-      this.maxClients = maxClients;
-      return this;
+      return options(transportOptions().withMaxClients(maxClients));
     }
 
     /** An unstarted server transport. */
     public MmfServerTransport build() {
-      return new MmfServerTransport(settings(), peerPolicy);
+      return new MmfServerTransport(settings(), currentPeerPolicy());
     }
   }
 
@@ -172,13 +130,13 @@ public final class MmfTransport {
     }
 
     @Override
-    ClientBuilder self() {
+    protected ClientBuilder self() {
       return this;
     }
 
     /** A client transport. */
     public MmfClientTransport build() {
-      return new MmfClientTransport(settings(), peerPolicy);
+      return new MmfClientTransport(settings(), currentPeerPolicy());
     }
   }
 }

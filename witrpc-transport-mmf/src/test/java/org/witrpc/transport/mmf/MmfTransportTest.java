@@ -118,19 +118,6 @@ class MmfTransportTest {
   }
 
   @Test
-  void aStaleSocketFromADeadServerIsCleanedUp() throws Exception {
-    Path socket = dir.resolve("stale.mmf.sock");
-    try (var dead =
-        java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
-      dead.bind(java.net.UnixDomainSocketAddress.of(socket));
-    }
-    assertThat(Files.exists(socket)).as("closing a listener leaves its socket file").isTrue();
-    startServer("stale");
-    connect("stale", new RecordingListener()).send(ByteBuffer.allocate(3));
-    assertThat(serverListeners.take().next().remaining()).isEqualTo(3);
-  }
-
-  @Test
   void readUntilDeliversOnTheCallingThreadAndTheReaderTakesOverAfterwards() throws Exception {
     startServer("fast", MmfTransport.server("fast").spinBudget(Duration.ZERO));
     RecordingListener client = new RecordingListener();

@@ -9,7 +9,6 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,11 +36,12 @@ public final class PipeClientTransport implements ClientTransport {
   private final Duration sendTimeout;
   private final PeerPolicy peerPolicy;
 
-  private PipeClientTransport(Builder builder) {
-    this.endpoint = builder.endpoint();
-    this.maxFrameSize = builder.maxFrameSize;
-    this.sendTimeout = builder.sendTimeout;
-    this.peerPolicy = builder.peerPolicy;
+  private PipeClientTransport(
+      PipeEndpoint endpoint, TransportOptions options, PeerPolicy peerPolicy) {
+    this.endpoint = endpoint;
+    this.maxFrameSize = options.maxFrameSize();
+    this.sendTimeout = options.sendTimeout();
+    this.peerPolicy = peerPolicy;
   }
 
   @Override
@@ -195,83 +195,24 @@ public final class PipeClientTransport implements ClientTransport {
   }
 
   /**
-   * Configures a {@link PipeClientTransport}: setters without {@code set}.
+   * Configures a {@link PipeClientTransport}: setters without {@code set}, defaults from {@link
+   * TransportOptions#defaults()}.
    *
    * <p>Thread safety: not thread-safe; confine a builder to one thread.
    */
-  public static final class Builder {
-    private final String name;
-    private final Path socket;
-    private Path directory;
-    private int maxFrameSize = TransportOptions.DEFAULT_MAX_FRAME_SIZE;
-    private Duration sendTimeout = TransportOptions.DEFAULT_SEND_TIMEOUT;
-    private PeerPolicy peerPolicy = PeerPolicy.sameUser();
-
+  public static final class Builder extends PipeBuilder<Builder> {
     Builder(String name, Path socket) {
-      this.name = name;
-      this.socket = socket;
+      super(name, socket);
     }
 
-    /** Largest frame sent or received, in bytes. Default 256 MiB. */
-    public Builder maxFrameSize(int maxFrameSize) {
-      this.maxFrameSize = TransportOptions.defaults().withMaxFrameSize(maxFrameSize).maxFrameSize();
-      return this;
-    }
-
-    /**
-     * How long a send waits for a server that takes no bytes before the connection is closed as
-     * stalled. Default 10 s; see {@link TransportOptions#sendTimeout()}.
-     */
-    public Builder sendTimeout(Duration sendTimeout) {
-      this.sendTimeout = TransportOptions.checkSendTimeout(sendTimeout);
-      return this;
-    }
-
-    /**
-     * Also accepts a server running as one of these users (names or numeric uids; {@code "*"} for
-     * any user). By default the client refuses a server that runs as another user than its own
-     * ({@link org.witrpc.WitSecurityException} naming the server's user). See {@link PeerPolicy}.
-     */
-    public Builder peerUsers(String... users) {
-      return peerPolicy(PeerPolicy.sameUserOr(List.of(users)));
-    }
-
-    /** As whom the server may run; default {@link PeerPolicy#sameUser()}. */
-    public Builder peerPolicy(PeerPolicy policy) {
-      this.peerPolicy = Objects.requireNonNull(policy, "policy == null");
-      return this;
-    }
-
-    /** Takes the maximum frame size and the send timeout from {@code options}. */
-    public Builder options(TransportOptions options) {
-      Objects.requireNonNull(options, "options == null");
-      this.maxFrameSize = options.maxFrameSize();
-      this.sendTimeout = options.sendTimeout();
-      return this;
-    }
-
-    /**
-     * The directory of the named socket. Default: {@link
-     * org.witrpc.spi.RuntimeDirectory#defaultDirectory()}.
-     *
-     * @throws IllegalStateException if the transport was created for an explicit socket path
-     */
-    public Builder directory(Path directory) {
-      Objects.requireNonNull(directory, "directory == null");
-      if (name == null) {
-        throw new IllegalStateException("a directory applies to named pipes, not to " + socket);
-      }
-      this.directory = directory;
+    @Override
+    protected Builder self() {
       return this;
     }
 
     /** The client transport. */
     public PipeClientTransport build() {
-      return new PipeClientTransport(this);
-    }
-
-    PipeEndpoint endpoint() {
-      return name != null ? PipeEndpoint.named(name, directory) : PipeEndpoint.path(socket);
+      return new PipeClientTransport(endpoint(), transportOptions(), currentPeerPolicy());
     }
   }
 }

@@ -6,11 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -108,48 +105,6 @@ class PipeTransportTest {
       throws Exception {
     connection.send(ByteBuffer.wrap(new byte[] {1, 2, 3}));
     assertThat(listener.nextFrame(AWAIT)).isEqualTo(ByteBuffer.wrap(new byte[] {1, 2, 3}));
-  }
-
-  @Test
-  void socketFileIsOwnerOnlyInAnOwnerOnlyDirectoryAndRemovedOnClose() throws Exception {
-    Path dir = temp.resolve("rt");
-    PipeServerTransport server = start(PipeTransport.server("perm").directory(dir).build(), false);
-    Path socket = dir.resolve("perm.sock");
-
-    assertThat(server.socketPath()).isEqualTo(socket);
-    assertThat(server.address()).isEqualTo("pipe://" + socket);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
-        .isEqualTo("rwx------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)))
-        .isEqualTo("rw-------");
-
-    server.close();
-    assertThat(socket).doesNotExist();
-  }
-
-  @Test
-  void removesASocketLeftByADeadServer() throws Exception {
-    Path socket = temp.resolve("stale.sock");
-    try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-      dead.bind(UnixDomainSocketAddress.of(socket));
-    }
-    assertThat(socket).exists();
-
-    start(PipeTransport.server(socket).build(), true);
-    RecordingListener listener = new RecordingListener();
-    Connection connection = connect(PipeTransport.client(socket).build(), listener);
-    assertEchoWorks(connection, listener);
-  }
-
-  @Test
-  void refusesToReplaceAFileThatIsNotASocket() throws Exception {
-    Path file = Files.writeString(temp.resolve("data.sock"), "precious");
-    PipeServerTransport server = track(PipeTransport.server(file).build());
-
-    assertThatThrownBy(() -> server.start(c -> new RecordingListener()))
-        .isInstanceOf(WitTransportException.class)
-        .hasMessageContaining("is not a socket");
-    assertThat(file).hasContent("precious");
   }
 
   @Test

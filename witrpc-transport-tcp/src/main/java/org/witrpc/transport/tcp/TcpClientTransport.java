@@ -19,6 +19,7 @@ import org.witrpc.WitTransportException;
 import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
+import org.witrpc.spi.Limits;
 import org.witrpc.spi.TransportOptions;
 import org.witrpc.transport.tcp.internal.EventLoops;
 import org.witrpc.transport.tcp.internal.FrameLimit;
@@ -225,7 +226,7 @@ public final class TcpClientTransport implements ClientTransport {
      * stalled. Default 10 s; see {@link TransportOptions#sendTimeout()}.
      */
     public Builder sendTimeout(Duration sendTimeout) {
-      this.sendTimeout = TransportOptions.checkSendTimeout(sendTimeout);
+      this.sendTimeout = Limits.sendTimeout(sendTimeout);
       return this;
     }
 
