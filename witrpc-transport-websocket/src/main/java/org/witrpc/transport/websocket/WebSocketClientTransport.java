@@ -24,6 +24,7 @@ import org.witrpc.WitTransportException;
 import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
+import org.witrpc.spi.Limits;
 import org.witrpc.spi.TransportOptions;
 import org.witrpc.transport.tcp.TlsOptions;
 import org.witrpc.transport.tcp.internal.EventLoops;
@@ -239,7 +240,7 @@ public final class WebSocketClientTransport implements ClientTransport {
 
     /** Largest frame sent or received, in bytes. Default 256 MiB. */
     public Builder maxFrameSize(int maxFrameSize) {
-      this.maxFrameSize = TransportOptions.defaults().withMaxFrameSize(maxFrameSize).maxFrameSize();
+      this.maxFrameSize = Limits.maxFrameSize(maxFrameSize);
       return this;
     }
 
@@ -248,7 +249,7 @@ public final class WebSocketClientTransport implements ClientTransport {
      * stalled. Default 10 s; see {@link TransportOptions#sendTimeout()}.
      */
     public Builder sendTimeout(Duration sendTimeout) {
-      this.sendTimeout = TransportOptions.checkSendTimeout(sendTimeout);
+      this.sendTimeout = Limits.sendTimeout(sendTimeout);
       return this;
     }
 
