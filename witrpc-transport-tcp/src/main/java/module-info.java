@@ -15,6 +15,9 @@ module org.witrpc.transport.tcp {
   requires static io.netty.transport.classes.epoll;
 
   exports org.witrpc.transport.tcp;
+  // not API: the Netty machinery shared with the WebSocket transport
+  exports org.witrpc.transport.tcp.internal to
+      org.witrpc.transport.websocket;
 
   provides org.witrpc.spi.TransportProvider with
       org.witrpc.transport.tcp.TcpTransportProvider;

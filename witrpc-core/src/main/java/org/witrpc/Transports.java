@@ -25,7 +25,9 @@ public final class Transports {
           "mem", "org.witrpc:witrpc-core",
           "pipe", "org.witrpc:witrpc-transport-pipes",
           "mmf", "org.witrpc:witrpc-transport-mmf",
-          "tcp", "org.witrpc:witrpc-transport-tcp");
+          "tcp", "org.witrpc:witrpc-transport-tcp",
+          "ws", "org.witrpc:witrpc-transport-websocket",
+          "wss", "org.witrpc:witrpc-transport-websocket");
 
   private Transports() {}
 
@@ -98,6 +100,6 @@ public final class Transports {
                 + scheme
                 + "' in "
                 + uri
-                + "; known schemes: mem, pipe, mmf, tcp");
+                + "; known schemes: mem, pipe, mmf, tcp, ws, wss");
   }
 }

@@ -27,9 +27,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * A modular application ({@code src/test/modular/com.example.calc}: a named module that requires
  * {@code org.witrpc.server} and {@code org.witrpc.client} and exports its service interface's
  * package, as the README says) is compiled against witrpc's modules and run on the module path: a
- * server JVM and a client JVM, over {@code mmf://}, {@code pipe://} and {@code tcp://} (loopback),
- * with encryption and a token, calls, an async call, a record argument and events. Nothing of
- * witrpc is on the class path of either JVM.
+ * server JVM and a client JVM, over {@code mmf://}, {@code pipe://}, {@code tcp://} and {@code
+ * ws://} (loopback), with encryption and a token, calls, an async call, a record argument and
+ * events. Nothing of witrpc is on the class path of either JVM.
  */
 class ModulePathIT {
   private static final String APP = "com.example.calc";
@@ -44,7 +44,7 @@ class ModulePathIT {
   static void compileTheApplication() throws IOException {
     assertThat(WitrpcModules.onClassPath(WitrpcModules.LIBRARY))
         .as("witrpc's library modules on the test class path")
-        .hasSize(7);
+        .hasSize(8);
     witrpcModulePath = WitrpcModules.modulePath();
     appClasses = Files.createTempDirectory(Path.of("target"), "modular-app-");
     String errors = compile(Path.of("src/test/modular", APP), appClasses);
@@ -52,20 +52,22 @@ class ModulePathIT {
   }
 
   @ParameterizedTest(name = "{0} {1}")
-  @CsvSource({"mmf, json", "pipe, messagePack", "tcp, json"})
+  @CsvSource({"mmf, json", "pipe, messagePack", "tcp, json", "ws, messagePack"})
   void aModularApplicationServesAndCallsOnTheModulePath(String scheme, String serializer)
       throws Exception {
     String uri =
         scheme.equals("tcp")
             ? "tcp://127.0.0.1:0"
-            : scheme + "://module-it-" + UUID.randomUUID().toString().substring(0, 8);
+            : scheme.equals("ws")
+                ? "ws://127.0.0.1:0/calc"
+                : scheme + "://module-it-" + UUID.randomUUID().toString().substring(0, 8);
     String modulePath = witrpcModulePath + File.pathSeparator + appClasses;
     List<String> jvmOptions = new ArrayList<>(ChildJvms.SHORT_LIVED);
     jvmOptions.add("-Dcalc.token=" + UUID.randomUUID());
     String ser = serializer.equals("json") ? "json" : "msgpack";
 
     ChildJvm server = jvms.startModule("server", jvmOptions, modulePath, MAIN, "server", uri, ser);
-    // the server prints the address it really serves (for tcp, the ephemeral port it got)
+    // the server prints the address it really serves (for tcp and ws, the ephemeral port it got)
     String address = server.awaitLine("READY ", Duration.ofSeconds(30)).substring(6);
     ChildJvm client =
         jvms.startModule("client", jvmOptions, modulePath, MAIN, "client", address, ser);
@@ -87,6 +89,7 @@ class ModulePathIT {
             "module.present.org.witrpc.transport.mmf=true",
             "module.present.org.witrpc.transport.pipes=true",
             "module.present.org.witrpc.transport.tcp=true",
+            "module.present.org.witrpc.transport.websocket=true",
             "internal.exportedToApp=false",
             "internal.exportedToClient=true");
     assertThat(Files.readAllLines(server.stdoutFile()))

@@ -15,15 +15,16 @@ final class WitrpcModules {
   /** The library modules (as jars or as {@code target/classes}). */
   static final Pattern LIBRARY =
       Pattern.compile(
-          ".*/witrpc-(core|server|client|transport-mmf|transport-pipes|transport-tcp|process)(/target/classes"
-              + "|/target/witrpc-[a-z-]+-[0-9][^/]*\\.jar|-[0-9][^/]*\\.jar)");
+          ".*/witrpc-(core|server|client|transport-mmf|transport-pipes|transport-tcp"
+              + "|transport-websocket|process)(/target/classes|/target/witrpc-[a-z-]+-[0-9][^/]*\\.jar"
+              + "|-[0-9][^/]*\\.jar)");
 
   /** Their runtime dependencies, plus an SLF4J binding. */
   static final Pattern DEPENDENCY =
       Pattern.compile(
           ".*/(jackson-(core|databind|annotations|datatype-jsr310|datatype-jdk8"
               + "|dataformat-msgpack)|msgpack-core|bcprov-jdk18on|slf4j-api|slf4j-simple"
-              + "|netty-(common|buffer|resolver|transport|codec-base|handler"
+              + "|netty-(common|buffer|resolver|transport|codec-base|codec-http|codec-compression|handler"
               + "|transport-native-unix-common|transport-classes-epoll|transport-native-epoll))"
               + "-[0-9][^/]*\\.jar");
 

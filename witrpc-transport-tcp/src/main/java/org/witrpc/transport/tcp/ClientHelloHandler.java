@@ -9,8 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import javax.net.ssl.SSLException;
 import org.witrpc.WitException;
-import org.witrpc.WitSecurityException;
 import org.witrpc.WitTransportException;
+import org.witrpc.transport.tcp.internal.NettyConnection;
+import org.witrpc.transport.tcp.internal.TlsFailures;
 
 /**
  * The client's first handler (after TLS, when on): sends the hello ({@link TcpWire}) and reads the
@@ -107,7 +108,7 @@ final class ClientHelloHandler extends ByteToMessageDecoder {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    SSLException ssl = sslCause(cause);
+    SSLException ssl = TlsFailures.sslCause(cause);
     fail(
         ctx,
         ssl != null
@@ -131,35 +132,7 @@ final class ClientHelloHandler extends ByteToMessageDecoder {
   }
 
   private WitException tlsFailure(Throwable cause) {
-    return new WitSecurityException(
-        "TLS with " + address + " failed: " + cause.getMessage() + hint(cause), cause);
-  }
-
-  private static String hint(Throwable cause) {
-    String message = String.valueOf(cause.getMessage());
-    if (message.contains("certificate_required") || message.contains("bad_certificate")) {
-      return " (the server requires a client certificate it trusts: give the client one)";
-    }
-    if (message.contains("No subject alternative") || message.contains("No name matching")) {
-      return " (the server's certificate is not for this host name)";
-    }
-    if (message.contains("PKIX") || message.contains("certificate_unknown")) {
-      return " (the certificate is not trusted or not valid now: check the trust and the dates)";
-    }
-    if (message.contains("not an SSL/TLS record")
-        || message.contains("Unsupported or unrecognized")) {
-      return " (is the server a plain tcp:// server?)";
-    }
-    return "";
-  }
-
-  private static SSLException sslCause(Throwable cause) {
-    for (Throwable t = cause; t != null; t = t.getCause()) {
-      if (t instanceof SSLException) {
-        return (SSLException) t;
-      }
-    }
-    return null;
+    return TlsFailures.clientFailure(address, cause);
   }
 
   private void fail(ChannelHandlerContext ctx, WitException failure) {

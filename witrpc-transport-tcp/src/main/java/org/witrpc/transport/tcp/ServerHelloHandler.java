@@ -4,13 +4,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.witrpc.transport.tcp.internal.NettyChannels;
+import org.witrpc.transport.tcp.internal.TlsFailures;
 
 /**
  * The first handler of an accepted socket (after TLS, when on): reads the client's hello ({@link
@@ -45,11 +45,11 @@ final class ServerHelloHandler extends ByteToMessageDecoder {
                         "{}: {} said no hello within {} ms; dropping it",
                         server,
                         ctx.channel().remoteAddress(),
-                        TcpPipeline.HELLO_TIMEOUT_MILLIS);
+                        NettyChannels.OPENING_TIMEOUT_MILLIS);
                     ctx.close();
                   }
                 },
-                TcpPipeline.HELLO_TIMEOUT_MILLIS,
+                NettyChannels.OPENING_TIMEOUT_MILLIS,
                 TimeUnit.MILLISECONDS);
   }
 
@@ -112,21 +112,7 @@ final class ServerHelloHandler extends ByteToMessageDecoder {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (!done) {
       done = true;
-      Throwable root = cause.getCause() != null ? cause.getCause() : cause;
-      if (root instanceof NotSslRecordException) {
-        log.warn(
-            "{}: {} sent no TLS (a plain tcp:// client to a TLS server?); dropping it",
-            server,
-            ctx.channel().remoteAddress());
-      } else if (root instanceof SSLException) {
-        log.warn(
-            "{}: TLS handshake with {} failed: {}; dropping it",
-            server,
-            ctx.channel().remoteAddress(),
-            root.getMessage());
-      } else {
-        log.debug("{}: {} failed before its hello", server, ctx.channel().remoteAddress(), cause);
-      }
+      TlsFailures.logServerSide(log, server, ctx.channel(), cause, "a plain tcp:// client");
     }
     ctx.close();
   }

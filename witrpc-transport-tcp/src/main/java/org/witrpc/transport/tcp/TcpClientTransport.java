@@ -21,6 +21,12 @@ import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.Limits;
 import org.witrpc.spi.TransportOptions;
+import org.witrpc.transport.tcp.internal.EventLoops;
+import org.witrpc.transport.tcp.internal.FrameLimit;
+import org.witrpc.transport.tcp.internal.Heartbeat;
+import org.witrpc.transport.tcp.internal.NettyChannels;
+import org.witrpc.transport.tcp.internal.NettyConnection;
+import org.witrpc.transport.tcp.internal.SslContexts;
 
 /**
  * The connecting side of {@code tcp://}. Holds no resources: every {@link #connect} opens a socket
@@ -74,7 +80,7 @@ public final class TcpClientTransport implements ClientTransport {
                   new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
-                      TcpPipeline.configure(channel);
+                      NettyChannels.configure(channel);
                       if (sslContext != null) {
                         channel
                             .pipeline()
@@ -163,7 +169,7 @@ public final class TcpClientTransport implements ClientTransport {
             TcpFormat.INSTANCE,
             limit,
             c -> {});
-    connection.peerPrincipal(TcpPipeline.peerPrincipal(channel.pipeline()));
+    connection.peerPrincipal(SslContexts.peerPrincipal(channel.pipeline()));
     TcpPipeline.install(channel.pipeline(), connection, limit, heartbeat);
     connection.start(listener, "witrpc-tcp-client-" + endpoint.port() + "#" + id);
     return connection;

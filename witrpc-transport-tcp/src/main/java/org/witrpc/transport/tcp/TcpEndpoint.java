@@ -1,8 +1,7 @@
 package org.witrpc.transport.tcp;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Objects;
+import org.witrpc.transport.tcp.internal.PlainExposure;
 
 /**
  * A host and port of {@code tcp://}: checks them and writes them as a URI ({@code tcp://[::1]:7000}
@@ -12,6 +11,9 @@ import java.util.Objects;
  */
 final class TcpEndpoint {
   static final String SCHEME = "tcp";
+
+  /** The address form, for errors. */
+  static final String FORM = "tcp://HOST:PORT, for example tcp://127.0.0.1:7000";
 
   private final String host;
   private final int port;
@@ -50,21 +52,9 @@ final class TcpEndpoint {
     return new TcpEndpoint(host, newPort);
   }
 
-  /**
-   * Whether the host is a loopback address (127.0.0.0/8, ::1, or a name such as localhost that
-   * resolves to one). A wildcard address (0.0.0.0, ::) is not: it listens on every interface.
-   */
+  /** Whether the host is a loopback address (see {@link PlainExposure#isLoopback}). */
   boolean isLoopback() {
-    try {
-      for (InetAddress address : InetAddress.getAllByName(host)) {
-        if (!address.isLoopbackAddress()) {
-          return false;
-        }
-      }
-      return true;
-    } catch (UnknownHostException e) {
-      return false;
-    }
+    return PlainExposure.isLoopback(host);
   }
 
   String address() {

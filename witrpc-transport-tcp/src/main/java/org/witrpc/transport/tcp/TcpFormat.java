@@ -2,6 +2,7 @@ package org.witrpc.transport.tcp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import org.witrpc.transport.tcp.internal.FrameFormat;
 
 /**
  * The {@code tcp://} framing of outgoing frames: a big-endian int32 length, then the bytes; and the

@@ -6,6 +6,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.nio.ByteBuffer;
 import org.witrpc.WitTransportException;
 import org.witrpc.spi.FrameBufferGrowth;
+import org.witrpc.transport.tcp.internal.FrameLimit;
+import org.witrpc.transport.tcp.internal.NettyConnection;
 
 /**
  * Cuts the incoming bytes of a {@code tcp://} connection into frames ({@link TcpWire}) and hands

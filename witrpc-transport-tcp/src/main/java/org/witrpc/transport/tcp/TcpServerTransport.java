@@ -21,6 +21,13 @@ import org.witrpc.WitTransportException;
 import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.ServerTransport;
 import org.witrpc.spi.TransportOptions;
+import org.witrpc.transport.tcp.internal.EventLoops;
+import org.witrpc.transport.tcp.internal.FrameLimit;
+import org.witrpc.transport.tcp.internal.Heartbeat;
+import org.witrpc.transport.tcp.internal.NettyChannels;
+import org.witrpc.transport.tcp.internal.NettyConnection;
+import org.witrpc.transport.tcp.internal.PlainExposure;
+import org.witrpc.transport.tcp.internal.SslContexts;
 
 /**
  * The listening side of {@code tcp://}: a Netty server socket on the shared I/O threads ({@link
@@ -129,22 +136,14 @@ public final class TcpServerTransport implements ServerTransport {
 
   /** Refuses plain TCP on a non-loopback address unless told it is wanted. */
   private void checkExposure() {
-    if (tls != null || endpoint.isLoopback()) {
-      return;
+    if (tls == null) {
+      PlainExposure.check(
+          endpoint.address(),
+          endpoint.host(),
+          insecure,
+          "plain TCP",
+          "TcpTransport.server(...).insecure(true)");
     }
-    if (!insecure) {
-      throw new WitTransportException(
-          "refusing to start server "
-              + endpoint
-              + " without TLS on a non-loopback address: anyone on the network could connect"
-              + " and read the traffic. Configure TLS (certificate and key), listen on 127.0.0.1,"
-              + " or say insecure=true (TcpTransport.server(...).insecure(true)) if plain TCP is"
-              + " wanted here");
-    }
-    log.warn(
-        "{}: listening WITHOUT TLS on a non-loopback address (insecure=true): traffic can be read"
-            + " and changed on the network",
-        endpoint);
   }
 
   private void initAccepted(Channel channel) {
@@ -163,7 +162,7 @@ public final class TcpServerTransport implements ServerTransport {
       waiting.add(channel);
     }
     channel.closeFuture().addListener(f -> forget(channel));
-    TcpPipeline.configure(channel);
+    NettyChannels.configure(channel);
     if (sslContext != null) {
       InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
       channel
@@ -214,7 +213,7 @@ public final class TcpServerTransport implements ServerTransport {
             TcpFormat.INSTANCE,
             limit,
             this::release);
-    connection.peerPrincipal(TcpPipeline.peerPrincipal(channel.pipeline()));
+    connection.peerPrincipal(SslContexts.peerPrincipal(channel.pipeline()));
     Acceptor current;
     synchronized (lock) {
       if (state != State.STARTED) {

@@ -4,11 +4,12 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.Objects;
 import java.util.Optional;
+import org.witrpc.transport.tcp.internal.TlsAccess;
 
 /**
- * TLS settings of a network transport: this side's certificate and key, whom it trusts, whether a
- * server requires client certificates (mutual TLS) and whether a client checks the server's host
- * name. TLS 1.3 and 1.2 only, through the JDK's TLS implementation.
+ * TLS settings of a network transport ({@code tcp://}, {@code wss://}): this side's certificate and
+ * key, whom it trusts, whether a server requires client certificates (mutual TLS) and whether a
+ * client checks the server's host name. TLS 1.3 and 1.2 only, through the JDK's TLS implementation.
  *
  * <pre>{@code
  * TlsOptions server = TlsOptions.server(Path.of("server.pem"), Path.of("server.key"));
@@ -27,6 +28,11 @@ import java.util.Optional;
  * to it must not be changed afterwards).
  */
 public final class TlsOptions {
+
+  static {
+    // the Netty transports read the settings through TlsAccess; they are not API
+    TlsAccess.install(TlsOptions::settings);
+  }
 
   private final boolean server;
   // not final only so that the copy methods can set one field of a fresh copy before returning it
@@ -164,28 +170,17 @@ public final class TlsOptions {
     return hostnameVerification;
   }
 
-  Optional<Path> certificateChain() {
-    return Optional.ofNullable(certificateChain);
-  }
-
-  Optional<Path> privateKey() {
-    return Optional.ofNullable(privateKey);
-  }
-
-  Optional<KeyStore> keyStore() {
-    return Optional.ofNullable(keyStore);
-  }
-
-  char[] keyPassword() {
-    return keyPassword == null ? null : keyPassword.clone();
-  }
-
-  Optional<Path> trustedCertificates() {
-    return Optional.ofNullable(trustedCertificates);
-  }
-
-  Optional<KeyStore> trustStore() {
-    return Optional.ofNullable(trustStore);
+  private TlsAccess.Settings settings() {
+    return new TlsAccess.Settings(
+        server,
+        Optional.ofNullable(certificateChain),
+        Optional.ofNullable(privateKey),
+        Optional.ofNullable(keyStore),
+        keyPassword == null ? null : keyPassword.clone(),
+        Optional.ofNullable(trustedCertificates),
+        Optional.ofNullable(trustStore),
+        requireClientCertificate,
+        hostnameVerification);
   }
 
   @Override

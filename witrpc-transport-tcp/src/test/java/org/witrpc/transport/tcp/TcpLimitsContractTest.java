@@ -1,6 +1,7 @@
 package org.witrpc.transport.tcp;
 
 import org.witrpc.client.AbstractLimitsContractTest;
+import org.witrpc.transport.tcp.testkit.TestPorts;
 
 /** The limits contract (nesting, subscriptions, slow listeners) over plain {@code tcp://}. */
 class TcpLimitsContractTest extends AbstractLimitsContractTest {

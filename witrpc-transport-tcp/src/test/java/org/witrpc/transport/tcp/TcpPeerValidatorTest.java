@@ -16,6 +16,7 @@ import org.witrpc.client.WitClient;
 import org.witrpc.server.WitServer;
 import org.witrpc.testkit.TestService;
 import org.witrpc.testkit.TestServiceImpl;
+import org.witrpc.transport.tcp.testkit.TestCertificates;
 
 /**
  * A server's {@code peerValidator} sees the subject of each client certificate under mutual TLS and

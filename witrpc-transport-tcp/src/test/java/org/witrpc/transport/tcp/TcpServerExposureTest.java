@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.witrpc.WitTransportException;
 import org.witrpc.testkit.RecordingListener;
+import org.witrpc.transport.tcp.testkit.TestPorts;
 
 /**
  * A server without TLS refuses a non-loopback address before binding anything, unless told {@code

@@ -4,6 +4,7 @@ import java.util.function.Consumer;
 import org.witrpc.client.AbstractRpcContractTest;
 import org.witrpc.client.WitClient;
 import org.witrpc.server.WitServer;
+import org.witrpc.transport.tcp.testkit.TestPorts;
 
 /**
  * The whole RPC contract over {@code tcp://} with TLS, configured by URI: the server with its

@@ -23,6 +23,7 @@ import org.witrpc.WitSecurityException;
 import org.witrpc.WitTransportException;
 import org.witrpc.spi.Connection;
 import org.witrpc.testkit.RecordingListener;
+import org.witrpc.transport.tcp.testkit.TestCertificates;
 
 /**
  * TLS on {@code tcp://}: both sides see the peer's certificate subject under mutual TLS; a wrong,

@@ -7,6 +7,8 @@ import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.ServerTransport;
 import org.witrpc.spi.TransportOptions;
 import org.witrpc.testkit.AbstractTransportTest;
+import org.witrpc.transport.tcp.testkit.TestCertificates;
+import org.witrpc.transport.tcp.testkit.TestPorts;
 
 /** {@code tcp://} with mutual TLS on 127.0.0.1 passes the transport conformance suite. */
 class TcpTlsTransportConformanceTest extends AbstractTransportTest {

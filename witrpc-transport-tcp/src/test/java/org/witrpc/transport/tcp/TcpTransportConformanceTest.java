@@ -4,6 +4,7 @@ import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.ServerTransport;
 import org.witrpc.spi.TransportOptions;
 import org.witrpc.testkit.AbstractTransportTest;
+import org.witrpc.transport.tcp.testkit.TestPorts;
 
 /**
  * Plain {@code tcp://} on 127.0.0.1 passes the transport conformance suite. A test's name is a free

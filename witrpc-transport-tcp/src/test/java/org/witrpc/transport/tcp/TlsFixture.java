@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.witrpc.transport.tcp.testkit.TestCertificates;
 
 /**
  * One set of test certificates for a test class: a CA, a server certificate for localhost and

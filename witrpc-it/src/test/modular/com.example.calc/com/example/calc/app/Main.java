@@ -90,7 +90,10 @@ public final class Main {
     System.out.println("module.client=" + WitClient.class.getModule().getName());
     for (String transport :
         new String[] {
-          "org.witrpc.transport.mmf", "org.witrpc.transport.pipes", "org.witrpc.transport.tcp"
+          "org.witrpc.transport.mmf",
+          "org.witrpc.transport.pipes",
+          "org.witrpc.transport.tcp",
+          "org.witrpc.transport.websocket"
         }) {
       System.out.println(
           "module.present." + transport + "=" + ModuleLayer.boot().findModule(transport).isPresent());

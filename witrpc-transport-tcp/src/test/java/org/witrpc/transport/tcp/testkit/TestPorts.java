@@ -1,4 +1,4 @@
-package org.witrpc.transport.tcp;
+package org.witrpc.transport.tcp.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,13 +11,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * Free loopback ports for tests whose suites name servers by a string: each name gets a port that
  * was free when asked, and keeps it (so a server restarted on the same name gets the same port).
  */
-final class TestPorts {
+public final class TestPorts {
   private static final Map<String, Integer> PORTS = new ConcurrentHashMap<>();
 
   private TestPorts() {}
 
   /** A port that is free on 127.0.0.1 now. */
-  static int free() {
+  public static int free() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {
@@ -26,7 +26,7 @@ final class TestPorts {
   }
 
   /** The port of {@code name}, chosen on first use. */
-  static int of(String name) {
+  public static int of(String name) {
     return PORTS.computeIfAbsent(name, n -> free());
   }
 }

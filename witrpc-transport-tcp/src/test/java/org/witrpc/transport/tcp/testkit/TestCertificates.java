@@ -1,4 +1,4 @@
-package org.witrpc.transport.tcp;
+package org.witrpc.transport.tcp.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,25 +36,25 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * Certificates made at test time (never committed): a certificate authority and leaf certificates
  * it signs, written as PEM files (chain: leaf then CA; keys: unencrypted PKCS#8) into a directory.
- * EC P-256 keys, so making them is quick.
+ * EC P-256 keys, so making them is quick. Shared with the WebSocket transport's tests (test-jar).
  */
-final class TestCertificates {
+public final class TestCertificates {
 
   private static final AtomicLong SERIALS = new AtomicLong(System.currentTimeMillis());
 
   /** A certificate authority: its key and self-signed certificate. */
-  record Authority(KeyPair keys, X509Certificate certificate, Path pem) {}
+  public record Authority(KeyPair keys, X509Certificate certificate, Path pem) {}
 
   /** A leaf's files. */
-  record Leaf(Path chain, Path key, X509Certificate certificate) {}
+  public record Leaf(Path chain, Path key, X509Certificate certificate) {}
 
   private final Path directory;
 
-  TestCertificates(Path directory) {
+  public TestCertificates(Path directory) {
     this.directory = directory;
   }
 
-  Authority authority(String name) {
+  public Authority authority(String name) {
     try {
       KeyPair keys = keyPair();
       X500Name subject = new X500Name("CN=" + name);
@@ -80,7 +80,7 @@ final class TestCertificates {
   }
 
   /** A leaf valid from an hour ago for a day, for localhost and 127.0.0.1. */
-  Leaf leaf(Authority ca, String name) {
+  public Leaf leaf(Authority ca, String name) {
     Instant now = Instant.now();
     return leaf(
         ca,
@@ -93,7 +93,8 @@ final class TestCertificates {
   }
 
   /** A leaf with the given validity and subject alternative names (DNS names or IP addresses). */
-  Leaf leaf(Authority ca, String name, Instant notBefore, Instant notAfter, String... names) {
+  public Leaf leaf(
+      Authority ca, String name, Instant notBefore, Instant notAfter, String... names) {
     try {
       KeyPair keys = keyPair();
       X509v3CertificateBuilder builder =

@@ -1,4 +1,4 @@
-package org.witrpc.transport.tcp;
+package org.witrpc.transport.tcp.internal;
 
 import io.netty.channel.Channel;
 import java.nio.ByteBuffer;

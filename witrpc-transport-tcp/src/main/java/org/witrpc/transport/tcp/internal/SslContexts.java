@@ -1,6 +1,7 @@
-package org.witrpc.transport.tcp;
+package org.witrpc.transport.tcp.internal;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -8,10 +9,13 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.Principal;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.TrustManagerFactory;
+import org.witrpc.transport.tcp.TlsOptions;
 
 /**
  * Builds Netty {@link SslContext}s from {@link TlsOptions}: the JDK provider, TLS 1.3 and 1.2 only,
@@ -20,13 +24,13 @@ import javax.net.ssl.TrustManagerFactory;
  *
  * <p>Thread safety: stateless; the contexts it returns are thread-safe.
  */
-final class SslContexts {
+public final class SslContexts {
 
   /** The protocols offered and accepted: nothing older than TLS 1.2. */
-  static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+  private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
   /** How long a TLS handshake may take before the connection is dropped. */
-  static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+  public static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
   private SslContexts() {}
 
@@ -35,10 +39,11 @@ final class SslContexts {
    *
    * @throws IllegalArgumentException if a file cannot be read or a key store entry is unusable
    */
-  static SslContext build(TlsOptions options) {
+  public static SslContext build(TlsOptions options) {
+    TlsAccess.Settings settings = TlsAccess.read(options);
     try {
       SslContextBuilder builder =
-          options.isServer() ? serverBuilder(options) : clientBuilder(options);
+          settings.server() ? serverBuilder(settings) : clientBuilder(settings);
       return builder.sslProvider(SslProvider.JDK).protocols(PROTOCOLS).build();
     } catch (SSLException | GeneralSecurityException | RuntimeException e) {
       throw new IllegalArgumentException("cannot set up TLS with " + options + ": " + e, e);
@@ -46,14 +51,28 @@ final class SslContexts {
   }
 
   /** A handler for one new connection; a client's names the host for SNI and its identity check. */
-  static SslHandler newHandler(SslContext context, ByteBufAllocator alloc, String host, int port) {
+  public static SslHandler newHandler(
+      SslContext context, ByteBufAllocator alloc, String host, int port) {
     SslHandler handler =
         context.isClient() ? context.newHandler(alloc, host, port) : context.newHandler(alloc);
     handler.setHandshakeTimeout(HANDSHAKE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
     return handler;
   }
 
-  private static SslContextBuilder serverBuilder(TlsOptions options)
+  /** The subject of the peer's verified TLS certificate, or null (no TLS, no certificate). */
+  public static Principal peerPrincipal(ChannelPipeline pipeline) {
+    SslHandler ssl = pipeline.get(SslHandler.class);
+    if (ssl == null) {
+      return null;
+    }
+    try {
+      return ssl.engine().getSession().getPeerPrincipal();
+    } catch (SSLPeerUnverifiedException e) {
+      return null;
+    }
+  }
+
+  private static SslContextBuilder serverBuilder(TlsAccess.Settings options)
       throws GeneralSecurityException {
     SslContextBuilder builder =
         options.keyStore().isPresent()
@@ -63,10 +82,10 @@ final class SslContexts {
                 options.privateKey().orElseThrow().toFile());
     trust(builder, options);
     return builder.clientAuth(
-        options.requiresClientCertificate() ? ClientAuth.REQUIRE : ClientAuth.NONE);
+        options.requireClientCertificate() ? ClientAuth.REQUIRE : ClientAuth.NONE);
   }
 
-  private static SslContextBuilder clientBuilder(TlsOptions options)
+  private static SslContextBuilder clientBuilder(TlsAccess.Settings options)
       throws GeneralSecurityException {
     SslContextBuilder builder = SslContextBuilder.forClient();
     if (options.keyStore().isPresent()) {
@@ -78,10 +97,10 @@ final class SslContexts {
     }
     trust(builder, options);
     // null turns the check off; Netty's default may change, so it is always set
-    return builder.endpointIdentificationAlgorithm(options.verifiesHostname() ? "HTTPS" : null);
+    return builder.endpointIdentificationAlgorithm(options.hostnameVerification() ? "HTTPS" : null);
   }
 
-  private static void trust(SslContextBuilder builder, TlsOptions options)
+  private static void trust(SslContextBuilder builder, TlsAccess.Settings options)
       throws GeneralSecurityException {
     if (options.trustedCertificates().isPresent()) {
       builder.trustManager(options.trustedCertificates().orElseThrow().toFile());
@@ -94,7 +113,8 @@ final class SslContexts {
     // else the JDK's default trust (a client's certificate authorities)
   }
 
-  private static KeyManagerFactory keyManagers(TlsOptions options) throws GeneralSecurityException {
+  private static KeyManagerFactory keyManagers(TlsAccess.Settings options)
+      throws GeneralSecurityException {
     KeyStore store = options.keyStore().orElseThrow();
     KeyManagerFactory factory =
         KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());

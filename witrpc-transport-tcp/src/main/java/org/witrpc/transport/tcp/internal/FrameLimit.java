@@ -1,4 +1,4 @@
-package org.witrpc.transport.tcp;
+package org.witrpc.transport.tcp.internal;
 
 import org.witrpc.spi.TransportOptions;
 
@@ -10,21 +10,21 @@ import org.witrpc.spi.TransportOptions;
  * <p>Thread safety: {@link #raise} may be called from any thread; the decoder sees it at its next
  * frame.
  */
-final class FrameLimit {
+public final class FrameLimit {
   private final int maxFrameSize;
   private volatile int current;
 
-  FrameLimit(int maxFrameSize) {
+  public FrameLimit(int maxFrameSize) {
     this.maxFrameSize = maxFrameSize;
     this.current = Math.min(maxFrameSize, TransportOptions.HANDSHAKE_FRAME_LIMIT);
   }
 
   /** Lifts the limit to the maximum frame size. Idempotent. */
-  void raise() {
+  public void raise() {
     current = maxFrameSize;
   }
 
-  int current() {
+  public int current() {
     return current;
   }
 
@@ -32,7 +32,7 @@ final class FrameLimit {
    * The refusal of a frame of {@code length} bytes (negative: read as unsigned) above {@code
    * limit}.
    */
-  String refusal(String description, long length, int limit) {
+  public String refusal(String description, long length, int limit) {
     return description
         + ": the peer announced a frame of "
         + length

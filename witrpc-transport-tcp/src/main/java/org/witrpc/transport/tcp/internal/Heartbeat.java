@@ -1,4 +1,4 @@
-package org.witrpc.transport.tcp;
+package org.witrpc.transport.tcp.internal;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -9,10 +9,10 @@ import java.util.Objects;
  *
  * <p>Thread safety: immutable.
  */
-final class Heartbeat {
-  static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
-  static final int DEFAULT_MISSES = 3;
-  static final Heartbeat DEFAULT = new Heartbeat(DEFAULT_INTERVAL, DEFAULT_MISSES);
+public final class Heartbeat {
+  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+  public static final int DEFAULT_MISSES = 3;
+  public static final Heartbeat DEFAULT = new Heartbeat(DEFAULT_INTERVAL, DEFAULT_MISSES);
 
   private static final Duration MIN_INTERVAL = Duration.ofMillis(10);
 
@@ -28,7 +28,7 @@ final class Heartbeat {
    * @throws IllegalArgumentException if the interval is negative or between 0 and 10 ms, or misses
    *     is below 1
    */
-  static Heartbeat of(Duration interval, int misses) {
+  public static Heartbeat of(Duration interval, int misses) {
     Objects.requireNonNull(interval, "interval == null");
     if (interval.isNegative() || !interval.isZero() && interval.compareTo(MIN_INTERVAL) < 0) {
       throw new IllegalArgumentException(
@@ -40,15 +40,15 @@ final class Heartbeat {
     return new Heartbeat(interval, misses);
   }
 
-  Duration interval() {
+  public Duration interval() {
     return interval;
   }
 
-  int misses() {
+  public int misses() {
     return misses;
   }
 
-  boolean enabled() {
+  public boolean enabled() {
     return !interval.isZero();
   }
 

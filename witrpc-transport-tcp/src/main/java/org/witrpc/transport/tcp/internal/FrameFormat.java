@@ -1,4 +1,4 @@
-package org.witrpc.transport.tcp;
+package org.witrpc.transport.tcp.internal;
 
 import io.netty.buffer.ByteBuf;
 
@@ -6,12 +6,12 @@ import io.netty.buffer.ByteBuf;
  * How a {@link NettyConnection} puts the bytes of one frame on its channel: a frame leaves in
  * chunks (so that a large frame waits for the peer chunk by chunk instead of being queued whole),
  * and the format says what precedes the first chunk and what message carries each chunk. For {@code
- * tcp://} a length prefix and the raw bytes; a WebSocket transport would send a binary message and
- * its continuations.
+ * tcp://} a length prefix and the raw bytes; for {@code ws://} no prefix, a binary WebSocket frame
+ * and its continuation frames.
  *
  * <p>Thread safety: implementations are stateless.
  */
-interface FrameFormat {
+public interface FrameFormat {
 
   /** Bytes written before the first chunk's body (the length prefix). */
   int prefixBytes();

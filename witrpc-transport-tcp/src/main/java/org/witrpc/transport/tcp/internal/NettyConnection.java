@@ -1,4 +1,4 @@
-package org.witrpc.transport.tcp;
+package org.witrpc.transport.tcp.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -42,12 +42,12 @@ import org.witrpc.spi.SendStalledException;
  * <p>Thread safety: {@link #send} from any number of threads; {@link #close} idempotent, from any
  * thread including the listener's; {@code onClosed} exactly once, after the last {@code onFrame}.
  */
-final class NettyConnection implements Connection {
+public final class NettyConnection implements Connection {
 
   private static final Logger log = LoggerFactory.getLogger(NettyConnection.class);
 
   /** Most bytes of a frame copied and handed to the channel at once. */
-  static final int CHUNK_BYTES = 256 << 10;
+  public static final int CHUNK_BYTES = 256 << 10;
 
   /** Longest single wait for writability before progress and budget are checked again. */
   private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
@@ -74,7 +74,7 @@ final class NettyConnection implements Connection {
   /**
    * @param onRelease called once, by whoever closes the connection first; must not call user code
    */
-  NettyConnection(
+  public NettyConnection(
       Channel channel,
       String description,
       int maxFrameSize,
@@ -94,7 +94,7 @@ final class NettyConnection implements Connection {
   /**
    * The handler that tells this connection about writability, the end and errors (pipeline tail).
    */
-  ChannelInboundHandlerAdapter channelHandler() {
+  public ChannelInboundHandlerAdapter channelHandler() {
     return new ChannelInboundHandlerAdapter() {
       @Override
       public void channelWritabilityChanged(ChannelHandlerContext ctx) {
@@ -122,12 +122,12 @@ final class NettyConnection implements Connection {
   }
 
   /** Sets the peer's authenticated identity (before the connection is handed out). */
-  void peerPrincipal(Principal principal) {
+  public void peerPrincipal(Principal principal) {
     this.peerPrincipal = principal;
   }
 
   /** Starts delivering frames to {@code listener} on a thread named {@code threadName}. */
-  void start(FrameListener listener, String threadName) {
+  public void start(FrameListener listener, String threadName) {
     Objects.requireNonNull(listener, "listener == null");
     FrameDelivery d = new FrameDelivery(channel, description, threadName, listener, this::fail);
     Throwable endedWith;
@@ -144,7 +144,7 @@ final class NettyConnection implements Connection {
   }
 
   /** A frame decoded by the pipeline (event loop). */
-  void received(ByteBuffer frame) {
+  public void received(ByteBuffer frame) {
     FrameDelivery d;
     synchronized (stateLock) {
       d = delivery;
@@ -155,7 +155,7 @@ final class NettyConnection implements Connection {
   }
 
   /** Whether this side stopped reading because its listener is behind. */
-  boolean readsPaused() {
+  public boolean readsPaused() {
     FrameDelivery d;
     synchronized (stateLock) {
       d = delivery;
@@ -168,7 +168,7 @@ final class NettyConnection implements Connection {
    * skipped: the frame's own bytes show life). Called on the event loop; the write is queued behind
    * the chunks already handed over.
    */
-  void trySendControl(Object message) {
+  public void trySendControl(Object message) {
     if (closed || !sendRole.tryAcquire()) {
       ReferenceCountUtil.release(message);
       return;
@@ -410,7 +410,7 @@ final class NettyConnection implements Connection {
    * Closes the channel and records why (null: a local close); false if it was closed already. The
    * listener's {@code onClosed} follows on the delivery thread.
    */
-  boolean fail(Throwable cause) {
+  public boolean fail(Throwable cause) {
     return close(cause, false);
   }
 

@@ -1,4 +1,4 @@
-package org.witrpc.transport.tcp;
+package org.witrpc.transport.tcp.internal;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread safety: safe for concurrent use.
  */
-final class EventLoops {
+public final class EventLoops {
 
   private static final Logger log = LoggerFactory.getLogger(EventLoops.class);
   private static final Object LOCK = new Object();
@@ -34,7 +34,7 @@ final class EventLoops {
   private static int users; // guarded by LOCK
 
   /** One user's hold on the group; {@link #close} releases it once. */
-  static final class Lease implements AutoCloseable {
+  public static final class Lease implements AutoCloseable {
     private final EventLoopGroup group;
     private final AtomicBoolean released = new AtomicBoolean();
 
@@ -42,7 +42,7 @@ final class EventLoops {
       this.group = group;
     }
 
-    EventLoopGroup group() {
+    public EventLoopGroup group() {
       return group;
     }
 
@@ -57,7 +57,7 @@ final class EventLoops {
   private EventLoops() {}
 
   /** Takes a hold on the group, creating it if no one holds it. */
-  static Lease acquire() {
+  public static Lease acquire() {
     synchronized (LOCK) {
       if (group == null) {
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -84,11 +84,11 @@ final class EventLoops {
     released.shutdownGracefully(0, 2, TimeUnit.SECONDS);
   }
 
-  static Class<? extends ServerChannel> serverChannelType() {
+  public static Class<? extends ServerChannel> serverChannelType() {
     return FLAVOR.serverChannel;
   }
 
-  static Class<? extends SocketChannel> socketChannelType() {
+  public static Class<? extends SocketChannel> socketChannelType() {
     return FLAVOR.socketChannel;
   }
 

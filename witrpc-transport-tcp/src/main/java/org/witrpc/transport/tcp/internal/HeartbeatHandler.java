@@ -1,4 +1,4 @@
-package org.witrpc.transport.tcp;
+package org.witrpc.transport.tcp.internal;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -17,24 +17,24 @@ import org.witrpc.WitTransportException;
  * stream ever comes) and the connection is closed with a {@link WitTransportException} saying the
  * peer went silent. Any received byte counts as life. While this side has stopped reading because
  * its own listener is behind, the peer's silence proves nothing and is not counted. An idle
- * connection costs a 4-byte ping each interval and one timer.
+ * connection costs one small ping message each interval and one timer.
  *
  * <p>Thread safety: used by the channel's event loop only.
  */
-final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
+public final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
 
   private final NettyConnection connection;
   private final Heartbeat heartbeat;
   private final Supplier<Object> ping;
 
-  HeartbeatHandler(NettyConnection connection, Heartbeat heartbeat, Supplier<Object> ping) {
+  public HeartbeatHandler(NettyConnection connection, Heartbeat heartbeat, Supplier<Object> ping) {
     this.connection = connection;
     this.heartbeat = heartbeat;
     this.ping = ping;
   }
 
   /** The handler that raises the idle events; goes right before this one. */
-  static IdleStateHandler idleStateHandler(Heartbeat heartbeat) {
+  public static IdleStateHandler idleStateHandler(Heartbeat heartbeat) {
     long interval = heartbeat.interval().toNanos();
     return new IdleStateHandler(interval * heartbeat.misses(), interval, 0, TimeUnit.NANOSECONDS);
   }

@@ -1,0 +1,84 @@
+package org.witrpc.transport.tcp.internal;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import org.witrpc.transport.tcp.TlsOptions;
+
+/**
+ * The TLS options of a network transport URI ({@code certificate}, {@code key}, {@code trust},
+ * {@code clientAuth}, {@code hostnameVerification}, {@code tls}) as {@link TlsOptions}: any of them
+ * turns TLS on, {@code tls=true} alone gives a client the JDK's default trust.
+ *
+ * <p>Thread safety: stateless.
+ */
+public final class UriTls {
+
+  private UriTls() {}
+
+  /** A server's TLS settings from the URI: none unless TLS is asked for. */
+  public static Optional<TlsOptions> server(NetworkUri uri) {
+    if (!tlsWanted(uri)) {
+      return Optional.empty();
+    }
+    Optional<Path> certificate = uri.file("certificate");
+    Optional<Path> key = uri.file("key");
+    if (certificate.isEmpty() || key.isEmpty()) {
+      throw uri.invalid("a TLS server needs certificate=PEM-FILE and key=PEM-FILE");
+    }
+    TlsOptions tls = TlsOptions.server(certificate.get(), key.get());
+    Optional<Path> trust = uri.file("trust");
+    if (trust.isPresent()) {
+      tls = tls.trust(trust.get());
+    }
+    String clientAuth = uri.option("clientAuth").orElse("none").trim().toLowerCase(Locale.ROOT);
+    switch (clientAuth) {
+      case "require":
+        return Optional.of(tls.requireClientCertificate());
+      case "none":
+        return Optional.of(tls);
+      default:
+        throw uri.invalid("clientAuth must be require or none, not '" + clientAuth + "'");
+    }
+  }
+
+  /** A client's TLS settings from the URI: none unless TLS is asked for. */
+  public static Optional<TlsOptions> client(NetworkUri uri) {
+    if (!tlsWanted(uri)) {
+      return Optional.empty();
+    }
+    TlsOptions tls = TlsOptions.client();
+    Optional<Path> trust = uri.file("trust");
+    if (trust.isPresent()) {
+      tls = tls.trust(trust.get());
+    }
+    Optional<Path> certificate = uri.file("certificate");
+    Optional<Path> key = uri.file("key");
+    if (certificate.isPresent() != key.isPresent()) {
+      throw uri.invalid("a client certificate needs both certificate=PEM-FILE and key=PEM-FILE");
+    }
+    if (certificate.isPresent()) {
+      tls = tls.certificate(certificate.get(), key.get());
+    }
+    Optional<Boolean> verify = uri.flag("hostnameVerification");
+    if (verify.isPresent()) {
+      tls = tls.hostnameVerification(verify.get());
+    }
+    return Optional.of(tls);
+  }
+
+  /** Whether the URI asks for TLS: {@code tls=true} or any TLS setting (not with tls=false). */
+  private static boolean tlsWanted(NetworkUri uri) {
+    boolean settings =
+        uri.option("certificate").isPresent()
+            || uri.option("key").isPresent()
+            || uri.option("trust").isPresent()
+            || uri.option("clientAuth").isPresent()
+            || uri.option("hostnameVerification").isPresent();
+    Optional<Boolean> tls = uri.flag("tls");
+    if (tls.isPresent() && !tls.get() && settings) {
+      throw uri.invalid("tls=false contradicts the TLS settings given");
+    }
+    return tls.orElse(settings);
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * Not API: the Netty machinery that witrpc's network transports share (the connection adapter,
+ * frame delivery, frame limits, heartbeats, event loops, TLS contexts and failures, the URI options
+ * parser). Exported only to {@code org.witrpc.transport.websocket}; it may change in any release.
+ */
+package org.witrpc.transport.tcp.internal;

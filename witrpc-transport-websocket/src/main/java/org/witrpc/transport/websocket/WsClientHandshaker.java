@@ -1,0 +1,42 @@
+package org.witrpc.transport.websocket;
+
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker13;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import java.net.URI;
+
+/**
+ * Netty's RFC 6455 client handshake (the upgrade request with a random {@code Sec-WebSocket-Key},
+ * the check of the server's {@code Sec-WebSocket-Accept}, masked frames out), with witrpc's own
+ * frame decoder in place of Netty's, given just before {@link #finishHandshake}.
+ *
+ * <p>Thread safety: used by one channel's event loop.
+ */
+final class WsClientHandshaker extends WebSocketClientHandshaker13 {
+
+  private WsFrameDecoder decoder;
+
+  WsClientHandshaker(URI uri, int maxFrameSize) {
+    super(
+        uri,
+        WebSocketVersion.V13,
+        null,
+        false,
+        EmptyHttpHeaders.INSTANCE,
+        maxFrameSize,
+        true,
+        false,
+        -1);
+  }
+
+  /** The decoder the finished handshake puts in place. */
+  void decoder(WsFrameDecoder frameDecoder) {
+    this.decoder = frameDecoder;
+  }
+
+  @Override
+  protected WebSocketFrameDecoder newWebsocketDecoder() {
+    return decoder;
+  }
+}

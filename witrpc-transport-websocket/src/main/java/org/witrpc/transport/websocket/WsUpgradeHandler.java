@@ -1,0 +1,156 @@
+package org.witrpc.transport.websocket;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.witrpc.transport.tcp.internal.NettyChannels;
+import org.witrpc.transport.tcp.internal.TlsFailures;
+
+/**
+ * The server's HTTP handler before the upgrade (after TLS, when on): a WebSocket upgrade request
+ * ({@code GET}, {@code Upgrade: websocket}, version 13) for the server's path is admitted and
+ * handed to the server, which answers 101 and puts the WebSocket handlers in place. Anything else
+ * gets a short plain-text answer and the connection closes: 400 for a malformed request, 404 for
+ * another path, 405 for another method, 426 (Upgrade Required) for a plain HTTP request or another
+ * WebSocket version, 503 when the server has its maximum of clients. A client that completes no
+ * request within {@link NettyChannels#OPENING_TIMEOUT_MILLIS} (TLS included) is dropped.
+ *
+ * <p>The {@code Host} and {@code Origin} headers are not checked: witrpc clients are not browsers,
+ * and a reverse proxy may rewrite them; authentication is TLS and witrpc's own token.
+ *
+ * <p>Thread safety: used by the channel's event loop only.
+ */
+final class WsUpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+  private static final Logger log = LoggerFactory.getLogger(WsUpgradeHandler.class);
+
+  private final WebSocketServerTransport server;
+  private ScheduledFuture<?> timeout;
+  private boolean done;
+
+  WsUpgradeHandler(WebSocketServerTransport server) {
+    this.server = server;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    timeout =
+        ctx.executor()
+            .schedule(
+                () -> {
+                  if (!done) {
+                    done = true;
+                    log.debug(
+                        "{}: {} sent no upgrade request within {} ms; dropping it",
+                        server,
+                        ctx.channel().remoteAddress(),
+                        NettyChannels.OPENING_TIMEOUT_MILLIS);
+                    ctx.close();
+                  }
+                },
+                NettyChannels.OPENING_TIMEOUT_MILLIS,
+                TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    timeout.cancel(false);
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    if (done) {
+      return;
+    }
+    done = true;
+    if (!request.decoderResult().isSuccess()) {
+      refuse(ctx, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
+      return;
+    }
+    String path = new QueryStringDecoder(request.uri()).path();
+    if (!path.equals(server.path())) {
+      refuse(ctx, HttpResponseStatus.NOT_FOUND, "no witrpc endpoint at this path");
+      return;
+    }
+    if (!HttpMethod.GET.equals(request.method())) {
+      FullHttpResponse response =
+          response(HttpResponseStatus.METHOD_NOT_ALLOWED, "a witrpc endpoint takes GET only");
+      response.headers().set(HttpHeaderNames.ALLOW, HttpMethod.GET.name());
+      send(ctx, response);
+      return;
+    }
+    if (!request.headers().contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+        || !request
+            .headers()
+            .containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
+      upgradeRequired(ctx, "this is a witrpc WebSocket endpoint: connect with a WebSocket client");
+      return;
+    }
+    if (!"13".equals(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))
+        || !request.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)) {
+      upgradeRequired(ctx, "WebSocket version 13 (RFC 6455) with a Sec-WebSocket-Key only");
+      return;
+    }
+    if (!server.admit(ctx.channel())) {
+      refuse(
+          ctx,
+          HttpResponseStatus.SERVICE_UNAVAILABLE,
+          "the server has its maximum of " + server.maxClients() + " clients");
+      return;
+    }
+    server.upgrade(ctx.channel(), request);
+    ctx.pipeline().remove(this);
+  }
+
+  private void upgradeRequired(ChannelHandlerContext ctx, String text) {
+    FullHttpResponse response = response(HttpResponseStatus.UPGRADE_REQUIRED, text);
+    response.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+    response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
+    send(ctx, response);
+  }
+
+  private void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String text) {
+    log.debug("{}: answering {} with {}", server, ctx.channel().remoteAddress(), status);
+    send(ctx, response(status, text));
+  }
+
+  private static FullHttpResponse response(HttpResponseStatus status, String text) {
+    byte[] body =
+        (status.code() + " " + status.reasonPhrase() + ": " + text + "\n")
+            .getBytes(StandardCharsets.UTF_8);
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    return response;
+  }
+
+  private static void send(ChannelHandlerContext ctx, FullHttpResponse response) {
+    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (!done) {
+      done = true;
+      TlsFailures.logServerSide(log, server, ctx.channel(), cause, "a plain ws:// client");
+    }
+    ctx.close();
+  }
+}

@@ -1,0 +1,125 @@
+package org.witrpc.transport.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.witrpc.WitTransportException;
+import org.witrpc.testkit.RecordingListener;
+
+/**
+ * What the server refuses on an upgraded connection, from a hand-made client: a text frame (close
+ * 1003), a message above the handshake limit before {@code allowLargeFrames()} and above
+ * maxFrameSize after (close 1009, refused at the frame header: nothing but the header is sent, and
+ * a 1 TiB announcement costs nothing), an unmasked frame (1002). The server's listener learns why.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class WsFrameRulesTest {
+  private static final Duration AWAIT = Duration.ofSeconds(10);
+
+  private WebSocketServerTransport server;
+  private final BlockingQueue<RecordingListener> listeners = new LinkedBlockingQueue<>();
+
+  private void start(boolean allowLargeFrames) {
+    server = WebSocketTransport.server("127.0.0.1", 0, "/rpc").maxFrameSize(64 << 10).build();
+    server.start(
+        connection -> {
+          if (allowLargeFrames) {
+            connection.allowLargeFrames();
+          }
+          RecordingListener listener = new RecordingListener();
+          listeners.add(listener);
+          return listener;
+        });
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private RawWebSocket upgraded() throws Exception {
+    RawWebSocket raw = new RawWebSocket(server.port());
+    assertThat(raw.upgrade("/rpc")).startsWith("HTTP/1.1 101");
+    return raw;
+  }
+
+  private String closeCause() throws InterruptedException {
+    RecordingListener listener = listeners.poll(AWAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(listener).isNotNull();
+    Throwable cause = listener.awaitClosed(AWAIT).orElseThrow();
+    assertThat(cause).isInstanceOf(WitTransportException.class);
+    return cause.getMessage();
+  }
+
+  @Test
+  void aBinaryMessageInTwoFramesIsOneWitrpcFrame() throws Exception {
+    start(false);
+    try (RawWebSocket raw = upgraded()) {
+      raw.sendFrame(0x2, false, 2, new byte[] {1, 2});
+      raw.sendFrame(0x0, true, 1, new byte[] {3});
+      RecordingListener listener = listeners.poll(AWAIT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(listener).isNotNull();
+      assertThat(listener.nextFrame(AWAIT).array()).containsExactly(1, 2, 3);
+    }
+  }
+
+  @Test
+  void aTextFrameClosesTheConnectionWith1003() throws Exception {
+    start(false);
+    try (RawWebSocket raw = upgraded()) {
+      raw.sendFrame(0x1, true, 2, "hi".getBytes(StandardCharsets.UTF_8));
+      RawWebSocket.Frame close = raw.readUntilClose();
+      assertThat(close.closeStatus()).isEqualTo(1003);
+      assertThat(close.closeReason()).contains("text frame");
+      assertThat(closeCause()).contains("text frame").contains("binary");
+    }
+  }
+
+  @Test
+  void beforeReadyAMessageAboveTheHandshakeLimitIsRefusedAtItsHeader() throws Exception {
+    start(false);
+    try (RawWebSocket raw = upgraded()) {
+      raw.sendFrame(0x2, true, 32 << 10, new byte[0]); // the header only
+      assertThat(raw.readUntilClose().closeStatus()).isEqualTo(1009);
+      assertThat(closeCause()).contains("32768 bytes").contains("before the connection is ready");
+    }
+  }
+
+  @Test
+  void afterAllowLargeFramesTheMaximumFrameSizeCountsAcrossContinuations() throws Exception {
+    start(true);
+    try (RawWebSocket raw = upgraded()) {
+      raw.sendFrame(0x2, false, 40 << 10, new byte[40 << 10]);
+      raw.sendFrame(0x0, true, 40 << 10, new byte[0]); // 80 KiB in all: refused at this header
+      assertThat(raw.readUntilClose().closeStatus()).isEqualTo(1009);
+      assertThat(closeCause()).contains("81920 bytes").contains("maximum frame size of 65536");
+    }
+  }
+
+  @Test
+  void aTerabyteAnnouncementCostsNothing() throws Exception {
+    start(true);
+    try (RawWebSocket raw = upgraded()) {
+      raw.sendFrame(0x2, true, 1L << 40, new byte[0]);
+      assertThat(raw.readUntilClose().closeStatus()).isEqualTo(1009);
+      assertThat(closeCause()).contains(Long.toString(1L << 40));
+    }
+  }
+
+  @Test
+  void anUnmaskedClientFrameIsAProtocolError() throws Exception {
+    start(false);
+    try (RawWebSocket raw = upgraded()) {
+      raw.socket.getOutputStream().write(new byte[] {(byte) 0x82, 0x01, 0x07});
+      assertThat(raw.readUntilClose().closeStatus()).isEqualTo(1002);
+      assertThat(closeCause()).contains("not masked");
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package org.witrpc.transport.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.witrpc.spi.Connection;
+import org.witrpc.testkit.RecordingListener;
+
+/**
+ * What a WebSocket endpoint says to plain HTTP: a GET to the path without an upgrade gets 426, any
+ * other path 404, another method 405, each with a short text and the connection closed (the reads
+ * to the end of stream return), never a hang; the server goes on upgrading real clients.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class WsHttpTest {
+  private static final Duration AWAIT = Duration.ofSeconds(10);
+
+  private WebSocketServerTransport server;
+
+  @BeforeEach
+  void start() {
+    server = WebSocketTransport.server("127.0.0.1", 0, "/calc").build();
+    server.start(connection -> new RecordingListener(connection::send));
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  /** A plain HTTP GET on a raw socket: the response head, and the body up to the close. */
+  private record Response(String head, String body) {}
+
+  private Response get(String path) throws Exception {
+    try (RawWebSocket raw = new RawWebSocket(server.port())) {
+      raw.sendHttp("GET " + path + " HTTP/1.1", "Host: 127.0.0.1");
+      return new Response(raw.readHead(), raw.readToEnd());
+    }
+  }
+
+  private void assertStillServes() throws Exception {
+    RecordingListener listener = new RecordingListener();
+    Connection connection =
+        WebSocketTransport.client("127.0.0.1", server.port(), "/calc")
+            .build()
+            .connect(listener, AWAIT);
+    try {
+      connection.send(ByteBuffer.wrap(new byte[] {9}));
+      assertThat(listener.nextFrame(AWAIT).get(0)).isEqualTo((byte) 9);
+    } finally {
+      connection.close();
+    }
+  }
+
+  @Test
+  void aPlainGetToThePathGets426UpgradeRequired() throws Exception {
+    Response response = get("/calc");
+    assertThat(response.head()).startsWith("HTTP/1.1 426").contains("upgrade: websocket");
+    assertThat(response.body()).contains("witrpc WebSocket endpoint");
+    assertStillServes();
+  }
+
+  @Test
+  void anotherPathGets404() throws Exception {
+    Response response = get("/elsewhere");
+    assertThat(response.head()).startsWith("HTTP/1.1 404");
+    assertThat(response.body()).contains("no witrpc endpoint at this path");
+    assertStillServes();
+  }
+
+  @Test
+  void anUpgradeToAnotherPathGets404AndTheConnectionCloses() throws Exception {
+    try (RawWebSocket raw = new RawWebSocket(server.port())) {
+      assertThat(raw.upgrade("/other")).startsWith("HTTP/1.1 404");
+      assertThat(raw.readToEnd()).contains("404 Not Found");
+    }
+  }
+
+  @Test
+  void anotherMethodGets405AndTheConnectionCloses() throws Exception {
+    try (RawWebSocket raw = new RawWebSocket(server.port())) {
+      raw.sendHttp("POST /calc HTTP/1.1", "Host: 127.0.0.1", "Content-Length: 0");
+      assertThat(raw.readHead()).startsWith("HTTP/1.1 405").contains("allow: GET");
+      assertThat(raw.readToEnd()).contains("GET only");
+    }
+  }
+
+  @Test
+  void aClientOfTheWrongPathIsToldSo() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                WebSocketTransport.client("127.0.0.1", server.port(), "/wrong")
+                    .build()
+                    .connect(new RecordingListener(), AWAIT))
+        .hasMessageContaining("refused the WebSocket upgrade: HTTP 404");
+  }
+}

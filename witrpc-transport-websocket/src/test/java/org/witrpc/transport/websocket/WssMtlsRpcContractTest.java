@@ -1,0 +1,9 @@
+package org.witrpc.transport.websocket;
+
+/** The whole RPC contract over {@code wss://} with mutual TLS ({@code clientAuth=require}). */
+class WssMtlsRpcContractTest extends WssRpcContractTest {
+  @Override
+  boolean mutual() {
+    return true;
+  }
+}
