@@ -1,5 +1,6 @@
 package org.witrpc.transport.tcp;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -7,6 +8,7 @@ import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.ServerTransport;
 import org.witrpc.spi.TransportOptions;
 import org.witrpc.testkit.AbstractTransportTest;
+import org.witrpc.transport.tcp.testkit.LoopbackBuffers;
 import org.witrpc.transport.tcp.testkit.TestCertificates;
 import org.witrpc.transport.tcp.testkit.TestPorts;
 
@@ -44,5 +46,15 @@ class TcpTlsTransportConformanceTest extends AbstractTransportTest {
   @Override
   protected ClientTransport newClient(String name) {
     return TcpTransport.client("127.0.0.1", Integer.parseInt(name)).tls(clientTls).build();
+  }
+
+  @Override
+  protected int framePastTheBuffers() {
+    return LoopbackBuffers.framePastTheBuffers();
+  }
+
+  @Override
+  protected ByteBuffer frameThePeerStillTakes() {
+    return LoopbackBuffers.frameThePeerStillTakes();
   }
 }

@@ -1,9 +1,11 @@
 package org.witrpc.transport.websocket;
 
+import java.nio.ByteBuffer;
 import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.ServerTransport;
 import org.witrpc.spi.TransportOptions;
 import org.witrpc.testkit.AbstractTransportTest;
+import org.witrpc.transport.tcp.testkit.LoopbackBuffers;
 import org.witrpc.transport.tcp.testkit.TestPorts;
 
 /**
@@ -27,5 +29,15 @@ class WsTransportConformanceTest extends AbstractTransportTest {
   @Override
   protected ClientTransport newClient(String name) {
     return WebSocketTransport.client("127.0.0.1", Integer.parseInt(name), "/conformance").build();
+  }
+
+  @Override
+  protected int framePastTheBuffers() {
+    return LoopbackBuffers.framePastTheBuffers();
+  }
+
+  @Override
+  protected ByteBuffer frameThePeerStillTakes() {
+    return LoopbackBuffers.frameThePeerStillTakes();
   }
 }

@@ -1,5 +1,6 @@
 package org.witrpc.transport.websocket;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -8,6 +9,7 @@ import org.witrpc.spi.ServerTransport;
 import org.witrpc.spi.TransportOptions;
 import org.witrpc.testkit.AbstractTransportTest;
 import org.witrpc.transport.tcp.TlsOptions;
+import org.witrpc.transport.tcp.testkit.LoopbackBuffers;
 import org.witrpc.transport.tcp.testkit.TestCertificates;
 import org.witrpc.transport.tcp.testkit.TestPorts;
 
@@ -47,5 +49,15 @@ class WssTransportConformanceTest extends AbstractTransportTest {
     return WebSocketTransport.client("127.0.0.1", Integer.parseInt(name), "/conformance")
         .tls(clientTls)
         .build();
+  }
+
+  @Override
+  protected int framePastTheBuffers() {
+    return LoopbackBuffers.framePastTheBuffers();
+  }
+
+  @Override
+  protected ByteBuffer frameThePeerStillTakes() {
+    return LoopbackBuffers.frameThePeerStillTakes();
   }
 }
