@@ -48,7 +48,7 @@ public final class WorkerPool<T> implements AutoCloseable {
    *
    * @throws WorkerStartException if any of them does not start; the others are stopped then
    */
-  public static <T> WorkerPool<T> start(int size, WorkerProcess.Builder<T> builder) {
+  public static <T> WorkerPool<T> start(int size, WorkerProcessBuilder<T> builder) {
     Objects.requireNonNull(builder, "builder == null");
     if (size < 1) {
       throw new IllegalArgumentException("size must be >= 1: " + size);

@@ -5,15 +5,12 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -22,16 +19,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.witrpc.Serializers;
 import org.witrpc.WitException;
 import org.witrpc.WitTransportException;
 import org.witrpc.client.ReconnectPolicy;
 import org.witrpc.client.WitClient;
 import org.witrpc.spi.RuntimeDirectory;
-import org.witrpc.spi.Serializer;
 
 /**
  * A worker process started by this host, and the typed proxy of the service it serves.
@@ -46,9 +40,9 @@ import org.witrpc.spi.Serializer;
  *
  * <p>The worker (see {@link WitWorker}) serves on a fresh, unguessable address with a fresh 256-bit
  * access token, both handed to it in the environment, never on the command line; the connection is
- * encrypted and the token bound into its key agreement. {@link Builder#start} returns once the
- * worker serves, or throws a {@link WorkerStartException} with the worker's last output and leaves
- * no process behind.
+ * encrypted and the token bound into its key agreement. {@link WorkerProcessBuilder#start} returns
+ * once the worker serves, or throws a {@link WorkerStartException} with the worker's last output
+ * and leaves no process behind.
  *
  * <p>With a {@link RestartPolicy} a worker that dies is started again on the same address with the
  * same token; the host's client reconnects by itself and the proxy from {@link #service()} keeps
@@ -129,8 +123,8 @@ public final class WorkerProcess<T> implements AutoCloseable {
   }
 
   /** A builder of workers serving {@code iface}. */
-  public static <T> Builder<T> builder(Class<T> iface) {
-    return new Builder<>(iface);
+  public static <T> WorkerProcessBuilder<T> builder(Class<T> iface) {
+    return new WorkerProcessBuilder<>(iface);
   }
 
   static <T> WorkerProcess<T> start(String name, Class<T> iface, WorkerSpec spec) {
@@ -543,222 +537,6 @@ public final class WorkerProcess<T> implements AutoCloseable {
       Thread t = new Thread(request, "witrpc-process-stop-request");
       t.setDaemon(true);
       t.start();
-    }
-  }
-
-  /**
-   * Configures and starts a {@link WorkerProcess}. Required: what to run ({@link #mainClass},
-   * {@link #command(JavaCommand)} or {@link #commandLine}).
-   *
-   * <p>Thread safety: not thread-safe; configure from one thread, then {@link #start()} (which may
-   * be called again for more workers of the same kind).
-   */
-  public static final class Builder<T> {
-    private static final AtomicInteger NAMES = new AtomicInteger();
-
-    private final Class<T> iface;
-    private String name;
-    private JavaCommand javaCommand;
-    private List<String> commandLine;
-    private final List<String> jvmOptions = new ArrayList<>();
-    private final Map<String, String> environment = new HashMap<>();
-    private Path directory;
-    private String transport = "mmf";
-    private Serializer serializer = Serializers.json();
-    private boolean encryption = true;
-    private Duration startTimeout = Duration.ofSeconds(30);
-    private Duration callTimeout = Duration.ofSeconds(30);
-    private WorkerOutput output = WorkerOutput.log();
-    private RestartPolicy restartPolicy;
-    private final List<WorkerListener> listeners = new ArrayList<>();
-
-    private Builder(Class<T> iface) {
-      this.iface = Objects.requireNonNull(iface, "iface == null");
-      if (!iface.isInterface()) {
-        throw new IllegalArgumentException(iface.getName() + " is not an interface");
-      }
-    }
-
-    /**
-     * The worker's name: its output is logged under {@code org.witrpc.process.NAME}. Default: the
-     * interface's simple name and a number ({@code Calculator-1}).
-     */
-    public Builder<T> name(String name) {
-      Objects.requireNonNull(name, "name == null");
-      if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
-        throw new IllegalArgumentException(
-            "invalid worker name '" + name + "': use 1 to 64 characters from A-Z a-z 0-9 . _ -");
-      }
-      this.name = name;
-      return this;
-    }
-
-    /** Runs {@code mainClass} from the host's class path with the host's {@code java}. */
-    public Builder<T> mainClass(Class<?> mainClass) {
-      return command(JavaCommand.mainClass(mainClass));
-    }
-
-    /** Runs this Java command (a class path, module path or jar, with options and arguments). */
-    public Builder<T> command(JavaCommand command) {
-      this.javaCommand = Objects.requireNonNull(command, "command == null");
-      this.commandLine = null;
-      return this;
-    }
-
-    /**
-     * Runs any command line, for example a script that starts the JVM; the worker in it must call
-     * {@link WitWorker} in a process that inherits the environment.
-     */
-    public Builder<T> commandLine(List<String> command) {
-      Objects.requireNonNull(command, "command == null");
-      if (command.isEmpty()) {
-        throw new IllegalArgumentException("the command line is empty");
-      }
-      this.commandLine = List.copyOf(command);
-      this.javaCommand = null;
-      return this;
-    }
-
-    /** Adds JVM options to a Java command ({@link #mainClass} or {@link #command(JavaCommand)}). */
-    public Builder<T> jvmOptions(String... options) {
-      jvmOptions.addAll(List.of(options));
-      return this;
-    }
-
-    /** Sets an environment variable of the worker (on top of the host's environment). */
-    public Builder<T> environment(String variable, String value) {
-      Objects.requireNonNull(variable, "variable == null");
-      Objects.requireNonNull(value, "value == null");
-      if (variable.startsWith("WITRPC_WORKER_")) {
-        throw new IllegalArgumentException(variable + " is set by the host itself");
-      }
-      environment.put(variable, value);
-      return this;
-    }
-
-    /** The worker's working directory. Default: the host's. */
-    public Builder<T> workingDirectory(Path directory) {
-      this.directory = Objects.requireNonNull(directory, "directory == null");
-      return this;
-    }
-
-    /**
-     * The transport: {@code mmf} (shared memory, the default) or {@code pipe} (Unix domain
-     * sockets), optionally with the transport's URI options, as in {@code mmf?size=8MiB}. The
-     * transport's module must be on the class path (or module path) of both sides.
-     */
-    public Builder<T> transport(String transport) {
-      Objects.requireNonNull(transport, "transport == null");
-      String scheme =
-          transport.contains("?") ? transport.substring(0, transport.indexOf('?')) : transport;
-      if (!scheme.equals("mmf") && !scheme.equals("pipe")) {
-        throw new IllegalArgumentException(
-            "transport must be mmf or pipe (with options after '?'): " + transport);
-      }
-      this.transport = transport;
-      return this;
-    }
-
-    /**
-     * The serializer of both sides: {@code Serializers.json()} (default) or {@code messagePack()}.
-     */
-    public Builder<T> serializer(Serializer serializer) {
-      Objects.requireNonNull(serializer, "serializer == null");
-      if (!serializer.name().equals("json") && !serializer.name().equals("msgpack")) {
-        throw new IllegalArgumentException(
-            "the worker knows the json and msgpack serializers, not " + serializer.name());
-      }
-      this.serializer = serializer;
-      return this;
-    }
-
-    /** Whether the connection is encrypted (the token bound into the key agreement). Default on. */
-    public Builder<T> encryption(boolean encryption) {
-      this.encryption = encryption;
-      return this;
-    }
-
-    /** How long a start may take until the worker serves. Default 30 seconds. */
-    public Builder<T> startTimeout(Duration startTimeout) {
-      this.startTimeout = Durations.positive(startTimeout, "startTimeout");
-      return this;
-    }
-
-    /** How long a call on the proxy waits for its reply. Default 30 seconds. */
-    public Builder<T> callTimeout(Duration callTimeout) {
-      this.callTimeout = Durations.positive(callTimeout, "callTimeout");
-      return this;
-    }
-
-    /** Where the worker's stdout and stderr go. Default {@link WorkerOutput#log()}. */
-    public Builder<T> output(WorkerOutput output) {
-      this.output = Objects.requireNonNull(output, "output == null");
-      return this;
-    }
-
-    /** Restarts the worker when it dies, as {@code policy} says. Default: no restarts. */
-    public Builder<T> restartPolicy(RestartPolicy policy) {
-      this.restartPolicy = Objects.requireNonNull(policy, "policy == null");
-      return this;
-    }
-
-    /** Tells {@code listener} of every state change of the worker. */
-    public Builder<T> listener(WorkerListener listener) {
-      listeners.add(Objects.requireNonNull(listener, "listener == null"));
-      return this;
-    }
-
-    /**
-     * Starts the worker and returns once it serves.
-     *
-     * @throws WorkerStartException if it could not be run, exited first, or did not serve within
-     *     the start timeout; no process is left behind
-     */
-    public WorkerProcess<T> start() {
-      return start(name != null ? name : iface.getSimpleName() + "-" + NAMES.incrementAndGet());
-    }
-
-    /** Starts a worker named {@code workerName}. */
-    WorkerProcess<T> start(String workerName) {
-      return WorkerProcess.start(workerName, iface, spec());
-    }
-
-    /** The name a worker of this builder gets: the one set, or empty for a numbered default. */
-    Optional<String> name() {
-      return Optional.ofNullable(name);
-    }
-
-    Class<T> iface() {
-      return iface;
-    }
-
-    private WorkerSpec spec() {
-      List<String> command;
-      if (javaCommand != null) {
-        command = javaCommand.jvmOptions(jvmOptions).toList();
-      } else if (commandLine != null) {
-        if (!jvmOptions.isEmpty()) {
-          throw new IllegalStateException(
-              "jvmOptions apply to a Java command, not to a command line");
-        }
-        command = commandLine;
-      } else {
-        throw new IllegalStateException("nothing to run: set mainClass, command or commandLine");
-      }
-      int query = transport.indexOf('?');
-      return new WorkerSpec(
-          command,
-          Map.copyOf(environment),
-          directory,
-          query < 0 ? transport : transport.substring(0, query),
-          query < 0 ? "" : transport.substring(query + 1),
-          serializer,
-          encryption,
-          startTimeout,
-          callTimeout,
-          output,
-          Optional.ofNullable(restartPolicy),
-          List.copyOf(listeners));
     }
   }
 }

@@ -8,8 +8,8 @@ import java.util.Optional;
 import org.witrpc.spi.Serializer;
 
 /**
- * Everything a {@link WorkerProcess.Builder} was told, checked and frozen: how to run the worker
- * and how to talk to it.
+ * Everything a {@link WorkerProcessBuilder} was told, checked and frozen: how to run the worker and
+ * how to talk to it.
  *
  * @param command the command line; the first element is the executable
  * @param environment variables added to the host's environment for the worker

@@ -4,7 +4,7 @@
  * <p>The host side: {@link org.witrpc.process.WorkerProcess#builder(Class)} says what to run (a
  * main class on the host's class path, a class path, a module path, a jar, or any command line),
  * with JVM options, environment, working directory, transport ({@code mmf} by default, or {@code
- * pipe}) and start timeout, and {@link org.witrpc.process.WorkerProcess.Builder#start()} returns
+ * pipe}) and start timeout, and {@link org.witrpc.process.WorkerProcessBuilder#start()} returns
  * once the worker serves. The worker gets a fresh, unguessable address and a fresh 256-bit access
  * token through its environment (never on the command line); the connection is encrypted with the
  * token bound into the key agreement. The worker's stdout and stderr go to the host's SLF4J log

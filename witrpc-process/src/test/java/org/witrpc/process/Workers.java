@@ -19,7 +19,7 @@ final class Workers {
   private Workers() {}
 
   /** A builder of {@link CalculatorWorker}s on {@code transport}. */
-  static WorkerProcess.Builder<Calculator> calculator(String transport) {
+  static WorkerProcessBuilder<Calculator> calculator(String transport) {
     return WorkerProcess.builder(Calculator.class)
         .mainClass(CalculatorWorker.class)
         .jvmOptions(FAST_JVM)

@@ -60,7 +60,14 @@ class TcpTransportProviderTest {
         .hasMessageContaining("no port");
     assertThatThrownBy(() -> Transports.client("tcp://127.0.0.1:0")).hasMessageContaining("not 0");
     assertThatThrownBy(() -> Transports.server("tcp://127.0.0.1:7000?color=red"))
-        .hasMessageContaining("unknown option(s) color");
+        .hasMessageContaining("unknown option 'color'");
+    // the query rules every transport shares (spi.TransportUri)
+    assertThatThrownBy(() -> Transports.server("tcp://127.0.0.1:7000?heartbeat=1s&&insecure=true"))
+        .hasMessageContaining("an empty option");
+    assertThatThrownBy(() -> Transports.server("tcp://127.0.0.1:7000?heartbeat=1s&heartbeat=2s"))
+        .hasMessageContaining("given twice");
+    assertThatThrownBy(() -> Transports.server("tcp://127.0.0.1:7000?maxFrameSize=16"))
+        .hasMessageContaining("maxFrameSize");
     assertThatThrownBy(() -> Transports.server("tcp://127.0.0.1:7000/path"))
         .hasMessageContaining("no path");
     assertThatThrownBy(() -> Transports.server("tcp://127.0.0.1:7000?tls=true"))

@@ -59,7 +59,7 @@ class WsTransportProviderTest {
     assertThatThrownBy(() -> Transports.client("ws://127.0.0.1:0/rpc"))
         .hasMessageContaining("not 0");
     assertThatThrownBy(() -> Transports.server("ws://127.0.0.1:7000/rpc?color=red"))
-        .hasMessageContaining("unknown option(s) color");
+        .hasMessageContaining("unknown option 'color'");
     assertThatThrownBy(() -> Transports.client("ws://127.0.0.1:7000/rpc?trust=/ca.pem"))
         .hasMessageContaining("use wss://");
     assertThatThrownBy(() -> Transports.server("wss://127.0.0.1:7000/rpc"))
