@@ -54,8 +54,9 @@ public final class StaleSockets {
         if (!isOldEnough(file, youngest)) {
           continue;
         }
-        if (name.endsWith(SOCKET) && isDeadSocket(file)) {
-          removed += delete(file);
+        Object dead = name.endsWith(SOCKET) ? deadSocket(file) : null;
+        if (dead != null) {
+          removed += deleteIfStill(file, dead);
         } else if (name.matches(".+" + MAPPING)) {
           String server = name.replaceFirst(MAPPING + "$", "");
           Path socket = directory.resolve(server + MMF_SOCKET);
@@ -83,25 +84,54 @@ public final class StaleSockets {
     }
   }
 
-  /** True if {@code socket} is a socket file on which a connection is refused. */
-  private static boolean isDeadSocket(Path socket) {
+  /**
+   * The identity ({@link BasicFileAttributes#fileKey()}) of {@code socket} if it is a socket file
+   * on which a connection is refused, else null. The probe never blocks: a live server whose
+   * backlog is full (stopped, or behind in accepting) leaves the connect pending, which counts as
+   * live.
+   */
+  private static Object deadSocket(Path socket) {
+    Object identity;
     try {
       BasicFileAttributes attrs =
           Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      if (!attrs.isOther()) {
-        return false; // not a socket: not ours to judge
+      if (!attrs.isOther() || attrs.fileKey() == null) {
+        return null; // not a socket (not ours to judge), or no way to tell it from a successor
       }
+      identity = attrs.fileKey();
     } catch (IOException e) {
-      return false;
+      return null;
     }
     try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      probe.configureBlocking(false);
       probe.connect(UnixDomainSocketAddress.of(socket));
-      return false; // someone listens
+      return null; // connected or pending: someone listens
     } catch (ConnectException refused) {
-      return true;
+      return identity;
     } catch (IOException | RuntimeException e) {
-      return false;
+      return null;
     }
+  }
+
+  private static boolean isDeadSocket(Path socket) {
+    return deadSocket(socket) != null;
+  }
+
+  /**
+   * Deletes the socket file probed dead, unless a new server has put its own socket at that path
+   * since the probe (its file has another identity).
+   */
+  private static int deleteIfStill(Path socket, Object identity) {
+    try {
+      BasicFileAttributes now =
+          Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!identity.equals(now.fileKey())) {
+        return 0;
+      }
+    } catch (IOException e) {
+      return 0; // gone meanwhile
+    }
+    return delete(socket);
   }
 
   private static int delete(Path file) {

@@ -409,6 +409,16 @@ public final class WorkerProcess<T> implements AutoCloseable {
       finish(WorkerState.FAILED, e.getMessage());
       return;
     }
+    if (isStopping()) {
+      // stop() ran while the JVM was being launched and may have found nothing to stop yet
+      try {
+        process.killAndWait();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      WorkerFiles.remove(runtimeDirectory, transportName);
+      return;
+    }
     watch(process);
     long deadline = System.nanoTime() + spec.startTimeout().toNanos();
     // the client reconnects by itself (same address, same token) and subscribes the link again

@@ -1,6 +1,8 @@
 package org.witrpc.transport.websocket;
 
 import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker13;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
@@ -28,6 +30,14 @@ final class WsClientHandshaker extends WebSocketClientHandshaker13 {
         true,
         false,
         -1);
+  }
+
+  /** Netty's request without the {@code Origin} header: witrpc servers refuse browser origins. */
+  @Override
+  protected FullHttpRequest newHandshakeRequest() {
+    FullHttpRequest request = super.newHandshakeRequest();
+    request.headers().remove(HttpHeaderNames.ORIGIN);
+    return request;
   }
 
   /** The decoder the finished handshake puts in place. */

@@ -30,8 +30,10 @@ import org.witrpc.transport.tcp.internal.TlsFailures;
  * WebSocket version, 503 when the server has its maximum of clients. A client that completes no
  * request within {@link NettyChannels#OPENING_TIMEOUT_MILLIS} (TLS included) is dropped.
  *
- * <p>The {@code Host} and {@code Origin} headers are not checked: witrpc clients are not browsers,
- * and a reverse proxy may rewrite them; authentication is TLS and witrpc's own token.
+ * <p>An upgrade that carries an {@code Origin} header is refused with 403: browsers send one,
+ * witrpc clients do not, and without this check any web page the user opens could reach a server on
+ * loopback (cross-site WebSocket hijacking, DNS rebinding). The {@code Host} header is not checked,
+ * since a reverse proxy may rewrite it; authentication is TLS and witrpc's own token.
  *
  * <p>Thread safety: used by the channel's event loop only.
  */
@@ -104,6 +106,13 @@ final class WsUpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest
     if (!"13".equals(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))
         || !request.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)) {
       upgradeRequired(ctx, "WebSocket version 13 (RFC 6455) with a Sec-WebSocket-Key only");
+      return;
+    }
+    if (request.headers().contains(HttpHeaderNames.ORIGIN)) {
+      refuse(
+          ctx,
+          HttpResponseStatus.FORBIDDEN,
+          "browser origins are refused: this endpoint serves witrpc clients only");
       return;
     }
     if (!server.admit(ctx.channel())) {

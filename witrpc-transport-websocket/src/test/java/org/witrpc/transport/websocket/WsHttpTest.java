@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,6 +81,24 @@ class WsHttpTest {
       assertThat(raw.upgrade("/other")).startsWith("HTTP/1.1 404");
       assertThat(raw.readToEnd()).contains("404 Not Found");
     }
+  }
+
+  @Test
+  void aBrowserUpgradeWithAnOriginGets403AndOurClientsStillConnect() throws Exception {
+    // what a web page's `new WebSocket("ws://127.0.0.1:PORT/calc")` sends
+    try (RawWebSocket raw = new RawWebSocket(server.port())) {
+      raw.sendHttp(
+          "GET /calc HTTP/1.1",
+          "Host: 127.0.0.1",
+          "Origin: https://evil.example",
+          "Upgrade: websocket",
+          "Connection: Upgrade",
+          "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(new byte[16]),
+          "Sec-WebSocket-Version: 13");
+      assertThat(raw.readHead()).startsWith("HTTP/1.1 403");
+      assertThat(raw.readToEnd()).contains("browser origins are refused");
+    }
+    assertStillServes();
   }
 
   @Test

@@ -165,11 +165,13 @@ public final class NettyConnection implements Connection {
 
   /**
    * Writes a transport message (a heartbeat) between frames, unless a frame is on its way (then
-   * skipped: the frame's own bytes show life). Called on the event loop; the write is queued behind
-   * the chunks already handed over.
+   * skipped: the frame's own bytes show life) or the peer is not reading (the outbound buffer is
+   * above its high-water mark: then skipped too, so a peer that floods pings and reads nothing
+   * cannot pile up pongs here). Called on the event loop; the write is queued behind the chunks
+   * already handed over.
    */
   public void trySendControl(Object message) {
-    if (closed || !sendRole.tryAcquire()) {
+    if (closed || !channel.isWritable() || !sendRole.tryAcquire()) {
       ReferenceCountUtil.release(message);
       return;
     }

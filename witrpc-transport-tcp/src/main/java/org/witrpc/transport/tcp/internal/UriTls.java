@@ -3,6 +3,8 @@ package org.witrpc.transport.tcp.internal;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.witrpc.transport.tcp.TlsOptions;
 
 /**
@@ -13,6 +15,7 @@ import org.witrpc.transport.tcp.TlsOptions;
  * <p>Thread safety: stateless.
  */
 public final class UriTls {
+  private static final Logger LOG = LoggerFactory.getLogger(UriTls.class);
 
   private UriTls() {}
 
@@ -36,6 +39,13 @@ public final class UriTls {
       case "require":
         return Optional.of(tls.requireClientCertificate());
       case "none":
+        if (trust.isPresent()) {
+          // one URI may serve both sides (the client's trust), but it may also be a mistake
+          LOG.warn(
+              "{}: trust= without clientAuth=require: this server accepts any client; its trust"
+                  + " only checks client certificates with clientAuth=require",
+              uri);
+        }
         return Optional.of(tls);
       default:
         throw uri.invalid("clientAuth must be require or none, not '" + clientAuth + "'");
