@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.witrpc.WitTransportException;
@@ -15,10 +16,17 @@ class RestartTest {
   @Test
   void aKilledWorkerIsRestartedAndTheSameProxyWorks() throws Exception {
     List<WorkerEvent> events = new CopyOnWriteArrayList<>();
+    CountDownLatch runningTwice = new CountDownLatch(2);
     try (WorkerProcess<Calculator> worker =
         Workers.calculator("mmf")
             .restartPolicy(RestartPolicy.exponential(Duration.ofMillis(50), Duration.ofSeconds(1)))
-            .listener(events::add)
+            .listener(
+                event -> {
+                  events.add(event);
+                  if (event.state() == WorkerState.RUNNING) {
+                    runningTwice.countDown();
+                  }
+                })
             .start()) {
       Calculator calc = worker.service();
       long firstPid = calc.pid();
@@ -34,6 +42,8 @@ class RestartTest {
       assertThat(secondPid).isNotEqualTo(firstPid).isEqualTo(worker.pid());
       assertThat(calc.add(20, 22)).isEqualTo(42);
       assertThat(worker.address()).contains(name);
+      // the proxy may answer before the supervisor has seen the reconnect and said RUNNING
+      assertThat(runningTwice.await(10, TimeUnit.SECONDS)).as("RUNNING again").isTrue();
       assertThat(worker.state()).isEqualTo(WorkerState.RUNNING);
       assertThat(events)
           .extracting(WorkerEvent::state)
