@@ -89,10 +89,12 @@ class MmfHostilePeerTest {
     echo(victim, victimEvents, 1);
     echo(other, otherEvents, 1);
 
+    // Looked up before the scribble: a spinning reader meets the garbage at once and ends.
+    Thread reader = readerThreadOf(victim);
     scribbleOnInboundRing(victim);
     // No doorbell announces the garbage: a parked reader is woken as spuriously as park allows,
     // and reads the ring again.
-    LockSupport.unpark(readerThreadOf(victim));
+    LockSupport.unpark(reader);
 
     assertVictimClosedAsCorrupt(victim, victimEvents, victimServerSide);
     assertOthersUnharmed(other, otherEvents);
