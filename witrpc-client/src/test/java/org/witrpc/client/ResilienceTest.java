@@ -162,7 +162,9 @@ class ResilienceTest {
   void callsWhileReconnectingWaitForReadyThenFailClearly() {
     WitServer first = server(new TickerImpl());
     WitClient client =
-        client(WitClient.builder().autoReconnect(fast()).timeout(Duration.ofMillis(300)));
+        // The timeout bounds both the failing call and the server's restart plus the reconnect
+        // that the waiting call rides on: long enough for the latter on a loaded machine.
+        client(WitClient.builder().autoReconnect(fast()).timeout(Duration.ofSeconds(2)));
     Ticker ticker = client.connect(Duration.ofSeconds(5)).service(Ticker.class);
     first.close();
     await("reconnecting", () -> client.state() == ConnectionState.RECONNECTING);

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,10 +86,9 @@ public final class StaleSockets {
   }
 
   /**
-   * The identity ({@link BasicFileAttributes#fileKey()}) of {@code socket} if it is a socket file
-   * on which a connection is refused, else null. The probe never blocks: a live server whose
-   * backlog is full (stopped, or behind in accepting) leaves the connect pending, which counts as
-   * live.
+   * The {@link #identity identity} of {@code socket} if it is a socket file on which a connection
+   * is refused, else null. The probe never blocks: a live server whose backlog is full (stopped, or
+   * behind in accepting) leaves the connect pending, which counts as live.
    */
   private static Object deadSocket(Path socket) {
     Object identity;
@@ -98,7 +98,7 @@ public final class StaleSockets {
       if (!attrs.isOther() || attrs.fileKey() == null) {
         return null; // not a socket (not ours to judge), or no way to tell it from a successor
       }
-      identity = attrs.fileKey();
+      identity = identity(attrs);
     } catch (IOException e) {
       return null;
     }
@@ -113,6 +113,18 @@ public final class StaleSockets {
     }
   }
 
+  /**
+   * What tells a file from one created later at the same path. The file key (device and inode) is
+   * not enough: a file deleted and a new one created at once may get the same inode number, so the
+   * modification time (set when a socket is bound) goes with it; where the file system has no file
+   * key, the creation time.
+   */
+  static Object identity(BasicFileAttributes attributes) {
+    return attributes.fileKey() == null
+        ? attributes.creationTime()
+        : List.of(attributes.fileKey(), attributes.lastModifiedTime());
+  }
+
   private static boolean isDeadSocket(Path socket) {
     return deadSocket(socket) != null;
   }
@@ -121,11 +133,11 @@ public final class StaleSockets {
    * Deletes the socket file probed dead, unless a new server has put its own socket at that path
    * since the probe (its file has another identity).
    */
-  private static int deleteIfStill(Path socket, Object identity) {
+  static int deleteIfStill(Path socket, Object identity) {
     try {
       BasicFileAttributes now =
           Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      if (!identity.equals(now.fileKey())) {
+      if (!identity.equals(identity(now))) {
         return 0;
       }
     } catch (IOException e) {

@@ -145,7 +145,7 @@ public final class UnixSocketListener implements AutoCloseable {
   private static Object identity(Path socket) throws IOException {
     BasicFileAttributes attributes =
         Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    return attributes.fileKey() != null ? attributes.fileKey() : attributes.creationTime();
+    return StaleSockets.identity(attributes);
   }
 
   /** Deletes a socket file whose server is gone; fails if a live server answers on it. */
@@ -166,6 +166,12 @@ public final class UnixSocketListener implements AutoCloseable {
       probe.connect(UnixDomainSocketAddress.of(socket));
     } catch (ConnectException refused) {
       LOG.info("{}: removing stale socket {} left by a server that is gone", address, socket);
+      if (attributes.fileKey() != null) {
+        // Only the file probed dead: a server starting on the same name meanwhile keeps its own
+        // socket, and this bind then fails saying so.
+        StaleSockets.deleteIfStill(socket, StaleSockets.identity(attributes));
+        return;
+      }
       try {
         Files.deleteIfExists(socket);
       } catch (IOException e) {

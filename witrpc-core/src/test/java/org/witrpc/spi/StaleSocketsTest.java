@@ -7,7 +7,9 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -42,6 +44,30 @@ class StaleSocketsTest {
       assertThat(liveSocket).as("a server listens").exists();
       assertThat(liveMapping).as("its server lives").exists();
     }
+  }
+
+  @Test
+  void aSocketProbedDeadIsKeptWhenAServerPutItsOwnAtThePathSince(@TempDir Path dir)
+      throws Exception {
+    Path path = deadSocket(dir.resolve("name.sock"));
+    age(path); // left by a server killed a while ago
+    Object probed = identity(path);
+    // The race: another server starting on the name removed it and bound its own, which may get
+    // the same inode number.
+    Files.delete(path);
+    try (ServerSocketChannel successor = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      successor.bind(UnixDomainSocketAddress.of(path));
+
+      assertThat(StaleSockets.deleteIfStill(path, probed)).isZero();
+      assertThat(path).as("the successor's socket").exists();
+      assertThat(StaleSockets.deleteIfStill(path, identity(path))).isEqualTo(1);
+      assertThat(path).doesNotExist();
+    }
+  }
+
+  private static Object identity(Path path) throws IOException {
+    return StaleSockets.identity(
+        Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
   }
 
   /** A socket file whose server closed without removing it, as after a kill -9. */
