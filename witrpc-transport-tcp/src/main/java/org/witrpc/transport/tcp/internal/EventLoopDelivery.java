@@ -6,9 +6,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.witrpc.WitTransportException;
 import org.witrpc.spi.FrameListener;
 
 /**
@@ -22,8 +19,6 @@ import org.witrpc.spi.FrameListener;
  * <p>Thread safety: {@link #frame} on the event loop only; {@link #end} from any thread.
  */
 final class EventLoopDelivery implements FrameDelivery {
-
-  private static final Logger log = LoggerFactory.getLogger(EventLoopDelivery.class);
 
   private final Channel channel;
   private final String description;
@@ -55,15 +50,7 @@ final class EventLoopDelivery implements FrameDelivery {
     if (ended) {
       return; // nothing after the end
     }
-    try {
-      listener.onFrame(frame);
-    } catch (RuntimeException e) {
-      log.warn("{}: FrameListener.onFrame threw; the frame is dropped", description, e);
-    } catch (Throwable e) {
-      // an Error: the connection can no longer be trusted to be in step
-      log.error("{}: the listener failed; closing the connection", description, e);
-      fail.accept(new WitTransportException(description + ": the reader failed: " + e, e));
-    }
+    ListenerCalls.onFrame(listener, frame, description, fail);
   }
 
   @Override
@@ -84,9 +71,7 @@ final class EventLoopDelivery implements FrameDelivery {
 
   private void deliverClosed(Throwable cause) {
     try {
-      listener.onClosed(cause);
-    } catch (RuntimeException e) {
-      log.warn("{}: FrameListener.onClosed threw", description, e);
+      ListenerCalls.onClosed(listener, cause, description);
     } finally {
       closedDelivered.countDown();
     }

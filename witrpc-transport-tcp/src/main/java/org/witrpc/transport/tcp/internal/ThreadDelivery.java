@@ -5,9 +5,6 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.witrpc.WitTransportException;
 import org.witrpc.spi.FrameListener;
 
 /**
@@ -25,8 +22,6 @@ import org.witrpc.spi.FrameListener;
  * the connection first; the listener is called only from the delivery thread.
  */
 final class ThreadDelivery implements FrameDelivery {
-
-  private static final Logger log = LoggerFactory.getLogger(ThreadDelivery.class);
 
   /** Bytes waiting for the listener above which the channel stops reading. */
   static final long PAUSE_BYTES = 256 << 10;
@@ -131,11 +126,7 @@ final class ThreadDelivery implements FrameDelivery {
         continue;
       }
       if (next == END) {
-        try {
-          listener.onClosed(endCause);
-        } catch (RuntimeException e) {
-          log.warn("{}: FrameListener.onClosed threw", description, e);
-        }
+        ListenerCalls.onClosed(listener, endCause, description);
         return;
       }
       ByteBuffer frame = (ByteBuffer) next;
@@ -143,16 +134,7 @@ final class ThreadDelivery implements FrameDelivery {
       if (ended) {
         continue; // closed meanwhile: no frame after the end
       }
-      try {
-        listener.onFrame(frame);
-      } catch (RuntimeException e) {
-        log.warn("{}: FrameListener.onFrame threw; the frame is dropped", description, e);
-      } catch (Throwable e) {
-        // an Error (a StackOverflowError, a LinkageError): the connection can no longer be trusted
-        // to be in step, so it ends here instead of losing its reader silently
-        log.error("{}: the listener failed; closing the connection", description, e);
-        fail.accept(new WitTransportException(description + ": the reader failed: " + e, e));
-      }
+      ListenerCalls.onFrame(listener, frame, description, fail);
     }
   }
 
