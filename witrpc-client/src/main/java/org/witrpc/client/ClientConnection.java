@@ -135,6 +135,15 @@ final class ClientConnection implements FrameListener {
     return (Envelope) next;
   }
 
+  /**
+   * True: a frame completes a call, queues a callback or closes the connection, and the end fails
+   * the pending calls and hands the state change on; none of it waits or sends.
+   */
+  @Override
+  public boolean neverBlocks() {
+    return true;
+  }
+
   @Override
   public void onFrame(ByteBuffer frame) {
     try {

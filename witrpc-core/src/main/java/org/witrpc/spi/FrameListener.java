@@ -26,4 +26,17 @@ public interface FrameListener {
    *     org.witrpc.WitTransportException} saying why the connection ended
    */
   void onClosed(Throwable cause);
+
+  /**
+   * Whether this listener never waits: {@link #onFrame} and {@link #onClosed} return quickly, never
+   * block (on I/O, a lock held for long elsewhere, a condition, another connection) and never send
+   * on their connection ({@link Connection#close()} is allowed). A transport whose I/O threads
+   * serve many connections may then call it on the I/O thread that read the frame, which saves a
+   * thread hand-off per frame; for any other listener such a transport hands the frames to a thread
+   * of the connection's own, so that a listener that waits delays no other connection. Transports
+   * that read each connection on a thread of its own ignore it. The default is false.
+   */
+  default boolean neverBlocks() {
+    return false;
+  }
 }

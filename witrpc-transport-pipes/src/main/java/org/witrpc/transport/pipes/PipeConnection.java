@@ -20,6 +20,7 @@ import org.witrpc.WitTransportException;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.SendBudget;
+import org.witrpc.spi.SendChecks;
 import org.witrpc.spi.SendStalledException;
 
 /**
@@ -110,8 +111,7 @@ final class PipeConnection implements Connection {
   @Override
   public void send(ByteBuffer... parts) {
     if (!sendFrame(0, false, parts)) {
-      throw new WitTransportException(
-          description + ": interrupted while waiting to send; nothing was sent");
+      throw SendChecks.interruptedBeforeSending(description);
     }
   }
 
@@ -121,25 +121,12 @@ final class PipeConnection implements Connection {
   }
 
   private boolean sendFrame(long deadlineNanos, boolean hasDeadline, ByteBuffer[] parts) {
-    Objects.requireNonNull(parts, "parts == null");
-    long length = 0;
-    for (ByteBuffer part : parts) {
-      length += Objects.requireNonNull(part, "parts contains null").remaining();
-    }
-    if (length > maxFrameSize) {
-      throw new WitTransportException(
-          description
-              + ": cannot send a frame of "
-              + length
-              + " bytes: the maximum frame size is "
-              + maxFrameSize
-              + " bytes");
-    }
+    int length = SendChecks.frameLength(description, maxFrameSize, parts);
     ensureOpen();
     if (!SendBudget.takeTurn(sendRole, deadlineNanos, hasDeadline)) {
       return false;
     }
-    FrameWriter frame = new FrameWriter((int) length, parts);
+    FrameWriter frame = new FrameWriter(length, parts);
     SendBudget budget = null;
     boolean handedOver = false;
     try {

@@ -21,6 +21,7 @@ import org.witrpc.WitTransportException;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.SendBudget;
+import org.witrpc.spi.SendChecks;
 import org.witrpc.spi.SendStalledException;
 
 /**
@@ -37,7 +38,10 @@ import org.witrpc.spi.SendStalledException;
  * witrpc-tcp-send-...} thread that holds the role until the frame is handed over. Heartbeat
  * messages take the role too ({@link #trySendControl}), so they never land inside a frame.
  *
- * <p>Receiving: frames go to the listener on the connection's own {@link FrameDelivery} thread.
+ * <p>Receiving: frames go to the listener through its {@link FrameDelivery}: on the event loop for
+ * a listener that never blocks, else on a thread of the connection's own. A send from the event
+ * loop (such a listener must not send) fails at once instead of waiting there for writability or
+ * for the send role, which only the event loop itself could give.
  *
  * <p>Thread safety: {@link #send} from any number of threads; {@link #close} idempotent, from any
  * thread including the listener's; {@code onClosed} exactly once, after the last {@code onFrame}.
@@ -126,10 +130,13 @@ public final class NettyConnection implements Connection {
     this.peerPrincipal = principal;
   }
 
-  /** Starts delivering frames to {@code listener} on a thread named {@code threadName}. */
+  /**
+   * Starts delivering frames to {@code listener}: on the event loop if it {@linkplain
+   * FrameListener#neverBlocks never blocks}, else on a thread named {@code threadName}.
+   */
   public void start(FrameListener listener, String threadName) {
     Objects.requireNonNull(listener, "listener == null");
-    FrameDelivery d = new FrameDelivery(channel, description, threadName, listener, this::fail);
+    FrameDelivery d = FrameDelivery.of(channel, description, threadName, listener, this::fail);
     Throwable endedWith;
     boolean ended;
     synchronized (stateLock) {
@@ -195,8 +202,7 @@ public final class NettyConnection implements Connection {
   @Override
   public void send(ByteBuffer... parts) {
     if (!sendFrame(0, false, parts)) {
-      throw new WitTransportException(
-          description + ": interrupted while waiting to send; nothing was sent");
+      throw SendChecks.interruptedBeforeSending(description);
     }
   }
 
@@ -206,25 +212,17 @@ public final class NettyConnection implements Connection {
   }
 
   private boolean sendFrame(long deadlineNanos, boolean hasDeadline, ByteBuffer[] parts) {
-    Objects.requireNonNull(parts, "parts == null");
-    long length = 0;
-    for (ByteBuffer part : parts) {
-      length += Objects.requireNonNull(part, "parts contains null").remaining();
-    }
-    if (length > maxFrameSize) {
-      throw new WitTransportException(
-          description
-              + ": cannot send a frame of "
-              + length
-              + " bytes: the maximum frame size is "
-              + maxFrameSize
-              + " bytes");
+    int length = SendChecks.frameLength(description, maxFrameSize, parts);
+    if (channel.eventLoop().inEventLoop()) {
+      // the writability and the send role it might wait for are given back by this very thread
+      throw new IllegalStateException(
+          description + ": send on the I/O thread (a listener that never blocks must not send)");
     }
     ensureOpen();
     if (!SendBudget.takeTurn(sendRole, deadlineNanos, hasDeadline)) {
       return false;
     }
-    OutgoingFrame frame = new OutgoingFrame((int) length, parts);
+    OutgoingFrame frame = new OutgoingFrame(length, parts);
     boolean handedOver = false;
     try {
       // the send timeout counts from the first wait, not from the start of the send
