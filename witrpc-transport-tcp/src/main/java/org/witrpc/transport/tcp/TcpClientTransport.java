@@ -19,13 +19,14 @@ import org.witrpc.WitTransportException;
 import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
-import org.witrpc.spi.Limits;
+import org.witrpc.spi.TransportBuilder;
 import org.witrpc.spi.TransportOptions;
 import org.witrpc.transport.tcp.internal.EventLoops;
 import org.witrpc.transport.tcp.internal.FrameLimit;
 import org.witrpc.transport.tcp.internal.Heartbeat;
 import org.witrpc.transport.tcp.internal.NettyChannels;
 import org.witrpc.transport.tcp.internal.NettyConnection;
+import org.witrpc.transport.tcp.internal.NettySettings;
 import org.witrpc.transport.tcp.internal.SslContexts;
 
 /**
@@ -47,16 +48,15 @@ public final class TcpClientTransport implements ClientTransport {
   private final int maxFrameSize;
   private final Duration sendTimeout;
   private final Heartbeat heartbeat;
-  private final TlsOptions tls;
   private final SslContext sslContext;
 
-  private TcpClientTransport(Builder builder) {
-    this.endpoint = builder.endpoint;
-    this.maxFrameSize = builder.maxFrameSize;
-    this.sendTimeout = builder.sendTimeout;
-    this.heartbeat = builder.heartbeat;
-    this.tls = builder.tls;
-    this.sslContext = builder.tls == null ? null : SslContexts.build(builder.tls);
+  private TcpClientTransport(
+      TcpEndpoint endpoint, TransportOptions options, NettySettings settings) {
+    this.endpoint = endpoint;
+    this.maxFrameSize = options.maxFrameSize();
+    this.sendTimeout = options.sendTimeout();
+    this.heartbeat = settings.heartbeat();
+    this.sslContext = settings.sslContext();
   }
 
   @Override
@@ -182,12 +182,12 @@ public final class TcpClientTransport implements ClientTransport {
 
   /** Whether connections use TLS. */
   public boolean isTls() {
-    return tls != null;
+    return sslContext != null;
   }
 
   @Override
   public String toString() {
-    return "TcpClientTransport{" + endpoint + (tls != null ? ", TLS" : "") + "}";
+    return "TcpClientTransport{" + endpoint + (sslContext != null ? ", TLS" : "") + "}";
   }
 
   private static long saturatedNanos(Duration timeout) {
@@ -199,43 +199,36 @@ public final class TcpClientTransport implements ClientTransport {
   }
 
   /**
-   * Configures a {@link TcpClientTransport}: setters without {@code set}; defaults: 256 MiB frames,
+   * Configures a {@link TcpClientTransport}: setters without {@code set}, the settings of every
+   * transport ({@link TransportBuilder}: {@code maxFrameSize}, {@code options}, of which a client
+   * takes the frame size and the send timeout) and those of the network; defaults: 256 MiB frames,
    * a 10 s send timeout, heartbeats every 5 s (dead after 3 missed), no TLS.
    *
    * <p>Thread safety: not thread-safe; confine a builder to one thread.
    */
-  public static final class Builder {
+  public static final class Builder extends TransportBuilder<Builder> {
     private final TcpEndpoint endpoint;
-    private int maxFrameSize = TransportOptions.DEFAULT_MAX_FRAME_SIZE;
-    private Duration sendTimeout = TransportOptions.DEFAULT_SEND_TIMEOUT;
-    private Heartbeat heartbeat = Heartbeat.DEFAULT;
-    private TlsOptions tls;
+    private final NettySettings settings = NettySettings.forClient();
 
     Builder(TcpEndpoint endpoint) {
       this.endpoint = endpoint;
     }
 
-    /** Largest frame sent or received, in bytes. Default 256 MiB. */
-    public Builder maxFrameSize(int maxFrameSize) {
-      this.maxFrameSize = TransportOptions.defaults().withMaxFrameSize(maxFrameSize).maxFrameSize();
+    @Override
+    protected Builder self() {
       return this;
+    }
+
+    NettySettings settings() {
+      return settings;
     }
 
     /**
      * How long a send waits for a server that takes no bytes before the connection is closed as
-     * stalled. Default 10 s; see {@link TransportOptions#sendTimeout()}.
+     * stalled (at least 1 ms). Default 10 s; see {@link TransportOptions#sendTimeout()}.
      */
     public Builder sendTimeout(Duration sendTimeout) {
-      this.sendTimeout = Limits.sendTimeout(sendTimeout);
-      return this;
-    }
-
-    /** Takes the maximum frame size and the send timeout from {@code options}. */
-    public Builder options(TransportOptions options) {
-      Objects.requireNonNull(options, "options == null");
-      this.maxFrameSize = options.maxFrameSize();
-      this.sendTimeout = options.sendTimeout();
-      return this;
+      return options(transportOptions().withSendTimeout(sendTimeout));
     }
 
     /**
@@ -247,17 +240,13 @@ public final class TcpClientTransport implements ClientTransport {
      *     1
      */
     public Builder heartbeat(Duration interval, int misses) {
-      this.heartbeat = Heartbeat.of(interval, misses);
+      settings.heartbeat(interval, misses);
       return this;
     }
 
     /** TLS with a client's {@link TlsOptions} ({@link TlsOptions#client()}). Default: plain TCP. */
     public Builder tls(TlsOptions tls) {
-      Objects.requireNonNull(tls, "tls == null");
-      if (tls.isServer()) {
-        throw new IllegalArgumentException("a client needs TlsOptions.client(), not " + tls);
-      }
-      this.tls = tls;
+      settings.tls(tls);
       return this;
     }
 
@@ -267,7 +256,7 @@ public final class TcpClientTransport implements ClientTransport {
      * @throws IllegalArgumentException if the TLS files or key store cannot be used
      */
     public TcpClientTransport build() {
-      return new TcpClientTransport(this);
+      return new TcpClientTransport(endpoint, transportOptions(), settings);
     }
   }
 }

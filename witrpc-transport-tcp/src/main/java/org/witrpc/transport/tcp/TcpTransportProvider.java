@@ -17,6 +17,8 @@ import org.witrpc.transport.tcp.internal.UriTls;
  * <ul>
  *   <li>{@code maxClients}, {@code maxFrameSize} (bytes, suffixes allowed: {@code 64MiB}), {@code
  *       sendTimeout} (a duration: {@code 500ms}, {@code 10s}), as for every transport;
+ *   <li>{@code maxHandshakes} (server, default 128): most sockets in their TLS handshake or hello
+ *       at once; they take no client slot, and one more closes the one that waited longest;
  *   <li>{@code heartbeat} (interval, default {@code 5s}, {@code 0} for off), {@code
  *       heartbeatMisses} (default 3);
  *   <li>TLS: {@code certificate} and {@code key} (PEM files: the server's, or a client's under
@@ -50,10 +52,9 @@ public final class TcpTransportProvider implements TransportProvider {
     NetworkUri parsed = NetworkUri.parse(uri, TcpEndpoint.SCHEME, TcpEndpoint.FORM, false);
     TcpServerTransport.Builder builder =
         new TcpServerTransport.Builder(TcpEndpoint.of(parsed.host(), parsed.port()))
-            .options(parsed.applyTo(defaults))
-            .heartbeat(parsed.heartbeat().interval(), parsed.heartbeat().misses());
+            .options(parsed.applyTo(defaults));
+    parsed.configure(builder.settings());
     UriTls.server(parsed).ifPresent(builder::tls);
-    parsed.flag("insecure").ifPresent(builder::insecure);
     return builder.build();
   }
 
@@ -67,8 +68,8 @@ public final class TcpTransportProvider implements TransportProvider {
     }
     TcpClientTransport.Builder builder =
         new TcpClientTransport.Builder(TcpEndpoint.of(parsed.host(), parsed.port()))
-            .options(parsed.applyTo(defaults))
-            .heartbeat(parsed.heartbeat().interval(), parsed.heartbeat().misses());
+            .options(parsed.applyTo(defaults));
+    parsed.configure(builder.settings());
     UriTls.client(parsed).ifPresent(builder::tls);
     return builder.build();
   }

@@ -17,6 +17,7 @@ import org.witrpc.server.WitServer;
 import org.witrpc.testkit.TestService;
 import org.witrpc.testkit.TestServiceImpl;
 import org.witrpc.transport.tcp.testkit.TestCertificates;
+import org.witrpc.transport.tcp.testkit.TlsFixture;
 
 /**
  * A server's {@code peerValidator} sees the subject of each client certificate under mutual TLS and
@@ -33,7 +34,7 @@ class TcpPeerValidatorTest {
 
   @BeforeAll
   static void makeCertificates() {
-    tls = new TlsFixture();
+    tls = new TlsFixture("tcp://127.0.0.1:%d");
     intruder = new TestCertificates(tls.directory).leaf(tls.ca, "intruder");
   }
 

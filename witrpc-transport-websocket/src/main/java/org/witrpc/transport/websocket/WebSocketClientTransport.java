@@ -24,7 +24,7 @@ import org.witrpc.WitTransportException;
 import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
-import org.witrpc.spi.Limits;
+import org.witrpc.spi.TransportBuilder;
 import org.witrpc.spi.TransportOptions;
 import org.witrpc.transport.tcp.TlsOptions;
 import org.witrpc.transport.tcp.internal.EventLoops;
@@ -32,6 +32,7 @@ import org.witrpc.transport.tcp.internal.FrameLimit;
 import org.witrpc.transport.tcp.internal.Heartbeat;
 import org.witrpc.transport.tcp.internal.NettyChannels;
 import org.witrpc.transport.tcp.internal.NettyConnection;
+import org.witrpc.transport.tcp.internal.NettySettings;
 import org.witrpc.transport.tcp.internal.SslContexts;
 
 /**
@@ -56,12 +57,13 @@ public final class WebSocketClientTransport implements ClientTransport {
   private final Heartbeat heartbeat;
   private final SslContext sslContext;
 
-  private WebSocketClientTransport(Builder builder) {
-    this.endpoint = builder.endpoint.secure(builder.tls != null);
-    this.maxFrameSize = builder.maxFrameSize;
-    this.sendTimeout = builder.sendTimeout;
-    this.heartbeat = builder.heartbeat;
-    this.sslContext = builder.tls == null ? null : SslContexts.build(builder.tls);
+  private WebSocketClientTransport(
+      WsEndpoint endpoint, TransportOptions options, NettySettings settings) {
+    this.endpoint = endpoint.secure(settings.isTls());
+    this.maxFrameSize = options.maxFrameSize();
+    this.sendTimeout = options.sendTimeout();
+    this.heartbeat = settings.heartbeat();
+    this.sslContext = settings.sslContext();
   }
 
   @Override
@@ -222,43 +224,36 @@ public final class WebSocketClientTransport implements ClientTransport {
   }
 
   /**
-   * Configures a {@link WebSocketClientTransport}: setters without {@code set}; defaults: 256 MiB
+   * Configures a {@link WebSocketClientTransport}: setters without {@code set}, the settings of
+   * every transport ({@link TransportBuilder}: {@code maxFrameSize}, {@code options}, of which a
+   * client takes the frame size and the send timeout) and those of the network; defaults: 256 MiB
    * frames, a 10 s send timeout, heartbeats every 5 s (dead after 3 missed), no TLS.
    *
    * <p>Thread safety: not thread-safe; confine a builder to one thread.
    */
-  public static final class Builder {
+  public static final class Builder extends TransportBuilder<Builder> {
     private final WsEndpoint endpoint;
-    private int maxFrameSize = TransportOptions.DEFAULT_MAX_FRAME_SIZE;
-    private Duration sendTimeout = TransportOptions.DEFAULT_SEND_TIMEOUT;
-    private Heartbeat heartbeat = Heartbeat.DEFAULT;
-    private TlsOptions tls;
+    private final NettySettings settings = NettySettings.forClient();
 
     Builder(WsEndpoint endpoint) {
       this.endpoint = endpoint;
     }
 
-    /** Largest frame sent or received, in bytes. Default 256 MiB. */
-    public Builder maxFrameSize(int maxFrameSize) {
-      this.maxFrameSize = Limits.maxFrameSize(maxFrameSize);
+    @Override
+    protected Builder self() {
       return this;
+    }
+
+    NettySettings settings() {
+      return settings;
     }
 
     /**
      * How long a send waits for a server that takes no bytes before the connection is closed as
-     * stalled. Default 10 s; see {@link TransportOptions#sendTimeout()}.
+     * stalled (at least 1 ms). Default 10 s; see {@link TransportOptions#sendTimeout()}.
      */
     public Builder sendTimeout(Duration sendTimeout) {
-      this.sendTimeout = Limits.sendTimeout(sendTimeout);
-      return this;
-    }
-
-    /** Takes the maximum frame size and the send timeout from {@code options}. */
-    public Builder options(TransportOptions options) {
-      Objects.requireNonNull(options, "options == null");
-      this.maxFrameSize = options.maxFrameSize();
-      this.sendTimeout = options.sendTimeout();
-      return this;
+      return options(transportOptions().withSendTimeout(sendTimeout));
     }
 
     /**
@@ -270,17 +265,13 @@ public final class WebSocketClientTransport implements ClientTransport {
      *     1
      */
     public Builder heartbeat(Duration interval, int misses) {
-      this.heartbeat = Heartbeat.of(interval, misses);
+      settings.heartbeat(interval, misses);
       return this;
     }
 
     /** TLS ({@code wss://}) with a client's {@link TlsOptions} ({@link TlsOptions#client()}). */
     public Builder tls(TlsOptions tls) {
-      Objects.requireNonNull(tls, "tls == null");
-      if (tls.isServer()) {
-        throw new IllegalArgumentException("a client needs TlsOptions.client(), not " + tls);
-      }
-      this.tls = tls;
+      settings.tls(tls);
       return this;
     }
 
@@ -290,7 +281,7 @@ public final class WebSocketClientTransport implements ClientTransport {
      * @throws IllegalArgumentException if the TLS files or key store cannot be used
      */
     public WebSocketClientTransport build() {
-      return new WebSocketClientTransport(this);
+      return new WebSocketClientTransport(endpoint, transportOptions(), settings);
     }
   }
 }

@@ -1,37 +1,18 @@
 package org.witrpc.transport.websocket;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.ssl.SslContext;
-import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Locale;
-import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.witrpc.WitTransportException;
-import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.ServerTransport;
+import org.witrpc.spi.TransportBuilder;
 import org.witrpc.spi.TransportOptions;
 import org.witrpc.transport.tcp.TlsOptions;
-import org.witrpc.transport.tcp.internal.EventLoops;
-import org.witrpc.transport.tcp.internal.FrameLimit;
 import org.witrpc.transport.tcp.internal.Heartbeat;
-import org.witrpc.transport.tcp.internal.NettyChannels;
-import org.witrpc.transport.tcp.internal.NettyConnection;
-import org.witrpc.transport.tcp.internal.PlainExposure;
-import org.witrpc.transport.tcp.internal.SslContexts;
+import org.witrpc.transport.tcp.internal.NettyServer;
+import org.witrpc.transport.tcp.internal.NettySettings;
 
 /**
  * The listening side of {@code ws://} and {@code wss://}: an HTTP/1.1 server socket on the shared
@@ -43,166 +24,63 @@ import org.witrpc.transport.tcp.internal.SslContexts;
  * <p>Security: with {@link Builder#tls(TlsOptions)} ({@code wss://}) every connection is TLS 1.3 or
  * 1.2. Without TLS the server listens only on a loopback address unless {@link
  * Builder#insecure(boolean)} says plain WebSocket is wanted elsewhere (for example behind a
- * TLS-terminating reverse proxy on the same host), which logs a warning.
+ * TLS-terminating reverse proxy on the same host), which logs a warning. Sockets that have not sent
+ * their upgrade request take no client slot: at most {@link Builder#maxHandshakes(int)} of them
+ * wait at once, and a new one closes the one that waited longest.
  *
- * <p>Thread safety: {@code start} and {@code close} may be called from any thread; the acceptor is
- * called from an I/O thread, one call at a time, never while a lock of the transport is held.
+ * <p>Thread safety: {@code start}, {@code close} and the getters may be called from any thread; the
+ * acceptor is called from an I/O thread, one call at a time, never while a lock of the transport is
+ * held.
  */
 public final class WebSocketServerTransport implements ServerTransport {
 
-  private static final Logger log = LoggerFactory.getLogger(WebSocketServerTransport.class);
-  private static final long CLOSE_WAIT_MILLIS = 2_000;
-
-  private enum State {
-    NEW,
-    STARTED,
-    CLOSED
-  }
+  private static final NettyServer.Labels LABELS =
+      new NettyServer.Labels(
+          "plain WebSocket", "WebSocketTransport.server(...).insecure(true)", "witrpc-ws-read-");
 
   private final WsEndpoint endpoint;
-  private final TransportOptions options;
   private final Heartbeat heartbeat;
-  private final SslContext sslContext;
-  private final boolean insecure;
-  private final AtomicLong connectionIds = new AtomicLong();
-  private final Object lock = new Object();
-  private final Object acceptLock = new Object();
+  private final Server server;
 
-  private State state = State.NEW; // guarded by lock
-  private WsEndpoint bound; // guarded by lock
-  private EventLoops.Lease lease; // guarded by lock
-  private Channel serverChannel; // guarded by lock
-  private Acceptor acceptor; // guarded by lock
-  private final Set<Channel> waiting = new HashSet<>(); // not upgraded yet; guarded by lock
-  private final Set<NettyConnection> connections = new HashSet<>(); // guarded by lock
+  private WebSocketServerTransport(
+      WsEndpoint endpoint, TransportOptions options, NettySettings settings) {
+    this.endpoint = endpoint.secure(settings.isTls());
+    this.heartbeat = settings.heartbeat();
+    this.server = new Server(options, settings);
+  }
 
-  private WebSocketServerTransport(Builder builder) {
-    this.endpoint = builder.endpoint.secure(builder.tls != null);
-    this.options = builder.options;
-    this.heartbeat = builder.heartbeat;
-    this.sslContext = builder.tls == null ? null : SslContexts.build(builder.tls);
-    this.insecure = builder.insecure;
+  /** The shared server machinery with the address form and the HTTP upgrade of WebSocket. */
+  private final class Server extends NettyServer {
+    Server(TransportOptions options, NettySettings settings) {
+      super(endpoint.host(), endpoint.port(), options, settings, LABELS);
+    }
+
+    @Override
+    protected String address(int port) {
+      return endpoint.withPort(port).address();
+    }
+
+    @Override
+    protected void addOpeningHandlers(Channel channel) {
+      channel
+          .pipeline()
+          .addLast(
+              "http",
+              new HttpServerCodec(
+                  WsPipeline.MAX_INITIAL_LINE, WsPipeline.MAX_HEADERS, WsPipeline.MAX_HEADERS))
+          .addLast("http-aggregator", new HttpObjectAggregator(WsPipeline.MAX_HTTP_CONTENT))
+          .addLast("upgrade", new WsUpgradeHandler(WebSocketServerTransport.this));
+    }
   }
 
   @Override
   public void start(Acceptor acceptor) {
-    Objects.requireNonNull(acceptor, "acceptor == null");
-    synchronized (lock) {
-      if (state != State.NEW) {
-        throw new WitTransportException(
-            "server " + endpoint + " was already " + state.name().toLowerCase(Locale.ROOT));
-      }
-      if (sslContext == null) {
-        PlainExposure.check(
-            endpoint.address(),
-            endpoint.host(),
-            insecure,
-            "plain WebSocket",
-            "WebSocketTransport.server(...).insecure(true)");
-      }
-      this.acceptor = acceptor;
-      lease = EventLoops.acquire();
-      ChannelFuture binding;
-      try {
-        binding =
-            new ServerBootstrap()
-                .group(lease.group())
-                .channel(EventLoops.serverChannelType())
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .option(ChannelOption.SO_BACKLOG, 128)
-                .childHandler(
-                    new ChannelInitializer<>() {
-                      @Override
-                      protected void initChannel(Channel channel) {
-                        initAccepted(channel);
-                      }
-                    })
-                .bind(endpoint.host(), endpoint.port())
-                .awaitUninterruptibly();
-      } catch (RuntimeException e) {
-        lease.close();
-        throw new WitTransportException("cannot start server " + endpoint + ": " + e, e);
-      }
-      if (!binding.isSuccess()) {
-        binding.channel().close();
-        lease.close();
-        Throwable cause = binding.cause();
-        throw new WitTransportException(
-            "cannot start server "
-                + endpoint
-                + ": binding failed ("
-                + cause.getMessage()
-                + "); is another server on port "
-                + endpoint.port()
-                + "?",
-            cause);
-      }
-      serverChannel = binding.channel();
-      bound = endpoint.withPort(((InetSocketAddress) serverChannel.localAddress()).getPort());
-      state = State.STARTED;
-    }
-    log.debug("{} listening", bound);
-  }
-
-  private void initAccepted(Channel channel) {
-    synchronized (lock) {
-      if (state != State.STARTED || waiting.size() >= options.maxClients()) {
-        if (state == State.STARTED) {
-          log.warn(
-              "{}: dropping {}: {} connections are already in their handshake",
-              bound,
-              channel.remoteAddress(),
-              waiting.size());
-        }
-        channel.close();
-        return;
-      }
-      waiting.add(channel);
-    }
-    channel.closeFuture().addListener(f -> forget(channel));
-    NettyChannels.configure(channel);
-    if (sslContext != null) {
-      InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
-      channel
-          .pipeline()
-          .addLast(
-              "tls",
-              SslContexts.newHandler(
-                  sslContext, channel.alloc(), remote.getHostString(), remote.getPort()));
-    }
-    channel
-        .pipeline()
-        .addLast(
-            "http",
-            new HttpServerCodec(
-                WsPipeline.MAX_INITIAL_LINE, WsPipeline.MAX_HEADERS, WsPipeline.MAX_HEADERS))
-        .addLast("http-aggregator", new HttpObjectAggregator(WsPipeline.MAX_HTTP_CONTENT))
-        .addLast("upgrade", new WsUpgradeHandler(this));
-  }
-
-  private void forget(Channel channel) {
-    synchronized (lock) {
-      waiting.remove(channel);
-    }
+    server.start(acceptor);
   }
 
   /** Takes a client slot for {@code channel} (before its upgrade); false if all are taken. */
   boolean admit(Channel channel) {
-    synchronized (lock) {
-      waiting.remove(channel);
-      if (state != State.STARTED) {
-        return false;
-      }
-      if (connections.size() >= options.maxClients()) {
-        log.warn(
-            "{}: refusing {}: the server has its maximum of {} clients",
-            bound,
-            channel.remoteAddress(),
-            options.maxClients());
-        return false;
-      }
-      return true;
-    }
+    return server.admit(channel);
   }
 
   /**
@@ -210,88 +88,30 @@ public final class WebSocketServerTransport implements ServerTransport {
    * acceptor (event loop).
    */
   void upgrade(Channel channel, FullHttpRequest request) {
-    long id = connectionIds.incrementAndGet();
-    FrameLimit limit = new FrameLimit(options.maxFrameSize());
-    NettyConnection connection =
-        new NettyConnection(
-            channel,
-            bound + "#" + id + " (" + channel.remoteAddress() + ")",
-            options.maxFrameSize(),
-            options.sendTimeout(),
-            WsFormat.INSTANCE,
-            limit,
-            this::release);
-    connection.peerPrincipal(SslContexts.peerPrincipal(channel.pipeline()));
-    WsCloseHandler closer = new WsCloseHandler();
-    WsFrameDecoder decoder = new WsFrameDecoder(connection, limit, true, closer);
-    Acceptor current;
-    synchronized (lock) {
-      if (state != State.STARTED) {
-        channel.close();
-        return;
-      }
-      connections.add(connection);
-      current = acceptor;
-    }
-    new WsServerHandshaker(bound.address(), options.maxFrameSize(), decoder)
-        .handshake(channel, request)
-        .addListener(
-            f -> {
-              if (!f.isSuccess()) {
-                connection.fail(
-                    new WitTransportException(
-                        connection + ": the WebSocket upgrade failed: " + f.cause(), f.cause()));
-              }
-            });
-    WsPipeline.install(channel.pipeline(), decoder, closer, connection, heartbeat);
-    FrameListener listener;
-    try {
-      synchronized (acceptLock) {
-        listener = Objects.requireNonNull(current.accept(connection), "acceptor returned null");
-      }
-    } catch (RuntimeException e) {
-      log.error("{}: the acceptor failed; closing the connection", connection, e);
-      connection.fail(new WitTransportException(connection + ": the acceptor failed: " + e, e));
-      return;
-    }
-    connection.start(listener, "witrpc-ws-read-" + bound.port() + "#" + id);
-  }
-
-  private void release(NettyConnection connection) {
-    synchronized (lock) {
-      connections.remove(connection);
-    }
+    server.open(
+        channel,
+        WsFormat.INSTANCE,
+        (connection, limit) -> {
+          WsCloseHandler closer = new WsCloseHandler();
+          WsFrameDecoder decoder = new WsFrameDecoder(connection, limit, true, closer);
+          new WsServerHandshaker(address(), maxFrameSize(), decoder)
+              .handshake(channel, request)
+              .addListener(
+                  f -> {
+                    if (!f.isSuccess()) {
+                      connection.fail(
+                          new WitTransportException(
+                              connection + ": the WebSocket upgrade failed: " + f.cause(),
+                              f.cause()));
+                    }
+                  });
+          WsPipeline.install(channel.pipeline(), decoder, closer, connection, heartbeat);
+        });
   }
 
   @Override
   public void close() {
-    List<NettyConnection> open;
-    List<Channel> unadmitted;
-    Channel channel;
-    EventLoops.Lease held;
-    synchronized (lock) {
-      if (state == State.CLOSED) {
-        return;
-      }
-      state = State.CLOSED;
-      open = new ArrayList<>(connections);
-      unadmitted = new ArrayList<>(waiting);
-      channel = serverChannel;
-      held = lease;
-    }
-    if (channel != null) {
-      channel.close().awaitUninterruptibly(CLOSE_WAIT_MILLIS);
-    }
-    for (Channel c : unadmitted) {
-      c.close();
-    }
-    for (NettyConnection connection : open) {
-      connection.close();
-    }
-    if (held != null) {
-      held.close();
-    }
-    log.debug("{} closed", bound != null ? bound : endpoint);
+    server.close();
   }
 
   /**
@@ -300,16 +120,12 @@ public final class WebSocketServerTransport implements ServerTransport {
    */
   @Override
   public String address() {
-    synchronized (lock) {
-      return (bound != null ? bound : endpoint).address();
-    }
+    return server.address();
   }
 
   /** The port clients connect to: the bound one once started, else the configured one. */
   public int port() {
-    synchronized (lock) {
-      return (bound != null ? bound : endpoint).port();
-    }
+    return server.port();
   }
 
   /** The HTTP path of the endpoint, for example {@code /calc}. */
@@ -319,17 +135,17 @@ public final class WebSocketServerTransport implements ServerTransport {
 
   /** Most clients connected at once. */
   public int maxClients() {
-    return options.maxClients();
+    return server.maxClients();
   }
 
   /** Largest frame accepted or sent, in bytes. */
   public int maxFrameSize() {
-    return options.maxFrameSize();
+    return server.maxFrameSize();
   }
 
   /** Whether connections use TLS ({@code wss://}). */
   public boolean isTls() {
-    return sslContext != null;
+    return server.isTls();
   }
 
   @Override
@@ -338,47 +154,50 @@ public final class WebSocketServerTransport implements ServerTransport {
   }
 
   /**
-   * Configures a {@link WebSocketServerTransport}: setters without {@code set}, defaults from
-   * {@link TransportOptions#defaults()}, heartbeats every 5 s (dead after 3 missed), no TLS.
+   * Configures a {@link WebSocketServerTransport}: setters without {@code set}, the settings of
+   * every transport ({@link TransportBuilder}: {@code maxFrameSize}, the size of one WebSocket
+   * message, and {@code options}) and those of the network; defaults from {@link
+   * TransportOptions#defaults()}, heartbeats every 5 s (dead after 3 missed), no TLS.
    *
    * <p>Thread safety: not thread-safe; confine a builder to one thread.
    */
-  public static final class Builder {
+  public static final class Builder extends TransportBuilder<Builder> {
     private final WsEndpoint endpoint;
-    private TransportOptions options = TransportOptions.defaults();
-    private Heartbeat heartbeat = Heartbeat.DEFAULT;
-    private TlsOptions tls;
-    private boolean insecure;
+    private final NettySettings settings = NettySettings.forServer();
 
     Builder(WsEndpoint endpoint) {
       this.endpoint = endpoint;
     }
 
-    /** Most clients connected at once; the next one gets HTTP 503. Default 64. */
-    public Builder maxClients(int maxClients) {
-      options = options.withMaxClients(maxClients);
+    @Override
+    protected Builder self() {
       return this;
     }
 
-    /** Largest frame (one WebSocket message) sent or received, in bytes. Default 256 MiB. */
-    public Builder maxFrameSize(int maxFrameSize) {
-      options = options.withMaxFrameSize(maxFrameSize);
+    NettySettings settings() {
+      return settings;
+    }
+
+    /** Most clients connected at once (at least 1); the next one gets HTTP 503. Default 64. */
+    public Builder maxClients(int maxClients) {
+      return options(transportOptions().withMaxClients(maxClients));
+    }
+
+    /**
+     * Most sockets in their TLS handshake or upgrade at once (at least 1); they take no client
+     * slot, and a socket accepted beyond this closes the one that has waited longest. Default 128.
+     */
+    public Builder maxHandshakes(int maxHandshakes) {
+      settings.maxHandshakes(maxHandshakes);
       return this;
     }
 
     /**
      * How long a send waits for a client that takes no bytes before that client is disconnected as
-     * stalled. Default 10 s; see {@link TransportOptions#sendTimeout()}.
+     * stalled (at least 1 ms). Default 10 s; see {@link TransportOptions#sendTimeout()}.
      */
     public Builder sendTimeout(Duration sendTimeout) {
-      options = options.withSendTimeout(sendTimeout);
-      return this;
-    }
-
-    /** All of maxClients, maxFrameSize and sendTimeout at once. */
-    public Builder options(TransportOptions options) {
-      this.options = Objects.requireNonNull(options, "options == null");
-      return this;
+      return options(transportOptions().withSendTimeout(sendTimeout));
     }
 
     /**
@@ -390,17 +209,13 @@ public final class WebSocketServerTransport implements ServerTransport {
      *     1
      */
     public Builder heartbeat(Duration interval, int misses) {
-      this.heartbeat = Heartbeat.of(interval, misses);
+      settings.heartbeat(interval, misses);
       return this;
     }
 
     /** TLS for every connection ({@code wss://}), with a server's {@link TlsOptions}. */
     public Builder tls(TlsOptions tls) {
-      Objects.requireNonNull(tls, "tls == null");
-      if (!tls.isServer()) {
-        throw new IllegalArgumentException("a server needs TlsOptions.server(...), not " + tls);
-      }
-      this.tls = tls;
+      settings.tls(tls);
       return this;
     }
 
@@ -409,7 +224,7 @@ public final class WebSocketServerTransport implements ServerTransport {
      * it). The traffic can then be read and changed by anyone on the network path.
      */
     public Builder insecure(boolean insecure) {
-      this.insecure = insecure;
+      settings.insecure(insecure);
       return this;
     }
 
@@ -419,7 +234,7 @@ public final class WebSocketServerTransport implements ServerTransport {
      * @throws IllegalArgumentException if the TLS files or key store cannot be used
      */
     public WebSocketServerTransport build() {
-      return new WebSocketServerTransport(this);
+      return new WebSocketServerTransport(endpoint, transportOptions(), settings);
     }
   }
 }

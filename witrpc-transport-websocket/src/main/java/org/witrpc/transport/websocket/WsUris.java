@@ -23,15 +23,14 @@ final class WsUris {
     NetworkUri parsed = parse(uri, defaults, secure);
     WebSocketServerTransport.Builder builder =
         new WebSocketServerTransport.Builder(endpoint(parsed, secure))
-            .options(parsed.applyTo(defaults))
-            .heartbeat(parsed.heartbeat().interval(), parsed.heartbeat().misses());
+            .options(parsed.applyTo(defaults));
+    parsed.configure(builder.settings());
     Optional<TlsOptions> tls = UriTls.server(parsed);
     if (secure) {
       builder.tls(
           tls.orElseThrow(
               () -> parsed.invalid("a wss:// server needs certificate=PEM-FILE and key=PEM-FILE")));
     }
-    parsed.flag("insecure").ifPresent(builder::insecure);
     return builder.build();
   }
 
@@ -42,8 +41,8 @@ final class WsUris {
     }
     WebSocketClientTransport.Builder builder =
         new WebSocketClientTransport.Builder(endpoint(parsed, secure))
-            .options(parsed.applyTo(defaults))
-            .heartbeat(parsed.heartbeat().interval(), parsed.heartbeat().misses());
+            .options(parsed.applyTo(defaults));
+    parsed.configure(builder.settings());
     Optional<TlsOptions> tls = UriTls.client(parsed);
     if (secure) {
       builder.tls(tls.orElse(TlsOptions.client()));

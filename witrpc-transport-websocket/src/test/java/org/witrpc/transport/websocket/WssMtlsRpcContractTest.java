@@ -3,7 +3,7 @@ package org.witrpc.transport.websocket;
 /** The whole RPC contract over {@code wss://} with mutual TLS ({@code clientAuth=require}). */
 class WssMtlsRpcContractTest extends WssRpcContractTest {
   @Override
-  boolean mutual() {
+  protected boolean mutual() {
     return true;
   }
 }

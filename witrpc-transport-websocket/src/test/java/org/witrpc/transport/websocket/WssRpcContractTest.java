@@ -1,43 +1,14 @@
 package org.witrpc.transport.websocket;
 
-import java.util.function.Consumer;
-import org.witrpc.client.AbstractRpcContractTest;
-import org.witrpc.client.WitClient;
-import org.witrpc.server.WitServer;
-import org.witrpc.transport.tcp.testkit.TestPorts;
+import org.witrpc.transport.tcp.testkit.AbstractTlsRpcContractTest;
+import org.witrpc.transport.tcp.testkit.TlsFixture;
 
-/**
- * The whole RPC contract over {@code wss://}, configured by URI: the server with its certificate
- * and key, the client trusting the test CA.
- */
-class WssRpcContractTest extends AbstractRpcContractTest {
-  static final WssTlsFixture TLS = new WssTlsFixture();
-
-  /** Whether the server requires client certificates. */
-  boolean mutual() {
-    return false;
-  }
+/** The whole RPC contract over {@code wss://}, configured by URI. */
+class WssRpcContractTest extends AbstractTlsRpcContractTest {
+  private static final TlsFixture TLS = new TlsFixture("wss://127.0.0.1:%d/rpc");
 
   @Override
-  protected String transportUri(String name) {
-    return TLS.clientUri(TestPorts.of(name), mutual());
-  }
-
-  @Override
-  protected WitServer startServer(Consumer<WitServer.Builder> config) {
-    return super.startServer(
-        b -> {
-          b.transport(TLS.serverUri(TestPorts.of(name), mutual()));
-          config.accept(b);
-        });
-  }
-
-  @Override
-  protected WitClient client(Consumer<WitClient.Builder> config) {
-    return super.client(
-        b -> {
-          b.transport(TLS.clientUri(TestPorts.of(name), mutual()));
-          config.accept(b);
-        });
+  protected TlsFixture tls() {
+    return TLS;
   }
 }

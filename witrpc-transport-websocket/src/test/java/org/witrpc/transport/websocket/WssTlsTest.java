@@ -1,176 +1,27 @@
 package org.witrpc.transport.websocket;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import java.nio.ByteBuffer;
-import java.nio.file.Path;
-import java.security.Principal;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-import org.witrpc.WitSecurityException;
-import org.witrpc.WitTransportException;
-import org.witrpc.spi.Connection;
-import org.witrpc.testkit.RecordingListener;
+import org.witrpc.spi.ClientTransport;
+import org.witrpc.spi.ServerTransport;
 import org.witrpc.transport.tcp.TlsOptions;
-import org.witrpc.transport.tcp.testkit.TestCertificates;
+import org.witrpc.transport.tcp.testkit.AbstractTlsTest;
 
-/**
- * TLS on {@code wss://}: both sides see the peer's certificate subject under mutual TLS; an
- * untrusted or misnamed server certificate, a missing client certificate and a {@code ws://} client
- * of a {@code wss://} server each fail the connect with an error that names the cause, and the
- * server goes on serving other clients.
- */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
-class WssTlsTest {
-  private static final Duration AWAIT = Duration.ofSeconds(10);
+/** TLS on {@code wss://}; a {@code ws://} client of a {@code wss://} server is told to use it. */
+class WssTlsTest extends AbstractTlsTest {
 
-  @TempDir static Path directory;
-  static TestCertificates.Authority ca;
-  static TestCertificates.Authority stranger;
-  static TestCertificates.Leaf server;
-  static TestCertificates.Leaf client;
-  static TestCertificates.Leaf otherHost;
-
-  private final List<AutoCloseable> resources = new ArrayList<>();
-  private final BlockingQueue<Connection> accepted = new LinkedBlockingQueue<>();
-
-  @BeforeAll
-  static void makeCertificates() {
-    TestCertificates maker = new TestCertificates(directory);
-    ca = maker.authority("ca");
-    stranger = maker.authority("stranger");
-    server = maker.leaf(ca, "server");
-    client = maker.leaf(ca, "client");
-    Instant now = Instant.now();
-    otherHost =
-        maker.leaf(
-            ca,
-            "other-host",
-            now.minus(Duration.ofHours(1)),
-            now.plus(Duration.ofDays(1)),
-            "other.example");
+  @Override
+  protected ServerTransport newServer(TlsOptions tls) {
+    WebSocketServerTransport.Builder builder = WebSocketTransport.server("127.0.0.1", 0, "/rpc");
+    return (tls == null ? builder : builder.tls(tls)).build();
   }
 
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = resources.size() - 1; i >= 0; i--) {
-      resources.get(i).close();
-    }
+  @Override
+  protected ClientTransport newClient(int port, TlsOptions tls) {
+    WebSocketClientTransport.Builder builder = WebSocketTransport.client("127.0.0.1", port, "/rpc");
+    return (tls == null ? builder : builder.tls(tls)).build();
   }
 
-  private WebSocketServerTransport startEchoServer(TlsOptions tls) {
-    WebSocketServerTransport transport =
-        WebSocketTransport.server("127.0.0.1", 0, "/rpc").tls(tls).build();
-    resources.add(transport);
-    transport.start(
-        connection -> {
-          accepted.add(connection);
-          return new RecordingListener(connection::send);
-        });
-    return transport;
-  }
-
-  private Connection connect(
-      WebSocketServerTransport server, TlsOptions tls, RecordingListener listener) {
-    Connection connection =
-        WebSocketTransport.client("127.0.0.1", server.port(), "/rpc")
-            .tls(tls)
-            .build()
-            .connect(listener, AWAIT);
-    resources.add(connection::close);
-    return connection;
-  }
-
-  private static TlsOptions trustingClient() {
-    return TlsOptions.client().trust(ca.pem());
-  }
-
-  private static TlsOptions mutualServer() {
-    return TlsOptions.server(server.chain(), server.key())
-        .trust(ca.pem())
-        .requireClientCertificate();
-  }
-
-  private void assertEchoes(WebSocketServerTransport server, TlsOptions tls) throws Exception {
-    RecordingListener listener = new RecordingListener();
-    Connection connection = connect(server, tls, listener);
-    connection.send(ByteBuffer.wrap(new byte[] {1, 2, 3}));
-    assertThat(listener.nextFrame(AWAIT).remaining()).isEqualTo(3);
-  }
-
-  @Test
-  void mutualTlsGivesEachSideThePeersCertificateSubject() throws Exception {
-    WebSocketServerTransport transport = startEchoServer(mutualServer());
-    assertThat(transport.address()).startsWith("wss://127.0.0.1:").endsWith("/rpc");
-    RecordingListener listener = new RecordingListener();
-    Connection connection =
-        connect(transport, trustingClient().certificate(client.chain(), client.key()), listener);
-
-    Connection serverSide = accepted.poll(AWAIT.toSeconds(), TimeUnit.SECONDS);
-    assertThat(serverSide).isNotNull();
-    assertThat(serverSide.peerPrincipal())
-        .contains((Principal) client.certificate().getSubjectX500Principal());
-    assertThat(connection.peerPrincipal())
-        .contains((Principal) server.certificate().getSubjectX500Principal());
-    connection.send(ByteBuffer.wrap(new byte[] {7}));
-    assertThat(listener.nextFrame(AWAIT).get(0)).isEqualTo((byte) 7);
-  }
-
-  @Test
-  void refusesAServerCertificateFromAnUntrustedAuthority() throws Exception {
-    WebSocketServerTransport transport =
-        startEchoServer(TlsOptions.server(server.chain(), server.key()));
-    assertThatThrownBy(
-            () ->
-                connect(
-                    transport, TlsOptions.client().trust(stranger.pem()), new RecordingListener()))
-        .isInstanceOf(WitSecurityException.class)
-        .hasMessageContaining("TLS with " + transport.address())
-        .hasMessageContaining("not trusted");
-    assertEchoes(transport, trustingClient());
-  }
-
-  @Test
-  void refusesAServerCertificateForAnotherHostUnlessTheCheckIsOff() throws Exception {
-    WebSocketServerTransport transport =
-        startEchoServer(TlsOptions.server(otherHost.chain(), otherHost.key()));
-    assertThatThrownBy(() -> connect(transport, trustingClient(), new RecordingListener()))
-        .isInstanceOf(WitSecurityException.class)
-        .hasMessageContaining("not for this host name");
-    assertEchoes(transport, trustingClient().hostnameVerification(false));
-  }
-
-  @Test
-  void mutualTlsRefusesAClientWithoutACertificateAndServesOthers() throws Exception {
-    WebSocketServerTransport transport = startEchoServer(mutualServer());
-    assertThatThrownBy(() -> connect(transport, trustingClient(), new RecordingListener()))
-        .isInstanceOf(WitSecurityException.class)
-        .hasMessageContaining("requires a client certificate");
-    assertEchoes(transport, trustingClient().certificate(client.chain(), client.key()));
-  }
-
-  @Test
-  void aWsClientOfAWssServerIsToldToUseWss() throws Exception {
-    WebSocketServerTransport transport =
-        startEchoServer(TlsOptions.server(server.chain(), server.key()));
-    assertThatThrownBy(
-            () ->
-                WebSocketTransport.client("127.0.0.1", transport.port(), "/rpc")
-                    .build()
-                    .connect(new RecordingListener(), AWAIT))
-        .isInstanceOf(WitTransportException.class)
-        .hasMessageContaining("wss://");
-    assertEchoes(transport, trustingClient());
+  @Override
+  protected String plainClientAdvice() {
+    return "wss://";
   }
 }

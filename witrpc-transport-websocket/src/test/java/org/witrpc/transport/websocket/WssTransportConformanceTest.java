@@ -1,63 +1,27 @@
 package org.witrpc.transport.websocket;
 
-import java.nio.ByteBuffer;
-import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.ServerTransport;
 import org.witrpc.spi.TransportOptions;
-import org.witrpc.testkit.AbstractTransportTest;
-import org.witrpc.transport.tcp.TlsOptions;
-import org.witrpc.transport.tcp.testkit.LoopbackBuffers;
-import org.witrpc.transport.tcp.testkit.TestCertificates;
-import org.witrpc.transport.tcp.testkit.TestPorts;
+import org.witrpc.transport.tcp.testkit.AbstractNetworkConformanceTest;
+import org.witrpc.transport.tcp.testkit.TlsFixture;
 
 /** {@code wss://} with mutual TLS on 127.0.0.1 passes the transport conformance suite. */
-class WssTransportConformanceTest extends AbstractTransportTest {
-
-  @TempDir static Path certificates;
-  private static TlsOptions serverTls;
-  private static TlsOptions clientTls;
-
-  @BeforeAll
-  static void makeCertificates() {
-    TestCertificates maker = new TestCertificates(certificates);
-    TestCertificates.Authority ca = maker.authority("conformance");
-    TestCertificates.Leaf server = maker.leaf(ca, "server");
-    TestCertificates.Leaf client = maker.leaf(ca, "client");
-    serverTls =
-        TlsOptions.server(server.chain(), server.key()).trust(ca.pem()).requireClientCertificate();
-    clientTls = TlsOptions.client().trust(ca.pem()).certificate(client.chain(), client.key());
-  }
-
-  @Override
-  protected String uniqueName() {
-    return Integer.toString(TestPorts.free());
-  }
+class WssTransportConformanceTest extends AbstractNetworkConformanceTest {
+  private static final TlsFixture TLS = new TlsFixture("wss://127.0.0.1:%d/conformance");
 
   @Override
   protected ServerTransport newServer(String name, TransportOptions options) {
-    return WebSocketTransport.server("127.0.0.1", Integer.parseInt(name), "/conformance")
+    return WebSocketTransport.server("127.0.0.1", port(name), "/conformance")
         .options(options)
-        .tls(serverTls)
+        .tls(TLS.serverTls(true))
         .build();
   }
 
   @Override
   protected ClientTransport newClient(String name) {
-    return WebSocketTransport.client("127.0.0.1", Integer.parseInt(name), "/conformance")
-        .tls(clientTls)
+    return WebSocketTransport.client("127.0.0.1", port(name), "/conformance")
+        .tls(TLS.clientTls(true))
         .build();
-  }
-
-  @Override
-  protected int framePastTheBuffers() {
-    return LoopbackBuffers.framePastTheBuffers();
-  }
-
-  @Override
-  protected ByteBuffer frameThePeerStillTakes() {
-    return LoopbackBuffers.frameThePeerStillTakes();
   }
 }

@@ -23,6 +23,7 @@ public final class NetworkUri {
   public static final List<String> OPTIONS =
       List.of(
           "maxClients",
+          "maxHandshakes",
           "maxFrameSize",
           "sendTimeout",
           "heartbeat",
@@ -125,12 +126,28 @@ public final class NetworkUri {
   }
 
   /**
-   * The heartbeat settings: {@code heartbeat} (a duration, 0 for off) and {@code heartbeatMisses}.
+   * Sets the network options of this URI on {@code settings}: {@code heartbeat} (a duration, 0 for
+   * off) and {@code heartbeatMisses}; on a server's also {@code insecure} and {@code maxHandshakes}
+   * (a client ignores them). TLS is read by {@link UriTls}.
+   *
+   * @throws IllegalArgumentException naming this URI if a value is not allowed
    */
-  public Heartbeat heartbeat() {
+  public void configure(NettySettings settings) {
     Duration interval = uri.duration("heartbeat").orElse(Heartbeat.DEFAULT_INTERVAL);
     int misses = uri.count("heartbeatMisses").orElse(Heartbeat.DEFAULT_MISSES);
-    return uri.check(() -> Heartbeat.of(interval, misses));
+    checked(() -> settings.heartbeat(interval, misses));
+    if (settings.isServer()) {
+      flag("insecure").ifPresent(settings::insecure);
+      uri.count("maxHandshakes").ifPresent(max -> checked(() -> settings.maxHandshakes(max)));
+    }
+  }
+
+  private void checked(Runnable setter) {
+    uri.check(
+        () -> {
+          setter.run();
+          return null;
+        });
   }
 
   /** An error naming this URI and {@code why}. */

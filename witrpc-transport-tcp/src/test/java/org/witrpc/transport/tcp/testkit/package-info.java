@@ -1,5 +1,6 @@
 /**
  * Test fixtures of the network transports, in the tcp module's test-jar: certificates made at test
- * time and free loopback ports.
+ * time, free loopback ports, and the suites that {@code tcp://} and {@code ws://} share (TLS,
+ * heartbeats, idle-socket floods, conformance and RPC contract with TLS).
  */
 package org.witrpc.transport.tcp.testkit;

@@ -1,0 +1,359 @@
+package org.witrpc.transport.tcp.internal;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.ssl.SslContext;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.witrpc.WitTransportException;
+import org.witrpc.spi.FrameListener;
+import org.witrpc.spi.ServerTransport;
+import org.witrpc.spi.TransportOptions;
+
+/**
+ * The listening machinery of the network servers ({@code tcp://}, {@code ws://}, {@code wss://}):
+ * binds a server socket on the shared I/O threads ({@link EventLoops}), starts each accepted socket
+ * with TLS (when on) and the transport's opening handlers, admits up to {@code maxClients} clients
+ * once their opening exchange is done, hands each admitted connection to the acceptor, and closes
+ * everything on {@link #close}. A transport extends it with its address form and its opening
+ * handlers (the hello of {@code tcp://}, the HTTP upgrade of {@code ws://}).
+ *
+ * <p>Admission in two stages, so that sockets that never finish their opening exchange cannot keep
+ * clients out: at most {@link NettySettings#maxHandshakes()} sockets may be in their opening
+ * exchange at once (each for at most {@link NettyChannels#OPENING_TIMEOUT_MILLIS}), and a socket
+ * accepted beyond that closes the one that has waited longest, so a new client always gets its turn
+ * however many idle sockets an attacker opens; those sockets take no client slot. A client slot
+ * ({@code maxClients}) is taken only by {@link #admit}, after the opening exchange.
+ *
+ * <p>Thread safety: {@code start}, {@code close} and the getters may be called from any thread;
+ * {@code admit} and {@code open} are called from the channel's event loop; the acceptor is called
+ * one call at a time, never while a lock of the server is held.
+ */
+public abstract class NettyServer {
+
+  private static final Logger log = LoggerFactory.getLogger(NettyServer.class);
+  private static final long CLOSE_WAIT_MILLIS = 2_000;
+
+  /** At most one warning about closed waiting sockets this often; the others go to DEBUG. */
+  private static final long EVICTION_WARN_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  /**
+   * The words of a transport in its messages and thread names.
+   *
+   * @param plain what the server serves without TLS, for the exposure error: {@code "plain TCP"}
+   * @param insecureHint where to say insecure in code: {@code
+   *     "TcpTransport.server(...).insecure(true)"}
+   * @param readThreadPrefix the name of the delivery threads before {@code PORT#ID}: {@code
+   *     "witrpc-tcp-read-"}
+   */
+  public record Labels(String plain, String insecureHint, String readThreadPrefix) {}
+
+  private enum State {
+    NEW,
+    STARTED,
+    CLOSED
+  }
+
+  private final String host;
+  private final int port;
+  private final TransportOptions options;
+  private final int maxHandshakes;
+  private final boolean insecure;
+  private final SslContext sslContext;
+  private final Labels labels;
+  private final AtomicLong connectionIds = new AtomicLong();
+  private final Object lock = new Object();
+  private final Object acceptLock = new Object();
+
+  private State state = State.NEW; // guarded by lock
+  private int boundPort; // guarded by lock
+  private EventLoops.Lease lease; // guarded by lock
+  private Channel serverChannel; // guarded by lock
+  private ServerTransport.Acceptor acceptor; // guarded by lock
+  private long lastEvictionWarning; // guarded by lock
+  private boolean warnedOfEviction; // guarded by lock
+  // in their opening exchange, oldest first; guarded by lock
+  private final Set<Channel> waiting = new LinkedHashSet<>();
+  private final Set<NettyConnection> connections = new HashSet<>(); // guarded by lock
+
+  /**
+   * @param host the address to listen on
+   * @param port the port; 0 for any free one
+   * @throws IllegalArgumentException if the TLS files or key store cannot be used
+   */
+  protected NettyServer(
+      String host, int port, TransportOptions options, NettySettings settings, Labels labels) {
+    this.host = host;
+    this.port = port;
+    this.boundPort = port;
+    this.options = options;
+    this.maxHandshakes = settings.maxHandshakes();
+    this.insecure = settings.insecure();
+    this.sslContext = settings.sslContext();
+    this.labels = labels;
+  }
+
+  /** The address clients use with {@code port}: {@code tcp://HOST:PORT}. */
+  protected abstract String address(int port);
+
+  /** Puts the handlers of the opening exchange, after TLS, on an accepted channel (event loop). */
+  protected abstract void addOpeningHandlers(Channel channel);
+
+  /** Binds the server socket; from then on sockets are accepted and admitted. */
+  public void start(ServerTransport.Acceptor acceptor) {
+    Objects.requireNonNull(acceptor, "acceptor == null");
+    synchronized (lock) {
+      if (state != State.NEW) {
+        throw new WitTransportException(
+            "server " + address(port) + " was already " + state.name().toLowerCase(Locale.ROOT));
+      }
+      if (sslContext == null) {
+        PlainExposure.check(address(port), host, insecure, labels.plain(), labels.insecureHint());
+      }
+      this.acceptor = acceptor;
+      lease = EventLoops.acquire();
+      ChannelFuture binding;
+      try {
+        binding =
+            new ServerBootstrap()
+                .group(lease.group())
+                .channel(EventLoops.serverChannelType())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.SO_BACKLOG, 128)
+                .childHandler(
+                    new ChannelInitializer<>() {
+                      @Override
+                      protected void initChannel(Channel channel) {
+                        initAccepted(channel);
+                      }
+                    })
+                .bind(host, port)
+                .awaitUninterruptibly();
+      } catch (RuntimeException e) {
+        lease.close();
+        throw new WitTransportException("cannot start server " + address(port) + ": " + e, e);
+      }
+      if (!binding.isSuccess()) {
+        binding.channel().close();
+        lease.close();
+        Throwable cause = binding.cause();
+        throw new WitTransportException(
+            "cannot start server "
+                + address(port)
+                + ": binding failed ("
+                + cause.getMessage()
+                + "); is another server on port "
+                + port
+                + "?",
+            cause);
+      }
+      serverChannel = binding.channel();
+      boundPort = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+      state = State.STARTED;
+    }
+    log.debug("{} listening{}", address(), sslContext != null ? " with TLS" : "");
+  }
+
+  private void initAccepted(Channel channel) {
+    Channel evicted = null;
+    synchronized (lock) {
+      if (state != State.STARTED) {
+        channel.close();
+        return;
+      }
+      if (waiting.size() >= maxHandshakes) {
+        Iterator<Channel> oldest = waiting.iterator();
+        evicted = oldest.next();
+        oldest.remove();
+        logEviction(evicted);
+      }
+      waiting.add(channel);
+    }
+    if (evicted != null) {
+      evicted.close();
+    }
+    channel.closeFuture().addListener(f -> forget(channel));
+    NettyChannels.configure(channel);
+    if (sslContext != null) {
+      InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
+      channel
+          .pipeline()
+          .addLast(
+              "tls",
+              SslContexts.newHandler(
+                  sslContext, channel.alloc(), remote.getHostString(), remote.getPort()));
+    }
+    addOpeningHandlers(channel);
+  }
+
+  private void logEviction(Channel evicted) {
+    long now = System.nanoTime();
+    if (!warnedOfEviction || now - lastEvictionWarning >= EVICTION_WARN_NANOS) {
+      warnedOfEviction = true;
+      lastEvictionWarning = now;
+      log.warn(
+          "{}: {} connections are in their opening exchange (maxHandshakes); closing the one that"
+              + " waited longest, {} (more are logged at DEBUG for 10 s)",
+          address(),
+          waiting.size(),
+          evicted.remoteAddress());
+    } else {
+      log.debug(
+          "{}: closing {}, the longest in its opening exchange",
+          address(),
+          evicted.remoteAddress());
+    }
+  }
+
+  private void forget(Channel channel) {
+    synchronized (lock) {
+      waiting.remove(channel);
+    }
+  }
+
+  /**
+   * Takes a client slot for {@code channel}, whose opening exchange is done; false if all {@code
+   * maxClients} are taken (the refusal is logged) or the server is closed.
+   */
+  public boolean admit(Channel channel) {
+    synchronized (lock) {
+      waiting.remove(channel);
+      if (state != State.STARTED) {
+        return false;
+      }
+      if (connections.size() >= options.maxClients()) {
+        log.warn(
+            "{}: refusing {}: the server has its maximum of {} clients",
+            address(),
+            channel.remoteAddress(),
+            options.maxClients());
+        return false;
+      }
+      return true;
+    }
+  }
+
+  /**
+   * Makes the connection of an admitted channel, lets {@code installHandlers} put its handlers
+   * (with its frame limit, for the decoder) in the pipeline, hands it to the acceptor and starts
+   * its delivery thread (event loop). If the server was closed meanwhile, the channel is closed
+   * instead.
+   */
+  public void open(
+      Channel channel,
+      FrameFormat format,
+      BiConsumer<NettyConnection, FrameLimit> installHandlers) {
+    long id = connectionIds.incrementAndGet();
+    String bound = address();
+    FrameLimit limit = new FrameLimit(options.maxFrameSize());
+    NettyConnection connection =
+        new NettyConnection(
+            channel,
+            bound + "#" + id + " (" + channel.remoteAddress() + ")",
+            options.maxFrameSize(),
+            options.sendTimeout(),
+            format,
+            limit,
+            this::release);
+    connection.peerPrincipal(SslContexts.peerPrincipal(channel.pipeline()));
+    ServerTransport.Acceptor current;
+    int threadPort;
+    synchronized (lock) {
+      if (state != State.STARTED) {
+        channel.close();
+        return;
+      }
+      connections.add(connection);
+      current = acceptor;
+      threadPort = boundPort;
+    }
+    installHandlers.accept(connection, limit);
+    FrameListener listener;
+    try {
+      synchronized (acceptLock) {
+        listener = Objects.requireNonNull(current.accept(connection), "acceptor returned null");
+      }
+    } catch (RuntimeException e) {
+      log.error("{}: the acceptor failed; closing the connection", connection, e);
+      connection.fail(new WitTransportException(connection + ": the acceptor failed: " + e, e));
+      return;
+    }
+    connection.start(listener, labels.readThreadPrefix() + threadPort + "#" + id);
+  }
+
+  private void release(NettyConnection connection) {
+    synchronized (lock) {
+      connections.remove(connection);
+    }
+  }
+
+  /** Stops listening and closes every connection, admitted or not. Idempotent. */
+  public void close() {
+    List<NettyConnection> open;
+    List<Channel> unadmitted;
+    Channel channel;
+    EventLoops.Lease held;
+    synchronized (lock) {
+      if (state == State.CLOSED) {
+        return;
+      }
+      state = State.CLOSED;
+      open = new ArrayList<>(connections);
+      unadmitted = new ArrayList<>(waiting);
+      channel = serverChannel;
+      held = lease;
+    }
+    if (channel != null) {
+      channel.close().awaitUninterruptibly(CLOSE_WAIT_MILLIS);
+    }
+    for (Channel c : unadmitted) {
+      c.close();
+    }
+    for (NettyConnection connection : open) {
+      connection.close();
+    }
+    if (held != null) {
+      held.close();
+    }
+    log.debug("{} closed", address());
+  }
+
+  /** The address clients use, with the port really bound once started. */
+  public String address() {
+    return address(port());
+  }
+
+  /** The port clients connect to: the bound one once started, else the configured one. */
+  public int port() {
+    synchronized (lock) {
+      return boundPort;
+    }
+  }
+
+  public int maxClients() {
+    return options.maxClients();
+  }
+
+  public int maxFrameSize() {
+    return options.maxFrameSize();
+  }
+
+  public boolean isTls() {
+    return sslContext != null;
+  }
+}
