@@ -95,6 +95,74 @@ class HostileInputFuzzTest {
     expectValueOrWitException(() -> Route.read(ByteBuffer.wrap(body)));
   }
 
+  @Provide
+  Arbitrary<byte[]> metadataBlocks() {
+    Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(80);
+    Arbitrary<byte[]> valid = metadataMaps().map(HostileInputFuzzTest::metadataBlock);
+    Arbitrary<byte[]> mutated =
+        valid.flatMap(
+            block ->
+                block.length == 0
+                    ? Arbitraries.just(block)
+                    : Arbitraries.integers()
+                        .between(0, block.length * 8 - 1)
+                        .map(
+                            bit -> {
+                              byte[] b = block.clone();
+                              b[bit / 8] ^= (byte) (1 << (bit % 8));
+                              return b;
+                            }));
+    Arbitrary<byte[]> cut =
+        valid.flatMap(
+            block ->
+                Arbitraries.integers().between(0, block.length).map(n -> Arrays.copyOf(block, n)));
+    return Arbitraries.oneOf(random, valid, mutated, cut);
+  }
+
+  @Provide
+  Arbitrary<java.util.Map<String, String>> metadataMaps() {
+    net.jqwik.api.arbitraries.StringArbitrary text =
+        Arbitraries.strings().withCharRange(' ', '~').withCharRange('\u00e0', '\u00ff');
+    return Arbitraries.maps(text.ofMinLength(1).ofMaxLength(20), text.ofMaxLength(30)).ofMaxSize(4);
+  }
+
+  /** The block as a REQUEST carries it: length field and entries. */
+  static byte[] metadataBlock(java.util.Map<String, String> entries) {
+    org.witrpc.Metadata m = org.witrpc.Metadata.empty();
+    for (var e : entries.entrySet()) {
+      m = m.with(e.getKey(), e.getValue());
+    }
+    byte[] encoded = CallMetadata.encode(m);
+    FrameBuffer fb = new FrameBuffer();
+    CallMetadata.write(fb, encoded);
+    ByteBuffer frame = fb.finish(MessageType.REQUEST, 0, 0, 0);
+    return Arrays.copyOfRange(frame.array(), EnvelopeCodec.HEADER_SIZE, frame.limit());
+  }
+
+  @Property
+  void metadataBlocksEndInMetadataWithinTheirBoundOrAClearError(
+      @ForAll("metadataBlocks") byte[] block, @ForAll @IntRange(min = 0, max = 100) int limit) {
+    ByteBuffer body = ByteBuffer.wrap(block);
+    try {
+      org.witrpc.Metadata m = CallMetadata.read(body, limit);
+      // what was read fits in the bound and was within the block: nothing beyond it allocated
+      assertThat(body.position()).isLessThanOrEqualTo(4 + limit);
+      for (String key : m.keys()) {
+        assertThat(key).isNotEmpty();
+      }
+    } catch (WitException expected) {
+      assertThat(expected.getMessage()).contains("metadata");
+    }
+  }
+
+  @Property
+  void validMetadataRoundTrips(@ForAll("metadataMaps") java.util.Map<String, String> entries) {
+    byte[] block = metadataBlock(entries);
+    org.witrpc.Metadata m = CallMetadata.read(ByteBuffer.wrap(block), 1 << 20);
+    assertThat(m.keys()).containsExactlyInAnyOrderElementsOf(entries.keySet());
+    entries.forEach((k, v) -> assertThat(m.get(k)).isEqualTo(v));
+  }
+
   @Property
   void randomBytesNeverOpenAsAnEncryptedFrame(@ForAll("frames") byte[] frame) {
     FrameCipher opener = FrameCipherTest.Direction.random().opener();
