@@ -197,6 +197,41 @@ class ServerProtocolTest {
     assertThat(raw.nextEnvelope().status()).isEqualTo(200);
   }
 
+  private static ByteBuffer request(String methodKey, String args, long id) {
+    FrameBuffer fb = new FrameBuffer();
+    fb.writeI64(CallDeadline.NONE);
+    new Route(TestService.class.getName(), methodKey).write(fb);
+    CallMetadata.writeNone(fb);
+    byte[] bytes = args.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    fb.write(bytes, 0, bytes.length);
+    return fb.finish(MessageType.REQUEST, 0, 0, id);
+  }
+
+  @Test
+  void noCallIsLeftAmongTheRunningCallsAfter10000Calls() throws Exception {
+    Raw raw = new Raw();
+    Connection c = ready(raw);
+    int calls = 10_000;
+    for (long id = 1; id <= calls; id++) {
+      c.send(
+          id % 2 == 0
+              ? request("echo(int)", "[" + id + "]", id)
+              : request("echoAsync(java.lang.String)", "[\"x\"]", id));
+      if (id % 3 == 0) {
+        c.send(new FrameBuffer(16).finish(MessageType.CANCEL, 0, 0, id));
+      }
+      if (id % 512 == 0) { // keep under the per-connection limit of calls in flight
+        for (int i = 0; i < 512; i++) {
+          raw.nextEnvelope();
+        }
+      }
+    }
+    for (int i = 0; i < calls % 512; i++) {
+      raw.nextEnvelope();
+    }
+    assertThat(server.runningCalls()).isZero();
+  }
+
   @Test
   void undecodableArgumentsAre400AndUnknownMethodsAre404() throws Exception {
     Raw raw = new Raw();
