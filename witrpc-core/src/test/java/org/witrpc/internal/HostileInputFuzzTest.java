@@ -39,17 +39,21 @@ class HostileInputFuzzTest {
     return Arbitraries.oneOf(random, valid, valid.flatMap(HostileInputFuzzTest::mutate));
   }
 
+  /** {@code bytes} (at least 4 of them) with one bit flipped. */
+  static Arbitrary<byte[]> bitFlips(byte[] bytes) {
+    return Arbitraries.integers()
+        .between(0, bytes.length * 8 - 1)
+        .map(
+            bit -> {
+              byte[] b = bytes.clone();
+              b[bit / 8] ^= (byte) (1 << (bit % 8));
+              return b;
+            });
+  }
+
   /** Bit flips, truncation, extension, or a lying length / type field. */
   static Arbitrary<byte[]> mutate(byte[] frame) {
-    Arbitrary<byte[]> flip =
-        Arbitraries.integers()
-            .between(0, frame.length * 8 - 1)
-            .map(
-                bit -> {
-                  byte[] b = frame.clone();
-                  b[bit / 8] ^= (byte) (1 << (bit % 8));
-                  return b;
-                });
+    Arbitrary<byte[]> flip = bitFlips(frame);
     Arbitrary<byte[]> cut =
         Arbitraries.integers().between(0, frame.length).map(n -> Arrays.copyOf(frame, n));
     Arbitrary<byte[]> grow =
@@ -99,19 +103,7 @@ class HostileInputFuzzTest {
   Arbitrary<byte[]> metadataBlocks() {
     Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(80);
     Arbitrary<byte[]> valid = metadataMaps().map(HostileInputFuzzTest::metadataBlock);
-    Arbitrary<byte[]> mutated =
-        valid.flatMap(
-            block ->
-                block.length == 0
-                    ? Arbitraries.just(block)
-                    : Arbitraries.integers()
-                        .between(0, block.length * 8 - 1)
-                        .map(
-                            bit -> {
-                              byte[] b = block.clone();
-                              b[bit / 8] ^= (byte) (1 << (bit % 8));
-                              return b;
-                            }));
+    Arbitrary<byte[]> mutated = valid.flatMap(HostileInputFuzzTest::bitFlips);
     Arbitrary<byte[]> cut =
         valid.flatMap(
             block ->

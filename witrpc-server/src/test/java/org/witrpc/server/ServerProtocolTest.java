@@ -188,12 +188,7 @@ class ServerProtocolTest {
     Raw raw = new Raw();
     Connection c = ready(raw);
     c.send(new FrameBuffer(16).finish(MessageType.CANCEL, 0, 0, 12345));
-    FrameBuffer fb = new FrameBuffer();
-    fb.writeI64(CallDeadline.NONE);
-    new Route(TestService.class.getName(), "echo(int)").write(fb);
-    CallMetadata.writeNone(fb);
-    fb.write("[3]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    c.send(fb.finish(MessageType.REQUEST, 0, 0, 1));
+    c.send(request("echo(int)", "[3]", 1));
     assertThat(raw.nextEnvelope().status()).isEqualTo(200);
   }
 
