@@ -17,6 +17,11 @@ public enum Status {
   /** The implementation threw; the body carries the exception's class name and message. */
   SERVER_ERROR(500),
   /**
+   * The client cancelled the call (a CANCEL frame) before the server started it, so the server did
+   * not run it. The client has stopped waiting by then and drops this answer.
+   */
+  CANCELLED(499),
+  /**
    * The server is busy (too many concurrent calls), shutting down, or not accepting connections,
    * and refused the call or the connection.
    */

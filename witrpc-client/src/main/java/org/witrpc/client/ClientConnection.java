@@ -42,6 +42,7 @@ final class ClientConnection implements FrameListener {
   private volatile OutboundQueue outbound;
   private volatile boolean ready;
   private volatile boolean closed;
+  private volatile int maxMetadataBytes;
 
   /** How long {@link #close(String)} waits for the server to take its GOODBYE. */
   private static final Duration GOODBYE_WAIT = Duration.ofMillis(200);
@@ -83,6 +84,15 @@ final class ClientConnection implements FrameListener {
   /** Where calls are sent: in order per thread, without waiting long for a slow server. */
   OutboundQueue outbound() {
     return outbound;
+  }
+
+  /** The largest metadata block the server accepts, as its HELLO_ACK announced. */
+  int maxMetadataBytes() {
+    return maxMetadataBytes;
+  }
+
+  void maxMetadataBytes(int bytes) {
+    this.maxMetadataBytes = bytes;
   }
 
   PendingCalls pending() {
@@ -200,7 +210,7 @@ final class ClientConnection implements FrameListener {
         LOG.debug("server said goodbye: {}", goodbye);
         connection.close();
       }
-      default -> fail("unexpected " + env.type() + " from the server");
+      default -> fail("unexpected " + env.type() + " from the server"); // CANCEL included
     }
   }
 

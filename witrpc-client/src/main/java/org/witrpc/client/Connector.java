@@ -117,6 +117,7 @@ final class Connector {
     transcript.add(helloAck);
     Handshake.Hello theirs = Handshake.readHello(helloAck.body());
     checkSameSettings(address, ours, theirs);
+    cc.maxMetadataBytes(theirs.maxMetadataBytes());
     boolean bound = bind && theirs.tokenBinding();
     if (bind && !bound && !sendTokenToServer) {
       throw new WitSecurityException(

@@ -3,6 +3,7 @@ package org.witrpc.client;
 import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.witrpc.Metadata;
 import org.witrpc.Status;
 import org.witrpc.WitException;
 import org.witrpc.WitRemoteException;
@@ -20,6 +22,7 @@ import org.witrpc.WitSerializationException;
 import org.witrpc.WitTimeoutException;
 import org.witrpc.WitTransportException;
 import org.witrpc.internal.CallDeadline;
+import org.witrpc.internal.CallMetadata;
 import org.witrpc.internal.Envelope;
 import org.witrpc.internal.ErrorBody;
 import org.witrpc.internal.FrameBuffer;
@@ -33,6 +36,10 @@ import org.witrpc.spi.Serializer;
  * Sends requests and turns their responses into results or exceptions: synchronously (the caller
  * waits in {@link PendingCall#await}), asynchronously (a future completed on the client's async
  * executor, never on the transport's reader), and for listener subscriptions.
+ *
+ * <p>A call whose caller gives up (its timeout passes, its thread is interrupted, its future is
+ * cancelled) is told to the server with CANCEL, so that the server can stop running it; a reply
+ * that comes anyway is dropped.
  *
  * <p>Thread safety: safe for concurrent use.
  */
@@ -74,11 +81,12 @@ final class RemoteCalls {
    * Calls and waits for the result; retried as the {@link RetryPolicy} allows, all attempts within
    * the one timeout.
    */
-  Object call(MethodDescriptor d, byte[] route, Object[] args, boolean idempotent) {
+  Object call(
+      MethodDescriptor d, byte[] route, Object[] args, boolean idempotent, Metadata metadata) {
     long deadline = System.nanoTime() + timeoutNanos;
     for (int retries = 0; ; retries++) {
       try {
-        return callOnce(d, route, args, deadline);
+        return callOnce(d, route, args, metadata, deadline);
       } catch (WitException e) {
         if (retryPolicy == null
             || Thread.currentThread().isInterrupted()
@@ -95,13 +103,15 @@ final class RemoteCalls {
     }
   }
 
-  private Object callOnce(MethodDescriptor d, byte[] route, Object[] args, long deadline) {
+  private Object callOnce(
+      MethodDescriptor d, byte[] route, Object[] args, Metadata metadata, long deadline) {
     ClientConnection cc = states.awaitReady(deadline, d.displayName());
     PendingCall call = cc.pending().register(null);
-    send(cc, call, d, MessageType.REQUEST, route, args, d.parameterTypes(), deadline);
+    send(cc, call, d, MessageType.REQUEST, route, args, d.parameterTypes(), metadata, deadline);
     Object outcome = call.await(cc.connection(), spinNanos, deadline);
     if (outcome == PendingCall.INTERRUPTED) {
       cc.pending().remove(call.id());
+      sendCancel(cc, call.id());
       throw interrupted(d);
     }
     if (outcome == null) {
@@ -109,6 +119,7 @@ final class RemoteCalls {
       if (!call.complete(timeout(d))) {
         outcome = call.outcome(); // the reply raced the timeout: take it
       } else {
+        sendCancel(cc, call.id());
         throw timeout(d);
       }
     }
@@ -116,34 +127,53 @@ final class RemoteCalls {
   }
 
   /**
+   * Tells the server that the caller of call {@code id} gave up (CANCEL), without making the caller
+   * wait: behind the connection's earlier frames, so after the call's REQUEST. Best effort: a
+   * connection that is gone has cancelled the server's calls anyway.
+   */
+  private static void sendCancel(ClientConnection cc, long id) {
+    try {
+      cc.outbound()
+          .send(ASYNC_DIRECT_WAIT_NANOS, new FrameBuffer(16).finish(MessageType.CANCEL, 0, 0, id));
+    } catch (WitException e) {
+      LOG.debug("CANCEL of call #{} not sent", id, e);
+    }
+  }
+
+  /**
    * Calls and returns at once; the future completes on the async executor. While the client is
    * (re)connecting, the call waits for READY on the async executor, within its timeout.
    */
-  CompletableFuture<Object> callAsync(MethodDescriptor d, byte[] route, Object[] args) {
+  CompletableFuture<Object> callAsync(
+      MethodDescriptor d, byte[] route, Object[] args, Metadata metadata) {
     long deadline = System.nanoTime() + timeoutNanos;
     Optional<ClientConnection> ready = states.readyNow();
     if (ready.isPresent()) {
-      return callAsyncOn(ready.get(), d, route, args, deadline);
+      return callAsyncOn(ready.get(), d, route, args, metadata, deadline);
     }
     ConnectionState now = states.state();
     if (now != ConnectionState.CONNECTING && now != ConnectionState.RECONNECTING) {
       states.awaitReady(deadline, d.displayName()); // throws: closed, disconnected or failed
     }
-    CompletableFuture<Object> future = new CompletableFuture<>();
+    CallFuture future = new CallFuture();
     try {
       asyncExecutor.execute(
           () -> {
             try {
+              if (future.isDone()) {
+                return; // cancelled while waiting for READY: nothing to send
+              }
               ClientConnection cc = states.awaitReady(deadline, d.displayName());
-              callAsyncOn(cc, d, route, args, deadline)
-                  .whenComplete(
-                      (value, error) -> {
-                        if (error != null) {
-                          future.completeExceptionally(error);
-                        } else {
-                          future.complete(value);
-                        }
-                      });
+              CallFuture inner = callAsyncOn(cc, d, route, args, metadata, deadline);
+              future.cancels(inner);
+              inner.whenComplete(
+                  (value, error) -> {
+                    if (error != null) {
+                      future.completeExceptionally(error);
+                    } else {
+                      future.complete(value);
+                    }
+                  });
             } catch (Throwable e) { // an Error too: the future must complete
               future.completeExceptionally(e);
             }
@@ -155,18 +185,19 @@ final class RemoteCalls {
     return future;
   }
 
-  private CompletableFuture<Object> callAsyncOn(
-      ClientConnection cc, MethodDescriptor d, byte[] route, Object[] args, long deadline) {
-    CompletableFuture<Object> future = new CompletableFuture<>();
-    ScheduledFuture<?>[] timeoutTask = new ScheduledFuture<?>[1];
+  private CallFuture callAsyncOn(
+      ClientConnection cc,
+      MethodDescriptor d,
+      byte[] route,
+      Object[] args,
+      Metadata metadata,
+      long deadline) {
+    CallFuture future = new CallFuture();
     PendingCall call =
         cc.pending()
             .register(
                 done -> {
-                  ScheduledFuture<?> t = timeoutTask[0];
-                  if (t != null) {
-                    t.cancel(false);
-                  }
+                  future.stopTimer();
                   Runnable completion =
                       () -> {
                         try {
@@ -182,22 +213,94 @@ final class RemoteCalls {
                   }
                 });
     try {
-      sendWithoutWaiting(cc, call, d, route, args, deadline);
-      timeoutTask[0] =
+      sendWithoutWaiting(cc, call, d, route, args, metadata, deadline);
+      future.sent(cc, call);
+      future.timer(
           timer.schedule(
               () -> {
                 cc.pending().remove(call.id());
-                call.complete(timeout(d));
+                if (call.complete(timeout(d))) {
+                  sendCancel(cc, call.id());
+                }
               },
               deadline - System.nanoTime(),
-              TimeUnit.NANOSECONDS);
-      if (call.isDone()) {
-        timeoutTask[0].cancel(false);
-      }
+              TimeUnit.NANOSECONDS));
     } catch (RuntimeException e) {
       future.completeExceptionally(e);
     }
     return future;
+  }
+
+  /**
+   * The future of an asynchronous call: cancelling it ({@link #cancel}) gives up the call like a
+   * timeout does, and tells the server (CANCEL).
+   *
+   * <p>Thread safety: safe for concurrent use, as a CompletableFuture.
+   */
+  private static final class CallFuture extends CompletableFuture<Object> {
+    private volatile ClientConnection connection;
+    private volatile PendingCall call;
+    private volatile ScheduledFuture<?> timer;
+    private volatile CallFuture inner;
+
+    /** The call is sent: cancelling from now on cancels it on the server. */
+    void sent(ClientConnection connection, PendingCall call) {
+      this.connection = connection;
+      this.call = call;
+      if (isCancelled()) {
+        giveUp();
+      }
+    }
+
+    /** Its timeout; cancelled when the call completes (also if it completed already). */
+    void timer(ScheduledFuture<?> timer) {
+      this.timer = timer;
+      PendingCall c = call;
+      if (c != null && c.isDone()) {
+        timer.cancel(false);
+      }
+    }
+
+    void stopTimer() {
+      ScheduledFuture<?> t = timer;
+      if (t != null) {
+        t.cancel(false);
+      }
+    }
+
+    /** This future waited for READY and stands for {@code inner}: cancelling it cancels that. */
+    void cancels(CallFuture inner) {
+      this.inner = inner;
+      if (isCancelled()) {
+        inner.cancel(true);
+      }
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      if (cancelled) {
+        CallFuture i = inner;
+        if (i != null) {
+          i.cancel(mayInterruptIfRunning);
+        }
+        giveUp();
+      }
+      return cancelled;
+    }
+
+    private void giveUp() {
+      ClientConnection cc = connection;
+      PendingCall c = call;
+      if (cc == null || c == null) {
+        return; // not sent yet: sent() gives up when it is
+      }
+      cc.pending().remove(c.id());
+      if (c.complete(new CancellationException("cancelled by the caller"))) {
+        stopTimer();
+        sendCancel(cc, c.id());
+      }
+    }
   }
 
   /** Subscribes {@code listener} and returns once the server has it. */
@@ -254,7 +357,16 @@ final class RemoteCalls {
       long id,
       long deadline) {
     PendingCall call = cc.pending().register(null);
-    send(cc, call, d, type, route, SubscriptionBody.values(id), SubscriptionBody.types(), deadline);
+    send(
+        cc,
+        call,
+        d,
+        type,
+        route,
+        SubscriptionBody.values(id),
+        SubscriptionBody.types(),
+        null,
+        deadline);
     Object outcome = call.await(cc.connection(), spinNanos, deadline);
     if (outcome == PendingCall.INTERRUPTED) {
       cc.pending().remove(call.id());
@@ -279,8 +391,9 @@ final class RemoteCalls {
       byte[] route,
       Object[] args,
       Type[] types,
+      Metadata metadata,
       long deadline) {
-    ByteBuffer[] frame = encode(cc, call, d, type, route, args, types, deadline);
+    ByteBuffer[] frame = encode(cc, call, d, type, route, args, types, metadata, deadline);
     boolean sent;
     try {
       sent = cc.outbound().sendBefore(deadline, frame);
@@ -306,9 +419,11 @@ final class RemoteCalls {
       MethodDescriptor d,
       byte[] route,
       Object[] args,
+      Metadata metadata,
       long deadline) {
     ByteBuffer[] frame =
-        encode(cc, call, d, MessageType.REQUEST, route, args, d.parameterTypes(), deadline);
+        encode(
+            cc, call, d, MessageType.REQUEST, route, args, d.parameterTypes(), metadata, deadline);
     try {
       cc.outbound().send(ASYNC_DIRECT_WAIT_NANOS, frame);
     } catch (WitTransportException e) {
@@ -325,15 +440,39 @@ final class RemoteCalls {
       byte[] route,
       Object[] args,
       Type[] types,
+      Metadata metadata,
       long deadline) {
     if (call.outcome() instanceof Throwable closed) {
       // registered after the connection ended: nothing was sent
       throw new UnsentCallException(d.displayName() + ": " + closed.getMessage(), closed);
     }
-    FrameBuffer fb = new FrameBuffer(route.length + 32 + serializer.estimateSize(args, types));
+    byte[] entries = null;
+    if (metadata != null && !metadata.isEmpty()) {
+      entries = CallMetadata.encode(metadata);
+      if (entries.length > cc.maxMetadataBytes()) {
+        cc.pending().remove(call.id());
+        throw new WitSerializationException(
+            d.displayName()
+                + ": metadata of "
+                + entries.length
+                + " bytes exceeds the server's limit of "
+                + cc.maxMetadataBytes()
+                + " bytes (announced in the handshake); the call was not sent");
+      }
+    }
+    int metadataSize = entries == null ? 4 : 4 + entries.length;
+    FrameBuffer fb =
+        new FrameBuffer(route.length + 32 + metadataSize + serializer.estimateSize(args, types));
     try {
       CallDeadline.write(fb, deadline - System.nanoTime());
       fb.write(route, 0, route.length);
+      if (type == MessageType.REQUEST) {
+        if (entries == null) {
+          CallMetadata.writeNone(fb);
+        } else {
+          CallMetadata.write(fb, entries);
+        }
+      }
       serializer.write(fb, args, types);
       return fb.finishParts(type, 0, 0, call.id());
     } catch (WitSerializationException e) {

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.witrpc.Idempotent;
+import org.witrpc.Metadata;
 import org.witrpc.internal.MethodDescriptor;
 
 /**
@@ -21,11 +22,13 @@ final class ServiceProxy implements InvocationHandler {
 
   private final Class<?> iface;
   private final RemoteCalls calls;
+  private final ClientInterceptors interceptors;
   private final Map<Method, Target> targets = new HashMap<>();
 
-  private ServiceProxy(Class<?> iface, RemoteCalls calls) {
+  private ServiceProxy(Class<?> iface, RemoteCalls calls, ClientInterceptors interceptors) {
     this.iface = iface;
     this.calls = calls;
+    this.interceptors = interceptors;
     for (MethodDescriptor d : MethodDescriptor.allOf(iface).values()) {
       if (d.kind() != MethodDescriptor.Kind.CALL) {
         MethodDescriptor.checkListener(d.listenerType());
@@ -37,11 +40,21 @@ final class ServiceProxy implements InvocationHandler {
     }
   }
 
-  /** A proxy implementing {@code iface} over {@code calls}. */
-  static <T> T create(Class<T> iface, RemoteCalls calls) {
-    ServiceProxy handler = new ServiceProxy(iface, calls);
+  /**
+   * A proxy implementing {@code iface} over {@code calls}, its calls behind {@code interceptors}
+   * (null: none).
+   */
+  static <T> T create(Class<T> iface, RemoteCalls calls, ClientInterceptors interceptors) {
+    ServiceProxy handler = new ServiceProxy(iface, calls, interceptors);
     return iface.cast(
         Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface}, handler));
+  }
+
+  private Object call(Target t, Object[] a, Metadata metadata) {
+    MethodDescriptor d = t.descriptor();
+    return d.async()
+        ? calls.callAsync(d, t.route(), a, metadata)
+        : calls.call(d, t.route(), a, t.idempotent(), metadata);
   }
 
   @Override
@@ -73,9 +86,10 @@ final class ServiceProxy implements InvocationHandler {
         return null;
       }
       default -> {
-        return d.async()
-            ? calls.callAsync(d, t.route(), a)
-            : calls.call(d, t.route(), a, t.idempotent());
+        if (interceptors == null) {
+          return call(t, a, Metadata.empty());
+        }
+        return interceptors.run(d, a, metadata -> call(t, a, metadata));
       }
     }
   }

@@ -2,6 +2,8 @@ package org.witrpc.client;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,6 +56,7 @@ public final class WitClient implements AutoCloseable {
   private final ExecutorService asyncExecutor;
   private final ScheduledThreadPoolExecutor timer;
   private final RemoteCalls calls;
+  private final ClientInterceptors interceptors;
   private final ConcurrentHashMap<Class<?>, Object> proxies = new ConcurrentHashMap<>();
   private final Object reconnectorLock = new Object();
   private Reconnector reconnector; // guarded by reconnectorLock
@@ -99,6 +102,7 @@ public final class WitClient implements AutoCloseable {
             b.retryPolicy,
             asyncExecutor,
             timer);
+    this.interceptors = b.interceptors.isEmpty() ? null : new ClientInterceptors(b.interceptors);
   }
 
   private static Thread thread(Runnable r, String role) {
@@ -197,7 +201,8 @@ public final class WitClient implements AutoCloseable {
     if (!iface.isInterface()) {
       throw new IllegalArgumentException(iface.getName() + " is not an interface");
     }
-    return iface.cast(proxies.computeIfAbsent(iface, i -> ServiceProxy.create(iface, calls)));
+    return iface.cast(
+        proxies.computeIfAbsent(iface, i -> ServiceProxy.create(iface, calls, interceptors)));
   }
 
   /** The connection's state now. */
@@ -265,8 +270,20 @@ public final class WitClient implements AutoCloseable {
     private ReconnectPolicy reconnectPolicy;
     private RetryPolicy retryPolicy;
     private int maxUndeliveredCallbacks = DEFAULT_MAX_UNDELIVERED_CALLBACKS;
+    private final List<ClientInterceptor> interceptors = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Adds an interceptor that every call through the client's proxies (not subscribe /
+     * unsubscribe) passes through, after those added before: the first added is the outermost. See
+     * {@link ClientInterceptor} for the thread it runs on and what happens when it throws. None by
+     * default; with none, a call costs nothing for them.
+     */
+    public Builder interceptor(ClientInterceptor interceptor) {
+      interceptors.add(Objects.requireNonNull(interceptor, "interceptor == null"));
+      return this;
+    }
 
     /** The server's address as a URI, for example {@code mem://calc}. */
     public Builder transport(String uri) {

@@ -110,6 +110,7 @@ public abstract class RpcContractHarness {
             .transport(transportUri(name))
             .serializer(serializer())
             .encryption(encryption());
+    configure(b);
     config.accept(b);
     WitServer s = b.build();
     closeables.add(s);
@@ -123,11 +124,18 @@ public abstract class RpcContractHarness {
             .transport(transportUri(name))
             .serializer(serializer())
             .encryption(encryption());
+    configure(b);
     config.accept(b);
     WitClient c = b.build();
     closeables.add(c);
     return c;
   }
+
+  /** What a suite adds to every server it starts (before the test's own configuration). */
+  protected void configure(WitServer.Builder b) {}
+
+  /** What a suite adds to every client it builds (before the test's own configuration). */
+  protected void configure(WitClient.Builder b) {}
 
   /** A connected client of {@link #name}, configured further. */
   protected WitClient connect(Consumer<WitClient.Builder> config) {

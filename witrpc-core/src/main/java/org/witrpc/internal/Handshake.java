@@ -18,9 +18,10 @@ public final class Handshake {
   /**
    * The protocol version this library speaks. Version 2 added the deadline in front of the route of
    * REQUEST, SUBSCRIBE and UNSUBSCRIBE bodies; version 3 added token binding ({@link
-   * #FLAG_TOKEN_BINDING}).
+   * #FLAG_TOKEN_BINDING}); version 4 added the metadata limit to HELLO / HELLO_ACK, the metadata
+   * block of REQUEST ({@link CallMetadata}) and CANCEL.
    */
-  public static final int PROTOCOL_VERSION = 3;
+  public static final int PROTOCOL_VERSION = 4;
 
   /** HELLO flags bit 0: the sender wants an encrypted channel. */
   public static final int FLAG_ENCRYPTION = 1;
@@ -52,11 +53,21 @@ public final class Handshake {
    * @param version protocol version
    * @param flags bit 0: encryption
    * @param serializer serializer name, ASCII, at most 255 bytes
+   * @param maxMetadataBytes the largest REQUEST metadata block the sender accepts, in bytes (the
+   *     server's bound is the one that counts; version 4 on, else 0)
    */
-  public record Hello(int version, int flags, String serializer) {
+  public record Hello(int version, int flags, String serializer, int maxMetadataBytes) {
     /** Checks the fields. */
     public Hello {
       Objects.requireNonNull(serializer, "serializer == null");
+      if (maxMetadataBytes < 0) {
+        throw new IllegalArgumentException("maxMetadataBytes < 0");
+      }
+    }
+
+    /** A HELLO that announces the default metadata limit. */
+    public Hello(int version, int flags, String serializer) {
+      this(version, flags, serializer, org.witrpc.Metadata.DEFAULT_MAX_SIZE);
     }
 
     /** True if bit 0 (encryption) is set. */
@@ -76,9 +87,10 @@ public final class Handshake {
     if (name.length > 255) {
       throw new IllegalArgumentException("serializer name longer than 255 bytes");
     }
-    FrameBuffer fb = new FrameBuffer(32);
+    FrameBuffer fb = new FrameBuffer(40);
     fb.writeU16(hello.version()).writeU8(hello.flags()).writeU8(name.length);
     fb.write(name, 0, name.length);
+    fb.writeI32(hello.maxMetadataBytes());
     return fb.finish(type, 0, type == MessageType.HELLO ? 0 : Status.OK.code(), 0);
   }
 
@@ -94,9 +106,10 @@ public final class Handshake {
     if (name.length > 255) {
       throw new IllegalArgumentException("serializer name longer than 255 bytes");
     }
-    FrameBuffer fb = new FrameBuffer(64 + name.length);
+    FrameBuffer fb = new FrameBuffer(72 + name.length);
     fb.writeU16(hello.version()).writeU8(hello.flags()).writeU8(name.length);
     fb.write(name, 0, name.length);
+    fb.writeI32(hello.maxMetadataBytes());
     fb.write(publicKey, 0, publicKey.length);
     return fb.finish(type, 0, type == MessageType.HELLO ? 0 : Status.OK.code(), 0);
   }
@@ -119,12 +132,23 @@ public final class Handshake {
     return key;
   }
 
-  /** Parses the body of HELLO or a successful HELLO_ACK. */
+  /**
+   * Parses the body of HELLO or a successful HELLO_ACK. The metadata limit is read only from a
+   * version 4 body: the fields before it are those of every version, so a peer of another version
+   * is told "protocol version mismatch" rather than that its HELLO is malformed.
+   */
   public static Hello readHello(ByteBuffer body) {
     int version = BodyReader.u16(body, "protocol version");
     int flags = BodyReader.u8(body, "flags");
     String name = BodyReader.string8(body, "serializer name");
-    return new Hello(version, flags, name);
+    if (version != PROTOCOL_VERSION) {
+      return new Hello(version, flags, name, 0);
+    }
+    int maxMetadata = BodyReader.i32(body, "metadata limit");
+    if (maxMetadata < 0) {
+      throw new WitTransportException("bad metadata limit " + (maxMetadata & 0xFFFFFFFFL));
+    }
+    return new Hello(version, flags, name, maxMetadata);
   }
 
   /**

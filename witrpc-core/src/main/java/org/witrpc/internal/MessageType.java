@@ -28,7 +28,12 @@ public enum MessageType {
   /** Client to server: unsubscribe (route of the removeXxx method, subscription id). */
   UNSUBSCRIBE(9),
   /** Either side: the sender is closing the connection; the body says why. */
-  GOODBYE(10);
+  GOODBYE(10),
+  /**
+   * Client to server (protocol version 4): the caller of the REQUEST with this correlation id gave
+   * up; empty body.
+   */
+  CANCEL(11);
 
   private static final MessageType[] BY_CODE = new MessageType[16];
 

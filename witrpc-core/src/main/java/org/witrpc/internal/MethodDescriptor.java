@@ -15,15 +15,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 import org.witrpc.Listener;
+import org.witrpc.RpcMethod;
 
 /**
  * What both sides know about one method of a service or listener interface, computed once: its wire
  * key (name and erased parameter types), whether it is a call or an event subscription, the
  * declared generic types used to encode and decode its values, and a name for error messages.
  *
- * <p>Used by witrpc-server and witrpc-client; not meant for applications. Thread safety: immutable.
+ * <p>Used by witrpc-server and witrpc-client; applications see it as its {@link RpcMethod}
+ * interface. Thread safety: immutable.
  */
-public final class MethodDescriptor {
+public final class MethodDescriptor implements RpcMethod {
 
   /** What a method does on the wire. */
   public enum Kind {
@@ -159,7 +161,23 @@ public final class MethodDescriptor {
     return method;
   }
 
+  @Override
+  public String serviceName() {
+    return owner.getName();
+  }
+
+  @Override
+  public String methodName() {
+    return method.getName();
+  }
+
+  @Override
+  public Method javaMethod() {
+    return method;
+  }
+
   /** The wire key: name and erased parameter type names, for example {@code add(int,int)}. */
+  @Override
   public String key() {
     return key;
   }
@@ -188,6 +206,7 @@ public final class MethodDescriptor {
   }
 
   /** True if the method returns {@code CompletableFuture} or {@code CompletionStage}. */
+  @Override
   public boolean async() {
     return async;
   }

@@ -39,17 +39,21 @@ class HostileInputFuzzTest {
     return Arbitraries.oneOf(random, valid, valid.flatMap(HostileInputFuzzTest::mutate));
   }
 
+  /** {@code bytes} (at least 4 of them) with one bit flipped. */
+  static Arbitrary<byte[]> bitFlips(byte[] bytes) {
+    return Arbitraries.integers()
+        .between(0, bytes.length * 8 - 1)
+        .map(
+            bit -> {
+              byte[] b = bytes.clone();
+              b[bit / 8] ^= (byte) (1 << (bit % 8));
+              return b;
+            });
+  }
+
   /** Bit flips, truncation, extension, or a lying length / type field. */
   static Arbitrary<byte[]> mutate(byte[] frame) {
-    Arbitrary<byte[]> flip =
-        Arbitraries.integers()
-            .between(0, frame.length * 8 - 1)
-            .map(
-                bit -> {
-                  byte[] b = frame.clone();
-                  b[bit / 8] ^= (byte) (1 << (bit % 8));
-                  return b;
-                });
+    Arbitrary<byte[]> flip = bitFlips(frame);
     Arbitrary<byte[]> cut =
         Arbitraries.integers().between(0, frame.length).map(n -> Arrays.copyOf(frame, n));
     Arbitrary<byte[]> grow =
@@ -93,6 +97,62 @@ class HostileInputFuzzTest {
     expectValueOrWitException(() -> Handshake.readGoodbye(ByteBuffer.wrap(body)));
     expectValueOrWitException(() -> Handshake.readPublicKey(ByteBuffer.wrap(body)));
     expectValueOrWitException(() -> Route.read(ByteBuffer.wrap(body)));
+  }
+
+  @Provide
+  Arbitrary<byte[]> metadataBlocks() {
+    Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(80);
+    Arbitrary<byte[]> valid = metadataMaps().map(HostileInputFuzzTest::metadataBlock);
+    Arbitrary<byte[]> mutated = valid.flatMap(HostileInputFuzzTest::bitFlips);
+    Arbitrary<byte[]> cut =
+        valid.flatMap(
+            block ->
+                Arbitraries.integers().between(0, block.length).map(n -> Arrays.copyOf(block, n)));
+    return Arbitraries.oneOf(random, valid, mutated, cut);
+  }
+
+  @Provide
+  Arbitrary<java.util.Map<String, String>> metadataMaps() {
+    net.jqwik.api.arbitraries.StringArbitrary text =
+        Arbitraries.strings().withCharRange(' ', '~').withCharRange('\u00e0', '\u00ff');
+    return Arbitraries.maps(text.ofMinLength(1).ofMaxLength(20), text.ofMaxLength(30)).ofMaxSize(4);
+  }
+
+  /** The block as a REQUEST carries it: length field and entries. */
+  static byte[] metadataBlock(java.util.Map<String, String> entries) {
+    org.witrpc.Metadata m = org.witrpc.Metadata.empty();
+    for (var e : entries.entrySet()) {
+      m = m.with(e.getKey(), e.getValue());
+    }
+    byte[] encoded = CallMetadata.encode(m);
+    FrameBuffer fb = new FrameBuffer();
+    CallMetadata.write(fb, encoded);
+    ByteBuffer frame = fb.finish(MessageType.REQUEST, 0, 0, 0);
+    return Arrays.copyOfRange(frame.array(), EnvelopeCodec.HEADER_SIZE, frame.limit());
+  }
+
+  @Property
+  void metadataBlocksEndInMetadataWithinTheirBoundOrAClearError(
+      @ForAll("metadataBlocks") byte[] block, @ForAll @IntRange(min = 0, max = 100) int limit) {
+    ByteBuffer body = ByteBuffer.wrap(block);
+    try {
+      org.witrpc.Metadata m = CallMetadata.read(body, limit);
+      // what was read fits in the bound and was within the block: nothing beyond it allocated
+      assertThat(body.position()).isLessThanOrEqualTo(4 + limit);
+      for (String key : m.keys()) {
+        assertThat(key).isNotEmpty();
+      }
+    } catch (WitException expected) {
+      assertThat(expected.getMessage()).contains("metadata");
+    }
+  }
+
+  @Property
+  void validMetadataRoundTrips(@ForAll("metadataMaps") java.util.Map<String, String> entries) {
+    byte[] block = metadataBlock(entries);
+    org.witrpc.Metadata m = CallMetadata.read(ByteBuffer.wrap(block), 1 << 20);
+    assertThat(m.keys()).containsExactlyInAnyOrderElementsOf(entries.keySet());
+    entries.forEach((k, v) -> assertThat(m.get(k)).isEqualTo(v));
   }
 
   @Property

@@ -4,9 +4,11 @@ import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
+import org.witrpc.Metadata;
 import org.witrpc.Status;
 import org.witrpc.WitException;
 import org.witrpc.internal.CallDeadline;
+import org.witrpc.internal.CallMetadata;
 import org.witrpc.internal.Envelope;
 import org.witrpc.internal.MessageType;
 import org.witrpc.internal.MethodDescriptor;
@@ -26,18 +28,46 @@ import org.witrpc.internal.SubscriptionBody;
  * be decoded, else 500; when not even that answer can be sent, the connection is closed with a log
  * line.
  *
- * <p>Thread safety: {@link #dispatch} is called by the transport's reader; requests run and are
- * answered on any thread.
+ * <p>A REQUEST runs behind the server's {@link ServerInterceptor}s with its {@link CallContext}
+ * current. The calls a CANCEL can reach are kept in {@link RunningCalls}; a synchronous call run
+ * inline without interceptors uses the connection's reusable {@link InlineCall} instead, so that
+ * the small call allocates nothing for its context.
+ *
+ * <p>Thread safety: {@link #dispatch} and {@link #cancel} are called by the transport's reader;
+ * requests run and are answered on any thread.
  */
 final class RequestDispatcher {
+  private final ServerConnection connection;
   private final ServerSettings settings;
   private final Responses responses;
   private final Subscriptions subscriptions;
+  private final RunningCalls running = new RunningCalls();
+  private final InlineCall inline;
 
-  RequestDispatcher(ServerSettings settings, Responses responses, Subscriptions subscriptions) {
+  RequestDispatcher(
+      ServerConnection connection,
+      ServerSettings settings,
+      Responses responses,
+      Subscriptions subscriptions) {
+    this.connection = connection;
     this.settings = settings;
     this.responses = responses;
     this.subscriptions = subscriptions;
+    this.inline = new InlineCall(connection);
+  }
+
+  /** A CANCEL: the client gave up on call {@code id}. */
+  void cancel(long id) {
+    running.cancel(id);
+  }
+
+  /** The connection ended: every call of it is cancelled. */
+  void cancelAll() {
+    running.cancelAll();
+  }
+
+  int runningCalls() {
+    return running.size();
   }
 
   /** Runs (or refuses) a REQUEST, SUBSCRIBE or UNSUBSCRIBE; answers it whatever happens. */
@@ -63,12 +93,19 @@ final class RequestDispatcher {
         return;
       }
       if (runsInline(env)) {
-        handleAnswered(env);
+        handleAnswered(env, null);
         return;
       }
+      // reachable by CANCEL from now on, while it waits for the executor too
+      CallContext call =
+          env.type() == MessageType.REQUEST ? new CallContext(connection.peer()) : null;
+      if (call != null) {
+        running.add(env.correlationId(), call);
+      }
       try {
-        settings.executor().execute(() -> handleAnswered(env));
+        settings.executor().execute(() -> handleAnswered(env, call));
       } catch (RejectedExecutionException e) {
+        running.remove(env.correlationId());
         responses.error(
             env.correlationId(), Status.UNAVAILABLE, null, "the server is shutting down", null);
       }
@@ -77,12 +114,21 @@ final class RequestDispatcher {
     }
   }
 
-  /** Handles a dispatched request; whatever is thrown, it is answered or the connection closed. */
-  private void handleAnswered(Envelope env) {
+  /**
+   * Handles a dispatched request; whatever is thrown, it is answered or the connection closed.
+   *
+   * @param call its context if it is already among the running calls (handed to the executor)
+   */
+  private void handleAnswered(Envelope env, CallContext call) {
+    boolean answeredLater = false;
     try {
-      handle(env);
+      answeredLater = handle(env, call);
     } catch (Throwable t) {
       responses.unanswered(env.correlationId(), "request", t);
+    } finally {
+      if (call != null && !answeredLater) {
+        running.remove(env.correlationId());
+      }
     }
   }
 
@@ -105,7 +151,12 @@ final class RequestDispatcher {
     }
   }
 
-  private void handle(Envelope env) {
+  /**
+   * Decodes, routes and runs a request.
+   *
+   * @return true if an asynchronous call is answered (and leaves the running calls) later
+   */
+  private boolean handle(Envelope env, CallContext call) {
     long id = env.correlationId();
     Route route;
     long deadline;
@@ -114,7 +165,7 @@ final class RequestDispatcher {
       route = Route.read(env.body());
     } catch (WitException e) {
       responses.error(id, Status.BAD_REQUEST, null, e.getMessage(), null);
-      return;
+      return false;
     }
     if (CallDeadline.hasPassed(deadline)) {
       responses.error(
@@ -126,7 +177,7 @@ final class RequestDispatcher {
               + (System.currentTimeMillis() - deadline)
               + " ms before the server could start the call",
           null);
-      return;
+      return false;
     }
     Optional<MethodInvoker> found = settings.registry().find(route);
     if (found.isEmpty()) {
@@ -135,10 +186,20 @@ final class RequestDispatcher {
               ? "no method " + route.method() + " in service " + route.service()
               : "no service " + route.service() + " on this server";
       responses.error(id, Status.NOT_FOUND, null, what, null);
-      return;
+      return false;
     }
     MethodInvoker invoker = found.get();
     MethodDescriptor d = invoker.descriptor();
+    Metadata metadata = Metadata.empty();
+    if (env.type() == MessageType.REQUEST) {
+      try {
+        metadata = CallMetadata.read(env.body(), settings.maxMetadataBytes());
+      } catch (WitException e) {
+        responses.error(
+            id, Status.BAD_REQUEST, null, d.displayName() + ": " + e.getMessage(), null);
+        return false;
+      }
+    }
     Object[] args;
     try {
       args = decode(env, d);
@@ -151,15 +212,81 @@ final class RequestDispatcher {
           null,
           d.displayName() + ": cannot decode arguments: " + decodeFailure(e),
           null);
-      return;
+      return false;
     } catch (Throwable t) {
       responses.unanswered(id, d.displayName(), t);
-      return;
+      return false;
     }
     switch (env.type()) {
       case SUBSCRIBE -> subscriptions.subscribe(id, invoker, route, (Long) args[0]);
       case UNSUBSCRIBE -> unsubscribe(id, invoker, (Long) args[0]);
-      default -> call(id, invoker, args);
+      default -> {
+        return request(id, invoker, args, call, metadata, deadline);
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Runs a REQUEST with its context current: behind the interceptors, interruptible by a CANCEL
+   * while it runs.
+   *
+   * @param call its context if it is among the running calls already, else null
+   * @return true if an asynchronous call is answered later
+   */
+  private boolean request(
+      long id,
+      MethodInvoker invoker,
+      Object[] args,
+      CallContext call,
+      Metadata metadata,
+      long deadline) {
+    MethodDescriptor d = invoker.descriptor();
+    ServerInterceptors interceptors = settings.interceptors();
+    if (call == null && interceptors == null && !d.async()) {
+      // inline, synchronous, not intercepted: nobody can cancel it while it runs (its reader runs
+      // it), so it needs no entry among the running calls and no context unless it asks for one
+      inline.begin(d, metadata, deadline);
+      Object previous = CallContext.enter(inline);
+      try {
+        call(id, invoker, args, null, null);
+      } finally {
+        CallContext.leave(previous);
+        inline.end();
+      }
+      return false;
+    }
+    boolean addedHere = false;
+    if (call == null) {
+      call = new CallContext(connection.peer());
+      if (d.async()) {
+        running.add(id, call); // its stage may complete long after a CANCEL is read
+        addedHere = true;
+      }
+    }
+    call.begin(d, metadata, deadline);
+    boolean answeredLater = false;
+    try {
+      if (!call.start()) {
+        responses.error(
+            id,
+            Status.CANCELLED,
+            null,
+            d.displayName() + ": cancelled by the client before the server started it",
+            null);
+        return false;
+      }
+      Object previous = CallContext.enter(call);
+      try {
+        answeredLater = call(id, invoker, args, call, interceptors);
+        return answeredLater;
+      } finally {
+        CallContext.leave(previous);
+      }
+    } finally {
+      if (addedHere && !answeredLater) {
+        running.remove(id);
+      }
     }
   }
 
@@ -178,20 +305,33 @@ final class RequestDispatcher {
     return e instanceof StackOverflowError ? "nested too deeply (stack overflow)" : e.toString();
   }
 
-  private void call(long id, MethodInvoker invoker, Object[] args) {
+  /**
+   * Invokes the method (behind {@code interceptors}, if any) and answers, now or when its stage
+   * completes.
+   *
+   * @param call the started context, or null for an inline call without one
+   * @return true if an asynchronous call is answered later (and leaves the running calls then)
+   */
+  private boolean call(
+      long id,
+      MethodInvoker invoker,
+      Object[] args,
+      CallContext call,
+      ServerInterceptors interceptors) {
     MethodDescriptor d = invoker.descriptor();
     Object result;
     try {
-      result = invoker.invoke(args);
+      result = call == null ? invoker.invoke(args) : invoke(call, invoker, args, interceptors);
     } catch (Throwable t) {
       responses.thrown(id, d, t);
-      return;
+      return false;
     }
     if (d.async() && result != null) {
       ((CompletionStage<?>) result)
           .whenComplete(
               (value, error) -> {
                 try {
+                  running.remove(id);
                   if (error != null) {
                     responses.thrown(id, d, error);
                   } else {
@@ -201,8 +341,23 @@ final class RequestDispatcher {
                   responses.unanswered(id, d.displayName(), t);
                 }
               });
-    } else {
-      responses.ok(id, d, result);
+      return true;
+    }
+    responses.ok(id, d, result);
+    return false;
+  }
+
+  /**
+   * Invokes a started call behind the interceptors, if any; a CANCEL interrupts the thread until
+   * the method (and the interceptors) returned, not while the answer is sent.
+   */
+  private static Object invoke(
+      CallContext call, MethodInvoker invoker, Object[] args, ServerInterceptors interceptors)
+      throws Throwable {
+    try {
+      return interceptors == null ? invoker.invoke(args) : interceptors.run(call, invoker, args);
+    } finally {
+      call.finish();
     }
   }
 
@@ -218,6 +373,6 @@ final class RequestDispatcher {
           null);
       return;
     }
-    call(id, remove, new Object[] {stub.get().proxy()});
+    call(id, remove, new Object[] {stub.get().proxy()}, null, null);
   }
 }

@@ -82,6 +82,11 @@ final class Responses {
       cause.printStackTrace(new PrintWriter(w));
       trace = w.toString();
     }
+    if (cause instanceof ServerInterceptors.InterceptorFailure f) {
+      // a failure an interceptor threw: its status, the message naming the interceptor
+      error(id, f.status(), f.getCause().getClass().getName(), f.getMessage(), trace);
+      return;
+    }
     error(id, Status.SERVER_ERROR, cause.getClass().getName(), cause.getMessage(), trace);
   }
 

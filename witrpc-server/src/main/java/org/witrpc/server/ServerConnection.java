@@ -58,6 +58,7 @@ final class ServerConnection implements FrameListener {
   private final Subscriptions subscriptions;
   private final RequestDispatcher requests;
   private volatile State state = State.AWAIT_HELLO;
+  private volatile Peer peer;
 
   /**
    * @param connection where frames are sent: the transport's connection, or {@code secure}
@@ -70,7 +71,7 @@ final class ServerConnection implements FrameListener {
     this.handshake = new ServerHandshake(this, connection, settings, secure);
     this.responses = new Responses(this, settings.serializer(), settings.sendStackTraces());
     this.subscriptions = new Subscriptions(this, settings, responses);
-    this.requests = new RequestDispatcher(settings, responses, subscriptions);
+    this.requests = new RequestDispatcher(this, settings, responses, subscriptions);
   }
 
   /** A listener for a new transport connection: wrapped in a {@link SecureChannel} if needed. */
@@ -103,6 +104,20 @@ final class ServerConnection implements FrameListener {
   /** True while the transport's connection is open. */
   boolean isOpen() {
     return connection.isOpen();
+  }
+
+  /** The client, as the handshake authorized it; null before READY. */
+  Peer peer() {
+    return peer;
+  }
+
+  void peer(Peer peer) {
+    this.peer = peer;
+  }
+
+  /** Calls a CANCEL can reach now (for tests). */
+  int runningCalls() {
+    return requests.runningCalls();
   }
 
   /** Requests dispatched and not yet answered (for tests). */
@@ -142,6 +157,7 @@ final class ServerConnection implements FrameListener {
   private void onReady(Envelope env) {
     switch (env.type()) {
       case REQUEST, SUBSCRIBE, UNSUBSCRIBE -> requests.dispatch(env);
+      case CANCEL -> requests.cancel(env.correlationId());
       case GOODBYE -> {
         LOG.debug("{}: client said goodbye: {}", description(), Handshake.readGoodbye(env.body()));
         connection.close();
@@ -211,6 +227,7 @@ final class ServerConnection implements FrameListener {
     state = State.CLOSED;
     handshake.cancelDeadline();
     LOG.debug("{}: closed", description(), cause);
+    requests.cancelAll(); // the client is gone: nobody waits for its calls any more
     subscriptions.removeAll();
   }
 }

@@ -110,7 +110,11 @@ final class ServerHandshake {
         (settings.encryption() ? Handshake.FLAG_ENCRYPTION : 0)
             | (serverBinds ? Handshake.FLAG_TOKEN_BINDING : 0);
     Handshake.Hello ours =
-        new Handshake.Hello(Handshake.PROTOCOL_VERSION, flags, settings.serializer().name());
+        new Handshake.Hello(
+            Handshake.PROTOCOL_VERSION,
+            flags,
+            settings.serializer().name(),
+            settings.maxMetadataBytes());
     Optional<String> mismatch = SettingsMismatch.between(hello, ours);
     if (mismatch.isPresent()) {
       refuse(MessageType.HELLO_ACK, Status.BAD_REQUEST, mismatch.get());
@@ -208,6 +212,9 @@ final class ServerHandshake {
       refuse(MessageType.AUTH_ACK, Status.UNAUTHORIZED, refusal.get());
       return;
     }
+    owner.peer(
+        new Peer(
+            owner.description(), settings.tokenCheck().verifies(), connection.peerPrincipal()));
     becomeReady();
     connection.send(Handshake.status(MessageType.AUTH_ACK, Status.OK, ""));
   }

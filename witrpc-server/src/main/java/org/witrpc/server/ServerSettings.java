@@ -18,6 +18,8 @@ import org.witrpc.spi.Serializer;
  * @param handshakeTimer drops connections that are not READY within the handshake timeout
  * @param maxSubscriptions listener subscriptions of one connection at once; more get 400
  * @param peerCheck accepts or refuses the identity the transport authenticated for the peer
+ * @param interceptors run around every call, or null if none is installed
+ * @param maxMetadataBytes largest metadata block of a REQUEST; announced in HELLO_ACK
  */
 record ServerSettings(
     ServiceRegistry registry,
@@ -31,4 +33,6 @@ record ServerSettings(
     ServerLifecycle lifecycle,
     HandshakeTimer handshakeTimer,
     int maxSubscriptions,
-    PeerCheck peerCheck) {}
+    PeerCheck peerCheck,
+    ServerInterceptors interceptors,
+    int maxMetadataBytes) {}

@@ -17,10 +17,12 @@ import org.witrpc.internal.SessionKeys;
 final class TokenCheck {
   private final Predicate<String> validator;
   private final byte[] binding;
+  private final boolean verifies;
 
-  private TokenCheck(Predicate<String> validator, byte[] binding) {
+  private TokenCheck(Predicate<String> validator, byte[] binding, boolean verifies) {
     this.validator = validator;
     this.binding = binding;
+    this.verifies = verifies;
   }
 
   /**
@@ -29,16 +31,16 @@ final class TokenCheck {
    */
   static TokenCheck of(String accessToken, Predicate<String> tokenValidator, boolean encryption) {
     if (tokenValidator != null) {
-      return new TokenCheck(tokenValidator, null);
+      return new TokenCheck(tokenValidator, null, true);
     }
     if (accessToken == null) {
-      return new TokenCheck(token -> true, null);
+      return new TokenCheck(token -> true, null, false);
     }
     byte[] expected = accessToken.getBytes(StandardCharsets.UTF_8);
     Predicate<String> equal =
         token -> MessageDigest.isEqual(expected, token.getBytes(StandardCharsets.UTF_8));
     boolean bind = encryption && !accessToken.isEmpty();
-    return new TokenCheck(equal, bind ? SessionKeys.tokenBinding(accessToken) : null);
+    return new TokenCheck(equal, bind ? SessionKeys.tokenBinding(accessToken) : null, true);
   }
 
   /** Whether a token sent in AUTH ("" when none) is accepted; may throw (the user's validator). */
@@ -49,6 +51,11 @@ final class TokenCheck {
   /** The token's contribution to the key schedule, if this server binds its token. */
   Optional<byte[]> binding() {
     return Optional.ofNullable(binding).map(byte[]::clone);
+  }
+
+  /** True if this check refuses some tokens: a static token or a validator. */
+  boolean verifies() {
+    return verifies;
   }
 
   /** True if this server binds its token (HELLO_ACK flags bit 1). */

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
+import org.witrpc.Metadata;
 import org.witrpc.Serializers;
 import org.witrpc.Transports;
 import org.witrpc.WitTransportException;
@@ -93,7 +94,9 @@ public final class WitServer implements AutoCloseable {
             lifecycle,
             handshakeTimer,
             b.maxSubscriptionsPerConnection,
-            PeerCheck.of(b.peerValidator));
+            PeerCheck.of(b.peerValidator),
+            b.interceptors.isEmpty() ? null : new ServerInterceptors(b.interceptors),
+            b.maxMetadataSize);
   }
 
   /** A new builder. */
@@ -133,6 +136,15 @@ public final class WitServer implements AutoCloseable {
   public WitServer startAccepting() {
     lifecycle.accepting(true);
     return this;
+  }
+
+  /** Calls of all connections that a CANCEL can reach now (for tests). */
+  int runningCalls() {
+    int n = 0;
+    for (ServerConnection c : lifecycle.connections()) {
+      n += c.runningCalls();
+    }
+    return n;
   }
 
   /** Number of clients connected now (handshake started or done). */
@@ -261,8 +273,38 @@ public final class WitServer implements AutoCloseable {
     private int maxConcurrentCallsPerConnection = DEFAULT_MAX_CONCURRENT_CALLS;
     private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
     private int maxSubscriptionsPerConnection = DEFAULT_MAX_SUBSCRIPTIONS;
+    private final List<ServerInterceptor> interceptors = new ArrayList<>();
+    private int maxMetadataSize = Metadata.DEFAULT_MAX_SIZE;
 
     private Builder() {}
+
+    /**
+     * Adds an interceptor that every call (not subscribe / unsubscribe) passes through, after those
+     * added before: the first added is the outermost. See {@link ServerInterceptor} for the thread
+     * it runs on and what happens when it throws. None by default; with none, a call costs nothing
+     * for them.
+     */
+    public Builder interceptor(ServerInterceptor interceptor) {
+      interceptors.add(Objects.requireNonNull(interceptor, "interceptor == null"));
+      return this;
+    }
+
+    /**
+     * Largest metadata block a call may carry, in bytes (keys, values and their length fields; see
+     * docs/PROTOCOL.md), announced to clients in the handshake: a client fails a call with more
+     * before sending it, and a request with more (or with a malformed block) is answered 400
+     * without being run or its metadata being allocated. Default {@value
+     * Metadata#DEFAULT_MAX_SIZE}; 0 refuses all metadata.
+     *
+     * @throws IllegalArgumentException if negative or above 1 MiB
+     */
+    public Builder maxMetadataSize(int bytes) {
+      if (bytes < 0 || bytes > 1 << 20) {
+        throw new IllegalArgumentException("maxMetadataSize must be 0 to 1 MiB, not " + bytes);
+      }
+      this.maxMetadataSize = bytes;
+      return this;
+    }
 
     /**
      * Exposes {@code implementation} through interface {@code iface}. Call once per interface;

@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.witrpc.MemTransport;
 import org.witrpc.Serializers;
 import org.witrpc.internal.CallDeadline;
+import org.witrpc.internal.CallMetadata;
 import org.witrpc.internal.Envelope;
 import org.witrpc.internal.FrameBuffer;
 import org.witrpc.internal.Handshake;
@@ -162,6 +163,7 @@ class DispatchFailureTest {
     FrameBuffer fb = new FrameBuffer();
     fb.writeI64(CallDeadline.NONE);
     route(method).write(fb);
+    CallMetadata.writeNone(fb);
     fb.write(body, 0, body.length);
     client.send(fb.finish(MessageType.REQUEST, 0, 0, id));
   }

@@ -15,6 +15,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import org.witrpc.Serializers;
 import org.witrpc.internal.CallDeadline;
+import org.witrpc.internal.CallMetadata;
 import org.witrpc.internal.Envelope;
 import org.witrpc.internal.EnvelopeCodec;
 import org.witrpc.internal.FrameBuffer;
@@ -99,6 +100,7 @@ class HandshakeFuzzTest {
     FrameBuffer fb = new FrameBuffer();
     fb.writeI64(CallDeadline.NONE);
     new Route(TestService.class.getName(), "echo(int)").write(fb);
+    CallMetadata.writeNone(fb);
     byte[] args = "[1]".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     fb.write(args, 0, args.length);
     return bytes(fb.finish(MessageType.REQUEST, 0, 0, 5));
@@ -164,7 +166,9 @@ class HandshakeFuzzTest {
         new ServerLifecycle(),
         TIMER,
         4,
-        PeerCheck.NONE);
+        PeerCheck.NONE,
+        null,
+        org.witrpc.Metadata.DEFAULT_MAX_SIZE);
   }
 
   private static FakeConnection run(List<byte[]> frames, boolean encryption) {

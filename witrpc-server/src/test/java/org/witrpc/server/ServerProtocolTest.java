@@ -14,6 +14,7 @@ import org.witrpc.MemTransport;
 import org.witrpc.Serializers;
 import org.witrpc.internal.BodyReader;
 import org.witrpc.internal.CallDeadline;
+import org.witrpc.internal.CallMetadata;
 import org.witrpc.internal.Envelope;
 import org.witrpc.internal.EnvelopeCodec;
 import org.witrpc.internal.FrameBuffer;
@@ -127,8 +128,103 @@ class ServerProtocolTest {
     assertThat(ack.type()).isEqualTo(MessageType.HELLO_ACK);
     assertThat(ack.status()).isEqualTo(400);
     assertThat(Handshake.readStatusMessage(ack.body()))
-        .contains("protocol version mismatch", "99", "version 3");
+        .contains("protocol version mismatch", "99", "version 4");
     assertThat(raw.next()).isSameAs(Raw.CLOSED);
+  }
+
+  @Test
+  void aVersion3ClientIsToldTheProtocolVersionInsteadOfAMalformedHello() throws Exception {
+    Raw raw = new Raw();
+    FrameBuffer v3 = new FrameBuffer(); // version 3 layout: no metadata limit after the name
+    v3.writeU16(3).writeU8(0).writeU8(4);
+    v3.write("json".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, 4);
+    connect(raw).send(v3.finish(MessageType.HELLO, 0, 0, 0));
+    Envelope ack = raw.nextEnvelope();
+    assertThat(ack.status()).isEqualTo(400);
+    assertThat(Handshake.readStatusMessage(ack.body()))
+        .isEqualTo("protocol version mismatch: client speaks version 3, server speaks version 4");
+    assertThat(raw.next()).isSameAs(Raw.CLOSED);
+  }
+
+  @Test
+  void oversizedOrMalformedMetadataIsA400ForThatCallOnly() throws Exception {
+    Raw raw = new Raw();
+    Connection c = ready(raw);
+    byte[][] blocks = {
+      {0, 0, 0x20, 1}, // N = 8193, above the default limit of 8192
+      {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xF0}, // N negative as i32
+      {0, 0, 0, 100, 1, 'k'}, // N beyond the body
+      {0, 0, 0, 3, 0, 0, 0}, // an empty key
+      {0, 0, 0, 8, 1, 'k', 0, 0x7F, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0}, // value overruns
+      {0, 0, 0, 7, 1, 'k', 9, 0, 0, 0, 0}, // unknown kind
+      {0, 0, 0, 14, 1, 'k', 0, 0, 0, 0, 0, 1, 'k', 0, 0, 0, 0, 0} // the key repeated
+    };
+    long id = 20;
+    for (byte[] block : blocks) {
+      FrameBuffer fb = new FrameBuffer();
+      fb.writeI64(CallDeadline.NONE);
+      new Route(TestService.class.getName(), "echo(int)").write(fb);
+      fb.write(block, 0, block.length);
+      fb.write("[1]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      c.send(fb.finish(MessageType.REQUEST, 0, 0, ++id));
+      Envelope bad = raw.nextEnvelope();
+      assertThat(bad.correlationId()).isEqualTo(id);
+      assertThat(bad.status()).as("block %s", java.util.Arrays.toString(block)).isEqualTo(400);
+      assertThat(BodyReader.rest(bad.body())).contains("TestService.echo(int)", "metadata");
+    }
+    FrameBuffer good = new FrameBuffer();
+    good.writeI64(CallDeadline.NONE);
+    new Route(TestService.class.getName(), "echo(int)").write(good);
+    CallMetadata.write(good, CallMetadata.encode(org.witrpc.Metadata.empty().with("k", "v")));
+    good.write("[5]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    c.send(good.finish(MessageType.REQUEST, 0, 0, 99));
+    Envelope ok = raw.nextEnvelope();
+    assertThat(ok.status()).isEqualTo(200);
+    assertThat(BodyReader.rest(ok.body())).isEqualTo("[5]");
+  }
+
+  @Test
+  void aCancelForACallAlreadyAnsweredOrNeverMadeIsIgnored() throws Exception {
+    Raw raw = new Raw();
+    Connection c = ready(raw);
+    c.send(new FrameBuffer(16).finish(MessageType.CANCEL, 0, 0, 12345));
+    c.send(request("echo(int)", "[3]", 1));
+    assertThat(raw.nextEnvelope().status()).isEqualTo(200);
+  }
+
+  private static ByteBuffer request(String methodKey, String args, long id) {
+    FrameBuffer fb = new FrameBuffer();
+    fb.writeI64(CallDeadline.NONE);
+    new Route(TestService.class.getName(), methodKey).write(fb);
+    CallMetadata.writeNone(fb);
+    byte[] bytes = args.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    fb.write(bytes, 0, bytes.length);
+    return fb.finish(MessageType.REQUEST, 0, 0, id);
+  }
+
+  @Test
+  void noCallIsLeftAmongTheRunningCallsAfter10000Calls() throws Exception {
+    Raw raw = new Raw();
+    Connection c = ready(raw);
+    int calls = 10_000;
+    for (long id = 1; id <= calls; id++) {
+      c.send(
+          id % 2 == 0
+              ? request("echo(int)", "[" + id + "]", id)
+              : request("echoAsync(java.lang.String)", "[\"x\"]", id));
+      if (id % 3 == 0) {
+        c.send(new FrameBuffer(16).finish(MessageType.CANCEL, 0, 0, id));
+      }
+      if (id % 512 == 0) { // keep under the per-connection limit of calls in flight
+        for (int i = 0; i < 512; i++) {
+          raw.nextEnvelope();
+        }
+      }
+    }
+    for (int i = 0; i < calls % 512; i++) {
+      raw.nextEnvelope();
+    }
+    assertThat(server.runningCalls()).isZero();
   }
 
   @Test
@@ -138,6 +234,7 @@ class ServerProtocolTest {
     FrameBuffer fb = new FrameBuffer();
     fb.writeI64(CallDeadline.NONE);
     new Route(TestService.class.getName(), "echo(int)").write(fb);
+    CallMetadata.writeNone(fb);
     fb.write("[\"not a number\"]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     c.send(fb.finish(MessageType.REQUEST, 0, 0, 7));
     Envelope bad = raw.nextEnvelope();
@@ -149,6 +246,7 @@ class ServerProtocolTest {
     FrameBuffer missing = new FrameBuffer();
     missing.writeI64(CallDeadline.NONE);
     new Route(TestService.class.getName(), "nope()").write(missing);
+    CallMetadata.writeNone(missing);
     missing.write("[]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     c.send(missing.finish(MessageType.REQUEST, 0, 0, 8));
     Envelope notFound = raw.nextEnvelope();

@@ -80,7 +80,7 @@ class TokenBindingServerTest {
     Envelope ack = raw.nextEnvelope();
     assertThat(ack.status()).isEqualTo(400);
     assertThat(Handshake.readStatusMessage(ack.body()))
-        .isEqualTo("protocol version mismatch: client speaks version 2, server speaks version 3");
+        .isEqualTo("protocol version mismatch: client speaks version 2, server speaks version 4");
   }
 
   @Test
