@@ -4,11 +4,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.util.unit.DataSize;
 
 /**
  * The {@code witrpc.client.NAME.*} properties: one client per name. Each client's access token is a
- * secret: give it through the environment ({@code WITRPC_CLIENT_CALC_ACCESS_TOKEN}) or a mounted
+ * secret: give it through the environment ({@code WITRPC_CLIENT_CALC_ACCESSTOKEN}) or a mounted
  * secret ({@code spring.config.import=configtree:...}); it is never logged.
  *
  * <p>Thread safety: bound once at startup, then only read.
@@ -31,18 +30,9 @@ public class WitClientProperties {
   }
 
   /** One client's settings. */
-  public static class Client {
+  public static class Client extends WitConnectionProperties {
     /** The server's address, for example mmf://calc. */
     private String uri;
-
-    /** Serializer; must match the server's. */
-    private SerializerType serializer = SerializerType.JSON;
-
-    /** Whether the connection is encrypted; must match the server's. */
-    private boolean encryption;
-
-    /** Access token the server requires. */
-    private String accessToken;
 
     /** How long a call waits for its reply. */
     private Duration timeout = Duration.ofSeconds(30);
@@ -52,12 +42,6 @@ public class WitClientProperties {
 
     /** How long the first connect (handshake included) may take. */
     private Duration connectTimeout = Duration.ofSeconds(5);
-
-    /** Largest frame sent or accepted (at least 1KB). */
-    private DataSize maxFrameSize = DataSize.ofMegabytes(256);
-
-    /** How long a send may wait for a server that takes none of its bytes. */
-    private Duration sendTimeout = Duration.ofSeconds(10);
 
     /** Reconnecting after a lost connection. */
     private final Reconnect reconnect = new Reconnect();
@@ -71,30 +55,6 @@ public class WitClientProperties {
 
     public void setUri(String uri) {
       this.uri = uri;
-    }
-
-    public SerializerType getSerializer() {
-      return serializer;
-    }
-
-    public void setSerializer(SerializerType serializer) {
-      this.serializer = serializer;
-    }
-
-    public boolean isEncryption() {
-      return encryption;
-    }
-
-    public void setEncryption(boolean encryption) {
-      this.encryption = encryption;
-    }
-
-    public String getAccessToken() {
-      return accessToken;
-    }
-
-    public void setAccessToken(String accessToken) {
-      this.accessToken = accessToken;
     }
 
     public Duration getTimeout() {
@@ -121,22 +81,6 @@ public class WitClientProperties {
       this.connectTimeout = connectTimeout;
     }
 
-    public DataSize getMaxFrameSize() {
-      return maxFrameSize;
-    }
-
-    public void setMaxFrameSize(DataSize maxFrameSize) {
-      this.maxFrameSize = maxFrameSize;
-    }
-
-    public Duration getSendTimeout() {
-      return sendTimeout;
-    }
-
-    public void setSendTimeout(Duration sendTimeout) {
-      this.sendTimeout = sendTimeout;
-    }
-
     public Reconnect getReconnect() {
       return reconnect;
     }
@@ -146,19 +90,21 @@ public class WitClientProperties {
     }
   }
 
-  /** Auto-reconnect with exponential backoff; the proxies keep working across reconnects. */
-  public static class Reconnect {
-    /** Whether the client reconnects by itself after losing its connection. */
+  /** Exponential backoff: a first wait that doubles up to a longest one. */
+  public abstract static class Backoff {
+    /** Whether this is on. */
     private boolean enabled;
 
     /** Wait before the first attempt; doubles per attempt. */
-    private Duration initialDelay = Duration.ofMillis(100);
+    private Duration initialDelay;
 
     /** Longest wait between attempts. */
-    private Duration maxDelay = Duration.ofSeconds(5);
+    private Duration maxDelay;
 
-    /** Attempts before giving up (state FAILED); 0 means unlimited. */
-    private int maxAttempts;
+    Backoff(Duration initialDelay, Duration maxDelay) {
+      this.initialDelay = initialDelay;
+      this.maxDelay = maxDelay;
+    }
 
     public boolean isEnabled() {
       return enabled;
@@ -182,6 +128,20 @@ public class WitClientProperties {
 
     public void setMaxDelay(Duration maxDelay) {
       this.maxDelay = maxDelay;
+    }
+  }
+
+  /**
+   * Auto-reconnect (off by default; 100ms doubling up to 5s); the proxies keep working across
+   * reconnects.
+   */
+  public static class Reconnect extends Backoff {
+    /** Attempts before giving up (state FAILED); 0 means unlimited. */
+    private int maxAttempts;
+
+    /** Off, 100ms doubling up to 5s, unlimited attempts. */
+    public Reconnect() {
+      super(Duration.ofMillis(100), Duration.ofSeconds(5));
     }
 
     public int getMaxAttempts() {
@@ -193,42 +153,14 @@ public class WitClientProperties {
     }
   }
 
-  /** Retries of calls that may be repeated, with exponential backoff. */
-  public static class Retry {
-    /** Whether calls that may be repeated are retried. */
-    private boolean enabled;
-
-    /** Wait before the first retry; doubles per retry. */
-    private Duration initialDelay = Duration.ofMillis(50);
-
-    /** Longest wait between retries. */
-    private Duration maxDelay = Duration.ofSeconds(1);
-
+  /** Retries of calls that may be repeated (off by default; 50ms doubling up to 1s, 3 retries). */
+  public static class Retry extends Backoff {
     /** Most retries after the first attempt. */
     private int maxRetries = 3;
 
-    public boolean isEnabled() {
-      return enabled;
-    }
-
-    public void setEnabled(boolean enabled) {
-      this.enabled = enabled;
-    }
-
-    public Duration getInitialDelay() {
-      return initialDelay;
-    }
-
-    public void setInitialDelay(Duration initialDelay) {
-      this.initialDelay = initialDelay;
-    }
-
-    public Duration getMaxDelay() {
-      return maxDelay;
-    }
-
-    public void setMaxDelay(Duration maxDelay) {
-      this.maxDelay = maxDelay;
+    /** Off, 50ms doubling up to 1s, 3 retries. */
+    public Retry() {
+      super(Duration.ofMillis(50), Duration.ofSeconds(1));
     }
 
     public int getMaxRetries() {

@@ -8,6 +8,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 import org.witrpc.client.ConnectionState;
 import org.witrpc.client.WitClient;
@@ -18,9 +19,7 @@ class WitHealthAutoConfigurationTest {
   @Test
   void serverAndClientsAreUpWhenConnected() {
     String uri = TestNames.memUri();
-    Runners.witrpc()
-        .withBean(CalculatorImpl.class)
-        .withPropertyValues("witrpc.server.uri=" + uri, "witrpc.client.calc.uri=" + uri)
+    serverAndClient(uri)
         .run(
             context -> {
               Health server = serverHealth(context);
@@ -41,9 +40,7 @@ class WitHealthAutoConfigurationTest {
   @Test
   void aClientThatLostItsServerIsDownWithTheFailure() {
     String uri = TestNames.memUri();
-    Runners.witrpc()
-        .withBean(CalculatorImpl.class)
-        .withPropertyValues("witrpc.server.uri=" + uri, "witrpc.client.calc.uri=" + uri)
+    serverAndClient(uri)
         .run(
             context -> {
               WitClient client = context.getBean(WitClients.class).client("calc");
@@ -62,11 +59,8 @@ class WitHealthAutoConfigurationTest {
   @Test
   void aReconnectingClientIsOutOfService() {
     String uri = TestNames.memUri();
-    Runners.witrpc()
-        .withBean(CalculatorImpl.class)
+    serverAndClient(uri)
         .withPropertyValues(
-            "witrpc.server.uri=" + uri,
-            "witrpc.client.calc.uri=" + uri,
             "witrpc.client.calc.reconnect.enabled=true",
             "witrpc.client.calc.reconnect.initial-delay=50ms",
             "witrpc.client.calc.reconnect.max-delay=200ms")
@@ -108,12 +102,8 @@ class WitHealthAutoConfigurationTest {
                     .doesNotHaveBean("witrpcServerHealthIndicator")
                     .doesNotHaveBean("witrpcClientsHealthContributor"));
     String other = TestNames.memUri();
-    Runners.witrpc()
-        .withBean(CalculatorImpl.class)
-        .withPropertyValues(
-            "witrpc.server.uri=" + other,
-            "witrpc.client.calc.uri=" + other,
-            "management.health.witrpc.enabled=false")
+    serverAndClient(other)
+        .withPropertyValues("management.health.witrpc.enabled=false")
         .run(
             context ->
                 assertThat(context)
@@ -130,6 +120,12 @@ class WitHealthAutoConfigurationTest {
         .withBean("witrpcServerHealthIndicator", HealthIndicator.class, () -> mine)
         .withPropertyValues("witrpc.server.uri=" + TestNames.memUri())
         .run(context -> assertThat(serverHealth(context).getDetails()).containsKey("mine"));
+  }
+
+  private static ApplicationContextRunner serverAndClient(String uri) {
+    return Runners.witrpc()
+        .withBean(CalculatorImpl.class)
+        .withPropertyValues("witrpc.server.uri=" + uri, "witrpc.client.calc.uri=" + uri);
   }
 
   private static Health serverHealth(ApplicationContext context) {
