@@ -1,0 +1,225 @@
+package org.witrpc.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.witrpc.client.ConnectionState;
+import org.witrpc.client.WitClient;
+import org.witrpc.server.WitServer;
+
+class WitClientAutoConfigurationTest {
+
+  /** A bean with a proxy field to fill. */
+  static class UsesCalculator {
+    @WitProxy("calc")
+    Calculator calc;
+  }
+
+  /** A bean that names a client nobody configured. */
+  static class UsesUnknownClient {
+    @WitProxy("nobody")
+    Calculator calc;
+  }
+
+  @Test
+  void noClientsWithoutClientProperties() {
+    Runners.witrpc()
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(WitClients.class));
+  }
+
+  @Test
+  void clientsByNameCallTheServerOfTheSameContext() {
+    String uri = TestNames.memUri();
+    Runners.witrpc()
+        .withBean(CalculatorImpl.class)
+        .withBean(UsesCalculator.class)
+        .withPropertyValues("witrpc.server.uri=" + uri, "witrpc.client.calc.uri=" + uri)
+        .run(
+            context -> {
+              WitClients clients = context.getBean(WitClients.class);
+              assertThat(clients.names()).containsExactly("calc");
+              assertThat(clients.client("calc").state()).isEqualTo(ConnectionState.READY);
+              assertThat(clients.service("calc", Calculator.class).add(20, 22)).isEqualTo(42);
+              assertThat(context.getBean(UsesCalculator.class).calc.add(1, 2)).isEqualTo(3);
+            });
+  }
+
+  @Test
+  void clientsAreClosedWithTheContext() {
+    String uri = TestNames.memUri();
+    WitClient[] client = new WitClient[1];
+    Runners.witrpc()
+        .withBean(CalculatorImpl.class)
+        .withPropertyValues("witrpc.server.uri=" + uri, "witrpc.client.calc.uri=" + uri)
+        .run(context -> client[0] = context.getBean(WitClients.class).client("calc"));
+    assertThat(client[0].state()).isEqualTo(ConnectionState.CLOSED);
+  }
+
+  @Test
+  void anUnknownClientNameFailsNamingTheField() {
+    String uri = TestNames.memUri();
+    Runners.witrpc()
+        .withBean(CalculatorImpl.class)
+        .withBean(UsesUnknownClient.class)
+        .withPropertyValues("witrpc.server.uri=" + uri, "witrpc.client.calc.uri=" + uri)
+        .run(
+            context ->
+                assertThat(Runners.failureMessages(context))
+                    .contains("@WitProxy(\"nobody\") field calc", "configured: [calc]"));
+  }
+
+  @Test
+  void aProxyFieldWithoutAnyClientFailsNamingTheProperty() {
+    Runners.witrpc()
+        .withBean(UsesUnknownClient.class)
+        .run(
+            context ->
+                assertThat(Runners.failureMessages(context))
+                    .contains("no witrpc client is configured (witrpc.client.nobody.uri)"));
+  }
+
+  @Test
+  void anEagerClientWhoseServerIsAbsentFailsTheStartupNamingTheClient() {
+    Runners.witrpc()
+        .withPropertyValues(
+            "witrpc.client.calc.uri=" + TestNames.memUri(), "witrpc.client.calc.connect-timeout=1s")
+        .run(
+            context ->
+                assertThat(Runners.failureMessages(context))
+                    .contains(
+                        "witrpc client 'calc' could not connect",
+                        "witrpc.client.calc.uri",
+                        "witrpc.client.calc.connect=lazy"));
+  }
+
+  @Test
+  void aLazyClientConnectsAtItsFirstCall() {
+    String uri = TestNames.memUri();
+    Runners.witrpc()
+        .withPropertyValues("witrpc.client.calc.uri=" + uri, "witrpc.client.calc.connect=lazy")
+        .run(
+            context -> {
+              WitClients clients = context.getBean(WitClients.class);
+              Calculator calc = clients.service("calc", Calculator.class);
+              assertThat(clients.client("calc").state()).isEqualTo(ConnectionState.DISCONNECTED);
+              assertThat(calc.toString()).contains("client 'calc'");
+              assertThat(clients.client("calc").state()).isEqualTo(ConnectionState.DISCONNECTED);
+              try (WitServer server =
+                  WitServer.builder()
+                      .service(Calculator.class, new CalculatorImpl())
+                      .transport(uri)
+                      .build()
+                      .start()) {
+                assertThat(calc.add(1, 2)).isEqualTo(3);
+                assertThat(server.connectionCount()).isEqualTo(1);
+                assertThat(clients.client("calc").state()).isEqualTo(ConnectionState.READY);
+                assertThat(clients.service("calc", Calculator.class)).isSameAs(calc);
+              }
+            });
+  }
+
+  @Test
+  void clientPropertiesOutOfRangeFailNamingTheProperty() {
+    Runners.witrpc()
+        .withPropertyValues(
+            "witrpc.client.calc.uri=" + TestNames.memUri(), "witrpc.client.calc.timeout=0s")
+        .run(
+            context ->
+                assertThat(Runners.failureDescription(context))
+                    .contains("'witrpc.client.calc.timeout'"));
+    Runners.witrpc()
+        .withPropertyValues(
+            "witrpc.client.calc.uri=" + TestNames.memUri(), "witrpc.client.calc.max-frame-size=3GB")
+        .run(
+            context ->
+                assertThat(Runners.failureDescription(context))
+                    .contains("'witrpc.client.calc.max-frame-size'", "out of range"));
+    Runners.witrpc()
+        .withPropertyValues(
+            "witrpc.client.calc.uri=" + TestNames.memUri(),
+            "witrpc.client.calc.reconnect.enabled=true",
+            "witrpc.client.calc.reconnect.max-attempts=-1")
+        .run(
+            context ->
+                assertThat(Runners.failureDescription(context))
+                    .contains("'witrpc.client.calc.reconnect'", "maxAttempts"));
+  }
+
+  @Test
+  void aClientWithoutUriOrTransportFailsNamingTheProperty() {
+    Runners.witrpc()
+        .withPropertyValues("witrpc.client.calc.timeout=5s")
+        .run(
+            context ->
+                assertThat(Runners.failureDescription(context))
+                    .contains("'witrpc.client.calc.uri'", "not set"));
+    Runners.witrpc()
+        .withPropertyValues("witrpc.client.calc.uri=ws://127.0.0.1:1/x")
+        .run(
+            context ->
+                assertThat(Runners.failureDescription(context))
+                    .contains("'witrpc.client.calc.uri'", "org.witrpc:witrpc-transport-websocket"));
+  }
+
+  @Test
+  void customizersSeeEveryClientByName() {
+    String uri = TestNames.memUri();
+    List<String> seen = new CopyOnWriteArrayList<>();
+    Runners.witrpc()
+        .withBean(CalculatorImpl.class)
+        .withBean(WitClientBuilderCustomizer.class, () -> (name, builder) -> seen.add(name))
+        .withPropertyValues(
+            "witrpc.server.uri=" + uri,
+            "witrpc.client.one.uri=" + uri,
+            "witrpc.client.two.uri=" + uri,
+            "witrpc.client.two.connect=lazy")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(seen).containsExactly("one", "two");
+            });
+  }
+
+  @Test
+  void backsOffWhenTheApplicationDefinesItsOwnClients() {
+    String uri = TestNames.memUri();
+    Runners.witrpc()
+        .withBean(CalculatorImpl.class)
+        .withBean(UsesCalculator.class)
+        .withBean(
+            WitClients.class,
+            () ->
+                WitClients.of(
+                    Map.of("calc", WitClient.builder().transport(uri).build()),
+                    Duration.ofSeconds(5)))
+        .withPropertyValues("witrpc.server.uri=" + uri, "witrpc.client.ignored.uri=mem://none")
+        .run(
+            context -> {
+              assertThat(context).hasSingleBean(WitClients.class);
+              assertThat(context.getBean(WitClients.class).names()).containsExactly("calc");
+              assertThat(context.getBean(UsesCalculator.class).calc.add(2, 2)).isEqualTo(4);
+            });
+  }
+
+  @Test
+  void noClientsWithoutWitrpcClientOnTheClassPath() {
+    Runners.witrpc()
+        .withClassLoader(new FilteredClassLoader(WitClient.class))
+        .withPropertyValues("witrpc.client.calc.uri=" + TestNames.memUri())
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(WitClients.class));
+  }
+
+  @Test
+  void unknownNamesAreRefusedByWitClients() {
+    WitClients clients = WitClients.of(Map.of(), Duration.ofSeconds(1));
+    assertThatThrownBy(() -> clients.service("calc", Calculator.class))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no witrpc client named 'calc'");
+  }
+}

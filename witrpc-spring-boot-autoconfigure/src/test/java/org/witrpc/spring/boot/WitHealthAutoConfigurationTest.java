@@ -1,0 +1,140 @@
+package org.witrpc.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+import org.witrpc.client.ConnectionState;
+import org.witrpc.client.WitClient;
+import org.witrpc.server.WitServer;
+
+class WitHealthAutoConfigurationTest {
+
+  @Test
+  void serverAndClientsAreUpWhenConnected() {
+    String uri = TestNames.memUri();
+    serverAndClient(uri)
+        .run(
+            context -> {
+              Health server = serverHealth(context);
+              assertThat(server.getStatus()).isEqualTo(Status.UP);
+              assertThat(server.getDetails())
+                  .containsEntry("uri", uri)
+                  .containsEntry("accepting", true)
+                  .containsEntry("connections", 1);
+              Health client = clientHealth(context, "calc");
+              assertThat(client.getStatus()).isEqualTo(Status.UP);
+              assertThat(client.getDetails())
+                  .containsEntry("state", "READY")
+                  .containsEntry("uri", uri)
+                  .doesNotContainKey("lastFailure");
+            });
+  }
+
+  @Test
+  void aClientThatLostItsServerIsDownWithTheFailure() {
+    String uri = TestNames.memUri();
+    serverAndClient(uri)
+        .run(
+            context -> {
+              WitClient client = context.getBean(WitClients.class).client("calc");
+              context.getBean(WitServer.class).close();
+              Await.until(
+                  "the client sees the loss", () -> client.state() == ConnectionState.DISCONNECTED);
+              Await.until(
+                  "the failure is recorded",
+                  () -> clientHealth(context, "calc").getDetails().containsKey("lastFailure"));
+              Health health = clientHealth(context, "calc");
+              assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+              assertThat(health.getDetails()).containsEntry("state", "DISCONNECTED");
+            });
+  }
+
+  @Test
+  void aReconnectingClientIsOutOfService() {
+    String uri = TestNames.memUri();
+    serverAndClient(uri)
+        .withPropertyValues(
+            "witrpc.client.calc.reconnect.enabled=true",
+            "witrpc.client.calc.reconnect.initial-delay=50ms",
+            "witrpc.client.calc.reconnect.max-delay=200ms")
+        .run(
+            context -> {
+              WitClient client = context.getBean(WitClients.class).client("calc");
+              context.getBean(WitServer.class).close();
+              Await.until(
+                  "the client reconnects", () -> client.state() == ConnectionState.RECONNECTING);
+              assertThat(clientHealth(context, "calc").getStatus())
+                  .isEqualTo(Status.OUT_OF_SERVICE);
+              assertThat(serverHealth(context).getStatus()).isEqualTo(Status.UP);
+            });
+  }
+
+  @Test
+  void aLazyClientIsUnknownBeforeItsFirstCall() {
+    Runners.witrpc()
+        .withPropertyValues(
+            "witrpc.client.calc.uri=" + TestNames.memUri(), "witrpc.client.calc.connect=lazy")
+        .run(
+            context -> {
+              assertThat(clientHealth(context, "calc").getStatus()).isEqualTo(Status.UNKNOWN);
+              assertThat(context).doesNotHaveBean("witrpcServerHealthIndicator");
+            });
+  }
+
+  @Test
+  void noHealthWithoutBootsHealthSupportOrWhenDisabled() {
+    String uri = TestNames.memUri();
+    Runners.witrpc()
+        .withClassLoader(new FilteredClassLoader(HealthIndicator.class))
+        .withBean(CalculatorImpl.class)
+        .withPropertyValues("witrpc.server.uri=" + uri, "witrpc.client.calc.uri=" + uri)
+        .run(
+            context ->
+                assertThat(context)
+                    .hasNotFailed()
+                    .doesNotHaveBean("witrpcServerHealthIndicator")
+                    .doesNotHaveBean("witrpcClientsHealthContributor"));
+    String other = TestNames.memUri();
+    serverAndClient(other)
+        .withPropertyValues("management.health.witrpc.enabled=false")
+        .run(
+            context ->
+                assertThat(context)
+                    .hasNotFailed()
+                    .doesNotHaveBean("witrpcServerHealthIndicator")
+                    .doesNotHaveBean("witrpcClientsHealthContributor"));
+  }
+
+  @Test
+  void anIndicatorOfTheApplicationReplacesOurs() {
+    HealthIndicator mine = () -> Health.up().withDetail("mine", true).build();
+    Runners.witrpc()
+        .withBean(CalculatorImpl.class)
+        .withBean("witrpcServerHealthIndicator", HealthIndicator.class, () -> mine)
+        .withPropertyValues("witrpc.server.uri=" + TestNames.memUri())
+        .run(context -> assertThat(serverHealth(context).getDetails()).containsKey("mine"));
+  }
+
+  private static ApplicationContextRunner serverAndClient(String uri) {
+    return Runners.witrpc()
+        .withBean(CalculatorImpl.class)
+        .withPropertyValues("witrpc.server.uri=" + uri, "witrpc.client.calc.uri=" + uri);
+  }
+
+  private static Health serverHealth(ApplicationContext context) {
+    return context.getBean("witrpcServerHealthIndicator", HealthIndicator.class).health();
+  }
+
+  private static Health clientHealth(ApplicationContext context, String name) {
+    CompositeHealthContributor clients =
+        context.getBean("witrpcClientsHealthContributor", CompositeHealthContributor.class);
+    return ((HealthIndicator) clients.getContributor(name)).health();
+  }
+}
