@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -81,6 +82,21 @@ final class CallMeters {
       Finished f = byOutcome.computeIfAbsent(Outcomes.of(failure), this::finishedMeters);
       f.timer.record(nanos, TimeUnit.NANOSECONDS);
       f.counter.increment();
+    }
+
+    /**
+     * Records the call started at {@code startNanos} whose chain returned {@code result}: now, or
+     * for an asynchronous method when its stage completes.
+     *
+     * @return {@code result}, or for an asynchronous method the stage that completes after the call
+     *     is recorded
+     */
+    Object finishedWith(long startNanos, boolean async, Object result) {
+      if (async && result instanceof CompletionStage<?> stage) {
+        return stage.whenComplete((value, failure) -> finished(startNanos, failure));
+      }
+      finished(startNanos, null);
+      return result;
     }
 
     private Finished finishedMeters(String outcome) {

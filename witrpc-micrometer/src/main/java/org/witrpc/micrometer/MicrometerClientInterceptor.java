@@ -2,7 +2,6 @@ package org.witrpc.micrometer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
-import java.util.concurrent.CompletionStage;
 import org.witrpc.client.ClientInterceptor;
 
 /**
@@ -39,11 +38,8 @@ public final class MicrometerClientInterceptor implements ClientInterceptor {
       m.finished(start, e);
       throw e;
     }
-    if (chain.method().async() && result instanceof CompletionStage<?> stage) {
-      stage.whenComplete((value, failure) -> m.finished(start, failure));
-    } else {
-      m.finished(start, null);
-    }
+    // the caller gets the call's own future: cancelling it cancels the call
+    m.finishedWith(start, chain.method().async(), result);
     return result;
   }
 }

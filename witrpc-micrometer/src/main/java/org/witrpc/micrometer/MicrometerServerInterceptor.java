@@ -2,7 +2,6 @@ package org.witrpc.micrometer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
-import java.util.concurrent.CompletionStage;
 import org.witrpc.server.ServerInterceptor;
 
 /**
@@ -40,10 +39,6 @@ public final class MicrometerServerInterceptor implements ServerInterceptor {
       m.finished(start, e);
       throw e;
     }
-    if (chain.method().async() && result instanceof CompletionStage<?> stage) {
-      return stage.whenComplete((value, failure) -> m.finished(start, failure));
-    }
-    m.finished(start, null);
-    return result;
+    return m.finishedWith(start, chain.method().async(), result);
   }
 }

@@ -7,7 +7,6 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.util.Objects;
-import java.util.concurrent.CompletionStage;
 import org.witrpc.Metadata;
 import org.witrpc.client.ClientInterceptor;
 
@@ -50,11 +49,8 @@ public final class OpenTelemetryClientInterceptor implements ClientInterceptor {
       RpcSpans.end(span, e, 0);
       throw e;
     }
-    if (chain.method().async() && result instanceof CompletionStage<?> stage) {
-      stage.whenComplete((value, failure) -> RpcSpans.end(span, failure, 0));
-    } else {
-      RpcSpans.end(span, null, 0);
-    }
+    // the caller gets the call's own future: cancelling it cancels the call
+    RpcSpans.endWith(span, chain.method().async(), result, 0);
     return result;
   }
 }

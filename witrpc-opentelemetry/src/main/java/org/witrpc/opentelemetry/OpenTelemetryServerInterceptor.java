@@ -7,7 +7,6 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.util.Objects;
-import java.util.concurrent.CompletionStage;
 import org.witrpc.Status;
 import org.witrpc.server.ServerInterceptor;
 
@@ -51,10 +50,6 @@ public final class OpenTelemetryServerInterceptor implements ServerInterceptor {
       RpcSpans.end(span, e, SERVER_ERROR);
       throw e;
     }
-    if (chain.method().async() && result instanceof CompletionStage<?> stage) {
-      return stage.whenComplete((value, failure) -> RpcSpans.end(span, failure, SERVER_ERROR));
-    }
-    RpcSpans.end(span, null, SERVER_ERROR);
-    return result;
+    return RpcSpans.endWith(span, chain.method().async(), result, SERVER_ERROR);
   }
 }

@@ -8,6 +8,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import org.witrpc.RpcMethod;
 import org.witrpc.WitRemoteException;
@@ -63,6 +64,21 @@ final class RpcSpans {
       span.recordException(t);
     }
     span.end();
+  }
+
+  /**
+   * Ends {@code span} of a call whose chain returned {@code result}: now, or for an asynchronous
+   * method when its stage completes.
+   *
+   * @return {@code result}, or for an asynchronous method the stage that completes after the span
+   *     ends
+   */
+  static Object endWith(Span span, boolean async, Object result, int statusOfFailure) {
+    if (async && result instanceof CompletionStage<?> stage) {
+      return stage.whenComplete((value, failure) -> end(span, failure, statusOfFailure));
+    }
+    end(span, null, statusOfFailure);
+    return result;
   }
 
   private static Throwable unwrap(Throwable t) {
