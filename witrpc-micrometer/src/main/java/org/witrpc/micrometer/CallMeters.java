@@ -1,0 +1,117 @@
+package org.witrpc.micrometer;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.witrpc.RpcMethod;
+
+/**
+ * The call meters of one side ({@code witrpc.client} or {@code witrpc.server}) in one registry,
+ * looked up once per method: a call costs two map lookups, an increment and a timer record.
+ *
+ * <p>Thread safety: safe for concurrent use.
+ */
+final class CallMeters {
+  private final MeterRegistry registry;
+  private final String prefix;
+  private final String side;
+  private final Map<RpcMethod, MethodMeters> byMethod = new ConcurrentHashMap<>();
+
+  /** Overloads share their meters (same tags): one gauge state per service and method name. */
+  private final Map<String, MethodMeters> byName = new ConcurrentHashMap<>();
+
+  CallMeters(MeterRegistry registry, String prefix, String side) {
+    this.registry = registry;
+    this.prefix = prefix;
+    this.side = side;
+  }
+
+  /** The meters of {@code method}. */
+  MethodMeters of(RpcMethod method) {
+    return byMethod.computeIfAbsent(
+        method,
+        m ->
+            byName.computeIfAbsent(
+                m.serviceName() + '/' + m.methodName(),
+                name -> new MethodMeters(m.serviceName(), m.methodName())));
+  }
+
+  /** The clock's monotonic time, to pass to {@link MethodMeters#finished}. */
+  long now() {
+    return registry.config().clock().monotonicTime();
+  }
+
+  /** One service method's meters. */
+  final class MethodMeters {
+    private final Tags tags;
+    private final Counter started;
+    private final AtomicInteger active = new AtomicInteger();
+    private final Map<String, Finished> byOutcome = new ConcurrentHashMap<>();
+
+    MethodMeters(String service, String method) {
+      this.tags = Tags.of("service", service, "method", method);
+      this.started =
+          Counter.builder(prefix + ".calls.started")
+              .description("witrpc calls " + side + " started")
+              .tags(tags)
+              .register(registry);
+      Gauge.builder(prefix + ".calls.active", active, AtomicInteger::get)
+          .description("witrpc calls " + side + " started and not finished")
+          .tags(tags)
+          .register(registry);
+    }
+
+    /** Counts a call that starts now; returns its start time. */
+    long started() {
+      started.increment();
+      active.incrementAndGet();
+      return now();
+    }
+
+    /** Records the call started at {@code startNanos} that ended with {@code failure} (or null). */
+    void finished(long startNanos, Throwable failure) {
+      long nanos = now() - startNanos;
+      active.decrementAndGet();
+      Finished f = byOutcome.computeIfAbsent(Outcomes.of(failure), this::finishedMeters);
+      f.timer.record(nanos, TimeUnit.NANOSECONDS);
+      f.counter.increment();
+    }
+
+    /**
+     * Records the call started at {@code startNanos} whose chain returned {@code result}: now, or
+     * for an asynchronous method when its stage completes.
+     *
+     * @return {@code result}, or for an asynchronous method the stage that completes after the call
+     *     is recorded
+     */
+    Object finishedWith(long startNanos, boolean async, Object result) {
+      if (async && result instanceof CompletionStage<?> stage) {
+        return stage.whenComplete((value, failure) -> finished(startNanos, failure));
+      }
+      finished(startNanos, null);
+      return result;
+    }
+
+    private Finished finishedMeters(String outcome) {
+      Tags withOutcome = tags.and("outcome", outcome);
+      return new Finished(
+          Timer.builder(prefix + ".calls")
+              .description("Duration of witrpc calls " + side + ", until their outcome")
+              .tags(withOutcome)
+              .register(registry),
+          Counter.builder(prefix + ".calls.finished")
+              .description("witrpc calls " + side + " finished")
+              .tags(withOutcome)
+              .register(registry));
+    }
+  }
+
+  private record Finished(Timer timer, Counter counter) {}
+}

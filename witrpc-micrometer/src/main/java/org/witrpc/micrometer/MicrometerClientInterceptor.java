@@ -1,0 +1,45 @@
+package org.witrpc.micrometer;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Objects;
+import org.witrpc.client.ClientInterceptor;
+
+/**
+ * A {@link ClientInterceptor} that records each call in a {@link MeterRegistry}: the timer {@code
+ * witrpc.client.calls} (tags {@code service}, {@code method}, {@code outcome}), the counters {@code
+ * witrpc.client.calls.started} and {@code witrpc.client.calls.finished}, and the gauge {@code
+ * witrpc.client.calls.active}; names and tags are in the {@linkplain org.witrpc.micrometer package
+ * description}.
+ *
+ * <p>A call is timed from the proxy call to its outcome: for an asynchronous method, the completion
+ * of its future (which this interceptor returns unchanged). Install it first ({@code
+ * WitClient.Builder.interceptor}) to time what the other interceptors add as well.
+ *
+ * <p>Thread safety: safe for concurrent use; one instance may serve several clients.
+ */
+public final class MicrometerClientInterceptor implements ClientInterceptor {
+  private final CallMeters meters;
+
+  /** An interceptor that records into {@code registry}. */
+  public MicrometerClientInterceptor(MeterRegistry registry) {
+    this.meters =
+        new CallMeters(
+            Objects.requireNonNull(registry, "registry == null"), "witrpc.client", "made");
+  }
+
+  @Override
+  public Object intercept(Chain chain) {
+    CallMeters.MethodMeters m = meters.of(chain.method());
+    long start = m.started();
+    Object result;
+    try {
+      result = chain.proceed();
+    } catch (RuntimeException | Error e) {
+      m.finished(start, e);
+      throw e;
+    }
+    // the caller gets the call's own future: cancelling it cancels the call
+    m.finishedWith(start, chain.method().async(), result);
+    return result;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Micrometer metrics for witrpc clients and servers.
+ *
+ * <pre>{@code
+ * WitClient client = WitClient.builder()
+ *     .transport("mmf://calc")
+ *     .interceptor(new MicrometerClientInterceptor(registry))
+ *     .build();
+ * new WitClientMetrics(client).bindTo(registry);
+ *
+ * WitServer server = WitServer.builder()
+ *     .service(Calculator.class, new CalculatorImpl())
+ *     .transport("mmf://calc")
+ *     .interceptor(new MicrometerServerInterceptor(registry))
+ *     .build()
+ *     .start();
+ * new WitServerMetrics(server).bindTo(registry);
+ * }</pre>
+ *
+ * <p>Meters (each side's prefix is {@code witrpc.client} or {@code witrpc.server}):
+ *
+ * <table>
+ *   <caption>Meters</caption>
+ *   <tr><th>name</th><th>type</th><th>tags</th></tr>
+ *   <tr><td>{@code <prefix>.calls}</td><td>timer</td><td>service, method, outcome</td></tr>
+ *   <tr><td>{@code <prefix>.calls.started}</td><td>counter</td><td>service, method</td></tr>
+ *   <tr><td>{@code <prefix>.calls.finished}</td><td>counter</td><td>service, method, outcome</td></tr>
+ *   <tr><td>{@code <prefix>.calls.active}</td><td>gauge</td><td>service, method</td></tr>
+ *   <tr><td>{@code witrpc.server.connections}</td><td>gauge</td><td>address</td></tr>
+ *   <tr><td>{@code witrpc.client.connection.state}</td><td>gauge (1 for the current state, else
+ *   0)</td><td>state</td></tr>
+ *   <tr><td>{@code witrpc.client.calls.pending}</td><td>gauge</td><td></td></tr>
+ * </table>
+ *
+ * <p>{@code service} is the interface's fully qualified name, {@code method} the method's name
+ * (overloads share their meters), {@code outcome} is {@code OK}, the name of the {@link
+ * org.witrpc.Status} of a {@link org.witrpc.WitRemoteException}, or else the simple class name of
+ * the exception that ended the call (for example {@code WitTimeoutException}, {@code
+ * IllegalArgumentException}).
+ */
+package org.witrpc.micrometer;

@@ -1,0 +1,221 @@
+package org.witrpc.micrometer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.witrpc.WitRemoteException;
+import org.witrpc.client.WitClient;
+import org.witrpc.server.WitServer;
+
+/**
+ * The call meters of {@link MicrometerClientInterceptor} and {@link MicrometerServerInterceptor}
+ * after real calls: each meter's name, tags and value, for successful and failed calls, synchronous
+ * and asynchronous.
+ */
+class MicrometerInterceptorsTest {
+  private static final AtomicInteger NAMES = new AtomicInteger();
+  private static final String SERVICE = Greetings.class.getName();
+
+  private final MeterRegistry clientRegistry = new SimpleMeterRegistry();
+  private final MeterRegistry serverRegistry = new SimpleMeterRegistry();
+  private final GreetingsImpl impl = new GreetingsImpl();
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private Greetings greetings;
+
+  @AfterEach
+  void closeAll() throws Exception {
+    impl.held.complete("released");
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      closeables.get(i).close();
+    }
+  }
+
+  private void connect(String scheme) {
+    String address =
+        scheme + "://metrics" + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet();
+    WitServer server =
+        WitServer.builder()
+            .service(Greetings.class, impl)
+            .transport(address)
+            .interceptor(new MicrometerServerInterceptor(serverRegistry))
+            .build()
+            .start();
+    closeables.add(server);
+    WitClient client =
+        WitClient.builder()
+            .transport(address)
+            .interceptor(new MicrometerClientInterceptor(clientRegistry))
+            .timeout(Duration.ofSeconds(10))
+            .build()
+            .connect(Duration.ofSeconds(10));
+    closeables.add(client);
+    greetings = client.service(Greetings.class);
+  }
+
+  @ParameterizedTest(name = "{0}://")
+  @ValueSource(strings = {"mem", "pipe"})
+  void successfulCallsAreTimedAndCountedOnBothSides(String scheme) {
+    connect(scheme);
+
+    assertThat(greetings.greet("a")).isEqualTo("hello a");
+    assertThat(greetings.greet("b")).isEqualTo("hello b");
+
+    for (Side side : Side.values()) {
+      MeterRegistry registry = side == Side.CLIENT ? clientRegistry : serverRegistry;
+      Timer timer = timer(registry, side, "greet", "OK");
+      assertThat(timer.count()).as(side.prefix).isEqualTo(2);
+      assertThat(timer.totalTime(TimeUnit.NANOSECONDS)).as(side.prefix).isPositive();
+      assertThat(started(registry, side, "greet").count()).as(side.prefix).isEqualTo(2);
+      assertThat(finished(registry, side, "greet", "OK").count()).as(side.prefix).isEqualTo(2);
+      assertThat(active(registry, side, "greet")).as(side.prefix).isZero();
+      assertThat(registry.find(side.prefix + ".calls").meters())
+          .as(side.prefix + ": one timer, of the one outcome")
+          .hasSize(1);
+    }
+  }
+
+  @Test
+  void aFailedCallIsTaggedWithTheStatusOnTheClientAndTheExceptionOnTheServer() {
+    connect("mem");
+
+    assertThatThrownBy(() -> greetings.fail("no"))
+        .isInstanceOf(WitRemoteException.class)
+        .hasMessageContaining("no");
+
+    assertThat(timer(clientRegistry, Side.CLIENT, "fail", "SERVER_ERROR").count()).isEqualTo(1);
+    assertThat(finished(clientRegistry, Side.CLIENT, "fail", "SERVER_ERROR").count()).isEqualTo(1);
+    assertThat(timer(serverRegistry, Side.SERVER, "fail", "IllegalStateException").count())
+        .isEqualTo(1);
+    assertThat(finished(serverRegistry, Side.SERVER, "fail", "IllegalStateException").count())
+        .isEqualTo(1);
+    assertThat(clientRegistry.find("witrpc.client.calls").tag("outcome", "OK").timer()).isNull();
+    assertThat(active(clientRegistry, Side.CLIENT, "fail")).isZero();
+    assertThat(active(serverRegistry, Side.SERVER, "fail")).isZero();
+  }
+
+  @Test
+  void anAsynchronousCallIsRecordedWhenItsFutureCompletes() throws Exception {
+    connect("mem");
+
+    assertThat(greetings.greetLater("c").join()).isEqualTo("hello c");
+    CompletableFuture<String> failed = greetings.failLater("later");
+    assertThatThrownBy(failed::join)
+        .isInstanceOf(CompletionException.class)
+        .hasCauseInstanceOf(WitRemoteException.class);
+
+    Await.until(
+        "the client recorded both calls",
+        () ->
+            clientRegistry.find("witrpc.client.calls.finished").counters().stream()
+                    .mapToDouble(Counter::count)
+                    .sum()
+                == 2);
+    assertThat(timer(clientRegistry, Side.CLIENT, "greetLater", "OK").count()).isEqualTo(1);
+    assertThat(timer(clientRegistry, Side.CLIENT, "failLater", "SERVER_ERROR").count())
+        .isEqualTo(1);
+    assertThat(timer(serverRegistry, Side.SERVER, "greetLater", "OK").count()).isEqualTo(1);
+    assertThat(timer(serverRegistry, Side.SERVER, "failLater", "IllegalStateException").count())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aCallInFlightIsActiveOnBothSidesUntilItCompletes() throws Exception {
+    connect("mem");
+
+    CompletableFuture<String> call = greetings.held();
+    Await.until("the server runs the call", () -> active(serverRegistry, Side.SERVER, "held") == 1);
+    assertThat(active(clientRegistry, Side.CLIENT, "held")).isEqualTo(1);
+    assertThat(started(clientRegistry, Side.CLIENT, "held").count()).isEqualTo(1);
+    assertThat(clientRegistry.find("witrpc.client.calls").tag("method", "held").timer())
+        .as("no outcome yet")
+        .isNull();
+
+    impl.held.complete("done");
+
+    assertThat(call.join()).isEqualTo("done");
+    Await.until(
+        "the client recorded the call", () -> active(clientRegistry, Side.CLIENT, "held") == 0);
+    assertThat(active(serverRegistry, Side.SERVER, "held")).isZero();
+    assertThat(timer(clientRegistry, Side.CLIENT, "held", "OK").count()).isEqualTo(1);
+    assertThat(timer(serverRegistry, Side.SERVER, "held", "OK").count()).isEqualTo(1);
+  }
+
+  @Test
+  void aClientSideFailureIsTaggedWithItsExceptionsSimpleName() {
+    connect("mem");
+    ((WitClient) closeables.get(1)).close();
+
+    Throwable thrown = catchThrowable(() -> greetings.greet("gone"));
+
+    assertThat(thrown).isNotNull();
+    Meter.Id id = clientRegistry.get("witrpc.client.calls").tag("method", "greet").timer().getId();
+    assertThat(id.getTags())
+        .containsExactlyInAnyOrder(
+            Tag.of("service", SERVICE),
+            Tag.of("method", "greet"),
+            Tag.of("outcome", thrown.getClass().getSimpleName()));
+    assertThat(serverRegistry.find("witrpc.server.calls").meters()).isEmpty();
+  }
+
+  private enum Side {
+    CLIENT("witrpc.client"),
+    SERVER("witrpc.server");
+
+    final String prefix;
+
+    Side(String prefix) {
+      this.prefix = prefix;
+    }
+  }
+
+  private static Timer timer(MeterRegistry registry, Side side, String method, String outcome) {
+    return registry
+        .get(side.prefix + ".calls")
+        .tags("service", SERVICE, "method", method, "outcome", outcome)
+        .timer();
+  }
+
+  private static Counter started(MeterRegistry registry, Side side, String method) {
+    return registry
+        .get(side.prefix + ".calls.started")
+        .tags("service", SERVICE, "method", method)
+        .counter();
+  }
+
+  private static Counter finished(
+      MeterRegistry registry, Side side, String method, String outcome) {
+    return registry
+        .get(side.prefix + ".calls.finished")
+        .tags("service", SERVICE, "method", method, "outcome", outcome)
+        .counter();
+  }
+
+  /** The gauge's value; NaN while the method has no gauge yet. */
+  private static double active(MeterRegistry registry, Side side, String method) {
+    Gauge gauge =
+        registry
+            .find(side.prefix + ".calls.active")
+            .tags("service", SERVICE, "method", method)
+            .gauge();
+    return gauge == null ? Double.NaN : gauge.value();
+  }
+}

@@ -1,0 +1,55 @@
+package org.witrpc.opentelemetry;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import java.util.Objects;
+import org.witrpc.Status;
+import org.witrpc.server.ServerInterceptor;
+
+/**
+ * A {@link ServerInterceptor} that traces each call with a SERVER span whose parent is the trace
+ * context the client sent in the call's metadata (read with the {@code OpenTelemetry}'s text map
+ * propagator; a call without one starts a new trace). Attributes and span names are in the
+ * {@linkplain org.witrpc.opentelemetry package description}; a method's exception sets {@code
+ * rpc.witrpc.status_code} to 500, or to the status of a {@link org.witrpc.WitRemoteException}.
+ *
+ * <p>The span is current ({@link Span#current()}) on the thread that runs the method while it runs,
+ * and ends when it returns or throws (for an asynchronous method, when its stage completes). Work
+ * the method hands to other threads takes the span along as OpenTelemetry's {@link Context} does
+ * ({@code Context.current().wrap(task)}).
+ *
+ * <p>Thread safety: safe for concurrent use; one instance may serve several servers.
+ */
+public final class OpenTelemetryServerInterceptor implements ServerInterceptor {
+  private static final int SERVER_ERROR = Status.SERVER_ERROR.code();
+
+  private final RpcSpans spans;
+  private final TextMapPropagator propagator;
+
+  /** An interceptor that traces with {@code openTelemetry}'s tracer and propagator. */
+  public OpenTelemetryServerInterceptor(OpenTelemetry openTelemetry) {
+    Objects.requireNonNull(openTelemetry, "openTelemetry == null");
+    this.spans = new RpcSpans(openTelemetry, SpanKind.SERVER);
+    this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
+  }
+
+  @Override
+  @SuppressWarnings("try") // the scope is only closed
+  public Object intercept(Chain chain) throws Exception {
+    Context parent =
+        propagator.extract(Context.current(), chain.context().metadata(), MetadataCarrier.GETTER);
+    Span span = spans.start(chain.method(), parent);
+    Object result;
+    try (Scope ignored = parent.with(span).makeCurrent()) {
+      result = chain.proceed();
+    } catch (Exception | Error e) {
+      RpcSpans.end(span, e, SERVER_ERROR);
+      throw e;
+    }
+    return RpcSpans.endWith(span, chain.method().async(), result, SERVER_ERROR);
+  }
+}

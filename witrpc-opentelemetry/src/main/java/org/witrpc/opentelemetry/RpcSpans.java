@@ -1,0 +1,91 @@
+package org.witrpc.opentelemetry;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import org.witrpc.RpcMethod;
+import org.witrpc.WitRemoteException;
+
+/**
+ * Starts and ends the spans of calls, with the RPC semantic conventions' attributes.
+ *
+ * <p>Thread safety: immutable.
+ */
+final class RpcSpans {
+  static final String INSTRUMENTATION_NAME = "org.witrpc.opentelemetry";
+  static final AttributeKey<String> RPC_SYSTEM = AttributeKey.stringKey("rpc.system");
+  static final AttributeKey<String> RPC_SERVICE = AttributeKey.stringKey("rpc.service");
+  static final AttributeKey<String> RPC_METHOD = AttributeKey.stringKey("rpc.method");
+  static final AttributeKey<Long> STATUS_CODE = AttributeKey.longKey("rpc.witrpc.status_code");
+  static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+
+  private final Tracer tracer;
+  private final SpanKind kind;
+
+  RpcSpans(OpenTelemetry openTelemetry, SpanKind kind) {
+    this.tracer = openTelemetry.getTracer(INSTRUMENTATION_NAME);
+    this.kind = kind;
+  }
+
+  /** Starts the span of a call of {@code method}, a child of {@code parent}. */
+  Span start(RpcMethod method, Context parent) {
+    return tracer
+        .spanBuilder(method.serviceName() + '/' + method.methodName())
+        .setParent(parent)
+        .setSpanKind(kind)
+        .setAttribute(RPC_SYSTEM, "witrpc")
+        .setAttribute(RPC_SERVICE, method.serviceName())
+        .setAttribute(RPC_METHOD, method.methodName())
+        .startSpan();
+  }
+
+  /**
+   * Ends {@code span} of a call that succeeded ({@code failure} null) or failed; {@code
+   * statusOfFailure} is the status code a failure that carries none stands for (0: none).
+   */
+  static void end(Span span, Throwable failure, int statusOfFailure) {
+    if (failure == null) {
+      span.setAttribute(STATUS_CODE, 200L);
+    } else {
+      Throwable t = unwrap(failure);
+      int status = t instanceof WitRemoteException remote ? remote.status() : statusOfFailure;
+      if (status != 0) {
+        span.setAttribute(STATUS_CODE, (long) status);
+      }
+      span.setAttribute(ERROR_TYPE, t.getClass().getName());
+      span.setStatus(StatusCode.ERROR, String.valueOf(t.getMessage()));
+      span.recordException(t);
+    }
+    span.end();
+  }
+
+  /**
+   * Ends {@code span} of a call whose chain returned {@code result}: now, or for an asynchronous
+   * method when its stage completes.
+   *
+   * @return {@code result}, or for an asynchronous method the stage that completes after the span
+   *     ends
+   */
+  static Object endWith(Span span, boolean async, Object result, int statusOfFailure) {
+    if (async && result instanceof CompletionStage<?> stage) {
+      return stage.whenComplete((value, failure) -> end(span, failure, statusOfFailure));
+    }
+    end(span, null, statusOfFailure);
+    return result;
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}
