@@ -29,7 +29,9 @@ class PackagingTest {
         .contains(
             WitServerAutoConfiguration.class.getName(),
             WitClientAutoConfiguration.class.getName(),
-            WitHealthAutoConfiguration.class.getName());
+            WitHealthAutoConfiguration.class.getName(),
+            WitMetricsAutoConfiguration.class.getName(),
+            WitTracingAutoConfiguration.class.getName());
   }
 
   @Test

@@ -1,0 +1,158 @@
+package org.witrpc.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+
+class WitMetricsAutoConfigurationTest {
+  private final String uri = TestNames.memUri();
+
+  /** witrpc's auto-configurations, Boot's metrics ones, a server and a client "calc". */
+  private ApplicationContextRunner runner() {
+    return Runners.witrpc()
+        .withConfiguration(
+            AutoConfigurations.of(
+                WitMetricsAutoConfiguration.class,
+                MetricsAutoConfiguration.class,
+                CompositeMeterRegistryAutoConfiguration.class))
+        .withBean(CalculatorImpl.class)
+        .withPropertyValues("witrpc.server.uri=" + uri, "witrpc.client.calc.uri=" + uri);
+  }
+
+  @Test
+  void aCallIsMeteredOnBothSidesWithTheApplicationsRegistry() {
+    runner()
+        .withBean(SimpleMeterRegistry.class)
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              MeterRegistry registry = context.getBean(MeterRegistry.class);
+              assertThat(add(context)).isEqualTo(42);
+
+              assertThat(callTimer(registry, "witrpc.client.calls").count()).isEqualTo(1);
+              Await.until(
+                  "the server timer records the call",
+                  () -> callTimer(registry, "witrpc.server.calls").count() == 1);
+              assertThat(registry.get("witrpc.server.connections").gauge().value()).isEqualTo(1);
+              assertThat(
+                      registry
+                          .get("witrpc.client.connection.state")
+                          .tags("client", "calc", "state", "READY")
+                          .gauge()
+                          .value())
+                  .isEqualTo(1);
+            });
+  }
+
+  @Test
+  void theRegistryOfBootsSimpleExportIsUsed() {
+    runner()
+        .withConfiguration(AutoConfigurations.of(SimpleMetricsExportAutoConfiguration.class))
+        .run(
+            context -> {
+              assertThat(context)
+                  .hasNotFailed()
+                  .hasBean("witrpcServerMetricsCustomizer")
+                  .hasBean("witrpcClientMetricsCustomizer");
+              assertThat(add(context)).isEqualTo(42);
+              assertThat(
+                      callTimer(context.getBean(MeterRegistry.class), "witrpc.client.calls")
+                          .count())
+                  .isEqualTo(1);
+            });
+  }
+
+  @Test
+  void nothingIsWiredWithoutAMeterRegistry() {
+    Runners.witrpc()
+        .withConfiguration(AutoConfigurations.of(WitMetricsAutoConfiguration.class))
+        .withBean(CalculatorImpl.class)
+        .withPropertyValues("witrpc.server.uri=" + uri, "witrpc.client.calc.uri=" + uri)
+        .run(
+            context -> {
+              assertNoMetricsBeans(context);
+              assertThat(add(context)).isEqualTo(42);
+            });
+  }
+
+  @Test
+  void theEnabledPropertyTurnsItOff() {
+    runner()
+        .withBean(SimpleMeterRegistry.class)
+        .withPropertyValues("witrpc.metrics.enabled=false")
+        .run(
+            context -> {
+              assertNoMetricsBeans(context);
+              assertThat(add(context)).isEqualTo(42);
+              assertThat(context.getBean(MeterRegistry.class).find("witrpc.client.calls").meter())
+                  .isNull();
+            });
+  }
+
+  @Test
+  void aBeanOfTheSameNameReplacesEach() {
+    runner()
+        .withBean(SimpleMeterRegistry.class)
+        .withBean(
+            "witrpcClientMetricsCustomizer",
+            WitClientBuilderCustomizer.class,
+            () -> (name, builder) -> {})
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed().hasBean("witrpcServerMetricsCustomizer");
+              MeterRegistry registry = context.getBean(MeterRegistry.class);
+              assertThat(add(context)).isEqualTo(42);
+              Await.until(
+                  "the server timer records the call",
+                  () -> registry.find("witrpc.server.calls").timer() != null);
+              assertThat(registry.find("witrpc.client.calls").meter()).isNull();
+            });
+  }
+
+  @Test
+  void withoutMicrometerOrOpenTelemetryOnTheClassPathNothingFails() {
+    Runners.witrpc()
+        .withConfiguration(
+            AutoConfigurations.of(
+                WitMetricsAutoConfiguration.class, WitTracingAutoConfiguration.class))
+        .withClassLoader(new FilteredClassLoader("io.micrometer", "io.opentelemetry"))
+        .withBean(CalculatorImpl.class)
+        .withPropertyValues("witrpc.server.uri=" + uri, "witrpc.client.calc.uri=" + uri)
+        .run(
+            context -> {
+              assertNoMetricsBeans(context);
+              assertThat(context)
+                  .doesNotHaveBean("witrpcServerTracingCustomizer")
+                  .doesNotHaveBean("witrpcClientTracingCustomizer");
+              assertThat(add(context)).isEqualTo(42);
+            });
+  }
+
+  private static int add(ApplicationContext context) {
+    return context.getBean(WitClients.class).service("calc", Calculator.class).add(20, 22);
+  }
+
+  private static Timer callTimer(MeterRegistry registry, String name) {
+    return registry.get(name).tags("method", "add", "outcome", "OK").timer();
+  }
+
+  private static void assertNoMetricsBeans(AssertableApplicationContext context) {
+    assertThat(context)
+        .hasNotFailed()
+        .doesNotHaveBean("witrpcServerMetricsCustomizer")
+        .doesNotHaveBean("witrpcClientMetricsCustomizer")
+        .doesNotHaveBean("witrpcServerMetrics")
+        .doesNotHaveBean("witrpcClientMetrics");
+  }
+}
