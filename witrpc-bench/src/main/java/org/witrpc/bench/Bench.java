@@ -1,6 +1,7 @@
 package org.witrpc.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +12,9 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
+import org.witrpc.process.ChildProcess;
+import org.witrpc.process.JavaCommand;
+import org.witrpc.process.WorkerOutput;
 import org.witrpc.server.Dispatch;
 
 /**
@@ -393,20 +397,28 @@ public final class Bench {
   }
 
   /** A server JVM and what its {@code READY} line says after the word {@code READY}. */
-  private record StartedServer(ChildJvm jvm, String ready) implements AutoCloseable {
+  private record StartedServer(ChildProcess jvm, String ready) implements AutoCloseable {
     @Override
     public void close() {
       jvm.close();
     }
   }
 
-  /** Starts a {@link BenchServer} and waits for its {@code READY} line. */
+  /**
+   * Starts a {@link BenchServer} (its output in this JVM's log) and waits for its {@code READY}
+   * line.
+   */
   private StartedServer startServer(List<String> jvmOptions, List<String> args)
       throws TimeoutException, InterruptedException {
-    List<String> options = new java.util.ArrayList<>(SERVER_JVM);
-    options.addAll(jvmOptions);
-    ChildJvm server =
-        ChildJvm.start("bench-server-" + args.get(0), BenchServer.class, options, args);
+    JavaCommand command =
+        JavaCommand.mainClass(BenchServer.class).jvmOptions(SERVER_JVM).jvmOptions(jvmOptions);
+    String name = "bench-server-" + args.get(0);
+    ChildProcess server;
+    try {
+      server = ChildProcess.start(name, command.args(args), WorkerOutput.log());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + name + ": " + command, e);
+    }
     try {
       String line = server.awaitLine("READY", READY_TIMEOUT);
       return new StartedServer(server, line.substring("READY ".length()));

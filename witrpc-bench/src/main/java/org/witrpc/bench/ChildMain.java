@@ -6,8 +6,9 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The child side of {@link ChildJvm}'s protocol: a child announces itself with a {@code READY} line
- * and runs until its stdin ends (the parent closed it or died), so no child outlives its parent.
+ * The child side of a benchmark server started as a {@link org.witrpc.process.ChildProcess}: it
+ * announces itself with a {@code READY} line and runs until its stdin ends (the parent closed it or
+ * died), so no child outlives its parent.
  *
  * <p>Thread safety: stateless.
  */
@@ -15,7 +16,8 @@ final class ChildMain {
   private ChildMain() {}
 
   /**
-   * Prints {@code READY detail} and flushes, so the parent's {@link ChildJvm#awaitLine} sees it.
+   * Prints {@code READY detail} and flushes, so that the parent's {@code ChildProcess.awaitLine}
+   * sees it.
    */
   static void ready(String detail) {
     System.out.println("READY " + detail);

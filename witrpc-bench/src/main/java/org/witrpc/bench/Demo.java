@@ -5,18 +5,18 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.witrpc.Serializers;
-import org.witrpc.client.WitClient;
+import org.witrpc.process.WorkerProcess;
 
 /**
- * The demo: this host process starts a worker JVM that serves {@link DemoService}, connects to it
- * and shows what witrpc does and how long it takes: small calls, a bulk echo, an async call, and
- * progress events from a long computation. Then it shuts the worker down cleanly.
+ * The demo: this host process starts a worker JVM ({@link WorkerProcess}, {@link DemoWorker}) that
+ * serves {@link DemoService}, and shows what witrpc does and how long it takes: small calls, a bulk
+ * echo, an async call, and progress events from a long computation. Then it stops the worker
+ * cleanly.
  *
  * <p>Options: {@code --transport mmf|pipe} (default {@code mmf}, also the system property {@code
  * witrpc.demo.transport}), {@code --serializer json|msgpack} (default {@code json}).
@@ -77,47 +77,32 @@ public final class Demo {
   }
 
   private void run() throws Exception {
-    String name = "demo-" + ProcessHandle.current().pid();
-    String uri = transport.equals("mmf") ? "mmf://" + name + "?size=8MiB" : "pipe://" + name;
-    out.printf("witrpc demo: host pid %d, transport %s, serializer %s%n", pid(), uri, serializer);
+    out.printf(
+        "witrpc demo: host pid %d, transport %s, serializer %s%n", pid(), transport, serializer);
     long t0 = System.nanoTime();
-    try (ChildJvm worker =
-        ChildJvm.start(
-            "demo-worker", DemoWorker.class, List.of("-Xmx1g"), List.of(uri, serializer))) {
-      worker.awaitLine("READY", TIMEOUT);
-      out.printf("worker JVM pid %d ready after %s%n", worker.pid(), millis(since(t0)));
-      talkTo(uri);
-      long t1 = System.nanoTime();
-      Optional<Integer> exit = worker.shutdown(Duration.ofSeconds(10));
-      if (exit.isPresent()) {
-        out.printf("worker exited with code %d after %s%n", exit.get(), millis(since(t1)));
-      } else {
-        out.println("worker did not exit within 10 s: destroyed it");
-      }
-    }
-  }
-
-  private void talkTo(String uri) throws Exception {
-    long t0 = System.nanoTime();
-    WitClient client =
-        WitClient.builder()
-            .transport(uri)
+    try (WorkerProcess<DemoService> worker =
+        WorkerProcess.builder(DemoService.class)
+            .name("demo-worker")
+            .mainClass(DemoWorker.class)
+            .jvmOptions("-Xmx1g")
+            .transport(transport.equals("mmf") ? "mmf?size=8MiB" : "pipe")
             .serializer(
                 serializer.equals("msgpack") ? Serializers.messagePack() : Serializers.json())
-            .timeout(TIMEOUT)
-            .build();
-    try {
-      client.connect(Duration.ofSeconds(10));
-      out.printf("connected (handshake done) in %s%n", millis(since(t0)));
-      DemoService worker = client.service(DemoService.class);
-      smallCalls(worker);
-      bulkEcho(worker);
-      asyncCall(worker);
-      progressEvents(worker);
-    } finally {
+            .startTimeout(TIMEOUT)
+            .callTimeout(TIMEOUT)
+            .start()) {
+      out.printf(
+          "worker JVM pid %d serving on %s, connected (encrypted handshake done) after %s%n",
+          worker.pid(), worker.address(), millis(since(t0)));
+      DemoService service = worker.service();
+      smallCalls(service);
+      bulkEcho(service);
+      asyncCall(service);
+      progressEvents(service);
       long t1 = System.nanoTime();
-      client.close();
-      out.printf("client closed (GOODBYE sent) in %s%n", millis(since(t1)));
+      worker.stop(Duration.ofSeconds(10));
+      int exit = worker.onExit().get(10, TimeUnit.SECONDS);
+      out.printf("worker stopped and exited with code %d after %s%n", exit, millis(since(t1)));
     }
   }
 

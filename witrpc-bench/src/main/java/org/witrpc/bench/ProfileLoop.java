@@ -7,6 +7,9 @@ import java.time.Duration;
 import java.util.List;
 import org.witrpc.Serializers;
 import org.witrpc.client.WitClient;
+import org.witrpc.process.ChildProcess;
+import org.witrpc.process.JavaCommand;
+import org.witrpc.process.WorkerOutput;
 import org.witrpc.server.Dispatch;
 
 /**
@@ -57,8 +60,11 @@ public final class ProfileLoop {
             : List.of(Bench.uri(transport, name + "j"), Bench.uri(transport, name + "m"));
     List<String> serverArgs =
         BenchServer.witrpcArgs(Dispatch.AUTO, serverUris.get(0), serverUris.get(1), encryption);
-    try (ChildJvm server =
-        ChildJvm.start("profile-server", BenchServer.class, List.of("-Xmx1g"), serverArgs)) {
+    try (ChildProcess server =
+        ChildProcess.start(
+            "profile-server",
+            JavaCommand.mainClass(BenchServer.class).jvmOptions("-Xmx1g").args(serverArgs),
+            WorkerOutput.log())) {
       String ready = server.awaitLine("READY", Duration.ofSeconds(60)).substring("READY ".length());
       List<String> uris =
           tcp ? Bench.tcpClientUris(BenchServer.witrpcAddresses(ready), tls) : serverUris;

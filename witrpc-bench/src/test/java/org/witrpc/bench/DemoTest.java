@@ -25,9 +25,9 @@ class DemoTest {
     String printed = bytes.toString(StandardCharsets.UTF_8);
 
     assertThat(printed)
-        .contains("transport " + transport + "://")
-        .contains("serializer " + serializer)
-        .containsPattern("worker JVM pid [0-9]+ ready")
+        .contains("transport " + transport + ", serializer " + serializer)
+        .containsPattern(
+            "worker JVM pid [0-9]+ serving on " + transport + "://wk-[0-9a-f]{32}[^ ]*, connected")
         .contains("first call add(1, 2) = 3")
         .containsPattern("10,000 more add calls: median [0-9.]+ us")
         .contains("echoed a 16 MiB byte[]")
@@ -35,6 +35,6 @@ class DemoTest {
         .contains("it completed with \"HELLO FROM THE HOST\"")
         .containsPattern("348,513 primes found in [0-9.]+ ms; [1-9][0-9]* progress events received")
         .doesNotContain("did not arrive")
-        .contains("worker exited with code 0");
+        .contains("worker stopped and exited with code 0");
   }
 }

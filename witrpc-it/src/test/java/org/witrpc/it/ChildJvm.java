@@ -5,58 +5,44 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.witrpc.process.ChildProcess;
+import org.witrpc.process.JavaCommand;
+import org.witrpc.process.WorkerOutput;
 
 /**
- * A child JVM started with the test's own class path and a main class, for tests that need a real
- * separate process. Its stdout and stderr go to files in a per-test directory; {@link #awaitLine}
- * waits for a line on stdout (for example the "READY" line a server prints), and {@link #close}
- * destroys it gracefully, then forcibly.
+ * A child JVM of a test: a {@link ChildProcess} with the test class path, a 1 GiB serial-GC heap by
+ * default, and its stdout and stderr in {@code NAME.out} and {@code NAME.err} of a per-test
+ * directory, printed whole when a test fails. {@link #close} ends it as a test wants: SIGTERM (a
+ * server's shutdown hook closes it cleanly), and after 5 s a thread dump into its log and SIGKILL.
  *
  * <p>Thread safety: not thread-safe; owned by one test.
  */
 final class ChildJvm implements AutoCloseable {
-  private final String name;
-  private final Process process;
-  private final Path stdout;
-  private final Path stderr;
+  /** Before the caller's JVM options, which may override them. */
+  private static final List<String> DEFAULT_JVM = List.of("-Xmx1g", "-XX:+UseSerialGC");
 
-  private ChildJvm(String name, Process process, Path stdout, Path stderr) {
-    this.name = name;
-    this.process = process;
-    this.stdout = stdout;
-    this.stderr = stderr;
-  }
+  private final ChildProcess child;
+  private final Path logDir;
 
-  /**
-   * Starts {@code mainClass} with {@code args} in a new JVM with a 1 GiB heap.
-   *
-   * @param logDir where {@code NAME.out} and {@code NAME.err} are written
-   */
-  static ChildJvm start(String name, Path logDir, Class<?> mainClass, String... args)
-      throws IOException {
-    return start(name, logDir, List.of(), mainClass, args);
+  private ChildJvm(ChildProcess child, Path logDir) {
+    this.child = child;
+    this.logDir = logDir;
   }
 
   /**
    * Starts {@code mainClass} with {@code args} in a new JVM; {@code jvmOptions} come after the
-   * defaults ({@code -Xmx1g -XX:+UseSerialGC}), so they may override them (for example {@code
-   * -Xmx3g}, or {@code -XX:TieredStopAtLevel=1} for a short-lived child).
+   * defaults, so they may override them (for example {@code -Xmx3g}, or {@code
+   * -XX:TieredStopAtLevel=1} for a short-lived child).
    *
    * @param logDir where {@code NAME.out} and {@code NAME.err} are written
    */
   static ChildJvm start(
       String name, Path logDir, List<String> jvmOptions, Class<?> mainClass, String... args)
       throws IOException {
-    Objects.requireNonNull(mainClass, "mainClass == null");
-    List<String> launch = new ArrayList<>(List.of("-cp", System.getProperty("java.class.path")));
-    launch.add(mainClass.getName());
-    launch.addAll(List.of(args));
-    return launch(name, logDir, jvmOptions, launch);
+    return start(name, logDir, JavaCommand.mainClass(mainClass), jvmOptions, args);
   }
 
   /**
@@ -71,119 +57,79 @@ final class ChildJvm implements AutoCloseable {
       String moduleAndMain,
       String... args)
       throws IOException {
-    List<String> launch =
-        new ArrayList<>(List.of("--module-path", modulePath, "-m", moduleAndMain));
-    launch.addAll(List.of(args));
-    return launch(name, logDir, jvmOptions, launch);
+    return start(name, logDir, JavaCommand.module(modulePath, moduleAndMain), jvmOptions, args);
   }
 
-  private static ChildJvm launch(
-      String name, Path logDir, List<String> jvmOptions, List<String> launch) throws IOException {
-    Files.createDirectories(logDir);
-    Path out = logDir.resolve(name + ".out");
-    Path err = logDir.resolve(name + ".err");
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx1g");
-    command.add("-XX:+UseSerialGC");
-    command.add("-Xshare:auto");
-    command.addAll(jvmOptions);
-    command.addAll(launch);
-    Process p =
-        new ProcessBuilder(command)
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile())
-            .redirectInput(ProcessBuilder.Redirect.PIPE)
-            .start();
-    return new ChildJvm(name, p, out, err);
+  private static ChildJvm start(
+      String name, Path logDir, JavaCommand command, List<String> jvmOptions, String... args)
+      throws IOException {
+    JavaCommand full = command.jvmOptions(DEFAULT_JVM).jvmOptions(jvmOptions).args(args);
+    return new ChildJvm(ChildProcess.start(name, full, WorkerOutput.files(logDir)), logDir);
   }
 
   /** The operating system's process id. */
   long pid() {
-    return process.pid();
-  }
-
-  Process process() {
-    return process;
+    return child.pid();
   }
 
   /** The file the child's stdout goes to. */
   Path stdoutFile() {
-    return stdout;
+    return logDir.resolve(child.name() + ".out");
+  }
+
+  private Path stderrFile() {
+    return logDir.resolve(child.name() + ".err");
   }
 
   /** The name given at start, used for the log files. */
   String name() {
-    return name;
+    return child.name();
   }
 
   /** True until the process has exited. */
   boolean isAlive() {
-    return process.isAlive();
+    return child.process().isAlive();
   }
 
   /**
-   * Waits until stdout contains a line starting with {@code prefix} and returns that line.
+   * Waits until stdout has a line starting with {@code prefix} and returns that line.
    *
    * @throws TimeoutException if no such line appears in time, with the child's output in the
    *     message
    * @throws IllegalStateException if the child exits first
    */
   String awaitLine(String prefix, Duration timeout) throws IOException, TimeoutException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      for (String line : Files.readAllLines(stdout, StandardCharsets.UTF_8)) {
-        if (line.startsWith(prefix)) {
-          return line;
-        }
-      }
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            name
-                + " exited with "
-                + process.exitValue()
-                + " before printing '"
-                + prefix
-                + "'\n"
-                + output());
-      }
-      if (System.nanoTime() > deadline) {
-        throw new TimeoutException(
-            name + " did not print '" + prefix + "' within " + timeout + "\n" + output());
-      }
-      try {
-        process.waitFor(10, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted", e);
-      }
+    try {
+      return child.awaitLine(prefix, timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
     }
   }
 
   /** Waits for the child to exit and returns its exit code. */
   int awaitExit(Duration timeout) throws InterruptedException, TimeoutException {
-    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new TimeoutException(name + " did not exit within " + timeout + "\n" + output());
+    if (!child.process().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new TimeoutException(name() + " did not exit within " + timeout + "\n" + output());
     }
-    return process.exitValue();
+    return child.process().exitValue();
   }
 
   /** Sends SIGKILL and waits for the process to be gone. */
-  void kill9() throws InterruptedException {
-    process.destroyForcibly();
-    process.waitFor(10, TimeUnit.SECONDS);
+  void kill9() {
+    child.kill();
   }
 
   /** Everything the child wrote so far, for failure messages. */
   String output() {
     return "----- "
-        + name
+        + name()
         + " stdout -----\n"
-        + read(stdout)
+        + read(stdoutFile())
         + "----- "
-        + name
+        + name()
         + " stderr -----\n"
-        + read(stderr);
+        + read(stderrFile());
   }
 
   private static String read(Path p) {
@@ -195,42 +141,28 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /**
-   * Asks the child's JVM to print a thread dump to its stdout (SIGQUIT), so that the log shows
-   * where a child that ignores SIGTERM is stuck.
-   */
-  private void dumpThreads() throws InterruptedException {
-    try {
-      Process kill =
-          new ProcessBuilder("kill", "-3", Long.toString(process.pid()))
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      kill.waitFor(5, TimeUnit.SECONDS);
-      // the dump is written asynchronously by the child; its exit is what we wait for next
-      process.waitFor(1, TimeUnit.SECONDS);
-    } catch (IOException e) {
-      System.err.println(name + ": cannot request a thread dump: " + e);
-    }
-  }
-
-  /**
-   * Destroys the child: SIGTERM, up to 5 s grace, then a thread dump into its log and SIGKILL.
-   * Idempotent.
+   * Destroys the child: SIGTERM, up to 5 s grace, then a thread dump into its log (SIGQUIT) and
+   * SIGKILL. Idempotent.
    */
   @Override
   public void close() {
+    Process process = child.process();
     if (!process.isAlive()) {
       return;
     }
     process.destroy();
     try {
       if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        dumpThreads();
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
+        Signals.send("QUIT", pid());
+        // the dump is written asynchronously by the child; its exit is what we wait for next
+        process.waitFor(1, TimeUnit.SECONDS);
+        child.kill();
       }
+    } catch (IOException e) {
+      System.err.println(name() + ": cannot request a thread dump: " + e);
+      child.kill();
     } catch (InterruptedException e) {
-      process.destroyForcibly();
+      child.kill();
       Thread.currentThread().interrupt();
     }
   }

@@ -35,9 +35,9 @@ import org.witrpc.testkit.UnknownService;
 /**
  * Calls, events, errors, a 64 MiB argument and several client processes against a server in another
  * JVM, for every transport and serializer, plain and encrypted ({@code tcp} on an ephemeral
- * loopback port, {@code tls} the same with mutual TLS). One server JVM serves all tests of a
- * parameter set; each test has its own client in the test JVM, with the server's encryption
- * setting.
+ * loopback port, {@code tls} the same with mutual TLS, {@code wss} WebSocket with mutual TLS). One
+ * server JVM serves all tests of a parameter set; each test has its own client in the test JVM,
+ * with the server's encryption setting.
  */
 @ParameterizedClass(name = "{0} + {1} + {2}")
 @CsvSource({
@@ -50,7 +50,9 @@ import org.witrpc.testkit.UnknownService;
   "mmf, json, encrypted",
   "mmf, msgpack, encrypted",
   "tcp, json, plain",
-  "tls, msgpack, plain"
+  "tls, msgpack, plain",
+  "wss, json, plain",
+  "wss, msgpack, encrypted"
 })
 @DisplayName("A server in another JVM")
 class CrossProcessRpcIT {

@@ -29,8 +29,9 @@ import org.witrpc.testkit.TestServiceImpl;
  * kill -9 of either side, for every transport and serializer: the survivor notices at once, fails
  * what was pending with {@link WitTransportException} (never a timeout), drops what the dead peer
  * had subscribed, keeps serving, and no file of the dead peer outlives it (a dead server's socket
- * is removed when the next server starts on the name; over tcp the next server takes the dead one's
- * port). Each test has its own server JVM, since the tests kill it or count its subscriptions.
+ * is removed when the next server starts on the name; over tcp and wss the next server takes the
+ * dead one's port). Each test has its own server JVM, since the tests kill it or count its
+ * subscriptions.
  */
 @ParameterizedClass(name = "{0} + {1}")
 @CsvSource({
@@ -39,7 +40,8 @@ import org.witrpc.testkit.TestServiceImpl;
   "mmf, json",
   "mmf, msgpack",
   "tcp, msgpack",
-  "tls, json"
+  "tls, json",
+  "wss, msgpack"
 })
 @DisplayName("kill -9 of a peer")
 class PeerDeathIT {

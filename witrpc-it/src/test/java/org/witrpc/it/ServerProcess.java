@@ -18,8 +18,9 @@ record ServerProcess(ChildJvm jvm, String uri) {
   /**
    * The server URI of {@code name} on {@code transport}: {@code pipe}, {@code mmf} (a 1 MiB
    * mapping, two 512 KiB rings, so large messages are fragmented), {@code tcp} (an ephemeral
-   * loopback port; {@code name} is not used) or {@code tls} ({@code tcp} with mutual TLS). Clients
-   * use {@link #uri()} of the started server, which for tcp names the bound port.
+   * loopback port; {@code name} is not used), {@code tls} ({@code tcp} with mutual TLS) or {@code
+   * wss} (WebSocket with mutual TLS on an ephemeral loopback port). Clients use {@link #uri()} of
+   * the started server, which for tcp and wss names the bound port.
    */
   static String uri(String transport, String name) {
     switch (transport) {
@@ -28,9 +29,11 @@ record ServerProcess(ChildJvm jvm, String uri) {
       case "mmf":
         return "mmf://" + name + "?size=1MiB";
       case "tcp":
-        return TcpUris.server(false);
+        return NetworkUris.tcpServer(false);
       case "tls":
-        return TcpUris.server(true);
+        return NetworkUris.tcpServer(true);
+      case "wss":
+        return NetworkUris.wssServer();
       default:
         throw new IllegalArgumentException("unknown transport '" + transport + "'");
     }
@@ -39,10 +42,11 @@ record ServerProcess(ChildJvm jvm, String uri) {
   /**
    * The server URI for a server that replaces {@code previous} on {@code uri} (the URI {@code
    * previous} was started with), so that {@code previous}'s clients find it: {@code uri} itself,
-   * except for tcp, whose ephemeral port is replaced by the port {@code previous} was bound to.
+   * except for tcp and wss, whose ephemeral port is replaced by the port {@code previous} was bound
+   * to.
    */
   static String successorUri(String uri, ServerProcess previous) {
-    return uri.startsWith("tcp://") ? TcpUris.samePort(uri, previous.uri()) : uri;
+    return NetworkUris.isNetwork(uri) ? NetworkUris.samePort(uri, previous.uri()) : uri;
   }
 
   /** Starts a server for this test only and waits until it is ready. */

@@ -27,12 +27,12 @@ import org.witrpc.testkit.TestService;
 
 /**
  * A server JVM killed (-9) mid-call or mid-callback-burst, or stopped gracefully, and a new server
- * JVM started on the same name (over tcp with mutual TLS, on the same port): auto-reconnecting
- * clients fail what was pending with {@link WitTransportException}, reconnect by themselves, and
- * the listeners and proxies they had keep working.
+ * JVM started on the same name (over tcp and wss with mutual TLS, on the same port):
+ * auto-reconnecting clients fail what was pending with {@link WitTransportException}, reconnect by
+ * themselves, and the listeners and proxies they had keep working.
  */
 @ParameterizedClass(name = "{0}")
-@ValueSource(strings = {"pipe", "mmf", "tls"})
+@ValueSource(strings = {"pipe", "mmf", "tls", "wss"})
 @DisplayName("server restart with auto-reconnecting clients")
 class ServerRestartIT {
   private static final Duration AWAIT = Duration.ofSeconds(30);

@@ -10,10 +10,10 @@ import org.witrpc.testkit.TestServiceImpl;
 
 /**
  * A server process for the cross-process tests: serves {@link TestService} with a {@link
- * TestServiceImpl}, prints {@code READY <uri>} once clients can connect (for {@code tcp://}, the
- * URI of its clients: the bound port and {@link TcpUris#client client options}), and runs until its
- * stdin closes (the test JVM closed it or died) or it is terminated; on SIGTERM a shutdown hook
- * closes the server cleanly, so its socket file is removed.
+ * TestServiceImpl}, prints {@code READY <uri>} once clients can connect (for {@code tcp://} and
+ * {@code wss://}, the URI of its clients: the bound port and {@link NetworkUris#client client
+ * options}), and runs until its stdin closes (the test JVM closed it or died) or it is terminated;
+ * on SIGTERM a shutdown hook closes the server cleanly, so its socket file is removed.
  *
  * <p>Arguments: {@code URI json|msgpack [MAX_FRAME_SIZE]}; a max frame size (such as {@code
  * 300MiB}) is added to the URI as the {@code maxFrameSize} option.
@@ -61,9 +61,9 @@ public final class TestServerMain {
     WitServer server = builder.build();
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "witrpc-it-server-shutdown"));
     server.start();
-    // tcp://...:0 binds an ephemeral port: clients need the real one (and client options)
+    // tcp://...:0 and wss://...:0 bind an ephemeral port: clients need the real one (and options)
     System.out.println(
-        "READY " + (uri.startsWith("tcp://") ? TcpUris.client(uri, server.address()) : uri));
+        "READY " + (NetworkUris.isNetwork(uri) ? NetworkUris.client(uri, server.address()) : uri));
     System.out.flush();
     InputStream in = System.in;
     byte[] ignored = new byte[256];

@@ -2,39 +2,59 @@ package org.witrpc.process;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One run of a worker's command: the process and the readers of its output. Output to the log is
- * read by two {@link OutputPump}s and kept in an {@link OutputTail}; output to files is written by
- * the operating system straight into them (appended).
+ * One run of a command: the process and the readers of its output. Output to the log is read by two
+ * {@link OutputPump}s and kept in an {@link OutputTail}; output to files is written by the
+ * operating system straight into them (appended).
+ *
+ * <p>A worker's stdin is the null device. A {@link ChildProcess}'s stdin is a pipe that the host
+ * keeps open (the child sees its end when the host closes it or dies), and its stdout lines are
+ * kept for {@link #stdoutLines()}: the last {@value #CHILD_STDOUT_LINES} when they go to the log,
+ * all that the output file got since the start when they go to a file.
  *
  * <p>Thread safety: safe for concurrent use.
  */
 final class LaunchedProcess {
+  /** How many stdout lines of a child going to the log are kept for {@link #stdoutLines()}. */
+  static final int CHILD_STDOUT_LINES = 1000;
+
   private final Process process;
   private final List<OutputPump> pumps;
   private final OutputTail tail;
-  private final Optional<Path[]> files;
+  private final OutputTail stdout;
+  private final Optional<OutputFiles> files;
 
   private LaunchedProcess(
-      Process process, List<OutputPump> pumps, OutputTail tail, Optional<Path[]> files) {
+      Process process,
+      List<OutputPump> pumps,
+      OutputTail tail,
+      OutputTail stdout,
+      Optional<OutputFiles> files) {
     this.process = process;
     this.pumps = pumps;
     this.tail = tail;
+    this.stdout = stdout;
     this.files = files;
   }
 
   /**
-   * Starts {@code command} with {@code environment} added to the host's, in {@code directory} (or
-   * the host's working directory when null), its output going where {@code output} says.
+   * Starts a worker's {@code command} with {@code environment} added to the host's, in {@code
+   * directory} (or the host's working directory when null), its output going where {@code output}
+   * says, its stdin the null device.
    *
    * @throws IOException if the command cannot be started
    */
@@ -51,36 +71,55 @@ final class LaunchedProcess {
       builder.directory(directory.toFile());
     }
     builder.redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+    return start(name, builder, output, false);
+  }
+
+  /**
+   * Starts a {@link ChildProcess}'s {@code command} in the host's environment and working
+   * directory, its output going where {@code output} says, its stdin a pipe.
+   *
+   * @throws IOException if the command cannot be started
+   */
+  static LaunchedProcess startChild(String name, List<String> command, WorkerOutput output)
+      throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.redirectInput(ProcessBuilder.Redirect.PIPE);
+    return start(name, builder, output, true);
+  }
+
+  private static LaunchedProcess start(
+      String name, ProcessBuilder builder, WorkerOutput output, boolean child) throws IOException {
     Optional<Path> dir = output.directory();
     if (dir.isPresent()) {
       Files.createDirectories(dir.get());
-      Path out = dir.get().resolve(name + ".out");
-      Path err = dir.get().resolve(name + ".err");
-      builder.redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
-      builder.redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()));
+      OutputFiles files = OutputFiles.in(dir.get(), name);
+      builder.redirectOutput(ProcessBuilder.Redirect.appendTo(files.out().toFile()));
+      builder.redirectError(ProcessBuilder.Redirect.appendTo(files.err().toFile()));
       return new LaunchedProcess(
-          builder.start(), List.of(), new OutputTail(), Optional.of(new Path[] {out, err}));
+          builder.start(), List.of(), new OutputTail(), new OutputTail(0), Optional.of(files));
     }
     Process process = builder.start();
     OutputTail tail = new OutputTail();
+    OutputTail stdout = new OutputTail(child ? CHILD_STDOUT_LINES : 0);
     Logger log = LoggerFactory.getLogger("org.witrpc.process." + name);
     String threads = "witrpc-process-" + name + "-" + process.pid();
-    OutputPump out = pump(process.getInputStream(), "out", tail, log::info, threads);
-    OutputPump err = pump(process.getErrorStream(), "err", tail, log::warn, threads);
-    return new LaunchedProcess(process, List.of(out, err), tail, Optional.empty());
+    OutputPump out =
+        pump(process.getInputStream(), "out", List.of(tail, stdout), log::info, threads);
+    OutputPump err = pump(process.getErrorStream(), "err", List.of(tail), log::warn, threads);
+    return new LaunchedProcess(process, List.of(out, err), tail, stdout, Optional.empty());
   }
 
-  /** Reads {@code stream} ({@code out} or {@code err}) into the tail and the log. */
+  /** Reads {@code stream} ({@code out} or {@code err}) into the tails and the log. */
   private static OutputPump pump(
-      java.io.InputStream in,
+      InputStream in,
       String stream,
-      OutputTail tail,
-      java.util.function.BiConsumer<String, Object> log,
+      List<OutputTail> tails,
+      BiConsumer<String, Object> log,
       String threads) {
     return OutputPump.start(
         in,
         line -> {
-          tail.add(stream, line);
+          tails.forEach(tail -> tail.add(stream, line));
           log.accept("{}", line);
         },
         threads + "-" + stream);
@@ -108,12 +147,48 @@ final class LaunchedProcess {
 
   /** The last lines of output, for error messages. */
   String outputTail() {
-    return files.map(f -> OutputTail.describeFiles(f[0], f[1])).orElseGet(tail::describe);
+    return files.map(OutputFiles::describe).orElseGet(tail::describe);
+  }
+
+  /**
+   * The stdout lines of a child so far (see the class comment); a last line without its line end
+   * too.
+   */
+  List<String> stdoutLines() throws IOException {
+    return files.isPresent() ? files.get().stdoutLinesSinceStart() : stdout.lines("out");
   }
 
   /** Kills the process and waits (bounded) for it to be gone. */
   void killAndWait() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /**
+   * The output files of one run and the size the stdout file had before it: a file is appended to,
+   * so what an earlier run printed is not this run's.
+   */
+  private record OutputFiles(Path out, Path err, long stdoutStart) {
+    static OutputFiles in(Path directory, String name) throws IOException {
+      Path out = directory.resolve(name + ".out");
+      return new OutputFiles(
+          out, directory.resolve(name + ".err"), Files.exists(out) ? Files.size(out) : 0);
+    }
+
+    List<String> stdoutLinesSinceStart() throws IOException {
+      byte[] all;
+      try {
+        all = Files.readAllBytes(out);
+      } catch (NoSuchFileException e) {
+        return List.of();
+      }
+      byte[] mine = Arrays.copyOfRange(all, (int) Math.min(stdoutStart, all.length), all.length);
+      String text = new String(mine, StandardCharsets.UTF_8);
+      return text.isEmpty() ? List.of() : text.replace("\r", "").lines().toList();
+    }
+
+    String describe() {
+      return OutputTail.describeFiles(out, err);
+    }
   }
 }

@@ -10,28 +10,49 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * The last lines a worker printed, stdout and stderr interleaved as they were read, for the message
- * of a {@link WorkerStartException}.
+ * The last lines a process printed, stdout and stderr interleaved as they were read: for the
+ * message of a {@link WorkerStartException}, and for {@link ChildProcess#awaitLine}.
  *
- * <p>Thread safety: safe for concurrent use (the two pumps add, any thread describes).
+ * <p>Thread safety: safe for concurrent use (the two pumps add, any thread reads).
  */
 final class OutputTail {
   static final int LINES = 40;
 
-  private final Deque<String> lines = new ArrayDeque<>();
+  private final int capacity;
+  private final Deque<Line> lines = new ArrayDeque<>();
+
+  /** Keeps the last {@value #LINES} lines. */
+  OutputTail() {
+    this(LINES);
+  }
+
+  /** Keeps the last {@code capacity} lines. */
+  OutputTail(int capacity) {
+    this.capacity = capacity;
+  }
 
   /** Keeps {@code line} of {@code stream} ({@code out} or {@code err}). */
   synchronized void add(String stream, String line) {
-    lines.addLast("[" + stream + "] " + line);
-    if (lines.size() > LINES) {
+    lines.addLast(new Line(stream, line));
+    if (lines.size() > capacity) {
       lines.removeFirst();
     }
   }
 
+  /** The kept lines of {@code stream}, oldest first. */
+  synchronized List<String> lines(String stream) {
+    return lines.stream().filter(l -> l.stream.equals(stream)).map(l -> l.text).toList();
+  }
+
   /** The kept lines, one per line, or a note that there were none. */
   synchronized String describe() {
-    return lines.isEmpty() ? "(no output)" : String.join("\n", lines);
+    if (lines.isEmpty()) {
+      return "(no output)";
+    }
+    return String.join("\n", lines.stream().map(l -> "[" + l.stream + "] " + l.text).toList());
   }
+
+  private record Line(String stream, String text) {}
 
   /** The last lines of output files, for a worker whose output went to files. */
   static String describeFiles(Path out, Path err) {

@@ -5,10 +5,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where a worker's stdout and stderr go: to the host's SLF4J log (the default), one line per log
- * event under the logger {@code org.witrpc.process.WORKER_NAME}, INFO for stdout and WARN for
- * stderr; or to the files {@code WORKER_NAME.out} and {@code WORKER_NAME.err} in a directory,
- * appended to (a restarted worker continues them).
+ * Where a worker's (or a {@link ChildProcess}'s) stdout and stderr go: to the host's SLF4J log (the
+ * default), one line per log event under the logger {@code org.witrpc.process.WORKER_NAME}, INFO
+ * for stdout and WARN for stderr; or to the files {@code WORKER_NAME.out} and {@code
+ * WORKER_NAME.err} in a directory, appended to (a restarted worker continues them).
  *
  * <p>Either way the output is read as it comes, so the worker never blocks on a full pipe, and
  * everything it printed is read before {@link WorkerProcess#onExit()} completes. Log lines are cut

@@ -50,12 +50,7 @@ public final class WorkerProcessBuilder<T> {
    * interface's simple name and a number ({@code Calculator-1}).
    */
   public WorkerProcessBuilder<T> name(String name) {
-    Objects.requireNonNull(name, "name == null");
-    if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
-      throw new IllegalArgumentException(
-          "invalid worker name '" + name + "': use 1 to 64 characters from A-Z a-z 0-9 . _ -");
-    }
-    this.name = name;
+    this.name = ProcessNames.check(name);
     return this;
   }
 

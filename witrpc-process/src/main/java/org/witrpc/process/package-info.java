@@ -21,6 +21,10 @@
  * org.witrpc.process.WorkerListener}s see every {@link org.witrpc.process.WorkerState} change. A
  * {@link org.witrpc.process.WorkerPool} puts several workers behind one proxy.
  *
+ * <p>A JVM that is not a worker (a client, a peer under test, a server of another library) is
+ * started with the same launching and output handling by {@link org.witrpc.process.ChildProcess},
+ * whose stdin ends when the host closes it or dies.
+ *
  * <pre>{@code
  * // the worker's main class
  * public final class CalculatorWorker {

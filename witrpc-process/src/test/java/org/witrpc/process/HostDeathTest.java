@@ -2,9 +2,6 @@ package org.witrpc.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -15,28 +12,20 @@ class HostDeathTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"mmf", "pipe"})
   void theWorkerExitsWhenItsHostIsKilled(String transport) throws Exception {
-    Process host =
-        new ProcessBuilder(
-                JavaCommand.mainClass(HostMain.class)
-                    .jvmOptions(Workers.FAST_JVM)
-                    .args(transport)
-                    .toList())
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-    try (BufferedReader out =
-        new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8))) {
-      String line = out.readLine();
-      while (line != null && !line.startsWith("WORKER ")) {
-        line = out.readLine();
-      }
-      assertThat(line).as("the host printed its worker").isNotNull();
+    ChildProcess host =
+        ChildProcess.start(
+            "host-" + transport,
+            JavaCommand.mainClass(HostMain.class).jvmOptions(Workers.FAST_JVM).args(transport),
+            WorkerOutput.log());
+    try {
+      String line = host.awaitLine("WORKER ", Workers.START);
       String[] parts = line.split(" ");
       ProcessHandle worker = ProcessHandle.of(Long.parseLong(parts[1])).orElseThrow();
       String name = parts[2].substring(parts[2].indexOf("://") + 3).split("\\?")[0];
       assertThat(Workers.runtimeFiles(name)).isNotEmpty();
 
       long t0 = System.nanoTime();
-      host.destroyForcibly();
+      host.kill();
       // the worker is not our child: poll (ProcessHandle.onExit would poll every 300 ms or more)
       long deadline = t0 + TimeUnit.SECONDS.toNanos(30);
       while (Liveness.isRunning(worker) && System.nanoTime() - deadline < 0) {
@@ -49,7 +38,7 @@ class HostDeathTest {
       assertThat(millis).as("generous bound; the target is under 1 s").isLessThan(10_000);
       assertThat(Workers.runtimeFiles(name)).as("the worker removed its socket").isEmpty();
     } finally {
-      host.destroyForcibly();
+      host.kill();
       ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
     }
   }

@@ -7,31 +7,42 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The {@code tcp://} URIs of the cross-process tests: a server binds an ephemeral loopback port
- * ({@code tcp://127.0.0.1:0}), plain or with mutual TLS, and its clients use the port it got. The
- * certificates are made once per test JVM, under {@code target/}, and child JVMs find them through
- * the paths in the URIs.
+ * The network URIs of the cross-process tests, {@code tcp://} and {@code wss://}: a server binds an
+ * ephemeral loopback port ({@code tcp://127.0.0.1:0}, {@code wss://127.0.0.1:0/it}), plain (tcp
+ * only) or with mutual TLS, and its clients use the port it got. The certificates are made once per
+ * test JVM, under {@code target/}, and child JVMs find them through the paths in the URIs.
  *
  * <p>Thread safety: safe for concurrent use; the certificates are made once, under a lock.
  */
-final class TcpUris {
+final class NetworkUris {
   /** Options that only a server reads, left out of its clients' URIs. */
   private static final Set<String> SERVER_ONLY =
       Set.of("certificate", "key", "trust", "clientAuth", "insecure", "maxClients");
 
   private static ItCertificates certificates;
 
-  private TcpUris() {}
+  private NetworkUris() {}
 
-  /** A server on an ephemeral loopback port; with mutual TLS if {@code tls}. */
-  static String server(boolean tls) {
+  /** True for the URIs of this class: {@code tcp://} and {@code wss://}. */
+  static boolean isNetwork(String uri) {
+    return uri.startsWith("tcp://") || uri.startsWith("wss://");
+  }
+
+  /** A {@code tcp://} server on an ephemeral loopback port; with mutual TLS if {@code tls}. */
+  static String tcpServer(boolean tls) {
     return "tcp://127.0.0.1:0" + (tls ? "?" + certificates().serverOptions() : "");
+  }
+
+  /** A {@code wss://} server on an ephemeral loopback port, path {@code /it}, with mutual TLS. */
+  static String wssServer() {
+    return "wss://127.0.0.1:0/it?" + certificates().serverOptions();
   }
 
   /**
    * The URI of the clients of a server started on {@code serverUri} and bound at {@code address}
-   * ({@code tcp://HOST:PORT}): the bound address, the server's options that concern both sides,
-   * and, if the server has a certificate, trust in its CA and the client certificate made with it.
+   * ({@code tcp://HOST:PORT} or {@code wss://HOST:PORT/PATH}): the bound address, the server's
+   * options that concern both sides, and, if the server has a certificate, trust in its CA and the
+   * client certificate made with it.
    */
   static String client(String serverUri, String address) {
     List<String> options = new ArrayList<>();
@@ -55,7 +66,7 @@ final class TcpUris {
     int port = URI.create(boundUri).getPort();
     URI server = URI.create(serverUri);
     String query = serverUri.contains("?") ? serverUri.substring(serverUri.indexOf('?')) : "";
-    return "tcp://" + server.getHost() + ":" + port + query;
+    return server.getScheme() + "://" + server.getHost() + ":" + port + server.getPath() + query;
   }
 
   private static List<String> options(String uri) {
