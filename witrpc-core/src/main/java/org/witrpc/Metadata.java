@@ -17,8 +17,8 @@ import java.util.Set;
  * <p>A key is 1 to 255 bytes of UTF-8; keys are case-sensitive and unique (a later {@code with} of
  * the same key replaces its value). The whole encoded block is bounded by the server's {@code
  * maxMetadataSize} (default {@value #DEFAULT_MAX_SIZE} bytes), which the server announces in the
- * handshake; a call whose metadata is larger fails on the client before it is sent. The wire format
- * is in docs/PROTOCOL.md.
+ * handshake; a call whose metadata is larger, or has more than 64 entries, fails on the client
+ * before it is sent. The wire format is in docs/PROTOCOL.md.
  *
  * <p>Thread safety: immutable; {@code with} returns a new instance. Binary values are copied in and
  * out.

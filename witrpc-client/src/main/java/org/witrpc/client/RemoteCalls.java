@@ -135,7 +135,7 @@ final class RemoteCalls {
     try {
       cc.outbound()
           .send(ASYNC_DIRECT_WAIT_NANOS, new FrameBuffer(16).finish(MessageType.CANCEL, 0, 0, id));
-    } catch (WitException e) {
+    } catch (RuntimeException e) { // also a send refused on a transport's I/O thread
       LOG.debug("CANCEL of call #{} not sent", id, e);
     }
   }
@@ -448,6 +448,16 @@ final class RemoteCalls {
     }
     byte[] entries = null;
     if (metadata != null && !metadata.isEmpty()) {
+      if (metadata.keys().size() > CallMetadata.MAX_ENTRIES) {
+        cc.pending().remove(call.id());
+        throw new WitSerializationException(
+            d.displayName()
+                + ": metadata of "
+                + metadata.keys().size()
+                + " entries exceeds the protocol's limit of "
+                + CallMetadata.MAX_ENTRIES
+                + "; the call was not sent");
+      }
       entries = CallMetadata.encode(metadata);
       if (entries.length > cc.maxMetadataBytes()) {
         cc.pending().remove(call.id());

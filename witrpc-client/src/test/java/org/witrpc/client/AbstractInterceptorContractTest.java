@@ -7,11 +7,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.witrpc.Metadata;
 import org.witrpc.Status;
 import org.witrpc.WitException;
 import org.witrpc.WitRemoteException;
 import org.witrpc.WitSerializationException;
 import org.witrpc.WitTimeoutException;
+import org.witrpc.internal.CallMetadata;
 import org.witrpc.server.ServerInterceptor;
 import org.witrpc.server.WitServer;
 
@@ -132,6 +134,13 @@ public abstract class AbstractInterceptorContractTest extends RpcContractHarness
             b ->
                 b.interceptor(
                     chain -> {
+                      if ("many".equals(chain.arguments()[0])) {
+                        Metadata.Builder many = chain.metadata().toBuilder();
+                        for (int i = 0; i <= CallMetadata.MAX_ENTRIES; i++) {
+                          many.put("k" + i, "");
+                        }
+                        return chain.proceed(many.build());
+                      }
                       int size = "big".equals(chain.arguments()[0]) ? 2000 : 100;
                       return chain.proceed(chain.metadata().with("bin", new byte[size]));
                     }));
@@ -140,6 +149,10 @@ public abstract class AbstractInterceptorContractTest extends RpcContractHarness
     assertThatThrownBy(() -> s.binaryLength("big"))
         .isInstanceOf(WitSerializationException.class)
         .hasMessageContaining("exceeds the server's limit of 1024 bytes");
+    assertThatThrownBy(() -> s.binaryLength("many"))
+        .isInstanceOf(WitSerializationException.class)
+        .hasMessageContaining(
+            "entries exceeds the protocol's limit of " + CallMetadata.MAX_ENTRIES);
     assertThat(s.binaryLength("bin")).isEqualTo(100);
   }
 

@@ -1,6 +1,8 @@
 package org.witrpc.internal;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import org.witrpc.Metadata;
 import org.witrpc.WitSerializationException;
@@ -12,13 +14,18 @@ import org.witrpc.WitSerializationException;
  * value}. See docs/PROTOCOL.md.
  *
  * <p>Reading checks N against the server's limit and every field against the bytes left of the
- * block before anything is allocated for it, so a hostile block costs at most its own size.
+ * block before anything is allocated for it, takes at most {@link #MAX_ENTRIES} entries (each costs
+ * objects beyond its bytes: a block of tiny entries would otherwise hold many times its size) and
+ * refuses keys and string values that are not valid UTF-8.
  *
  * <p>Thread safety: stateless; safe for concurrent use.
  */
 public final class CallMetadata {
   static final int KIND_STRING = 0;
   static final int KIND_BINARY = 1;
+
+  /** The most entries a block may have; more is malformed (a 400). */
+  public static final int MAX_ENTRIES = 64;
 
   private CallMetadata() {}
 
@@ -86,7 +93,11 @@ public final class CallMetadata {
     ByteBuffer block = body.slice().limit(n);
     body.position(body.position() + n);
     Metadata.Builder b = Metadata.builder();
+    int entries = 0;
     while (block.hasRemaining()) {
+      if (++entries > MAX_ENTRIES) {
+        throw bad("more than " + MAX_ENTRIES + " entries");
+      }
       int k = Byte.toUnsignedInt(block.get());
       if (k == 0) {
         throw bad("an empty metadata key");
@@ -120,9 +131,18 @@ public final class CallMetadata {
     if (length > block.remaining()) {
       throw bad("a metadata " + what + " overruns the block");
     }
-    byte[] bytes = new byte[length];
-    block.get(bytes);
-    return new String(bytes, StandardCharsets.UTF_8);
+    ByteBuffer bytes = block.slice().limit(length);
+    block.position(block.position() + length);
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(bytes)
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw bad("a metadata " + what + " that is not valid UTF-8");
+    }
   }
 
   private static WitSerializationException bad(String why) {

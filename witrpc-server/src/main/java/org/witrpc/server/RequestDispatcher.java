@@ -105,7 +105,7 @@ final class RequestDispatcher {
       try {
         settings.executor().execute(() -> handleAnswered(env, call));
       } catch (RejectedExecutionException e) {
-        running.remove(env.correlationId());
+        running.remove(env.correlationId(), call);
         responses.error(
             env.correlationId(), Status.UNAVAILABLE, null, "the server is shutting down", null);
       }
@@ -127,7 +127,7 @@ final class RequestDispatcher {
       responses.unanswered(env.correlationId(), "request", t);
     } finally {
       if (call != null && !answeredLater) {
-        running.remove(env.correlationId());
+        running.remove(env.correlationId(), call);
       }
     }
   }
@@ -285,7 +285,7 @@ final class RequestDispatcher {
       }
     } finally {
       if (addedHere && !answeredLater) {
-        running.remove(id);
+        running.remove(id, call);
       }
     }
   }
@@ -331,7 +331,7 @@ final class RequestDispatcher {
           .whenComplete(
               (value, error) -> {
                 try {
-                  running.remove(id);
+                  running.remove(id, call);
                   if (error != null) {
                     responses.thrown(id, d, error);
                   } else {

@@ -17,8 +17,14 @@ final class RunningCalls {
     calls.put(id, call);
   }
 
-  void remove(long id) {
-    calls.remove(id);
+  /**
+   * Removes call {@code id} if it is still {@code call}: a client that reused the id of a call
+   * still running does not have the newer one taken off when the older one ends.
+   */
+  void remove(long id, CallContext call) {
+    if (call != null) {
+      calls.remove(id, call);
+    }
   }
 
   /** Cancels call {@code id} if it is still here (a CANCEL for a call already answered is void). */

@@ -157,7 +157,9 @@ class ServerProtocolTest {
       {0, 0, 0, 3, 0, 0, 0}, // an empty key
       {0, 0, 0, 8, 1, 'k', 0, 0x7F, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0}, // value overruns
       {0, 0, 0, 7, 1, 'k', 9, 0, 0, 0, 0}, // unknown kind
-      {0, 0, 0, 14, 1, 'k', 0, 0, 0, 0, 0, 1, 'k', 0, 0, 0, 0, 0} // the key repeated
+      {0, 0, 0, 14, 1, 'k', 0, 0, 0, 0, 0, 1, 'k', 0, 0, 0, 0, 0}, // the key repeated
+      invalidUtf8Key(),
+      entries(org.witrpc.internal.CallMetadata.MAX_ENTRIES + 1)
     };
     long id = 20;
     for (byte[] block : blocks) {
@@ -181,6 +183,29 @@ class ServerProtocolTest {
     Envelope ok = raw.nextEnvelope();
     assertThat(ok.status()).isEqualTo(200);
     assertThat(BodyReader.rest(ok.body())).isEqualTo("[5]");
+  }
+
+  /** A key of 86 bytes 0xFF: each decodes to U+FFFD (3 bytes), past the 255-byte key bound. */
+  private static byte[] invalidUtf8Key() {
+    ByteBuffer b = ByteBuffer.allocate(4 + 1 + 86 + 5);
+    b.putInt(b.capacity() - 4).put((byte) 86);
+    for (int i = 0; i < 86; i++) {
+      b.put((byte) 0xFF);
+    }
+    b.put((byte) 0).putInt(0);
+    return b.array();
+  }
+
+  /** A block of {@code n} entries "k0".."kN" with empty string values. */
+  private static byte[] entries(int n) {
+    org.witrpc.Metadata.Builder m = org.witrpc.Metadata.builder();
+    for (int i = 0; i < n; i++) {
+      m.put("k" + i, "");
+    }
+    byte[] entries = CallMetadata.encode(m.build());
+    ByteBuffer b = ByteBuffer.allocate(4 + entries.length);
+    b.putInt(entries.length).put(entries);
+    return b.array();
   }
 
   @Test
