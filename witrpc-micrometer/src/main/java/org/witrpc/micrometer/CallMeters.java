@@ -3,9 +3,11 @@ package org.witrpc.micrometer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -22,15 +24,18 @@ final class CallMeters {
   private final MeterRegistry registry;
   private final String prefix;
   private final String side;
+  private final Tags extraTags;
   private final Map<RpcMethod, MethodMeters> byMethod = new ConcurrentHashMap<>();
 
   /** Overloads share their meters (same tags): one gauge state per service and method name. */
   private final Map<String, MethodMeters> byName = new ConcurrentHashMap<>();
 
-  CallMeters(MeterRegistry registry, String prefix, String side) {
-    this.registry = registry;
+  /** Meters named {@code prefix.*} in {@code registry}, each with {@code extraTags} added. */
+  CallMeters(MeterRegistry registry, String prefix, String side, Iterable<Tag> extraTags) {
+    this.registry = Objects.requireNonNull(registry, "registry == null");
     this.prefix = prefix;
     this.side = side;
+    this.extraTags = Tags.of(Objects.requireNonNull(extraTags, "tags == null"));
   }
 
   /** The meters of {@code method}. */
@@ -56,7 +61,7 @@ final class CallMeters {
     private final Map<String, Finished> byOutcome = new ConcurrentHashMap<>();
 
     MethodMeters(String service, String method) {
-      this.tags = Tags.of("service", service, "method", method);
+      this.tags = extraTags.and("service", service, "method", method);
       this.started =
           Counter.builder(prefix + ".calls.started")
               .description("witrpc calls " + side + " started")

@@ -6,13 +6,17 @@ import org.witrpc.Status;
 import org.witrpc.WitRemoteException;
 
 /**
- * The {@code outcome} tag of a call: {@code OK}, the status of a remote failure, or the simple
- * class name of the exception.
+ * The {@code outcome} tag of a call: {@code OK}, the status of a remote failure ({@code UNKNOWN}
+ * for a code that is no {@link Status}, so that a server cannot create meters without bound), or
+ * the simple class name of the exception.
  *
  * <p>Thread safety: stateless.
  */
 final class Outcomes {
   static final String OK = "OK";
+
+  /** The outcome of a remote failure whose status code is no {@link Status}. */
+  static final String UNKNOWN_STATUS = "UNKNOWN";
 
   private Outcomes() {}
 
@@ -41,7 +45,7 @@ final class Outcomes {
     try {
       return Status.of(code).name();
     } catch (IllegalArgumentException unknown) {
-      return Integer.toString(code);
+      return UNKNOWN_STATUS;
     }
   }
 }

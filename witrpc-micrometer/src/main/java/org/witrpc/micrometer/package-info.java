@@ -34,8 +34,10 @@
  *
  * <p>{@code service} is the interface's fully qualified name, {@code method} the method's name
  * (overloads share their meters), {@code outcome} is {@code OK}, the name of the {@link
- * org.witrpc.Status} of a {@link org.witrpc.WitRemoteException}, or else the simple class name of
- * the exception that ended the call (for example {@code WitTimeoutException}, {@code
- * IllegalArgumentException}).
+ * org.witrpc.Status} of a {@link org.witrpc.WitRemoteException} ({@code UNKNOWN} if its code is no
+ * {@code Status}), or else the simple class name of the exception that ended the call (for example
+ * {@code WitTimeoutException}, {@code IllegalArgumentException}). The interceptors' constructors
+ * take tags to add to their meters: give each client (or server) sharing a registry its own, for
+ * example {@code Tags.of("client", "calc")}.
  */
 package org.witrpc.micrometer;

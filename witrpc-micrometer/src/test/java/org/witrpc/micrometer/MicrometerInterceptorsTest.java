@@ -9,8 +9,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +24,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.witrpc.Metadata;
+import org.witrpc.RpcMethod;
 import org.witrpc.WitRemoteException;
+import org.witrpc.client.ClientInterceptor;
 import org.witrpc.client.WitClient;
 import org.witrpc.server.WitServer;
 
@@ -50,6 +55,12 @@ class MicrometerInterceptorsTest {
   }
 
   private void connect(String scheme) {
+    greetings =
+        connectClient(startServer(scheme), new MicrometerClientInterceptor(clientRegistry))
+            .service(Greetings.class);
+  }
+
+  private String startServer(String scheme) {
     String address =
         scheme + "://metrics" + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet();
     WitServer server =
@@ -60,15 +71,19 @@ class MicrometerInterceptorsTest {
             .build()
             .start();
     closeables.add(server);
+    return address;
+  }
+
+  private WitClient connectClient(String address, ClientInterceptor interceptor) {
     WitClient client =
         WitClient.builder()
             .transport(address)
-            .interceptor(new MicrometerClientInterceptor(clientRegistry))
+            .interceptor(interceptor)
             .timeout(Duration.ofSeconds(10))
             .build()
             .connect(Duration.ofSeconds(10));
     closeables.add(client);
-    greetings = client.service(Greetings.class);
+    return client;
   }
 
   @ParameterizedTest(name = "{0}://")
@@ -174,6 +189,119 @@ class MicrometerInterceptorsTest {
             Tag.of("method", "greet"),
             Tag.of("outcome", thrown.getClass().getSimpleName()));
     assertThat(serverRegistry.find("witrpc.server.calls").meters()).isEmpty();
+  }
+
+  @Test
+  void twoClientsOfOneServiceKeepTheirOwnMetersApartByTheirTags() throws Exception {
+    String address = startServer("mem");
+    Greetings a = clientTagged(address, "a");
+    Greetings b = clientTagged(address, "b");
+
+    List<CompletableFuture<String>> calls = List.of(a.held(), b.held(), b.held());
+
+    Await.until(
+        "the server runs the calls", () -> active(serverRegistry, Side.SERVER, "held") == 3);
+    assertThat(activeOf("a")).as("client a's calls in flight").isEqualTo(1);
+    assertThat(activeOf("b")).as("client b's calls in flight").isEqualTo(2);
+
+    impl.held.complete("done");
+    calls.forEach(CompletableFuture::join);
+    Await.until("the clients record the calls", () -> activeOf("a") == 0 && activeOf("b") == 0);
+    assertThat(clientRegistry.get("witrpc.client.calls").tag("client", "a").timer().count())
+        .isEqualTo(1);
+    assertThat(clientRegistry.get("witrpc.client.calls").tag("client", "b").timer().count())
+        .isEqualTo(2);
+    assertThat(clientRegistry.find("witrpc.client.calls").meters())
+        .allSatisfy(m -> assertThat(m.getId().getTag("client")).isIn("a", "b"));
+  }
+
+  @Test
+  void aStatusCodeThatIsNoStatusIsTaggedUnknown() {
+    MicrometerClientInterceptor interceptor = new MicrometerClientInterceptor(clientRegistry);
+
+    for (int code = 700; code < 703; code++) {
+      WitRemoteException hostile = new WitRemoteException(code, "Hostile", "no", null);
+      assertThatThrownBy(() -> interceptor.intercept(new FailingGreet(hostile))).isSameAs(hostile);
+    }
+
+    assertThat(timer(clientRegistry, Side.CLIENT, "greet", "UNKNOWN").count()).isEqualTo(3);
+    assertThat(finished(clientRegistry, Side.CLIENT, "greet", "UNKNOWN").count()).isEqualTo(3);
+    assertThat(clientRegistry.find("witrpc.client.calls").meters())
+        .as("one timer for every unknown code")
+        .hasSize(1);
+  }
+
+  private Greetings clientTagged(String address, String name) {
+    return connectClient(
+            address, new MicrometerClientInterceptor(clientRegistry, Tags.of("client", name)))
+        .service(Greetings.class);
+  }
+
+  /** The in-flight gauge of client {@code name}'s {@code held} calls; NaN while it has none. */
+  private double activeOf(String name) {
+    Gauge gauge =
+        clientRegistry
+            .find("witrpc.client.calls.active")
+            .tags("client", name, "service", SERVICE, "method", "held")
+            .gauge();
+    return gauge == null ? Double.NaN : gauge.value();
+  }
+
+  /** A call of {@code Greetings.greet} whose rest of the chain throws {@code failure}. */
+  private record FailingGreet(RuntimeException failure) implements ClientInterceptor.Chain {
+    @Override
+    public RpcMethod method() {
+      return new RpcMethod() {
+        @Override
+        public String serviceName() {
+          return SERVICE;
+        }
+
+        @Override
+        public String methodName() {
+          return "greet";
+        }
+
+        @Override
+        public String key() {
+          return "greet(String)";
+        }
+
+        @Override
+        public Method javaMethod() {
+          try {
+            return Greetings.class.getMethod("greet", String.class);
+          } catch (NoSuchMethodException e) {
+            throw new AssertionError(e);
+          }
+        }
+
+        @Override
+        public boolean async() {
+          return false;
+        }
+      };
+    }
+
+    @Override
+    public Object[] arguments() {
+      return new Object[] {"x"};
+    }
+
+    @Override
+    public Metadata metadata() {
+      return Metadata.empty();
+    }
+
+    @Override
+    public Object proceed() {
+      throw failure;
+    }
+
+    @Override
+    public Object proceed(Metadata metadata) {
+      throw failure;
+    }
   }
 
   private enum Side {

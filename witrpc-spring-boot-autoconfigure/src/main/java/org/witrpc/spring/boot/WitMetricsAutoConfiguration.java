@@ -23,9 +23,10 @@ import org.witrpc.server.WitServer;
  * Micrometer metrics for witrpc ({@code witrpc-micrometer}), when a {@link MeterRegistry} bean is
  * there and {@code witrpc.metrics.enabled} is not false: the call meters of the auto-configured
  * server ({@code witrpc.server.*}) and of every named client ({@code witrpc.client.*}), the
- * server's connection count, and each named client's state and pending calls, tagged {@code
- * client=NAME}. The meter binders are {@link MeterBinder} beans, bound by Spring Boot's metrics
- * auto-configuration. A bean of the same name defined by the application replaces each.
+ * server's connection count, and each named client's state and pending calls; a named client's
+ * meters are tagged {@code client=NAME}. The meter binders are {@link MeterBinder} beans, bound by
+ * Spring Boot's metrics auto-configuration. A bean of the same name defined by the application
+ * replaces each.
  *
  * <p>Thread safety: Spring configuration, used during startup only.
  */
@@ -67,7 +68,8 @@ public class WitMetricsAutoConfiguration {
     @Order(ObservabilityOrder.METRICS)
     @ConditionalOnMissingBean(name = "witrpcClientMetricsCustomizer")
     WitClientBuilderCustomizer witrpcClientMetricsCustomizer(MeterRegistry registry) {
-      return (name, builder) -> builder.interceptor(new MicrometerClientInterceptor(registry));
+      return (name, builder) ->
+          builder.interceptor(new MicrometerClientInterceptor(registry, clientTags(name)));
     }
 
     @Bean
@@ -78,7 +80,12 @@ public class WitMetricsAutoConfiguration {
     }
 
     private static WitClientMetrics clientMetrics(NamedClient client) {
-      return new WitClientMetrics(client.client(), Tags.of("client", client.name()));
+      return new WitClientMetrics(client.client(), clientTags(client.name()));
+    }
+
+    /** The tags of the named client's meters: two clients of one service keep theirs apart. */
+    private static Tags clientTags(String name) {
+      return Tags.of("client", name);
     }
   }
 }

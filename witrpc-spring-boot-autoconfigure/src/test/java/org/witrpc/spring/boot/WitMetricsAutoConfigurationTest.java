@@ -56,6 +56,35 @@ class WitMetricsAutoConfigurationTest {
   }
 
   @Test
+  void eachNamedClientsCallMetersAreTaggedWithItsName() {
+    runner()
+        .withBean(SimpleMeterRegistry.class)
+        .withPropertyValues("witrpc.client.calc2.uri=" + uri)
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              MeterRegistry registry = context.getBean(MeterRegistry.class);
+              WitClients clients = context.getBean(WitClients.class);
+              assertThat(add(context)).isEqualTo(42);
+              assertThat(clients.service("calc2", Calculator.class).add(1, 2)).isEqualTo(3);
+              assertThat(clients.service("calc2", Calculator.class).add(3, 4)).isEqualTo(7);
+
+              assertThat(clientCallTimer(registry, "calc").count()).isEqualTo(1);
+              assertThat(clientCallTimer(registry, "calc2").count()).isEqualTo(2);
+              for (String client : new String[] {"calc", "calc2"}) {
+                assertThat(
+                        registry
+                            .get("witrpc.client.calls.active")
+                            .tags("client", client, "method", "add")
+                            .gauge()
+                            .value())
+                    .as("client %s's calls in flight", client)
+                    .isZero();
+              }
+            });
+  }
+
+  @Test
   void theRegistryOfBootsSimpleExportIsUsed() {
     runner()
         .withConfiguration(AutoConfigurations.of(SimpleMetricsExportAutoConfiguration.class))
@@ -145,6 +174,13 @@ class WitMetricsAutoConfigurationTest {
 
   private static Timer callTimer(MeterRegistry registry, String name) {
     return registry.get(name).tags("method", "add", "outcome", "OK").timer();
+  }
+
+  private static Timer clientCallTimer(MeterRegistry registry, String client) {
+    return registry
+        .get("witrpc.client.calls")
+        .tags("client", client, "method", "add", "outcome", "OK")
+        .timer();
   }
 
   private static void assertNoMetricsBeans(AssertableApplicationContext context) {
