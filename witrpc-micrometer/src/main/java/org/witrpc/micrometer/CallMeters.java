@@ -83,10 +83,11 @@ final class CallMeters {
     /** Records the call started at {@code startNanos} that ended with {@code failure} (or null). */
     void finished(long startNanos, Throwable failure) {
       long nanos = now() - startNanos;
-      active.decrementAndGet();
       Finished f = byOutcome.computeIfAbsent(Outcomes.of(failure), this::finishedMeters);
       f.timer.record(nanos, TimeUnit.NANOSECONDS);
       f.counter.increment();
+      // last: a reader who sees the call no longer active finds it counted
+      active.decrementAndGet();
     }
 
     /**
