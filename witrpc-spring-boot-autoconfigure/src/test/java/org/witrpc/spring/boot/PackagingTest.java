@@ -45,9 +45,18 @@ class PackagingTest {
             "java.time.Duration");
   }
 
+  /** This module's copy of {@code name}: Spring's jars carry files of the same names. */
   private static String resource(String name) throws Exception {
-    try (InputStream in = PackagingTest.class.getClassLoader().getResourceAsStream(name)) {
-      assertThat(in).as(name).isNotNull();
+    java.net.URL ours = PackagingTest.class.getProtectionDomain().getCodeSource().getLocation();
+    java.net.URL own = null;
+    for (java.net.URL url :
+        java.util.Collections.list(PackagingTest.class.getClassLoader().getResources(name))) {
+      if (url.toString().contains("witrpc-spring-boot-autoconfigure/target/classes/")) {
+        own = url;
+      }
+    }
+    assertThat(own).as(name + " of this module (tests in " + ours + ")").isNotNull();
+    try (InputStream in = own.openStream()) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }

@@ -35,7 +35,15 @@ class WitServerShutdownTest {
                         () -> client.service(Calculator.class).slow("finished"));
                 assertThat(calculator.entered.await(10, TimeUnit.SECONDS)).isTrue();
 
-                CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);
+                // its own thread: the common pool may have a single thread, busy with the call
+                CompletableFuture<Void> closing = new CompletableFuture<>();
+                new Thread(
+                        () -> {
+                          context.close();
+                          closing.complete(null);
+                        },
+                        "context-close")
+                    .start();
                 Await.until("the server stops accepting", () -> !lifecycle.isAccepting());
                 assertThat(health.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
                 try (WitClient late = WitClient.builder().transport(uri).build()) {
