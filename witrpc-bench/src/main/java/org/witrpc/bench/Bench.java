@@ -44,6 +44,7 @@ public final class Bench {
           "pipe-auto-enc",
           "tcp",
           "tcp-tls",
+          "ws",
           "raw-shm",
           "raw-uds",
           "rmi",
@@ -207,6 +208,7 @@ public final class Bench {
       case "pipe-auto-enc" -> witrpc("pipe", Dispatch.AUTO, true);
       case "tcp" -> tcp(false);
       case "tcp-tls" -> tcp(true);
+      case "ws" -> webSocket();
       case "grpc" ->
           grpc(GrpcPeer.epollAvailable() ? GrpcPeer.Wire.UNIX_SOCKET : GrpcPeer.Wire.TCP);
       case "grpc-tcp" -> grpc(GrpcPeer.Wire.TCP);
@@ -245,6 +247,21 @@ public final class Bench {
         false,
         !tls,
         addresses -> tcpClientUris(addresses, tlsCertificates));
+  }
+
+  /**
+   * witrpc over {@code ws://127.0.0.1} on ephemeral ports, AUTO dispatch, plain: a primary target
+   * (the same Netty as {@code tcp://}, plus the WebSocket framing).
+   */
+  private void webSocket() throws Exception {
+    String uri = "ws://127.0.0.1:0/bench";
+    witrpc(
+        "witrpc ws://, AUTO",
+        Dispatch.AUTO,
+        List.of(uri, uri),
+        false,
+        true,
+        addresses -> addresses);
   }
 
   /** A witrpc server's {@code tcp://} URI on 127.0.0.1, an ephemeral port, TLS if not null. */

@@ -52,6 +52,7 @@ public record BenchConfig(
           "pipe-auto-enc",
           "tcp",
           "tcp-tls",
+          "ws",
           "raw-shm",
           "raw-uds",
           "rmi",
