@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
+import org.witrpc.DiscoveryGroup;
 import org.witrpc.Metadata;
 import org.witrpc.Serializers;
 import org.witrpc.Transports;
@@ -49,6 +50,9 @@ public final class WitServer implements AutoCloseable {
   /** Default of {@link Builder#maxSubscriptionsPerConnection(int)}. */
   public static final int DEFAULT_MAX_SUBSCRIPTIONS = 1024;
 
+  /** Default interval of an announced server's heartbeats: 5 seconds. */
+  public static final Duration DEFAULT_ANNOUNCE_INTERVAL = Duration.ofSeconds(5);
+
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(1);
 
   /** How long {@link #close(Duration)} waits, in all, for clients to take their GOODBYE. */
@@ -67,8 +71,13 @@ public final class WitServer implements AutoCloseable {
   private final CountDownLatch closeDone = new CountDownLatch(1);
   private final ServerLifecycle lifecycle = new ServerLifecycle();
   private final HandshakeTimer handshakeTimer;
+  private final Builder.Announce announce;
+  private final List<String> serviceNames;
+  private volatile Announcer announcer;
 
   private WitServer(Builder b) {
+    this.announce = b.announce;
+    this.serviceNames = b.services.keySet().stream().map(Class::getName).toList();
     this.transport =
         b.transport != null
             ? b.transport
@@ -115,6 +124,16 @@ public final class WitServer implements AutoCloseable {
       throw new IllegalStateException("the server was already started or closed");
     }
     transport.start(connection -> ServerConnection.accept(connection, settings));
+    if (announce != null) {
+      try {
+        announcer =
+            Announcer.start(
+                announce.group(), announce.name(), address(), serviceNames, announce.interval());
+      } catch (RuntimeException e) {
+        close();
+        throw e;
+      }
+    }
     return this;
   }
 
@@ -179,6 +198,10 @@ public final class WitServer implements AutoCloseable {
       return;
     }
     try {
+      Announcer a = announcer;
+      if (a != null) {
+        a.close(); // the GOODBYE first: listeners stop sending clients here
+      }
       lifecycle.startDraining();
       awaitNoCallsInFlight(grace);
       // one short wait for all: a client that does not read gets no GOODBYE, only the close
@@ -274,6 +297,47 @@ public final class WitServer implements AutoCloseable {
     private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
     private int maxSubscriptionsPerConnection = DEFAULT_MAX_SUBSCRIPTIONS;
     private final List<ServerInterceptor> interceptors = new ArrayList<>();
+    private Announce announce;
+    private Duration announceInterval = DEFAULT_ANNOUNCE_INTERVAL;
+
+    /** What {@link #announce} configured. */
+    record Announce(String name, DiscoveryGroup group, Duration interval) {}
+
+    /**
+     * Announces this server on the network as {@code name} once it starts: a HELLO, then a
+     * heartbeat every {@link #announceInterval} (default 5 s), a GOODBYE at close, each with the
+     * name, {@link WitServer#address()} (a wildcard host such as {@code 0.0.0.0} is replaced by the
+     * listener with the sender's address) and the service interfaces' names, sent to {@code group}
+     * (see {@link DiscoveryGroup}: multicast, TTL 1 by default). Off unless called. Only {@code
+     * tcp://}, {@code ws://} and {@code wss://} servers can be announced ({@link #start()} throws
+     * for a local transport); clients hear them with {@code NetworkDiscovery}. Announcements are
+     * not authenticated and tell everyone on the segment what this server offers: see
+     * docs/SECURITY.md.
+     */
+    public Builder announce(String name, DiscoveryGroup group) {
+      Objects.requireNonNull(name, "name == null");
+      Objects.requireNonNull(group, "group == null");
+      if (name.isBlank() || name.length() > 255 || name.chars().anyMatch(Character::isISOControl)) {
+        throw new IllegalArgumentException(
+            "the announced name must be 1 to 255 characters, not blank, no control characters");
+      }
+      this.announce = new Announce(name, group, null);
+      return this;
+    }
+
+    /**
+     * How often an announced server says it is still there (default 5 s, at least 100 ms); a
+     * listener forgets it three intervals plus a second after the last one it heard.
+     */
+    public Builder announceInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval == null");
+      if (interval.toMillis() < 100 || interval.toMillis() > 180_000) {
+        throw new IllegalArgumentException("announceInterval must be 100 ms to 3 minutes");
+      }
+      this.announceInterval = interval;
+      return this;
+    }
+
     private int maxMetadataSize = Metadata.DEFAULT_MAX_SIZE;
 
     private Builder() {}
@@ -487,6 +551,9 @@ public final class WitServer implements AutoCloseable {
       }
       if (transport == null && transportUri == null) {
         throw new IllegalStateException("no transport: call transport(\"mem://NAME\") or similar");
+      }
+      if (announce != null) {
+        announce = new Announce(announce.name(), announce.group(), announceInterval);
       }
       return new WitServer(this);
     }

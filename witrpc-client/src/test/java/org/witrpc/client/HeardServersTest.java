@@ -1,0 +1,136 @@
+package org.witrpc.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.witrpc.internal.Announcement;
+
+class HeardServersTest {
+  private final MutableClock clock = new MutableClock();
+  private final InetAddress source = address("172.30.0.10");
+
+  @Test
+  @DisplayName("a HELLO adds a server, a HEARTBEAT keeps it, a GOODBYE removes it")
+  void helloHeartbeatGoodbye() {
+    HeardServers heard = new HeardServers(8, clock);
+    heard.heard(announcement("s1", Announcement.Kind.HELLO, 3_000), source);
+    assertThat(heard.list())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.name()).isEqualTo("name-s1");
+              assertThat(s.uri()).isEqualTo("tcp://172.30.0.10:7000");
+              assertThat(s.services()).containsExactly("com.example.Orders");
+              assertThat(s.source()).isEqualTo(source);
+              assertThat(s.expiresAt()).isEqualTo(s.lastHeard().plusMillis(3_000));
+            });
+    clock.advance(Duration.ofMillis(2_500));
+    heard.heard(announcement("s1", Announcement.Kind.HEARTBEAT, 3_000), source);
+    clock.advance(Duration.ofMillis(2_500)); // 5 s after the HELLO, 2.5 s after the heartbeat
+    assertThat(heard.list()).hasSize(1);
+    heard.heard(announcement("s1", Announcement.Kind.GOODBYE, 3_000), source);
+    assertThat(heard.list()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a server not heard within its time-to-live is forgotten")
+  void forgetsSilentServers() {
+    HeardServers heard = new HeardServers(8, clock);
+    heard.heard(announcement("s1", Announcement.Kind.HELLO, 3_000), source);
+    clock.advance(Duration.ofMillis(2_999));
+    assertThat(heard.list()).hasSize(1);
+    clock.advance(Duration.ofMillis(1));
+    assertThat(heard.list()).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "a flood of announcements keeps at most the capacity, pushing out the first to expire")
+  void boundedUnderFlood() {
+    HeardServers heard = new HeardServers(4, clock);
+    heard.heard(announcement("real", Announcement.Kind.HELLO, 600_000), source);
+    for (int i = 0; i < 1_000; i++) {
+      heard.heard(announcement("fake" + i, Announcement.Kind.HELLO, 1_000), source);
+    }
+    List<AnnouncedServer> list = heard.list();
+    assertThat(list).hasSize(4);
+    assertThat(list).extracting(AnnouncedServer::id).contains("real", "fake999");
+  }
+
+  @Test
+  @DisplayName("a wildcard host becomes the sender's address; any other URI stays as announced")
+  void replacesWildcardHosts() {
+    InetAddress v6 = address("fd00::5");
+    assertThat(HeardServers.withHost("tcp://0.0.0.0:7000", source))
+        .isEqualTo("tcp://172.30.0.10:7000");
+    assertThat(HeardServers.withHost("wss://[::]:8443/rpc?x=1", v6))
+        .isEqualTo("wss://[fd00:0:0:0:0:0:0:5]:8443/rpc?x=1");
+    assertThat(HeardServers.withHost("tcp://10.1.2.3:7000", source))
+        .isEqualTo("tcp://10.1.2.3:7000");
+    assertThat(HeardServers.withHost("not a uri", source)).isEqualTo("not a uri");
+  }
+
+  @Test
+  @DisplayName("await returns a matching server heard later, or null when none comes in time")
+  void awaitsAServer() throws Exception {
+    HeardServers heard = new HeardServers(8, Clock.systemUTC());
+    CompletableFuture<AnnouncedServer> found =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return heard.await(s -> s.id().equals("s2"), 30_000);
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    heard.heard(announcement("s1", Announcement.Kind.HELLO, 10_000), source);
+    heard.heard(announcement("s2", Announcement.Kind.HELLO, 10_000), source);
+    assertThat(found.get(30, TimeUnit.SECONDS).name()).isEqualTo("name-s2");
+    assertThat(heard.await(s -> s.id().equals("none"), 50)).isNull();
+  }
+
+  private static Announcement announcement(String id, Announcement.Kind kind, long ttl) {
+    return new Announcement(
+        kind, id, "name-" + id, "tcp://0.0.0.0:7000", List.of("com.example.Orders"), ttl, false);
+  }
+
+  private static InetAddress address(String literal) {
+    try {
+      return InetAddress.getByName(literal);
+    } catch (java.net.UnknownHostException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static final class MutableClock extends Clock {
+    private Instant now = Instant.parse("2026-11-30T12:00:00Z");
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+}
