@@ -45,6 +45,8 @@ public final class Bench {
           "tcp",
           "tcp-tls",
           "ws",
+          "scale-mmf",
+          "scale-pipe",
           "raw-shm",
           "raw-uds",
           "rmi",
@@ -209,6 +211,8 @@ public final class Bench {
       case "tcp" -> tcp(false);
       case "tcp-tls" -> tcp(true);
       case "ws" -> webSocket();
+      case "scale-mmf" -> scale("mmf");
+      case "scale-pipe" -> scale("pipe");
       case "grpc" ->
           grpc(GrpcPeer.epollAvailable() ? GrpcPeer.Wire.UNIX_SOCKET : GrpcPeer.Wire.TCP);
       case "grpc-tcp" -> grpc(GrpcPeer.Wire.TCP);
@@ -262,6 +266,22 @@ public final class Bench {
         false,
         true,
         addresses -> addresses);
+  }
+
+  /**
+   * Many clients in several processes against one witrpc server over {@code mmf://} or {@code
+   * pipe://} ({@link ScaleScenario}), AUTO dispatch, JSON.
+   */
+  private void scale(String transport) throws Exception {
+    String name = "b" + ProcessHandle.current().pid() + "-" + (++servers);
+    // the transport's default ring size (mmf): 1,000 connections of 8 MiB would take 8 GiB
+    String uri = transport + "://" + name + "j?maxClients=1100";
+    List<String> args =
+        BenchServer.witrpcArgs(Dispatch.AUTO, uri, transport + "://" + name + "m", false);
+    try (StartedServer server = startServer(List.of(), args)) {
+      new ScaleScenario(config, results)
+          .run("witrpc " + transport + "://, AUTO", uri, server.jvm().pid());
+    }
   }
 
   /** A witrpc server's {@code tcp://} URI on 127.0.0.1, an ephemeral port, TLS if not null. */

@@ -38,6 +38,24 @@ final class BenchResults {
   /** CPU of an idle connected client (this JVM) and its server, in percent of one core. */
   record Idle(String target, double seconds, double clientCpuPercent, double serverCpuPercent) {}
 
+  /**
+   * Many clients against one server ({@link ScaleScenario}): the server's threads before and with
+   * every client connected, its resident memory and idle CPU then, connect times across all
+   * clients, and small-call latency (the median of the processes' p50s, the worst p99).
+   */
+  record Scale(
+      String target,
+      int processes,
+      int clients,
+      long serverThreadsBefore,
+      long serverThreads,
+      double serverRssMib,
+      double serverIdleCpuPercent,
+      double connectP50Millis,
+      double connectP99Millis,
+      double callP50Micros,
+      double callP99Micros) {}
+
   /** A target that failed, with the message of its root cause; its other rows may be missing. */
   record Failure(String target, String message) {}
 
@@ -48,5 +66,6 @@ final class BenchResults {
   final List<CallbackLatency> callbackLatency = new ArrayList<>();
   final List<Connect> connect = new ArrayList<>();
   final List<Idle> idle = new ArrayList<>();
+  final List<Scale> scale = new ArrayList<>();
   final List<Failure> failures = new ArrayList<>();
 }

@@ -1,6 +1,7 @@
 package org.witrpc.bench;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -104,6 +105,9 @@ public final class BenchServer {
         .service(BenchService.class, new BenchServiceImpl())
         .transport(uri)
         .dispatch(dispatch)
+        // a loaded machine (a build beside the benchmark) can take seconds for an encrypted
+        // handshake; the default 5 s would drop a client the benchmark is about to measure
+        .handshakeTimeout(Duration.ofSeconds(30))
         .serializer(serializer.equals("json") ? Serializers.json() : Serializers.messagePack())
         .build()
         .start();

@@ -30,6 +30,7 @@ final class JsonReport {
     document.put("callbackLatencyMicros", results.callbackLatency);
     document.put("connect", results.connect);
     document.put("idle", results.idle);
+    document.put("scale", results.scale);
     document.put("failures", results.failures);
     try {
       new ObjectMapper()

@@ -63,6 +63,7 @@ final class MarkdownReport {
     events(md, results, config);
     connect(md, results, config);
     idle(md, results);
+    scale(md, results);
     failures(md, results);
     return md.toString();
   }
@@ -253,6 +254,37 @@ final class MarkdownReport {
         "Percent of one core, from /proc/PID/stat (utime + stime), after a settling pause of up to"
             + " 1 s; the client is the whole"
             + " benchmark JVM, so its GC and JIT threads count too.\n");
+  }
+
+  private static void scale(StringBuilder md, BenchResults results) {
+    if (results.scale.isEmpty()) {
+      return;
+    }
+    md.append("\n## Scale: many clients, one server\n\n");
+    md.append(
+        "| target | clients (processes) | server threads, before / connected | server RSS (MiB)"
+            + " | server idle CPU % | connect p50 / p99 (ms) | add p50 / p99 (us) |\n");
+    md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    for (BenchResults.Scale s : results.scale) {
+      row(
+          md,
+          List.of(
+              s.target(),
+              String.format(Locale.ROOT, "%,d (%d)", s.clients(), s.processes()),
+              s.serverThreadsBefore() + " / " + s.serverThreads(),
+              String.format(Locale.ROOT, "%.0f", s.serverRssMib()),
+              String.format(Locale.ROOT, "%.2f", s.serverIdleCpuPercent()),
+              String.format(Locale.ROOT, "%.2f / %.2f", s.connectP50Millis(), s.connectP99Millis()),
+              String.format(Locale.ROOT, "%.1f / %.1f", s.callP50Micros(), s.callP99Micros())));
+    }
+    md.append('\n');
+    md.append(
+        "The client processes start together and connect their clients one after another (connect"
+            + " times across all clients, including the wait while other processes connect); then,"
+            + " with every client connected, the server's threads and resident memory (from"
+            + " /proc/PID/status), its CPU over the idle window, and `add` calls from one process"
+            + " at a time, round robin over its clients (add p50: the median of the processes'"
+            + " p50s; p99: the worst process's).\n");
   }
 
   static String sizeLabel(int bytes) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchSmokeTest {
 
   @Test
-  @Timeout(180)
+  @Timeout(300)
   @DisplayName(
       "runs every target in smoke mode and writes a Markdown and a JSON report and a chart")
   void runsEveryTargetAndWritesReports(@TempDir Path out) throws Exception {
@@ -80,6 +80,9 @@ class BenchSmokeTest {
         .containsPattern(
             connectRow(GrpcPeer.label(GrpcPeer.Wire.TCP_TLS), GrpcPeer.CONNECT_TIMED, "-?[0-9.]+"))
         .containsPattern(connectRow("Java RMI (loopback TCP)", RmiPeer.CONNECT_TIMED, "-"))
+        .contains("## Scale: many clients, one server")
+        .containsPattern("\\| witrpc mmf://, AUTO \\| 10 \\(2\\) \\| [0-9]+ / [0-9]+ \\|")
+        .containsPattern("\\| witrpc pipe://, AUTO \\| 10 \\(2\\) \\| [0-9]+ / [0-9]+ \\|")
         .contains("Machine: ")
         .contains("](" + Bench.chartFor(markdown).getFileName() + ")");
     Path chart = Bench.chartFor(markdown);
