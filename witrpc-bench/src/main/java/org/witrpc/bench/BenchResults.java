@@ -29,6 +29,23 @@ final class BenchResults {
   record CallbackLatency(String target, LatencySummary summary) {}
 
   /**
+   * One-way latency of timed events sent {@code perRound} at a time, back to back, after an idle
+   * gap of at least {@code gapMicros} (the client waits for every event of a round before it asks
+   * for the next); each event is one sample. {@code clientSwitchesPerEvent} and {@code
+   * serverSwitchesPerEvent}: the context switches of all threads of the client JVM and of the
+   * server JVM per event in the measured runs (voluntary and involuntary, from {@code
+   * /proc/PID/task/TID/status}; NaN where not available), a count of thread wake-ups that does not
+   * depend on the machine's load as the latency does.
+   */
+  record EventLatency(
+      String target,
+      int perRound,
+      long gapMicros,
+      LatencySummary summary,
+      double clientSwitchesPerEvent,
+      double serverSwitchesPerEvent) {}
+
+  /**
    * Median time of a fresh connection, ready for calls.
    *
    * @param timed what the time includes, which differs between witrpc and the peers
@@ -46,6 +63,7 @@ final class BenchResults {
   final List<Bulk> bulk = new ArrayList<>();
   final List<Events> events = new ArrayList<>();
   final List<CallbackLatency> callbackLatency = new ArrayList<>();
+  final List<EventLatency> eventLatency = new ArrayList<>();
   final List<Connect> connect = new ArrayList<>();
   final List<Idle> idle = new ArrayList<>();
   final List<Failure> failures = new ArrayList<>();
