@@ -2,6 +2,7 @@ package org.witrpc.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything one benchmark run measured, in the order it was measured.
@@ -32,18 +33,17 @@ final class BenchResults {
    * One-way latency of timed events sent {@code perRound} at a time, back to back, after an idle
    * gap of at least {@code gapMicros} (the client waits for every event of a round before it asks
    * for the next); each event is one sample. {@code clientSwitchesPerEvent} and {@code
-   * serverSwitchesPerEvent}: the context switches of all threads of the client JVM and of the
-   * server JVM per event in the measured runs (voluntary and involuntary, from {@code
-   * /proc/PID/task/TID/status}; NaN where not available), a count of thread wake-ups that does not
-   * depend on the machine's load as the latency does.
+   * serverSwitchesPerEvent}: the voluntary context switches (thread wake-ups, {@link
+   * ContextSwitches}) per event in the measured runs, by thread group of the client JVM and of the
+   * server JVM, with the sum under {@code "all"}; empty where not available.
    */
   record EventLatency(
       String target,
       int perRound,
       long gapMicros,
       LatencySummary summary,
-      double clientSwitchesPerEvent,
-      double serverSwitchesPerEvent) {}
+      Map<String, Double> clientSwitchesPerEvent,
+      Map<String, Double> serverSwitchesPerEvent) {}
 
   /**
    * Median time of a fresh connection, ready for calls.

@@ -3,6 +3,7 @@ package org.witrpc.bench;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -90,8 +91,8 @@ final class EventScenarios {
           () -> new TimedRounds(service, probe, 1, 0).getAsLong(), config.warmupCalls() / 4, 0);
       for (long gap : GAPS_MICROS) {
         for (int perRound : new int[] {1, BURST}) {
-          long client = ContextSwitches.of(ProcessHandle.current().pid());
-          long server = ContextSwitches.of(serverPid);
+          Map<String, Long> client = ContextSwitches.of(ProcessHandle.current().pid());
+          Map<String, Long> server = ContextSwitches.of(serverPid);
           LatencySummary summary =
               Meters.latencies(
                   new TimedRounds(service, probe, perRound, gap * 1_000), events, config.runs());

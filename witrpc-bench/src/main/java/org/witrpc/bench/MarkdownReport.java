@@ -204,15 +204,17 @@ final class MarkdownReport {
                 + " back to back. Every event is one sample (%,d per run, the run with the median"
                 + " p50), timed as above. A gap longer than the spin of the client's threads lets"
                 + " them park, so that row shows the wake-ups an event pays after idle time."
-                + " Switches: context switches (voluntary and involuntary) of all threads of the"
-                + " client JVM (the benchmark thread's own wait for each event included) and of"
-                + " the server JVM, per event, from /proc/PID/task/TID/status: the count of thread"
-                + " wake-ups, which unlike latency does not depend on the machine's load.%n%n",
+                + " Switches: voluntary context switches of all threads of the client JVM (the"
+                + " benchmark thread's own wait for each event and the call asking for the round"
+                + " included) and of the server JVM, per event, from /proc/PID/task/TID/status:"
+                + " thread wake-ups, which unlike latency do not depend on the machine's load (the"
+                + " JSON report has them by thread).%n%n",
             Math.max(EventScenarios.BURST, config.latencyCalls() / 3)));
   }
 
-  private static String switches(double perEvent) {
-    return Double.isNaN(perEvent) ? "-" : String.format(Locale.ROOT, "%.2f", perEvent);
+  private static String switches(Map<String, Double> perEvent) {
+    Double all = perEvent.get("all");
+    return all == null ? "-" : String.format(Locale.ROOT, "%.2f", all);
   }
 
   private static void connect(StringBuilder md, BenchResults results, BenchConfig config) {

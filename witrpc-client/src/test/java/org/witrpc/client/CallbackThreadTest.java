@@ -3,14 +3,14 @@ package org.witrpc.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
+import org.witrpc.testkit.Conditions;
 
 /**
  * The callback thread: runs tasks in order, spins only briefly after the last one and then parks
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * "parks" means its state becomes WAITING within a generous deadline.
  */
 class CallbackThreadTest {
-  private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private static final Duration DEADLINE = Duration.ofSeconds(10);
 
   @Test
   void runsTasksInOrderThenParksWhenIdle() throws Exception {
@@ -38,7 +38,10 @@ class CallbackThreadTest {
     Thread worker = callbacks.threadForTests();
     assertThat(worker.getName()).startsWith("witrpc-callbacks-");
 
-    await(() -> worker.getState() == Thread.State.WAITING, "the idle callback thread to park");
+    Conditions.await(
+        () -> worker.getState() == Thread.State.WAITING,
+        DEADLINE,
+        "the idle callback thread to park");
 
     // woken from its park by the next task
     CountDownLatch again = new CountDownLatch(1);
@@ -61,7 +64,8 @@ class CallbackThreadTest {
     assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
     Thread worker = callbacks.threadForTests();
 
-    await(() -> worker.getState() == Thread.State.WAITING, "the callback thread to park");
+    Conditions.await(
+        () -> worker.getState() == Thread.State.WAITING, DEADLINE, "the callback thread to park");
     callbacks.shutdown();
   }
 
@@ -98,13 +102,5 @@ class CallbackThreadTest {
     assertThatThrownBy(() -> callbacks.execute(() -> {}))
         .isInstanceOf(RejectedExecutionException.class);
     assertThat(callbacks.threadForTests()).isNull();
-  }
-
-  private static void await(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + DEADLINE_NANOS;
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime() - deadline).as("timed out waiting for " + what).isNegative();
-      LockSupport.parkNanos(1_000_000);
-    }
   }
 }

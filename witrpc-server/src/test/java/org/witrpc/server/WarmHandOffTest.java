@@ -2,15 +2,15 @@ package org.witrpc.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.witrpc.testkit.Conditions;
 
 /**
  * The warm hand-off in front of the server's executor: tasks all run, a worker spins only for a
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * other. No timing is asserted.
  */
 class WarmHandOffTest {
-  private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private static final Duration DEADLINE = Duration.ofSeconds(10);
   private static final AtomicInteger THREADS = new AtomicInteger();
 
   private final ExecutorService pool =
@@ -50,12 +50,13 @@ class WarmHandOffTest {
     }
     assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
 
-    await(() -> !warm.isSpinning(), "the warm worker to stop spinning");
-    await(
+    Conditions.await(() -> !warm.isSpinning(), DEADLINE, "the warm worker to stop spinning");
+    Conditions.await(
         () ->
             Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().startsWith("warm-test-"))
                 .allMatch(t -> t.getState() == Thread.State.WAITING),
+        DEADLINE,
         "the pool's threads to park");
   }
 
@@ -92,13 +93,5 @@ class WarmHandOffTest {
 
     assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(warm.isSpinning()).isFalse();
-  }
-
-  private static void await(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + DEADLINE_NANOS;
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime() - deadline).as("timed out waiting for " + what).isNegative();
-      LockSupport.parkNanos(1_000_000);
-    }
   }
 }
