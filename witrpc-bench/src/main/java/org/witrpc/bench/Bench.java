@@ -319,7 +319,8 @@ public final class Bench {
               uris.get(1),
               encryption,
               primary || config.secondaryScenarios(),
-              idle ? server.jvm().pid() : -1);
+              server.jvm().pid(),
+              idle);
     }
   }
 

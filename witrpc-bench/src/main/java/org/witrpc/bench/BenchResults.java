@@ -2,6 +2,7 @@ package org.witrpc.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything one benchmark run measured, in the order it was measured.
@@ -27,6 +28,22 @@ final class BenchResults {
    * summary is the rate of these single events, each fired by a call.
    */
   record CallbackLatency(String target, LatencySummary summary) {}
+
+  /**
+   * One-way latency of timed events sent {@code perRound} at a time, back to back, after an idle
+   * gap of at least {@code gapMicros} (the client waits for every event of a round before it asks
+   * for the next); each event is one sample. {@code clientSwitchesPerEvent} and {@code
+   * serverSwitchesPerEvent}: the voluntary context switches (thread wake-ups, {@link
+   * ContextSwitches}) per event in the measured runs, by thread group of the client JVM and of the
+   * server JVM, with the sum under {@code "all"}; empty where not available.
+   */
+  record EventLatency(
+      String target,
+      int perRound,
+      long gapMicros,
+      LatencySummary summary,
+      Map<String, Double> clientSwitchesPerEvent,
+      Map<String, Double> serverSwitchesPerEvent) {}
 
   /**
    * Median time of a fresh connection, ready for calls.
@@ -64,6 +81,7 @@ final class BenchResults {
   final List<Bulk> bulk = new ArrayList<>();
   final List<Events> events = new ArrayList<>();
   final List<CallbackLatency> callbackLatency = new ArrayList<>();
+  final List<EventLatency> eventLatency = new ArrayList<>();
   final List<Connect> connect = new ArrayList<>();
   final List<Idle> idle = new ArrayList<>();
   final List<Scale> scale = new ArrayList<>();

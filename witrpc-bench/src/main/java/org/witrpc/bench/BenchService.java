@@ -25,6 +25,14 @@ public interface BenchService {
    */
   void fireTimedEvent();
 
+  /**
+   * Returns at once; then, on a thread of the server's own, waits at least {@code gapNanos} (0: not
+   * at all) and sends {@code count} {@link BenchListener#onTimedEvent} to every listener back to
+   * back, each stamped as by {@link #fireTimedEvent}. The gap lets the client's threads go idle
+   * before the first event, as between the events of a real application.
+   */
+  void fireTimedEventsAfter(int count, long gapNanos);
+
   /** Subscribes {@code listener}. */
   void addBenchListener(BenchListener listener);
 

@@ -2,6 +2,9 @@ package org.witrpc.bench;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The server side of {@link BenchService}: does as little as possible, so the benchmark measures
@@ -11,6 +14,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class BenchServiceImpl implements BenchService {
   private final List<BenchListener> listeners = new CopyOnWriteArrayList<>();
+  private final Executor firer =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "bench-event-firer");
+            t.setDaemon(true);
+            return t;
+          });
 
   @Override
   public int add(int a, int b) {
@@ -44,6 +54,19 @@ final class BenchServiceImpl implements BenchService {
       // machine: the client subtracts this stamp from its own nanoTime() for the one-way latency.
       listener.onTimedEvent(System.nanoTime());
     }
+  }
+
+  @Override
+  public void fireTimedEventsAfter(int count, long gapNanos) {
+    firer.execute(
+        () -> {
+          if (gapNanos > 0) {
+            LockSupport.parkNanos(gapNanos);
+          }
+          for (int i = 0; i < count; i++) {
+            fireTimedEvent();
+          }
+        });
   }
 
   @Override

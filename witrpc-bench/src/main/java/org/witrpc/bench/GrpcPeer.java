@@ -282,6 +282,11 @@ final class GrpcPeer implements BenchService, AutoCloseable {
   }
 
   @Override
+  public void fireTimedEventsAfter(int count, long gapNanos) {
+    throw new UnsupportedOperationException("events are not measured over gRPC");
+  }
+
+  @Override
   public void addBenchListener(BenchListener listener) {
     throw new UnsupportedOperationException("events are not measured over gRPC");
   }

@@ -28,6 +28,7 @@ final class JsonReport {
     document.put("bulk", results.bulk);
     document.put("events", results.events);
     document.put("callbackLatencyMicros", results.callbackLatency);
+    document.put("eventLatencyByGapMicros", results.eventLatency);
     document.put("connect", results.connect);
     document.put("idle", results.idle);
     document.put("scale", results.scale);

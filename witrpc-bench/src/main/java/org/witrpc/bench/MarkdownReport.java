@@ -61,6 +61,7 @@ final class MarkdownReport {
     throughput(md, results, config);
     bulk(md, results, config);
     events(md, results, config);
+    eventsByGap(md, results, config);
     connect(md, results, config);
     idle(md, results);
     scale(md, results);
@@ -169,6 +170,52 @@ final class MarkdownReport {
                 + " time across the two JVMs is meaningful.%n%n",
             config.eventsPerRun(),
             config.latencyCalls()));
+  }
+
+  private static void eventsByGap(StringBuilder md, BenchResults results, BenchConfig config) {
+    if (results.eventLatency.isEmpty()) {
+      return;
+    }
+    md.append("## Event latency by idle gap, server -> client\n\n");
+    md.append(
+        "| target | events per round | idle gap before a round (us) | p50 (us) | p90 (us) | p99 (us)"
+            + " | p99.9 (us) | client switches per event | server switches per event |\n");
+    separator(md, 1, 9);
+    for (BenchResults.EventLatency e : results.eventLatency) {
+      LatencySummary l = e.summary();
+      row(
+          md,
+          List.of(
+              e.target(),
+              Integer.toString(e.perRound()),
+              String.format(Locale.ROOT, "%,d", e.gapMicros()),
+              String.format(Locale.ROOT, "%.1f", l.p50()),
+              String.format(Locale.ROOT, "%.1f", l.p90()),
+              String.format(Locale.ROOT, "%.1f", l.p99()),
+              String.format(Locale.ROOT, "%.1f", l.p999()),
+              switches(e.clientSwitchesPerEvent()),
+              switches(e.serverSwitchesPerEvent())));
+    }
+    md.append('\n');
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "Each round is asked for by a call that returns at once; the server then waits the gap"
+                + " (at least; 0: none) on a thread of its own and sends the round's timed events"
+                + " back to back. Every event is one sample (%,d per run, the run with the median"
+                + " p50), timed as above. A gap longer than the spin of the client's threads lets"
+                + " them park, so that row shows the wake-ups an event pays after idle time."
+                + " Switches: voluntary context switches of all threads of the client JVM (the"
+                + " benchmark thread's own wait for each event and the call asking for the round"
+                + " included) and of the server JVM, per event, from /proc/PID/task/TID/status:"
+                + " thread wake-ups, which unlike latency do not depend on the machine's load (the"
+                + " JSON report has them by thread).%n%n",
+            Math.max(EventScenarios.BURST, config.latencyCalls() / 3)));
+  }
+
+  private static String switches(Map<String, Double> perEvent) {
+    Double all = perEvent.get("all");
+    return all == null ? "-" : String.format(Locale.ROOT, "%.2f", all);
   }
 
   private static void connect(StringBuilder md, BenchResults results, BenchConfig config) {

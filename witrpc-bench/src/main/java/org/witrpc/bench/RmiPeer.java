@@ -107,6 +107,11 @@ final class RmiPeer {
     }
 
     @Override
+    public void fireTimedEventsAfter(int count, long gapNanos) {
+      throw new UnsupportedOperationException("events are not measured over RMI");
+    }
+
+    @Override
     public void addBenchListener(BenchListener listener) {
       throw new UnsupportedOperationException("events are not measured over RMI");
     }

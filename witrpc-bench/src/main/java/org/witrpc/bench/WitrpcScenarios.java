@@ -35,7 +35,8 @@ final class WitrpcScenarios {
    *
    * @param encryption whether the server demands encryption (the clients then ask for it)
    * @param everyScenario all scenarios, or only small calls and connect time
-   * @param idleServerPid the server JVM to measure the idle cost of, or -1 for no idle measurement
+   * @param serverPid the server JVM
+   * @param idle whether to measure the idle cost
    */
   void run(
       String target,
@@ -43,7 +44,8 @@ final class WitrpcScenarios {
       String msgpackUri,
       boolean encryption,
       boolean everyScenario,
-      long idleServerPid)
+      long serverPid,
+      boolean idle)
       throws Exception {
     try (WitClient json = connect(jsonUri, Serializers.json(), encryption)) {
       BenchService service = json.service(BenchService.class);
@@ -56,10 +58,11 @@ final class WitrpcScenarios {
         }
         events.burstRate(target, service);
         events.callbackLatency(target, service);
+        events.latencyByGap(target, service, serverPid);
       }
-      if (idleServerPid > 0) {
+      if (idle) {
         results.idle.add(
-            IdleCost.measure(target, idleServerPid, Duration.ofMillis(config.idleMillis())));
+            IdleCost.measure(target, serverPid, Duration.ofMillis(config.idleMillis())));
       }
     }
     new ConnectTime(config, results)

@@ -4,8 +4,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,8 +18,9 @@ import org.witrpc.spi.Serializer;
 
 /**
  * The delivery of one connection's CALLBACK frames to the client's {@link Subscriptions}: decoded
- * and invoked on one serial daemon thread {@code witrpc-callbacks-N} per connection, in the order
- * the server sent them, never on the transport's reader (so a listener may call the server).
+ * and invoked on one serial daemon thread {@code witrpc-callbacks-N} per connection ({@link
+ * CallbackThread}: it spins briefly for the next callback before it parks), in the order the server
+ * sent them, never on the transport's reader (so a listener may call the server).
  *
  * <p>At most {@code maxUndelivered} callbacks wait (received, their listener not yet returned):
  * when a slow listener lets more pile up, the connection is closed with an error log line naming
@@ -34,7 +33,6 @@ import org.witrpc.spi.Serializer;
  */
 final class CallbackDispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(CallbackDispatcher.class);
-  private static final AtomicInteger THREADS = new AtomicInteger();
   private static final ConcurrentHashMap<Class<?>, Map<String, MethodDescriptor>> LISTENER_METHODS =
       new ConcurrentHashMap<>();
 
@@ -42,7 +40,7 @@ final class CallbackDispatcher {
   private final Subscriptions subscriptions;
   private final int maxUndelivered;
   private final Consumer<String> overflow;
-  private final ExecutorService serial;
+  private final CallbackThread serial = new CallbackThread();
 
   /** Callbacks received whose listener has not returned yet. */
   private final AtomicInteger undelivered = new AtomicInteger();
@@ -63,13 +61,6 @@ final class CallbackDispatcher {
     this.subscriptions = subscriptions;
     this.maxUndelivered = maxUndelivered;
     this.overflow = overflow;
-    this.serial =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "witrpc-callbacks-" + THREADS.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
   }
 
   /**
@@ -131,6 +122,11 @@ final class CallbackDispatcher {
             + "); closing the connection";
     LOG.error(reason);
     overflow.accept(reason);
+  }
+
+  /** The callback thread, once started (for tests). */
+  Thread threadForTests() {
+    return serial.threadForTests();
   }
 
   /** Number of callbacks received whose listener has not returned yet (for tests). */

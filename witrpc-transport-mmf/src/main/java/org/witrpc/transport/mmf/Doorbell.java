@@ -21,12 +21,14 @@ import org.slf4j.LoggerFactory;
  * waiter announces (sets the flag) at most once per park, only after it woke up from the previous
  * one; so under any two-way traffic the bytes in flight stay bounded by the waiter's parks, not by
  * the number of frames. Besides, the connection's bell thread reads the socket all the time, so
- * unread bytes cannot fill the socket buffer. Extra bytes are harmless: a woken side always
- * re-checks the ring. The socket is non-blocking, so a peer that never reads it (only a hostile one
- * could fill it) cannot block the thread that rings.
+ * unread bytes cannot fill the socket buffer (where the reader thread itself waits on the socket,
+ * it reads the bytes whenever it waits, and polls for them while a writer waits for space). Extra
+ * bytes are harmless: a woken side always re-checks the ring. The socket is non-blocking, so a peer
+ * that never reads it (only a hostile one could fill it) cannot block the thread that rings.
  *
- * <p>Thread safety: {@link #ring} may be called from any thread; {@link #await} from one thread at
- * a time (the connection's bell thread).
+ * <p>Thread safety: {@link #ring} and {@link #wakeup} may be called from any thread; {@link
+ * #await}, {@link #awaitOnce} and {@link #poll} from one thread at a time (the connection's bell
+ * thread, or its reader thread where that waits on the socket itself).
  */
 final class Doorbell {
   static final byte DATA = 1;
@@ -85,28 +87,58 @@ final class Doorbell {
    */
   int await() throws IOException {
     while (true) {
-      incoming.clear();
-      int n = channel.read(incoming);
-      if (n < 0) {
-        return END_OF_STREAM;
-      }
-      if (n > 0) {
-        int kinds = 0;
-        for (int i = 0; i < n; i++) {
-          kinds |= incoming.get(i);
-        }
+      int kinds = awaitOnce();
+      if (kinds != 0) {
         return kinds;
-      }
-      Selector s = selector;
-      s.select();
-      s.selectedKeys().clear();
-      if (!channel.isOpen()) {
-        throw new AsynchronousCloseException();
       }
     }
   }
 
-  /** Wakes a thread blocked in {@link #await} so that it sees the socket closed. */
+  /**
+   * Reads the signal bytes already there; if there are none, waits once on the selector (until a
+   * byte, the end of stream, or {@link #wakeup}) and reads again.
+   *
+   * @return the bitwise or of the signal kinds received (0: none, woken for another reason), or
+   *     {@link #END_OF_STREAM}
+   * @throws IOException if the socket fails or is closed locally
+   */
+  int awaitOnce() throws IOException {
+    int kinds = poll();
+    if (kinds != 0) {
+      return kinds;
+    }
+    Selector s = selector;
+    s.select();
+    s.selectedKeys().clear();
+    if (!channel.isOpen()) {
+      throw new AsynchronousCloseException();
+    }
+    return poll();
+  }
+
+  /**
+   * Reads the signal bytes already there, without waiting.
+   *
+   * @return the bitwise or of the signal kinds received (0: none), or {@link #END_OF_STREAM}
+   * @throws IOException if the socket fails or is closed locally
+   */
+  int poll() throws IOException {
+    incoming.clear();
+    int n = channel.read(incoming);
+    if (n < 0) {
+      return END_OF_STREAM;
+    }
+    int kinds = 0;
+    for (int i = 0; i < n; i++) {
+      kinds |= incoming.get(i);
+    }
+    return kinds;
+  }
+
+  /**
+   * Wakes the thread blocked in {@link #await} or {@link #awaitOnce} (or makes its next wait return
+   * at once): to see the socket closed, or to look at the ring again.
+   */
   void wakeup() {
     Selector s = selector;
     if (s != null) {

@@ -26,10 +26,19 @@ import org.witrpc.spi.TransportOptions;
  * One end of a shared-memory connection: an outbound ring this side writes, an inbound ring it
  * reads, and the Unix domain socket that carries doorbell bytes and tells when the peer is gone.
  *
- * <p>Two threads per connection. The reader ({@code witrpc-mmf-...}) drains the inbound ring, spins
- * for the spin budget, then announces itself in the ring's waiting flag and parks. The bell thread
- * ({@code witrpc-mmf-bell-...}) is the only one that reads the socket: it blocks there for the
- * whole life of the connection and
+ * <p>The reader ({@code witrpc-mmf-...}) drains the inbound ring, spins for the spin budget, then
+ * announces itself in the ring's waiting flag and waits. Where it waits depends on the listener.
+ *
+ * <p>A listener that never blocks ({@link FrameListener#neverBlocks}, a client's): the reader waits
+ * on the socket itself, so a DATA byte wakes it directly; it passes SPACE bytes on to the writer
+ * waiting for ring space (and polls the socket for them while frames keep it draining), and on end
+ * of stream fails the connection at once. It is never away from the socket for long (delivery never
+ * blocks, the spin is bounded), and a {@link #readUntil} caller holding the reader role leaves it
+ * waiting there, so the peer's death is still seen at once.
+ *
+ * <p>A listener that may block (a server's, running inline service methods): a bell thread ({@code
+ * witrpc-mmf-bell-...}) is the only one that reads the socket: it blocks there for the whole life
+ * of the connection and
  *
  * <ul>
  *   <li>on a {@link Doorbell#DATA} byte unparks the reader;
@@ -40,8 +49,8 @@ import org.witrpc.spi.TransportOptions;
  *       within one spin iteration, and the waiting writer is unparked and throws.
  * </ul>
  *
- * Because the bell thread always reads, doorbell bytes never pile up in the socket, and a peer
- * sends at most one byte per park anyway (see {@link Doorbell}).
+ * Either way doorbell bytes never pile up in the socket, and a peer sends at most one byte per park
+ * anyway (see {@link Doorbell}).
  *
  * <p>A caller of {@link #readUntil} may take the reader role instead of the reader thread; whoever
  * holds the role delivers frames, so the listener (a server's inline service method included) runs
@@ -83,6 +92,10 @@ final class MmfConnection implements Connection {
   private volatile Thread parkedWriter;
   private volatile Thread readerThread;
   private volatile Thread bellThread;
+
+  /** True if the reader thread waits on the doorbell socket itself (no bell thread). */
+  private volatile boolean readerRingsOwnBell;
+
   private volatile boolean listenerFailed;
   private FrameListener listener;
 
@@ -147,12 +160,22 @@ final class MmfConnection implements Connection {
             ringSpace);
   }
 
-  /** Starts the reader and bell threads; frames and the end go to {@code frameListener}. */
+  /**
+   * Starts the reader thread, and the bell thread unless the listener never blocks; frames and the
+   * end go to {@code frameListener}.
+   */
   void start(FrameListener frameListener) {
     this.listener = Objects.requireNonNull(frameListener, "listener == null");
     Thread reader = new Thread(this::readLoop, "witrpc-mmf-" + description);
     reader.setDaemon(true);
     readerThread = reader;
+    if (frameListener.neverBlocks()) {
+      // The reader is never away from the socket for long (delivery never blocks, the spin is
+      // bounded), so it can wait on the doorbell itself: one wake-up per frame after idle time.
+      readerRingsOwnBell = true;
+      reader.start();
+      return;
+    }
     Thread bell = new Thread(this::bellLoop, "witrpc-mmf-bell-" + description);
     bell.setDaemon(true);
     bellThread = bell;
@@ -340,7 +363,7 @@ final class MmfConnection implements Connection {
       // After the unlock (Dekker with takeRoleOrAsk): a reader thread that failed to take the
       // role meanwhile, woken by a doorbell this caller may not have seen, is woken again here.
       if (readerAsked.getAndSet(false) | framesLeft) {
-        unpark(readerThread);
+        wakeReader();
       }
     }
     return done.getAsBoolean();
@@ -451,11 +474,20 @@ final class MmfConnection implements Connection {
       LOG.debug("{}: closing socket: {}", description(), e.toString());
     }
     doorbell.wakeup();
-    if (bellThread == null) {
-      doorbell.close(); // never started: no bell thread will release the selector
+    if (readerThread == null) {
+      doorbell.close(); // never started: no thread will release the selector
     }
     unpark(parkedWriter);
     unpark(readerThread);
+  }
+
+  /** Wakes the reader thread, wherever it waits (parked, or on the doorbell socket). */
+  private void wakeReader() {
+    if (readerRingsOwnBell) {
+      doorbell.wakeup();
+    } else {
+      unpark(readerThread);
+    }
   }
 
   private static void unpark(Thread t) {
@@ -529,11 +561,35 @@ final class MmfConnection implements Connection {
    * (an inline service method restoring an interrupt) is cleared: it would make every park return
    * at once and the reader spin.
    */
-  private void parkReader() {
+  private void parkReader() throws IOException {
     if (Thread.interrupted()) {
       LOG.debug("{}: interrupt status of the reader cleared", description());
     }
-    LockSupport.park(this);
+    if (readerRingsOwnBell) {
+      // Wait on the doorbell socket itself: the peer's DATA byte wakes this thread directly (no
+      // bell
+      // thread in between), a hand-off or close wakes the selector, and the end of stream (the peer
+      // closed or died) is seen here at once. SPACE bytes are passed on to the waiting writer.
+      signals(doorbell.awaitOnce());
+    } else {
+      LockSupport.park(this);
+    }
+  }
+
+  /**
+   * Acts on doorbell signals read by the reader thread (where it waits on the socket itself).
+   *
+   * @return false at the end of stream: the connection has failed
+   */
+  private boolean signals(int kinds) {
+    if (kinds == Doorbell.END_OF_STREAM) {
+      fail(new PeerClosedException(description() + ": the peer closed the connection"));
+      return false;
+    }
+    if ((kinds & Doorbell.SPACE) != 0) {
+      unpark(parkedWriter);
+    }
+    return true;
   }
 
   private void readLoop() {
@@ -563,9 +619,19 @@ final class MmfConnection implements Connection {
       }
     } catch (WitTransportException e) {
       fail(e);
+    } catch (AsynchronousCloseException | ClosedSelectorException e) {
+      // closed locally (or by fail) while waiting on the doorbell
+    } catch (IOException e) {
+      if (open) {
+        fail(new WitTransportException(description() + ": socket failed: " + e, e));
+      }
     } catch (RuntimeException | Error e) {
       fail(new WitTransportException(description() + ": reader failed: " + e, e));
     } finally {
+      if (readerRingsOwnBell) {
+        fail(new WitTransportException(description() + ": reader ended")); // no-op if it ended
+        doorbell.close();
+      }
       if (closeCause instanceof PeerClosedException) {
         drainRemaining();
       }
@@ -641,6 +707,9 @@ final class MmfConnection implements Connection {
       if (readRound() > 0) {
         lastWork = System.nanoTime();
         idle = 0;
+        if (readerRingsOwnBell && parkedWriter != null && !signals(pollDoorbell())) {
+          return; // a writer waits for a SPACE byte that only this thread reads
+        }
       } else if (callersWaiting.get() > 0) {
         return; // a readUntil caller wants the role: it will read its own reply
       } else if (++idle % SpinWait.YIELD_EVERY == 0) {
@@ -653,6 +722,14 @@ final class MmfConnection implements Connection {
       } else {
         Thread.onSpinWait();
       }
+    }
+  }
+
+  private int pollDoorbell() {
+    try {
+      return doorbell.poll();
+    } catch (IOException e) {
+      throw new WitTransportException(description() + ": socket failed: " + e, e);
     }
   }
 

@@ -21,14 +21,18 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.witrpc.WitTransportException;
 import org.witrpc.spi.Connection;
 
 /**
  * A peer that dies without closing anything (as with {@code kill -9}) is seen at once, whatever
- * this side is doing: parked, spinning in {@code readUntil}, or writing into a full ring. The peer
- * here is a bare socket that made the handshake and mapped the file; the test closes that socket,
- * which is all the kernel does for a killed process.
+ * this side is doing: parked, spinning in {@code readUntil}, or writing into a full ring; with a
+ * bell thread reading the socket (a listener that may block, as a server's) and without (a listener
+ * that never blocks, as a client's: the reader thread waits on the socket itself). The peer here is
+ * a bare socket that made the handshake and mapped the file; the test closes that socket, which is
+ * all the kernel does for a killed process.
  *
  * <p>Only "well before a generous deadline" is asserted, never a duration.
  */
@@ -39,6 +43,7 @@ class MmfDeadPeerTest {
   private MmfServerTransport server;
   private final BlockingQueue<Connection> accepted = new LinkedBlockingQueue<>();
   private final BlockingQueue<RecordingListener> listeners = new LinkedBlockingQueue<>();
+  private volatile boolean neverBlocks;
 
   @BeforeEach
   void startServer() throws Exception {
@@ -46,7 +51,7 @@ class MmfDeadPeerTest {
     server = MmfTransport.server("dead").directory(dir).size("64KiB").build();
     server.start(
         c -> {
-          RecordingListener l = new RecordingListener();
+          RecordingListener l = new RecordingListener(neverBlocks);
           accepted.add(c);
           listeners.add(l);
           return l;
@@ -85,23 +90,14 @@ class MmfDeadPeerTest {
     return c;
   }
 
-  /** Waits until a thread whose name starts with {@code prefix} is parked. */
-  private static void awaitParked(String prefix) {
-    RecordingListener.await(
-        () ->
-            Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(
-                    t -> t.getName().startsWith(prefix) && t.getState() == Thread.State.WAITING),
-        DEADLINE,
-        prefix + " to park");
-  }
-
-  @Test
-  void aParkedReaderSeesThePeerDie() throws Exception {
+  @ParameterizedTest(name = "listener never blocks: {0}")
+  @ValueSource(booleans = {false, true})
+  void aParkedReaderSeesThePeerDie(boolean neverBlocks) throws Exception {
+    this.neverBlocks = neverBlocks;
     SocketChannel peer = rawPeer();
     Connection connection = nextAccepted();
     RecordingListener listener = listeners.take();
-    awaitParked("witrpc-mmf-dead#");
+    RecordingListener.awaitIdle("witrpc-mmf-dead#", DEADLINE);
 
     peer.close();
 
@@ -112,7 +108,32 @@ class MmfDeadPeerTest {
   }
 
   @Test
-  void aReadUntilCallerStopsSpinningWhenThePeerDies() throws Exception {
+  void aReaderWaitingOnTheDoorbellIsTheOnlyThreadThatWatchesTheSocket() throws Exception {
+    this.neverBlocks = true;
+    SocketChannel peer = rawPeer();
+    nextAccepted();
+    RecordingListener listener = listeners.take();
+    RecordingListener.await(
+        () ->
+            Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(
+                    t ->
+                        t.getName().startsWith("witrpc-mmf-dead#")
+                            && RecordingListener.waitsOnDoorbell(t)),
+        DEADLINE,
+        "the reader to wait on the doorbell");
+    assertThat(Thread.getAllStackTraces().keySet())
+        .noneMatch(t -> t.isAlive() && t.getName().startsWith("witrpc-mmf-bell-dead#"));
+
+    peer.close();
+
+    assertThat(listener.awaitClosed()).hasMessageContaining("peer closed");
+  }
+
+  @ParameterizedTest(name = "listener never blocks: {0}")
+  @ValueSource(booleans = {false, true})
+  void aReadUntilCallerStopsSpinningWhenThePeerDies(boolean neverBlocks) throws Exception {
+    this.neverBlocks = neverBlocks;
     SocketChannel peer = rawPeer();
     Connection connection = nextAccepted();
     RecordingListener listener = listeners.take();
@@ -135,8 +156,11 @@ class MmfDeadPeerTest {
     assertThat(listener.awaitClosed()).isInstanceOf(WitTransportException.class);
   }
 
-  @Test
-  void aWriterBlockedOnAFullRingAndTheSendsQueuedBehindItFailWhenThePeerDies() throws Exception {
+  @ParameterizedTest(name = "listener never blocks: {0}")
+  @ValueSource(booleans = {false, true})
+  void aWriterBlockedOnAFullRingAndTheSendsQueuedBehindItFailWhenThePeerDies(boolean neverBlocks)
+      throws Exception {
+    this.neverBlocks = neverBlocks;
     SocketChannel peer = rawPeer();
     Connection connection = nextAccepted();
     RecordingListener listener = listeners.take();

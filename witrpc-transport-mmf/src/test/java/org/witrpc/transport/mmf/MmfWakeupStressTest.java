@@ -11,7 +11,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
 
@@ -23,8 +24,9 @@ import org.witrpc.spi.FrameListener;
 class MmfWakeupStressTest {
   private static final long RUN_NANOS = TimeUnit.SECONDS.toNanos(20);
 
-  @Test
-  void burstsAndPausesNeverStallForTwentySeconds() throws Exception {
+  @ParameterizedTest(name = "client's listener never blocks: {0}")
+  @ValueSource(booleans = {false, true})
+  void burstsAndPausesNeverStallForTwentySeconds(boolean neverBlocks) throws Exception {
     Path dir = Files.createTempDirectory(Path.of("/tmp"), "ws");
     AtomicInteger echoed = new AtomicInteger();
     Semaphore replies = new Semaphore(0);
@@ -62,6 +64,11 @@ class MmfWakeupStressTest {
 
             @Override
             public void onClosed(Throwable cause) {}
+
+            @Override
+            public boolean neverBlocks() {
+              return neverBlocks; // true: the client's reader waits on the doorbell itself
+            }
           };
       Connection c =
           MmfTransport.client("stress")
