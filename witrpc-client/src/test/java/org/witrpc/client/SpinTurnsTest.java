@@ -137,13 +137,7 @@ class SpinTurnsTest {
   }
 
   private static void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + AWAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("timed out waiting for: " + what);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-    }
+    RpcContractHarness.await(what, condition);
   }
 
   /** A connection whose {@link #readUntil} counts its callers and spins until they are done. */
