@@ -2,7 +2,7 @@
 # Profiles one benchmark scenario with Linux perf: a BenchServer in its own JVM, a client JVM
 # calling it in a loop (ProfileLoop), every thread of both sampled with call stacks; prints where
 # the CPU time goes (PerfSummary). Needs perf (Debian: linux-perf) and permission to use it.
-# Usage: witrpc-bench/profile.sh mmf|pipe|tcp add|echo|event|bulk-json|bulk-msgpack [BYTES] [SECONDS] [encrypted] [tls]
+# Usage: witrpc-bench/profile.sh mmf|pipe|tcp add|echo|event|bulk-json|bulk-msgpack|connect [BYTES] [SECONDS] [encrypted] [tls] [threads=N]
 set -e
 cd "$(dirname "$0")/.."
 ./mvnw -B -q -pl witrpc-bench -am package -DskipTests

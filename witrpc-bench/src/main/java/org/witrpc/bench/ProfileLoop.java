@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.witrpc.Serializers;
 import org.witrpc.client.WitClient;
 import org.witrpc.process.ChildProcess;
@@ -16,12 +19,14 @@ import org.witrpc.server.Dispatch;
  * Runs one benchmark scenario in a loop for a profiler ({@code witrpc-bench/profile.sh}): a {@link
  * BenchServer} in its own JVM, as in the benchmark, and this JVM calling it from one thread.
  *
- * <p>Usage: {@code ProfileLoop mmf|pipe|tcp add|echo|event|bulk-json|bulk-msgpack [BYTES] [SECONDS]
- * [encrypted] [tls] [--pids FILE]}; BYTES is the bulk payload (default 16 MiB), SECONDS the loop's
- * length (default 10); {@code tls} (for {@code tcp}) turns TLS on with certificates made for the
- * run ({@link BenchCertificates}) in a temporary directory deleted at exit. With {@code --pids},
- * writes {@code client=PID server=PID} to FILE so the profile can tell the two JVMs apart. Prints
- * the rate it reached.
+ * <p>Usage: {@code ProfileLoop mmf|pipe|tcp add|echo|event|bulk-json|bulk-msgpack|connect [BYTES]
+ * [SECONDS] [encrypted] [tls] [threads=N] [--pids FILE]}; BYTES is the bulk payload (default 16
+ * MiB), SECONDS the loop's length (default 10); {@code connect} connects a fresh client and closes
+ * it, over and over; {@code threads=N} runs the loop from N threads sharing the one client; {@code
+ * tls} (for {@code tcp}) turns TLS on with certificates made for the run ({@link
+ * BenchCertificates}) in a temporary directory deleted at exit. With {@code --pids}, writes {@code
+ * client=PID server=PID} to FILE so the profile can tell the two JVMs apart. Prints the rate it
+ * reached.
  *
  * <p>Thread safety: a main class; not meant to be shared.
  */
@@ -32,8 +37,8 @@ public final class ProfileLoop {
   public static void main(String[] args) throws Exception {
     if (args.length < 2) {
       System.err.println(
-          "usage: ProfileLoop mmf|pipe|tcp add|echo|event|bulk-json|bulk-msgpack [BYTES]"
-              + " [SECONDS] [encrypted] [tls] [--pids FILE]");
+          "usage: ProfileLoop mmf|pipe|tcp add|echo|event|bulk-json|bulk-msgpack|connect"
+              + " [BYTES] [SECONDS] [encrypted] [tls] [threads=N] [--pids FILE]");
       System.exit(2);
     }
     System.out.println(run(args));
@@ -51,6 +56,12 @@ public final class ProfileLoop {
         rest.stream().filter(a -> a.matches("\\d+")).map(Integer::valueOf).toList();
     int bytes = numbers.size() > 0 ? numbers.get(0) : 16 << 20;
     int seconds = numbers.size() > 1 ? numbers.get(1) : 10;
+    int threads =
+        rest.stream()
+            .filter(a -> a.startsWith("threads="))
+            .map(a -> Integer.valueOf(a.substring("threads=".length())))
+            .findFirst()
+            .orElse(1);
     boolean tcp = transport.equals("tcp");
     BenchCertificates tls = tcp && rest.contains("tls") ? temporaryCertificates() : null;
     String name = "prof" + ProcessHandle.current().pid();
@@ -72,19 +83,26 @@ public final class ProfileLoop {
         writePids(pids, server.pid());
       }
       boolean usesMsgpack = scenario.equals("bulk-msgpack");
-      try (WitClient client =
-          WitClient.builder()
-              .transport(uris.get(usesMsgpack ? 1 : 0))
-              .serializer(usesMsgpack ? Serializers.messagePack() : Serializers.json())
-              .encryption(encryption)
-              .build()
-              .connect(Duration.ofSeconds(60))) {
-        return loop(client.service(BenchService.class), scenario, bytes, seconds);
+      Supplier<WitClient> connect =
+          () ->
+              WitClient.builder()
+                  .transport(uris.get(usesMsgpack ? 1 : 0))
+                  .serializer(usesMsgpack ? Serializers.messagePack() : Serializers.json())
+                  .encryption(encryption)
+                  .build()
+                  .connect(Duration.ofSeconds(60));
+      if (scenario.equals("connect")) {
+        return loop(() -> connect.get().close(), scenario, 0, seconds, 1);
+      }
+      try (WitClient client = connect.get()) {
+        return loop(client.service(BenchService.class), scenario, bytes, seconds, threads);
       }
     }
   }
 
-  private static String loop(BenchService service, String scenario, int bytes, int seconds) {
+  private static String loop(
+      BenchService service, String scenario, int bytes, int seconds, int threads)
+      throws InterruptedException {
     byte[] data = new byte[bytes];
     CallbackLatencyProbe probe = new CallbackLatencyProbe();
     if (scenario.equals("event")) {
@@ -102,20 +120,42 @@ public final class ProfileLoop {
           case "bulk-json", "bulk-msgpack" -> () -> service.echoBytes(data);
           default -> throw new IllegalArgumentException("unknown scenario " + scenario);
         };
-    long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-    long calls = 0;
+    return loop(call, scenario, bytes, seconds, threads);
+  }
+
+  /** Runs {@code call} in a loop from {@code threads} threads for {@code seconds}. */
+  private static String loop(Runnable call, String scenario, int bytes, int seconds, int threads)
+      throws InterruptedException {
     long start = System.nanoTime();
-    while (System.nanoTime() < end) {
-      call.run();
-      calls++;
+    long end = start + Duration.ofSeconds(seconds).toNanos();
+    LongAdder counter = new LongAdder();
+    List<Thread> callers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Thread caller =
+          new Thread(
+              () -> {
+                while (System.nanoTime() < end) {
+                  call.run();
+                  counter.increment();
+                }
+              },
+              "profile-caller-" + t);
+      caller.start();
+      callers.add(caller);
     }
+    for (Thread caller : callers) {
+      caller.join();
+    }
+    long calls = counter.sum();
     double elapsed = (System.nanoTime() - start) / 1e9;
     if (scenario.startsWith("bulk")) {
       return String.format(
           "%s: %d calls, %.0f MB/s (both directions counted)",
           scenario, calls, 2.0 * bytes * calls / elapsed / 1e6);
     }
-    return String.format("%s: %d calls, %.2f us per call", scenario, calls, elapsed * 1e6 / calls);
+    return String.format(
+        "%s: %d calls from %d threads, %.2f us per call, %.0f calls/s",
+        scenario, calls, threads, elapsed * 1e6 / calls, calls / elapsed);
   }
 
   private static BenchCertificates temporaryCertificates() throws IOException {

@@ -10,11 +10,12 @@ import org.witrpc.spi.Connection;
  * One call waiting for its RESPONSE. The outcome (the response envelope, or the Throwable that
  * ended the call) is set exactly once, by the reader or by a timeout or disconnect.
  *
- * <p>A synchronous caller waits in {@link #await}: first by reading the connection itself ({@link
- * Connection#readUntil}, where the transport offers it), then by spinning for a short budget, then
- * by parking. The completer unparks the caller only if it parked: the {@code waiter} field and the
- * outcome are both volatile, so either the caller sees the outcome before parking or the completer
- * sees the waiter (no lost wake-up).
+ * <p>A synchronous caller waits in {@link #await}. If one of the connection's {@link SpinTurns} is
+ * free it first waits by reading the connection itself ({@link Connection#readUntil}, where the
+ * transport offers it) or spinning, for a short budget; otherwise, or after the budget, it parks.
+ * The completer unparks the caller only if it parked: the {@code waiter} field and the outcome are
+ * both volatile, so either the caller sees the outcome before parking or the completer sees the
+ * waiter (no lost wake-up). A parked caller is also woken when a spinner hands its turn on.
  *
  * <p>Thread safety: safe for one waiting thread and any number of completing threads.
  */
@@ -74,29 +75,52 @@ final class PendingCall {
   }
 
   /**
-   * Waits for the outcome until {@code deadlineNanos} ({@link System#nanoTime()} based).
+   * Wakes the caller waiting in {@link #await}, if the call is still pending and its caller parked;
+   * true if so.
+   */
+  boolean wakeIfWaiting() {
+    Thread w = waiter;
+    if (w == null || outcome != null) {
+      return false;
+    }
+    LockSupport.unpark(w);
+    return true;
+  }
+
+  /**
+   * Waits for the outcome until {@code deadlineNanos} ({@link System#nanoTime()} based): by
+   * spinning for at most {@code spinNanos} if one of the connection's {@code turns} is free, else
+   * parked until the outcome comes or a turn is handed on to this caller.
    *
    * @return the outcome, null if the deadline passed first, or {@link #INTERRUPTED} if the waiting
    *     thread is interrupted (its interrupt status stays set)
    */
-  Object await(Connection connection, long spinNanos, long deadlineNanos) {
+  Object await(Connection connection, SpinTurns turns, long spinNanos, long deadlineNanos) {
     Object o = outcome;
     if (o != null) {
       return o;
     }
-    long spinEnd = Math.min(System.nanoTime() + spinNanos, deadlineNanos);
-    if (spinNanos > 0 && connection.readUntil(this::isDone, spinEnd)) {
-      return outcome;
-    }
-    while ((o = outcome) == null && System.nanoTime() - spinEnd < 0) {
-      Thread.onSpinWait();
-    }
-    if (o != null) {
-      return o;
+    boolean maySpin = spinNanos > 0;
+    if (maySpin && turns.tryTake()) {
+      if ((o = spinTurn(connection, turns, spinNanos, deadlineNanos)) != null) {
+        return o;
+      }
+      maySpin = false; // spun the whole budget: the server is slow, park from now on
     }
     waiter = Thread.currentThread();
+    if (maySpin) {
+      turns.queue(this);
+    }
     try {
       while ((o = outcome) == null) {
+        if (maySpin && turns.tryTake()) {
+          turns.leave(this);
+          if ((o = spinTurn(connection, turns, spinNanos, deadlineNanos)) != null) {
+            return o;
+          }
+          maySpin = false;
+          continue;
+        }
         long remaining = deadlineNanos - System.nanoTime();
         if (remaining <= 0) {
           return null;
@@ -109,6 +133,31 @@ final class PendingCall {
       return o;
     } finally {
       waiter = null;
+      if (maySpin) {
+        turns.leave(this);
+      }
+    }
+  }
+
+  /**
+   * Spins for the outcome with a turn taken, reading the connection where the transport offers it
+   * ({@link Connection#readUntil}); gives the turn back. Null if the budget or deadline passed.
+   */
+  private Object spinTurn(
+      Connection connection, SpinTurns turns, long spinNanos, long deadlineNanos) {
+    boolean done = false;
+    try {
+      long spinEnd = Math.min(System.nanoTime() + spinNanos, deadlineNanos);
+      if (!connection.readUntil(this::isDone, spinEnd)) {
+        while (outcome == null && System.nanoTime() - spinEnd < 0) {
+          Thread.onSpinWait();
+        }
+      }
+      Object o = outcome;
+      done = o != null;
+      return o;
+    } finally {
+      turns.release(done);
     }
   }
 }

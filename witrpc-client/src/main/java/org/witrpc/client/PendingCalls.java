@@ -20,6 +20,7 @@ final class PendingCalls {
 
   private final AtomicLong ids = new AtomicLong();
   private final ConcurrentHashMap<Long, PendingCall> calls = new ConcurrentHashMap<>();
+  private final SpinTurns spinTurns = new SpinTurns(SpinTurns.DEFAULT_LIMIT);
   private volatile Throwable closedCause;
 
   /** Registers a new call with a fresh correlation id. */
@@ -57,6 +58,11 @@ final class PendingCalls {
         call.complete(cause);
       }
     }
+  }
+
+  /** The turns of this connection's callers to wait by spinning. */
+  SpinTurns spinTurns() {
+    return spinTurns;
   }
 
   int size() {

@@ -108,7 +108,7 @@ final class RemoteCalls {
     ClientConnection cc = states.awaitReady(deadline, d.displayName());
     PendingCall call = cc.pending().register(null);
     send(cc, call, d, MessageType.REQUEST, route, args, d.parameterTypes(), metadata, deadline);
-    Object outcome = call.await(cc.connection(), spinNanos, deadline);
+    Object outcome = call.await(cc.connection(), cc.pending().spinTurns(), spinNanos, deadline);
     if (outcome == PendingCall.INTERRUPTED) {
       cc.pending().remove(call.id());
       sendCancel(cc, call.id());
@@ -367,7 +367,7 @@ final class RemoteCalls {
         SubscriptionBody.types(),
         null,
         deadline);
-    Object outcome = call.await(cc.connection(), spinNanos, deadline);
+    Object outcome = call.await(cc.connection(), cc.pending().spinTurns(), spinNanos, deadline);
     if (outcome == PendingCall.INTERRUPTED) {
       cc.pending().remove(call.id());
       throw interrupted(d);

@@ -9,7 +9,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.Set;
 import org.witrpc.WitTransportException;
 
 /**
@@ -33,17 +35,26 @@ final class MmfFiles {
     byte[] random = new byte[16];
     RANDOM.nextBytes(random);
     Path path = dir.resolve(name + "." + HexFormat.of().formatHex(random) + SUFFIX);
-    try {
-      Files.createFile(path, ownerOnly());
-    } catch (UnsupportedOperationException notPosix) {
-      Files.createFile(path);
+    // One open creates it (owner-only from the start) and gives the channel to map it with; the
+    // mapping grows the new, empty file to its length sparsely: no page is written or zeroed here.
+    try (FileChannel file = createNew(path)) {
+      try {
+        return new Mapped(path, file.map(FileChannel.MapMode.READ_WRITE, 0, length));
+      } catch (IOException | RuntimeException e) {
+        Files.deleteIfExists(path);
+        throw e;
+      }
     }
-    try (FileChannel file =
-        FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      return new Mapped(path, file.map(FileChannel.MapMode.READ_WRITE, 0, length));
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(path);
-      throw e;
+  }
+
+  private static FileChannel createNew(Path path) throws IOException {
+    Set<StandardOpenOption> options =
+        EnumSet.of(
+            StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    try {
+      return FileChannel.open(path, options, ownerOnly());
+    } catch (UnsupportedOperationException notPosix) {
+      return FileChannel.open(path, options);
     }
   }
 

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.WitTransportException;
@@ -28,9 +29,11 @@ import org.witrpc.spi.UnixSocketListener;
  * replaced, a live server's or a file that is not a socket left alone); gives each accepted client
  * its own mapping (see {@link Rendezvous} and {@link RingDescriptor}).
  *
- * <p>The accept thread {@code witrpc-mmf-accept-NAME} only accepts sockets, checks the peer's user
- * and reserves a client slot (or refuses the client). The handshake, which waits up to 5 s for the
- * client's acknowledgement, runs on a short-lived daemon thread per client ({@code
+ * <p>The accept thread {@code witrpc-mmf-accept-NAME} accepts sockets, checks the peer's user,
+ * reserves a client slot (or refuses the client) and sends the client the path of its mapping: a
+ * spare made after the previous client's handshake as a rule (at most one exists, deleted by {@link
+ * #close}), so no file is created, mapped or initialized on a connect's path. Waiting for the
+ * client's acknowledgement (up to 5 s) runs on a short-lived daemon thread per client ({@code
  * witrpc-mmf-handshake-NAME-N}), so a slow or hostile client cannot hold up other clients. {@link
  * #close} makes unfinished handshakes give up and joins their threads.
  *
@@ -48,6 +51,7 @@ public final class MmfServerTransport implements ServerTransport {
   private final Map<SocketChannel, Thread> handshakes = new ConcurrentHashMap<>();
   private final AtomicInteger ids = new AtomicInteger();
   private final AtomicInteger handshakeIds = new AtomicInteger();
+  private final AtomicReference<MmfFiles.Mapped> spare = new AtomicReference<>();
   private final ClientSlots slots;
   private final Object lifecycle = new Object();
   private final Object acceptorCalls = new Object();
@@ -105,6 +109,7 @@ public final class MmfServerTransport implements ServerTransport {
     for (MmfConnection c : new ArrayList<>(connections)) {
       c.close();
     }
+    deleteSpare(spare.getAndSet(null));
   }
 
   @Override
@@ -127,26 +132,62 @@ public final class MmfServerTransport implements ServerTransport {
     return connections.size();
   }
 
-  /** On the accept thread: reserves a slot for the client and starts its handshake thread. */
+  /**
+   * On the accept thread: reserves a slot for the client, hands it its mapping and starts its
+   * handshake thread, which waits for the acknowledgement. The mapping is the spare made ahead of
+   * the client as a rule, so the client can map it while the handshake thread starts.
+   */
   private void admit(SocketChannel channel, Acceptor acceptor) {
     if (!slots.tryReserve()) {
       refuse(channel);
       return;
     }
+    MmfFiles.Mapped mapped;
+    try {
+      mapped = offerMapping(channel);
+    } catch (IOException | RuntimeException e) {
+      logHandshakeFailure(e);
+      slots.release();
+      closeQuietly(channel);
+      return;
+    }
     Thread t =
         new Thread(
-            () -> handshakeAndRelease(channel, acceptor),
+            () -> handshakeAndRelease(channel, mapped, acceptor),
             "witrpc-mmf-handshake-" + settings.name() + "-" + handshakeIds.incrementAndGet());
     t.setDaemon(true);
     handshakes.put(channel, t);
     if (closed) {
       // close() may have copied the handshakes before this one was added
       handshakes.remove(channel);
+      deleteQuietly(mapped.path());
       slots.release();
       closeQuietly(channel);
       return;
     }
     t.start();
+  }
+
+  /** Takes a mapping for the client and sends it its path; its file is deleted if that fails. */
+  private MmfFiles.Mapped offerMapping(SocketChannel channel) throws IOException {
+    MmfFiles.Mapped mapped = takeMapping(settings.capacity());
+    try {
+      // A few bytes into an empty socket buffer: does not block.
+      Rendezvous.sendReply(channel, Rendezvous.ACCEPTED, mapped.path().toString());
+      return mapped;
+    } catch (IOException | RuntimeException e) {
+      deleteQuietly(mapped.path());
+      throw e;
+    }
+  }
+
+  private void logHandshakeFailure(Exception e) {
+    if (e instanceof IOException) {
+      // A client that went away mid-handshake (or a liveness probe), or close(): nothing to report.
+      LOG.debug("{}: handshake with a client failed: {}", address(), e.toString());
+    } else {
+      LOG.warn("{}: handshake with a client failed: {}", address(), e.toString());
+    }
   }
 
   /** Tells a client whose user is not admitted so (the listener logs it and closes it). */
@@ -176,16 +217,14 @@ public final class MmfServerTransport implements ServerTransport {
   }
 
   /** Runs on a handshake thread; the slot reserved for the client is released on any failure. */
-  private void handshakeAndRelease(SocketChannel channel, Acceptor acceptor) {
+  private void handshakeAndRelease(
+      SocketChannel channel, MmfFiles.Mapped mapped, Acceptor acceptor) {
     boolean connected = false;
     try {
-      handshake(channel, acceptor);
+      handshake(channel, mapped, acceptor);
       connected = true;
-    } catch (IOException e) {
-      // A client that went away mid-handshake (or a liveness probe), or close(): nothing to report.
-      LOG.debug("{}: handshake with a client failed: {}", address(), e.toString());
-    } catch (RuntimeException e) {
-      LOG.warn("{}: handshake with a client failed: {}", address(), e.toString());
+    } catch (IOException | RuntimeException e) {
+      logHandshakeFailure(e);
     } finally {
       handshakes.remove(channel);
       if (!connected) {
@@ -196,18 +235,13 @@ public final class MmfServerTransport implements ServerTransport {
   }
 
   /**
-   * Maps a file for the client, hands it over, and starts the connection once the client has
-   * acknowledged. From then on the connection owns the slot and releases it when it ends.
+   * Starts the connection over {@code mapped}, offered to the client, once the client has
+   * acknowledged it. From then on the connection owns the slot and releases it when it ends.
    */
-  private void handshake(SocketChannel channel, Acceptor acceptor) throws IOException {
+  private void handshake(SocketChannel channel, MmfFiles.Mapped mapped, Acceptor acceptor)
+      throws IOException {
     int capacity = settings.capacity();
-    MmfFiles.Mapped mapped =
-        MmfFiles.create(directory, settings.name(), RingDescriptor.totalLength(capacity));
     try {
-      RingDescriptor.initialize(mapped.buffer(), capacity);
-      RingDescriptor.announceMaxFrameSize(
-          mapped.buffer(), RingDescriptor.SERVER_MAX_FRAME_OFFSET, settings.maxFrameSize());
-      Rendezvous.sendReply(channel, Rendezvous.ACCEPTED, mapped.path().toString());
       Rendezvous.awaitAck(channel, System.nanoTime() + HANDSHAKE_NANOS, () -> closed);
     } finally {
       // Both sides have mapped it (or the client gave up): no file may outlive a crash.
@@ -248,9 +282,67 @@ public final class MmfServerTransport implements ServerTransport {
       }
     }
     connection.start(listener);
+    prepareSpare(capacity);
   }
 
-  /** Deletes mapping files a crashed server of this name left between create and unlink. */
+  /** A new mapping for a client: the spare made ahead of it, or a new one. */
+  private MmfFiles.Mapped takeMapping(int capacity) throws IOException {
+    MmfFiles.Mapped ready = spare.getAndSet(null);
+    return ready != null ? ready : newMapping(capacity);
+  }
+
+  private MmfFiles.Mapped newMapping(int capacity) throws IOException {
+    MmfFiles.Mapped mapped =
+        MmfFiles.create(directory, settings.name(), RingDescriptor.totalLength(capacity));
+    try {
+      RingDescriptor.initialize(mapped.buffer(), capacity);
+      RingDescriptor.announceMaxFrameSize(
+          mapped.buffer(), RingDescriptor.SERVER_MAX_FRAME_OFFSET, settings.maxFrameSize());
+      return mapped;
+    } catch (RuntimeException e) {
+      Files.deleteIfExists(mapped.path());
+      throw e;
+    }
+  }
+
+  /**
+   * Makes the next client's mapping now, after this client's connection has started, so that the
+   * next connect does not wait for a file to be created, mapped and initialized. At most one spare
+   * exists; {@link #close} deletes it after joining the handshake threads, which make it.
+   */
+  private void prepareSpare(int capacity) {
+    if (closed || spare.get() != null) {
+      return;
+    }
+    try {
+      MmfFiles.Mapped made = newMapping(capacity);
+      if (!spare.compareAndSet(null, made) || closed) {
+        deleteSpare(made);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("{}: no spare mapping made: {}", address(), e.toString());
+    }
+  }
+
+  /** Deletes the file of {@code mapped}, and forgets it if it is the spare; no-op for null. */
+  private void deleteSpare(MmfFiles.Mapped mapped) {
+    if (mapped != null) {
+      spare.compareAndSet(mapped, null);
+      deleteQuietly(mapped.path());
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      LOG.debug("cannot delete {}: {}", file, e.toString());
+    }
+  }
+
+  /**
+   * Deletes mapping files a crashed server of this name left: its spare, or one not yet unlinked.
+   */
   private void removeLeftoverMappings() {
     List<Path> leftovers = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {

@@ -105,27 +105,40 @@ final class Rendezvous {
       SocketChannel channel, ByteBuffer dst, long deadlineNanos, BooleanSupplier abandon)
       throws IOException {
     channel.configureBlocking(false);
+    // Bytes already there (the text behind the status, as a rule) need no selector.
+    if (readAvailable(channel, dst)) {
+      channel.configureBlocking(true);
+      return;
+    }
     try (Selector selector = Selector.open()) {
       channel.register(selector, SelectionKey.OP_READ);
-      while (dst.hasRemaining()) {
-        int n = channel.read(dst);
-        if (n < 0) {
-          throw new EOFException("the peer closed the socket during the handshake");
+      while (!readAvailable(channel, dst)) {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+          throw new WitTransportException("timed out waiting for the mmf handshake");
         }
-        if (n == 0) {
-          long left = deadlineNanos - System.nanoTime();
-          if (left <= 0) {
-            throw new WitTransportException("timed out waiting for the mmf handshake");
-          }
-          if (abandon.getAsBoolean()) {
-            throw new AsynchronousCloseException();
-          }
-          selector.select(Math.max(1, Math.min(SLICE_MILLIS, TimeUnit.NANOSECONDS.toMillis(left))));
-          selector.selectedKeys().clear();
+        if (abandon.getAsBoolean()) {
+          throw new AsynchronousCloseException();
         }
+        selector.select(Math.max(1, Math.min(SLICE_MILLIS, TimeUnit.NANOSECONDS.toMillis(left))));
+        selector.selectedKeys().clear();
       }
     }
     // Closing the selector deregistered the channel, so it may go back to blocking mode.
     channel.configureBlocking(true);
+  }
+
+  /** Reads what the non-blocking {@code channel} has; true once {@code dst} is full. */
+  private static boolean readAvailable(SocketChannel channel, ByteBuffer dst) throws IOException {
+    while (dst.hasRemaining()) {
+      int n = channel.read(dst);
+      if (n < 0) {
+        throw new EOFException("the peer closed the socket during the handshake");
+      }
+      if (n == 0) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -111,7 +111,11 @@ final class RingDescriptor {
     return HEADER_LENGTH + direction * (DATA_OFFSET + capacity);
   }
 
-  /** Writes a fresh header and zeroes both rings' counters and flags. */
+  /**
+   * Writes the header of a new mapping, whose bytes are all zero (a new file): both rings' counters
+   * and flags start at zero as they are, so their pages are left untouched (each page written here
+   * would be allocated and zeroed by the kernel on the connect's path).
+   */
   static void initialize(ByteBuffer mapping, int capacity) {
     int total = totalLength(capacity);
     if (mapping.capacity() < total) {
@@ -119,11 +123,6 @@ final class RingDescriptor {
           "mapping of " + mapping.capacity() + " bytes is smaller than " + total);
     }
     ByteBuffer b = mapping.duplicate().order(ByteOrder.nativeOrder());
-    for (int direction = 0; direction < 2; direction++) {
-      int ring = ringOffset(direction, capacity);
-      b.putLong(ring + TAIL_OFFSET, 0).putLong(ring + HEAD_OFFSET, 0);
-      b.putLong(ring + READER_WAITING_OFFSET, 0).putLong(ring + WRITER_WAITING_OFFSET, 0);
-    }
     b.putInt(VERSION_OFFSET, VERSION).putInt(HEADER_LENGTH_OFFSET, HEADER_LENGTH);
     b.putLong(TOTAL_LENGTH_OFFSET, total).putLong(CAPACITY_OFFSET, capacity);
     // Magic last: a peer that sees it sees a complete header.

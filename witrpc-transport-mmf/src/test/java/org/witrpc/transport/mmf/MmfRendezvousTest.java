@@ -3,6 +3,8 @@ package org.witrpc.transport.mmf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -12,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -54,6 +57,51 @@ class MmfRendezvousTest {
         Rendezvous.sendAck(raw);
         RecordingListener.await(() -> !Files.exists(file), Duration.ofSeconds(5), "unlink");
       }
+    }
+  }
+
+  @Test
+  void aSpareMappingMadeAfterAHandshakeIsOfferedToTheNextClientAndDeletedOnClose()
+      throws Exception {
+    MmfServerTransport server = MmfTransport.server("spare").directory(dir).build();
+    try (server) {
+      server.start(c -> new RecordingListener());
+      try (SocketChannel first = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+        first.connect(UnixDomainSocketAddress.of(dir.resolve("spare.mmf.sock")));
+        Path offered = Path.of(readAccepted(first).text());
+        Rendezvous.sendAck(first);
+        RecordingListener.await(
+            () -> mappings().size() == 1 && !mappings().contains(offered),
+            Duration.ofSeconds(5),
+            "a spare besides the first client's (unlinked) file");
+        Path spare = mappings().get(0);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(spare)))
+            .isEqualTo("rw-------");
+
+        try (SocketChannel second = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+          second.connect(UnixDomainSocketAddress.of(dir.resolve("spare.mmf.sock")));
+          assertThat(Path.of(readAccepted(second).text())).isEqualTo(spare);
+          MmfFiles.Mapped mapped = MmfFiles.open(spare); // checks the header
+          assertThat(RingDescriptor.validate(mapped.buffer(), Files.size(spare)))
+              .isEqualTo(1 << 19);
+        }
+      }
+    }
+    assertThat(mappings()).as("mapping files after close").isEmpty();
+  }
+
+  private static Rendezvous.Reply readAccepted(SocketChannel channel) throws Exception {
+    Rendezvous.Reply reply =
+        Rendezvous.readReply(channel, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+    assertThat(reply.status()).isEqualTo(Rendezvous.ACCEPTED);
+    return reply;
+  }
+
+  private List<Path> mappings() {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(MmfFiles.SUFFIX)).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
