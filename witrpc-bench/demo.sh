@@ -5,5 +5,5 @@
 set -e
 cd "$(dirname "$0")/.."
 ./mvnw -B -q -pl witrpc-bench -am package -DskipTests
-exec java -cp "$(cat witrpc-bench/target/classpath.txt):witrpc-bench/target/classes" \
+exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" -cp "$(cat witrpc-bench/target/classpath.txt):witrpc-bench/target/classes" \
   org.witrpc.bench.Demo "$@"

@@ -14,7 +14,9 @@ import java.util.Locale;
  * @param cpuModel the {@code model name} of {@code /proc/cpuinfo}, or the architecture
  * @param memory total memory ({@code MemTotal} of {@code /proc/meminfo}), or "unknown"
  * @param kernel operating system and kernel release
- * @param jdk Java version and VM
+ * @param jdk Java version, VM and home, which the harness (the client side) and every server JVM
+ *     run: the servers start with the harness's own {@code java} (bench.sh takes it from {@code
+ *     JAVA_HOME} when that is set)
  * @param loadAverage {@code /proc/loadavg}'s 1, 5 and 15 minute load, or "unknown"
  *     <p>Thread safety: immutable.
  */
@@ -42,9 +44,22 @@ record MachineInfo(
             + System.getProperty("java.version")
             + " ("
             + System.getProperty("java.vm.name")
-            + ")";
+            + ", "
+            + System.getProperty("java.home")
+            + ") for the harness and every server JVM, "
+            + executorDispatch(Runtime.version().feature());
     return new MachineInfo(
         Runtime.getRuntime().availableProcessors(), model, memory, kernel, jdk, loadAverageNow());
+  }
+
+  /**
+   * What the servers' EXECUTOR dispatch runs on: the server's default executor, which is virtual
+   * threads from JDK 21 on (the bench servers set no executor of their own).
+   */
+  static String executorDispatch(int javaFeatureVersion) {
+    return javaFeatureVersion >= 21
+        ? "EXECUTOR dispatch on virtual threads"
+        : "EXECUTOR dispatch on a pool of platform threads (virtual threads need JDK 21+)";
   }
 
   /** The 1, 5 and 15 minute load averages now, or "unknown". */

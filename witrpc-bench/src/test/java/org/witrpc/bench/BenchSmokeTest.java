@@ -84,6 +84,8 @@ class BenchSmokeTest {
         .containsPattern("\\| witrpc mmf://, AUTO \\| 10 \\(2\\) \\| [0-9]+ / [0-9]+ \\|")
         .containsPattern("\\| witrpc pipe://, AUTO \\| 10 \\(2\\) \\| [0-9]+ / [0-9]+ \\|")
         .contains("Machine: ")
+        .contains("Java " + System.getProperty("java.version") + " (")
+        .contains(System.getProperty("java.home") + ") for the harness and every server JVM")
         .contains("](" + Bench.chartFor(markdown).getFileName() + ")");
     Path chart = Bench.chartFor(markdown);
     assertThat(Files.readAllBytes(chart)).startsWith(0x89, 'P', 'N', 'G');

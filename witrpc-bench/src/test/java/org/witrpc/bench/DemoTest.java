@@ -29,7 +29,10 @@ class DemoTest {
         .containsPattern(
             "worker JVM pid [0-9]+ serving on " + transport + "://wk-[0-9a-f]{32}[^ ]*, connected")
         .contains("first call add(1, 2) = 3")
-        .containsPattern("10,000 more add calls: median [0-9.]+ us")
+        .containsPattern("10,000 more add calls, cold .*: median [0-9.]+ us, p99 [0-9.]+ us")
+        .containsPattern(
+            "10,000 add calls after a warm-up of [0-9,]+ calls in [0-9.]+ ms, steady state:"
+                + " median [0-9.]+ us, p99 [0-9.]+ us")
         .contains("echoed a 16 MiB byte[]")
         .contains("content verified")
         .contains("it completed with \"HELLO FROM THE HOST\"")

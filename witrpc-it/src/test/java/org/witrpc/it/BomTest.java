@@ -32,8 +32,8 @@ class BomTest {
     NodeList modules = parent.getElementsByTagName("module");
     for (int i = 0; i < modules.getLength(); i++) {
       String module = modules.item(i).getTextContent().trim();
-      // examples/...: built and tested, never published
-      if (!List.of("witrpc-bom", "witrpc-it", "witrpc-bench").contains(module)
+      // examples/... and witrpc-jmh: built and tested, never published
+      if (!List.of("witrpc-bom", "witrpc-it", "witrpc-bench", "witrpc-jmh").contains(module)
           && !module.startsWith("examples/")) {
         libraries.add(module);
       }
