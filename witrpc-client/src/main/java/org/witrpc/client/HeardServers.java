@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.witrpc.internal.Announcement;
+import org.witrpc.internal.DiscoveryDatagram;
 
 /**
  * The servers a {@link NetworkDiscovery} has heard and not yet forgotten, by instance id: a HELLO
@@ -34,8 +34,8 @@ final class HeardServers {
   }
 
   /** Applies one announcement that came from {@code source}. */
-  synchronized void heard(Announcement a, InetAddress source) {
-    if (a.kind() == Announcement.Kind.GOODBYE) {
+  synchronized void heard(DiscoveryDatagram a, InetAddress source) {
+    if (a.kind() == DiscoveryDatagram.Kind.GOODBYE) {
       servers.remove(a.id());
       notifyAll();
       return;

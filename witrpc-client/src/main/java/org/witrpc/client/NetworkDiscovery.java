@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.DiscoveryGroup;
 import org.witrpc.WitTransportException;
-import org.witrpc.internal.Announcement;
+import org.witrpc.internal.DiscoveryDatagram;
 
 /**
  * Listens for servers announcing themselves on a {@link DiscoveryGroup} ({@code
@@ -120,7 +120,7 @@ public final class NetworkDiscovery implements AutoCloseable {
   }
 
   private void read() {
-    ByteBuffer buffer = ByteBuffer.allocate(Announcement.MAX_DATAGRAM + 1);
+    ByteBuffer buffer = ByteBuffer.allocate(DiscoveryDatagram.MAX_DATAGRAM + 1);
     while (channel.isOpen()) {
       buffer.clear();
       InetSocketAddress from;
@@ -138,7 +138,7 @@ public final class NetworkDiscovery implements AutoCloseable {
       buffer.flip();
       try {
         // one byte more than the largest datagram: a larger one is seen as too large, not cut
-        heard.heard(Announcement.decode(buffer.array(), buffer.limit()), from.getAddress());
+        heard.heard(DiscoveryDatagram.decode(buffer.array(), buffer.limit()), from.getAddress());
       } catch (IllegalArgumentException e) {
         LOG.debug("ignored a datagram from {}: {}", from, e.getMessage());
       }

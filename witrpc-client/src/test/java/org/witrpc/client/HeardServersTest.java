@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.witrpc.internal.Announcement;
+import org.witrpc.internal.DiscoveryDatagram;
 
 class HeardServersTest {
   private final MutableClock clock = new MutableClock();
@@ -22,7 +22,7 @@ class HeardServersTest {
   @DisplayName("a HELLO adds a server, a HEARTBEAT keeps it, a GOODBYE removes it")
   void helloHeartbeatGoodbye() {
     HeardServers heard = new HeardServers(8, clock);
-    heard.heard(announcement("s1", Announcement.Kind.HELLO, 3_000), source);
+    heard.heard(announcement("s1", DiscoveryDatagram.Kind.HELLO, 3_000), source);
     assertThat(heard.list())
         .singleElement()
         .satisfies(
@@ -34,10 +34,10 @@ class HeardServersTest {
               assertThat(s.expiresAt()).isEqualTo(s.lastHeard().plusMillis(3_000));
             });
     clock.advance(Duration.ofMillis(2_500));
-    heard.heard(announcement("s1", Announcement.Kind.HEARTBEAT, 3_000), source);
+    heard.heard(announcement("s1", DiscoveryDatagram.Kind.HEARTBEAT, 3_000), source);
     clock.advance(Duration.ofMillis(2_500)); // 5 s after the HELLO, 2.5 s after the heartbeat
     assertThat(heard.list()).hasSize(1);
-    heard.heard(announcement("s1", Announcement.Kind.GOODBYE, 3_000), source);
+    heard.heard(announcement("s1", DiscoveryDatagram.Kind.GOODBYE, 3_000), source);
     assertThat(heard.list()).isEmpty();
   }
 
@@ -45,7 +45,7 @@ class HeardServersTest {
   @DisplayName("a server not heard within its time-to-live is forgotten")
   void forgetsSilentServers() {
     HeardServers heard = new HeardServers(8, clock);
-    heard.heard(announcement("s1", Announcement.Kind.HELLO, 3_000), source);
+    heard.heard(announcement("s1", DiscoveryDatagram.Kind.HELLO, 3_000), source);
     clock.advance(Duration.ofMillis(2_999));
     assertThat(heard.list()).hasSize(1);
     clock.advance(Duration.ofMillis(1));
@@ -57,9 +57,9 @@ class HeardServersTest {
       "a flood of announcements keeps at most the capacity, pushing out the first to expire")
   void boundedUnderFlood() {
     HeardServers heard = new HeardServers(4, clock);
-    heard.heard(announcement("real", Announcement.Kind.HELLO, 600_000), source);
+    heard.heard(announcement("real", DiscoveryDatagram.Kind.HELLO, 600_000), source);
     for (int i = 0; i < 1_000; i++) {
-      heard.heard(announcement("fake" + i, Announcement.Kind.HELLO, 1_000), source);
+      heard.heard(announcement("fake" + i, DiscoveryDatagram.Kind.HELLO, 1_000), source);
     }
     List<AnnouncedServer> list = heard.list();
     assertThat(list).hasSize(4);
@@ -92,14 +92,14 @@ class HeardServersTest {
                 throw new IllegalStateException(e);
               }
             });
-    heard.heard(announcement("s1", Announcement.Kind.HELLO, 10_000), source);
-    heard.heard(announcement("s2", Announcement.Kind.HELLO, 10_000), source);
+    heard.heard(announcement("s1", DiscoveryDatagram.Kind.HELLO, 10_000), source);
+    heard.heard(announcement("s2", DiscoveryDatagram.Kind.HELLO, 10_000), source);
     assertThat(found.get(30, TimeUnit.SECONDS).name()).isEqualTo("name-s2");
     assertThat(heard.await(s -> s.id().equals("none"), 50)).isNull();
   }
 
-  private static Announcement announcement(String id, Announcement.Kind kind, long ttl) {
-    return new Announcement(
+  private static DiscoveryDatagram announcement(String id, DiscoveryDatagram.Kind kind, long ttl) {
+    return new DiscoveryDatagram(
         kind, id, "name-" + id, "tcp://0.0.0.0:7000", List.of("com.example.Orders"), ttl, false);
   }
 

@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.DiscoveryGroup;
 import org.witrpc.WitTransportException;
-import org.witrpc.internal.Announcement;
+import org.witrpc.internal.DiscoveryDatagram;
 
 /**
  * Announces one started server on its {@link DiscoveryGroup}: a HELLO at once, a HEARTBEAT every
@@ -43,12 +43,12 @@ final class Announcer implements AutoCloseable {
 
   private final DatagramChannel channel;
   private final InetSocketAddress target;
-  private final Announcement hello;
+  private final DiscoveryDatagram hello;
   private final ScheduledExecutorService timer;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean failing;
 
-  private Announcer(DatagramChannel channel, InetSocketAddress target, Announcement hello) {
+  private Announcer(DatagramChannel channel, InetSocketAddress target, DiscoveryDatagram hello) {
     this.channel = channel;
     this.target = target;
     this.hello = hello;
@@ -78,14 +78,14 @@ final class Announcer implements AutoCloseable {
               + " is local to this machine; only tcp://, ws:// and wss:// servers are announced"
               + " (local servers are listed from the runtime directory)");
     }
-    Announcement hello =
-        new Announcement(
-            Announcement.Kind.HELLO,
+    DiscoveryDatagram hello =
+        new DiscoveryDatagram(
+            DiscoveryDatagram.Kind.HELLO,
             Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE),
             name,
             address,
             services,
-            Math.min(Announcement.MAX_TTL_MILLIS, every.toMillis() * 3 + 1_000),
+            Math.min(DiscoveryDatagram.MAX_TTL_MILLIS, every.toMillis() * 3 + 1_000),
             false);
     DatagramChannel channel = open(group);
     Announcer announcer =
@@ -93,7 +93,7 @@ final class Announcer implements AutoCloseable {
     announcer.send(hello);
     long millis = every.toMillis();
     announcer.timer.scheduleWithFixedDelay(
-        () -> announcer.send(hello.withKind(Announcement.Kind.HEARTBEAT)),
+        () -> announcer.send(hello.withKind(DiscoveryDatagram.Kind.HEARTBEAT)),
         millis,
         millis,
         TimeUnit.MILLISECONDS);
@@ -136,7 +136,7 @@ final class Announcer implements AutoCloseable {
     return ni;
   }
 
-  private void send(Announcement announcement) {
+  private void send(DiscoveryDatagram announcement) {
     try {
       channel.send(ByteBuffer.wrap(announcement.encode()), target);
       if (failing) {
@@ -165,7 +165,7 @@ final class Announcer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    send(hello.withKind(Announcement.Kind.GOODBYE));
+    send(hello.withKind(DiscoveryDatagram.Kind.GOODBYE));
     try {
       channel.close();
     } catch (IOException e) {

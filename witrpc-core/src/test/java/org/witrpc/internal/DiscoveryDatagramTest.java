@@ -10,10 +10,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.witrpc.DiscoveryGroup;
 
-class AnnouncementTest {
-  private static final Announcement HELLO =
-      new Announcement(
-          Announcement.Kind.HELLO,
+class DiscoveryDatagramTest {
+  private static final DiscoveryDatagram HELLO =
+      new DiscoveryDatagram(
+          DiscoveryDatagram.Kind.HELLO,
           "a1b2-c3",
           "orders",
           "tcp://0.0.0.0:7000",
@@ -27,10 +27,10 @@ class AnnouncementTest {
     byte[] datagram = HELLO.encode();
     assertThat(new String(datagram, StandardCharsets.UTF_8))
         .startsWith("WITRPC-DISCOVERY/1\n{\"kind\":\"hello\",\"id\":\"a1b2-c3\"");
-    for (Announcement.Kind kind : Announcement.Kind.values()) {
-      Announcement a = HELLO.withKind(kind);
+    for (DiscoveryDatagram.Kind kind : DiscoveryDatagram.Kind.values()) {
+      DiscoveryDatagram a = HELLO.withKind(kind);
       byte[] bytes = a.encode();
-      assertThat(Announcement.decode(bytes, bytes.length)).isEqualTo(a);
+      assertThat(DiscoveryDatagram.decode(bytes, bytes.length)).isEqualTo(a);
     }
   }
 
@@ -41,12 +41,12 @@ class AnnouncementTest {
     for (int i = 0; i < 100; i++) {
       services.add("com.example.service" + i + ".".repeat(60) + "Service");
     }
-    Announcement big =
-        new Announcement(
-            Announcement.Kind.HEARTBEAT, "x", "n", "ws://h:1/p", services, 5_000, false);
+    DiscoveryDatagram big =
+        new DiscoveryDatagram(
+            DiscoveryDatagram.Kind.HEARTBEAT, "x", "n", "ws://h:1/p", services, 5_000, false);
     byte[] datagram = big.encode();
-    assertThat(datagram.length).isLessThanOrEqualTo(Announcement.MAX_DATAGRAM);
-    Announcement read = Announcement.decode(datagram, datagram.length);
+    assertThat(datagram.length).isLessThanOrEqualTo(DiscoveryDatagram.MAX_DATAGRAM);
+    DiscoveryDatagram read = DiscoveryDatagram.decode(datagram, datagram.length);
     assertThat(read.truncated()).isTrue();
     assertThat(read.services()).isNotEmpty().isEqualTo(services.subList(0, read.services().size()));
   }
@@ -54,9 +54,9 @@ class AnnouncementTest {
   @Test
   @DisplayName("the longest name and URI, all three-byte characters, still fit one datagram")
   void longestFieldsFit() {
-    Announcement a =
-        new Announcement(
-            Announcement.Kind.HELLO,
+    DiscoveryDatagram a =
+        new DiscoveryDatagram(
+            DiscoveryDatagram.Kind.HELLO,
             "i".repeat(64),
             "\u20ac".repeat(255),
             "tcp://h:1/" + "\u20ac".repeat(502),
@@ -64,8 +64,8 @@ class AnnouncementTest {
             5_000,
             false);
     byte[] datagram = a.encode();
-    assertThat(datagram.length).isLessThanOrEqualTo(Announcement.MAX_DATAGRAM);
-    assertThat(Announcement.decode(datagram, datagram.length).name()).isEqualTo(a.name());
+    assertThat(datagram.length).isLessThanOrEqualTo(DiscoveryDatagram.MAX_DATAGRAM);
+    assertThat(DiscoveryDatagram.decode(datagram, datagram.length).name()).isEqualTo(a.name());
   }
 
   @Test
@@ -84,8 +84,8 @@ class AnnouncementTest {
     assertRefused(ok.replace("16000", "1.5"), "ttlMillis is not an integer");
     assertRefused(ok.replace("\"services\":[", "\"services\":[1,"), "service is not a string");
     assertRefused(ok.replace(",\"truncated\":false", ""), "truncated is not a boolean");
-    byte[] huge = new byte[Announcement.MAX_DATAGRAM + 1];
-    assertThatThrownBy(() -> Announcement.decode(huge, huge.length))
+    byte[] huge = new byte[DiscoveryDatagram.MAX_DATAGRAM + 1];
+    assertThatThrownBy(() -> DiscoveryDatagram.decode(huge, huge.length))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("too large");
   }
@@ -108,7 +108,7 @@ class AnnouncementTest {
 
   private static void assertRefused(String datagram, String reason) {
     byte[] bytes = datagram.getBytes(StandardCharsets.UTF_8);
-    assertThatThrownBy(() -> Announcement.decode(bytes, bytes.length))
+    assertThatThrownBy(() -> DiscoveryDatagram.decode(bytes, bytes.length))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(reason);
   }

@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * @param ttlMillis how long after this datagram a listener keeps the server without news from it
  * @param truncated whether services were left out to fit the datagram
  */
-public record Announcement(
+public record DiscoveryDatagram(
     Kind kind,
     String id,
     String name,
@@ -69,7 +69,7 @@ public record Announcement(
   }
 
   /** Validates every field against the bounds above and copies the services. */
-  public Announcement {
+  public DiscoveryDatagram {
     Objects.requireNonNull(kind, "kind == null");
     check(id, "id", 64);
     if (!ID.matcher(id).matches()) {
@@ -88,8 +88,8 @@ public record Announcement(
   }
 
   /** This announcement with another kind. */
-  public Announcement withKind(Kind kind) {
-    return new Announcement(kind, id, name, uri, services, ttlMillis, truncated);
+  public DiscoveryDatagram withKind(Kind kind) {
+    return new DiscoveryDatagram(kind, id, name, uri, services, ttlMillis, truncated);
   }
 
   /** The datagram: the magic line and the JSON, services left out from the end until it fits. */
@@ -135,7 +135,7 @@ public record Announcement(
    *
    * @throws IllegalArgumentException if they are not one announcement within the bounds
    */
-  public static Announcement decode(byte[] datagram, int length) {
+  public static DiscoveryDatagram decode(byte[] datagram, int length) {
     if (length > MAX_DATAGRAM) {
       throw new IllegalArgumentException("datagram of " + length + " bytes is too large");
     }
@@ -171,7 +171,7 @@ public record Announcement(
     if (truncated == null || !truncated.isBoolean()) {
       throw new IllegalArgumentException("truncated is not a boolean");
     }
-    return new Announcement(
+    return new DiscoveryDatagram(
         kind(text(json.get("kind"), "kind")),
         text(json.get("id"), "id"),
         text(json.get("name"), "name"),
