@@ -88,6 +88,14 @@ public abstract class AbstractDynamicContractTest extends RpcContractHarness {
   }
 
   @ContractTest
+  void byteArraysTravelAsBase64Text() {
+    JsonNode bytes = dynamic().call(SERVICE, "echoBytes", json("[\"AAH/fw==\"]"));
+
+    assertThat(bytes.asText()).isEqualTo("AAH/fw==");
+    assertThat(service.echoBytes(new byte[] {0, 1, -1, 127})).containsExactly(0, 1, -1, 127);
+  }
+
+  @ContractTest
   void overloadsArePickedByArityOrByExactKey() {
     assertThatThrownBy(() -> dynamic().call(SERVICE, "echo", json("[7]")))
         .isInstanceOf(IllegalArgumentException.class)
