@@ -199,7 +199,7 @@ public final class DynamicClient {
     @Override
     public void close() {
       if (closed.compareAndSet(false, true)) {
-        calls.unsubscribe(remove, remove.route().toBytes(), id);
+        calls.unsubscribeId(remove, remove.route().toBytes(), id);
       }
     }
 
@@ -235,10 +235,9 @@ public final class DynamicClient {
    * @throws IllegalArgumentException if such an argument is not Base64
    */
   private static void binaryArguments(MethodDescriptor d, Object[] values) {
-    String key = d.key();
-    String[] types = key.substring(key.indexOf('(') + 1, key.length() - 1).split(",", -1);
-    for (int i = 0; i < values.length && i < types.length; i++) {
-      if (types[i].equals("byte[]") && values[i] instanceof TextNode text) {
+    List<String> types = MethodDescriptor.keyParameterTypes(d.key());
+    for (int i = 0; i < values.length && i < types.size(); i++) {
+      if (types.get(i).equals("byte[]") && values[i] instanceof TextNode text) {
         try {
           values[i] = BinaryNode.valueOf(Base64Variants.getDefaultVariant().decode(text.asText()));
         } catch (IllegalArgumentException e) {
