@@ -125,6 +125,16 @@ class ResilienceTest {
     }
   }
 
+  /** Closes {@code first}, serves a new implementation in its place, waits for the client. */
+  private TickerImpl restart(WitServer first, WitClient client) {
+    first.close();
+    await("reconnecting", () -> client.state() != ConnectionState.READY);
+    TickerImpl second = new TickerImpl();
+    server(second);
+    await("ready again", () -> client.state() == ConnectionState.READY);
+    return second;
+  }
+
   @Test
   void aDynamicSubscriptionIsRepeatedAfterAReconnect() {
     WitServer first = server(new TickerImpl());
@@ -138,11 +148,7 @@ class ResilienceTest {
     client.service(Ticker.class).tick(1);
     await("first tick", () -> ticks.size() == 1);
 
-    first.close();
-    await("reconnecting", () -> client.state() != ConnectionState.READY);
-    TickerImpl second = new TickerImpl();
-    server(second);
-    await("ready again", () -> client.state() == ConnectionState.READY);
+    TickerImpl second = restart(first, client);
 
     assertThat(second.listeners).hasSize(1);
     client.service(Ticker.class).tick(2);
@@ -167,11 +173,7 @@ class ResilienceTest {
     ticker.tick(1);
     await("first tick", () -> ticks.size() == 1);
 
-    first.close();
-    await("reconnecting", () -> client.state() != ConnectionState.READY);
-    TickerImpl second = new TickerImpl();
-    server(second);
-    await("ready again", () -> client.state() == ConnectionState.READY);
+    TickerImpl second = restart(first, client);
 
     assertThat(second.listeners).hasSize(1);
     assertThat(ticker.next()).isEqualTo(1);
