@@ -67,6 +67,8 @@ public final class WitServer implements AutoCloseable {
   private final CountDownLatch closeDone = new CountDownLatch(1);
   private final ServerLifecycle lifecycle = new ServerLifecycle();
   private final HandshakeTimer handshakeTimer;
+  private final List<String> serviceNames;
+  private volatile ServerAnnouncement announcement;
 
   private WitServer(Builder b) {
     this.transport =
@@ -81,6 +83,7 @@ public final class WitServer implements AutoCloseable {
     this.ownedExecutor = b.executor == null ? ServerExecutors.createDefault() : null;
     Executor executor = b.executor != null ? b.executor : ownedExecutor;
     this.handshakeTimer = new HandshakeTimer(b.handshakeTimeout);
+    this.serviceNames = b.services.keySet().stream().map(Class::getName).toList();
     this.settings =
         new ServerSettings(
             new ServiceRegistry(b.services),
@@ -105,7 +108,10 @@ public final class WitServer implements AutoCloseable {
   }
 
   /**
-   * Starts accepting clients. Returns once clients can connect.
+   * Starts accepting clients. Returns once clients can connect. A server on any transport but
+   * {@code mem://} then announces itself to the other processes of this user: a small owner-only
+   * file in the runtime directory (its address, process id, start time and service names; deleted
+   * by {@link #close()}) that {@code org.witrpc.client.LocalServers} and {@code witrpc list} read.
    *
    * @throws IllegalStateException if already started or closed
    * @throws WitTransportException if the transport cannot listen (for example the name is in use)
@@ -115,6 +121,10 @@ public final class WitServer implements AutoCloseable {
       throw new IllegalStateException("the server was already started or closed");
     }
     transport.start(connection -> ServerConnection.accept(connection, settings));
+    announcement = ServerAnnouncement.write(transport.address(), serviceNames);
+    if (closed.get() && announcement != null) {
+      announcement.delete(); // a close that ran meanwhile did not see it
+    }
     return this;
   }
 
@@ -179,6 +189,10 @@ public final class WitServer implements AutoCloseable {
       return;
     }
     try {
+      ServerAnnouncement announced = announcement;
+      if (announced != null) {
+        announced.delete();
+      }
       lifecycle.startDraining();
       awaitNoCallsInFlight(grace);
       // one short wait for all: a client that does not read gets no GOODBYE, only the close
