@@ -25,7 +25,10 @@ public interface RpcMethod {
    */
   String key();
 
-  /** The method of the service interface. */
+  /**
+   * The method of the service interface; null for a call made without the interface class (through
+   * {@code DynamicClient}, which knows the method only by its key).
+   */
   Method javaMethod();
 
   /**

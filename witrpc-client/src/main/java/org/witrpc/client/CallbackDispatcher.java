@@ -3,6 +3,7 @@ package org.witrpc.client;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -156,6 +157,10 @@ final class CallbackDispatcher {
       LOG.debug("callback for unknown subscription #{} dropped", callback.correlationId());
       return;
     }
+    if (sub.listener() instanceof JsonListener json) {
+      invoke(callback, json);
+      return;
+    }
     MethodDescriptor d;
     Object[] args;
     try {
@@ -177,6 +182,27 @@ final class CallbackDispatcher {
       LOG.warn("listener {} threw", d, e.getCause());
     } catch (IllegalAccessException | RuntimeException e) {
       LOG.warn("cannot invoke listener {}", d, e);
+    }
+  }
+
+  /** Delivers a CALLBACK to a {@link DynamicClient} subscription, its arguments as JSON. */
+  private void invoke(Envelope callback, JsonListener listener) {
+    Optional<JsonListener.Event> event;
+    try {
+      Route route = Route.read(callback.body());
+      event = listener.decode(route, callback.body(), serializer);
+      if (event.isEmpty()) {
+        LOG.warn("callback {} does not match {}", route, listener);
+        return;
+      }
+    } catch (WitException | StackOverflowError e) {
+      LOG.warn("undecodable callback for subscription #{} dropped", callback.correlationId(), e);
+      return;
+    }
+    try {
+      listener.deliver(event.get());
+    } catch (RuntimeException e) {
+      LOG.warn("{} threw", listener, e);
     }
   }
 

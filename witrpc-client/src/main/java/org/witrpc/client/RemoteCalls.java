@@ -303,8 +303,8 @@ final class RemoteCalls {
     }
   }
 
-  /** Subscribes {@code listener} and returns once the server has it. */
-  void subscribe(MethodDescriptor d, byte[] route, Object listener) {
+  /** Subscribes {@code listener} and returns its subscription id once the server has it. */
+  long subscribe(MethodDescriptor d, byte[] route, Object listener) {
     long deadline = System.nanoTime() + timeoutNanos;
     ClientConnection cc = states.awaitReady(deadline, d.displayName());
     long id = subscriptions.add(listener, d, route);
@@ -314,6 +314,7 @@ final class RemoteCalls {
       subscriptions.remove(id);
       throw e;
     }
+    return id;
   }
 
   /**
@@ -323,9 +324,16 @@ final class RemoteCalls {
    */
   void unsubscribe(MethodDescriptor d, byte[] route, Object listener) {
     Long id = subscriptions.find(listener, d).orElse(null);
-    if (id == null) {
-      return;
+    if (id != null) {
+      unsubscribe(d, route, id);
     }
+  }
+
+  /**
+   * Unsubscribes subscription {@code id} through remove method {@code d}. While not connected it is
+   * only forgotten.
+   */
+  void unsubscribe(MethodDescriptor d, byte[] route, long id) {
     subscriptions.remove(id); // first, so that a reconnect does not repeat it
     Optional<ClientConnection> cc = states.readyNow();
     if (cc.isPresent()) {

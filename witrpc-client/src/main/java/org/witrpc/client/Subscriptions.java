@@ -17,7 +17,11 @@ import org.witrpc.internal.MethodDescriptor;
  * <p>Thread safety: safe for concurrent use.
  */
 final class Subscriptions {
-  /** One {@code addXxx(listener)} call: its id, the listener, and how to repeat it. */
+  /**
+   * One {@code addXxx(listener)} call: its id, the listener, and how to repeat it.
+   *
+   * @param type the listener interface, or null for a {@link JsonListener}
+   */
   record Subscription(
       long id, Object listener, Class<?> type, MethodDescriptor addMethod, byte[] route) {}
 
@@ -27,7 +31,8 @@ final class Subscriptions {
   /** Registers a subscription and returns its new id. */
   long add(Object listener, MethodDescriptor addMethod, byte[] route) {
     long id = ids.incrementAndGet();
-    byId.put(id, new Subscription(id, listener, addMethod.listenerType(), addMethod, route));
+    Class<?> type = listener instanceof JsonListener ? null : addMethod.listenerType();
+    byId.put(id, new Subscription(id, listener, type, addMethod, route));
     return id;
   }
 

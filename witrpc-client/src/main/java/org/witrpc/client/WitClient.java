@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.Serializers;
+import org.witrpc.ServerReflection;
 import org.witrpc.Transports;
 import org.witrpc.WitSecurityException;
 import org.witrpc.WitTransportException;
@@ -58,6 +59,7 @@ public final class WitClient implements AutoCloseable {
   private final RemoteCalls calls;
   private final ClientInterceptors interceptors;
   private final ConcurrentHashMap<Class<?>, Object> proxies = new ConcurrentHashMap<>();
+  private final DynamicClient dynamic;
   private final Object reconnectorLock = new Object();
   private Reconnector reconnector; // guarded by reconnectorLock
 
@@ -103,6 +105,7 @@ public final class WitClient implements AutoCloseable {
             asyncExecutor,
             timer);
     this.interceptors = b.interceptors.isEmpty() ? null : new ClientInterceptors(b.interceptors);
+    this.dynamic = new DynamicClient(service(ServerReflection.class), calls, interceptors);
   }
 
   private static Thread thread(Runnable r, String role) {
@@ -203,6 +206,16 @@ public final class WitClient implements AutoCloseable {
     }
     return iface.cast(
         proxies.computeIfAbsent(iface, i -> ServiceProxy.create(iface, calls, interceptors)));
+  }
+
+  /**
+   * Calls without the interface classes: by service and method name, with arguments and results as
+   * JSON trees, and listener events as JSON; what the server offers comes from its reflection
+   * service ({@link ServerReflection}). One instance per client, with the client's connection,
+   * timeout, interceptors and serializer.
+   */
+  public DynamicClient dynamic() {
+    return dynamic;
   }
 
   /** The connection's state now. */

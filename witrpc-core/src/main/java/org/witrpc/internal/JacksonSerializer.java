@@ -231,7 +231,7 @@ public final class JacksonSerializer implements Serializer {
     try {
       return readers.computeIfAbsent(type, t -> mapper.readerFor(javaType(t))).readValue(parser);
     } catch (IOException | RuntimeException e) {
-      throw new WitSerializationException(
+      throw new ValueMismatchException(
           name
               + ": value "
               + index
@@ -241,6 +241,7 @@ public final class JacksonSerializer implements Serializer {
               + type.getTypeName()
               + ": "
               + e.getMessage(),
+          index,
           e);
     }
   }

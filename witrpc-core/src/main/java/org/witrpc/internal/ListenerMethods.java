@@ -35,11 +35,21 @@ public final class ListenerMethods {
     if (add.kind() != MethodDescriptor.Kind.SUBSCRIBE) {
       throw new IllegalArgumentException(add.displayName() + " is not a listener add method");
     }
-    return REMOVE
-        + add.method().getName().substring(ADD.length())
-        + "("
-        + add.listenerType().getTypeName()
-        + ")";
+    return removeKey(add.methodName(), add.listenerType().getTypeName());
+  }
+
+  /**
+   * The method key of the remove method that pairs with add method {@code addName} of listener
+   * interface {@code listenerInterface} (its fully qualified name): {@code removeXxx(L)} for {@code
+   * addXxx}.
+   *
+   * @throws IllegalArgumentException if {@code addName} is not an add method's name
+   */
+  public static String removeKey(String addName, String listenerInterface) {
+    if (!isAdd(addName)) {
+      throw new IllegalArgumentException(addName + " is not a listener add method's name");
+    }
+    return REMOVE + addName.substring(ADD.length()) + "(" + listenerInterface + ")";
   }
 
   /** True if {@code remove} undoes what {@code add} subscribes (same interface, paired names). */

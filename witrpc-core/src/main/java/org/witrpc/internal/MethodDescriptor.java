@@ -1,5 +1,6 @@
 package org.witrpc.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
@@ -42,6 +43,8 @@ public final class MethodDescriptor implements RpcMethod {
 
   private final Class<?> owner;
   private final Method method;
+  private final String serviceName;
+  private final String methodName;
   private final String key;
   private final String displayName;
   private final Kind kind;
@@ -52,6 +55,8 @@ public final class MethodDescriptor implements RpcMethod {
   private MethodDescriptor(Class<?> owner, Method method) {
     this.owner = owner;
     this.method = method;
+    this.serviceName = owner.getName();
+    this.methodName = method.getName();
     Class<?>[] raw = method.getParameterTypes();
     this.key =
         method.getName()
@@ -68,6 +73,33 @@ public final class MethodDescriptor implements RpcMethod {
     this.async = returns == CompletableFuture.class || returns == CompletionStage.class;
     this.resultType = async ? futureValueType(method.getGenericReturnType()) : wireType(method);
     this.kind = kindOf(method);
+  }
+
+  private MethodDescriptor(String service, String key, Kind kind) {
+    this.owner = null;
+    this.method = null;
+    this.serviceName = service;
+    this.key = key;
+    int open = key.indexOf('(');
+    if (open <= 0 || !key.endsWith(")")) {
+      throw new IllegalArgumentException(
+          "not a method key: '" + key + "' (expected name(type,...), for example add(int,int))");
+    }
+    this.methodName = key.substring(0, open);
+    this.displayName = service.substring(service.lastIndexOf('.') + 1) + "." + key;
+    Type[] types = new Type[keyArity(key)];
+    Arrays.fill(types, JsonNode.class);
+    this.parameterTypes = types;
+    this.resultType = JsonNode.class;
+    this.async = false;
+    this.kind = kind;
+  }
+
+  /** The number of parameters a method key names: {@code add(int,int)} has 2. */
+  private static int keyArity(String key) {
+    String params = key.substring(key.indexOf('(') + 1, key.length() - 1);
+    // erased type names hold no comma, so the commas count the parameters
+    return params.isEmpty() ? 0 : params.split(",", -1).length;
   }
 
   private static Type wireType(Method method) {
@@ -106,6 +138,25 @@ public final class MethodDescriptor implements RpcMethod {
     return new MethodDescriptor(
         Objects.requireNonNull(owner, "owner == null"),
         Objects.requireNonNull(method, "method == null"));
+  }
+
+  /**
+   * A method known only by its route, for calls without the interface class: every argument and the
+   * result are JSON trees ({@link JsonNode}), which the serializer writes and reads as they are;
+   * the server converts them with the method's declared types. It has no Java method ({@link
+   * #javaMethod()} and {@link #method()} are null) and, even if the server's method is
+   * asynchronous, its caller waits for the result ({@link #async()} is false).
+   *
+   * @param service the fully qualified name of the service interface
+   * @param key the method key, for example {@code add(int,int)}
+   * @param kind call, subscribe or unsubscribe
+   * @throws IllegalArgumentException if {@code key} is not of the form {@code name(type,...)}
+   */
+  public static MethodDescriptor dynamic(String service, String key, Kind kind) {
+    return new MethodDescriptor(
+        Objects.requireNonNull(service, "service == null"),
+        Objects.requireNonNull(key, "key == null"),
+        Objects.requireNonNull(kind, "kind == null"));
   }
 
   /**
@@ -151,24 +202,24 @@ public final class MethodDescriptor implements RpcMethod {
     }
   }
 
-  /** The interface this method is called through. */
+  /** The interface this method is called through; null for a {@link #dynamic} one. */
   public Class<?> owner() {
     return owner;
   }
 
-  /** The reflective method. */
+  /** The reflective method; null for a {@link #dynamic} one. */
   public Method method() {
     return method;
   }
 
   @Override
   public String serviceName() {
-    return owner.getName();
+    return serviceName;
   }
 
   @Override
   public String methodName() {
-    return method.getName();
+    return methodName;
   }
 
   @Override
@@ -211,22 +262,23 @@ public final class MethodDescriptor implements RpcMethod {
     return async;
   }
 
-  /** True if the method returns void (or a future of Void). */
+  /** True if the method returns void (false for a {@link #dynamic} one). */
   public boolean returnsVoid() {
-    return method.getReturnType() == void.class;
+    return method != null && method.getReturnType() == void.class;
   }
 
   /** The listener interface of a SUBSCRIBE or UNSUBSCRIBE method. */
   public Class<?> listenerType() {
-    if (kind == Kind.CALL) {
-      throw new IllegalStateException(displayName + " is not a listener method");
+    if (kind == Kind.CALL || method == null) {
+      throw new IllegalStateException(
+          displayName + " is not a listener method of a Java interface");
     }
     return method.getParameterTypes()[0];
   }
 
   /** The route of this method. */
   public Route route() {
-    return new Route(owner.getName(), key);
+    return new Route(serviceName, key);
   }
 
   @Override

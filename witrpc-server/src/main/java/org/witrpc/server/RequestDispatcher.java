@@ -1,5 +1,6 @@
 package org.witrpc.server;
 
+import java.lang.reflect.Parameter;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -14,6 +15,7 @@ import org.witrpc.internal.MessageType;
 import org.witrpc.internal.MethodDescriptor;
 import org.witrpc.internal.Route;
 import org.witrpc.internal.SubscriptionBody;
+import org.witrpc.internal.ValueMismatchException;
 
 /**
  * Runs the REQUEST, SUBSCRIBE and UNSUBSCRIBE frames of one READY connection: on the reader or the
@@ -210,7 +212,9 @@ final class RequestDispatcher {
           id,
           Status.BAD_REQUEST,
           null,
-          d.displayName() + ": cannot decode arguments: " + decodeFailure(e),
+          d.displayName()
+              + ": cannot decode arguments: "
+              + decodeFailure(env.type() == MessageType.REQUEST ? d : null, e),
           null);
       return false;
     } catch (Throwable t) {
@@ -298,7 +302,29 @@ final class RequestDispatcher {
     return new Object[] {SubscriptionBody.read(settings.serializer(), env.body())};
   }
 
-  private static String decodeFailure(Throwable e) {
+  /**
+   * Why the arguments could not be decoded, starting with the parameter ("parameter 1 'b' (int):
+   * ...") when the serializer names the value that does not fit; the name is the source name if the
+   * interface was compiled with {@code -parameters}, else {@code arg1}.
+   *
+   * @param d the method whose arguments failed, or null if the body is not its arguments
+   */
+  private static String decodeFailure(MethodDescriptor d, Throwable e) {
+    if (e instanceof ValueMismatchException m
+        && d != null
+        && d.method() != null
+        && m.index() >= 0
+        && m.index() < d.method().getParameterCount()) {
+      Parameter p = d.method().getParameters()[m.index()];
+      return "parameter "
+          + m.index()
+          + " '"
+          + p.getName()
+          + "' ("
+          + p.getParameterizedType().getTypeName()
+          + "): "
+          + e.getMessage();
+    }
     if (e instanceof WitException) {
       return e.getMessage();
     }

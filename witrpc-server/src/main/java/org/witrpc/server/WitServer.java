@@ -17,6 +17,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import org.witrpc.Metadata;
 import org.witrpc.Serializers;
+import org.witrpc.ServerReflection;
 import org.witrpc.Transports;
 import org.witrpc.WitTransportException;
 import org.witrpc.spi.Limits;
@@ -86,7 +87,7 @@ public final class WitServer implements AutoCloseable {
     this.serviceNames = b.services.keySet().stream().map(Class::getName).toList();
     this.settings =
         new ServerSettings(
-            new ServiceRegistry(b.services),
+            new ServiceRegistry(servicesOf(b)),
             b.serializer,
             b.encryption,
             TokenCheck.of(b.accessToken, b.tokenValidator, b.encryption),
@@ -100,6 +101,27 @@ public final class WitServer implements AutoCloseable {
             PeerCheck.of(b.peerValidator),
             b.interceptors.isEmpty() ? null : new ServerInterceptors(b.interceptors),
             b.maxMetadataSize);
+  }
+
+  /**
+   * The services to serve: the application's, then (if reflection is on and the application did not
+   * register its own) the {@link ServerReflection} that describes them.
+   */
+  private Map<Class<?>, Object> servicesOf(Builder b) {
+    if (!b.reflection || b.services.containsKey(ServerReflection.class)) {
+      return b.services;
+    }
+    Map<String, String> options =
+        b.transportUri == null
+            ? Map.of() // an instance: its settings are its own, not the builder's
+            : ReflectionService.transportOptions(
+                b.transportUri, b.maxFrameSize, b.maxClients, b.sendTimeout);
+    Map<Class<?>, Object> services = new LinkedHashMap<>(b.services);
+    services.put(
+        ServerReflection.class,
+        new ReflectionService(
+            List.copyOf(b.services.keySet()), b.serializer.name(), options, transport::address));
+    return services;
   }
 
   /** A new builder. */
@@ -289,8 +311,21 @@ public final class WitServer implements AutoCloseable {
     private int maxSubscriptionsPerConnection = DEFAULT_MAX_SUBSCRIPTIONS;
     private final List<ServerInterceptor> interceptors = new ArrayList<>();
     private int maxMetadataSize = Metadata.DEFAULT_MAX_SIZE;
+    private boolean reflection = true;
 
     private Builder() {}
+
+    /**
+     * Whether the server offers {@link ServerReflection}, which describes its services (interfaces,
+     * method signatures, listeners), protocol version, serializer and transport settings to any
+     * client that passes the handshake and the access token, like any call. With it off, a client
+     * that asks gets 404 NOT_FOUND like for any unknown service. It never describes classes other
+     * than the registered interfaces and those their methods name. Default true.
+     */
+    public Builder reflection(boolean reflection) {
+      this.reflection = reflection;
+      return this;
+    }
 
     /**
      * Adds an interceptor that every call (not subscribe / unsubscribe) passes through, after those
