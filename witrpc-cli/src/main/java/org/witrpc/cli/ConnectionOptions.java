@@ -107,12 +107,11 @@ final class ConnectionOptions {
           "no answer from " + uri + " within " + timeout.toMillis() + " ms (raise --timeout)");
     } catch (WitTransportException e) {
       client.close();
+      String message = ExitCode.oneLine(e);
       throw new CliFailure(
           ExitCode.CANNOT_CONNECT,
-          "cannot connect to "
-              + uri
-              + ": "
-              + ExitCode.oneLine(e)
+          (message.startsWith("cannot connect to ") ? "" : "cannot connect to " + uri + ": ")
+              + message
               + " (is it running? `witrpc list` shows the servers of this machine)");
     }
   }

@@ -55,7 +55,7 @@ final class ListCommand implements Callable<Integer> {
             s.name(),
             s.transport().isEmpty() ? "-" : s.transport(),
             s.pid() == 0 ? "-" : Long.toString(s.pid()),
-            s.problem().isEmpty() ? uptime(Duration.between(s.startedAt(), now)) : "-",
+            s.live() ? uptime(Duration.between(s.startedAt(), now)) : "-",
             s.live() ? "LIVE" : s.problem().isEmpty() ? "STALE" : "UNREADABLE",
             s.problem().isEmpty()
                 ? s.services().stream().map(Reflection::simpleName).collect(Collectors.joining(","))
