@@ -1,7 +1,10 @@
 package org.witrpc.client;
 
+import com.fasterxml.jackson.core.Base64Variants;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -31,9 +34,12 @@ import org.witrpc.internal.MethodDescriptor;
  * <p>Calls go the way of proxy calls: the client's timeout, interceptors (which see an {@link
  * org.witrpc.RpcMethod} whose {@code javaMethod()} is null), retry policy (for methods the
  * description marks idempotent), reconnects and serializer. With JSON the arguments are written as
- * the very bytes a typed call would write; with MessagePack the trees are written as MessagePack.
- * Either way the server converts them with the method's declared types, as for any call: an
- * argument that does not fit is answered 400 naming the parameter.
+ * the very bytes a typed call would write; with MessagePack the trees are written as MessagePack. A
+ * {@code byte[]} argument is given as Base64 text (as JSON writes it) and sent as bytes; a {@code
+ * byte[]} result is a {@link com.fasterxml.jackson.databind.node.BinaryNode} with MessagePack
+ * ({@code asText()} gives its Base64) and Base64 text with JSON. Either way the server converts
+ * them with the method's declared types, as for any call: an argument that does not fit is answered
+ * 400 naming the parameter.
  *
  * <p>The server's description is fetched on the first call by method name (or subscription) and
  * kept; {@link #describe()} fetches it again.
@@ -117,6 +123,7 @@ public final class DynamicClient {
               + " arguments, not "
               + values.length);
     }
+    binaryArguments(d, values);
     boolean idempotent = found != null ? found.idempotent() : isIdempotent(service, key);
     byte[] route = d.route().toBytes();
     Object result =
@@ -192,7 +199,7 @@ public final class DynamicClient {
     @Override
     public void close() {
       if (closed.compareAndSet(false, true)) {
-        calls.unsubscribe(remove, remove.route().toBytes(), id);
+        calls.unsubscribeId(remove, remove.route().toBytes(), id);
       }
     }
 
@@ -218,6 +225,28 @@ public final class DynamicClient {
     List<JsonNode> values = new ArrayList<>(args.size());
     args.forEach(values::add);
     return values.toArray();
+  }
+
+  /**
+   * Turns the Base64 text given for a {@code byte[]} parameter (its type is in the key) into bytes,
+   * so that MessagePack sends them as binary, as a typed call does (a MessagePack string would be
+   * read as its UTF-8 bytes); JSON writes them back as the same Base64 text.
+   *
+   * @throws IllegalArgumentException if such an argument is not Base64
+   */
+  private static void binaryArguments(MethodDescriptor d, Object[] values) {
+    List<String> types = MethodDescriptor.keyParameterTypes(d.key());
+    for (int i = 0; i < values.length && i < types.size(); i++) {
+      if (types.get(i).equals("byte[]") && values[i] instanceof TextNode text) {
+        try {
+          values[i] = BinaryNode.valueOf(Base64Variants.getDefaultVariant().decode(text.asText()));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(
+              d.displayName() + ": argument " + i + " (byte[]) is not Base64: " + e.getMessage(),
+              e);
+        }
+      }
+    }
   }
 
   private static boolean isKey(String method) {

@@ -325,7 +325,7 @@ final class RemoteCalls {
   void unsubscribe(MethodDescriptor d, byte[] route, Object listener) {
     Long id = subscriptions.find(listener, d).orElse(null);
     if (id != null) {
-      unsubscribe(d, route, id);
+      unsubscribeId(d, route, id);
     }
   }
 
@@ -333,7 +333,7 @@ final class RemoteCalls {
    * Unsubscribes subscription {@code id} through remove method {@code d}. While not connected it is
    * only forgotten.
    */
-  void unsubscribe(MethodDescriptor d, byte[] route, long id) {
+  void unsubscribeId(MethodDescriptor d, byte[] route, long id) {
     subscriptions.remove(id); // first, so that a reconnect does not repeat it
     Optional<ClientConnection> cc = states.readyNow();
     if (cc.isPresent()) {

@@ -126,6 +126,33 @@ class ResilienceTest {
   }
 
   @Test
+  void aDynamicSubscriptionIsRepeatedAfterAReconnect() {
+    WitServer first = server(new TickerImpl());
+    WitClient client = client(WitClient.builder().autoReconnect(fast()));
+    client.connect(Duration.ofSeconds(5));
+    List<String> ticks = new CopyOnWriteArrayList<>();
+    DynamicSubscription sub =
+        client
+            .dynamic()
+            .subscribe(Ticker.class.getName(), "addTickListener", (m, a) -> ticks.add(m + a));
+    client.service(Ticker.class).tick(1);
+    await("first tick", () -> ticks.size() == 1);
+
+    first.close();
+    await("reconnecting", () -> client.state() != ConnectionState.READY);
+    TickerImpl second = new TickerImpl();
+    server(second);
+    await("ready again", () -> client.state() == ConnectionState.READY);
+
+    assertThat(second.listeners).hasSize(1);
+    client.service(Ticker.class).tick(2);
+    await("second tick", () -> ticks.size() == 2);
+    assertThat(ticks).containsExactly("onTick[1]", "onTick[2]");
+    sub.close();
+    assertThat(second.listeners).isEmpty();
+  }
+
+  @Test
   void reconnectsAfterARestartResubscribesListenersAndKeepsTheProxy() {
     WitServer first = server(new TickerImpl());
     List<String> changes = new CopyOnWriteArrayList<>();

@@ -10,6 +10,7 @@ import java.lang.reflect.WildcardType;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -87,7 +88,7 @@ public final class MethodDescriptor implements RpcMethod {
     }
     this.methodName = key.substring(0, open);
     this.displayName = service.substring(service.lastIndexOf('.') + 1) + "." + key;
-    Type[] types = new Type[keyArity(key)];
+    Type[] types = new Type[keyParameterTypes(key).size()];
     Arrays.fill(types, JsonNode.class);
     this.parameterTypes = types;
     this.resultType = JsonNode.class;
@@ -95,11 +96,14 @@ public final class MethodDescriptor implements RpcMethod {
     this.kind = kind;
   }
 
-  /** The number of parameters a method key names: {@code add(int,int)} has 2. */
-  private static int keyArity(String key) {
+  /**
+   * The erased parameter type names a method key lists: {@code [int, int]} for {@code
+   * add(int,int)}.
+   */
+  public static List<String> keyParameterTypes(String key) {
     String params = key.substring(key.indexOf('(') + 1, key.length() - 1);
-    // erased type names hold no comma, so the commas count the parameters
-    return params.isEmpty() ? 0 : params.split(",", -1).length;
+    // erased type names hold no comma, so the commas separate the parameters
+    return params.isEmpty() ? List.of() : List.of(params.split(",", -1));
   }
 
   private static Type wireType(Method method) {
