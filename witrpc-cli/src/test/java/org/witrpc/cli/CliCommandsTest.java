@@ -173,6 +173,13 @@ class CliCommandsTest {
             "void addProgressListener(com.example.ProgressListener l)  [events:"
                 + " onProgress(int percent)]")
         .doesNotContain("ServerReflection");
+
+    Cli.Result one = Cli.run("describe", PLAIN, "Calculator");
+    assertThat(one.exitCode()).as(one.toString()).isZero();
+    assertThat(one.out()).contains("int add(int a, int b)");
+    Cli.Result none = Cli.run("describe", PLAIN, "Abacus");
+    assertThat(none.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(none.err()).contains("has no service Abacus; it offers: com.example.Calculator");
   }
 
   @Test
