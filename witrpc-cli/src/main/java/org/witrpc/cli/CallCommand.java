@@ -10,11 +10,7 @@ import java.util.concurrent.Callable;
 import org.witrpc.client.DynamicClient;
 import org.witrpc.client.WitClient;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code witrpc call URI Service.method ARGS...}: one call with JSON arguments. */
 @Command(
@@ -26,15 +22,8 @@ import picocli.CommandLine.Spec;
       "Strings are JSON strings, quoted for the shell: witrpc call pipe://calc Greeter.hello"
           + " '\"Ann\"'"
     })
-final class CallCommand implements Callable<Integer> {
+final class CallCommand extends RemoteCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  @ParentCommand Witrpc root;
-  @Spec CommandSpec spec;
-  @Mixin ConnectionOptions connection;
-
-  @Parameters(index = "0", paramLabel = "URI", description = "The server.")
-  String uri;
 
   @Parameters(
       index = "1",
@@ -55,7 +44,7 @@ final class CallCommand implements Callable<Integer> {
   public Integer call() {
     MethodRef ref = MethodRef.parse(method);
     ArrayNode values = parseArguments(args);
-    try (WitClient client = connection.connect(uri, root.environment())) {
+    try (WitClient client = connect()) {
       DynamicClient dynamic = client.dynamic();
       Reflection reflection = new Reflection(uri, dynamic);
       String service = reflection.serviceName(ref.service(), !ref.isQualified());
@@ -63,7 +52,7 @@ final class CallCommand implements Callable<Integer> {
         reflection.describe(); // picks the overload; fails clearly if reflection is off
       }
       JsonNode result = dynamic.call(service, ref.method(), values);
-      spec.commandLine().getOut().println(result.toString());
+      out().println(result.toString());
       return ExitCode.OK;
     }
   }

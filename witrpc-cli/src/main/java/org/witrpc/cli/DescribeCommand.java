@@ -9,11 +9,7 @@ import org.witrpc.ServerDescription;
 import org.witrpc.ServiceDescription;
 import org.witrpc.client.WitClient;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code witrpc describe URI}: a server's services and method signatures, through reflection. */
 @Command(
@@ -23,17 +19,7 @@ import picocli.CommandLine.Spec;
         "Describe a server through its reflection service: protocol, serializer, and each"
             + " service's methods with their Java signatures (async, listener and idempotent"
             + " methods marked).")
-final class DescribeCommand implements Callable<Integer> {
-  @ParentCommand Witrpc root;
-  @Spec CommandSpec spec;
-  @Mixin ConnectionOptions connection;
-
-  @Parameters(
-      index = "0",
-      paramLabel = "URI",
-      description = "The server: pipe://NAME, mmf://NAME, tcp://HOST:PORT...")
-  String uri;
-
+final class DescribeCommand extends RemoteCommand implements Callable<Integer> {
   @Parameters(
       index = "1",
       arity = "0..1",
@@ -43,11 +29,11 @@ final class DescribeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (WitClient client = connection.connect(uri, root.environment())) {
+    try (WitClient client = connect()) {
       Reflection reflection = new Reflection(uri, client.dynamic());
       ServerDescription d = reflection.describe();
       String only = service == null ? null : reflection.serviceName(service, true);
-      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter out = out();
       out.print(format(uri, d, only));
       return ExitCode.OK;
     }

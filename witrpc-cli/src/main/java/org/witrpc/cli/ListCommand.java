@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
       "List the witrpc servers of this user on this machine (from their announcement files in"
           + " the runtime directory): name, transport, pid, uptime, services, LIVE or STALE.",
       "STALE: the server died without closing (killed, crashed); its file is removed a minute"
-          + " later by the next server that starts."
+          + " later by the next server that starts. UNREADABLE: a file in that directory that is"
+          + " not an announcement (the SERVICES column says why)."
     })
 final class ListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

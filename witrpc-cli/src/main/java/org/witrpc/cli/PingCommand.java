@@ -10,12 +10,7 @@ import org.witrpc.WitRemoteException;
 import org.witrpc.client.DynamicClient;
 import org.witrpc.client.WitClient;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code witrpc ping URI}: connect and handshake time, then the latency of N small calls. The call
@@ -32,16 +27,9 @@ import picocli.CommandLine.Spec;
           + " answers 404, which counts as a round trip too) with their p50, p90 and p99.",
       "The first calls warm up and are not counted."
     })
-final class PingCommand implements Callable<Integer> {
+final class PingCommand extends RemoteCommand implements Callable<Integer> {
   private static final String SERVICE = ServerReflection.class.getName();
   private static final int WARM_UP = 10;
-
-  @ParentCommand Witrpc root;
-  @Spec CommandSpec spec;
-  @Mixin ConnectionOptions connection;
-
-  @Parameters(index = "0", paramLabel = "URI", description = "The server.")
-  String uri;
 
   @Option(
       names = {"-n", "--count"},
@@ -55,11 +43,11 @@ final class PingCommand implements Callable<Integer> {
     if (count < 1) {
       throw new CliFailure(ExitCode.USAGE, "--count must be at least 1, not " + count);
     }
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = out();
     // a first connect loads and warms the client's classes; the second is the one timed
-    connection.connect(uri, root.environment()).close();
+    connect().close();
     long start = System.nanoTime();
-    try (WitClient client = connection.connect(uri, root.environment())) {
+    try (WitClient client = connect()) {
       long connected = System.nanoTime() - start;
       out.printf(
           Locale.ROOT, "connected to %s in %s (connect and handshake)%n", uri, ms(connected));

@@ -14,12 +14,8 @@ import org.witrpc.client.ConnectionState;
 import org.witrpc.client.DynamicSubscription;
 import org.witrpc.client.WitClient;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code witrpc watch URI Service.addXxxListener}: a listener's events as JSON lines. */
 @Command(
@@ -30,15 +26,8 @@ import picocli.CommandLine.Spec;
           + " {\"event\":\"onProgress\",\"args\":[50]}, until Ctrl-C, --count or --duration.",
       "Example: witrpc watch pipe://calc Calculator.addProgressListener --count 3"
     })
-final class WatchCommand implements Callable<Integer> {
+final class WatchCommand extends RemoteCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  @ParentCommand Witrpc root;
-  @Spec CommandSpec spec;
-  @Mixin ConnectionOptions connection;
-
-  @Parameters(index = "0", paramLabel = "URI", description = "The server.")
-  String uri;
 
   @Parameters(
       index = "1",
@@ -62,11 +51,11 @@ final class WatchCommand implements Callable<Integer> {
       throw new CliFailure(ExitCode.USAGE, "--count must be at least 1, not " + count);
     }
     MethodRef ref = MethodRef.parse(method);
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = out();
     CountDownLatch done = new CountDownLatch(1);
     AtomicInteger seen = new AtomicInteger();
     AtomicReference<Throwable> lost = new AtomicReference<>();
-    try (WitClient client = connection.connect(uri, root.environment())) {
+    try (WitClient client = connect()) {
       client.onStateChange(
           (previous, current, cause) -> {
             if (current != ConnectionState.READY && current != ConnectionState.CLOSED) {

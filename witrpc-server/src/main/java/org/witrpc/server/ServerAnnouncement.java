@@ -73,12 +73,7 @@ final class ServerAnnouncement {
       file = directory.resolve(name + Announcement.SUFFIX);
       Path temporary = directory.resolve("." + name + ".tmp");
       try (OutputStream out =
-          Files.newOutputStream(
-              Files.createFile(
-                  temporary,
-                  PosixFilePermissions.asFileAttribute(
-                      PosixFilePermissions.fromString("rw-------"))),
-              StandardOpenOption.WRITE)) {
+          Files.newOutputStream(createOwnerOnly(temporary), StandardOpenOption.WRITE)) {
         out.write(announcement.toJson());
       }
       try {
@@ -90,6 +85,16 @@ final class ServerAnnouncement {
     } catch (IOException | RuntimeException e) {
       LOG.info("cannot announce the server at {} in {}: {}", address, directory, e.toString());
       return null;
+    }
+  }
+
+  /** Creates {@code file} 0600 (on Windows, with the directory's ACLs, as the transports do). */
+  private static Path createOwnerOnly(Path file) throws IOException {
+    try {
+      return Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException notPosix) {
+      return Files.createFile(file);
     }
   }
 
