@@ -113,6 +113,10 @@ public final class DynamicClient {
     Objects.requireNonNull(method, "method == null");
     Object[] values = arguments(args);
     MethodDescription found = isKey(method) ? null : pick(service, method, values.length);
+    if (found != null && (found.listenerAdd() || found.listenerRemove())) {
+      throw new IllegalArgumentException(
+          simpleName(service) + "." + found.signature() + " is a listener method: use subscribe");
+    }
     String key = found == null ? method : found.key();
     MethodDescriptor d = MethodDescriptor.dynamic(service, key, MethodDescriptor.Kind.CALL);
     if (d.parameterTypes().length != values.length) {

@@ -172,6 +172,9 @@ public abstract class AbstractDynamicContractTest extends RpcContractHarness {
     sub.close();
     assertThat(service.progressListenerCount()).isZero();
     sub.close(); // idempotent
+    assertThatThrownBy(() -> dynamic().call(SERVICE, "addProgressListener", json("[{}]")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is a listener method: use subscribe");
     assertThatThrownBy(() -> dynamic().subscribe(SERVICE, "getName", (m, a) -> {}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("is not a listener add method");
