@@ -3,6 +3,7 @@ package org.witrpc.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.witrpc.process.ChildProcess;
 import org.witrpc.process.JavaCommand;
 import org.witrpc.process.WorkerOutput;
+import org.witrpc.spi.RuntimeDirectory;
 
 /**
  * The tool against servers in other JVMs: list, describe, call, watch and ping over {@code
@@ -85,6 +87,19 @@ class CliEndToEndIT {
         .contains("\"uri\":\"" + uri + "\",\"transport\":\"pipe\",\"pid\":" + server.pid());
     Cli.Result call = Cli.run("call", uri, "Calculator.add", "1", "2");
     assertThat(call.exitCode()).as(call.toString()).isEqualTo(ExitCode.CANNOT_CONNECT);
+    removeFilesOf(server.pid(), "cli-doomed-" + ID);
+  }
+
+  /** What the killed server left: its announcement and its socket (else swept later). */
+  private static void removeFilesOf(long pid, String socketName) throws IOException {
+    Path runtime = RuntimeDirectory.defaultDirectory();
+    try (DirectoryStream<Path> announcements =
+        Files.newDirectoryStream(runtime.resolve("servers"), pid + "-*.json")) {
+      for (Path file : announcements) {
+        Files.delete(file);
+      }
+    }
+    Files.deleteIfExists(runtime.resolve(socketName + ".sock"));
   }
 
   @Test
