@@ -102,14 +102,43 @@ public final class StaleSockets {
     } catch (IOException e) {
       return null;
     }
+    return probe(socket) == Probe.REFUSED ? identity : null;
+  }
+
+  /**
+   * Whether someone listens on the Unix socket {@code socket}: it is a socket file and a connection
+   * to it is not refused. Like the sweep's probe, it never blocks (a pending connect counts as
+   * listening) and follows no symbolic link.
+   */
+  public static boolean isListening(Path socket) {
+    try {
+      BasicFileAttributes attrs =
+          Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!attrs.isOther()) {
+        return false;
+      }
+    } catch (IOException e) {
+      return false;
+    }
+    return probe(socket) == Probe.LISTENING;
+  }
+
+  private enum Probe {
+    LISTENING,
+    REFUSED,
+    UNKNOWN
+  }
+
+  /** Connects to {@code socket} without blocking: a pending connect counts as listening. */
+  private static Probe probe(Path socket) {
     try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       probe.configureBlocking(false);
       probe.connect(UnixDomainSocketAddress.of(socket));
-      return null; // connected or pending: someone listens
+      return Probe.LISTENING;
     } catch (ConnectException refused) {
-      return identity;
+      return Probe.REFUSED;
     } catch (IOException | RuntimeException e) {
-      return null;
+      return Probe.UNKNOWN;
     }
   }
 

@@ -78,6 +78,7 @@ public final class WitServer implements AutoCloseable {
   private final Builder.Announce announce;
   private final List<String> serviceNames;
   private volatile Announcer announcer;
+  private volatile ServerAnnouncement announcement;
 
   private WitServer(Builder b) {
     this.announce = b.announce;
@@ -140,7 +141,10 @@ public final class WitServer implements AutoCloseable {
   }
 
   /**
-   * Starts accepting clients. Returns once clients can connect.
+   * Starts accepting clients. Returns once clients can connect. A server on any transport but
+   * {@code mem://} then announces itself to the other processes of this user: a small owner-only
+   * file in the runtime directory (its address, process id, start time and service names; deleted
+   * by {@link #close()}) that {@code org.witrpc.client.LocalServers} and {@code witrpc list} read.
    *
    * @throws IllegalStateException if already started or closed
    * @throws WitTransportException if the transport cannot listen (for example the name is in use)
@@ -150,6 +154,10 @@ public final class WitServer implements AutoCloseable {
       throw new IllegalStateException("the server was already started or closed");
     }
     transport.start(connection -> ServerConnection.accept(connection, settings));
+    announcement = ServerAnnouncement.write(transport.address(), serviceNames);
+    if (closed.get() && announcement != null) {
+      announcement.delete(); // a close that ran meanwhile did not see it
+    }
     if (announce != null) {
       try {
         announcer =
@@ -227,6 +235,10 @@ public final class WitServer implements AutoCloseable {
       Announcer a = announcer;
       if (a != null) {
         a.close(); // the GOODBYE first: listeners stop sending clients here
+      }
+      ServerAnnouncement announced = announcement;
+      if (announced != null) {
+        announced.delete();
       }
       lifecycle.startDraining();
       awaitNoCallsInFlight(grace);

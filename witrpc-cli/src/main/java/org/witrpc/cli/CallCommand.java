@@ -1,0 +1,80 @@
+package org.witrpc.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.witrpc.client.DynamicClient;
+import org.witrpc.client.WitClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code witrpc call URI Service.method ARGS...}: one call with JSON arguments. */
+@Command(
+    name = "call",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Call a method with JSON arguments and print its result as JSON (null for void).",
+      "Example: witrpc call pipe://calc Calculator.add 1 2",
+      "Strings are JSON strings, quoted for the shell: witrpc call pipe://calc Greeter.hello"
+          + " '\"Ann\"'"
+    })
+final class CallCommand extends RemoteCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Parameters(
+      index = "1",
+      paramLabel = "SERVICE.METHOD",
+      description =
+          "The method: Service.method (overload picked by the number of arguments) or"
+              + " Service.method(int,int); the service by its simple or full name.")
+  String method;
+
+  @Parameters(
+      index = "2..*",
+      arity = "0..*",
+      paramLabel = "ARG",
+      description = "The arguments, each one JSON value: 42, \"text\", [1,2], {\"x\":1}, null.")
+  List<String> args = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    MethodRef ref = MethodRef.parse(method);
+    ArrayNode values = parseArguments(args);
+    try (WitClient client = connect()) {
+      DynamicClient dynamic = client.dynamic();
+      Reflection reflection = new Reflection(uri, dynamic);
+      String service = reflection.serviceName(ref.service(), !ref.isQualified());
+      if (!ref.isKey()) {
+        reflection.describe(); // picks the overload; fails clearly if reflection is off
+      }
+      JsonNode result = dynamic.call(service, ref.method(), values);
+      out().println(result.toString());
+      return ExitCode.OK;
+    }
+  }
+
+  /** Each argument as one JSON value. */
+  static ArrayNode parseArguments(List<String> args) {
+    ArrayNode values = JSON.createArrayNode();
+    for (int i = 0; i < args.size(); i++) {
+      try {
+        values.add(JSON.readTree(args.get(i)));
+      } catch (JsonProcessingException e) {
+        throw new CliFailure(
+            ExitCode.USAGE,
+            "argument "
+                + (i + 1)
+                + " is not JSON: "
+                + args.get(i)
+                + " (a string needs JSON quotes, for the shell '\""
+                + args.get(i)
+                + "\"')");
+      }
+    }
+    return values;
+  }
+}

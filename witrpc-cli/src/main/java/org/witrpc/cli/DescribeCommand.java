@@ -1,0 +1,90 @@
+package org.witrpc.cli;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.witrpc.MethodDescription;
+import org.witrpc.ServerDescription;
+import org.witrpc.ServiceDescription;
+import org.witrpc.client.WitClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code witrpc describe URI}: a server's services and method signatures, through reflection. */
+@Command(
+    name = "describe",
+    mixinStandardHelpOptions = true,
+    description =
+        "Describe a server through its reflection service: protocol, serializer, and each"
+            + " service's methods with their Java signatures (async, listener and idempotent"
+            + " methods marked).")
+final class DescribeCommand extends RemoteCommand implements Callable<Integer> {
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      paramLabel = "SERVICE",
+      description = "Only this service (full or simple interface name).")
+  String service;
+
+  @Override
+  public Integer call() {
+    try (WitClient client = connect()) {
+      Reflection reflection = new Reflection(uri, client.dynamic());
+      ServerDescription d = reflection.describe();
+      String only = service == null ? null : reflection.serviceName(service, true);
+      PrintWriter out = out();
+      out.print(format(uri, d, only));
+      return ExitCode.OK;
+    }
+  }
+
+  static String format(String uri, ServerDescription d, String only) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(uri)
+        .append("  protocol ")
+        .append(d.protocolVersion())
+        .append(", serializer ")
+        .append(d.serializer());
+    Map<String, String> options = new TreeMap<>(d.transportOptions());
+    options.forEach((k, v) -> sb.append(", ").append(k).append(' ').append(v));
+    sb.append(System.lineSeparator());
+    for (ServiceDescription s : d.services()) {
+      if (only != null && !only.equals(s.interfaceName())) {
+        continue;
+      }
+      sb.append(System.lineSeparator()).append(s.interfaceName()).append(System.lineSeparator());
+      for (MethodDescription m : s.methods()) {
+        sb.append("  ").append(readable(m.returnType())).append(' ').append(signature(m));
+        if (m.async()) {
+          sb.append("  [async]");
+        }
+        if (m.idempotent()) {
+          sb.append("  [idempotent]");
+        }
+        if (m.listenerAdd()) {
+          sb.append("  [events:");
+          m.listenerMethods().forEach(e -> sb.append(' ').append(signature(e)));
+          sb.append(']');
+        }
+        sb.append(System.lineSeparator());
+      }
+    }
+    return sb.toString();
+  }
+
+  /** {@code add(int a, int b)}, with {@code java.lang.} left out. */
+  static String signature(MethodDescription m) {
+    StringBuilder sb = new StringBuilder(m.name()).append('(');
+    for (int i = 0; i < m.arity(); i++) {
+      sb.append(i == 0 ? "" : ", ").append(readable(m.parameterTypes().get(i)));
+      sb.append(' ').append(m.parameterNames().get(i));
+    }
+    return sb.append(')').toString();
+  }
+
+  /** A Java type with {@code java.lang.} left out: {@code java.util.List<String>}. */
+  static String readable(String type) {
+    return type.replaceAll("\\bjava\\.lang\\.(?=[A-Z])", "");
+  }
+}

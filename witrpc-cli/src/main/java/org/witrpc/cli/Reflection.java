@@ -1,0 +1,85 @@
+package org.witrpc.cli;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import org.witrpc.ServerDescription;
+import org.witrpc.ServiceDescription;
+import org.witrpc.Status;
+import org.witrpc.WitRemoteException;
+import org.witrpc.client.DynamicClient;
+
+/**
+ * What the tool learns from a server's reflection: its description, and the fully qualified name of
+ * a service the command line names by its simple name.
+ *
+ * <p>Thread safety: not thread-safe; used by one command.
+ */
+final class Reflection {
+  private final String uri;
+  private final DynamicClient client;
+
+  Reflection(String uri, DynamicClient client) {
+    this.uri = uri;
+    this.client = client;
+  }
+
+  /**
+   * The server's description.
+   *
+   * @throws CliFailure with {@link ExitCode#REFLECTION_OFF} if the server has reflection off
+   */
+  ServerDescription describe() {
+    try {
+      return client.describe();
+    } catch (WitRemoteException e) {
+      if (e.is(Status.NOT_FOUND)) {
+        throw new CliFailure(
+            ExitCode.REFLECTION_OFF,
+            uri
+                + " has reflection off (WitServer.Builder.reflection(false)), so it cannot be"
+                + " described; call it with the interface's full name and the method's key, for"
+                + " example com.example.Calculator.add(int,int)");
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The fully qualified name of {@code service}: itself if qualified and the server need not be
+   * asked ({@code mustExist} false), else the one service with that full or simple name.
+   *
+   * @throws CliFailure (usage) if no service or several have that name
+   */
+  String serviceName(String service, boolean mustExist) {
+    if (service.indexOf('.') >= 0 && !mustExist) {
+      return service;
+    }
+    List<ServiceDescription> services = describe().services();
+    List<String> matching =
+        services.stream()
+            .map(ServiceDescription::interfaceName)
+            .filter(name -> name.equals(service) || simpleName(name).equals(service))
+            .toList();
+    if (matching.size() == 1) {
+      return matching.get(0);
+    }
+    String offered =
+        services.stream().map(ServiceDescription::interfaceName).collect(Collectors.joining(", "));
+    throw new CliFailure(
+        ExitCode.USAGE,
+        matching.isEmpty()
+            ? uri + " has no service " + service + "; it offers: " + offered
+            : service
+                + " is ambiguous on "
+                + uri
+                + ": "
+                + String.join(", ", matching)
+                + "; give the full name");
+  }
+
+  /** {@code com.example.Outer$Inner} -> {@code Inner}. */
+  static String simpleName(String interfaceName) {
+    int cut = Math.max(interfaceName.lastIndexOf('.'), interfaceName.lastIndexOf('$'));
+    return interfaceName.substring(cut + 1);
+  }
+}

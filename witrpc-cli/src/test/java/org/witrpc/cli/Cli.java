@@ -1,0 +1,29 @@
+package org.witrpc.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+
+/** Runs the tool in this JVM, as a test would run it from a shell. */
+final class Cli {
+  /** What a run printed and returned. */
+  record Result(int exitCode, String out, String err) {
+    @Override
+    public String toString() {
+      return "exit " + exitCode + "\n--- out\n" + out + "--- err\n" + err;
+    }
+  }
+
+  private Cli() {}
+
+  static Result run(String... args) {
+    return run(Map.of(), args);
+  }
+
+  static Result run(Map<String, String> environment, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Witrpc.run(environment, new PrintWriter(out), new PrintWriter(err), args);
+    return new Result(code, out.toString(), err.toString());
+  }
+}

@@ -1,0 +1,258 @@
+package org.witrpc.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.witrpc.server.WitServer;
+
+/** The commands run in this JVM against servers in this JVM: output, exit codes, bad input. */
+class CliCommandsTest {
+  private static final String ID = UUID.randomUUID().toString().substring(0, 8);
+  private static final String PLAIN = "pipe://cli-" + ID;
+  private static final String GUARDED = "pipe://cli-token-" + ID;
+  private static final String BLIND = "pipe://cli-blind-" + ID;
+  private static final String TOKEN = "s3cret-" + ID;
+
+  private static WitServer plain;
+  private static WitServer guarded;
+  private static WitServer blind;
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void startServers() {
+    plain = CliServerMain.server(PLAIN).start();
+    guarded = CliServerMain.server(GUARDED, "token=" + TOKEN).start();
+    blind = CliServerMain.server(BLIND, "noreflection").start();
+  }
+
+  @AfterAll
+  static void closeServers() {
+    for (WitServer s : new WitServer[] {plain, guarded, blind}) {
+      if (s != null) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void callPrintsTheResultAsJson() {
+    assertThat(Cli.run("call", PLAIN, "Calculator.add", "1", "2"))
+        .satisfies(r -> assertThat(r.exitCode()).as(r.toString()).isZero())
+        .extracting(Cli.Result::out)
+        .isEqualTo("3" + System.lineSeparator());
+    assertThat(Cli.run("call", PLAIN, "com.example.Calculator.slowEcho", "\"hi\"").out())
+        .isEqualTo("\"hi\"" + System.lineSeparator());
+    assertThat(Cli.run("call", PLAIN, "Calculator.add(int,int)", "2", "2").out()).startsWith("4");
+  }
+
+  @Test
+  void msgpackIsSpokenWhenAsked() {
+    String uri = "pipe://cli-msgpack-" + ID;
+    try (WitServer server =
+        WitServer.builder()
+            .service(com.example.Calculator.class, new com.example.CalculatorImpl())
+            .serializer(org.witrpc.Serializers.messagePack())
+            .transport(uri)
+            .build()
+            .start()) {
+      assertThat(
+              Cli.run(
+                      "call",
+                      "--serializer",
+                      "msgpack",
+                      server.address(),
+                      "Calculator.add",
+                      "5",
+                      "6")
+                  .out())
+          .startsWith("11");
+      Cli.Result mismatch = Cli.run("call", uri, "Calculator.add", "5", "6");
+      assertThat(mismatch.exitCode()).as(mismatch.toString()).isEqualTo(ExitCode.REFUSED);
+      assertThat(mismatch.err()).contains("--serializer");
+    }
+  }
+
+  @Test
+  void aMethodThatThrowsExitsWithTheRemoteErrorCode() {
+    Cli.Result r = Cli.run("call", PLAIN, "Calculator.divide", "1", "0");
+
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.REMOTE_ERROR);
+    assertThat(r.err()).contains("500").contains("ArithmeticException").doesNotContain("\tat ");
+    assertThat(r.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void badInputIsAUsageErrorNamingTheFix() {
+    Cli.Result notJson = Cli.run("call", PLAIN, "Calculator.slowEcho", "hi");
+    assertThat(notJson.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(notJson.err()).contains("argument 1 is not JSON").contains("'\"hi\"'");
+
+    Cli.Result noService = Cli.run("call", PLAIN, "Nope.add", "1", "2");
+    assertThat(noService.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(noService.err()).contains("no service Nope").contains("com.example.Calculator");
+
+    Cli.Result arity = Cli.run("call", PLAIN, "Calculator.add", "1");
+    assertThat(arity.exitCode()).as(arity.toString()).isEqualTo(ExitCode.USAGE);
+    assertThat(arity.err()).contains("add(int a, int b)");
+
+    Cli.Result noMethod = Cli.run("call", PLAIN, "Calculator");
+    assertThat(noMethod.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(noMethod.err()).contains("Service.method");
+
+    Cli.Result badOption = Cli.run("ping", "--bogus", PLAIN);
+    assertThat(badOption.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(badOption.err()).contains("--bogus").contains("witrpc ping --help");
+
+    Cli.Result badTimeout = Cli.run("ping", "--timeout", "soon", PLAIN);
+    assertThat(badTimeout.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(badTimeout.err()).contains("500ms, 10s or 2m");
+
+    Cli.Result badUri = Cli.run("ping", "nope://x");
+    assertThat(badUri.exitCode()).as(badUri.toString()).isEqualTo(ExitCode.USAGE);
+    assertThat(badUri.err()).contains("cannot use nope://x");
+  }
+
+  @Test
+  void noServerIsCannotConnectPointingAtList() {
+    Cli.Result r = Cli.run("call", "pipe://cli-nobody-" + ID, "Calculator.add", "1", "2");
+
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.CANNOT_CONNECT);
+    assertThat(r.err())
+        .startsWith("witrpc: cannot connect to pipe://cli-nobody-" + ID)
+        .contains("`witrpc list`");
+    assertThat(r.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void theTokenComesFromTheEnvironmentOrAFileAndIsRefusedWithoutIt() throws IOException {
+    Cli.Result without = Cli.run("call", GUARDED, "Calculator.add", "1", "2");
+    assertThat(without.exitCode()).as(without.toString()).isEqualTo(ExitCode.REFUSED);
+    assertThat(without.err()).contains("--token-env VAR or --token-file PATH");
+
+    Cli.Result fromEnv =
+        Cli.run(
+            Map.of("CALC_TOKEN", TOKEN),
+            "call",
+            "--token-env",
+            "CALC_TOKEN",
+            GUARDED,
+            "Calculator.add",
+            "1",
+            "2");
+    assertThat(fromEnv.exitCode()).as(fromEnv.toString()).isZero();
+
+    Path file = Files.writeString(tmp.resolve("token"), TOKEN + "\n");
+    Cli.Result fromFile =
+        Cli.run("call", "--token-file", file.toString(), GUARDED, "Calculator.add", "1", "2");
+    assertThat(fromFile.exitCode()).as(fromFile.toString()).isZero();
+
+    Cli.Result unset = Cli.run("call", "--token-env", "NOT_SET", GUARDED, "Calculator.add", "1");
+    assertThat(unset.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(unset.err()).contains("NOT_SET is not set");
+  }
+
+  @Test
+  void describeShowsSignaturesAndListeners() {
+    Cli.Result r = Cli.run("describe", PLAIN);
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out())
+        .contains("com.example.Calculator")
+        .contains("int add(int a, int b)")
+        .contains("java.util.concurrent.CompletableFuture<String> slowEcho(String s)  [async]")
+        .contains(
+            "void addProgressListener(com.example.ProgressListener l)  [events:"
+                + " onProgress(int percent)]")
+        .doesNotContain("ServerReflection");
+
+    Cli.Result one = Cli.run("describe", PLAIN, "Calculator");
+    assertThat(one.exitCode()).as(one.toString()).isZero();
+    assertThat(one.out()).contains("int add(int a, int b)");
+    Cli.Result none = Cli.run("describe", PLAIN, "Abacus");
+    assertThat(none.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(none.err()).contains("has no service Abacus; it offers: com.example.Calculator");
+  }
+
+  @Test
+  void reflectionOffRefusesDescribeWithItsOwnExitCode() {
+    Cli.Result r = Cli.run("describe", BLIND);
+
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.REFLECTION_OFF);
+    assertThat(r.err()).contains("has reflection off").contains("add(int,int)");
+    assertThat(Cli.run("call", BLIND, "Calculator.add", "1", "2").exitCode())
+        .isEqualTo(ExitCode.REFLECTION_OFF);
+    Cli.Result byKey = Cli.run("call", BLIND, "com.example.Calculator.add(int,int)", "1", "2");
+    assertThat(byKey.exitCode()).as(byKey.toString()).isZero();
+    assertThat(byKey.out()).startsWith("3");
+    assertThat(Cli.run("ping", "-n", "5", BLIND).exitCode()).isZero();
+  }
+
+  @Test
+  void watchPrintsEventsAsJsonLinesUntilTheCount() {
+    Cli.Result r = Cli.run("watch", PLAIN, "Calculator.addProgressListener", "--count", "3");
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out().lines())
+        .containsExactly(
+            "{\"event\":\"onProgress\",\"args\":[1]}",
+            "{\"event\":\"onProgress\",\"args\":[2]}",
+            "{\"event\":\"onProgress\",\"args\":[3]}");
+  }
+
+  @Test
+  void watchStopsAfterTheDuration() {
+    Cli.Result r = Cli.run("watch", PLAIN, "Calculator.addProgressListener", "--duration", "200ms");
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out().lines()).allMatch(l -> l.startsWith("{\"event\":\"onProgress\""));
+  }
+
+  @Test
+  void pingReportsConnectTimeAndPercentiles() {
+    Cli.Result r = Cli.run("ping", "-n", "20", PLAIN);
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out())
+        .containsPattern("connected to " + PLAIN + " in \\d+\\.\\d{3} ms")
+        .containsPattern(
+            "20 calls of ServerReflection.describe\\(\\): p50 [\\d.]+ ms, p90 [\\d.]+ ms, p99"
+                + " [\\d.]+ ms, max [\\d.]+ ms");
+  }
+
+  @Test
+  void listShowsTheServersOfThisProcessAsLive() {
+    Cli.Result r = Cli.run("list");
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out().lines())
+        .anyMatch(
+            l ->
+                l.matches(
+                    "cli-"
+                        + ID
+                        + " +pipe +"
+                        + ProcessHandle.current().pid()
+                        + " +\\d+s +LIVE +Calculator"));
+    assertThat(Cli.run("list", "--json").out()).contains("\"uri\":\"" + PLAIN + "\"");
+  }
+
+  @Test
+  void helpListsTheExitCodesAndCompletionIsGenerated() {
+    Cli.Result help = Cli.run("--help");
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.out()).contains("Exit codes:").contains("6 reflection is off");
+
+    Cli.Result completion = Cli.run("generate-completion");
+    assertThat(completion.exitCode()).isZero();
+    assertThat(completion.out()).contains("complete").contains("describe");
+  }
+}

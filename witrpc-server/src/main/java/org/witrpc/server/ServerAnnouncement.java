@@ -1,0 +1,144 @@
+package org.witrpc.server;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.witrpc.internal.Announcement;
+import org.witrpc.spi.RuntimeDirectory;
+
+/**
+ * The announcement file of one started server (see {@link Announcement}): written owner-only (0600)
+ * and atomically (a temporary file renamed into place) when the server starts, deleted when it
+ * closes. A server whose announcement cannot be written still runs: it is only missing from {@code
+ * witrpc list}, with a log line saying why.
+ *
+ * <p>Writing one also removes the announcements of processes that are gone (killed with -9, or
+ * crashed) once they are older than {@link #KEEP_STALE}, so that they do not pile up for ever and a
+ * server that just died is still listed as stale for a while.
+ *
+ * <p>Thread safety: {@link #delete} may be called from any thread, more than once.
+ */
+final class ServerAnnouncement {
+  /** How long the announcement of a process that is gone is kept, counted from its writing. */
+  static final Duration KEEP_STALE = Duration.ofMinutes(1);
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServerAnnouncement.class);
+  private static final AtomicLong SERVER_IDS = new AtomicLong();
+
+  private final Path file;
+
+  private ServerAnnouncement(Path file) {
+    this.file = file;
+  }
+
+  /**
+   * Announces a server at {@code address} in the current user's announcements directory; null for
+   * an in-process {@code mem://} server (nobody else can reach it) or when the file cannot be
+   * written.
+   */
+  static ServerAnnouncement write(String address, List<String> services) {
+    if (address.startsWith("mem:")) {
+      return null;
+    }
+    try {
+      return write(Announcement.directory(), address, services);
+    } catch (RuntimeException e) {
+      LOG.info("cannot announce the server at {}: {}", address, e.toString());
+      return null;
+    }
+  }
+
+  /** Announces a server at {@code address} in {@code directory}; null if it cannot. */
+  static ServerAnnouncement write(Path directory, String address, List<String> services) {
+    Announcement announcement = Announcement.ofThisProcess(address, services);
+    Path file = null;
+    try {
+      RuntimeDirectory.ensure(directory);
+      removeStale(directory);
+      String name = announcement.pid() + "-" + SERVER_IDS.incrementAndGet();
+      file = directory.resolve(name + Announcement.SUFFIX);
+      Path temporary = directory.resolve("." + name + ".tmp");
+      try (OutputStream out =
+          Files.newOutputStream(createOwnerOnly(temporary), StandardOpenOption.WRITE)) {
+        out.write(announcement.toJson());
+      }
+      try {
+        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+      return new ServerAnnouncement(file);
+    } catch (IOException | RuntimeException e) {
+      LOG.info("cannot announce the server at {} in {}: {}", address, directory, e.toString());
+      return null;
+    }
+  }
+
+  /** Creates {@code file} 0600 (on Windows, with the directory's ACLs, as the transports do). */
+  private static Path createOwnerOnly(Path file) throws IOException {
+    try {
+      return Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException notPosix) {
+      return Files.createFile(file);
+    }
+  }
+
+  /** Deletes the file; never throws. */
+  void delete() {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      LOG.debug("cannot remove the announcement {}: {}", file, e.toString());
+    }
+  }
+
+  /** The announcement file (for tests). */
+  Path file() {
+    return file;
+  }
+
+  private static void removeStale(Path directory) {
+    Instant before = Instant.now().minus(KEEP_STALE);
+    try (DirectoryStream<Path> files =
+        Files.newDirectoryStream(directory, "*" + Announcement.SUFFIX)) {
+      for (Path candidate : files) {
+        if (isStale(candidate, before)) {
+          Files.deleteIfExists(candidate);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("cannot sweep the announcements in {}: {}", directory, e.toString());
+    }
+  }
+
+  /** A regular file written before {@code before} by a process that is gone. */
+  private static boolean isStale(Path candidate, Instant before) {
+    try {
+      BasicFileAttributes attrs =
+          Files.readAttributes(candidate, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!attrs.isRegularFile()
+          || attrs.size() > Announcement.MAX_FILE_BYTES
+          || !attrs.lastModifiedTime().toInstant().isBefore(before)) {
+        return false;
+      }
+      return !Announcement.parse(Files.readAllBytes(candidate)).processAlive();
+    } catch (IOException | IllegalArgumentException e) {
+      return false; // gone meanwhile, or not a file a server wrote: not ours to remove
+    }
+  }
+}
