@@ -38,8 +38,8 @@ import org.witrpc.server.ServerInterceptor;
  * }</pre>
  *
  * <p>or give this interceptor an {@code OpenTelemetry} without propagators ({@code
- * OpenTelemetrySdk.builder().setTracerProvider(tracing).build()}), so that each call starts a
- * trace of its own.
+ * OpenTelemetrySdk.builder().setTracerProvider(tracing).build()}), so that each call starts a trace
+ * of its own.
  *
  * <p>Thread safety: safe for concurrent use; one instance may serve several servers.
  */
