@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -55,7 +54,7 @@ final class RemoteCalls {
   private final long timeoutNanos;
   private final long spinNanos;
   private final RetryPolicy retryPolicy;
-  private final ExecutorService asyncExecutor;
+  private final AsyncExecutor asyncExecutor;
   private final ScheduledExecutorService timer;
 
   RemoteCalls(
@@ -65,7 +64,7 @@ final class RemoteCalls {
       long timeoutNanos,
       long spinNanos,
       RetryPolicy retryPolicy,
-      ExecutorService asyncExecutor,
+      AsyncExecutor asyncExecutor,
       ScheduledExecutorService timer) {
     this.states = states;
     this.subscriptions = subscriptions;
@@ -157,7 +156,7 @@ final class RemoteCalls {
     }
     CallFuture future = new CallFuture();
     try {
-      asyncExecutor.execute(
+      asyncExecutor.executeWhileOpen(
           () -> {
             try {
               if (future.isDone()) {
@@ -206,11 +205,7 @@ final class RemoteCalls {
                           future.completeExceptionally(e);
                         }
                       };
-                  try {
-                    asyncExecutor.execute(completion);
-                  } catch (RejectedExecutionException closed) {
-                    completion.run();
-                  }
+                  asyncExecutor.execute(completion);
                 });
     try {
       sendWithoutWaiting(cc, call, d, route, args, metadata, deadline);

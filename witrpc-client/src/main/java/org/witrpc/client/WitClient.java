@@ -7,11 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +50,7 @@ public final class WitClient implements AutoCloseable {
   private final Connector connector;
   private final ReconnectPolicy reconnectPolicy;
   private final ConnectionStates states;
-  private final ExecutorService asyncExecutor;
+  private final AsyncExecutor asyncExecutor;
   private final ScheduledThreadPoolExecutor timer;
   private final RemoteCalls calls;
   private final ClientInterceptors interceptors;
@@ -84,14 +80,7 @@ public final class WitClient implements AutoCloseable {
             b.maxUndeliveredCallbacks);
     this.reconnectPolicy = b.reconnectPolicy;
     this.states = new ConnectionStates(transport.address());
-    this.asyncExecutor =
-        new ThreadPoolExecutor(
-            0,
-            Integer.MAX_VALUE,
-            10,
-            TimeUnit.SECONDS,
-            new SynchronousQueue<>(),
-            r -> thread(r, "async"));
+    this.asyncExecutor = new AsyncExecutor(r -> thread(r, "async"));
     this.timer = new ScheduledThreadPoolExecutor(1, r -> thread(r, "timer"));
     timer.setRemoveOnCancelPolicy(true);
     this.calls =

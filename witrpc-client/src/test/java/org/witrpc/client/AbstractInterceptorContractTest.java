@@ -163,6 +163,21 @@ public abstract class AbstractInterceptorContractTest extends RpcContractHarness
     assertThat(transportUri(name)).startsWith(contextService().peerTransport() + "://");
   }
 
+  /** True for a network transport, whose server knows the client's address; false by default. */
+  protected boolean peerHasAddress() {
+    return false;
+  }
+
+  @ContractTest
+  void thePeerAddressIsKnownWhereTheTransportHasOne() {
+    String address = contextService().peerAddress();
+    if (peerHasAddress()) {
+      assertThat(address).matches("loopback:[1-9][0-9]*");
+    } else {
+      assertThat(address).isEmpty();
+    }
+  }
+
   @ContractTest
   void aClientTimeoutInterruptsTheServerMethod() {
     WitClient c = connect(b -> b.timeout(Duration.ofMillis(300)));

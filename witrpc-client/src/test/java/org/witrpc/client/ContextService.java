@@ -16,6 +16,12 @@ public interface ContextService {
   /** The transport scheme of the caller's connection. */
   String peerTransport();
 
+  /**
+   * The caller's network address as {@code loopback:PORT} or {@code other:PORT}, or "" if the
+   * server knows none.
+   */
+  String peerAddress();
+
   /** Waits (up to 30 s) until interrupted; records how it ended under {@code id}. */
   String block(String id);
 

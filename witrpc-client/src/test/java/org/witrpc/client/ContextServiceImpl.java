@@ -1,5 +1,6 @@
 package org.witrpc.client;
 
+import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +39,20 @@ public class ContextServiceImpl implements ContextService {
   @Override
   public String peerTransport() {
     return CallContext.current().peer().transport();
+  }
+
+  @Override
+  public String peerAddress() {
+    return CallContext.current()
+        .peer()
+        .address()
+        .map(
+            a -> {
+              InetSocketAddress inet = (InetSocketAddress) a;
+              return (inet.getAddress().isLoopbackAddress() ? "loopback:" : "other:")
+                  + inet.getPort();
+            })
+        .orElse("");
   }
 
   @Override

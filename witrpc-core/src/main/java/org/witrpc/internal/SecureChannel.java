@@ -217,6 +217,11 @@ public final class SecureChannel implements Connection, FrameListener {
   }
 
   @Override
+  public java.util.Optional<java.net.SocketAddress> peerAddress() {
+    return delegate.peerAddress();
+  }
+
+  @Override
   public String description() {
     Connection d = delegate;
     return d == null ? "secure channel (unattached)" : d.description();

@@ -1,5 +1,6 @@
 package org.witrpc.spi;
 
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.security.Principal;
 import java.util.Optional;
@@ -92,6 +93,18 @@ public interface Connection {
    * after. The default returns empty. May be called from any thread.
    */
   default Optional<Principal> peerPrincipal() {
+    return Optional.empty();
+  }
+
+  /**
+   * The peer's network address, where the transport connects over a network: for {@code tcp://} and
+   * {@code ws://} the remote socket address (an {@link java.net.InetSocketAddress}; behind a
+   * reverse proxy, the proxy's). Empty for the local transports, whose peer is a process of this
+   * machine with no address of its own. Known once the connection is returned by {@link
+   * ClientTransport#connect} or given to the {@link ServerTransport.Acceptor}; unchanged after,
+   * also once closed. The default returns empty. May be called from any thread.
+   */
+  default Optional<SocketAddress> peerAddress() {
     return Optional.empty();
   }
 

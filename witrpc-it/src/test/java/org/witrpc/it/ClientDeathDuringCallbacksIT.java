@@ -15,6 +15,7 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.witrpc.client.WitClient;
+import org.witrpc.testkit.Await;
 import org.witrpc.testkit.TestService;
 
 /**

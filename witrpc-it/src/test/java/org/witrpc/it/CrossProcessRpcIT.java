@@ -25,6 +25,7 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.witrpc.WitRemoteException;
 import org.witrpc.client.WitClient;
+import org.witrpc.testkit.Await;
 import org.witrpc.testkit.Color;
 import org.witrpc.testkit.ComplexListener;
 import org.witrpc.testkit.ComplexNumber;

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.witrpc.WitTimeoutException;
 import org.witrpc.client.ConnectionState;
 import org.witrpc.client.WitClient;
+import org.witrpc.testkit.Await;
 import org.witrpc.testkit.TestService;
 
 /**

@@ -8,6 +8,7 @@ import org.witrpc.WitException;
 import org.witrpc.client.ConnectionState;
 import org.witrpc.client.ReconnectPolicy;
 import org.witrpc.client.WitClient;
+import org.witrpc.testkit.Await;
 import org.witrpc.testkit.TestService;
 
 /**

@@ -22,6 +22,7 @@ import org.witrpc.WitTimeoutException;
 import org.witrpc.WitTransportException;
 import org.witrpc.client.WitClient;
 import org.witrpc.server.WitServer;
+import org.witrpc.testkit.Await;
 import org.witrpc.testkit.TestService;
 import org.witrpc.testkit.TestServiceImpl;
 

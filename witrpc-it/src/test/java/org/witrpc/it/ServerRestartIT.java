@@ -23,6 +23,7 @@ import org.witrpc.WitTransportException;
 import org.witrpc.client.ConnectionState;
 import org.witrpc.client.ReconnectPolicy;
 import org.witrpc.client.WitClient;
+import org.witrpc.testkit.Await;
 import org.witrpc.testkit.TestService;
 
 /**

@@ -22,6 +22,7 @@ import org.witrpc.client.ConnectionState;
 import org.witrpc.client.ReconnectPolicy;
 import org.witrpc.client.RetryPolicy;
 import org.witrpc.client.WitClient;
+import org.witrpc.testkit.Await;
 import org.witrpc.testkit.ProgressListener;
 import org.witrpc.testkit.TestService;
 

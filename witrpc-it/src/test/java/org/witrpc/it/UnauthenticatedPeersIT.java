@@ -34,6 +34,7 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.witrpc.client.WitClient;
 import org.witrpc.spi.RuntimeDirectory;
+import org.witrpc.testkit.Await;
 import org.witrpc.testkit.RawSockets;
 import org.witrpc.testkit.TestService;
 

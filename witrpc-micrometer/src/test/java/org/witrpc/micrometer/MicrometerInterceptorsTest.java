@@ -30,6 +30,7 @@ import org.witrpc.WitRemoteException;
 import org.witrpc.client.ClientInterceptor;
 import org.witrpc.client.WitClient;
 import org.witrpc.server.WitServer;
+import org.witrpc.testkit.Await;
 
 /**
  * The call meters of {@link MicrometerClientInterceptor} and {@link MicrometerServerInterceptor}

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.witrpc.client.ConnectionState;
 import org.witrpc.client.WitClient;
 import org.witrpc.server.WitServer;
+import org.witrpc.testkit.Await;
 
 /** {@link WitServerMetrics} and {@link WitClientMetrics} follow a real server and client. */
 class WitMetricsBindersTest {

@@ -22,6 +22,25 @@ import org.witrpc.server.ServerInterceptor;
  * the method hands to other threads takes the span along as OpenTelemetry's {@link Context} does
  * ({@code Context.current().wrap(task)}).
  *
+ * <p>The client's trace context is taken from any client that passed the handshake: a client can
+ * join a trace of its choosing and, under a parent-based sampler (the SDK's default), decide
+ * whether the server's span is sampled. On an endpoint that others can reach, sample on the
+ * server's side, whatever the remote parent says:
+ *
+ * <pre>{@code
+ * Sampler ratio = Sampler.traceIdRatioBased(0.01);
+ * SdkTracerProvider tracing = SdkTracerProvider.builder()
+ *     .setSampler(Sampler.parentBasedBuilder(ratio)
+ *         .setRemoteParentSampled(ratio)
+ *         .setRemoteParentNotSampled(ratio)
+ *         .build())
+ *     .build();
+ * }</pre>
+ *
+ * <p>or give this interceptor an {@code OpenTelemetry} without propagators ({@code
+ * OpenTelemetrySdk.builder().setTracerProvider(tracing).build()}), so that each call starts a trace
+ * of its own.
+ *
  * <p>Thread safety: safe for concurrent use; one instance may serve several servers.
  */
 public final class OpenTelemetryServerInterceptor implements ServerInterceptor {

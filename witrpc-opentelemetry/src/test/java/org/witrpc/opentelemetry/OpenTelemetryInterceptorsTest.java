@@ -24,6 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.witrpc.WitRemoteException;
 import org.witrpc.client.WitClient;
 import org.witrpc.server.WitServer;
+import org.witrpc.testkit.Await;
 
 /**
  * Client and server spans of calls over {@code mem://}, recorded by the SDK's in-memory exporter:
@@ -153,10 +154,7 @@ class OpenTelemetryInterceptorsTest {
 
     assertThat(traced.later("x").join()).isEqualTo("x!");
 
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (OTEL.getSpans().size() < 2 && System.nanoTime() - deadline < 0) {
-      Thread.sleep(5);
-    }
+    Await.until("both spans are exported", () -> OTEL.getSpans().size() >= 2);
     SpanData client = span(SpanKind.CLIENT);
     SpanData server = span(SpanKind.SERVER);
     assertThat(server.getParentSpanId()).isEqualTo(client.getSpanId());

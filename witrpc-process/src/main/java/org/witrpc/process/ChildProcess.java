@@ -3,8 +3,8 @@ package org.witrpc.process;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -80,7 +80,8 @@ public final class ChildProcess implements AutoCloseable {
   /**
    * Waits until the child prints a line starting with {@code prefix} on its stdout and returns that
    * line; a line printed before this call counts (when the output goes to the log: one of the last
-   * {@value LaunchedProcess#CHILD_STDOUT_LINES} lines).
+   * {@value LaunchedProcess#CHILD_STDOUT_LINES} lines), and no line printed during it is missed,
+   * however many follow it. The output is read as it comes, each byte once per call.
    *
    * @throws TimeoutException if no such line comes within {@code timeout}; the message has the
    *     child's last output
@@ -92,43 +93,44 @@ public final class ChildProcess implements AutoCloseable {
     Objects.requireNonNull(prefix, "prefix == null");
     long deadline = System.nanoTime() + timeout.toNanos();
     Process process = launched.process();
-    while (true) {
-      boolean exited = !process.isAlive();
-      if (exited) {
-        launched.awaitOutputDrained(DRAIN_MILLIS);
-      }
-      for (String line : stdoutLines()) {
-        if (line.startsWith(prefix)) {
-          return line;
+    try (LineSearch search = launched.searchStdout(prefix)) {
+      while (true) {
+        boolean exited = !process.isAlive();
+        if (exited) {
+          launched.awaitOutputDrained(DRAIN_MILLIS);
         }
+        Optional<String> line = poll(search, exited);
+        if (line.isPresent()) {
+          return line.get();
+        }
+        if (exited) {
+          throw new IllegalStateException(
+              name
+                  + " exited with code "
+                  + process.exitValue()
+                  + " before printing '"
+                  + prefix
+                  + "'; its last output:\n"
+                  + outputTail());
+        }
+        if (System.nanoTime() - deadline >= 0) {
+          throw new TimeoutException(
+              name
+                  + " did not print '"
+                  + prefix
+                  + "' within "
+                  + timeout
+                  + "; its last output:\n"
+                  + outputTail());
+        }
+        process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS);
       }
-      if (exited) {
-        throw new IllegalStateException(
-            name
-                + " exited with code "
-                + process.exitValue()
-                + " before printing '"
-                + prefix
-                + "'; its last output:\n"
-                + outputTail());
-      }
-      if (System.nanoTime() - deadline >= 0) {
-        throw new TimeoutException(
-            name
-                + " did not print '"
-                + prefix
-                + "' within "
-                + timeout
-                + "; its last output:\n"
-                + outputTail());
-      }
-      process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS);
     }
   }
 
-  private List<String> stdoutLines() {
+  private Optional<String> poll(LineSearch search, boolean ended) {
     try {
-      return launched.stdoutLines();
+      return search.poll(ended);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the output of " + name, e);
     }

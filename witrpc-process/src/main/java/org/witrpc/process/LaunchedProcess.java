@@ -2,17 +2,12 @@ package org.witrpc.process;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,27 +17,27 @@ import org.slf4j.LoggerFactory;
  * operating system straight into them (appended).
  *
  * <p>A worker's stdin is the null device. A {@link ChildProcess}'s stdin is a pipe that the host
- * keeps open (the child sees its end when the host closes it or dies), and its stdout lines are
- * kept for {@link #stdoutLines()}: the last {@value #CHILD_STDOUT_LINES} when they go to the log,
- * all that the output file got since the start when they go to a file.
+ * keeps open (the child sees its end when the host closes it or dies), and its stdout lines can be
+ * searched ({@link #searchStdout}): from the last {@value #CHILD_STDOUT_LINES} when they go to the
+ * log, from all that the output file got since the start when they go to a file.
  *
  * <p>Thread safety: safe for concurrent use.
  */
 final class LaunchedProcess {
-  /** How many stdout lines of a child going to the log are kept for {@link #stdoutLines()}. */
+  /** How many stdout lines of a child going to the log are kept for {@link #searchStdout}. */
   static final int CHILD_STDOUT_LINES = 1000;
 
   private final Process process;
   private final List<OutputPump> pumps;
   private final OutputTail tail;
-  private final OutputTail stdout;
+  private final StdoutLines stdout;
   private final Optional<OutputFiles> files;
 
   private LaunchedProcess(
       Process process,
       List<OutputPump> pumps,
       OutputTail tail,
-      OutputTail stdout,
+      StdoutLines stdout,
       Optional<OutputFiles> files) {
     this.process = process;
     this.pumps = pumps;
@@ -96,33 +91,31 @@ final class LaunchedProcess {
       builder.redirectOutput(ProcessBuilder.Redirect.appendTo(files.out().toFile()));
       builder.redirectError(ProcessBuilder.Redirect.appendTo(files.err().toFile()));
       return new LaunchedProcess(
-          builder.start(), List.of(), new OutputTail(), new OutputTail(0), Optional.of(files));
+          builder.start(), List.of(), new OutputTail(), new StdoutLines(0), Optional.of(files));
     }
     Process process = builder.start();
     OutputTail tail = new OutputTail();
-    OutputTail stdout = new OutputTail(child ? CHILD_STDOUT_LINES : 0);
+    StdoutLines stdout = new StdoutLines(child ? CHILD_STDOUT_LINES : 0);
     Logger log = LoggerFactory.getLogger("org.witrpc.process." + name);
     String threads = "witrpc-process-" + name + "-" + process.pid();
     OutputPump out =
-        pump(process.getInputStream(), "out", List.of(tail, stdout), log::info, threads);
-    OutputPump err = pump(process.getErrorStream(), "err", List.of(tail), log::warn, threads);
+        OutputPump.start(
+            process.getInputStream(),
+            line -> {
+              tail.add("out", line);
+              stdout.add(line);
+              log.info("{}", line);
+            },
+            threads + "-out");
+    OutputPump err =
+        OutputPump.start(
+            process.getErrorStream(),
+            line -> {
+              tail.add("err", line);
+              log.warn("{}", line);
+            },
+            threads + "-err");
     return new LaunchedProcess(process, List.of(out, err), tail, stdout, Optional.empty());
-  }
-
-  /** Reads {@code stream} ({@code out} or {@code err}) into the tails and the log. */
-  private static OutputPump pump(
-      InputStream in,
-      String stream,
-      List<OutputTail> tails,
-      BiConsumer<String, Object> log,
-      String threads) {
-    return OutputPump.start(
-        in,
-        line -> {
-          tails.forEach(tail -> tail.add(stream, line));
-          log.accept("{}", line);
-        },
-        threads + "-" + stream);
   }
 
   private static File nullDevice() {
@@ -151,11 +144,13 @@ final class LaunchedProcess {
   }
 
   /**
-   * The stdout lines of a child so far (see the class comment); a last line without its line end
-   * too.
+   * Begins a search of a child's stdout for a line starting with {@code prefix}: in the lines so
+   * far (see the class comment), then in those to come. The caller closes it.
    */
-  List<String> stdoutLines() throws IOException {
-    return files.isPresent() ? files.get().stdoutLinesSinceStart() : stdout.lines("out");
+  LineSearch searchStdout(String prefix) {
+    return files.isPresent()
+        ? new StdoutFileSearch(files.get().out(), files.get().stdoutStart(), prefix)
+        : stdout.search(prefix);
   }
 
   /** Kills the process and waits (bounded) for it to be gone. */
@@ -173,18 +168,6 @@ final class LaunchedProcess {
       Path out = directory.resolve(name + ".out");
       return new OutputFiles(
           out, directory.resolve(name + ".err"), Files.exists(out) ? Files.size(out) : 0);
-    }
-
-    List<String> stdoutLinesSinceStart() throws IOException {
-      byte[] all;
-      try {
-        all = Files.readAllBytes(out);
-      } catch (NoSuchFileException e) {
-        return List.of();
-      }
-      byte[] mine = Arrays.copyOfRange(all, (int) Math.min(stdoutStart, all.length), all.length);
-      String text = new String(mine, StandardCharsets.UTF_8);
-      return text.isEmpty() ? List.of() : text.replace("\r", "").lines().toList();
     }
 
     String describe() {

@@ -11,37 +11,22 @@ import java.util.List;
 
 /**
  * The last lines a process printed, stdout and stderr interleaved as they were read: for the
- * message of a {@link WorkerStartException}, and for {@link ChildProcess#awaitLine}.
+ * message of a {@link WorkerStartException} and of {@link ChildProcess#awaitLine}'s failures.
  *
  * <p>Thread safety: safe for concurrent use (the two pumps add, any thread reads).
  */
 final class OutputTail {
+  /** How many lines are kept. */
   static final int LINES = 40;
 
-  private final int capacity;
   private final Deque<Line> lines = new ArrayDeque<>();
-
-  /** Keeps the last {@value #LINES} lines. */
-  OutputTail() {
-    this(LINES);
-  }
-
-  /** Keeps the last {@code capacity} lines. */
-  OutputTail(int capacity) {
-    this.capacity = capacity;
-  }
 
   /** Keeps {@code line} of {@code stream} ({@code out} or {@code err}). */
   synchronized void add(String stream, String line) {
     lines.addLast(new Line(stream, line));
-    if (lines.size() > capacity) {
+    if (lines.size() > LINES) {
       lines.removeFirst();
     }
-  }
-
-  /** The kept lines of {@code stream}, oldest first. */
-  synchronized List<String> lines(String stream) {
-    return lines.stream().filter(l -> l.stream.equals(stream)).map(l -> l.text).toList();
   }
 
   /** The kept lines, one per line, or a note that there were none. */

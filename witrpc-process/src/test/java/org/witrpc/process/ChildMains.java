@@ -1,6 +1,10 @@
 package org.witrpc.process;
 
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 
 /** Mains of child processes that are not workers. */
 final class ChildMains {
@@ -24,6 +28,29 @@ final class ChildMains {
       }
       System.out.println("BYE");
       System.exit(7);
+    }
+  }
+
+  /**
+   * Prints {@code args[0]} lines of chatter, {@code READY <pid>} and {@code args[1]} more lines in
+   * one burst, as a busy child's buffered output comes, then waits for the end of its stdin.
+   */
+  public static final class Chatty {
+    public static void main(String[] args) throws IOException {
+      PrintStream out =
+          new PrintStream(
+              new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 20));
+      for (int i = 0; i < Integer.parseInt(args[0]); i++) {
+        out.println("chatter " + i);
+      }
+      out.println("READY " + ProcessHandle.current().pid());
+      for (int i = 0; i < Integer.parseInt(args[1]); i++) {
+        out.println("more chatter " + i);
+      }
+      out.flush();
+      while (System.in.read() >= 0) {
+        // only the end matters
+      }
     }
   }
 

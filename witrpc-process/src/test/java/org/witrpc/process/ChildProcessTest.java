@@ -42,6 +42,25 @@ class ChildProcessTest {
     }
   }
 
+  @ParameterizedTest(name = "output to the {0}")
+  @ValueSource(strings = {"log", "files"})
+  void findsItsLineAmongLargeOutputBeforeAndAfterIt(String to) throws Exception {
+    int before = 200_000;
+    int after = 5 * LaunchedProcess.CHILD_STDOUT_LINES;
+    try (ChildProcess child =
+        ChildProcess.start(
+            "chatty-" + to,
+            JavaCommand.mainClass(ChildMains.Chatty.class)
+                .jvmOptions(Workers.FAST_JVM)
+                .args(String.valueOf(before), String.valueOf(after)),
+            output(to))) {
+      assertThat(child.awaitLine("READY ", Workers.START)).isEqualTo("READY " + child.pid());
+      assertThat(child.awaitLine("more chatter " + (after - 1), Workers.START))
+          .as("the last line, after all the others")
+          .isEqualTo("more chatter " + (after - 1));
+    }
+  }
+
   @Test
   void aLineOfAnEarlierRunInTheSameFileDoesNotCount() throws Exception {
     Files.writeString(logs.resolve("rerun.out"), "READY 1\n", StandardCharsets.UTF_8);

@@ -214,7 +214,10 @@ final class ServerHandshake {
     }
     owner.peer(
         new Peer(
-            owner.description(), settings.tokenCheck().verifies(), connection.peerPrincipal()));
+            owner.description(),
+            settings.tokenCheck().verifies(),
+            connection.peerPrincipal(),
+            connection.peerAddress()));
     becomeReady();
     connection.send(Handshake.status(MessageType.AUTH_ACK, Status.OK, ""));
   }

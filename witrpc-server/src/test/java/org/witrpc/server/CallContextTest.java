@@ -14,7 +14,7 @@ import org.witrpc.Metadata;
 /** The cancellation rules of {@link CallContext}: whom a cancel interrupts, and when. */
 class CallContextTest {
   private static CallContext context() {
-    return new CallContext(new Peer("mem://t#1", false, Optional.empty()));
+    return new CallContext(new Peer("mem://t#1", false, Optional.empty(), Optional.empty()));
   }
 
   @Test

@@ -13,6 +13,7 @@ import org.springframework.context.ApplicationContext;
 import org.witrpc.client.ConnectionState;
 import org.witrpc.client.WitClient;
 import org.witrpc.server.WitServer;
+import org.witrpc.testkit.Await;
 
 class WitHealthAutoConfigurationTest {
 

@@ -14,6 +14,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
+import org.witrpc.testkit.Await;
 
 class WitMetricsAutoConfigurationTest {
   private final String uri = TestNames.memUri();

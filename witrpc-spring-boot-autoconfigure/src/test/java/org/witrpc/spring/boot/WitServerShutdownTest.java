@@ -11,6 +11,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.witrpc.WitTransportException;
 import org.witrpc.client.WitClient;
+import org.witrpc.testkit.Await;
 
 /** The server stops with the context: refuses new clients, lets the call in flight finish. */
 class WitServerShutdownTest {

@@ -9,4 +9,9 @@ class TcpInterceptorContractTest extends AbstractInterceptorContractTest {
   protected String transportUri(String name) {
     return "tcp://127.0.0.1:" + TestPorts.of(name);
   }
+
+  @Override
+  protected boolean peerHasAddress() {
+    return true;
+  }
 }

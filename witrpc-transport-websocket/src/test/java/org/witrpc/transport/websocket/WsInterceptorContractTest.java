@@ -9,4 +9,9 @@ class WsInterceptorContractTest extends AbstractInterceptorContractTest {
   protected String transportUri(String name) {
     return "ws://127.0.0.1:" + TestPorts.of(name) + "/rpc";
   }
+
+  @Override
+  protected boolean peerHasAddress() {
+    return true;
+  }
 }

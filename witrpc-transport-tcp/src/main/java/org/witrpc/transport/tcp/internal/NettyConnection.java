@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.security.Principal;
 import java.time.Duration;
@@ -61,6 +62,7 @@ public final class NettyConnection implements Connection {
 
   private final Channel channel;
   private final String description;
+  private final SocketAddress peerAddress; // kept: a closed channel has none
   private final int maxFrameSize;
   private final Duration sendTimeout;
   private final FrameFormat format;
@@ -87,6 +89,7 @@ public final class NettyConnection implements Connection {
       FrameLimit frameLimit,
       Consumer<NettyConnection> onRelease) {
     this.channel = channel;
+    this.peerAddress = channel.remoteAddress();
     this.description = description;
     this.maxFrameSize = maxFrameSize;
     this.sendTimeout = sendTimeout;
@@ -375,6 +378,11 @@ public final class NettyConnection implements Connection {
   @Override
   public Optional<Principal> peerPrincipal() {
     return Optional.ofNullable(peerPrincipal);
+  }
+
+  @Override
+  public Optional<SocketAddress> peerAddress() {
+    return Optional.ofNullable(peerAddress);
   }
 
   @Override

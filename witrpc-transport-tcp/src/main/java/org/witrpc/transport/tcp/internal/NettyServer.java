@@ -38,7 +38,10 @@ import org.witrpc.spi.TransportOptions;
  * exchange at once (each for at most {@link NettyChannels#OPENING_TIMEOUT_MILLIS}), and a socket
  * accepted beyond that closes the one that has waited longest, so a new client always gets its turn
  * however many idle sockets an attacker opens; those sockets take no client slot. A client slot
- * ({@code maxClients}) is taken only by {@link #admit}, after the opening exchange.
+ * ({@code maxClients}) is taken only by {@link #admit}, after the opening exchange, and held from
+ * then on: by the channel until {@link #open} makes its connection (or the channel closes first),
+ * then by the connection until it closes. So clients admitted at once on several event loops never
+ * exceed {@code maxClients} together.
  *
  * <p>Thread safety: {@code start}, {@code close} and the getters may be called from any thread;
  * {@code admit} and {@code open} are called from the channel's event loop; the acceptor is called
@@ -89,6 +92,8 @@ public abstract class NettyServer {
   private boolean warnedOfEviction; // guarded by lock
   // in their opening exchange, oldest first; guarded by lock
   private final Set<Channel> waiting = new LinkedHashSet<>();
+  // admitted, their connection not yet opened: each holds a client slot; guarded by lock
+  private final Set<Channel> admitted = new HashSet<>();
   private final Set<NettyConnection> connections = new HashSet<>(); // guarded by lock
 
   /**
@@ -223,20 +228,25 @@ public abstract class NettyServer {
   private void forget(Channel channel) {
     synchronized (lock) {
       waiting.remove(channel);
+      admitted.remove(channel);
     }
   }
 
   /**
    * Takes a client slot for {@code channel}, whose opening exchange is done; false if all {@code
-   * maxClients} are taken (the refusal is logged) or the server is closed.
+   * maxClients} are taken (the refusal is logged) or the server is closed. The slot is held until
+   * {@link #open} passes it to the channel's connection, or is freed when the channel closes first.
    */
   public boolean admit(Channel channel) {
     synchronized (lock) {
       waiting.remove(channel);
-      if (state != State.STARTED) {
+      if (state != State.STARTED || !channel.isActive()) {
         return false;
       }
-      if (connections.size() >= options.maxClients()) {
+      if (admitted.contains(channel)) {
+        return true;
+      }
+      if (connections.size() + admitted.size() >= options.maxClients()) {
         log.warn(
             "{}: refusing {}: the server has its maximum of {} clients",
             address(),
@@ -244,6 +254,7 @@ public abstract class NettyServer {
             options.maxClients());
         return false;
       }
+      admitted.add(channel);
       return true;
     }
   }
@@ -251,8 +262,8 @@ public abstract class NettyServer {
   /**
    * Makes the connection of an admitted channel, lets {@code installHandlers} put its handlers
    * (with its frame limit, for the decoder) in the pipeline, hands it to the acceptor and starts
-   * its delivery thread (event loop). If the server was closed meanwhile, the channel is closed
-   * instead.
+   * its delivery thread (event loop). If the server was closed meanwhile, or the channel closed and
+   * so gave its slot back, the channel is closed instead.
    */
   public void open(
       Channel channel,
@@ -274,7 +285,7 @@ public abstract class NettyServer {
     ServerTransport.Acceptor current;
     int threadPort;
     synchronized (lock) {
-      if (state != State.STARTED) {
+      if (state != State.STARTED || !admitted.remove(channel)) {
         channel.close();
         return;
       }
@@ -302,7 +313,7 @@ public abstract class NettyServer {
     }
   }
 
-  /** Stops listening and closes every connection, admitted or not. Idempotent. */
+  /** Stops listening and closes every connection and socket, admitted or not. Idempotent. */
   public void close() {
     List<NettyConnection> open;
     List<Channel> unadmitted;
@@ -315,6 +326,7 @@ public abstract class NettyServer {
       state = State.CLOSED;
       open = new ArrayList<>(connections);
       unadmitted = new ArrayList<>(waiting);
+      unadmitted.addAll(admitted);
       channel = serverChannel;
       held = lease;
     }

@@ -14,12 +14,20 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.witrpc.Transports;
+import org.witrpc.WitTransportException;
 import org.witrpc.spi.Connection;
+import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.ServerTransport;
 import org.witrpc.testkit.RecordingListener;
 
@@ -27,7 +35,8 @@ import org.witrpc.testkit.RecordingListener;
  * A network server under a flood of idle sockets that never finish their opening exchange (no
  * hello, no upgrade request): they take no client slot, at most {@code maxHandshakes} of them are
  * kept (one more closes the one that waited longest), and meanwhile the established clients go on
- * working and a new client gets in at once. Raw loopback sockets; every loop is bounded.
+ * working and a new client gets in at once; clients connecting all at once never get more than
+ * {@code maxClients} connections on the server. Raw loopback sockets; every loop is bounded.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public abstract class AbstractHandshakeFloodTest {
@@ -110,6 +119,81 @@ public abstract class AbstractHandshakeFloodTest {
     Connection second = connect(server, newcomer);
     assertEchoes(second, newcomer, 2);
     assertEchoes(first, established, 1);
+  }
+
+  @Test
+  void clientsConnectingAllAtOnceNeverGetMoreThanMaxClients() throws Exception {
+    int maxClients = 2;
+    int clients = 24;
+    int rounds = 5;
+    AtomicInteger open = new AtomicInteger();
+    AtomicInteger mostOpen = new AtomicInteger();
+    ServerTransport server = Transports.server(serverUri("maxClients=" + maxClients));
+    resources.add(server);
+    server.start(
+        connection -> {
+          mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+          return new CountingListener(open);
+        });
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    resources.add(pool::shutdownNow);
+    for (int round = 0; round < rounds; round++) {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<Connection>> attempts = new ArrayList<>();
+      for (int i = 0; i < clients; i++) {
+        attempts.add(pool.submit(() -> connectAfter(go, server)));
+      }
+      go.countDown();
+      List<Connection> connected = new ArrayList<>();
+      for (Future<Connection> attempt : attempts) {
+        Connection connection = attempt.get(30, TimeUnit.SECONDS);
+        if (connection != null) {
+          connected.add(connection);
+        }
+      }
+      assertThat(connected).as("connected in round %d", round).hasSizeBetween(1, maxClients);
+      connected.forEach(Connection::close);
+      awaitNoneOpen(open);
+    }
+    assertThat(mostOpen.get())
+        .as("most connections open at once on the server")
+        .isBetween(1, maxClients);
+  }
+
+  /** Connects once {@code go} opens; null if the server refused (all its slots taken). */
+  private static Connection connectAfter(CountDownLatch go, ServerTransport server)
+      throws InterruptedException {
+    go.await();
+    try {
+      return Transports.client(server.address()).connect(new RecordingListener(), AWAIT);
+    } catch (WitTransportException refused) {
+      return null;
+    }
+  }
+
+  private static void awaitNoneOpen(AtomicInteger open) {
+    long deadline = System.nanoTime() + AWAIT.toNanos();
+    while (open.get() > 0 && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+    assertThat(open.get()).as("server connections still open").isZero();
+  }
+
+  /** A server-side listener that counts its connection as closed when it is. */
+  private static final class CountingListener implements FrameListener {
+    private final AtomicInteger open;
+
+    CountingListener(AtomicInteger open) {
+      this.open = open;
+    }
+
+    @Override
+    public void onFrame(ByteBuffer frame) {}
+
+    @Override
+    public void onClosed(Throwable cause) {
+      open.decrementAndGet();
+    }
   }
 
   /** How many of {@code sockets} the server closed, waiting until {@code expected} or AWAIT. */
