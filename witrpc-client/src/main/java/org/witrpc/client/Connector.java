@@ -15,6 +15,7 @@ import org.witrpc.internal.MessageType;
 import org.witrpc.internal.SecureChannel;
 import org.witrpc.internal.SessionKeys;
 import org.witrpc.internal.SettingsMismatch;
+import org.witrpc.internal.TrafficCounter;
 import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.Serializer;
 
@@ -26,6 +27,7 @@ import org.witrpc.spi.Serializer;
  * <p>Thread safety: immutable; {@link #open} may run on several threads at once.
  */
 final class Connector {
+  private final TrafficCounter traffic;
   private final ClientTransport transport;
   private final Serializer serializer;
   private final boolean encryption;
@@ -46,8 +48,10 @@ final class Connector {
       String accessToken,
       boolean sendTokenToServer,
       Subscriptions subscriptions,
-      int maxUndeliveredCallbacks) {
+      int maxUndeliveredCallbacks,
+      TrafficCounter traffic) {
     this.transport = transport;
+    this.traffic = traffic;
     this.serializer = serializer;
     this.encryption = encryption;
     this.accessToken = accessToken;
@@ -78,9 +82,11 @@ final class Connector {
     SecureChannel channel = null;
     if (encryption) {
       channel = new SecureChannel().listener(cc);
-      cc.attach(channel.attach(transport.connect(channel, timeout)));
+      cc.attach(
+          channel.attach(
+              traffic.countSends(transport.connect(traffic.countReceives(channel), timeout))));
     } else {
-      cc.attach(transport.connect(cc, timeout));
+      cc.attach(traffic.countSends(transport.connect(traffic.countReceives(cc), timeout)));
     }
     try {
       handshake(cc, channel, deadline);

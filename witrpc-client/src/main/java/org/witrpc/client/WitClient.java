@@ -17,6 +17,7 @@ import org.witrpc.Transports;
 import org.witrpc.WitSecurityException;
 import org.witrpc.WitTransportException;
 import org.witrpc.internal.Handshake;
+import org.witrpc.internal.TrafficCounter;
 import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.Limits;
 import org.witrpc.spi.Serializer;
@@ -59,6 +60,8 @@ public final class WitClient implements AutoCloseable {
   private final Object reconnectorLock = new Object();
   private Reconnector reconnector; // guarded by reconnectorLock
 
+  private final TrafficCounter traffic = new TrafficCounter();
+
   private WitClient(Builder b) {
     ClientTransport transport =
         b.transport != null
@@ -77,7 +80,8 @@ public final class WitClient implements AutoCloseable {
             b.accessToken,
             b.sendTokenToServer,
             subscriptions,
-            b.maxUndeliveredCallbacks);
+            b.maxUndeliveredCallbacks,
+            traffic);
     this.reconnectPolicy = b.reconnectPolicy;
     this.states = new ConnectionStates(transport.address());
     this.asyncExecutor = new AsyncExecutor(r -> thread(r, "async"));
@@ -224,6 +228,28 @@ public final class WitClient implements AutoCloseable {
   /** True while connected and ready for calls. */
   public boolean isConnected() {
     return states.readyNow().map(ClientConnection::isOpen).orElse(false);
+  }
+
+  /**
+   * The address this client connects to, as its transport names it (for example {@code
+   * mmf://calc}).
+   */
+  public String address() {
+    return connector.address();
+  }
+
+  /**
+   * Bytes of the frames this client has sent, over all its connections so far (reconnects
+   * included), as the transport took them: an encrypted frame counts its ciphertext, a transport's
+   * own framing (a length prefix, a WebSocket header, TLS records) does not.
+   */
+  public long bytesSent() {
+    return traffic.bytesSent();
+  }
+
+  /** Bytes of the frames this client has received, counted as for {@link #bytesSent()}. */
+  public long bytesReceived() {
+    return traffic.bytesReceived();
   }
 
   /** Number of calls waiting for their reply on the current connection (for tests, metrics). */

@@ -1,9 +1,11 @@
 package org.witrpc.micrometer;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Objects;
 import org.witrpc.client.ConnectionState;
@@ -45,6 +47,17 @@ public final class WitClientMetrics implements MeterBinder {
     Gauge.builder("witrpc.client.calls.pending", client, WitClient::pendingCallCount)
         .description("witrpc calls sent and waiting for their reply")
         .tags(tags)
+        .register(registry);
+    Tags traffic = tags.and("transport", WitServerMetrics.scheme(client.address()));
+    FunctionCounter.builder("witrpc.client.sent", client, WitClient::bytesSent)
+        .description("Bytes of the frames a witrpc client sent, over all its connections")
+        .baseUnit(BaseUnits.BYTES)
+        .tags(traffic)
+        .register(registry);
+    FunctionCounter.builder("witrpc.client.received", client, WitClient::bytesReceived)
+        .description("Bytes of the frames a witrpc client received, over all its connections")
+        .baseUnit(BaseUnits.BYTES)
+        .tags(traffic)
         .register(registry);
   }
 }

@@ -1,9 +1,11 @@
 package org.witrpc.micrometer;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Objects;
 import org.witrpc.server.WitServer;
@@ -38,5 +40,22 @@ public final class WitServerMetrics implements MeterBinder {
         .description("Clients connected to a witrpc server")
         .tags(tags.and("address", server.address()))
         .register(registry);
+    Tags traffic = tags.and("address", server.address()).and("transport", scheme(server.address()));
+    FunctionCounter.builder("witrpc.server.sent", server, WitServer::bytesSent)
+        .description("Bytes of the frames a witrpc server sent to its clients")
+        .baseUnit(BaseUnits.BYTES)
+        .tags(traffic)
+        .register(registry);
+    FunctionCounter.builder("witrpc.server.received", server, WitServer::bytesReceived)
+        .description("Bytes of the frames a witrpc server received from its clients")
+        .baseUnit(BaseUnits.BYTES)
+        .tags(traffic)
+        .register(registry);
+  }
+
+  /** The URI scheme of {@code address} ({@code mmf}, {@code tcp}, ...). */
+  static String scheme(String address) {
+    int colon = address.indexOf(':');
+    return colon > 0 ? address.substring(0, colon) : "unknown";
   }
 }

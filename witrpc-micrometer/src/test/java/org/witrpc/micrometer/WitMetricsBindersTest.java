@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.witrpc.client.ConnectionState;
 import org.witrpc.client.WitClient;
 import org.witrpc.server.WitServer;
@@ -77,6 +79,43 @@ class WitMetricsBindersTest {
 
     client.close();
     assertThat(currentState()).isEqualTo("CLOSED");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"mem", "pipe"})
+  void bytesSentAndReceivedFollowTheFramesOnEachSide(String transport) throws Exception {
+    String uri =
+        transport + "://bytes" + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet();
+    WitServer server =
+        WitServer.builder().service(Greetings.class, new GreetingsImpl()).transport(uri).build();
+    closeables.add(server.start());
+    new WitServerMetrics(server).bindTo(registry);
+    WitClient client = WitClient.builder().transport(uri).build();
+    closeables.add(client);
+    new WitClientMetrics(client).bindTo(registry);
+    client.connect(Duration.ofSeconds(10));
+    double handshakeSent = counter("witrpc.client.sent", transport);
+    assertThat(handshakeSent).as("the handshake's frames").isPositive();
+
+    String name = "x".repeat(100_000);
+    assertThat(client.service(Greetings.class).greet(name)).endsWith(name);
+
+    assertThat(counter("witrpc.client.sent", transport) - handshakeSent)
+        .as("the request carries the 100,000-character argument")
+        .isGreaterThan(100_000);
+    Await.until(
+        "the server counted every byte the client sent, and the other way round",
+        () ->
+            counter("witrpc.server.received", transport) == counter("witrpc.client.sent", transport)
+                && counter("witrpc.client.received", transport)
+                    == counter("witrpc.server.sent", transport));
+    assertThat(counter("witrpc.client.received", transport)).isGreaterThan(100_000);
+    assertThat(registry.get("witrpc.server.sent").functionCounter().getId().getBaseUnit())
+        .isEqualTo("bytes");
+  }
+
+  private double counter(String name, String transport) {
+    return registry.get(name).tag("transport", transport).functionCounter().count();
   }
 
   private WitServer server(GreetingsImpl impl) {

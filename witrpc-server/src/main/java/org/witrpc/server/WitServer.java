@@ -21,6 +21,7 @@ import org.witrpc.Serializers;
 import org.witrpc.ServerReflection;
 import org.witrpc.Transports;
 import org.witrpc.WitTransportException;
+import org.witrpc.internal.TrafficCounter;
 import org.witrpc.spi.Limits;
 import org.witrpc.spi.Serializer;
 import org.witrpc.spi.ServerTransport;
@@ -75,6 +76,7 @@ public final class WitServer implements AutoCloseable {
   private final CountDownLatch closeDone = new CountDownLatch(1);
   private final ServerLifecycle lifecycle = new ServerLifecycle();
   private final HandshakeTimer handshakeTimer;
+  private final TrafficCounter traffic = new TrafficCounter();
   private final Builder.Announce announce;
   private final List<String> serviceNames;
   private volatile Announcer announcer;
@@ -153,7 +155,10 @@ public final class WitServer implements AutoCloseable {
     if (closed.get() || !started.compareAndSet(false, true)) {
       throw new IllegalStateException("the server was already started or closed");
     }
-    transport.start(connection -> ServerConnection.accept(connection, settings));
+    transport.start(
+        connection ->
+            traffic.countReceives(
+                ServerConnection.accept(traffic.countSends(connection), settings)));
     announcement = ServerAnnouncement.write(transport.address(), serviceNames);
     if (closed.get() && announcement != null) {
       announcement.delete(); // a close that ran meanwhile did not see it
@@ -198,6 +203,22 @@ public final class WitServer implements AutoCloseable {
       n += c.runningCalls();
     }
     return n;
+  }
+
+  /**
+   * Bytes of the frames this server has sent to all its clients so far, as the transport took them:
+   * an encrypted frame counts its ciphertext, a transport's own framing (a length prefix, a
+   * WebSocket header, TLS records) does not.
+   */
+  public long bytesSent() {
+    return traffic.bytesSent();
+  }
+
+  /**
+   * Bytes of the frames this server has received from all its clients, as for {@link #bytesSent}.
+   */
+  public long bytesReceived() {
+    return traffic.bytesReceived();
   }
 
   /** Number of clients connected now (handshake started or done). */
