@@ -3,10 +3,7 @@ package org.witrpc.server;
 import java.lang.reflect.Method;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,10 +53,6 @@ final class ServerExecutors {
           t.setDaemon(true);
           return t;
         };
-    ThreadPoolExecutor pool =
-        new ThreadPoolExecutor(
-            POOL_SIZE, POOL_SIZE, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory);
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
+    return new ServerThreadPool(POOL_SIZE, 30, factory);
   }
 }
