@@ -19,6 +19,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,10 +34,13 @@ import org.witrpc.internal.DiscoveryDatagram;
  * one). It only listens: it never sends anything and never connects to what it hears.
  *
  * <p>It joins the group on the group's network interface if one is named, else on every interface
- * that is up, not loopback, and supports multicast. Datagrams that are not well-formed
- * announcements within their bounds are ignored (logged at debug level); at most {@value
- * #MAX_SERVERS} servers are kept (a flood of fake announcements pushes out the ones that expire
- * first). A thread of its own ({@code witrpc-discovery}) reads until {@link #close()}.
+ * that is up, not loopback, and supports multicast. It receives what is sent to its UDP port, so
+ * whoever can reach that port (not only the segment) can announce. Datagrams that are not
+ * well-formed announcements within their bounds are ignored (logged at debug level), and so are
+ * URIs other than {@code tcp://}, {@code ws://} and {@code wss://}, loopback hosts from other
+ * machines, and announcements for a server id from an address other than the one it was first heard
+ * from; at most {@value #MAX_SERVERS} servers are kept, 32 from one address. A thread of its own
+ * ({@code witrpc-discovery}) reads until {@link #close()}.
  *
  * <p>Thread safety: thread-safe.
  */
@@ -95,7 +99,7 @@ public final class NetworkDiscovery implements AutoCloseable {
    * Waits up to {@code timeout} until a server that {@code match} accepts has been heard (for
    * example {@code s -> s.services().contains(Calculator.class.getName())}).
    *
-   * @return the server, or empty if none was heard in time
+   * @return the server, or empty if none was heard in time or this listener was closed
    */
   public Optional<AnnouncedServer> awaitServer(Predicate<AnnouncedServer> match, Duration timeout)
       throws InterruptedException {
@@ -107,6 +111,7 @@ public final class NetworkDiscovery implements AutoCloseable {
   /** Stops listening (leaves the group, ends the thread). Idempotent. */
   @Override
   public void close() {
+    heard.close();
     try {
       channel.close(); // wakes the reader blocked in receive
     } catch (IOException e) {
@@ -130,6 +135,7 @@ public final class NetworkDiscovery implements AutoCloseable {
         return;
       } catch (IOException e) {
         LOG.debug("receiving an announcement", e);
+        LockSupport.parkNanos(10_000_000L); // an error that repeats must not spin a core
         continue;
       }
       if (from == null) {

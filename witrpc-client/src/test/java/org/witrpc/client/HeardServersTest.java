@@ -53,17 +53,64 @@ class HeardServersTest {
   }
 
   @Test
-  @DisplayName(
-      "a flood of announcements keeps at most the capacity, pushing out the first to expire")
+  @DisplayName("a flood from one address holds at most 32 servers and pushes out no one else's")
   void boundedUnderFlood() {
-    HeardServers heard = new HeardServers(4, clock);
-    heard.heard(announcement("real", DiscoveryDatagram.Kind.HELLO, 600_000), source);
+    HeardServers heard = new HeardServers(40, clock);
+    heard.heard(announcement("real", DiscoveryDatagram.Kind.HELLO, 16_000), source);
+    InetAddress flooder = address("172.30.0.66");
     for (int i = 0; i < 1_000; i++) {
-      heard.heard(announcement("fake" + i, DiscoveryDatagram.Kind.HELLO, 1_000), source);
+      heard.heard(announcement("fake" + i, DiscoveryDatagram.Kind.HELLO, 600_000), flooder);
     }
-    List<AnnouncedServer> list = heard.list();
-    assertThat(list).hasSize(4);
-    assertThat(list).extracting(AnnouncedServer::id).contains("real", "fake999");
+    assertThat(heard.list()).hasSize(1 + HeardServers.PER_SOURCE);
+    assertThat(heard.list()).extracting(AnnouncedServer::id).contains("real", "fake0");
+  }
+
+  @Test
+  @DisplayName("when the table is full, the server heard from longest ago goes")
+  void fullTableEvictsTheLongestSilent() {
+    HeardServers heard = new HeardServers(3, clock);
+    for (int i = 0; i < 3; i++) {
+      heard.heard(
+          announcement("s" + i, DiscoveryDatagram.Kind.HELLO, 16_000), address("10.0.0." + i));
+      clock.advance(Duration.ofMillis(10));
+    }
+    heard.heard(announcement("s0", DiscoveryDatagram.Kind.HEARTBEAT, 16_000), address("10.0.0.0"));
+    heard.heard(announcement("new", DiscoveryDatagram.Kind.HELLO, 16_000), address("10.0.0.9"));
+    assertThat(heard.list()).extracting(AnnouncedServer::id).containsExactly("s0", "s2", "new");
+  }
+
+  @Test
+  @DisplayName("another address can neither say GOODBYE for a server nor move it")
+  void anIdStaysWithItsSource() {
+    HeardServers heard = new HeardServers(8, clock);
+    heard.heard(announcement("s1", DiscoveryDatagram.Kind.HELLO, 16_000), source);
+    InetAddress other = address("172.30.0.66");
+    heard.heard(announcement("s1", DiscoveryDatagram.Kind.GOODBYE, 16_000), other);
+    heard.heard(announcement("s1", DiscoveryDatagram.Kind.HEARTBEAT, 16_000), other);
+    assertThat(heard.list())
+        .singleElement()
+        .satisfies(s -> assertThat(s.uri()).isEqualTo("tcp://172.30.0.10:7000"));
+  }
+
+  @Test
+  @DisplayName("local transports, other schemes and loopback hosts from other machines are ignored")
+  void ignoresUrisThatDoNotBelongOnTheNetwork() {
+    HeardServers heard = new HeardServers(8, clock);
+    List<String> uris =
+        List.of(
+            "pipe://calc",
+            "mmf://calc",
+            "http://10.0.0.1:80",
+            "tcp://127.0.0.1:7000",
+            "tcp://localhost:7000",
+            "ws://[::1]:80/x");
+    for (int i = 0; i < uris.size(); i++) {
+      heard.heard(
+          new DiscoveryDatagram(
+              DiscoveryDatagram.Kind.HELLO, "x" + i, "n", uris.get(i), List.of(), 16_000, false),
+          source);
+    }
+    assertThat(heard.list()).isEmpty();
   }
 
   @Test
@@ -74,6 +121,10 @@ class HeardServersTest {
         .isEqualTo("tcp://172.30.0.10:7000");
     assertThat(HeardServers.withHost("wss://[::]:8443/rpc?x=1", v6))
         .isEqualTo("wss://[fd00:0:0:0:0:0:0:5]:8443/rpc?x=1");
+    InetAddress linkLocal = address("fe80::1%1");
+    assertThat(HeardServers.withHost("tcp://[::]:7000", linkLocal))
+        .as("the scope stays, as java.net.URI reads it")
+        .isEqualTo("tcp://[fe80:0:0:0:0:0:0:1%1]:7000");
     assertThat(HeardServers.withHost("tcp://10.1.2.3:7000", source))
         .isEqualTo("tcp://10.1.2.3:7000");
     assertThat(HeardServers.withHost("not a uri", source)).isEqualTo("not a uri");
@@ -96,6 +147,10 @@ class HeardServersTest {
     heard.heard(announcement("s2", DiscoveryDatagram.Kind.HELLO, 10_000), source);
     assertThat(found.get(30, TimeUnit.SECONDS).name()).isEqualTo("name-s2");
     assertThat(heard.await(s -> s.id().equals("none"), 50)).isNull();
+    heard.close();
+    assertThat(heard.await(s -> s.id().equals("none"), 60_000))
+        .as("a closed listener's wait ends at once")
+        .isNull();
   }
 
   private static DiscoveryDatagram announcement(String id, DiscoveryDatagram.Kind kind, long ttl) {

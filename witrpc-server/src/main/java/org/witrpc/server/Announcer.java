@@ -159,7 +159,7 @@ final class Announcer implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    timer.shutdownNow();
+    timer.shutdown(); // not shutdownNow: an interrupt in send would close the channel
     try {
       timer.awaitTermination(1, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
