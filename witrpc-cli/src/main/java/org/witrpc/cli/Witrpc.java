@@ -59,8 +59,11 @@ public final class Witrpc {
       Map<String, String> environment, PrintWriter out, PrintWriter err, String... args) {
     Objects.requireNonNull(environment, "environment == null");
     CommandLine line = new CommandLine(new Witrpc(environment));
-    line.setOut(out);
-    line.setErr(err);
+    // what a server sends (names, results, errors) must not reach the terminal raw
+    PrintWriter safeOut = TerminalSafeWriter.wrap(out);
+    PrintWriter safeErr = TerminalSafeWriter.wrap(err);
+    line.setOut(safeOut);
+    line.setErr(safeErr);
     line.setExitCodeExceptionMapper(ExitCode::of);
     line.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
@@ -77,8 +80,8 @@ public final class Witrpc {
           return ExitCode.USAGE;
         });
     int code = line.execute(args);
-    out.flush();
-    err.flush();
+    safeOut.flush();
+    safeErr.flush();
     return code;
   }
 }

@@ -55,6 +55,17 @@ class CliCommandsTest {
   }
 
   @Test
+  void whatTheServerSendsCannotDriveTheTerminal() {
+    // C1 CSI and a bidi override pass Jackson's JSON escaping; the tool escapes them itself
+    Cli.Result echoed = Cli.run("call", PLAIN, "Calculator.slowEcho", "\"a\u009b2Jb\u202ec\"");
+    assertThat(echoed.exitCode()).as(echoed.toString()).isZero();
+    assertThat(echoed.out()).doesNotContain("\u009b", "\u202e").contains("a\\u009b2Jb\\u202ec");
+    Cli.Result failed = Cli.run("call", PLAIN, "Calculator.no\u009bpe\u001b[2J", "1");
+    assertThat(failed.exitCode()).isNotZero();
+    assertThat(failed.err()).doesNotContain("\u009b", "\u001b").contains("no\\u009bpe\\u001b[2J");
+  }
+
+  @Test
   void msgpackIsSpokenWhenAsked() {
     String uri = "pipe://cli-msgpack-" + ID;
     try (WitServer server =
