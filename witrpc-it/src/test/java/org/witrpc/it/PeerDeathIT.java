@@ -109,9 +109,13 @@ class PeerDeathIT {
         "%s/%s: pending call failed %d ms after kill -9%n", transport, serializer, millis);
     assertThat(millis).as("ms from kill -9 to the failed call").isLessThan(5_000);
     assertThatThrownBy(() -> service.echo("after")).isInstanceOf(WitTransportException.class);
-    assertThat(RuntimeFiles.startingWith(name)).noneMatch(RuntimeFiles::isMapping);
+    // no mapping of the dead connection is left; the killed server's spare for the next client
+    // (mmf) may be, like its socket file
+    assertThat(RuntimeFiles.startingWith(name).stream().filter(RuntimeFiles::isMapping))
+        .hasSizeLessThanOrEqualTo(1);
 
-    // The dead server may leave its socket file; the next server on the name must remove it.
+    // The dead server may leave its socket file and spare; the next server on the name must remove
+    // them.
     WitServer next =
         WitServer.builder()
             .service(TestService.class, new TestServiceImpl())
@@ -155,7 +159,9 @@ class PeerDeathIT {
     Await.until("3 events for the survivor", AWAIT, () -> events.size() >= 3);
     assertThat(events).containsExactly("s1", "s2", "s3");
     assertThat(survivor.echo("still served")).isEqualTo("still served");
-    assertThat(RuntimeFiles.startingWith(name)).noneMatch(RuntimeFiles::isMapping);
+    // the dead client's mapping is gone; an mmf server keeps one spare for its next client
+    assertThat(RuntimeFiles.startingWith(name).stream().filter(RuntimeFiles::isMapping))
+        .hasSizeLessThanOrEqualTo(1);
     assertThat(server.jvm().isAlive()).isTrue();
   }
 }
