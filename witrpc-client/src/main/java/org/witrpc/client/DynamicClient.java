@@ -173,12 +173,13 @@ public final class DynamicClient {
         new JsonListener(add.listenerInterface(), add.listenerMethods(), onEvent);
     MethodDescriptor d =
         MethodDescriptor.dynamic(service, add.key(), MethodDescriptor.Kind.SUBSCRIBE);
-    long id = calls.subscribe(d, d.route().toBytes(), listener);
+    // before subscribing: if the remove key cannot be made, no subscription may be left behind
     MethodDescriptor remove =
         MethodDescriptor.dynamic(
             service,
             ListenerMethods.removeKey(add.name(), add.listenerInterface()),
             MethodDescriptor.Kind.UNSUBSCRIBE);
+    long id = calls.subscribe(d, d.route().toBytes(), listener);
     return new Subscription(listener.listenerInterface(), remove, id);
   }
 

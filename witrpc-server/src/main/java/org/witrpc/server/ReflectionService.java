@@ -139,6 +139,14 @@ final class ReflectionService implements ServerReflection {
   }
 
   private static MethodDescription describe(MethodDescriptor d) {
+    return describe(d, true);
+  }
+
+  /**
+   * {@code d}, with the events of its listener if {@code withEvents} (one level only: a listener
+   * whose methods take listeners, itself included, would otherwise recurse without end).
+   */
+  private static MethodDescription describe(MethodDescriptor d, boolean withEvents) {
     Method m = d.method();
     List<String> types = new ArrayList<>();
     for (java.lang.reflect.Type t : m.getGenericParameterTypes()) {
@@ -150,10 +158,10 @@ final class ReflectionService implements ServerReflection {
     }
     boolean listener = d.kind() != MethodDescriptor.Kind.CALL;
     List<MethodDescription> events = Collections.emptyList();
-    if (listener) {
+    if (listener && withEvents) {
       events = new ArrayList<>();
       for (MethodDescriptor e : MethodDescriptor.allOf(d.listenerType()).values()) {
-        events.add(describe(e));
+        events.add(describe(e, false));
       }
     }
     return new MethodDescription(

@@ -61,6 +61,33 @@ class ReflectionServiceTest {
         .orElseThrow(() -> new AssertionError("no " + key + " in " + s.methods()));
   }
 
+  /** A listener whose methods take listeners of its own kind. */
+  @Listener
+  public interface Chain {
+    void onLink(String link);
+
+    void addChain(Chain next);
+
+    void removeChain(Chain next);
+  }
+
+  /** A service taking such listeners. */
+  public interface Chains {
+    void addChain(Chain chain);
+
+    void removeChain(Chain chain);
+  }
+
+  @Test
+  void aListenerThatTakesItsOwnKindIsDescribedOneLevelDeep() {
+    ServiceDescription s = describe(List.of(Chains.class)).services().get(0);
+    MethodDescription add = method(s, "addChain(" + Chain.class.getName() + ")");
+    assertThat(add.listenerMethods())
+        .extracting(MethodDescription::name)
+        .contains("onLink", "addChain");
+    assertThat(add.listenerMethods()).allMatch(e -> e.listenerMethods().isEmpty());
+  }
+
   @Test
   void describesTheServerAndItsServicesInRegistrationOrder() {
     ServerDescription d = describe(List.of(Tallies.class, Other.class));
