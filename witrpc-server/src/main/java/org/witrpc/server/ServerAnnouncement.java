@@ -66,12 +66,20 @@ final class ServerAnnouncement {
   static ServerAnnouncement write(Path directory, String address, List<String> services) {
     Announcement announcement = Announcement.ofThisProcess(address, services);
     Path file = null;
+    Path temporary = null;
     try {
       RuntimeDirectory.ensure(directory);
       removeStale(directory);
       String name = announcement.pid() + "-" + SERVER_IDS.incrementAndGet();
       file = directory.resolve(name + Announcement.SUFFIX);
-      Path temporary = directory.resolve("." + name + ".tmp");
+      // a random part: a temporary file a crashed process with the same pid left cannot collide
+      temporary =
+          directory.resolve(
+              "."
+                  + name
+                  + "-"
+                  + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong())
+                  + ".tmp");
       try (OutputStream out =
           Files.newOutputStream(createOwnerOnly(temporary), StandardOpenOption.WRITE)) {
         out.write(announcement.toJson());
@@ -84,6 +92,13 @@ final class ServerAnnouncement {
       return new ServerAnnouncement(file);
     } catch (IOException | RuntimeException e) {
       LOG.info("cannot announce the server at {} in {}: {}", address, directory, e.toString());
+      if (temporary != null) {
+        try {
+          Files.deleteIfExists(temporary);
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
       return null;
     }
   }
