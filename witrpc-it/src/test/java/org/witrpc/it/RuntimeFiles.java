@@ -75,7 +75,9 @@ final class RuntimeFiles {
       now = startingWith(prefix);
     }
     assertThat(withoutMappingIds(now))
-        .as("files starting with %s in %s (now: %s)", prefix, RuntimeDirectory.defaultDirectory(), now)
+        .as(
+            "files starting with %s in %s (now: %s)",
+            prefix, RuntimeDirectory.defaultDirectory(), now)
         .containsExactlyInAnyOrderElementsOf(want);
   }
 
