@@ -36,8 +36,12 @@ class ServerThreadPoolTest {
     for (int i = 0; i < 200; i++) {
       CompletableFuture.runAsync(() -> {}, pool).get(10, TimeUnit.SECONDS);
     }
-    // 2, not 1: the next task can come before the thread that ran the last one is idle again
-    assertThat(pool.getLargestPoolSize()).isLessThanOrEqualTo(2);
+    // Not always 1: the next task can come before the thread that ran the last one counts as idle
+    // again (the task's future completes before the pool's afterExecute), and a thread that is
+    // descheduled just then makes that window longer; the pool errs toward one more thread, never
+    // toward a task waiting while the pool may grow. A plain ThreadPoolExecutor of core size 64
+    // ends this loop with 64 threads.
+    assertThat(pool.getLargestPoolSize()).isLessThanOrEqualTo(8);
   }
 
   @Test
