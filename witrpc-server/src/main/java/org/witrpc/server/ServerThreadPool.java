@@ -13,9 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * which starts a new thread for every task until it has its core size (so a server answering one
  * call at a time would soon hold all of them), it hands a task to an idle thread when there is one,
  * starts a thread only when every thread is busy, and queues tasks (without bound) once all {@code
- * maximum} are busy. "Busy" counts a task until the pool's {@code afterExecute}, so a task that comes
- * just as another ends may start one thread more than needed: the pool errs toward a thread too
- * many, never toward a task waiting while it could still grow.
+ * maximum} are busy. "Busy" counts a task until the pool's {@code afterExecute}, so a task that
+ * comes just as another ends may start one thread more than needed: the pool errs toward a thread
+ * too many, never toward a task waiting while it could still grow.
  *
  * <p>Thread safety: thread-safe, as any executor.
  */
