@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -61,31 +60,35 @@ final class RuntimeFiles {
   }
 
   /**
-   * Waits (bounded) until the files starting with {@code prefix} are exactly {@code expected},
-   * failing with the difference; deletions by a peer that is shutting down may lag a little. A
-   * per-connection mapping ({@code NAME.<hex>.mmf}) counts by its name without the hex part: a
-   * running mmf server keeps one spare mapping, made anew after each handshake.
+   * Waits (bounded) until the files starting with {@code prefix} are {@code expected}, failing with
+   * the difference; deletions by a peer that is shutting down may lag a little. Per-connection
+   * mappings ({@code NAME.<hex>.mmf}) are unlinked once both sides have mapped them, so none is
+   * left but a running mmf server's one spare for its next client (made after each handshake):
+   * other files must be exactly the expected ones, and mappings at most one.
    */
   static void awaitExactly(String prefix, Set<String> expected) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    List<String> want = withoutMappingIds(expected);
+    Set<String> want = withoutMappings(expected);
     Set<String> now = startingWith(prefix);
-    while (!withoutMappingIds(now).equals(want) && System.nanoTime() - deadline < 0) {
+    while (!(withoutMappings(now).equals(want) && mappings(now) <= 1)
+        && System.nanoTime() - deadline < 0) {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
       now = startingWith(prefix);
     }
-    assertThat(withoutMappingIds(now))
-        .as(
-            "files starting with %s in %s (now: %s)",
-            prefix, RuntimeDirectory.defaultDirectory(), now)
-        .containsExactlyInAnyOrderElementsOf(want);
+    String where = prefix + " in " + RuntimeDirectory.defaultDirectory() + " (now: " + now + ")";
+    assertThat(withoutMappings(now)).as("files starting with %s", where).isEqualTo(want);
+    assertThat(mappings(now))
+        .as("mappings starting with %s: at most a spare", where)
+        .isLessThanOrEqualTo(1);
   }
 
-  /** The names, sorted, each mapping's hex id replaced by {@code *}. */
-  private static List<String> withoutMappingIds(Set<String> names) {
-    return names.stream()
-        .map(n -> isMapping(n) ? n.replaceAll("\\.[0-9a-f]+\\.mmf$", ".*.mmf") : n)
-        .sorted()
-        .toList();
+  private static Set<String> withoutMappings(Set<String> names) {
+    Set<String> rest = new TreeSet<>(names);
+    rest.removeIf(RuntimeFiles::isMapping);
+    return rest;
+  }
+
+  private static long mappings(Set<String> names) {
+    return names.stream().filter(RuntimeFiles::isMapping).count();
   }
 }
