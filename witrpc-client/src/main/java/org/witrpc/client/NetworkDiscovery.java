@@ -153,13 +153,7 @@ public final class NetworkDiscovery implements AutoCloseable {
 
   private static List<NetworkInterface> interfaces(DiscoveryGroup group) throws SocketException {
     if (group.networkInterface().isPresent()) {
-      String name = group.networkInterface().get();
-      NetworkInterface ni = NetworkInterface.getByName(name);
-      if (ni == null || !ni.isUp() || !ni.supportsMulticast()) {
-        throw new SocketException(
-            "no network interface " + name + " that is up and supports multicast");
-      }
-      return List.of(ni);
+      return List.of(DiscoveryDatagram.namedInterface(group));
     }
     List<NetworkInterface> all = new ArrayList<>();
     for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {

@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.witrpc.DiscoveryGroup;
 
 /**
  * One network discovery datagram: a server's HELLO (it started), HEARTBEAT (it is still there) or
@@ -207,5 +210,21 @@ public record DiscoveryDatagram(
         throw new IllegalArgumentException(field + " holds a control character");
       }
     }
+  }
+
+  /**
+   * The interface {@code group} names, checked to be up and to support multicast.
+   *
+   * @throws SocketException if there is no such interface
+   * @throws java.util.NoSuchElementException if the group names none
+   */
+  public static NetworkInterface namedInterface(DiscoveryGroup group) throws SocketException {
+    String name = group.networkInterface().orElseThrow();
+    NetworkInterface ni = NetworkInterface.getByName(name);
+    if (ni == null || !ni.isUp() || !ni.supportsMulticast()) {
+      throw new SocketException(
+          "no network interface " + name + " that is up and supports multicast");
+    }
+    return ni;
   }
 }

@@ -46,7 +46,9 @@ public final class DiscoveryListenerMain {
           }
         }
         known = now;
-        Thread.sleep(20); // polls a local table; no network traffic
+        Map<String, AnnouncedServer> seen = known;
+        // wakes as soon as a new server is heard; the bound is for noticing forgotten ones
+        discovery.awaitServer(s -> !seen.containsKey(s.id()), Duration.ofMillis(50));
       }
     }
   }

@@ -3,9 +3,7 @@ package org.witrpc.server;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
 import java.net.ProtocolFamily;
-import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.URI;
@@ -110,7 +108,8 @@ final class Announcer implements AutoCloseable {
       channel = DatagramChannel.open(family);
       channel.setOption(StandardSocketOptions.IP_MULTICAST_TTL, group.ttl());
       if (group.networkInterface().isPresent()) {
-        channel.setOption(StandardSocketOptions.IP_MULTICAST_IF, networkInterface(group));
+        channel.setOption(
+            StandardSocketOptions.IP_MULTICAST_IF, DiscoveryDatagram.namedInterface(group));
       }
       return channel;
     } catch (IOException | RuntimeException e) {
@@ -124,16 +123,6 @@ final class Announcer implements AutoCloseable {
       throw new WitTransportException(
           "announce: cannot send to " + group + ": " + e.getMessage(), e);
     }
-  }
-
-  private static NetworkInterface networkInterface(DiscoveryGroup group) throws SocketException {
-    String name = group.networkInterface().orElseThrow();
-    NetworkInterface ni = NetworkInterface.getByName(name);
-    if (ni == null || !ni.isUp() || !ni.supportsMulticast()) {
-      throw new SocketException(
-          "no network interface " + name + " that is up and supports multicast");
-    }
-    return ni;
   }
 
   private void send(DiscoveryDatagram announcement) {
