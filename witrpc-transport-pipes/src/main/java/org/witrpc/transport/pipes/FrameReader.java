@@ -89,6 +89,18 @@ final class FrameReader {
     }
   }
 
+  /**
+   * True if a whole frame (or a length to refuse) is already in the buffer: {@link #next} returns
+   * it without reading the channel, and no more bytes may come on the socket to say it is there.
+   */
+  boolean hasBufferedFrame() {
+    if (frame != null || buffer.remaining() < PipeWire.LENGTH_PREFIX_BYTES) {
+      return false;
+    }
+    int announced = buffer.getInt(buffer.position());
+    return announced < 0 || buffer.remaining() - PipeWire.LENGTH_PREFIX_BYTES >= announced;
+  }
+
   /** True once the peer ended the stream (a clean end if {@link #next} returned null). */
   boolean ended() {
     return ended;

@@ -7,6 +7,7 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -141,7 +142,10 @@ final class PipeReaders {
         }
         selector.select();
         Set<SelectionKey> ready = selector.selectedKeys();
-        for (SelectionKey key : ready) {
+        // a connection delivered here may end and release the last hold: the selector closes
+        for (Iterator<SelectionKey> keys = ready.iterator();
+            keys.hasNext() && selector.isOpen(); ) {
+          SelectionKey key = keys.next();
           try {
             key.interestOps(0); // one deliverer at a time: the connection is re-armed when idle
           } catch (CancelledKeyException e) {

@@ -102,6 +102,32 @@ class PipeReadersTest {
   }
 
   @Test
+  void aFrameReadAlongWithAWaitingCallersReplyIsDeliveredToo() throws Exception {
+    String name = uniqueName();
+    PipeServerTransport server = track(PipeTransport.server(name).build());
+    server.start(
+        connection ->
+            new RecordingListener(
+                frame -> {
+                  connection.send(frame.duplicate()); // the reply
+                  connection.send(ByteBuffer.wrap(new byte[] {9})); // an event right behind it
+                }));
+    BlockingQueue<ByteBuffer> frames = new LinkedBlockingQueue<>();
+    Connection connection = connect(name, new NeverBlocking(new RecordingListener(), frames::add));
+
+    for (int i = 0; i < 200; i++) {
+      ByteBuffer request = ByteBuffer.allocate(4).putInt(0, i);
+      connection.send(request.duplicate());
+      // the caller reads until its reply is there; the event may come in the same read
+      connection.readUntil(() -> !frames.isEmpty(), System.nanoTime() + AWAIT.toNanos());
+      assertThat(frames.poll(AWAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(request);
+      assertThat(frames.poll(AWAIT.toMillis(), TimeUnit.MILLISECONDS))
+          .as("the event behind reply " + i)
+          .isEqualTo(ByteBuffer.wrap(new byte[] {9}));
+    }
+  }
+
+  @Test
   void aListenerBlockedInAnInlineMethodDelaysNoOtherConnection() throws Exception {
     String name = uniqueName();
     CountDownLatch entered = new CountDownLatch(1);
