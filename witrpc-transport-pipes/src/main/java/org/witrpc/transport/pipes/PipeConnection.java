@@ -35,16 +35,17 @@ import org.witrpc.spi.SendStalledException;
  * selector thread itself; any other listener (a server's, which may run an inline method that
  * blocks) gets a pool thread, which polls the empty socket for {@link #POLL_NANOS} before handing
  * the connection back, so that a request that follows a reply costs no thread wake-up. A listener
- * that blocks holds only its own connection's pool thread.
+ * that blocks holds only its own connection's pool thread. A client caller waiting for its reply
+ * may be the deliverer instead ({@link #readUntil}), which saves the reply's wake-up.
  *
  * <p>Sending: one sender at a time holds the send role and writes its whole frame as fast as the
- * socket takes it; while the socket buffer is full it waits on a second selector, bounded by its
- * {@link SendBudget}. A peer that takes no bytes for the send timeout is stalled: the connection is
- * closed with a {@link SendStalledException} and a WARN naming it. A caller that gives up (its
- * deadline, its interrupt) before writing withdraws its frame; one that gives up half-way hands the
- * rest of its frame, copied, to a short-lived thread that finishes it and then passes the role on,
- * so frames are never cut and an interrupt never closes the socket (non-blocking channel operations
- * are not interruptible).
+ * socket takes it; while the socket buffer is full it waits on a selector of its own, bounded by
+ * its {@link SendBudget}. A peer that takes no bytes for the send timeout is stalled: the
+ * connection is closed with a {@link SendStalledException} and a WARN naming it. A caller that
+ * gives up (its deadline, its interrupt) before writing withdraws its frame; one that gives up
+ * half-way hands the rest of its frame, copied, to a short-lived thread that finishes it and then
+ * passes the role on, so frames are never cut and an interrupt never closes the socket
+ * (non-blocking channel operations are not interruptible).
  *
  * <p>Thread safety: {@link #send} may be called from any number of threads. {@link #close} is
  * idempotent and may be called from any thread, including the listener's. The listener is called by
