@@ -8,17 +8,20 @@ import org.witrpc.spi.FrameBufferGrowth;
 import org.witrpc.spi.TransportOptions;
 
 /**
- * Reads length-prefixed frames ({@link PipeWire}) from a channel, through a small direct buffer so
- * that small frames cost one system call for many frames. Short reads are handled; the length is
- * checked against the limit before anything is allocated for the frame.
+ * Reads length-prefixed frames ({@link PipeWire}) from a non-blocking channel, through a small
+ * direct buffer so that small frames cost one system call for many frames. A frame that has not
+ * fully arrived is kept and completed by a later {@link #next} call, so the reader never waits for
+ * bytes: whoever calls it gives its thread back when the socket is empty. The length is checked
+ * against the limit before anything is allocated for the frame.
  *
  * <p>The limit is {@link TransportOptions#HANDSHAKE_FRAME_LIMIT} until {@link #allowLargeFrames()}
  * (the connection is READY), then the maximum frame size. A large frame is not allocated whole when
  * its length arrives: its buffer grows as its bytes arrive, as {@link FrameBufferGrowth} says (a
  * peer that announces 256 MiB and sends nothing costs 1 MiB).
  *
- * <p>Thread safety: {@link #next} is owned by one connection's reader thread; {@link
- * #allowLargeFrames} may be called from any thread.
+ * <p>Thread safety: {@link #next} is called by one thread at a time (the connection's deliverer of
+ * the moment; the hand-over between deliverers orders their calls); {@link #allowLargeFrames} may
+ * be called from any thread.
  */
 final class FrameReader {
 
@@ -31,6 +34,12 @@ final class FrameReader {
 
   /** Read mode: the bytes between position and limit are received but not yet consumed. */
   private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES).flip();
+
+  /** The frame being received (its length read, its body not complete), or null between frames. */
+  private ByteBuffer frame;
+
+  private int length;
+  private boolean ended;
 
   FrameReader(ReadableByteChannel channel, int maxFrameSize, String description) {
     this.channel = channel;
@@ -45,20 +54,64 @@ final class FrameReader {
   }
 
   /**
-   * The next frame (position 0, limit = its length), or null if the peer closed the stream cleanly
-   * between two frames.
+   * The next frame (position 0, limit = its length), or null if no whole frame has arrived yet or
+   * the peer closed the stream cleanly between two frames ({@link #ended()} tells which).
    *
    * @throws WitTransportException if the length is out of bounds or the stream ends inside a frame
    * @throws IOException if reading fails
    */
   ByteBuffer next() throws IOException {
-    if (!fill(PipeWire.LENGTH_PREFIX_BYTES)) {
-      if (buffer.hasRemaining()) {
+    if (frame == null && !startFrame()) {
+      if (ended && buffer.hasRemaining()) {
         throw truncated("the length prefix", buffer.remaining(), PipeWire.LENGTH_PREFIX_BYTES);
       }
       return null;
     }
-    int length = buffer.getInt();
+    while (true) {
+      if (!frame.hasRemaining()) {
+        if (frame.capacity() == length) {
+          ByteBuffer complete = frame.flip();
+          frame = null;
+          return complete;
+        }
+        frame = grow(frame, length);
+      }
+      if (buffer.hasRemaining()) {
+        int n = Math.min(buffer.remaining(), frame.remaining());
+        frame.put(buffer.slice(buffer.position(), n));
+        buffer.position(buffer.position() + n);
+      } else if (frame.remaining() >= BUFFER_BYTES ? !readDirectly() : !fill(1)) {
+        if (ended) {
+          throw truncated("a frame", frame.position(), length);
+        }
+        return null;
+      }
+    }
+  }
+
+  /**
+   * True if a whole frame (or a length to refuse) is already in the buffer: {@link #next} returns
+   * it without reading the channel, and no more bytes may come on the socket to say it is there.
+   */
+  boolean hasBufferedFrame() {
+    if (frame != null || buffer.remaining() < PipeWire.LENGTH_PREFIX_BYTES) {
+      return false;
+    }
+    int announced = buffer.getInt(buffer.position());
+    return announced < 0 || buffer.remaining() - PipeWire.LENGTH_PREFIX_BYTES >= announced;
+  }
+
+  /** True once the peer ended the stream (a clean end if {@link #next} returned null). */
+  boolean ended() {
+    return ended;
+  }
+
+  /** Reads the next length prefix and allocates its frame; false if it has not arrived yet. */
+  private boolean startFrame() throws IOException {
+    if (!fill(PipeWire.LENGTH_PREFIX_BYTES)) {
+      return false;
+    }
+    length = buffer.getInt();
     int limit = frameLimit;
     if (length < 0 || length > limit) {
       throw new WitTransportException(
@@ -72,26 +125,8 @@ final class FrameReader {
               + limit
               + " bytes; closing the connection");
     }
-    ByteBuffer frame = ByteBuffer.allocate(FrameBufferGrowth.firstCapacity(length));
-    while (true) {
-      if (!frame.hasRemaining()) {
-        if (frame.capacity() == length) {
-          break;
-        }
-        frame = grow(frame, length);
-      }
-      if (buffer.hasRemaining()) {
-        int n = Math.min(buffer.remaining(), frame.remaining());
-        frame.put(buffer.slice(buffer.position(), n));
-        buffer.position(buffer.position() + n);
-      } else if (frame.remaining() >= BUFFER_BYTES) {
-        readDirectly(frame, length);
-      } else if (!fill(frame.remaining())) {
-        frame.put(buffer);
-        throw truncated("a frame", frame.position(), length);
-      }
-    }
-    return frame.flip();
+    frame = ByteBuffer.allocate(FrameBufferGrowth.firstCapacity(length));
+    return true;
   }
 
   /** A larger buffer (see {@link FrameBufferGrowth}) holding the bytes received so far. */
@@ -100,8 +135,8 @@ final class FrameReader {
     return ByteBuffer.allocate(capacity).put(frame.flip());
   }
 
-  /** Reads a large frame's body straight into it, in bounded chunks. */
-  private void readDirectly(ByteBuffer frame, int length) throws IOException {
+  /** Reads a large frame's body straight into it, in bounded chunks; false if nothing came. */
+  private boolean readDirectly() throws IOException {
     int limit = frame.limit();
     frame.limit(frame.position() + Math.min(frame.remaining(), PipeWire.MAX_IO_CHUNK));
     int n;
@@ -110,12 +145,14 @@ final class FrameReader {
     } finally {
       frame.limit(limit);
     }
-    if (n < 0) {
-      throw truncated("a frame", frame.position(), length);
-    }
+    ended = n < 0;
+    return n > 0;
   }
 
-  /** Makes at least {@code bytes} bytes available in the buffer; false at end of stream. */
+  /**
+   * Makes at least {@code bytes} bytes available in the buffer, as far as they have arrived; false
+   * if they have not (yet, or ever: {@link #ended}).
+   */
   private boolean fill(int bytes) throws IOException {
     if (buffer.remaining() >= bytes) {
       return true;
@@ -123,7 +160,9 @@ final class FrameReader {
     buffer.compact();
     try {
       while (buffer.position() < bytes) {
-        if (channel.read(buffer) < 0) {
+        int n = channel.read(buffer);
+        if (n <= 0) {
+          ended = n < 0;
           return false;
         }
       }

@@ -69,8 +69,7 @@ public final class PipeClientTransport implements ClientTransport {
       PipeConnection connection =
           new PipeConnection(
               channel, endpoint + "#client-" + id, maxFrameSize, sendTimeout, c -> {});
-      connection.start(
-          listener, "witrpc-pipe-client-" + endpoint.socket().getFileName() + "#" + id);
+      connection.start(listener);
       return connection;
     } catch (IOException e) {
       closeQuietly(channel);

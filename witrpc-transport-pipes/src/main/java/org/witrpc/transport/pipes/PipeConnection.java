@@ -2,17 +2,18 @@ package org.witrpc.transport.pipes;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
-import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,29 +26,46 @@ import org.witrpc.spi.SendStalledException;
 
 /**
  * One end of a pipe connection: length-prefixed frames ({@link PipeWire}) over a connected Unix
- * domain socket in non-blocking mode, read by one daemon thread that waits on a selector and
- * delivers frames to the {@link FrameListener}.
+ * domain socket in non-blocking mode, read by the process's shared {@link PipeReaders}.
+ *
+ * <p>Reading: while the connection is idle its socket waits in the shared selector. When bytes
+ * arrive, the selector thread hands the connection to one deliverer, which reads and delivers its
+ * frames one at a time, in order, until the socket is empty, and then hands it back. The deliverer
+ * of a listener that {@linkplain FrameListener#neverBlocks never blocks} (a client's) is the
+ * selector thread itself; any other listener (a server's, which may run an inline method that
+ * blocks) gets a pool thread, which polls the empty socket for {@link #POLL_NANOS} before handing
+ * the connection back, so that a request that follows a reply costs no thread wake-up. A listener
+ * that blocks holds only its own connection's pool thread. A client caller waiting for its reply
+ * may be the deliverer instead ({@link #readUntil}), which saves the reply's wake-up.
  *
  * <p>Sending: one sender at a time holds the send role and writes its whole frame as fast as the
- * socket takes it; while the socket buffer is full it waits on a second selector, bounded by its
- * {@link SendBudget}. A peer that takes no bytes for the send timeout is stalled: the connection is
- * closed with a {@link SendStalledException} and a WARN naming it. A caller that gives up (its
- * deadline, its interrupt) before writing withdraws its frame; one that gives up half-way hands the
- * rest of its frame, copied, to a short-lived thread that finishes it and then passes the role on,
- * so frames are never cut and an interrupt never closes the socket (non-blocking channel operations
- * are not interruptible).
+ * socket takes it; while the socket buffer is full it waits on a selector of its own, bounded by
+ * its {@link SendBudget}. A peer that takes no bytes for the send timeout is stalled: the
+ * connection is closed with a {@link SendStalledException} and a WARN naming it. A caller that
+ * gives up (its deadline, its interrupt) before writing withdraws its frame; one that gives up
+ * half-way hands the rest of its frame, copied, to a short-lived thread that finishes it and then
+ * passes the role on, so frames are never cut and an interrupt never closes the socket
+ * (non-blocking channel operations are not interruptible).
  *
  * <p>Thread safety: {@link #send} may be called from any number of threads. {@link #close} is
- * idempotent and may be called from any thread, including the listener's. The listener is called
- * only from the reader thread, and never while a lock is held; {@code onClosed} is called exactly
- * once, after the last {@code onFrame}.
+ * idempotent and may be called from any thread, including the listener's. The listener is called by
+ * one deliverer at a time (the hand-over orders them), never while a lock is held; {@code onClosed}
+ * is called exactly once, after the last {@code onFrame}.
  */
 final class PipeConnection implements Connection {
 
   private static final Logger log = LoggerFactory.getLogger(PipeConnection.class);
 
-  /** How long {@link #close} waits for the reader thread to deliver {@code onClosed}. */
+  /** How long {@link #close} waits for the deliverer to deliver {@code onClosed}. */
   private static final long CLOSE_WAIT_MILLIS = 2_000;
+
+  /**
+   * How long a pool thread polls the empty socket for the next frame before it hands the connection
+   * back to the selector, so that a client's next request is read without waking a thread: long
+   * enough for a client whose reply cost it two wake-ups on a loaded machine. (With 50 us a missed
+   * poll made the next request cost two wake-ups here, so the next poll missed too.)
+   */
+  static final long POLL_NANOS = 200_000;
 
   private final SocketChannel channel;
   private final String description;
@@ -58,11 +76,17 @@ final class PipeConnection implements Connection {
   private final Object stateLock = new Object();
   private final FrameReader frames;
 
+  private final CountDownLatch ended = new CountDownLatch(1);
+
   private boolean closed; // guarded by stateLock
   private Throwable closeCause; // guarded by stateLock
-  private Selector readSelector; // guarded by stateLock; used by the reader thread only
   private Selector writeSelector; // guarded by stateLock; used by the send role's holder only
-  private volatile Thread reader;
+  private boolean started; // guarded by stateLock
+  private boolean delivering; // guarded by stateLock: a thread reads and delivers right now
+  private volatile Thread deliverer; // the thread delivering right now, if any
+  private FrameListener listener; // set by start, before the first delivery
+  private PipeReaders readers; // set by start
+  private SelectionKey key; // set by start
 
   /**
    * @param onRelease called once, by whoever closes the connection first, before the listener's
@@ -79,33 +103,46 @@ final class PipeConnection implements Connection {
     this.maxFrameSize = maxFrameSize;
     this.sendTimeout = sendTimeout;
     this.onRelease = onRelease;
-    this.frames = new FrameReader(new SelectingReads(), maxFrameSize, description);
+    this.frames = new FrameReader(channel, maxFrameSize, description);
   }
 
   /**
-   * Switches the socket to non-blocking mode and starts the reader thread that delivers frames and
-   * the end of the connection to listener.
+   * Switches the socket to non-blocking mode and hands it to the shared readers, which deliver its
+   * frames and its end to {@code listener}.
    *
    * @throws IOException if the socket cannot be set up (the connection is then closed)
    */
-  void start(FrameListener listener, String threadName) throws IOException {
+  void start(FrameListener listener) throws IOException {
     Objects.requireNonNull(listener, "listener == null");
+    PipeReaders shared = PipeReaders.acquire();
+    SelectionKey registered;
     try {
       channel.configureBlocking(false);
-      Selector selector = Selector.open();
-      synchronized (stateLock) {
-        readSelector = selector;
-      }
-      channel.register(selector, SelectionKey.OP_READ);
+      registered = shared.register(channel, this);
     } catch (IOException | RuntimeException e) {
+      shared.release();
       markClosed(new WitTransportException(description + ": cannot set up the socket: " + e, e));
-      closeSelectors();
+      closeWriteSelector();
       throw e;
     }
-    Thread thread = new Thread(() -> readLoop(listener), threadName);
-    thread.setDaemon(true);
-    reader = thread;
-    thread.start();
+    boolean closedMeanwhile;
+    synchronized (stateLock) {
+      this.listener = listener;
+      this.readers = shared;
+      this.key = registered;
+      started = true;
+      closedMeanwhile = closed;
+      delivering = closedMeanwhile;
+    }
+    if (closedMeanwhile) {
+      deliverEndElsewhere(shared);
+      return;
+    }
+    try {
+      awaitReadable();
+    } catch (CancelledKeyException e) {
+      // closed meanwhile: the closer found the connection idle and delivers the end
+    }
   }
 
   @Override
@@ -284,22 +321,26 @@ final class PipeConnection implements Connection {
   @Override
   public void close() {
     if (!markClosed(null)) {
-      return; // closed before (or failed): whoever closed it first waited for the reader
+      return; // closed before (or failed): whoever closed it first waited for the end
     }
-    Thread thread = reader;
-    if (thread != null && thread != Thread.currentThread()) {
-      try {
-        thread.join(CLOSE_WAIT_MILLIS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      if (thread.isAlive()) {
+    if (deliverer == Thread.currentThread() || !isStarted()) {
+      return; // called by the listener: its deliverer delivers the end when it returns
+    }
+    try {
+      if (!ended.await(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
         log.warn(
             "{}: closed, but its listener has not returned after {} ms",
             description,
             CLOSE_WAIT_MILLIS);
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private boolean isStarted() {
+    synchronized (stateLock) {
+      return started;
     }
   }
 
@@ -313,42 +354,176 @@ final class PipeConnection implements Connection {
     return description;
   }
 
-  private void readLoop(FrameListener listener) {
+  /**
+   * Called by the selector thread when the idle connection's socket is readable: hands it to its
+   * deliverer.
+   */
+  void readable() {
+    synchronized (stateLock) {
+      if (delivering || !started) {
+        return; // closed meanwhile: its closer delivers the end
+      }
+      delivering = true;
+    }
+    if (listener.neverBlocks()) {
+      deliver(false);
+      return;
+    }
+    try {
+      readers.execute(() -> deliver(true));
+    } catch (RuntimeException | OutOfMemoryError e) {
+      // no thread for the reader: the connection cannot be read, so it ends (on this thread)
+      markClosed(new WitTransportException(description + ": no thread to read it: " + e, e));
+      finish(null);
+    }
+  }
+
+  /**
+   * Reads and delivers frames until the socket is empty (polling it for {@link #POLL_NANOS} first
+   * if {@code poll}), then hands the connection back to the selector; or, at the end of the
+   * connection, delivers {@code onClosed}.
+   */
+  private void deliver(boolean poll) {
+    deliverer = Thread.currentThread();
     WitTransportException failure = null;
     try {
+      long pollDeadline = 0;
+      boolean polling = false;
       while (isOpen()) {
-        ByteBuffer frame = frames.next();
-        if (frame == null) {
-          failure = new WitTransportException(description + ": the peer closed the connection");
+        if (deliverNext()) {
+          polling = false;
+        } else if (frames.ended()) {
+          failure = peerClosed();
           break;
-        }
-        if (!isOpen()) {
-          break;
-        }
-        try {
-          listener.onFrame(frame);
-        } catch (RuntimeException e) {
-          log.warn("{}: FrameListener.onFrame threw; the frame is dropped", description, e);
+        } else if (poll && !polling) {
+          polling = true;
+          pollDeadline = System.nanoTime() + POLL_NANOS;
+        } else if (poll && System.nanoTime() - pollDeadline < 0) {
+          Thread.onSpinWait();
+        } else if (handBack()) {
+          return;
         }
       }
-    } catch (WitTransportException e) {
-      failure = e;
-    } catch (AsynchronousCloseException | ClosedSelectorException e) {
-      // closed locally (or by a failed send) while waiting
-    } catch (IOException e) {
-      failure = new WitTransportException(description + ": connection lost: " + e.getMessage(), e);
-    } catch (OutOfMemoryError e) {
-      failure = new WitTransportException(description + ": no memory for a frame: " + e, e);
     } catch (Throwable e) {
-      // an Error from the listener (a StackOverflowError, a LinkageError): the connection can no
-      // longer be trusted to be in step, so it ends here instead of losing its reader silently
-      log.error("{}: the reader failed; closing the connection", description, e);
-      failure = new WitTransportException(description + ": the reader failed: " + e, e);
+      failure = failureOf(e);
     }
+    finish(failure);
+  }
+
+  /**
+   * A waiting caller reads the socket itself while no one else delivers, so that its reply costs no
+   * thread wake-up; see {@link Connection#readUntil}. The socket stays armed in the selector
+   * meanwhile: if the selector finds it readable, it leaves the frames to this caller.
+   */
+  @Override
+  public boolean readUntil(BooleanSupplier done, long deadlineNanos) {
+    synchronized (stateLock) {
+      if (closed || !started || delivering) {
+        return done.getAsBoolean();
+      }
+      delivering = true;
+    }
+    deliverer = Thread.currentThread();
+    WitTransportException failure = null;
+    try {
+      while (isOpen() && !done.getAsBoolean()) {
+        if (deliverNext()) {
+          continue;
+        }
+        if (frames.ended()) {
+          failure = peerClosed();
+          break;
+        }
+        if (System.nanoTime() - deadlineNanos >= 0) {
+          break;
+        }
+        Thread.onSpinWait();
+      }
+      // frames that came in the same read as the reply: the socket will not say they are there
+      while (failure == null && isOpen() && frames.hasBufferedFrame()) {
+        deliverNext();
+      }
+      if (failure == null && handBack()) {
+        return done.getAsBoolean();
+      }
+    } catch (Throwable e) {
+      failure = failureOf(e);
+    }
+    finish(failure);
+    return done.getAsBoolean();
+  }
+
+  /** Reads the next frame and delivers it; false if no whole frame has arrived (or the end). */
+  private boolean deliverNext() throws IOException {
+    ByteBuffer frame = frames.next();
+    if (frame == null) {
+      return false;
+    }
+    if (isOpen()) {
+      try {
+        listener.onFrame(frame);
+      } catch (RuntimeException e) {
+        log.warn("{}: FrameListener.onFrame threw; the frame is dropped", description, e);
+      }
+    }
+    return true;
+  }
+
+  private WitTransportException peerClosed() {
+    return new WitTransportException(description + ": the peer closed the connection");
+  }
+
+  /** Why reading ended, for {@code onClosed}; null if the connection was closed locally. */
+  private WitTransportException failureOf(Throwable e) {
+    if (e instanceof WitTransportException failure) {
+      return failure;
+    }
+    if (e instanceof ClosedChannelException) {
+      return null; // closed locally (or by a failed send) while reading
+    }
+    if (e instanceof IOException) {
+      return new WitTransportException(description + ": connection lost: " + e.getMessage(), e);
+    }
+    if (e instanceof OutOfMemoryError) {
+      return new WitTransportException(description + ": no memory for a frame: " + e, e);
+    }
+    // an Error from the listener (a StackOverflowError, a LinkageError): the connection can no
+    // longer be trusted to be in step, so it ends here instead of losing its reader silently
+    log.error("{}: the reader failed; closing the connection", description, e);
+    return new WitTransportException(description + ": the reader failed: " + e, e);
+  }
+
+  /**
+   * Gives the idle connection back to the selector; false if it was closed meanwhile (then this
+   * deliverer delivers the end).
+   */
+  private boolean handBack() {
+    synchronized (stateLock) {
+      if (closed) {
+        return false;
+      }
+      deliverer = null;
+      delivering = false;
+    }
+    try {
+      awaitReadable();
+    } catch (CancelledKeyException e) {
+      // closed since: the closer found the connection idle and delivers the end
+    }
+    return true;
+  }
+
+  private void awaitReadable() {
+    readers.awaitReadable(key);
+  }
+
+  /** The end: closes what is left, delivers {@code onClosed} once and lets go of the readers. */
+  private void finish(WitTransportException failure) {
+    deliverer = Thread.currentThread();
     if (markClosed(failure) && failure != null) {
       log.debug("{}", failure.getMessage());
     }
-    closeSelectors();
+    closeWriteSelector();
     Throwable cause;
     synchronized (stateLock) {
       cause = closeCause;
@@ -357,114 +532,71 @@ final class PipeConnection implements Connection {
       listener.onClosed(cause);
     } catch (RuntimeException e) {
       log.warn("{}: FrameListener.onClosed threw", description, e);
+    } finally {
+      ended.countDown();
+      readers.release();
     }
   }
 
-  /** Closes both selectors once the connection is closed (the reader's last step). */
-  private void closeSelectors() {
-    Selector read;
+  /** Delivers the end of an idle connection on a reader thread (or here, if none can start). */
+  private void deliverEndElsewhere(PipeReaders shared) {
+    try {
+      shared.execute(() -> finish(null));
+    } catch (RuntimeException | OutOfMemoryError e) {
+      finish(null);
+    }
+  }
+
+  /** Closes the send role's selector once the connection is closed. */
+  private void closeWriteSelector() {
     Selector write;
     synchronized (stateLock) {
-      read = readSelector;
       write = writeSelector;
-      readSelector = null;
       writeSelector = null;
     }
-    closeQuietly(read);
-    closeQuietly(write);
-  }
-
-  private void closeQuietly(Selector selector) {
-    if (selector != null) {
+    if (write != null) {
       try {
-        selector.close();
+        write.close();
       } catch (IOException e) {
         log.debug("{}: closing a selector failed", description, e);
       }
     }
   }
 
-  /** Closes the socket and records why; false if the connection was already closed. */
+  /**
+   * Closes the socket and records why; false if the connection was already closed. If no one is
+   * delivering at the moment, a reader thread delivers the end.
+   */
   private boolean markClosed(Throwable cause) {
-    Selector read;
     Selector write;
+    PipeReaders shared;
+    boolean deliverEnd;
     synchronized (stateLock) {
       if (closed) {
         return false;
       }
       closed = true;
       closeCause = cause;
-      read = readSelector;
       write = writeSelector;
+      shared = readers;
+      deliverEnd = started && !delivering;
+      delivering |= deliverEnd;
     }
     try {
       channel.close();
     } catch (IOException e) {
       log.debug("{}: closing the socket failed", description, e);
     }
-    // wake the reader and a waiting sender: both see the close and leave
-    if (read != null) {
-      read.wakeup();
-    }
     if (write != null) {
-      write.wakeup();
+      write.wakeup(); // a waiting sender sees the close and leaves
     }
     onRelease.accept(this);
+    if (shared != null) {
+      shared.wakeup(); // the selector drops the key, which releases the descriptor
+    }
+    if (deliverEnd) {
+      deliverEndElsewhere(shared);
+    }
     return true;
-  }
-
-  /**
-   * The socket as a blocking {@link ReadableByteChannel} for the {@link FrameReader}: a read that
-   * finds nothing waits on the reader's selector until bytes arrive or the connection closes.
-   */
-  private final class SelectingReads implements ReadableByteChannel {
-    /** Whether the last read filled its buffer: then more bytes are likely waiting already. */
-    private boolean lastReadFilled = true;
-
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-      // After a short read the socket is most likely empty: wait first, then read (two system
-      // calls per frame, not a failing read, the wait and the read).
-      boolean waitFirst = !lastReadFilled;
-      while (true) {
-        if (waitFirst) {
-          awaitReadable();
-        }
-        int wanted = dst.remaining();
-        int n = channel.read(dst);
-        if (n != 0 || wanted == 0) {
-          lastReadFilled = n == wanted;
-          return n;
-        }
-        waitFirst = true;
-      }
-    }
-
-    private void awaitReadable() throws IOException {
-      Selector selector;
-      synchronized (stateLock) {
-        if (closed) {
-          throw new AsynchronousCloseException();
-        }
-        selector = readSelector;
-      }
-      // The reader thread belongs to the transport: an interrupt status left by a listener (an
-      // inline service method restoring an interrupt) would make every select return at once.
-      if (Thread.interrupted()) {
-        log.debug("{}: interrupt status of the reader cleared", description);
-      }
-      selector.select();
-      selector.selectedKeys().clear();
-    }
-
-    @Override
-    public boolean isOpen() {
-      return channel.isOpen();
-    }
-
-    @Override
-    public void close() {
-      // the connection closes the socket
-    }
   }
 }

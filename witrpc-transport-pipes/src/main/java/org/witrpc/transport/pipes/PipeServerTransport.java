@@ -24,7 +24,8 @@ import org.witrpc.spi.UnixSocketListener;
 
 /**
  * The listening side of the pipe transport: a Unix domain socket file (owner-only, 0600) and an
- * accept thread that admits up to {@code maxClients} clients, each served by its own reader thread.
+ * accept thread that admits up to {@code maxClients} clients, read by the process's shared pipe
+ * readers (a selector thread, and a pool thread per connection while it has frames to deliver).
  * Created with {@link PipeTransport#server(String)}; nothing is allocated before {@link #start}.
  *
  * <p>A socket file left by a dead server is detected (connecting to it is refused) and replaced; a
@@ -171,7 +172,7 @@ public final class PipeServerTransport implements ServerTransport {
       return;
     }
     try {
-      connection.start(listener, "witrpc-pipe-read-" + endpoint.socket().getFileName() + "#" + id);
+      connection.start(listener);
     } catch (IOException e) {
       log.warn("{}: cannot start the connection", connection, e);
     }

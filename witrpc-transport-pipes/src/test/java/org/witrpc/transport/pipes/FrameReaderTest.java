@@ -90,6 +90,54 @@ class FrameReaderTest {
       assertThat(frame.mismatch(ByteBuffer.wrap(frames.get(i)))).as("frame " + i).isEqualTo(-1);
     }
     assertThat(reader.next()).as("end of stream between frames").isNull();
+    assertThat(reader.ended()).isTrue();
+  }
+
+  /** A non-blocking channel: every other read finds no bytes (returns 0). */
+  static final class SometimesEmpty implements ReadableByteChannel {
+    private final ShortReads reads;
+    private boolean empty;
+
+    SometimesEmpty(ShortReads reads) {
+      this.reads = reads;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) {
+      empty = !empty;
+      return empty ? 0 : reads.read(dst);
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void aFrameThatArrivesInPiecesIsCompletedByLaterCallsAndNothingIsLost() throws IOException {
+    List<byte[]> frames = List.of(pattern(10, 1), pattern(70_000, 2), pattern(3 << 20, 3));
+    FrameReader reader =
+        new FrameReader(new SometimesEmpty(new ShortReads(wire(frames), 7, 50_000)), MAX, "test");
+    reader.allowLargeFrames();
+
+    int nulls = 0;
+    for (int i = 0; i < frames.size(); i++) {
+      ByteBuffer frame;
+      while ((frame = reader.next()) == null) {
+        assertThat(reader.ended()).as("ended before frame " + i).isFalse();
+        nulls++;
+      }
+      assertThat(frame.mismatch(ByteBuffer.wrap(frames.get(i)))).as("frame " + i).isEqualTo(-1);
+    }
+    assertThat(nulls).as("calls that found no whole frame").isPositive();
+    while (reader.next() == null && !reader.ended()) {
+      nulls++;
+    }
+    assertThat(reader.ended()).as("a clean end between frames").isTrue();
   }
 
   @Test

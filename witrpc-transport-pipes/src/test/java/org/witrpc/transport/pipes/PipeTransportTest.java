@@ -221,23 +221,17 @@ class PipeTransportTest {
   void threadsAreNamedAndDaemon() throws Exception {
     String name = uniqueName();
     start(PipeTransport.server(name).build(), true);
-    connect(PipeTransport.client(name).build(), new RecordingListener());
+    RecordingListener listener = new RecordingListener();
+    Connection connection = connect(PipeTransport.client(name).build(), listener);
     nextAccepted();
+    assertEchoWorks(connection, listener); // both ends have been read by a reader thread
 
-    // the server's reader thread starts right after the accept callback: poll for it
-    List<Thread> ours = threadsNamedAfter(name);
-    long deadline = System.nanoTime() + AWAIT.toNanos();
-    while (ours.size() < 3 && System.nanoTime() < deadline) {
-      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // poll interval
-      ours = threadsNamedAfter(name);
-    }
-    assertThat(ours)
-        .hasSize(3)
-        .allSatisfy(
-            thread -> {
-              assertThat(thread.getName()).startsWith("witrpc-pipe-");
-              assertThat(thread.isDaemon()).isTrue();
-            });
+    assertThat(threadsNamedAfter(name))
+        .extracting(Thread::getName)
+        .containsExactly("witrpc-pipe-accept-" + name + ".sock");
+    assertThat(threadsNamedAfter("witrpc-pipe-select")).hasSize(1);
+    assertThat(threadsNamedAfter("witrpc-pipe-"))
+        .allSatisfy(thread -> assertThat(thread.isDaemon()).isTrue());
   }
 
   private static List<Thread> threadsNamedAfter(String name) {
