@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,6 +78,25 @@ public record Announcement(
     ArrayNode names = node.putArray("services");
     services.forEach(names::add);
     return node.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Reads and parses the announcement file {@code file}: opened once, without following a symbolic
+   * link (a link is refused when opened, not checked before), reading at most one byte more than
+   * {@link #MAX_FILE_BYTES} from that one channel.
+   *
+   * @throws IOException if it cannot be opened or read (a link, gone meanwhile)
+   * @throws IllegalArgumentException if it is too large or not a well-formed announcement
+   */
+  public static Announcement read(Path file) throws IOException {
+    try (InputStream in =
+        Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+      if (bytes.length > MAX_FILE_BYTES) {
+        throw new IllegalArgumentException("too large");
+      }
+      return parse(bytes);
+    }
   }
 
   /**
