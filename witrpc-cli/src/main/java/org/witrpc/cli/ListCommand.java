@@ -35,8 +35,8 @@ import picocli.CommandLine.Spec;
           + " later by the next server that starts. UNREADABLE: a file in that directory that is"
           + " not an announcement (the SERVICES column says why).",
       "With --network: listen on a discovery group for --wait and list the servers heard"
-          + " announcing themselves (name, URI, the address they came from, services). Nothing is"
-          + " sent; announcements are not authenticated."
+          + " announcing themselves (name, URI, the address they came from, services). It joins"
+          + " the group and sends no datagram of its own; announcements are not authenticated."
     })
 final class ListCommand implements Callable<Integer> {
   /** Listens on a discovery group for a while and returns what it heard. */
