@@ -57,8 +57,21 @@ public final class Witrpc {
   /** Runs {@code args} with this environment and these streams; returns the exit code. */
   static int run(
       Map<String, String> environment, PrintWriter out, PrintWriter err, String... args) {
+    return run(environment, CommandLine.defaultFactory(), out, err, args);
+  }
+
+  /**
+   * As {@link #run(Map, PrintWriter, PrintWriter, String...)}, making commands with {@code
+   * factory}.
+   */
+  static int run(
+      Map<String, String> environment,
+      CommandLine.IFactory factory,
+      PrintWriter out,
+      PrintWriter err,
+      String... args) {
     Objects.requireNonNull(environment, "environment == null");
-    CommandLine line = new CommandLine(new Witrpc(environment));
+    CommandLine line = new CommandLine(new Witrpc(environment), factory);
     // what a server sends (names, results, errors) must not reach the terminal raw
     PrintWriter safeOut = TerminalSafeWriter.wrap(out);
     PrintWriter safeErr = TerminalSafeWriter.wrap(err);

@@ -12,19 +12,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Where a client runs the completions of its asynchronous calls' futures, and so its users'
  * dependent stages: on the client's {@code witrpc-client-async-N} threads while it is open, and
- * after {@link #shutdown} (a reply or a failure delivered while the client closes) on one shared
- * {@code witrpc-client-late-N} thread. Never on the thread that hands the task over, which may be a
- * transport's I/O thread (a Netty event loop) that user code must not hold.
+ * after {@link #shutdown} (a reply or a failure delivered while the client closes) on a {@code
+ * witrpc-client-late-N} thread of this client's own, started on demand and ended after a second
+ * without work: a dependent stage that blocks there holds up only this client's later completions,
+ * never another client's. Never on the thread that hands the task over, which may be a transport's
+ * I/O thread (a Netty event loop) that user code must not hold. At most one late thread per closed
+ * client, for as long as its completions keep coming.
  *
  * <p>Thread safety: safe for concurrent use.
  */
 final class AsyncExecutor implements Executor {
   private static final AtomicInteger LATE_THREADS = new AtomicInteger();
 
-  /** One daemon thread for all clients, started on demand, ended after a second without work. */
-  private static final ThreadPoolExecutor LATE = late();
-
   private final ThreadPoolExecutor threads;
+
+  /** One daemon thread for this client's late completions; made on the first one. */
+  private volatile ThreadPoolExecutor late;
 
   /** Threads made by {@code factory}, as many as tasks wait, each ended after 10 s idle. */
   AsyncExecutor(ThreadFactory factory) {
@@ -33,7 +36,20 @@ final class AsyncExecutor implements Executor {
             0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS, new SynchronousQueue<>(), factory);
   }
 
-  private static ThreadPoolExecutor late() {
+  private ThreadPoolExecutor late() {
+    ThreadPoolExecutor made = late;
+    if (made != null) {
+      return made;
+    }
+    synchronized (this) {
+      if (late == null) {
+        late = newLateExecutor();
+      }
+      return late;
+    }
+  }
+
+  private static ThreadPoolExecutor newLateExecutor() {
     ThreadPoolExecutor late =
         new ThreadPoolExecutor(
             1,
@@ -51,7 +67,7 @@ final class AsyncExecutor implements Executor {
   }
 
   /**
-   * Runs {@code task} on a client thread, or on the shared late thread once the client is shut
+   * Runs {@code task} on a client thread, or on this client's late thread once the client is shut
    * down.
    */
   @Override
@@ -59,7 +75,7 @@ final class AsyncExecutor implements Executor {
     try {
       threads.execute(task);
     } catch (RejectedExecutionException shutDown) {
-      LATE.execute(task);
+      late().execute(task);
     }
   }
 

@@ -34,12 +34,20 @@ import org.witrpc.internal.MethodDescriptor;
  * <p>Calls go the way of proxy calls: the client's timeout, interceptors (which see an {@link
  * org.witrpc.RpcMethod} whose {@code javaMethod()} is null), retry policy (for methods the
  * description marks idempotent), reconnects and serializer. With JSON the arguments are written as
- * the very bytes a typed call would write; with MessagePack the trees are written as MessagePack. A
- * {@code byte[]} argument is given as Base64 text (as JSON writes it) and sent as bytes; a {@code
- * byte[]} result is a {@link com.fasterxml.jackson.databind.node.BinaryNode} with MessagePack
- * ({@code asText()} gives its Base64) and Base64 text with JSON. Either way the server converts
- * them with the method's declared types, as for any call: an argument that does not fit is answered
- * 400 naming the parameter.
+ * the very bytes a typed call would write; with MessagePack the trees are written as MessagePack.
+ * Either way the server converts them with the method's declared types, as for any call: an
+ * argument that does not fit is answered 400 naming the parameter.
+ *
+ * <p>{@code byte[]}, as the serializers encode it: with JSON, Base64 text wherever it is, in
+ * arguments and results, at the top level or inside records, lists, arrays and maps. With
+ * MessagePack, a result's {@code byte[]} at any depth is a {@link
+ * com.fasterxml.jackson.databind.node.BinaryNode} ({@code asText()} gives its Base64); an argument
+ * whose declared parameter type is {@code byte[]} itself is given as Base64 text and sent as bytes,
+ * as a typed call sends it; but a {@code byte[]} nested in an argument (a record's component, a
+ * list's or map's element) cannot be told from a string, because the server's description gives
+ * parameter types, not the fields of records: it is sent as the MessagePack string of its Base64
+ * text, which the server reads as that text's UTF-8 bytes, not as the decoded bytes. Pass such
+ * arguments to a MessagePack server through the typed interface.
  *
  * <p>The server's description is fetched on the first call by method name (or subscription) and
  * kept; {@link #describe()} fetches it again.

@@ -1,13 +1,11 @@
 package org.witrpc.client;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -89,23 +87,11 @@ public final class LocalServers {
       if (attrs.size() > Announcement.MAX_FILE_BYTES) {
         return unreadable(fileName, written, "too large");
       }
-      return describe(Announcement.parse(readBounded(file)));
+      return describe(Announcement.read(file));
     } catch (IOException e) {
       return unreadable(fileName, written, "cannot read: " + e.getClass().getSimpleName());
     } catch (IllegalArgumentException e) {
       return unreadable(fileName, written, "malformed: " + e.getMessage());
-    }
-  }
-
-  /** Reads at most one byte more than the limit, without following a link put there meanwhile. */
-  private static byte[] readBounded(Path file) throws IOException {
-    try (InputStream in =
-        Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      byte[] bytes = in.readNBytes(Announcement.MAX_FILE_BYTES + 1);
-      if (bytes.length > Announcement.MAX_FILE_BYTES) {
-        throw new IllegalArgumentException("too large");
-      }
-      return bytes;
     }
   }
 

@@ -5,8 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,6 +81,25 @@ public record Announcement(
   }
 
   /**
+   * Reads and parses the announcement file {@code file}: opened once, without following a symbolic
+   * link (a link is refused when opened, not checked before), reading at most one byte more than
+   * {@link #MAX_FILE_BYTES} from that one channel.
+   *
+   * @throws IOException if it cannot be opened or read (a link, gone meanwhile)
+   * @throws IllegalArgumentException if it is too large or not a well-formed announcement
+   */
+  public static Announcement read(Path file) throws IOException {
+    try (InputStream in =
+        Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+      if (bytes.length > MAX_FILE_BYTES) {
+        throw new IllegalArgumentException("too large");
+      }
+      return parse(bytes);
+    }
+  }
+
+  /**
    * Parses the bytes of an announcement file.
    *
    * @throws IllegalArgumentException naming what is wrong, for anything but a well-formed file
@@ -123,9 +147,10 @@ public record Announcement(
   }
 
   /**
-   * The Unix socket a client of this server's transport connects to, for the local transports in
-   * the default runtime directory ({@code pipe://NAME}, {@code pipe:///PATH}, {@code mmf://NAME});
-   * empty for the others.
+   * The Unix socket a client of this server's transport connects to, for the local transports
+   * ({@code pipe://NAME} in the default runtime directory, {@code pipe:///PATH}, {@code mmf://NAME}
+   * in the default runtime directory or in the one its {@code dir} option names); empty for the
+   * others.
    */
   public Optional<Path> localSocket() {
     int query = uri.indexOf('?');
@@ -139,11 +164,30 @@ public record Announcement(
               .resolve(bare.substring("pipe://".length()) + ".sock"));
     }
     if (bare.startsWith("mmf://")) {
-      return Optional.of(
-          RuntimeDirectory.defaultDirectory()
-              .resolve(bare.substring("mmf://".length()) + ".mmf.sock"));
+      Path directory =
+          query < 0
+              ? RuntimeDirectory.defaultDirectory()
+              : option(uri.substring(query + 1), "dir")
+                  .map(Path::of)
+                  .orElseGet(RuntimeDirectory::defaultDirectory);
+      return Optional.of(directory.resolve(bare.substring("mmf://".length()) + ".mmf.sock"));
     }
     return Optional.empty();
+  }
+
+  /** The percent-decoded value of {@code key} in {@code query}, decoded as TransportUri does. */
+  private static Optional<String> option(String query, String key) {
+    for (String pair : query.split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && decode(pair.substring(0, eq)).equals(key)) {
+        return Optional.of(decode(pair.substring(eq + 1)));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String decode(String raw) {
+    return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
   private static String text(JsonNode node, String field) {

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.internal.Announcement;
@@ -28,7 +29,9 @@ import org.witrpc.spi.RuntimeDirectory;
  *
  * <p>Writing one also removes the announcements of processes that are gone (killed with -9, or
  * crashed) once they are older than {@link #KEEP_STALE}, so that they do not pile up for ever and a
- * server that just died is still listed as stale for a while.
+ * server that just died is still listed as stale for a while; and, after the same time, the
+ * temporary files ({@code .<pid>-<id>-<random>.tmp}) of writers that died between creating and
+ * renaming one. A temporary file whose writer's pid runs is never removed.
  *
  * <p>Thread safety: {@link #delete} may be called from any thread, more than once.
  */
@@ -36,6 +39,7 @@ final class ServerAnnouncement {
   /** How long the announcement of a process that is gone is kept, counted from its writing. */
   static final Duration KEEP_STALE = Duration.ofMinutes(1);
 
+  private static final String TEMPORARY_SUFFIX = ".tmp";
   private static final Logger LOG = LoggerFactory.getLogger(ServerAnnouncement.class);
   private static final AtomicLong SERVER_IDS = new AtomicLong();
 
@@ -79,7 +83,7 @@ final class ServerAnnouncement {
                   + name
                   + "-"
                   + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong())
-                  + ".tmp");
+                  + TEMPORARY_SUFFIX);
       try (OutputStream out =
           Files.newOutputStream(createOwnerOnly(temporary), StandardOpenOption.WRITE)) {
         out.write(announcement.toJson());
@@ -129,31 +133,60 @@ final class ServerAnnouncement {
 
   private static void removeStale(Path directory) {
     Instant before = Instant.now().minus(KEEP_STALE);
-    try (DirectoryStream<Path> files =
-        Files.newDirectoryStream(directory, "*" + Announcement.SUFFIX)) {
+    remove(directory, "*" + Announcement.SUFFIX, file -> isStale(file, before));
+    remove(directory, ".*" + TEMPORARY_SUFFIX, file -> isAbandoned(file, before));
+  }
+
+  /** Deletes the files matching {@code glob} that {@code stale} accepts; never throws. */
+  private static void remove(Path directory, String glob, Predicate<Path> stale) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, glob)) {
       for (Path candidate : files) {
-        if (isStale(candidate, before)) {
+        if (stale.test(candidate)) {
           Files.deleteIfExists(candidate);
         }
       }
     } catch (IOException | RuntimeException e) {
-      LOG.debug("cannot sweep the announcements in {}: {}", directory, e.toString());
+      LOG.debug("cannot sweep {} in {}: {}", glob, directory, e.toString());
     }
   }
 
-  /** A regular file written before {@code before} by a process that is gone. */
+  /** An announcement written before {@code before} by a process that is gone. */
   private static boolean isStale(Path candidate, Instant before) {
     try {
-      BasicFileAttributes attrs =
-          Files.readAttributes(candidate, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      if (!attrs.isRegularFile()
-          || attrs.size() > Announcement.MAX_FILE_BYTES
-          || !attrs.lastModifiedTime().toInstant().isBefore(before)) {
-        return false;
-      }
-      return !Announcement.parse(Files.readAllBytes(candidate)).processAlive();
+      return writtenBefore(candidate, before) && !Announcement.read(candidate).processAlive();
     } catch (IOException | IllegalArgumentException e) {
       return false; // gone meanwhile, or not a file a server wrote: not ours to remove
     }
+  }
+
+  /**
+   * A temporary file written before {@code before} whose name carries the pid of a process that no
+   * longer runs (a live writer's file, or one with another name, is kept).
+   */
+  private static boolean isAbandoned(Path candidate, Instant before) {
+    String name = candidate.getFileName().toString();
+    int dash = name.indexOf('-');
+    if (dash < 2) {
+      return false;
+    }
+    long pid;
+    try {
+      pid = Long.parseLong(name.substring(1, dash));
+    } catch (NumberFormatException notOurs) {
+      return false;
+    }
+    try {
+      return writtenBefore(candidate, before)
+          && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** A regular file (not a link), last modified before {@code before}. */
+  private static boolean writtenBefore(Path candidate, Instant before) throws IOException {
+    BasicFileAttributes attrs =
+        Files.readAttributes(candidate, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    return attrs.isRegularFile() && attrs.lastModifiedTime().toInstant().isBefore(before);
   }
 }

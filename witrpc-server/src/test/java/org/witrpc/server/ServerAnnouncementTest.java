@@ -68,6 +68,30 @@ class ServerAnnouncementTest {
     assertThat(malformed).exists();
   }
 
+  @Test
+  void removesOldTemporaryFilesOfDeadWritersOnlyAndNeverALiveWritersOne() throws IOException {
+    Path dir = tmp.resolve("servers");
+    RuntimeDirectory.ensure(dir);
+    Instant old = Instant.now().minus(ServerAnnouncement.KEEP_STALE).minusSeconds(60);
+    Path oldDead = temporary(dir, ".999999999-1-00ab.tmp", old);
+    Path recentDead = temporary(dir, ".999999999-2-00cd.tmp", Instant.now());
+    Path oldLive = temporary(dir, "." + ProcessHandle.current().pid() + "-3-00ef.tmp", old);
+    Path notOurs = temporary(dir, ".notes.tmp", old);
+
+    ServerAnnouncement.write(dir, "pipe://calc", List.of()).delete();
+
+    assertThat(oldDead).doesNotExist();
+    assertThat(recentDead).exists();
+    assertThat(oldLive).exists();
+    assertThat(notOurs).exists();
+  }
+
+  private static Path temporary(Path dir, String name, Instant written) throws IOException {
+    Path file = Files.writeString(dir.resolve(name), "{\"uri\":");
+    Files.setLastModifiedTime(file, FileTime.from(written));
+    return file;
+  }
+
   private static Path dead(Path dir, String name, Instant written) throws IOException {
     Path file = dir.resolve(name);
     Files.write(file, new Announcement("pipe://x", 999_999_999L, 1, written, List.of()).toJson());

@@ -1,5 +1,6 @@
 package org.witrpc.transport.mmf;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -29,6 +30,8 @@ record MmfSettings(
     int maxFrameSize,
     Duration sendTimeout) {
 
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
   MmfSettings {
     RuntimeDirectory.checkName(name);
     RingDescriptor.capacityForSize(size);
@@ -53,7 +56,31 @@ record MmfSettings(
     return RuntimeDirectory.checkSocketPath(dir.resolve(name + ".mmf.sock"));
   }
 
+  /**
+   * The address clients use: {@code mmf://NAME}, with {@code ?dir=} and the absolute directory
+   * (percent-encoded) when it is not the default one, so that a client or {@code witrpc list} given
+   * only this address finds the rendezvous socket.
+   */
   String address() {
-    return "mmf://" + name;
+    return directory
+        .map(dir -> "mmf://" + name + "?dir=" + encode(dir.toAbsolutePath().toString()))
+        .orElse("mmf://" + name);
+  }
+
+  /** Percent-encodes all but unreserved characters and {@code /} (as UTF-8). */
+  private static String encode(String value) {
+    StringBuilder out = new StringBuilder();
+    for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+      char c = (char) (b & 0xff);
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || "-._~/".indexOf(c) >= 0) {
+        out.append(c);
+      } else {
+        out.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
+      }
+    }
+    return out.toString();
   }
 }

@@ -27,7 +27,7 @@ class MmfTransportProviderTest {
                 URI.create(
                     "mmf://calc?size=8MiB&spin=20us&maxClients=4&maxFrameSize=1MiB&dir=/tmp"),
                 TransportOptions.defaults());
-    assertThat(server.address()).isEqualTo("mmf://calc");
+    assertThat(server.address()).isEqualTo("mmf://calc?dir=/tmp"); // what reaches it
   }
 
   @Test
