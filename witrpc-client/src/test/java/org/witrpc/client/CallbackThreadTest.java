@@ -49,6 +49,7 @@ class CallbackThreadTest {
     assertThat(again.await(10, TimeUnit.SECONDS)).isTrue();
     callbacks.shutdown();
     assertThat(callbacks.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    worker.join(TimeUnit.SECONDS.toMillis(10)); // terminated is counted down just before it ends
     assertThat(worker.isAlive()).isFalse();
   }
 
