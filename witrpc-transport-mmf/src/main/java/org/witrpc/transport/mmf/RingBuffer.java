@@ -41,9 +41,11 @@ import org.witrpc.spi.FrameBufferGrowth;
  *
  * <p>A frame of {@link #RECYCLED_FRAME_BYTES} or more may be received into a buffer given back
  * ({@link #recycle}) by whoever was done with the previous large frame: then no new (zeroed) array
- * is allocated and the frame is not copied again as its buffer grows. Only the latest large frame
- * delivered is taken back, so a frame still in use elsewhere (handed to another thread while a
- * later one arrived) is never overwritten; the one spare buffer is held softly.
+ * is allocated and the frame is not copied again as its buffer grows. Whoever gives a buffer back
+ * has finished with it, so a frame still read elsewhere (handed to another thread while later ones
+ * arrive) is never overwritten. Only the buffer of the latest large frame delivered is taken, and
+ * once: the ring holds at most one spare (softly), and a buffer it did not hand out, or a second
+ * give-back of the same frame, is ignored.
  *
  * <p>Thread safety: the writer methods and the reader methods may run in two different threads (or
  * processes) at once; each group must be confined to one thread at a time. {@link #recycle} may be
