@@ -16,9 +16,7 @@ class RingBufferRecycleTest {
   @Test
   void aLargeFrameGivenBackHoldsTheNextLargeFrame() {
     RingFixture f = new RingFixture(CAPACITY, MAX_FRAME);
-    f.writeDraining(pattern(LARGE, 1));
-    f.drain();
-    ByteBuffer first = f.received.get(0);
+    ByteBuffer first = receiveLarge(f, 1);
     f.reader.recycle(first.slice(100, 10)); // a view (an envelope's body) is enough
 
     byte[] second = pattern(LARGE - 8, 2); // smaller: fits the recycled buffer
@@ -61,9 +59,7 @@ class RingBufferRecycleTest {
   @Test
   void aRecycledBufferTooSmallForTheNextFrameIsDroppedAndSmallFramesNeverUseIt() {
     RingFixture f = new RingFixture(CAPACITY, MAX_FRAME);
-    f.writeDraining(pattern(LARGE, 1));
-    f.drain();
-    ByteBuffer first = f.received.get(0);
+    ByteBuffer first = receiveLarge(f, 1);
     f.reader.recycle(first);
     f.writeDraining(pattern(1000, 2)); // small: a buffer of its own
     f.writeDraining(pattern(2 * LARGE, 3)); // larger than the spare
@@ -71,5 +67,12 @@ class RingBufferRecycleTest {
     assertThat(f.received.get(1).array()).isNotSameAs(first.array());
     assertThat(f.received.get(2).array()).isNotSameAs(first.array());
     assertThat(bytes(f.received.get(2))).isEqualTo(pattern(2 * LARGE, 3));
+  }
+
+  /** Writes and receives one large frame of pattern {@code seed}; returns it. */
+  private static ByteBuffer receiveLarge(RingFixture f, int seed) {
+    f.writeDraining(pattern(LARGE, seed));
+    f.drain();
+    return f.received.get(f.received.size() - 1);
   }
 }
