@@ -25,6 +25,7 @@ import org.witrpc.internal.CallMetadata;
 import org.witrpc.internal.Envelope;
 import org.witrpc.internal.ErrorBody;
 import org.witrpc.internal.FrameBuffer;
+import org.witrpc.internal.JacksonSerializer;
 import org.witrpc.internal.MessageType;
 import org.witrpc.internal.MethodDescriptor;
 import org.witrpc.internal.OutboundQueue;
@@ -122,7 +123,7 @@ final class RemoteCalls {
         throw timeout(d);
       }
     }
-    return result(d, outcome);
+    return result(cc, d, outcome);
   }
 
   /**
@@ -200,7 +201,7 @@ final class RemoteCalls {
                   Runnable completion =
                       () -> {
                         try {
-                          future.complete(result(d, done.outcome()));
+                          future.complete(result(cc, d, done.outcome()));
                         } catch (Throwable e) { // an Error too: the future must complete
                           future.completeExceptionally(e);
                         }
@@ -379,7 +380,7 @@ final class RemoteCalls {
       cc.pending().remove(call.id());
       throw timeout(d);
     }
-    result(d, outcome);
+    result(cc, d, outcome);
   }
 
   /**
@@ -520,15 +521,22 @@ final class RemoteCalls {
             + " ms");
   }
 
-  /** The result of an outcome, or the exception it stands for (rethrown with the method name). */
-  private Object result(MethodDescriptor d, Object outcome) {
+  /**
+   * The result of an outcome, or the exception it stands for (rethrown with the method name). A
+   * result's frame goes back to {@code cc}'s transport once decoded.
+   */
+  private Object result(ClientConnection cc, MethodDescriptor d, Object outcome) {
     if (outcome instanceof Throwable t) {
       throw rethrow(d, t);
     }
     Envelope env = (Envelope) outcome;
     if (env.status() == Status.OK.code()) {
       try {
-        return serializer.read(env.body(), new Type[] {d.resultType()})[0];
+        Object value = serializer.read(env.body(), new Type[] {d.resultType()})[0];
+        if (JacksonSerializer.copiesValuesOut(serializer)) {
+          cc.connection().recycle(env.body()); // nothing reads the reply's frame after this
+        }
+        return value;
       } catch (RuntimeException | StackOverflowError e) {
         // a WitSerializationException as a rule; a serializer that lets its parser's exception or
         // a stack overflow through fails this call the same way, not the calling thread

@@ -69,7 +69,8 @@ class EncryptionSecurityTest {
                   byte[] b = bytes(frame);
                   seen.add(b);
                   for (byte[] out : down.apply(downCount.getAndIncrement(), b)) {
-                    listener.onFrame(ByteBuffer.wrap(out));
+                    // a copy: the frame is the listener's, which opens it in place
+                    listener.onFrame(ByteBuffer.wrap(out.clone()));
                   }
                 }
 

@@ -1,5 +1,6 @@
 package org.witrpc.internal;
 
+import java.lang.ref.SoftReference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.GeneralSecurityException;
@@ -49,7 +50,7 @@ public final class FrameCipher {
 
   private static final int HEADER = EnvelopeCodec.HEADER_SIZE;
 
-  /** The largest sealing buffer kept for the next frame (larger frames get their own). */
+  /** The largest sealing buffer kept strongly for the next frame. */
   private static final int KEPT_BUFFER_BYTES = 64 << 10;
 
   private final Cipher cipher;
@@ -60,6 +61,12 @@ public final class FrameCipher {
   private final byte[] header = new byte[HEADER];
   private long counter;
   private byte[] out = new byte[256];
+
+  /**
+   * The last sealing buffer larger than {@link #KEPT_BUFFER_BYTES}, for the next large frame: kept
+   * only softly, so an idle connection does not pin it when memory runs short.
+   */
+  private SoftReference<byte[]> largeOut = new SoftReference<>(null);
 
   FrameCipher(byte[] key, boolean encrypt) {
     this(key, encrypt, DEFAULT_FRAME_LIMIT);
@@ -124,15 +131,7 @@ public final class FrameCipher {
       filled += n;
     }
     ByteBuffer.wrap(header).order(ByteOrder.BIG_ENDIAN).putInt(12, (int) sealed - HEADER);
-    byte[] out = this.out;
-    if (out.length < sealed) {
-      if (sealed <= KEPT_BUFFER_BYTES) {
-        out = new byte[(int) Math.max(sealed, Math.min(2L * out.length, KEPT_BUFFER_BYTES))];
-        this.out = out;
-      } else {
-        out = new byte[(int) sealed]; // not kept: the connection would hold it as long as it lives
-      }
-    }
+    byte[] out = sealingBuffer((int) sealed);
     System.arraycopy(header, 0, out, 0, HEADER);
     ByteBuffer target = ByteBuffer.wrap(out, HEADER, (int) sealed - HEADER);
     nextNonce();
@@ -151,8 +150,32 @@ public final class FrameCipher {
   }
 
   /**
-   * Authenticates and decrypts one sealed frame (its remaining bytes; {@code frame} is not changed)
-   * into a new plain frame whose header carries the plain body length.
+   * A buffer of at least {@code sealed} bytes: the kept one, or a new one that is kept for the next
+   * frame (strongly up to {@link #KEPT_BUFFER_BYTES}, softly above), so back-to-back large frames
+   * are sealed without a new (zeroed) array each.
+   */
+  private byte[] sealingBuffer(int sealed) {
+    if (sealed <= out.length) {
+      return out;
+    }
+    if (sealed <= KEPT_BUFFER_BYTES) {
+      out = new byte[Math.max(sealed, Math.min(2 * out.length, KEPT_BUFFER_BYTES))];
+      return out;
+    }
+    byte[] large = largeOut.get();
+    if (large == null || large.length < sealed) {
+      large = new byte[sealed];
+      largeOut = new SoftReference<>(large);
+    }
+    return large;
+  }
+
+  /**
+   * Authenticates and decrypts one sealed frame (its remaining bytes) in place: the plain frame,
+   * whose header carries the plain body length, is returned in the same memory (a view of {@code
+   * frame}'s array from its position on, {@link #TAG_SIZE} bytes shorter). So the caller must own
+   * {@code frame} and give it up; its bytes are unspecified after a failure. A buffer without an
+   * accessible array (direct or read-only) is left unchanged and opened into a new one.
    *
    * @throws WitSecurityException if the frame is too short, its length field lies, or it fails
    *     authentication (tampered, replayed, reordered, truncated or not from the peer)
@@ -174,7 +197,12 @@ public final class FrameCipher {
           "bad body length " + declared + " in an encrypted frame of " + length + " bytes");
     }
     in.get(header);
-    ByteBuffer plain = ByteBuffer.allocate(length - TAG_SIZE);
+    // In place where the frame's array is ours to write: the cipher is copy-safe (Cipher.doFinal
+    // on overlapping buffers), and the plaintext starts where the ciphertext did.
+    ByteBuffer plain =
+        frame.hasArray()
+            ? frame.slice(frame.position(), length - TAG_SIZE)
+            : ByteBuffer.allocate(length - TAG_SIZE);
     plain.put(header).putInt(12, length - HEADER - TAG_SIZE);
     nextNonce();
     try {

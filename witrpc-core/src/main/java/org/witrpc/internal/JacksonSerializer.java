@@ -41,6 +41,18 @@ import org.witrpc.spi.Serializer;
  * handed over.
  */
 public final class JacksonSerializer implements Serializer {
+
+  /**
+   * Whether the values {@code serializer} reads never refer to the body they were read from, so the
+   * body's memory may be given back to the transport ({@link org.witrpc.spi.Connection#recycle})
+   * once they are read: true for witrpc's own serializers (Jackson, MessagePack's large {@code
+   * byte[]} path included, copies every value out), false for any other, whose values might be
+   * views of the body.
+   */
+  public static boolean copiesValuesOut(Serializer serializer) {
+    return serializer instanceof JacksonSerializer;
+  }
+
   /** Bodies from this size on are streamed to the parser rather than handed over as an array. */
   static final int STREAMED_BODY_BYTES = 64 << 10;
 

@@ -21,6 +21,11 @@ import org.witrpc.spi.SendBudget;
  *
  * <p>Used only when encryption is on, so a plain connection pays nothing for it.
  *
+ * <p>A received frame is opened in place (in the transport's buffer, which belongs to the
+ * listener): no second copy of the frame is made. A frame sent is sealed into a buffer of the
+ * sealer's own, kept for the next frame ({@link FrameCipher#seal}), which the transport copies
+ * before {@code send} returns.
+ *
  * <p>Thread safety: {@link #send} may be called from any thread: sealing and handing the frame to
  * the transport happen in one turn (a permit), so nonces follow the wire order. A sealed frame is
  * always sent: if its sender gives up ({@link #sendBefore}) before the transport took it, a
@@ -185,6 +190,21 @@ public final class SecureChannel implements Connection, FrameListener {
     delegate.close();
   }
 
+  /**
+   * The protocol listener's answer: opening a frame never waits (it is CPU work on the frame's own
+   * bytes, a few microseconds for a small frame, about as long as the transport took to read a
+   * large one), and a failed open only closes the connection. So an encrypted connection keeps what
+   * its listener's non-blocking delivery saves: an {@code mmf://} client's reader waits on the
+   * doorbell itself (no bell thread), a {@code tcp://} client's frames are opened and delivered on
+   * the event loop (no thread hand-off per frame; a 16 MiB frame holds that loop for the time it
+   * takes to decrypt, as it did to read).
+   */
+  @Override
+  public boolean neverBlocks() {
+    FrameListener l = listener;
+    return l != null && l.neverBlocks();
+  }
+
   @Override
   public void onClosed(Throwable cause) {
     WitSecurityException f = failure;
@@ -194,6 +214,12 @@ public final class SecureChannel implements Connection, FrameListener {
   @Override
   public boolean readUntil(BooleanSupplier done, long deadlineNanos) {
     return delegate.readUntil(done, deadlineNanos);
+  }
+
+  /** An opened frame lives in the transport's buffer (opened in place): the transport's to take. */
+  @Override
+  public void recycle(ByteBuffer frame) {
+    delegate.recycle(frame);
   }
 
   @Override

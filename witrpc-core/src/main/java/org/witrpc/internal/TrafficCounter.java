@@ -86,6 +86,11 @@ public final class TrafficCounter {
     }
 
     @Override
+    public void recycle(ByteBuffer frame) {
+      delegate.recycle(frame);
+    }
+
+    @Override
     public Optional<Principal> peerPrincipal() {
       return delegate.peerPrincipal();
     }

@@ -83,6 +83,18 @@ public interface Connection {
   default void allowLargeFrames() {}
 
   /**
+   * Hands the memory of a received frame back to the transport, for a later frame: an optional
+   * saving for large frames (no new, zeroed array per frame). {@code frame} is the buffer given to
+   * {@link FrameListener#onFrame} or any view of it (an envelope's body, say). The caller gives the
+   * memory up for good: from the call on, neither it nor anything it handed the frame to reads or
+   * writes it, and it calls this at most once per delivered frame. A transport that does not take
+   * the buffer back (it was not the latest large frame it delivered, or the transport keeps none)
+   * ignores the call; the buffer is then garbage as before. May be called from any thread. The
+   * default does nothing.
+   */
+  default void recycle(ByteBuffer frame) {}
+
+  /**
    * The peer's identity as the transport authenticated it, if it did: for a TLS connection whose
    * peer presented a certificate that this side verified (a server under mutual TLS, {@code
    * clientAuth=require}; a client always, for the server's certificate), the subject of the peer's

@@ -14,7 +14,8 @@ public interface FrameListener {
   /**
    * Called once per received frame, in the order the peer sent them. The buffer holds exactly the
    * frame (position 0, limit = frame length) and belongs to the listener: the transport never
-   * touches it again, so it may be kept or handed to another thread.
+   * touches it again, so it may be kept or handed to another thread. A listener done with a large
+   * frame may give its memory back with {@link Connection#recycle}.
    */
   void onFrame(ByteBuffer frame);
 

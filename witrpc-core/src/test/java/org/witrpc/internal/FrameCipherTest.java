@@ -104,7 +104,7 @@ class FrameCipherTest {
     Pair p = new Pair();
     byte[] first = copy(p.clientSealer.seal(request(1, "one")));
     byte[] second = copy(p.clientSealer.seal(request(2, "two")));
-    p.serverOpener.open(ByteBuffer.wrap(first));
+    p.serverOpener.open(ByteBuffer.wrap(first.clone())); // opened in place: replay the original
     assertThatThrownBy(() -> p.serverOpener.open(ByteBuffer.wrap(first)))
         .isInstanceOf(WitSecurityException.class)
         .hasMessageContaining("authentication failed");
@@ -170,16 +170,87 @@ class FrameCipherTest {
   }
 
   @Test
-  void aLargeFramesSealingBufferIsNotKeptButASmallOneIsReused() {
+  void aSmallSealingBufferIsKeptAndALargeOneIsKeptForTheNextLargeFrame() {
     Direction d = Direction.random();
     ByteBuffer large = d.sealer().seal(request(1, "x".repeat(1 << 20)));
+    byte[] largeBuffer = large.array();
     assertThat(d.opener().open(large).remaining()).isEqualTo(EnvelopeCodec.HEADER_SIZE + (1 << 20));
     ByteBuffer small = d.sealer().seal(request(2, "small"));
     byte[] smallBuffer = small.array();
     assertThat(d.opener().open(small).remaining()).isEqualTo(EnvelopeCodec.HEADER_SIZE + 5);
 
-    assertThat(large.array()).isNotSameAs(smallBuffer);
-    assertThat(d.sealer().seal(request(3, "again")).array()).isSameAs(smallBuffer);
-    assertThat(large.array().length).isGreaterThan(1 << 20);
+    assertThat(largeBuffer).isNotSameAs(smallBuffer);
+    ByteBuffer again = d.sealer().seal(request(3, "again"));
+    assertThat(again.array()).isSameAs(smallBuffer);
+    d.opener().open(again); // keeps the opener's nonce in step
+    ByteBuffer nextLarge = d.sealer().seal(request(4, "y".repeat((1 << 20) - 7)));
+    assertThat(nextLarge.array()).isSameAs(largeBuffer); // reused while memory allows
+    assertThat(copy(d.opener().open(nextLarge)))
+        .isEqualTo(copy(request(4, "y".repeat((1 << 20) - 7))));
+  }
+
+  @Test
+  void aFrameIsOpenedInPlace() {
+    Direction d = Direction.random();
+    byte[] sealed = copy(d.sealer().seal(request(5, "in place")));
+    ByteBuffer frame = ByteBuffer.wrap(sealed);
+    ByteBuffer plain = d.opener().open(frame);
+    assertThat(plain.array()).isSameAs(sealed);
+    assertThat(copy(plain)).isEqualTo(copy(request(5, "in place")));
+  }
+
+  @Test
+  void aFrameInAReadOnlyOrDirectBufferIsOpenedIntoANewOneAndLeftAlone() {
+    Direction d = Direction.random();
+    byte[] first = copy(d.sealer().seal(request(6, "read-only")));
+    ByteBuffer readOnly = ByteBuffer.wrap(first.clone()).asReadOnlyBuffer();
+    assertThat(copy(d.opener().open(readOnly))).isEqualTo(copy(request(6, "read-only")));
+    assertThat(copy(readOnly)).isEqualTo(first);
+
+    byte[] second = copy(d.sealer().seal(request(7, "direct")));
+    ByteBuffer direct = ByteBuffer.allocateDirect(second.length).put(second).flip();
+    assertThat(copy(d.opener().open(direct))).isEqualTo(copy(request(7, "direct")));
+    assertThat(copy(direct)).isEqualTo(second);
+  }
+
+  @Test
+  void framesAroundBlockAndBufferBoundariesRoundTripInPlaceAndATamperedByteAnywhereFails() {
+    int kept = 64 << 10;
+    int[] bodies = {0, 1, 15, 16, 17, 31, 32, 33, 4095, 4096, 4097};
+    int[] nearKept = {-17, -16, -15, -1, 0, 1, 15, 16, 17};
+    java.util.List<Integer> sizes = new java.util.ArrayList<>();
+    for (int b : bodies) {
+      sizes.add(b);
+    }
+    for (int delta : nearKept) {
+      // sealed = header + body + tag around the strongly kept buffer's size
+      sizes.add(kept - EnvelopeCodec.HEADER_SIZE - FrameCipher.TAG_SIZE + delta);
+    }
+    sizes.add(3 << 20);
+    java.util.Random random = new java.util.Random(42);
+    for (int size : sizes) {
+      Direction d = Direction.random();
+      byte[] body = new byte[size];
+      random.nextBytes(body);
+      FrameBuffer fb = new FrameBuffer();
+      fb.write(body, 0, body.length);
+      byte[] plain = copy(fb.finish(MessageType.RESPONSE, 0, 0, size));
+      for (int round = 0; round < 2; round++) {
+        byte[] sealed = copy(d.sealer().seal(ByteBuffer.wrap(plain)));
+        assertThat(sealed).as("size %d", size).hasSize(plain.length + FrameCipher.TAG_SIZE);
+        assertThat(copy(d.opener().open(ByteBuffer.wrap(sealed))))
+            .as("size %d", size)
+            .isEqualTo(plain);
+      }
+      for (int at : new int[] {0, 12, EnvelopeCodec.HEADER_SIZE, plain.length / 2, plain.length}) {
+        // a fresh pair per tampered frame, both at nonce 0
+        Direction fresh = Direction.random();
+        byte[] tampered = copy(fresh.sealer().seal(ByteBuffer.wrap(plain)));
+        tampered[Math.min(at, tampered.length - 1)] ^= 0x40;
+        assertThatThrownBy(() -> fresh.opener().open(ByteBuffer.wrap(tampered)))
+            .as("size %d, byte %d", size, at)
+            .isInstanceOf(WitSecurityException.class);
+      }
+    }
   }
 }

@@ -11,6 +11,7 @@ import org.witrpc.WitException;
 import org.witrpc.internal.CallDeadline;
 import org.witrpc.internal.CallMetadata;
 import org.witrpc.internal.Envelope;
+import org.witrpc.internal.JacksonSerializer;
 import org.witrpc.internal.MessageType;
 import org.witrpc.internal.MethodDescriptor;
 import org.witrpc.internal.Route;
@@ -297,7 +298,11 @@ final class RequestDispatcher {
   /** The arguments of a REQUEST, or the subscription id of a SUBSCRIBE / UNSUBSCRIBE. */
   private Object[] decode(Envelope env, MethodDescriptor d) {
     if (env.type() == MessageType.REQUEST) {
-      return settings.serializer().read(env.body(), d.parameterTypes());
+      Object[] args = settings.serializer().read(env.body(), d.parameterTypes());
+      if (JacksonSerializer.copiesValuesOut(settings.serializer())) {
+        connection.recycle(env.body()); // nothing reads the request's frame after this
+      }
+      return args;
     }
     return new Object[] {SubscriptionBody.read(settings.serializer(), env.body())};
   }

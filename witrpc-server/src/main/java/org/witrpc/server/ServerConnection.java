@@ -166,6 +166,14 @@ final class ServerConnection implements FrameListener {
     }
   }
 
+  /**
+   * Gives a request's frame (or its body) back to the transport once nothing reads it any more
+   * ({@link Connection#recycle}).
+   */
+  void recycle(ByteBuffer frame) {
+    connection.recycle(frame);
+  }
+
   /** Says GOODBYE naming the protocol violation and closes the connection. */
   void violation(String reason) {
     LOG.warn("{}: protocol violation, closing: {}", description(), reason);

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.WitTransportException;
@@ -89,6 +90,11 @@ final class MmfConnection implements Connection {
   private final AtomicBoolean closeReported = new AtomicBoolean();
   private final AtomicInteger callersWaiting = new AtomicInteger();
   private final AtomicBoolean readerAsked = new AtomicBoolean();
+
+  /**
+   * {@link #deliver}, made once: a method reference per read round would allocate while spinning.
+   */
+  private final Consumer<ByteBuffer> delivery = this::deliver;
 
   private volatile boolean open = true;
   private volatile Throwable closeCause;
@@ -434,6 +440,11 @@ final class MmfConnection implements Connection {
   }
 
   @Override
+  public void recycle(ByteBuffer frame) {
+    inbound.recycle(frame);
+  }
+
+  @Override
   public void allowLargeFrames() {
     inbound.limitReadFrames(ownMaxFrameSize);
   }
@@ -752,14 +763,14 @@ final class MmfConnection implements Connection {
   }
 
   private int readRound() {
-    return inbound.read(this::deliver, RECORDS_PER_ROUND);
+    return inbound.read(delivery, RECORDS_PER_ROUND);
   }
 
   /** Delivers what the peer published before it closed. */
   private void drainRemaining() {
     readerRole.lock();
     try {
-      while (inbound.read(this::deliver, RECORDS_PER_ROUND) > 0) {
+      while (inbound.read(delivery, RECORDS_PER_ROUND) > 0) {
         // keep draining
       }
     } catch (WitTransportException e) {

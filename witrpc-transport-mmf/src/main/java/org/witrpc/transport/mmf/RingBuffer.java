@@ -2,9 +2,11 @@ package org.witrpc.transport.mmf;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.SoftReference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.witrpc.WitTransportException;
 import org.witrpc.spi.FrameBufferGrowth;
@@ -37,8 +39,17 @@ import org.witrpc.spi.FrameBufferGrowth;
  * grows as fragments arrive, as {@link FrameBufferGrowth} says (a peer that announces 256 MiB and
  * sends one small fragment costs 1 MiB).
  *
+ * <p>A frame of {@link #RECYCLED_FRAME_BYTES} or more may be received into a buffer given back
+ * ({@link #recycle}) by whoever was done with the previous large frame: then no new (zeroed) array
+ * is allocated and the frame is not copied again as its buffer grows. Whoever gives a buffer back
+ * has finished with it, so a frame still read elsewhere (handed to another thread while later ones
+ * arrive) is never overwritten. Only the buffer of the latest large frame delivered is taken, and
+ * once: the ring holds at most one spare (softly), and a buffer it did not hand out, or a second
+ * give-back of the same frame, is ignored.
+ *
  * <p>Thread safety: the writer methods and the reader methods may run in two different threads (or
- * processes) at once; each group must be confined to one thread at a time.
+ * processes) at once; each group must be confined to one thread at a time. {@link #recycle} may be
+ * called from any thread.
  */
 final class RingBuffer {
   static final int RECORD_HEADER_LENGTH = 8;
@@ -50,6 +61,9 @@ final class RingBuffer {
   static final int MIDDLE = 3;
   static final int LAST = 4;
   static final int PADDING = 5;
+
+  /** Frames from this size on are received into a recycled buffer where one is given back. */
+  static final int RECYCLED_FRAME_BYTES = 1 << 20;
 
   private static final VarHandle LONGS =
       MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
@@ -83,6 +97,12 @@ final class RingBuffer {
   private ByteBuffer assembling;
   private int assemblingTotal;
   private volatile int readLimit;
+
+  /** The array of the latest large frame delivered: the only one {@link #recycle} takes back. */
+  private final AtomicReference<byte[]> lastLargeDelivered = new AtomicReference<>();
+
+  /** A large frame's array given back, for the next large frame. */
+  private final AtomicReference<SoftReference<byte[]>> spare = new AtomicReference<>();
 
   /**
    * @param buffer the whole mapping (8-byte aligned, as a mapped or direct buffer is)
@@ -318,6 +338,9 @@ final class RingBuffer {
       consumed++;
       release();
       if (complete != null) {
+        if (complete.capacity() >= RECYCLED_FRAME_BYTES) {
+          lastLargeDelivered.set(complete.array());
+        }
         sink.accept(complete);
       }
     }
@@ -334,9 +357,9 @@ final class RingBuffer {
       case FRAME:
         expectAssembling(false, type);
         checkFrameSize(length);
-        ByteBuffer frame = ByteBuffer.allocate(length);
+        ByteBuffer frame = receiveBuffer(length, length);
         frame.put(0, buffer, payload, length);
-        return frame;
+        return frame.limit(length);
       case FIRST:
         expectAssembling(false, type);
         long total = (long) LONGS.get(buffer, payload - TOTAL_LENGTH_FIELD);
@@ -347,7 +370,11 @@ final class RingBuffer {
         checkFrameSize(total);
         assemblingTotal = (int) total;
         assembling =
-            ByteBuffer.allocate(Math.max(length, FrameBufferGrowth.firstCapacity(assemblingTotal)));
+            receiveBuffer(
+                assemblingTotal,
+                Math.max(length, FrameBufferGrowth.firstCapacity(assemblingTotal)));
+        // a recycled buffer may be larger than the frame: it ends where the frame does
+        assembling.limit(Math.min(assembling.capacity(), assemblingTotal));
         assembling.put(buffer.slice(payload, length));
         return null;
       default: // MIDDLE or LAST
@@ -366,6 +393,32 @@ final class RingBuffer {
         ByteBuffer done = assembling.flip();
         assembling = null;
         return done;
+    }
+  }
+
+  /**
+   * A buffer for a frame of {@code total} bytes: the spare given back if there is one that holds it
+   * (the frame then needs no growing), else a new one of {@code capacity} bytes.
+   */
+  private ByteBuffer receiveBuffer(int total, int capacity) {
+    if (total >= RECYCLED_FRAME_BYTES) {
+      SoftReference<byte[]> kept = spare.getAndSet(null);
+      byte[] array = kept == null ? null : kept.get();
+      if (array != null && array.length >= total) {
+        return ByteBuffer.wrap(array);
+      }
+    }
+    return ByteBuffer.allocate(capacity);
+  }
+
+  /**
+   * Takes back the memory of a frame this ring delivered ({@code frame} or any view of it) for the
+   * next large frame, if it is the latest large frame delivered; ignores anything else. The caller
+   * no longer uses the frame (see {@link org.witrpc.spi.Connection#recycle}). Any thread.
+   */
+  void recycle(ByteBuffer frame) {
+    if (frame.hasArray() && lastLargeDelivered.compareAndSet(frame.array(), null)) {
+      spare.set(new SoftReference<>(frame.array()));
     }
   }
 
