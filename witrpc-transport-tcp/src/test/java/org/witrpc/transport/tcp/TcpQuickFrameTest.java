@@ -22,8 +22,8 @@ import org.witrpc.testkit.RecordingListener;
 /**
  * A frame the listener {@linkplain FrameListener#onFrameIfQuick takes on the event loop} is handled
  * there and its answer goes out from there; a frame it declines goes to the connection's delivery
- * thread, and every frame behind it waits for it there, in order; a frame that waits delays no
- * other connection.
+ * thread; a frame that waits there delays no other connection. (The order of frames behind a
+ * waiting one: {@code ThreadDeliveryOfferTest}.)
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TcpQuickFrameTest {
@@ -149,36 +149,6 @@ class TcpQuickFrameTest {
     assertThat(slow.thread()).doesNotStartWith("witrpc-tcp-io");
     assertThat(client.atServer.loopSends).as("sends from the event loop went out").contains(true);
     assertThat(client.atServer.loopSends).doesNotContain(false);
-  }
-
-  @Test
-  void framesBehindAWaitingFrameWaitForItAndKeepTheirOrder() throws Exception {
-    Client client = connect();
-    QuickListener atServer = client.atServer;
-
-    client.send(SLOW, 0);
-    client.send(BLOCK, 1);
-    assertThat(atServer.blocking.await(AWAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-    client.send(QUICK, 2);
-    client.send(SLOW, 3);
-    client.send(QUICK, 4);
-    atServer.release.countDown();
-    client.awaitAnswer(2);
-    client.awaitAnswer(4);
-
-    assertThat(atServer.numbers()).containsExactly(0, 1, 2, 3, 4);
-    assertThat(atServer.handled)
-        .as("the quick frames came behind a waiting one: the delivery thread had them")
-        .noneMatch(Handled::onLoop);
-
-    // once that thread has nothing to do, the event loop takes quick frames again
-    boolean onLoopAgain = false;
-    for (int i = 5; i < 100 && !onLoopAgain; i++) {
-      client.send(QUICK, i);
-      client.awaitAnswer(i);
-      onLoopAgain = atServer.handled.get(atServer.handled.size() - 1).onLoop();
-    }
-    assertThat(onLoopAgain).isTrue();
   }
 
   @Test
