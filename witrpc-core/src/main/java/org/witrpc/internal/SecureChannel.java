@@ -32,6 +32,12 @@ import org.witrpc.spi.SendBudget;
  * short-lived thread keeps the turn and sends it, since skipping its nonce would break the stream.
  * Frames are opened on the transport's reader (one thread at a time). The ciphers are installed
  * once, by the handshake.
+ *
+ * <p>It keeps {@link FrameListener#onFrameIfQuick}'s default (false: every frame goes to {@code
+ * onFrame} on the transport's reader): opening a frame spends its nonce, so a frame the listener
+ * then declined could not be opened again, and a send takes this channel's own turn, which another
+ * sender may hold, so it could wait on the transport's I/O thread. TLS, which needs no such layer,
+ * keeps the quick path.
  */
 public final class SecureChannel implements Connection, FrameListener {
   private static final Logger LOG = LoggerFactory.getLogger(SecureChannel.class);

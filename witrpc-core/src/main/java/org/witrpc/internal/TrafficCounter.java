@@ -14,7 +14,8 @@ import org.witrpc.spi.FrameListener;
  * the transport takes and hands them (so an encrypted frame counts its ciphertext; transport
  * framing, such as a frame's length prefix on a socket, does not count). {@link #countSends} wraps
  * a connection and {@link #countReceives} its listener; both pass every other method through
- * unchanged, {@link FrameListener#neverBlocks()} included.
+ * unchanged, {@link FrameListener#neverBlocks()} and {@link FrameListener#onFrameIfQuick} included
+ * (a frame that one declines is counted when {@code onFrame} takes it).
  *
  * <p>Thread safety: thread-safe. A frame costs one uncontended {@link LongAdder} add, done by the
  * thread that sends or receives it.
@@ -132,6 +133,16 @@ public final class TrafficCounter {
     public void onFrame(ByteBuffer frame) {
       received.add(frame.remaining());
       delegate.onFrame(frame);
+    }
+
+    @Override
+    public boolean onFrameIfQuick(ByteBuffer frame) {
+      int bytes = frame.remaining();
+      if (!delegate.onFrameIfQuick(frame)) {
+        return false;
+      }
+      received.add(bytes);
+      return true;
     }
 
     @Override

@@ -43,7 +43,8 @@ public interface Connection {
    * frame is never cut short on the wire.
    *
    * <p>Transports that never wait (or cannot give up) may keep the default, which sends and returns
-   * true.
+   * true. Called on a transport's I/O thread by a listener's {@link FrameListener#onFrameIfQuick},
+   * it never waits: false at once if the frame cannot go out without waiting.
    *
    * @return true if the frame is sent or will be sent whole; false if nothing of it was sent
    * @throws org.witrpc.WitTransportException as {@link #send}; a peer that takes no bytes for the

@@ -6,8 +6,9 @@ import java.nio.ByteBuffer;
  * Receives the frames of one {@link Connection}, and its end.
  *
  * <p>Thread safety: the transport calls the methods of one listener from one thread at a time (its
- * reader), in order. Implementations must not block for long in {@link #onFrame}: hand slow work to
- * another thread.
+ * reader, or an I/O thread for {@link #onFrameIfQuick}), in order: each call happens-before the
+ * next. Implementations must not block for long in {@link #onFrame}: hand slow work to another
+ * thread.
  */
 public interface FrameListener {
 
@@ -27,6 +28,32 @@ public interface FrameListener {
    *     org.witrpc.WitTransportException} saying why the connection ended
    */
   void onClosed(Throwable cause);
+
+  /**
+   * Handles {@code frame} as {@link #onFrame} would, but only if that can be done without blocking
+   * and quickly (a few microseconds); else returns false without handling it, and the transport
+   * calls {@link #onFrame} with the same frame later. A transport whose I/O threads serve many
+   * connections calls it on the I/O thread that read the frame, and only when no earlier frame of
+   * the connection is waiting for or being handled by {@link #onFrame}, so frames still reach the
+   * listener one at a time and in order; this saves the thread hand-off of frames that need no
+   * waiting (a server's answer to a method known to be quick, a cancellation) while a frame that
+   * may wait still delays no other connection. Transports that read each connection on a thread of
+   * its own, and listeners that {@linkplain #neverBlocks never block}, are not asked.
+   *
+   * <p>While it runs, a send on this listener's connection never waits: {@link
+   * Connection#sendBefore} returns false at once if the frame cannot go out without waiting, and
+   * {@link Connection#send} then throws {@link IllegalStateException}. Nor may the listener wait
+   * for anything else: the I/O thread serves other connections meanwhile. The default is false:
+   * every frame goes to {@link #onFrame}.
+   *
+   * @param frame as for {@link #onFrame}; the listener may read it (a duplicate, say) before it
+   *     decides, but must leave its position and limit unchanged when it returns false
+   * @return true if the frame was handled (it then belongs to the listener), false if {@link
+   *     #onFrame} is to handle it
+   */
+  default boolean onFrameIfQuick(ByteBuffer frame) {
+    return false;
+  }
 
   /**
    * Whether this listener never waits: {@link #onFrame} and {@link #onClosed} return quickly, never

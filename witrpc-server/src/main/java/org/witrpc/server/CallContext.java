@@ -194,22 +194,39 @@ public final class CallContext {
 
   /** Cancels the call: the flag, the interrupt (only while a thread runs it), the callbacks. */
   void cancel() {
-    List<Runnable> toRun;
-    synchronized (this) {
-      if (cancelled) {
-        return;
-      }
-      cancelled = true;
-      if (runner != null) {
-        interruptedRunner = true;
-        runner.interrupt();
-      }
-      toRun = callbacks;
-      callbacks = null;
-    }
+    List<Runnable> toRun = markCancelled();
     if (toRun != null) {
       toRun.forEach(CallContext::runCallback);
     }
+  }
+
+  /** Sets the flag and interrupts the runner, once; the callbacks to run then, if any. */
+  private synchronized List<Runnable> markCancelled() {
+    if (cancelled) {
+      return null;
+    }
+    cancelled = true;
+    if (runner != null) {
+      interruptedRunner = true;
+      runner.interrupt();
+    }
+    List<Runnable> toRun = callbacks;
+    callbacks = null;
+    return toRun;
+  }
+
+  /**
+   * Cancels the call like {@link #cancel()} unless that would run {@link #onCancel} callbacks (user
+   * code, which may wait): for a thread that must not wait.
+   *
+   * @return false if the call has callbacks (nothing done), true if it is cancelled now or was
+   */
+  synchronized boolean cancelWithoutCallbacks() {
+    if (callbacks != null && !cancelled) {
+      return false;
+    }
+    markCancelled();
+    return true;
   }
 
   private static void runCallback(Runnable callback) {

@@ -64,6 +64,14 @@ final class RequestDispatcher {
     running.cancel(id);
   }
 
+  /**
+   * A CANCEL handled on a thread that must not wait: false (nothing done) if it would run the
+   * call's {@code onCancel} callbacks, user code that may wait.
+   */
+  boolean cancelIfQuick(long id) {
+    return running.cancelWithoutCallbacks(id);
+  }
+
   /** The connection ended: every call of it is cancelled. */
   void cancelAll() {
     running.cancelAll();
@@ -75,6 +83,32 @@ final class RequestDispatcher {
 
   /** Runs (or refuses) a REQUEST, SUBSCRIBE or UNSUBSCRIBE; answers it whatever happens. */
   void dispatch(Envelope env) {
+    dispatch(env, false);
+  }
+
+  /**
+   * Runs a REQUEST here and now, as {@link #dispatch} would run it inline, if it cannot wait: its
+   * method is known quick ({@link MethodInvoker#isQuick}, under {@link Dispatch#AUTO} or {@link
+   * Dispatch#INLINE}) and no interceptor, which might wait, runs before it; a malformed route is
+   * answered here too (no user code runs). A request that might wait is left untouched (false).
+   */
+  boolean dispatchIfQuick(Envelope env) {
+    if (env.type() != MessageType.REQUEST
+        || settings.dispatch() == Dispatch.EXECUTOR
+        || settings.interceptors() != null
+        || !knownQuick(env)) {
+      return false;
+    }
+    dispatch(env, true);
+    return true;
+  }
+
+  /**
+   * Runs (or refuses) a dispatched frame and answers it.
+   *
+   * @param quick the request is known to run inline ({@link #dispatchIfQuick})
+   */
+  private void dispatch(Envelope env, boolean quick) {
     // every dispatched frame is answered exactly once by Responses, which gives the slot back;
     // whatever is thrown before that (Responses and handle throw only then) is answered here
     responses.dispatched();
@@ -95,7 +129,7 @@ final class RequestDispatcher {
             null);
         return;
       }
-      if (runsInline(env)) {
+      if (quick || runsInline(env)) {
         handleAnswered(env, null);
         return;
       }
@@ -136,21 +170,23 @@ final class RequestDispatcher {
   }
 
   private boolean runsInline(Envelope env) {
-    switch (settings.dispatch()) {
-      case INLINE:
-        return true;
-      case EXECUTOR:
-        return false;
-      default:
-        try {
-          // peek at the route on a duplicate: handle() reads the body from its start
-          ByteBuffer body = env.body().duplicate();
-          CallDeadline.read(body);
-          Optional<MethodInvoker> invoker = settings.registry().find(Route.read(body));
-          return invoker.isPresent() && invoker.get().isQuick();
-        } catch (WitException malformed) {
-          return true; // answered at once with 400, no user code runs
-        }
+    return switch (settings.dispatch()) {
+      case INLINE -> true;
+      case EXECUTOR -> false;
+      default -> knownQuick(env);
+    };
+  }
+
+  /** Whether the request's method has been quick so far, or its route is malformed (a 400). */
+  private boolean knownQuick(Envelope env) {
+    try {
+      // peek at the route on a duplicate: handle() reads the body from its start
+      ByteBuffer body = env.body().duplicate();
+      CallDeadline.read(body);
+      Optional<MethodInvoker> invoker = settings.registry().find(Route.read(body));
+      return invoker.isPresent() && invoker.get().isQuick();
+    } catch (WitException malformed) {
+      return true; // answered at once with 400, no user code runs
     }
   }
 

@@ -35,6 +35,15 @@ final class RunningCalls {
     }
   }
 
+  /**
+   * Cancels call {@code id} like {@link #cancel} unless that would run its {@code onCancel}
+   * callbacks; false then (nothing done).
+   */
+  boolean cancelWithoutCallbacks(long id) {
+    CallContext call = calls.get(id);
+    return call == null || call.cancelWithoutCallbacks();
+  }
+
   /** Cancels every call (the connection ended). */
   void cancelAll() {
     for (CallContext call : List.copyOf(calls.values())) {

@@ -40,6 +40,12 @@ final class ServerConnection implements FrameListener {
    */
   static final long GOODBYE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
+  /**
+   * Largest frame {@link #onFrameIfQuick} takes: decoding its arguments and writing its answer cost
+   * about as much as the thread hand-off the I/O thread saves.
+   */
+  static final int QUICK_FRAME_BYTES = 128 << 10;
+
   enum State {
     AWAIT_HELLO,
     AWAIT_AUTH,
@@ -123,6 +129,36 @@ final class ServerConnection implements FrameListener {
   /** Requests dispatched and not yet answered (for tests). */
   int inFlight() {
     return responses.inFlight();
+  }
+
+  /**
+   * Handles on the transport's I/O thread what cannot wait there: a REQUEST whose method is known
+   * quick ({@link RequestDispatcher#dispatchIfQuick}), a CANCEL that runs no {@code onCancel}
+   * callback; anything else (the handshake, a frame that breaks the protocol, a SUBSCRIBE, a frame
+   * larger than {@link #QUICK_FRAME_BYTES}, whose decoding alone takes long) goes to {@link
+   * #onFrame}.
+   */
+  @Override
+  public boolean onFrameIfQuick(ByteBuffer frame) {
+    if (state != State.READY || frame.remaining() > QUICK_FRAME_BYTES) {
+      return false;
+    }
+    Envelope env;
+    try {
+      env = EnvelopeCodec.decode(frame.duplicate()); // declined: onFrame decodes it again
+    } catch (WitException e) {
+      return false; // onFrame says why and closes
+    }
+    try {
+      return switch (env.type()) {
+        case REQUEST -> requests.dispatchIfQuick(env);
+        case CANCEL -> requests.cancelIfQuick(env.correlationId());
+        default -> false;
+      };
+    } catch (Throwable t) {
+      failConnection("failed to handle a frame: " + t, t);
+      return true;
+    }
   }
 
   @Override

@@ -3,6 +3,7 @@ package org.witrpc.transport.tcp.internal;
 import io.netty.channel.Channel;
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.witrpc.spi.FrameListener;
 
 /**
@@ -11,23 +12,30 @@ import org.witrpc.spi.FrameListener;
  * {@code onFrame}. A listener that {@linkplain FrameListener#neverBlocks never blocks} is called on
  * the channel's event loop ({@link EventLoopDelivery}: no thread hand-off per frame); any other on
  * a thread of the connection's own ({@link ThreadDelivery}), so that it delays no other connection
- * of the event loop.
+ * of the event loop, except the frames it {@linkplain FrameListener#onFrameIfQuick takes on the
+ * event loop} while that thread has nothing to do.
  *
  * <p>Thread safety: {@link #frame} is called by the event loop only; {@link #end} by whoever closes
  * the connection first.
  */
 interface FrameDelivery {
 
-  /** The delivery {@code listener} needs; {@link #start} begins it. */
+  /**
+   * The delivery {@code listener} needs; {@link #start} begins it.
+   *
+   * @param quick offers a frame to the listener's {@link FrameListener#onFrameIfQuick} on the event
+   *     loop; true if it took the frame
+   */
   static FrameDelivery of(
       Channel channel,
       String description,
       String threadName,
       FrameListener listener,
-      Consumer<Throwable> fail) {
+      Consumer<Throwable> fail,
+      Predicate<ByteBuffer> quick) {
     return listener.neverBlocks()
         ? new EventLoopDelivery(channel, description, listener, fail)
-        : new ThreadDelivery(channel, description, threadName, listener, fail);
+        : new ThreadDelivery(channel, description, threadName, listener, fail, quick);
   }
 
   /** Begins delivering (before the first frame). */

@@ -39,6 +39,25 @@ final class ListenerCalls {
     }
   }
 
+  /**
+   * Calls {@code onFrameIfQuick}: true if the listener took the frame (or threw, which drops it as
+   * {@link #onFrame} does), false if it leaves it to {@code onFrame}.
+   *
+   * @param fail closes the connection with a cause, when the listener throws an {@link Error}
+   */
+  static boolean onFrameIfQuick(
+      FrameListener listener, ByteBuffer frame, String description, Consumer<Throwable> fail) {
+    try {
+      return listener.onFrameIfQuick(frame);
+    } catch (RuntimeException e) {
+      log.warn("{}: FrameListener.onFrameIfQuick threw; the frame is dropped", description, e);
+    } catch (Throwable e) {
+      log.error("{}: the listener failed; closing the connection", description, e);
+      fail.accept(new WitTransportException(description + ": the reader failed: " + e, e));
+    }
+    return true;
+  }
+
   /** Calls {@code onClosed}. */
   static void onClosed(FrameListener listener, Throwable cause, String description) {
     try {

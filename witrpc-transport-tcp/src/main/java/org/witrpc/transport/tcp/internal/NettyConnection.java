@@ -40,9 +40,14 @@ import org.witrpc.spi.SendStalledException;
  * messages take the role too ({@link #trySendControl}), so they never land inside a frame.
  *
  * <p>Receiving: frames go to the listener through its {@link FrameDelivery}: on the event loop for
- * a listener that never blocks, else on a thread of the connection's own. A send from the event
- * loop (such a listener must not send) fails at once instead of waiting there for writability or
- * for the send role, which only the event loop itself could give.
+ * a listener that never blocks, else on a thread of the connection's own, except the frames the
+ * listener {@linkplain FrameListener#onFrameIfQuick takes on the event loop} while that thread has
+ * nothing to do. For such an offer the event loop takes the send role first (and makes none if the
+ * role is busy or the channel not writable), so an answer sent from there is written at once,
+ * straight to the socket. Any other send from the event loop never waits there for writability or
+ * for the send role, which only the event loop itself could give: {@link #sendBefore} returns false
+ * and {@link #send} fails at once; so does the rest of an offer's frame once the channel is no
+ * longer writable, which a {@code witrpc-tcp-send-...} thread then finishes.
  *
  * <p>Thread safety: {@link #send} from any number of threads; {@link #close} idempotent, from any
  * thread including the listener's; {@code onClosed} exactly once, after the last {@code onFrame}.
@@ -71,6 +76,9 @@ public final class NettyConnection implements Connection {
   private final Semaphore sendRole = new Semaphore(1);
   private final Object writability = new Object();
   private final Object stateLock = new Object();
+
+  /** The event loop holds the send role for an offer to the listener (event loop only). */
+  private boolean roleOnLoop;
 
   private volatile Principal peerPrincipal;
   private volatile boolean closed; // written under stateLock
@@ -139,7 +147,14 @@ public final class NettyConnection implements Connection {
    */
   public void start(FrameListener listener, String threadName) {
     Objects.requireNonNull(listener, "listener == null");
-    FrameDelivery d = FrameDelivery.of(channel, description, threadName, listener, this::fail);
+    FrameDelivery d =
+        FrameDelivery.of(
+            channel,
+            description,
+            threadName,
+            listener,
+            this::fail,
+            frame -> offerOnLoop(listener, frame));
     Throwable endedWith;
     boolean ended;
     synchronized (stateLock) {
@@ -150,6 +165,26 @@ public final class NettyConnection implements Connection {
     d.start();
     if (ended) {
       d.end(endedWith, false);
+    }
+  }
+
+  /**
+   * Offers {@code frame} to the listener's {@link FrameListener#onFrameIfQuick} on the event loop,
+   * holding the send role meanwhile so that its answer goes out at once; no offer (false) while the
+   * role is busy or the channel is not writable, since such an answer would have to wait.
+   */
+  private boolean offerOnLoop(FrameListener listener, ByteBuffer frame) {
+    if (!channel.isWritable() || !sendRole.tryAcquire()) {
+      return false;
+    }
+    roleOnLoop = true;
+    try {
+      return ListenerCalls.onFrameIfQuick(listener, frame, description, this::fail);
+    } finally {
+      if (roleOnLoop) { // else a finisher holds it now
+        roleOnLoop = false;
+        sendRole.release();
+      }
     }
   }
 
@@ -216,12 +251,21 @@ public final class NettyConnection implements Connection {
 
   private boolean sendFrame(long deadlineNanos, boolean hasDeadline, ByteBuffer[] parts) {
     int length = SendChecks.frameLength(description, maxFrameSize, parts);
-    if (channel.eventLoop().inEventLoop()) {
-      // the writability and the send role it might wait for are given back by this very thread
-      throw new IllegalStateException(
-          description + ": send on the I/O thread (a listener that never blocks must not send)");
-    }
     ensureOpen();
+    if (channel.eventLoop().inEventLoop()) {
+      // the writability and the send role a wait would be for are given back by this very thread
+      if (roleOnLoop && channel.isWritable()) {
+        sendOnLoop(new OutgoingFrame(length, parts));
+        return true;
+      }
+      if (hasDeadline) {
+        return false;
+      }
+      throw new IllegalStateException(
+          description
+              + ": a send on the I/O thread that cannot go out at once (a listener may send there"
+              + " only from onFrameIfQuick, while the connection is writable)");
+    }
     if (!SendBudget.takeTurn(sendRole, deadlineNanos, hasDeadline)) {
       return false;
     }
@@ -261,6 +305,29 @@ public final class NettyConnection implements Connection {
       if (!handedOver) {
         sendRole.release();
       }
+    }
+  }
+
+  /**
+   * Writes the frame from the event loop, which holds the send role for an offer, while the channel
+   * stays writable (the writes go straight to the socket); a rest is finished by a thread, which
+   * takes the role over.
+   */
+  private void sendOnLoop(OutgoingFrame frame) {
+    try {
+      do {
+        writeChunk(frame);
+      } while (!frame.done() && channel.isWritable());
+      if (!frame.done()) {
+        frame.detach();
+        finishInBackground(frame);
+        roleOnLoop = false;
+      }
+    } catch (RuntimeException | Error e) {
+      if (frame.started() && !frame.done()) {
+        fail(new WitTransportException(description + ": a frame was cut short: " + e, e));
+      }
+      throw e;
     }
   }
 

@@ -4,7 +4,9 @@ import io.netty.channel.Channel;
 import java.nio.ByteBuffer;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.witrpc.spi.FrameListener;
 
 /**
@@ -14,12 +16,22 @@ import org.witrpc.spi.FrameListener;
  * never the other connections of the same event loop. Then delivers the end of the connection,
  * exactly once, after the last frame.
  *
+ * <p>A frame that arrives while that thread has nothing to do (no frame of the connection waits or
+ * runs) is first offered to the listener on the event loop ({@link FrameListener#onFrameIfQuick},
+ * through {@code quick}): a frame that needs no waiting (a quick method's request, a cancellation)
+ * is then handled without waking the thread, and its answer is written from the event loop. A frame
+ * the listener declines, and every frame behind a waiting or running one, is queued for the thread
+ * as before, so frames still reach the listener one at a time and in order. The end is never
+ * delivered while such an offer runs, and no offer is made after it.
+ *
  * <p>Memory stays bounded: while more than {@link #PAUSE_BYTES} (or {@link #PAUSE_FRAMES} frames)
  * wait for the listener, the channel stops reading ({@code autoRead} off), so the peer's sends wait
  * in TCP's flow control instead of in this queue; reading resumes when half of it is delivered.
  *
  * <p>Thread safety: {@link #frame} is called by the event loop only; {@link #end} by whoever closes
- * the connection first; the listener is called only from the delivery thread.
+ * the connection first; the listener is called from the delivery thread, or from the event loop
+ * while the delivery thread has no frame (the count of {@code unfinished} frames, raised only by
+ * the event loop, orders the two).
  */
 final class ThreadDelivery implements FrameDelivery {
 
@@ -35,8 +47,17 @@ final class ThreadDelivery implements FrameDelivery {
   private final String description;
   private final FrameListener listener;
   private final Consumer<Throwable> fail;
+  private final Predicate<ByteBuffer> quick;
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
+
+  /** Frames queued or being handled by the delivery thread: raised by the event loop only. */
+  private final AtomicInteger unfinished = new AtomicInteger();
+
+  /** Held by an offer on the event loop and by the delivery thread when it starts the end. */
+  private final Object endTurn = new Object();
+
+  private boolean endDelivered; // guarded by endTurn
 
   private volatile Throwable endCause;
   private volatile boolean ended;
@@ -47,17 +68,20 @@ final class ThreadDelivery implements FrameDelivery {
   /**
    * @param fail closes the connection with a cause; called from the delivery thread when the
    *     listener throws an {@link Error}
+   * @param quick offers a frame to the listener on the event loop; true if it took it
    */
   ThreadDelivery(
       Channel channel,
       String description,
       String threadName,
       FrameListener listener,
-      Consumer<Throwable> fail) {
+      Consumer<Throwable> fail,
+      Predicate<ByteBuffer> quick) {
     this.channel = channel;
     this.description = description;
     this.listener = listener;
     this.fail = fail;
+    this.quick = quick;
     this.thread = new Thread(this::run, threadName);
     thread.setDaemon(true);
   }
@@ -67,9 +91,16 @@ final class ThreadDelivery implements FrameDelivery {
     thread.start();
   }
 
-  /** A received frame (event loop). Stops reading if too much waits. */
+  /**
+   * A received frame (event loop): handled here if the delivery thread has nothing to do and the
+   * listener takes it at once, else queued. Stops reading if too much waits.
+   */
   @Override
   public void frame(ByteBuffer frame) {
+    if (unfinished.get() == 0 && offered(frame)) {
+      return;
+    }
+    unfinished.incrementAndGet();
     synchronized (this) {
       queuedBytes += frame.remaining();
       queuedFrames++;
@@ -80,6 +111,16 @@ final class ThreadDelivery implements FrameDelivery {
       }
     }
     queue.add(frame);
+  }
+
+  /** Offers the frame to the listener on the event loop; true if it took it or the end came. */
+  private boolean offered(ByteBuffer frame) {
+    synchronized (endTurn) {
+      if (endDelivered || ended) {
+        return true; // nothing after the end
+      }
+      return quick.test(frame);
+    }
   }
 
   /**
@@ -105,10 +146,15 @@ final class ThreadDelivery implements FrameDelivery {
     queue.add(END);
   }
 
-  /** Waits up to {@code millis} for {@code onClosed} to return, unless called by the listener. */
+  /**
+   * Waits up to {@code millis} for {@code onClosed} to return, unless called by the listener (on
+   * its thread or, from {@code onFrameIfQuick}, on the event loop, which must not wait anyway).
+   */
   @Override
   public boolean awaitEnd(long millis) throws InterruptedException {
-    if (Thread.currentThread() == thread || thread.getState() == Thread.State.NEW) {
+    if (Thread.currentThread() == thread
+        || thread.getState() == Thread.State.NEW
+        || channel.eventLoop().inEventLoop()) {
       return true;
     }
     thread.join(millis);
@@ -126,15 +172,18 @@ final class ThreadDelivery implements FrameDelivery {
         continue;
       }
       if (next == END) {
+        synchronized (endTurn) {
+          endDelivered = true; // after an offer running now; none after this
+        }
         ListenerCalls.onClosed(listener, endCause, description);
         return;
       }
       ByteBuffer frame = (ByteBuffer) next;
       taken(frame.remaining());
-      if (ended) {
-        continue; // closed meanwhile: no frame after the end
+      if (!ended) { // else closed meanwhile: no frame after the end
+        ListenerCalls.onFrame(listener, frame, description, fail);
       }
-      ListenerCalls.onFrame(listener, frame, description, fail);
+      unfinished.decrementAndGet(); // after onFrame: the next offer sees what it did
     }
   }
 
