@@ -31,8 +31,10 @@ import org.witrpc.spi.TransportOptions;
  * the connection has frames: it drains the inbound ring, spins for the spin budget, then announces
  * itself in the ring's waiting flag and gives its thread back. On the peer's {@link Doorbell#DATA}
  * byte the waiter starts the reader again. Where the listener never blocks ({@link
- * FrameListener#neverBlocks}, a client's) the waiter first delivers the frames already there
- * itself, so a frame after idle time costs one thread wake-up, not two. The waiter also
+ * FrameListener#neverBlocks}, a client's) the waiter delivers the frames itself and announces the
+ * reader idle again, so a frame after idle time costs one thread wake-up, not two; only if frames
+ * keep coming meanwhile (a burst) does it start the reader task, which spins for the rest. The
+ * waiter also
  *
  * <ul>
  *   <li>on a {@link Doorbell#SPACE} byte unparks the writer waiting for ring space, directly, so a
@@ -735,28 +737,30 @@ final class MmfConnection implements Connection {
     if ((kinds & Doorbell.SPACE) != 0) {
       unpark(parkedWriter);
     }
-    if ((kinds & Doorbell.DATA) != 0) {
-      if (deliverOnWaiter) {
-        deliverWaitingFrames();
-      }
-      wakeReader(); // spins for the frames that follow, and announces idle
+    if ((kinds & Doorbell.DATA) != 0 && !(deliverOnWaiter && deliveredAllWaitingFrames())) {
+      wakeReader();
     }
   }
 
   /**
-   * On the waiter's thread, for a listener that never blocks: delivers the frames already in the
-   * ring, unless a reader holds the role.
+   * On the waiter's thread, for a listener that never blocks: delivers the frames in the ring and
+   * announces the reader idle again, unless a reader holds the role.
+   *
+   * @return true if the ring stayed empty after the announcement (no reader task needed); false if
+   *     frames kept coming (a burst: a reader task spins for the rest) or the role was taken
    */
-  private void deliverWaitingFrames() {
+  private boolean deliveredAllWaitingFrames() {
     if (!readerRole.tryLock()) {
-      return;
+      return false;
     }
     try {
       while (open && readRound() > 0) {
-        // deliver what is there; the reader task spins for more
+        // deliver what is there
       }
+      return !open || announceIdle();
     } catch (WitTransportException e) {
       fail(e);
+      return true; // the reader task that fail() asked for reports the end
     } finally {
       readerRole.unlock();
     }
