@@ -2,12 +2,12 @@ package org.witrpc.transport.mmf;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousCloseException;
-import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -27,37 +27,34 @@ import org.witrpc.spi.TransportOptions;
  * One end of a shared-memory connection: an outbound ring this side writes, an inbound ring it
  * reads, and the Unix domain socket that carries doorbell bytes and tells when the peer is gone.
  *
- * <p>The reader ({@code witrpc-mmf-...}) drains the inbound ring, spins for the spin budget, then
- * announces itself in the ring's waiting flag and waits. Where it waits depends on the listener.
- *
- * <p>A listener that never blocks ({@link FrameListener#neverBlocks}, a client's): the reader waits
- * on the socket itself, so a DATA byte wakes it directly; it passes SPACE bytes on to the writer
- * waiting for ring space (and polls the socket for them while frames keep it draining), and on end
- * of stream fails the connection at once. It is never away from the socket for long (delivery never
- * blocks, the spin is bounded), and a {@link #readUntil} caller holding the reader role leaves it
- * waiting there, so the peer's death is still seen at once.
- *
- * <p>A listener that may block (a server's, running inline service methods): a bell thread ({@code
- * witrpc-mmf-bell-...}) is the only one that reads the socket: it blocks there for the whole life
- * of the connection and
+ * <p>No thread belongs to a connection. The process's {@link DoorbellWaiter} watches the doorbell
+ * socket of every connection; the reader runs as a task on a {@link MmfThreads} worker only while
+ * the connection has frames: it drains the inbound ring, spins for the spin budget, then announces
+ * itself in the ring's waiting flag and gives its thread back. On the peer's {@link Doorbell#DATA}
+ * byte the waiter starts the reader again. Where the listener never blocks ({@link
+ * FrameListener#neverBlocks}, a client's) the waiter delivers the frames itself and announces the
+ * reader idle again, so a frame after idle time costs one thread wake-up, not two; only if frames
+ * keep coming meanwhile (a burst) does it start the reader task, which spins for the rest. The
+ * waiter also
  *
  * <ul>
- *   <li>on a {@link Doorbell#DATA} byte unparks the reader;
  *   <li>on a {@link Doorbell#SPACE} byte unparks the writer waiting for ring space, directly, so a
  *       writer never waits for a reader that is busy delivering frames;
  *   <li>on end of stream (the peer closed or died, {@code kill -9} included) fails the connection
- *       at once: open becomes false, which ends a reader spinning or a {@link #readUntil} caller
- *       within one spin iteration, and the waiting writer is unparked and throws.
+ *       at once, even while its reader runs a service method that blocks: open becomes false, which
+ *       ends a reader spinning or a {@link #readUntil} caller within one spin iteration, and the
+ *       waiting writer is unparked and throws.
  * </ul>
  *
- * Either way doorbell bytes never pile up in the socket, and a peer sends at most one byte per park
- * anyway (see {@link Doorbell}).
+ * Doorbell bytes never pile up in the socket (the waiter reads them as they come), and a peer sends
+ * at most one byte per announcement anyway (see {@link Doorbell}). At most one reader task runs per
+ * connection; frames are delivered one at a time, in order, by whoever holds the reader role.
  *
- * <p>A caller of {@link #readUntil} may take the reader role instead of the reader thread; whoever
+ * <p>A caller of {@link #readUntil} may take the reader role instead of the reader task; whoever
  * holds the role delivers frames, so the listener (a server's inline service method included) runs
  * under it: the one witrpc lock that user code runs under, safe because on a server connection only
- * the reader thread takes it and a client's delivery runs no user code (docs/THREADING.md, "User
- * code on witrpc's threads").
+ * the reader task takes it and a client's delivery runs no user code (docs/THREADING.md, "User code
+ * on witrpc's threads").
  *
  * <p>Thread safety: {@link #send} may be called by many threads (serialized by a lock; frames never
  * interleave); {@link #close} is idempotent and may be called from any thread, including from
@@ -67,7 +64,7 @@ final class MmfConnection implements Connection {
   private static final Logger LOG = LoggerFactory.getLogger(MmfConnection.class);
 
   private static final int RECORDS_PER_ROUND = 64;
-  private static final long JOIN_MILLIS = 5_000;
+  private static final long END_WAIT_MILLIS = 5_000;
 
   /** Tries for a busy send role before its sender parks; see {@link #takeSendRole}. */
   private static final int SEND_ROLE_SPINS = 128;
@@ -96,14 +93,22 @@ final class MmfConnection implements Connection {
    */
   private final Consumer<ByteBuffer> delivery = this::deliver;
 
+  /** True while a reader task is queued or runs; stays true once the connection has ended. */
+  private final AtomicBoolean readerScheduled = new AtomicBoolean();
+
+  /** Counted down when the reader has reported the end to the listener. */
+  private final CountDownLatch ended = new CountDownLatch(1);
+
   private volatile boolean open = true;
   private volatile Throwable closeCause;
   private volatile Thread parkedWriter;
-  private volatile Thread readerThread;
-  private volatile Thread bellThread;
 
-  /** True if the reader thread waits on the doorbell socket itself (no bell thread). */
-  private volatile boolean readerRingsOwnBell;
+  /** Set by {@link #wakeReader}, cleared by the reader task before each round: asked again. */
+  private volatile boolean readerWanted;
+
+  private volatile boolean started;
+  private volatile DoorbellWaiter waiter;
+  private volatile boolean deliverOnWaiter;
 
   private volatile boolean listenerFailed;
   private FrameListener listener;
@@ -170,26 +175,41 @@ final class MmfConnection implements Connection {
   }
 
   /**
-   * Starts the reader thread, and the bell thread unless the listener never blocks; frames and the
-   * end go to {@code frameListener}.
+   * Starts reading: frames and the end go to {@code frameListener}. Starts no thread: the doorbell
+   * socket joins the process's {@link DoorbellWaiter}, and a reader task runs only if frames are
+   * already there.
    */
   void start(FrameListener frameListener) {
     this.listener = Objects.requireNonNull(frameListener, "listener == null");
-    Thread reader = new Thread(this::readLoop, "witrpc-mmf-" + description);
-    reader.setDaemon(true);
-    readerThread = reader;
-    if (frameListener.neverBlocks()) {
-      // The reader is never away from the socket for long (delivery never blocks, the spin is
-      // bounded), so it can wait on the doorbell itself: one wake-up per frame after idle time.
-      readerRingsOwnBell = true;
-      reader.start();
+    deliverOnWaiter = frameListener.neverBlocks();
+    DoorbellWaiter w = DoorbellWaiter.acquire(); // released by the reader's last step
+    waiter = w;
+    started = true;
+    try {
+      w.register(channel, this::onDoorbell);
+    } catch (IOException e) {
+      fail(
+          new WitTransportException(description() + ": cannot watch the doorbell socket: " + e, e));
+    }
+    if (!open) {
+      wakeReader(); // closed before it started: the reader reports the end
       return;
     }
-    Thread bell = new Thread(this::bellLoop, "witrpc-mmf-bell-" + description);
-    bell.setDaemon(true);
-    bellThread = bell;
-    reader.start();
-    bell.start();
+    readerRole.lock();
+    boolean idle;
+    try {
+      // No reader has run yet: announce it idle (the peer rings from now on), or read at once if
+      // the peer published before the announcement.
+      idle = announceIdle();
+    } catch (WitTransportException e) {
+      fail(e);
+      idle = false;
+    } finally {
+      readerRole.unlock();
+    }
+    if (!idle) {
+      wakeReader();
+    }
   }
 
   @Override
@@ -343,8 +363,8 @@ final class MmfConnection implements Connection {
     if (!open) {
       return done.getAsBoolean();
     }
-    // Ask the reader thread to step aside (it checks this while it spins), then take the role.
-    // Without this the reader thread, spinning right after the previous reply, would hold the
+    // Ask the reader task to step aside (it checks this while it spins), then take the role.
+    // Without this the reader task, spinning right after the previous reply, would hold the
     // role through every call of a busy caller, and caller and reader would both spin.
     callersWaiting.incrementAndGet();
     boolean owner;
@@ -356,7 +376,7 @@ final class MmfConnection implements Connection {
     if (!owner) {
       return done.getAsBoolean();
     }
-    // While this caller reads, the peer must not ring for the parked reader thread: that would
+    // While this caller reads, the peer must not ring for the idle reader: that would
     // cost it a socket write and us two wake-ups per frame, the very cost readUntil avoids.
     inbound.clearReaderWaiting();
     try {
@@ -380,12 +400,12 @@ final class MmfConnection implements Connection {
       fail(e);
     } finally {
       // Check the ring while still holding the role (only the role's holder may read the ring's
-      // consumer position), but wake the reader thread only after unlocking: woken earlier, it
-      // would find the role taken and park again, and the wake-up would be lost.
+      // consumer position), but wake the reader only after unlocking: started earlier, it would
+      // find the role taken and end again, and the request would be lost.
       boolean framesLeft = handBackToReader();
       readerRole.unlock();
-      // After the unlock (Dekker with takeRoleOrAsk): a reader thread that failed to take the
-      // role meanwhile, woken by a doorbell this caller may not have seen, is woken again here.
+      // After the unlock (Dekker with takeRoleOrAsk): a reader task that failed to take the
+      // role meanwhile, started by a doorbell this caller may not have seen, is woken again here.
       if (readerAsked.getAndSet(false) | framesLeft) {
         wakeReader();
       }
@@ -414,9 +434,9 @@ final class MmfConnection implements Connection {
 
   /**
    * Ends a {@link #readUntil}, called with the role held: re-announces the waiting reader (Dekker
-   * with the peer's publish) so that the next frame rings for the reader thread.
+   * with the peer's publish) so that the next frame rings for the reader.
    *
-   * @return true if frames are already there, so the caller must wake the reader thread once it has
+   * @return true if frames are already there, so the caller must wake the reader once it has
    *     released the role
    */
   private boolean handBackToReader() {
@@ -439,6 +459,16 @@ final class MmfConnection implements Connection {
     return mapping.duplicate();
   }
 
+  /** For tests in this package only: true while no reader task is queued or runs. */
+  boolean readerIdleForTests() {
+    return !readerScheduled.get();
+  }
+
+  /** For tests in this package only: asks for the reader as a DATA doorbell would. */
+  void wakeReaderForTests() {
+    wakeReader();
+  }
+
   @Override
   public void recycle(ByteBuffer frame) {
     inbound.recycle(frame);
@@ -457,20 +487,14 @@ final class MmfConnection implements Connection {
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
-      return; // closed before (or failed): whoever closed it first waited for the threads
+      return; // closed before (or failed): whoever closed it first waited for the reader
     }
     closeCause = null;
     shutdown();
-    join(bellThread);
-    if (!readerRole.isHeldByCurrentThread()) {
-      join(readerThread);
-    }
-  }
-
-  private static void join(Thread t) {
-    if (t != null && t != Thread.currentThread()) {
+    if (started && !readerRole.isHeldByCurrentThread()) {
+      // the listener's onClosed has run when close returns (unless it is itself the listener)
       try {
-        t.join(JOIN_MILLIS);
+        ended.await(END_WAIT_MILLIS, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -502,20 +526,32 @@ final class MmfConnection implements Connection {
     } catch (IOException e) {
       LOG.debug("{}: closing socket: {}", description(), e.toString());
     }
-    doorbell.wakeup();
-    if (readerThread == null) {
-      doorbell.close(); // never started: no thread will release the selector
+    DoorbellWaiter w = waiter;
+    if (w != null) {
+      // the socket stays open until the waiter drops its key: the peer sees the end only then
+      w.wakeup();
     }
     unpark(parkedWriter);
-    unpark(readerThread);
+    if (started) {
+      wakeReader(); // it sees open false and reports the end
+    }
   }
 
-  /** Wakes the reader thread, wherever it waits (parked, or on the doorbell socket). */
+  /**
+   * Asks for the reader: starts a reader task unless one is queued or runs, which then reads once
+   * more before it ends (so a request made while it gives its thread back is never lost).
+   */
   private void wakeReader() {
-    if (readerRingsOwnBell) {
-      doorbell.wakeup();
-    } else {
-      unpark(readerThread);
+    readerWanted = true;
+    if (readerScheduled.compareAndSet(false, true)) {
+      try {
+        MmfThreads.execute(this::readTask);
+      } catch (RuntimeException | Error e) {
+        readerScheduled.set(false);
+        LOG.error("{}: cannot start its reader", description(), e);
+        fail(new WitTransportException(description() + ": cannot start its reader: " + e, e));
+        throw e;
+      }
     }
   }
 
@@ -534,10 +570,10 @@ final class MmfConnection implements Connection {
   }
 
   /**
-   * Waits for space in the outbound ring: spin for the spin budget, then park until the bell thread
-   * passes on a SPACE doorbell or the connection ends, within the send's {@link SendBudget} (the
-   * caller's deadline and interrupt; the send timeout without progress). Runs in the holder of the
-   * send role, so at most one writer waits at a time.
+   * Waits for space in the outbound ring: spin for the spin budget, then park until the doorbell
+   * waiter ({@link DoorbellWaiter}) passes on a SPACE doorbell or the connection ends, within the
+   * send's {@link SendBudget} (the caller's deadline and interrupt; the send timeout without
+   * progress). Runs in the holder of the send role, so at most one writer waits at a time.
    *
    * @throws SendBudget.GiveUp if the caller gives up
    * @throws SendStalledException if the peer frees no space for the send timeout
@@ -586,93 +622,84 @@ final class MmfConnection implements Connection {
   }
 
   /**
-   * Parks the reader thread. It belongs to the transport, so an interrupt status left by a listener
-   * (an inline service method restoring an interrupt) is cleared: it would make every park return
-   * at once and the reader spin.
+   * A reader task, on a {@link MmfThreads} worker: reads until the ring is empty and the spin
+   * budget has passed, then gives the thread back; once the connection has ended, reports the end
+   * (and keeps {@link #readerScheduled} set, so no task follows).
    */
-  private void parkReader() throws IOException {
-    if (Thread.interrupted()) {
-      LOG.debug("{}: interrupt status of the reader cleared", description());
-    }
-    if (readerRingsOwnBell) {
-      // Wait on the doorbell socket itself: the peer's DATA byte wakes this thread directly (no
-      // bell
-      // thread in between), a hand-off or close wakes the selector, and the end of stream (the peer
-      // closed or died) is seen here at once. SPACE bytes are passed on to the waiting writer.
-      signals(doorbell.awaitOnce());
-    } else {
-      LockSupport.park(this);
+  private void readTask() {
+    while (true) {
+      readerWanted = false;
+      if (!readOnce()) {
+        reportEnd();
+        return;
+      }
+      // The worker belongs to the transport: an interrupt status left by a listener (an inline
+      // service method restoring an interrupt) must not reach the next task.
+      if (Thread.interrupted()) {
+        LOG.debug("{}: interrupt status of the reader cleared", description());
+      }
+      readerScheduled.set(false);
+      // Dekker with wakeReader: it sets the wish, then tries the flag; we clear the flag, then
+      // look at the wish. Either it starts a task or we go on.
+      if (!readerWanted || !readerScheduled.compareAndSet(false, true)) {
+        return;
+      }
     }
   }
 
   /**
-   * Acts on doorbell signals read by the reader thread (where it waits on the socket itself).
+   * One turn of the reader: drains and spins while it holds the reader role, and announces itself
+   * idle when there is nothing left.
    *
-   * @return false at the end of stream: the connection has failed
+   * @return false once the connection has ended
    */
-  private boolean signals(int kinds) {
-    if (kinds == Doorbell.END_OF_STREAM) {
-      fail(new PeerClosedException(description() + ": the peer closed the connection"));
-      return false;
-    }
-    if ((kinds & Doorbell.SPACE) != 0) {
-      unpark(parkedWriter);
-    }
-    return true;
-  }
-
-  private void readLoop() {
+  private boolean readOnce() {
     try {
       while (open) {
         if (!takeRoleOrAsk()) {
-          // A readUntil caller reads; once it lets go it wakes us (frames left, or we asked).
-          parkReader();
-          continue;
+          return true; // a readUntil caller reads; once it lets go it wakes us (frames, or asked)
         }
-        boolean park;
+        boolean idle;
         try {
           // The flag is only ever cleared by the role's holder (or by the peer's ring): cleared
           // outside the role it could erase the announcement a departing readUntil caller has
           // just made, and the next frame would ring for nobody.
           inbound.clearReaderWaiting();
           drainAndSpin();
-          park = open && announceIdle();
+          idle = open && announceIdle();
         } finally {
           readerRole.unlock();
         }
-        if (park) {
-          // Woken by a DATA doorbell (the peer cleared the flag), by a hand-back, by close or
-          // spuriously; the loop takes the role again before reading.
-          parkReader();
+        if (idle) {
+          return true; // the peer's next frame rings: the waiter asks for us again
         }
       }
     } catch (WitTransportException e) {
       fail(e);
-    } catch (AsynchronousCloseException | ClosedSelectorException e) {
-      // closed locally (or by fail) while waiting on the doorbell
-    } catch (IOException e) {
-      if (open) {
-        fail(new WitTransportException(description() + ": socket failed: " + e, e));
-      }
     } catch (RuntimeException | Error e) {
       fail(new WitTransportException(description() + ": reader failed: " + e, e));
-    } finally {
-      if (readerRingsOwnBell) {
-        fail(new WitTransportException(description() + ": reader ended")); // no-op if it ended
-        doorbell.close();
-      }
+    }
+    return false;
+  }
+
+  /** The end of the reader: delivers what a closed peer left, then tells the listener. */
+  private void reportEnd() {
+    try {
       if (closeCause instanceof PeerClosedException) {
         drainRemaining();
       }
       reportClosed();
+    } finally {
+      waiter.release();
+      ended.countDown();
     }
   }
 
   /**
-   * Takes the reader role for the reader thread, or leaves word that it wants it. The word is
-   * written before the second try, and a {@link #readUntil} caller reads it after unlocking, so
-   * either the second try succeeds or the caller sees the word and wakes this thread: a doorbell
-   * that woke the reader while a caller held the role is never lost.
+   * Takes the reader role for the reader task, or leaves word that it wants it. The word is written
+   * before the second try, and a {@link #readUntil} caller reads it after unlocking, so either the
+   * second try succeeds or the caller sees the word and asks for the reader again: a doorbell that
+   * started the reader while a caller held the role is never lost.
    */
   private boolean takeRoleOrAsk() {
     if (readerRole.tryLock()) {
@@ -700,32 +727,53 @@ final class MmfConnection implements Connection {
     return true;
   }
 
-  /** The bell thread: the only reader of the socket, from start to close. */
-  private void bellLoop() {
+  /**
+   * On the {@link DoorbellWaiter}'s thread, when the doorbell socket has bytes or its end: acts on
+   * them without blocking.
+   */
+  private void onDoorbell() {
+    int kinds;
     try {
-      while (true) {
-        int kinds = doorbell.await();
-        if (kinds == Doorbell.END_OF_STREAM) {
-          fail(new PeerClosedException(description() + ": the peer closed the connection"));
-          return;
-        }
-        if ((kinds & Doorbell.DATA) != 0) {
-          unpark(readerThread);
-        }
-        if ((kinds & Doorbell.SPACE) != 0) {
-          unpark(parkedWriter);
-        }
-      }
-    } catch (AsynchronousCloseException | ClosedSelectorException e) {
-      // closed locally (or by fail) while waiting
+      kinds = doorbell.poll();
     } catch (IOException e) {
       if (open) {
         fail(new WitTransportException(description() + ": socket failed: " + e, e));
       }
-    } catch (RuntimeException | Error e) {
-      fail(new WitTransportException(description() + ": doorbell failed: " + e, e));
+      return;
+    }
+    if (kinds == Doorbell.END_OF_STREAM) {
+      fail(new PeerClosedException(description() + ": the peer closed the connection"));
+      return;
+    }
+    if ((kinds & Doorbell.SPACE) != 0) {
+      unpark(parkedWriter);
+    }
+    if ((kinds & Doorbell.DATA) != 0 && !(deliverOnWaiter && deliveredAllWaitingFrames())) {
+      wakeReader();
+    }
+  }
+
+  /**
+   * On the waiter's thread, for a listener that never blocks: delivers the frames in the ring and
+   * announces the reader idle again, unless a reader holds the role.
+   *
+   * @return true if the ring stayed empty after the announcement (no reader task needed); false if
+   *     frames kept coming (a burst: a reader task spins for the rest) or the role was taken
+   */
+  private boolean deliveredAllWaitingFrames() {
+    if (!readerRole.tryLock()) {
+      return false;
+    }
+    try {
+      while (open && readRound() > 0) {
+        // deliver what is there
+      }
+      return !open || announceIdle();
+    } catch (WitTransportException e) {
+      fail(e);
+      return true; // the reader task that fail() asked for reports the end
     } finally {
-      doorbell.close();
+      readerRole.unlock();
     }
   }
 
@@ -736,9 +784,6 @@ final class MmfConnection implements Connection {
       if (readRound() > 0) {
         lastWork = System.nanoTime();
         idle = 0;
-        if (readerRingsOwnBell && parkedWriter != null && !signals(pollDoorbell())) {
-          return; // a writer waits for a SPACE byte that only this thread reads
-        }
       } else if (callersWaiting.get() > 0) {
         return; // a readUntil caller wants the role: it will read its own reply
       } else if (++idle % SpinWait.YIELD_EVERY == 0) {
@@ -751,14 +796,6 @@ final class MmfConnection implements Connection {
       } else {
         Thread.onSpinWait();
       }
-    }
-  }
-
-  private int pollDoorbell() {
-    try {
-      return doorbell.poll();
-    } catch (IOException e) {
-      throw new WitTransportException(description() + ": socket failed: " + e, e);
     }
   }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,12 +34,12 @@ import org.witrpc.spi.UnixSocketListener;
  * reserves a client slot (or refuses the client) and sends the client the path of its mapping: a
  * spare made after the previous client's handshake as a rule (at most one exists, deleted by {@link
  * #close}), so no file is created, mapped or initialized on a connect's path. Waiting for the
- * client's acknowledgement (up to 5 s) runs on a short-lived daemon thread per client ({@code
- * witrpc-mmf-handshake-NAME-N}), so a slow or hostile client cannot hold up other clients. {@link
- * #close} makes unfinished handshakes give up and joins their threads.
+ * client's acknowledgement (up to 5 s) runs as a task on a {@link MmfThreads} worker per client (no
+ * thread is started on a connect's path as a rule), so a slow or hostile client cannot hold up
+ * other clients. {@link #close} makes unfinished handshakes give up and waits for them.
  *
  * <p>Thread safety: {@link #start} and {@link #close} may be called from any thread. The acceptor
- * is called from the handshake threads, one call at a time (calls are serialized), never
+ * is called from the handshake tasks, one call at a time (calls are serialized), never
  * concurrently.
  */
 public final class MmfServerTransport implements ServerTransport {
@@ -48,9 +49,8 @@ public final class MmfServerTransport implements ServerTransport {
   private final MmfSettings settings;
   private final PeerPolicy peerPolicy;
   private final Set<MmfConnection> connections = ConcurrentHashMap.newKeySet();
-  private final Map<SocketChannel, Thread> handshakes = new ConcurrentHashMap<>();
+  private final Map<SocketChannel, CountDownLatch> handshakes = new ConcurrentHashMap<>();
   private final AtomicInteger ids = new AtomicInteger();
-  private final AtomicInteger handshakeIds = new AtomicInteger();
   private final AtomicReference<MmfFiles.Mapped> spare = new AtomicReference<>();
   private final ClientSlots slots;
   private final Object lifecycle = new Object();
@@ -103,8 +103,8 @@ public final class MmfServerTransport implements ServerTransport {
     }
     // No new handshake starts now; those in flight give up within one wait slice (they check
     // closed) or finish. Wait for them, so every connection they make is registered below.
-    for (Thread handshake : new ArrayList<>(handshakes.values())) {
-      join(handshake);
+    for (CountDownLatch handshake : new ArrayList<>(handshakes.values())) {
+      await(handshake);
     }
     for (MmfConnection c : new ArrayList<>(connections)) {
       c.close();
@@ -117,13 +117,11 @@ public final class MmfServerTransport implements ServerTransport {
     return settings.address();
   }
 
-  private static void join(Thread t) {
-    if (t != null && t != Thread.currentThread()) {
-      try {
-        t.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+  private static void await(CountDownLatch handshake) {
+    try {
+      handshake.await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -134,8 +132,8 @@ public final class MmfServerTransport implements ServerTransport {
 
   /**
    * On the accept thread: reserves a slot for the client, hands it its mapping and starts its
-   * handshake thread, which waits for the acknowledgement. The mapping is the spare made ahead of
-   * the client as a rule, so the client can map it while the handshake thread starts.
+   * handshake task, which waits for the acknowledgement. The mapping is the spare made ahead of the
+   * client as a rule, so the client can map it while the handshake task starts.
    */
   private void admit(SocketChannel channel, Acceptor acceptor) {
     if (!slots.tryReserve()) {
@@ -151,21 +149,34 @@ public final class MmfServerTransport implements ServerTransport {
       closeQuietly(channel);
       return;
     }
-    Thread t =
-        new Thread(
-            () -> handshakeAndRelease(channel, mapped, acceptor),
-            "witrpc-mmf-handshake-" + settings.name() + "-" + handshakeIds.incrementAndGet());
-    t.setDaemon(true);
-    handshakes.put(channel, t);
+    CountDownLatch done = new CountDownLatch(1);
+    handshakes.put(channel, done);
     if (closed) {
       // close() may have copied the handshakes before this one was added
-      handshakes.remove(channel);
-      deleteQuietly(mapped.path());
-      slots.release();
-      closeQuietly(channel);
+      abandon(channel, mapped);
       return;
     }
-    t.start();
+    try {
+      MmfThreads.execute(
+          () -> {
+            try {
+              handshakeAndRelease(channel, mapped, acceptor);
+            } finally {
+              done.countDown();
+            }
+          });
+    } catch (RuntimeException e) {
+      abandon(channel, mapped);
+      LOG.warn("{}: cannot start a client's handshake: {}", address(), e.toString());
+    }
+  }
+
+  /** Gives up a client admitted but whose handshake did not start. */
+  private void abandon(SocketChannel channel, MmfFiles.Mapped mapped) {
+    handshakes.remove(channel);
+    deleteQuietly(mapped.path());
+    slots.release();
+    closeQuietly(channel);
   }
 
   /** Takes a mapping for the client and sends it its path; its file is deleted if that fails. */
@@ -216,7 +227,7 @@ public final class MmfServerTransport implements ServerTransport {
     }
   }
 
-  /** Runs on a handshake thread; the slot reserved for the client is released on any failure. */
+  /** Runs as a handshake task; the slot reserved for the client is released on any failure. */
   private void handshakeAndRelease(
       SocketChannel channel, MmfFiles.Mapped mapped, Acceptor acceptor) {
     boolean connected = false;
@@ -308,7 +319,7 @@ public final class MmfServerTransport implements ServerTransport {
   /**
    * Makes the next client's mapping now, after this client's connection has started, so that the
    * next connect does not wait for a file to be created, mapped and initialized. At most one spare
-   * exists; {@link #close} deletes it after joining the handshake threads, which make it.
+   * exists; {@link #close} deletes it after waiting for the handshake tasks, which make it.
    */
   private void prepareSpare(int capacity) {
     if (closed || spare.get() != null) {

@@ -28,11 +28,11 @@ import org.witrpc.spi.Connection;
 
 /**
  * A peer that dies without closing anything (as with {@code kill -9}) is seen at once, whatever
- * this side is doing: parked, spinning in {@code readUntil}, or writing into a full ring; with a
- * bell thread reading the socket (a listener that may block, as a server's) and without (a listener
- * that never blocks, as a client's: the reader thread waits on the socket itself). The peer here is
- * a bare socket that made the handshake and mapped the file; the test closes that socket, which is
- * all the kernel does for a killed process.
+ * this side is doing: idle (no reader task), spinning in {@code readUntil}, writing into a full
+ * ring, or running a listener that blocks; for a listener that may block (a server's) and one that
+ * never blocks (a client's). The process's {@link DoorbellWaiter} watches the socket throughout.
+ * The peer here is a bare socket that made the handshake and mapped the file; the test closes that
+ * socket, which is all the kernel does for a killed process.
  *
  * <p>Only "well before a generous deadline" is asserted, never a duration.
  */
@@ -65,12 +65,7 @@ class MmfDeadPeerTest {
       assertThat(left).as("files left in the runtime directory").isEmpty();
     }
     Files.delete(dir);
-    RecordingListener.await(
-        () ->
-            Thread.getAllStackTraces().keySet().stream()
-                .noneMatch(t -> t.isAlive() && t.getName().startsWith("witrpc-mmf")),
-        DEADLINE,
-        "witrpc-mmf threads to end");
+    RecordingListener.awaitNoMmfWork(DEADLINE);
   }
 
   /** A peer that completes the handshake by hand and can then vanish. */
@@ -97,7 +92,7 @@ class MmfDeadPeerTest {
     SocketChannel peer = rawPeer();
     Connection connection = nextAccepted();
     RecordingListener listener = listeners.take();
-    RecordingListener.awaitIdle("witrpc-mmf-dead#", DEADLINE);
+    RecordingListener.awaitReaderIdle(connection, DEADLINE);
 
     peer.close();
 
@@ -108,26 +103,32 @@ class MmfDeadPeerTest {
   }
 
   @Test
-  void aReaderWaitingOnTheDoorbellIsTheOnlyThreadThatWatchesTheSocket() throws Exception {
-    this.neverBlocks = true;
-    SocketChannel peer = rawPeer();
-    nextAccepted();
-    RecordingListener listener = listeners.take();
-    RecordingListener.await(
-        () ->
-            Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(
-                    t ->
-                        t.getName().startsWith("witrpc-mmf-dead#")
-                            && RecordingListener.waitsOnDoorbell(t)),
-        DEADLINE,
-        "the reader to wait on the doorbell");
-    assertThat(Thread.getAllStackTraces().keySet())
-        .noneMatch(t -> t.isAlive() && t.getName().startsWith("witrpc-mmf-bell-dead#"));
+  void aReaderBlockedInTheListenerDoesNotHideThePeersDeath() throws Exception {
+    CountDownLatch inMethod = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    MmfClientTransport client = MmfTransport.client("dead").directory(dir).build();
+    Connection c = client.connect(new RecordingListener(true), DEADLINE);
+    try {
+      Connection connection = nextAccepted();
+      RecordingListener listener = listeners.take();
+      listener.onEachFrame(
+          () -> {
+            inMethod.countDown();
+            release.await(); // an inline service method that blocks
+          });
+      c.send(ByteBuffer.wrap(new byte[] {1}));
+      assertThat(inMethod.await(DEADLINE.toNanos(), TimeUnit.NANOSECONDS)).isTrue();
 
-    peer.close();
+      c.close(); // the peer goes away while this side's reader is stuck in the listener
 
-    assertThat(listener.awaitClosed()).hasMessageContaining("peer closed");
+      RecordingListener.await(() -> !connection.isOpen(), DEADLINE, "the end to be seen");
+      assertThat(listener.closedCalls).hasValue(0); // reported once the listener returns
+      release.countDown();
+      assertThat(listener.awaitClosed()).hasMessageContaining("peer closed");
+    } finally {
+      release.countDown();
+      c.close();
+    }
   }
 
   @ParameterizedTest(name = "listener never blocks: {0}")

@@ -14,7 +14,6 @@ import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,8 +77,9 @@ class MmfHostilePeerTest {
   }
 
   @Test
-  void garbageReadByTheReaderThreadClosesOnlyTheVictim() throws Exception {
-    // No readUntil caller here: it is the reader thread that meets the garbage, spinning or woken.
+  void garbageReadByTheReaderTaskClosesOnlyTheVictim() throws Exception {
+    // No readUntil caller here: it is the reader task that meets the garbage, spinning or asked
+    // for.
     RecordingListener victimEvents = new RecordingListener();
     MmfConnection victim = connect(victimEvents, MmfTransport.DEFAULT_SPIN_BUDGET);
     RecordingListener victimServerSide = serverSides.take();
@@ -89,23 +89,12 @@ class MmfHostilePeerTest {
     echo(victim, victimEvents, 1);
     echo(other, otherEvents, 1);
 
-    // Looked up before the scribble: a spinning reader meets the garbage at once and ends.
-    Thread reader = readerThreadOf(victim);
     scribbleOnInboundRing(victim);
-    // No doorbell announces the garbage: a parked reader is woken as spuriously as park allows,
-    // and reads the ring again.
-    LockSupport.unpark(reader);
+    // No doorbell announces the garbage: the reader is asked for as a spurious DATA byte would.
+    victim.wakeReaderForTests();
 
     assertVictimClosedAsCorrupt(victim, victimEvents, victimServerSide);
     assertOthersUnharmed(other, otherEvents);
-  }
-
-  private static Thread readerThreadOf(MmfConnection connection) {
-    String name = "witrpc-mmf-" + connection.description().substring("mmf://".length());
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().equals(name))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no reader thread " + name));
   }
 
   @Test
@@ -119,7 +108,7 @@ class MmfHostilePeerTest {
     echo(victim, victimEvents, 1);
     echo(other, otherEvents, 1);
 
-    awaitReaderThreadParked(victim);
+    awaitReaderIdle(victim);
     scribbleOnInboundRing(victim);
     // A caller waiting for a reply takes the reader role and meets the garbage itself.
     boolean done = victim.readUntil(() -> false, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
@@ -141,25 +130,19 @@ class MmfHostilePeerTest {
   }
 
   /**
-   * Waits until the victim's reader thread has announced that it waits (the flag in the mapping)
-   * and parked, so that the garbage is met by the next reader, not by a still spinning one.
+   * Waits until the victim's reader has announced that it waits (the flag in the mapping) and given
+   * its thread back, so that the garbage is met by the next reader, not by a still spinning one.
    */
-  private static void awaitReaderThreadParked(MmfConnection victim) {
+  private static void awaitReaderIdle(MmfConnection victim) {
     ByteBuffer mapping = victim.mappingForTests().order(ByteOrder.nativeOrder());
     int capacity = (int) mapping.getLong(RingDescriptor.CAPACITY_OFFSET);
     int flag =
         RingDescriptor.ringOffset(RingDescriptor.SERVER_TO_CLIENT, capacity)
             + RingDescriptor.READER_WAITING_OFFSET;
-    String name = "witrpc-mmf-" + victim.description().substring("mmf://".length());
-    Thread reader =
-        Thread.getAllStackTraces().keySet().stream()
-            .filter(t -> t.getName().equals(name))
-            .findFirst()
-            .orElseThrow(() -> new AssertionError("no thread " + name));
     RecordingListener.await(
-        () -> mapping.getLong(flag) == 1 && reader.getState() == Thread.State.WAITING,
+        () -> mapping.getLong(flag) == 1 && victim.readerIdleForTests(),
         TIMEOUT,
-        "the reader thread of " + victim + " to park");
+        "the reader of " + victim + " to go idle");
   }
 
   /** Sends {@code count} frames and waits for their echoes. */

@@ -190,12 +190,7 @@ class MmfRendezvousTest {
 
       // Close abandons the silent client's handshake, which is still open, without waiting 5 s.
       server.close();
-      RecordingListener.await(
-          () ->
-              Thread.getAllStackTraces().keySet().stream()
-                  .noneMatch(t -> t.isAlive() && t.getName().startsWith("witrpc-mmf")),
-          Duration.ofSeconds(2),
-          "handshake and connection threads to end after close");
+      RecordingListener.awaitNoMmfWork(Duration.ofSeconds(2));
     } finally {
       server.close();
     }

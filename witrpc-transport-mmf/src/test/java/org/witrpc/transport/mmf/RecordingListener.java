@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
 
 /**
@@ -21,6 +22,12 @@ class RecordingListener implements FrameListener {
   final CompletableFuture<Throwable> closed = new CompletableFuture<>();
   final AtomicInteger closedCalls = new AtomicInteger();
   volatile Thread lastDeliveryThread;
+  private volatile Blocking onEachFrame = () -> {};
+
+  /** What the listener does before recording a frame (an inline method that blocks, say). */
+  interface Blocking {
+    void run() throws InterruptedException;
+  }
 
   RecordingListener() {
     this(false);
@@ -38,6 +45,11 @@ class RecordingListener implements FrameListener {
   @Override
   public void onFrame(ByteBuffer frame) {
     lastDeliveryThread = Thread.currentThread();
+    try {
+      onEachFrame.run();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     frames.add(frame);
   }
 
@@ -45,6 +57,11 @@ class RecordingListener implements FrameListener {
   public void onClosed(Throwable cause) {
     closedCalls.incrementAndGet();
     closed.complete(cause);
+  }
+
+  /** Runs {@code action} in every later {@link #onFrame}, before the frame is recorded. */
+  void onEachFrame(Blocking action) {
+    onEachFrame = action;
   }
 
   ByteBuffer next() throws InterruptedException {
@@ -59,34 +76,28 @@ class RecordingListener implements FrameListener {
     return closed.get(10, TimeUnit.SECONDS);
   }
 
+  /** Waits until the reader of {@code connection} has given its thread back (nothing to read). */
+  static void awaitReaderIdle(Connection connection, Duration timeout) {
+    MmfConnection c = (MmfConnection) connection;
+    await(c::readerIdleForTests, timeout, "the reader of " + c + " to go idle");
+  }
+
   /**
-   * Waits until a thread whose name starts with {@code prefix} is idle: parked, or (a reader whose
-   * listener never blocks) waiting on the doorbell socket, where its state is RUNNABLE.
+   * Waits until no {@code mmf://} task runs (no reader, no handshake) and no {@code witrpc-mmf}
+   * thread is alive but idle pool workers (the doorbell waiter ends with the last connection).
    */
-  static void awaitIdle(String prefix, Duration timeout) {
+  static void awaitNoMmfWork(Duration timeout) {
     await(
         () ->
-            Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(t -> t.getName().startsWith(prefix) && isIdle(t)),
+            MmfThreads.busy() == 0
+                && Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(
+                        t ->
+                            t.isAlive()
+                                && t.getName().startsWith("witrpc-mmf")
+                                && !t.getName().startsWith("witrpc-mmf-worker-")),
         timeout,
-        prefix + " to wait");
-  }
-
-  private static boolean isIdle(Thread t) {
-    if (t.getState() == Thread.State.WAITING) {
-      return true;
-    }
-    return waitsOnDoorbell(t);
-  }
-
-  /** Whether {@code t} waits on a doorbell socket (in {@code Doorbell.awaitOnce}). */
-  static boolean waitsOnDoorbell(Thread t) {
-    for (StackTraceElement frame : t.getStackTrace()) {
-      if (frame.getClassName().endsWith("Doorbell") && frame.getMethodName().equals("awaitOnce")) {
-        return true;
-      }
-    }
-    return false;
+        "mmf readers, handshakes and threads to end");
   }
 
   /** Waits (polling, with a deadline) for a condition that has no event to wait on. */

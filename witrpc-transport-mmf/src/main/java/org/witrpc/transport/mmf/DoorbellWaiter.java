@@ -1,0 +1,123 @@
+package org.witrpc.transport.mmf;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread per process ({@code witrpc-mmf-doorbells}) that waits on the doorbell sockets of
+ * all {@code mmf://} connections, server and client ends alike: a selector over their {@link
+ * SocketChannel}s. When a socket has something to read (a {@link Doorbell} byte, or the end of
+ * stream because the peer closed or died) it runs the callback the connection registered, which
+ * reads the socket without blocking and acts at once: so an idle connection needs no thread of its
+ * own, and a connection whose reader is busy (an inline service method that blocks) still sees
+ * SPACE bytes and the peer's death.
+ *
+ * <p>Started by the first connection that {@link #acquire}s it and ended when the last one {@link
+ * #release}s it, so a process that has closed all its connections keeps no {@code witrpc-mmf}
+ * thread.
+ *
+ * <p>The callbacks run on this thread and must not block: they read a few bytes, unpark a thread,
+ * hand a task to {@link MmfThreads}, or deliver frames to a listener that never blocks.
+ *
+ * <p>A channel closed while registered keeps its file descriptor until the selector drops the key
+ * (JDK behaviour), so the peer sees the end of stream only then: whoever closes a registered
+ * channel calls {@link #wakeup} right after.
+ *
+ * <p>Thread safety: all methods may be called from any thread (JDK 11 and later let a channel
+ * register while a selection is in progress).
+ */
+final class DoorbellWaiter {
+  private static final Logger LOG = LoggerFactory.getLogger(DoorbellWaiter.class);
+  private static final Object LOCK = new Object();
+
+  private static DoorbellWaiter current; // guarded by LOCK
+
+  private final Selector selector;
+  private int users; // guarded by LOCK
+  private volatile boolean stopping;
+
+  private DoorbellWaiter() {
+    try {
+      selector = Selector.open();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the mmf doorbell selector", e);
+    }
+    Thread t = new Thread(this::run, "witrpc-mmf-doorbells");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Takes a hold on the process's waiter, starting it if no one holds it; see {@link #release}. */
+  static DoorbellWaiter acquire() {
+    synchronized (LOCK) {
+      if (current == null) {
+        current = new DoorbellWaiter();
+      }
+      current.users++;
+      return current;
+    }
+  }
+
+  /** Gives back one hold; the last one ends the thread (and so closes its channels for good). */
+  void release() {
+    synchronized (LOCK) {
+      if (--users > 0) {
+        return;
+      }
+      if (current == this) {
+        current = null;
+      }
+    }
+    stopping = true;
+    selector.wakeup();
+  }
+
+  /**
+   * Watches {@code channel} (non-blocking) until it is closed: {@code onReadable} runs on the
+   * waiter's thread whenever the socket has bytes or has reached its end of stream.
+   *
+   * @throws ClosedChannelException if the channel is already closed
+   */
+  void register(SocketChannel channel, Runnable onReadable) throws ClosedChannelException {
+    channel.register(selector, SelectionKey.OP_READ, onReadable);
+    selector.wakeup(); // the selection in progress does not see keys registered after it began
+  }
+
+  /** Makes the selector drop the keys of closed channels now (which closes their sockets). */
+  void wakeup() {
+    selector.wakeup();
+  }
+
+  private void run() {
+    while (!stopping) {
+      try {
+        selector.select();
+      } catch (IOException e) {
+        LOG.warn("mmf doorbell selector failed; retrying: {}", e.toString());
+        continue;
+      }
+      for (SelectionKey key : selector.selectedKeys()) {
+        try {
+          ((Runnable) key.attachment()).run();
+        } catch (RuntimeException e) {
+          // A callback handles its own connection's failures; this is a defect, but it must not
+          // end the watch over every other connection.
+          LOG.error("mmf doorbell callback failed", e);
+          key.cancel();
+        }
+      }
+      selector.selectedKeys().clear();
+    }
+    try {
+      selector.close(); // drops the keys of the channels closed last, which closes their sockets
+    } catch (IOException e) {
+      LOG.debug("closing the mmf doorbell selector failed: {}", e.toString());
+    }
+  }
+}
