@@ -26,6 +26,21 @@ final class MethodInvoker {
    */
   private volatile long averageNanos = Long.MAX_VALUE / 2;
 
+  /** Calls in a row that took less than {@link #QUICK_NANOS}, since the last one that did not. */
+  private volatile int quickStreak;
+
+  /**
+   * Slow calls (of {@link #QUICK_NANOS} or more) made while the method was {@linkplain
+   * #isQuickEveryTime quick every time}, counted up to {@link #MAX_SLOW_DOUBLINGS}: each doubles
+   * the streak it asks for. The slow first calls of a method not yet compiled do not count.
+   */
+  private volatile int slowCalls;
+
+  /** The streak of quick calls a method that was never slow needs to run on a shared I/O thread. */
+  static final int IO_THREAD_STREAK = 64;
+
+  private static final int MAX_SLOW_DOUBLINGS = 10;
+
   MethodInvoker(MethodDescriptor descriptor, Object implementation) {
     this.descriptor = descriptor;
     this.handle = spread(unreflect(descriptor.method()).bindTo(implementation), descriptor);
@@ -63,6 +78,16 @@ final class MethodInvoker {
   }
 
   /**
+   * True if the method is {@link #isQuick quick} and its last calls were all quick, as many of them
+   * as {@link #IO_THREAD_STREAK} doubled for each time it was slow after such a streak (up to 2^10
+   * times): the stricter test for running it on a thread that serves other connections (a Netty
+   * event loop), so that a method that blocks now and then stays off it.
+   */
+  boolean isQuickEveryTime() {
+    return isQuick() && quickStreak >= IO_THREAD_STREAK << slowCalls;
+  }
+
+  /**
    * Invokes the method and records how long it took; whatever the implementation throws is thrown
    * unchanged.
    */
@@ -74,6 +99,19 @@ final class MethodInvoker {
       long took = System.nanoTime() - start;
       long average = averageNanos;
       averageNanos = average == Long.MAX_VALUE / 2 ? took : average + (took - average) / 8;
+      // racy counts (a lost update at worst), as the average
+      if (took < QUICK_NANOS) {
+        int streak = quickStreak;
+        if (streak < Integer.MAX_VALUE) {
+          quickStreak = streak + 1;
+        }
+      } else {
+        int slow = slowCalls;
+        if (quickStreak >= IO_THREAD_STREAK << slow && slow < MAX_SLOW_DOUBLINGS) {
+          slowCalls = slow + 1; // trusted on a shared thread, and slow there: trust comes later
+        }
+        quickStreak = 0;
+      }
     }
   }
 }

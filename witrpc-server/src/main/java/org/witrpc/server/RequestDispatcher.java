@@ -88,15 +88,16 @@ final class RequestDispatcher {
 
   /**
    * Runs a REQUEST here and now, as {@link #dispatch} would run it inline, if it cannot wait: its
-   * method is known quick ({@link MethodInvoker#isQuick}, under {@link Dispatch#AUTO} or {@link
-   * Dispatch#INLINE}) and no interceptor, which might wait, runs before it; a malformed route is
-   * answered here too (no user code runs). A request that might wait is left untouched (false).
+   * method is known quick every time ({@link MethodInvoker#isQuickEveryTime}, under {@link
+   * Dispatch#AUTO} or {@link Dispatch#INLINE}) and no interceptor, which might wait, runs before
+   * it; a malformed route is answered here too (no user code runs). A request that might wait is
+   * left untouched (false).
    */
   boolean dispatchIfQuick(Envelope env) {
     if (env.type() != MessageType.REQUEST
         || settings.dispatch() == Dispatch.EXECUTOR
         || settings.interceptors() != null
-        || !knownQuick(env)) {
+        || !knownQuick(env, true)) {
       return false;
     }
     dispatch(env, true);
@@ -173,18 +174,22 @@ final class RequestDispatcher {
     return switch (settings.dispatch()) {
       case INLINE -> true;
       case EXECUTOR -> false;
-      default -> knownQuick(env);
+      default -> knownQuick(env, false);
     };
   }
 
-  /** Whether the request's method has been quick so far, or its route is malformed (a 400). */
-  private boolean knownQuick(Envelope env) {
+  /**
+   * Whether the request's method has been quick so far ({@link MethodInvoker#isQuick}, or with
+   * {@code everyTime} {@link MethodInvoker#isQuickEveryTime}), or its route is malformed (a 400).
+   */
+  private boolean knownQuick(Envelope env, boolean everyTime) {
     try {
       // peek at the route on a duplicate: handle() reads the body from its start
       ByteBuffer body = env.body().duplicate();
       CallDeadline.read(body);
       Optional<MethodInvoker> invoker = settings.registry().find(Route.read(body));
-      return invoker.isPresent() && invoker.get().isQuick();
+      return invoker.isPresent()
+          && (everyTime ? invoker.get().isQuickEveryTime() : invoker.get().isQuick());
     } catch (WitException malformed) {
       return true; // answered at once with 400, no user code runs
     }

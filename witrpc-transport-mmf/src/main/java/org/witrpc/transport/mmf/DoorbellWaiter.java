@@ -23,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * thread.
  *
  * <p>The callbacks run on this thread and must not block: they read a few bytes, unpark a thread,
- * hand a task to {@link MmfThreads}, or deliver frames to a listener that never blocks.
+ * hand a task to {@link MmfThreads}, or deliver at most one round of frames to a listener that
+ * never blocks. A callback that throws ends its own connection ({@link Watcher#watchFailed}), not
+ * the waiter; if the selector itself fails, every connection it watched ends and the next one
+ * starts a new waiter.
  *
  * <p>A channel closed while registered keeps its file descriptor until the selector drops the key
  * (JDK behaviour), so the peer sees the end of stream only then: whoever closes a registered
@@ -78,14 +81,26 @@ final class DoorbellWaiter {
     selector.wakeup();
   }
 
+  /** What a connection registers: its reaction to doorbell bytes, and to its own failure. */
+  interface Watcher {
+    /** The socket has bytes or has reached its end of stream: act on them without blocking. */
+    void onReadable();
+
+    /**
+     * {@link #onReadable} threw (a defect, or an {@link Error} such as an {@code
+     * OutOfMemoryError}): the connection is no longer watched and must end. Must not throw.
+     */
+    void watchFailed(Throwable cause);
+  }
+
   /**
-   * Watches {@code channel} (non-blocking) until it is closed: {@code onReadable} runs on the
-   * waiter's thread whenever the socket has bytes or has reached its end of stream.
+   * Watches {@code channel} (non-blocking) until it is closed: {@code watcher} runs on the waiter's
+   * thread whenever the socket has bytes or has reached its end of stream.
    *
    * @throws ClosedChannelException if the channel is already closed
    */
-  void register(SocketChannel channel, Runnable onReadable) throws ClosedChannelException {
-    channel.register(selector, SelectionKey.OP_READ, onReadable);
+  void register(SocketChannel channel, Watcher watcher) throws ClosedChannelException {
+    channel.register(selector, SelectionKey.OP_READ, watcher);
     selector.wakeup(); // the selection in progress does not see keys registered after it began
   }
 
@@ -95,29 +110,66 @@ final class DoorbellWaiter {
   }
 
   private void run() {
-    while (!stopping) {
-      try {
-        selector.select();
-      } catch (IOException e) {
-        LOG.warn("mmf doorbell selector failed; retrying: {}", e.toString());
-        continue;
-      }
-      for (SelectionKey key : selector.selectedKeys()) {
-        try {
-          ((Runnable) key.attachment()).run();
-        } catch (RuntimeException e) {
-          // A callback handles its own connection's failures; this is a defect, but it must not
-          // end the watch over every other connection.
-          LOG.error("mmf doorbell callback failed", e);
-          key.cancel();
-        }
-      }
-      selector.selectedKeys().clear();
-    }
     try {
-      selector.close(); // drops the keys of the channels closed last, which closes their sockets
-    } catch (IOException e) {
-      LOG.debug("closing the mmf doorbell selector failed: {}", e.toString());
+      while (!stopping) {
+        try {
+          selector.select();
+        } catch (IOException e) {
+          LOG.warn("mmf doorbell selector failed; retrying: {}", e.toString());
+          continue;
+        }
+        for (SelectionKey key : selector.selectedKeys()) {
+          dispatch(key);
+        }
+        selector.selectedKeys().clear();
+      }
+    } catch (RuntimeException | Error e) {
+      // Not from a watcher (dispatch keeps those to their connection): the selector itself. Every
+      // connection it watched would be deaf from now on, so each one ends, and the next connection
+      // starts a new waiter.
+      LOG.error("mmf doorbell waiter failed; ending the connections it watched", e);
+      forget();
+      for (SelectionKey key : selector.keys()) {
+        failWatch(key, e);
+      }
+    } finally {
+      forget();
+      try {
+        selector.close(); // drops the keys of the channels closed last, which closes their sockets
+      } catch (IOException e) {
+        LOG.debug("closing the mmf doorbell selector failed: {}", e.toString());
+      }
+    }
+  }
+
+  /**
+   * Runs one connection's watcher; whatever it throws ends that connection only, never the watch
+   * over every other one.
+   */
+  private static void dispatch(SelectionKey key) {
+    try {
+      ((Watcher) key.attachment()).onReadable();
+    } catch (RuntimeException | Error e) {
+      LOG.error("mmf doorbell callback failed; ending its connection", e);
+      failWatch(key, e);
+    }
+  }
+
+  private static void failWatch(SelectionKey key, Throwable cause) {
+    key.cancel();
+    try {
+      ((Watcher) key.attachment()).watchFailed(cause);
+    } catch (RuntimeException | Error e) {
+      LOG.error("mmf doorbell: ending a failed connection failed", e);
+    }
+  }
+
+  /** A waiter that stops, or has failed, is not handed to new connections. */
+  private void forget() {
+    synchronized (LOCK) {
+      if (current == this) {
+        current = null;
+      }
     }
   }
 }

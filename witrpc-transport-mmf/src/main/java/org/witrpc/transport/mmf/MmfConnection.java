@@ -186,7 +186,21 @@ final class MmfConnection implements Connection {
     waiter = w;
     started = true;
     try {
-      w.register(channel, this::onDoorbell);
+      w.register(
+          channel,
+          new DoorbellWaiter.Watcher() {
+            @Override
+            public void onReadable() {
+              onDoorbell();
+            }
+
+            @Override
+            public void watchFailed(Throwable cause) {
+              fail(
+                  new WitTransportException(
+                      description() + ": its doorbell watch failed: " + cause, cause));
+            }
+          });
     } catch (IOException e) {
       fail(
           new WitTransportException(description() + ": cannot watch the doorbell socket: " + e, e));
@@ -520,6 +534,14 @@ final class MmfConnection implements Connection {
   }
 
   private void shutdown() {
+    closeSocket();
+    if (started) {
+      wakeReader(); // it sees open false and reports the end
+    }
+  }
+
+  /** Ends reading and writing: the peer sees the end, a parked writer wakes. */
+  private void closeSocket() {
     open = false;
     try {
       channel.close();
@@ -532,9 +554,6 @@ final class MmfConnection implements Connection {
       w.wakeup();
     }
     unpark(parkedWriter);
-    if (started) {
-      wakeReader(); // it sees open false and reports the end
-    }
   }
 
   /**
@@ -547,10 +566,14 @@ final class MmfConnection implements Connection {
       try {
         MmfThreads.execute(this::readTask);
       } catch (RuntimeException | Error e) {
-        readerScheduled.set(false);
+        // No worker (the JVM cannot start a thread): the connection ends here, and this thread
+        // reports the end, since no reader task will (readerScheduled stays set).
         LOG.error("{}: cannot start its reader", description(), e);
-        fail(new WitTransportException(description() + ": cannot start its reader: " + e, e));
-        throw e;
+        if (closed.compareAndSet(false, true)) {
+          closeCause = new WitTransportException(description() + ": cannot start its reader", e);
+        }
+        closeSocket();
+        reportEnd();
       }
     }
   }
@@ -754,8 +777,8 @@ final class MmfConnection implements Connection {
   }
 
   /**
-   * On the waiter's thread, for a listener that never blocks: delivers the frames in the ring and
-   * announces the reader idle again, unless a reader holds the role.
+   * On the waiter's thread, for a listener that never blocks: delivers one round of the frames in
+   * the ring and announces the reader idle again, unless a reader holds the role.
    *
    * @return true if the ring stayed empty after the announcement (no reader task needed); false if
    *     frames kept coming (a burst: a reader task spins for the rest) or the role was taken
@@ -765,10 +788,13 @@ final class MmfConnection implements Connection {
       return false;
     }
     try {
-      while (open && readRound() > 0) {
-        // deliver what is there
+      // One round only: this thread watches every connection of the process, so frames that keep
+      // coming (a burst, a frame larger than the ring) are left to a reader task.
+      readRound();
+      if (!open) {
+        return true;
       }
-      return !open || announceIdle();
+      return inbound.isEmpty() && announceIdle();
     } catch (WitTransportException e) {
       fail(e);
       return true; // the reader task that fail() asked for reports the end

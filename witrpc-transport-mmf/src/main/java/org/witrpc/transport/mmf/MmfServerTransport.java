@@ -50,6 +50,10 @@ public final class MmfServerTransport implements ServerTransport {
   private final PeerPolicy peerPolicy;
   private final Set<MmfConnection> connections = ConcurrentHashMap.newKeySet();
   private final Map<SocketChannel, CountDownLatch> handshakes = new ConcurrentHashMap<>();
+
+  /** The handshake a worker runs, so that a close() from inside it does not wait for itself. */
+  private final ThreadLocal<CountDownLatch> runningHandshake = new ThreadLocal<>();
+
   private final AtomicInteger ids = new AtomicInteger();
   private final AtomicReference<MmfFiles.Mapped> spare = new AtomicReference<>();
   private final ClientSlots slots;
@@ -104,7 +108,9 @@ public final class MmfServerTransport implements ServerTransport {
     // No new handshake starts now; those in flight give up within one wait slice (they check
     // closed) or finish. Wait for them, so every connection they make is registered below.
     for (CountDownLatch handshake : new ArrayList<>(handshakes.values())) {
-      await(handshake);
+      if (handshake != runningHandshake.get()) { // not the handshake calling close()
+        await(handshake);
+      }
     }
     for (MmfConnection c : new ArrayList<>(connections)) {
       c.close();
@@ -159,9 +165,11 @@ public final class MmfServerTransport implements ServerTransport {
     try {
       MmfThreads.execute(
           () -> {
+            runningHandshake.set(done);
             try {
               handshakeAndRelease(channel, mapped, acceptor);
             } finally {
+              runningHandshake.remove();
               done.countDown();
             }
           });

@@ -3,6 +3,7 @@ package org.witrpc.transport.mmf;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.SoftReference;
+import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Objects;
@@ -44,8 +45,10 @@ import org.witrpc.spi.FrameBufferGrowth;
  * is allocated and the frame is not copied again as its buffer grows. Whoever gives a buffer back
  * has finished with it, so a frame still read elsewhere (handed to another thread while later ones
  * arrive) is never overwritten. Only the buffer of the latest large frame delivered is taken, and
- * once: the ring holds at most one spare (softly), and a buffer it did not hand out, or a second
- * give-back of the same frame, is ignored.
+ * once: the ring holds at most one spare (softly) and remembers the latest large frame weakly (a
+ * frame never given back is not pinned); a buffer it did not hand out, or a second give-back of the
+ * same frame before the ring delivers another large one, is ignored. A give-back after that would
+ * hand over a buffer in use again: callers give each frame back once, after its last read.
  *
  * <p>Thread safety: the writer methods and the reader methods may run in two different threads (or
  * processes) at once; each group must be confined to one thread at a time. {@link #recycle} may be
@@ -99,7 +102,11 @@ final class RingBuffer {
   private volatile int readLimit;
 
   /** The array of the latest large frame delivered: the only one {@link #recycle} takes back. */
-  private final AtomicReference<byte[]> lastLargeDelivered = new AtomicReference<>();
+  /**
+   * The array of the latest large frame delivered, held weakly: a frame nobody gives back (an
+   * event, an error reply, a frame a user serializer decoded) must not stay pinned by the ring.
+   */
+  private final AtomicReference<WeakReference<byte[]>> lastLargeDelivered = new AtomicReference<>();
 
   /** A large frame's array given back, for the next large frame. */
   private final AtomicReference<SoftReference<byte[]>> spare = new AtomicReference<>();
@@ -339,7 +346,7 @@ final class RingBuffer {
       release();
       if (complete != null) {
         if (complete.capacity() >= RECYCLED_FRAME_BYTES) {
-          lastLargeDelivered.set(complete.array());
+          lastLargeDelivered.set(new WeakReference<>(complete.array()));
         }
         sink.accept(complete);
       }
@@ -417,7 +424,13 @@ final class RingBuffer {
    * no longer uses the frame (see {@link org.witrpc.spi.Connection#recycle}). Any thread.
    */
   void recycle(ByteBuffer frame) {
-    if (frame.hasArray() && lastLargeDelivered.compareAndSet(frame.array(), null)) {
+    if (!frame.hasArray()) {
+      return;
+    }
+    WeakReference<byte[]> last = lastLargeDelivered.get();
+    if (last != null
+        && last.get() == frame.array()
+        && lastLargeDelivered.compareAndSet(last, null)) {
       spare.set(new SoftReference<>(frame.array()));
     }
   }

@@ -67,6 +67,20 @@ final class PipeConnection implements Connection {
    */
   static final long POLL_NANOS = 200_000;
 
+  /**
+   * Frames the selector thread delivers to a listener that never blocks before it hands the rest of
+   * a burst to a reader thread: it watches every pipe connection of the process.
+   */
+  private static final int FRAMES_ON_SELECTOR = 64;
+
+  /**
+   * Turns to poll an empty socket ({@link #POLL_NANOS}), one per core but one, at least one, for
+   * all the pipe connections of the process: more pollers than spare cores would take the CPU from
+   * the work they wait for. A reader without a turn hands its connection back at once.
+   */
+  private static final Semaphore POLL_TURNS =
+      new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
+
   private final SocketChannel channel;
   private final String description;
   private final int maxFrameSize;
@@ -366,11 +380,13 @@ final class PipeConnection implements Connection {
       delivering = true;
     }
     if (listener.neverBlocks()) {
-      deliver(false);
+      // on the selector thread, which watches every pipe connection: a burst beyond one round of
+      // frames goes on on a reader thread
+      deliver(false, FRAMES_ON_SELECTOR);
       return;
     }
     try {
-      readers.execute(() -> deliver(true));
+      readers.execute(() -> deliver(true, Integer.MAX_VALUE));
     } catch (RuntimeException | OutOfMemoryError e) {
       // no thread for the reader: the connection cannot be read, so it ends (on this thread)
       markClosed(new WitTransportException(description + ": no thread to read it: " + e, e));
@@ -380,34 +396,69 @@ final class PipeConnection implements Connection {
 
   /**
    * Reads and delivers frames until the socket is empty (polling it for {@link #POLL_NANOS} first
-   * if {@code poll}), then hands the connection back to the selector; or, at the end of the
-   * connection, delivers {@code onClosed}.
+   * if {@code poll} and a poll turn is free), then hands the connection back to the selector; or,
+   * at the end of the connection, delivers {@code onClosed}. After {@code maxFrames} frames the
+   * rest goes on on a reader thread.
    */
-  private void deliver(boolean poll) {
+  private void deliver(boolean poll, int maxFrames) {
     deliverer = Thread.currentThread();
     WitTransportException failure = null;
+    boolean pollTurn = false;
     try {
       long pollDeadline = 0;
       boolean polling = false;
+      int delivered = 0;
       while (isOpen()) {
         if (deliverNext()) {
           polling = false;
+          pollTurn = giveBack(pollTurn);
+          if (++delivered >= maxFrames && continueElsewhere()) {
+            return;
+          }
         } else if (frames.ended()) {
           failure = peerClosed();
           break;
         } else if (poll && !polling) {
           polling = true;
+          pollTurn = POLL_TURNS.tryAcquire(); // without a turn: no poll, the connection goes back
           pollDeadline = System.nanoTime() + POLL_NANOS;
-        } else if (poll && System.nanoTime() - pollDeadline < 0) {
+        } else if (pollTurn && System.nanoTime() - pollDeadline < 0) {
           Thread.onSpinWait();
-        } else if (handBack()) {
-          return;
+        } else {
+          pollTurn = giveBack(pollTurn);
+          if (handBack()) {
+            return;
+          }
         }
       }
     } catch (Throwable e) {
       failure = failureOf(e);
+    } finally {
+      giveBack(pollTurn);
     }
     finish(failure);
+  }
+
+  /** Gives a poll turn back if {@code held}; returns false (no turn held any more). */
+  private static boolean giveBack(boolean held) {
+    if (held) {
+      POLL_TURNS.release();
+    }
+    return false;
+  }
+
+  /**
+   * Hands the rest of a delivery to a reader thread (still one deliverer at a time).
+   *
+   * @return false if no thread can start: the caller goes on delivering
+   */
+  private boolean continueElsewhere() {
+    try {
+      readers.execute(() -> deliver(false, Integer.MAX_VALUE));
+      return true;
+    } catch (RuntimeException | OutOfMemoryError e) {
+      return false;
+    }
   }
 
   /**

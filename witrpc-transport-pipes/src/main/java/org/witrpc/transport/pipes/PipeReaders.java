@@ -151,7 +151,13 @@ final class PipeReaders {
           } catch (CancelledKeyException e) {
             continue; // closed meanwhile; its closer delivers the end
           }
-          ((PipeConnection) key.attachment()).readable();
+          try {
+            ((PipeConnection) key.attachment()).readable();
+          } catch (RuntimeException | Error e) {
+            // the connection delivers its own failures and its end; what escapes (an Error from a
+            // listener's onClosed, say) must not end the watch over every other connection
+            log.error("a pipe connection failed on the selector thread", e);
+          }
         }
         ready.clear();
       }

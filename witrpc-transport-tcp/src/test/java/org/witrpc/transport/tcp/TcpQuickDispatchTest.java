@@ -31,7 +31,7 @@ import org.witrpc.server.WitServer;
 class TcpQuickDispatchTest {
 
   private static final String IO_THREAD = "witrpc-tcp-io";
-  private static final int TRIES = 200;
+  private static final int TRIES = 20_000;
 
   /** Says where its methods run. */
   public interface Probe {
@@ -142,6 +142,22 @@ class TcpQuickDispatchTest {
     assertThat(reachesTheEventLoop(() -> probe.sleepThenWhere(0))).isTrue();
     assertThat(probe.sleepThenWhere(200)).as("still known quick").startsWith(IO_THREAD);
     assertThat(probe.sleepThenWhere(0)).as("known slow now").doesNotStartWith(IO_THREAD);
+  }
+
+  @Test
+  void aMethodThatWasSlowNeedsALongerStreakOfQuickCallsToReturnToTheEventLoop() {
+    Probe probe = connect(Duration.ofSeconds(10));
+    assertThat(reachesTheEventLoop(() -> probe.sleepThenWhere(0))).isTrue();
+    assertThat(probe.sleepThenWhere(200)).as("still known quick").startsWith(IO_THREAD);
+    // its average alone would bring it back after about 55 quick calls (200 ms x (7/8)^n < 20 us)
+    for (int i = 0; i < 100; i++) {
+      assertThat(probe.sleepThenWhere(0))
+          .as("quick call %d after the slow one", i)
+          .doesNotStartWith(IO_THREAD);
+    }
+    assertThat(reachesTheEventLoop(() -> probe.sleepThenWhere(0)))
+        .as("back after its streak")
+        .isTrue();
   }
 
   @Test
