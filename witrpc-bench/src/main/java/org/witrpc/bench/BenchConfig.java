@@ -100,7 +100,11 @@ public record BenchConfig(
         QUICK_TARGETS);
   }
 
-  /** 5-10 minutes on two idle cores: every target and scenario, more runs, longer runs. */
+  /**
+   * Every target and scenario, more runs, longer runs: about 10 minutes on two idle cores of this
+   * machine on a good day; about 190 s per witrpc target (50 minutes in all) on a day when a thread
+   * wake-up costs tens of microseconds, since most scenarios wait for wake-ups.
+   */
   public static BenchConfig full() {
     return new BenchConfig(
         "full",
