@@ -304,6 +304,12 @@ public final class MmfServerTransport implements ServerTransport {
     prepareSpare(capacity);
   }
 
+  /** For tests in this package: the spare's file, once it is the one the next client gets. */
+  Path spareForTests() {
+    MmfFiles.Mapped ready = spare.get();
+    return ready == null ? null : ready.path();
+  }
+
   /** A new mapping for a client: the spare made ahead of it, or a new one. */
   private MmfFiles.Mapped takeMapping(int capacity) throws IOException {
     MmfFiles.Mapped ready = spare.getAndSet(null);

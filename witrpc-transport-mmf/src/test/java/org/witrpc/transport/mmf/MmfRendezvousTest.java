@@ -70,11 +70,19 @@ class MmfRendezvousTest {
         first.connect(UnixDomainSocketAddress.of(dir.resolve("spare.mmf.sock")));
         Path offered = Path.of(readAccepted(first).text());
         Rendezvous.sendAck(first);
+        // the file exists a moment before the server keeps it as its spare: wait for both
         RecordingListener.await(
-            () -> mappings().size() == 1 && !mappings().contains(offered),
+            () -> {
+              Path kept = server.spareForTests();
+              List<Path> files = mappings();
+              return kept != null
+                  && files.size() == 1
+                  && files.get(0).getFileName().equals(kept.getFileName());
+            },
             Duration.ofSeconds(5),
             "a spare besides the first client's (unlinked) file");
         Path spare = mappings().get(0);
+        assertThat(spare).isNotEqualTo(offered);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(spare)))
             .isEqualTo("rw-------");
 
