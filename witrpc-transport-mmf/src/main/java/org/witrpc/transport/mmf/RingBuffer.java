@@ -101,10 +101,10 @@ final class RingBuffer {
   private int assemblingTotal;
   private volatile int readLimit;
 
-  /** The array of the latest large frame delivered: the only one {@link #recycle} takes back. */
   /**
-   * The array of the latest large frame delivered, held weakly: a frame nobody gives back (an
-   * event, an error reply, a frame a user serializer decoded) must not stay pinned by the ring.
+   * The array of the latest large frame delivered, the only one {@link #recycle} takes back; held
+   * weakly: a frame nobody gives back (an event, an error reply, a frame a user serializer decoded)
+   * must not stay pinned by the ring.
    */
   private final AtomicReference<WeakReference<byte[]>> lastLargeDelivered = new AtomicReference<>();
 
