@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,6 +19,7 @@ import org.witrpc.WitTimeoutException;
 import org.witrpc.client.WitClient;
 import org.witrpc.server.CallContext;
 import org.witrpc.server.WitServer;
+import org.witrpc.testkit.Await;
 
 /**
  * Over {@code tcp://} a method that {@link org.witrpc.server.Dispatch#AUTO} knows to be quick runs
@@ -121,14 +121,6 @@ class TcpQuickDispatchTest {
     return false;
   }
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("waiting for: %s", what).isLessThan(end);
-      Thread.sleep(5);
-    }
-  }
-
   @Test
   void aQuickMethodRunsOnTheEventLoop() {
     Probe probe = connect(Duration.ofSeconds(10));
@@ -165,7 +157,7 @@ class TcpQuickDispatchTest {
     Probe blocking = connect(Duration.ofSeconds(30));
     CompletableFuture<String> blocked =
         CompletableFuture.supplyAsync(() -> blocking.block("held", false));
-    await("the blocking call started", () -> impl.started.containsKey("held"));
+    Await.until("the blocking call started", () -> impl.started.containsKey("held"));
 
     // the event loops take channels in turn: with this many, some share the blocked one's loop
     int others = 2 * Runtime.getRuntime().availableProcessors() + 1;
@@ -185,12 +177,12 @@ class TcpQuickDispatchTest {
         .isTrue();
 
     assertThatThrownBy(() -> probe.block("plain", false)).isInstanceOf(WitTimeoutException.class);
-    await("the call ended", () -> impl.endings.containsKey("plain"));
+    Await.until("the call ended", () -> impl.endings.containsKey("plain"));
     assertThat(impl.endings.get("plain")).isEqualTo("interrupted, cancelled=true");
 
     assertThatThrownBy(() -> probe.block("callback", true)).isInstanceOf(WitTimeoutException.class);
-    await("the call ended", () -> impl.endings.containsKey("callback"));
-    await("the callback ran", () -> impl.callbackThreads.containsKey("callback"));
+    Await.until("the call ended", () -> impl.endings.containsKey("callback"));
+    Await.until("the callback ran", () -> impl.callbackThreads.containsKey("callback"));
     assertThat(impl.endings.get("callback")).isEqualTo("interrupted, cancelled=true");
     assertThat(impl.callbackThreads.get("callback")).doesNotStartWith(IO_THREAD);
     assertThat(impl.started.get("plain")).doesNotStartWith(IO_THREAD);
