@@ -47,6 +47,7 @@ public final class WitClient implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(WitClient.class);
   private static final AtomicInteger THREADS = new AtomicInteger();
+  private static final Duration DEFAULT_SPIN_BUDGET = Duration.ofNanos(20_000);
 
   private final Connector connector;
   private final ReconnectPolicy reconnectPolicy;
@@ -93,7 +94,8 @@ public final class WitClient implements AutoCloseable {
             subscriptions,
             b.serializer,
             b.timeout.toNanos(),
-            b.spinBudget.toNanos(),
+            (b.spinBudget != null ? b.spinBudget : DEFAULT_SPIN_BUDGET).toNanos(),
+            b.spinBudget == null,
             b.retryPolicy,
             asyncExecutor,
             timer);
@@ -216,6 +218,12 @@ public final class WitClient implements AutoCloseable {
     return states.state();
   }
 
+  /** The reply times of the current connection (for tests); null if there is none. */
+  ReplyTimes replyTimes() {
+    ClientConnection cc = states.connection();
+    return cc != null ? cc.pending().replyTimes() : null;
+  }
+
   /**
    * Tells {@code listener} of every later state change, on the client's event thread, in order,
    * never under a witrpc lock.
@@ -292,7 +300,7 @@ public final class WitClient implements AutoCloseable {
     private String accessToken = "";
     private boolean sendTokenToServer;
     private Duration timeout = Duration.ofSeconds(30);
-    private Duration spinBudget = Duration.ofNanos(20_000);
+    private Duration spinBudget; // null: the default, adapted to the connection's replies
     private int maxFrameSize = TransportOptions.DEFAULT_MAX_FRAME_SIZE;
     private Duration sendTimeout = TransportOptions.DEFAULT_SEND_TIMEOUT;
     private ReconnectPolicy reconnectPolicy;
@@ -414,9 +422,14 @@ public final class WitClient implements AutoCloseable {
     }
 
     /**
-     * How long a calling thread spins for its reply before it parks. Default 20 microseconds
-     * (cheaper than a wake-up on most machines); zero parks at once; at most 10 ms ({@link
-     * Limits#MAX_SPIN_BUDGET}).
+     * How long a calling thread spins for its reply before it parks; zero parks at once; at most 10
+     * ms ({@link Limits#MAX_SPIN_BUDGET}). A value set here is kept as it is. By default a caller
+     * spins 20 microseconds (cheaper than a thread wake-up on most machines), or, when this
+     * connection's replies lately took longer than that but at most 250 microseconds (a network
+     * transport, an EXECUTOR-dispatched method, a loaded machine), half as long again as they took
+     * on average: such a reply then costs the caller no wake-up, for the CPU of the spin. Replies
+     * slower than that are waited for parked after 20 microseconds. At most one caller per spare
+     * core spins per connection; the others park.
      */
     public Builder spinBudget(Duration spinBudget) {
       this.spinBudget = Limits.spinBudget(spinBudget);
