@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * time before the last task if that was at most {@link #MAX_SPIN_NANOS} (events that keep coming,
  * each asked for by a call, say), but never longer than that. A spin longer than {@link
  * #SPIN_NANOS} needs one of the process's long-spin slots (the cores less one, at least one), so
- * connections together never spin on more cores than that. While it spins, the thread reads its
- * connection itself where the transport lets it ({@link SpinReader}, {@code Connection.readUntil}):
- * the next event's frame then needs no other thread either.
+ * the callback threads of many connections never spin long on more cores than that. While it spins,
+ * the thread reads its connection itself where the transport lets it ({@link SpinReader}, {@code
+ * Connection.readUntil}): the next event's frame then needs no other thread either.
  *
  * <p>Thread safety: {@link #execute}, {@link #shutdown} and {@link #awaitTermination} may be called
  * from any thread. Every task given to {@link #execute} either runs or is refused with a {@link
