@@ -20,8 +20,9 @@ import org.witrpc.spi.Serializer;
 /**
  * The delivery of one connection's CALLBACK frames to the client's {@link Subscriptions}: decoded
  * and invoked on one serial daemon thread {@code witrpc-callbacks-N} per connection ({@link
- * CallbackThread}: it spins briefly for the next callback before it parks), in the order the server
- * sent them, never on the transport's reader (so a listener may call the server).
+ * CallbackThread}: it spins for the next callback before it parks, reading the connection itself
+ * meanwhile where the transport lets it), in the order the server sent them, never on the
+ * transport's reader (so a listener may call the server).
  *
  * <p>At most {@code maxUndelivered} callbacks wait (received, their listener not yet returned):
  * when a slow listener lets more pile up, the connection is closed with an error log line naming
@@ -41,7 +42,7 @@ final class CallbackDispatcher {
   private final Subscriptions subscriptions;
   private final int maxUndelivered;
   private final Consumer<String> overflow;
-  private final CallbackThread serial = new CallbackThread();
+  private final CallbackThread serial;
 
   /** Callbacks received whose listener has not returned yet. */
   private final AtomicInteger undelivered = new AtomicInteger();
@@ -52,12 +53,16 @@ final class CallbackDispatcher {
   /**
    * @param maxUndelivered most callbacks waiting for delivery
    * @param overflow closes the connection, given the reason, when more wait
+   * @param idleReader reads the connection on the callback thread while it spins for the next
+   *     callback
    */
   CallbackDispatcher(
       Serializer serializer,
       Subscriptions subscriptions,
       int maxUndelivered,
-      Consumer<String> overflow) {
+      Consumer<String> overflow,
+      CallbackThread.SpinReader idleReader) {
+    this.serial = new CallbackThread(idleReader);
     this.serializer = serializer;
     this.subscriptions = subscriptions;
     this.maxUndelivered = maxUndelivered;

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.Status;
@@ -68,8 +69,17 @@ final class ClientConnection implements FrameListener {
             reason -> {
               goodbye = reason; // logged by the dispatcher; names the cause for pending calls
               connection.close();
-            });
+            },
+            this::readUntil);
     this.onLost = onLost;
+  }
+
+  /**
+   * Reads the connection until {@code done} holds, as {@link Connection#readUntil}; once attached.
+   */
+  private boolean readUntil(BooleanSupplier done, long deadlineNanos) {
+    Connection c = connection;
+    return c != null && c.readUntil(done, deadlineNanos);
   }
 
   void attach(Connection connection) {

@@ -9,13 +9,16 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.witrpc.WitRemoteException;
 import org.witrpc.WitSecurityException;
@@ -157,6 +160,50 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
     await("5 events", () -> p.events.size() == 5);
     assertThat(p.events).containsExactly("s1", "s2", "s3", "s4", "s5");
     assertThat(p.threads).allMatch(n -> n.startsWith("witrpc-callbacks-"));
+  }
+
+  /**
+   * Events asked for one at a time, each by a call, while another thread keeps calling: the
+   * client's callback thread, spinning for the next event, reads the connection itself where the
+   * transport lets it, so it and the callers take turns reading; no event or reply may be lost or
+   * reordered.
+   */
+  @ContractTest
+  void eventsAskedForOneByOneArriveInOrderWhileAnotherThreadCalls() throws Exception {
+    BlockingQueue<String> events = new LinkedBlockingQueue<>();
+    List<String> threads = new CopyOnWriteArrayList<>();
+    service.addProgressListener(
+        (percent, stage) -> {
+          threads.add(Thread.currentThread().getName());
+          events.add(stage + percent);
+        });
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicReference<Throwable> callerFailed = new AtomicReference<>();
+    Thread caller =
+        new Thread(
+            () -> {
+              try {
+                for (int i = 0; !stop.get(); i++) {
+                  assertThat(service.echo("c" + i)).isEqualTo("c" + i);
+                }
+              } catch (Throwable t) {
+                callerFailed.set(t);
+              }
+            },
+            "contract-caller");
+    caller.start();
+    try {
+      for (int i = 1; i <= 300; i++) {
+        service.startProcessing(1, "r" + i + "-");
+        assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("r" + i + "-1");
+      }
+    } finally {
+      stop.set(true);
+      caller.join(TimeUnit.SECONDS.toMillis(10));
+    }
+    assertThat(callerFailed.get()).isNull();
+    assertThat(events).isEmpty();
+    assertThat(threads).allMatch(n -> n.startsWith("witrpc-callbacks-"));
   }
 
   @ContractTest

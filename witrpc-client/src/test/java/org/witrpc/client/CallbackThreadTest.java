@@ -8,14 +8,17 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.witrpc.testkit.Conditions;
 
 /**
- * The callback thread: runs tasks in order, spins only briefly after the last one and then parks
- * (an idle client burns no CPU), refuses tasks after shutdown and ends. No timing is asserted:
- * "parks" means its state becomes WAITING within a generous deadline.
+ * The callback thread: runs tasks in order, spins for the next one (reading its connection
+ * meanwhile) and then parks (an idle client burns no CPU), refuses tasks after shutdown and ends.
+ * No timing is asserted: "parks" means its state becomes WAITING within a generous deadline.
  */
 class CallbackThreadTest {
   private static final Duration DEADLINE = Duration.ofSeconds(10);
@@ -103,5 +106,120 @@ class CallbackThreadTest {
     assertThatThrownBy(() -> callbacks.execute(() -> {}))
         .isInstanceOf(RejectedExecutionException.class);
     assertThat(callbacks.threadForTests()).isNull();
+  }
+
+  @Test
+  void spinsTwiceTheIdleTimeBeforeTheLastTaskWithinItsBounds() {
+    assertThat(CallbackThread.spinAfterIdle(0)).isEqualTo(CallbackThread.SPIN_NANOS);
+    assertThat(CallbackThread.spinAfterIdle(5_000)).isEqualTo(CallbackThread.SPIN_NANOS);
+    assertThat(CallbackThread.spinAfterIdle(50_000)).isEqualTo(100_000);
+    assertThat(CallbackThread.spinAfterIdle(CallbackThread.MAX_SPIN_NANOS))
+        .isEqualTo(CallbackThread.MAX_SPIN_NANOS);
+    // events that no longer follow each other closely: back to the short spin
+    assertThat(CallbackThread.spinAfterIdle(CallbackThread.MAX_SPIN_NANOS + 1))
+        .isEqualTo(CallbackThread.SPIN_NANOS);
+  }
+
+  @Test
+  void readsItsConnectionWhileIdleAndRunsWhatTheReadDelivered() throws Exception {
+    AtomicReference<CallbackThread> self = new AtomicReference<>();
+    AtomicReference<Thread> readBy = new AtomicReference<>();
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    CountDownLatch delivered = new CountDownLatch(1);
+    CallbackThread.SpinReader reader =
+        (done, deadline) -> {
+          if (readBy.compareAndSet(null, Thread.currentThread())) {
+            // a frame read here: the transport hands it to the listener on this thread
+            self.get().execute(() -> ran.add(2));
+            self.get().execute(delivered::countDown);
+          }
+          while (!done.getAsBoolean() && System.nanoTime() - deadline < 0) {
+            Thread.onSpinWait();
+          }
+          return done.getAsBoolean();
+        };
+    CallbackThread callbacks = new CallbackThread(reader, new Semaphore(1));
+    self.set(callbacks);
+    callbacks.execute(() -> ran.add(1));
+
+    assertThat(delivered.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(readBy.get()).isSameAs(callbacks.threadForTests());
+    assertThat(ran).containsExactly(1, 2);
+    callbacks.shutdown();
+    assertThat(callbacks.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void aReadThatThrowsLeavesTheThreadServing() throws Exception {
+    AtomicInteger reads = new AtomicInteger();
+    CallbackThread callbacks =
+        new CallbackThread(
+            (done, deadline) -> {
+              reads.incrementAndGet();
+              throw new IllegalStateException("reader failed");
+            },
+            new Semaphore(1));
+    CountDownLatch first = new CountDownLatch(1);
+    callbacks.execute(first::countDown);
+    assertThat(first.await(10, TimeUnit.SECONDS)).isTrue();
+    Conditions.await(() -> reads.get() > 0, DEADLINE, "the idle thread to read");
+
+    CountDownLatch second = new CountDownLatch(1);
+    callbacks.execute(second::countDown);
+    assertThat(second.await(10, TimeUnit.SECONDS)).isTrue();
+    callbacks.shutdown();
+  }
+
+  @Test
+  void noTaskIsLostWhateverPointOfItsSpinOrParkItComesAt() throws Exception {
+    CallbackThread callbacks = new CallbackThread(CallbackThread.SpinReader.NONE, new Semaphore(1));
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      CountDownLatch done = new CountDownLatch(1);
+      int n = i;
+      callbacks.execute(
+          () -> {
+            ran.add(n);
+            done.countDown();
+          });
+      assertThat(done.await(10, TimeUnit.SECONDS)).as("task %d", i).isTrue();
+      // the next task comes 0 to ~250 us later: in the spin, at its end, or while it parks
+      long pause = (i % 50) * 5_000L;
+      for (long start = System.nanoTime(); System.nanoTime() - start < pause; ) {
+        Thread.onSpinWait();
+      }
+    }
+    assertThat(ran).isSorted().hasSize(2_000);
+    callbacks.shutdown();
+    assertThat(callbacks.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void aLongSpinTakesASlotAndGivesItBackWhenTheThreadParks() throws Exception {
+    Semaphore slots = new Semaphore(1);
+    CallbackThread callbacks = new CallbackThread(CallbackThread.SpinReader.NONE, slots);
+    // tasks some 50 us apart: the thread learns to spin about twice that, with the slot taken
+    Conditions.await(
+        () -> {
+          callbacks.execute(() -> {});
+          long start = System.nanoTime();
+          while (System.nanoTime() - start < 50_000) {
+            if (slots.availablePermits() == 0) {
+              return true;
+            }
+            Thread.onSpinWait();
+          }
+          return false;
+        },
+        DEADLINE,
+        "a long spin between tasks that keep coming");
+
+    Thread worker = callbacks.threadForTests();
+    Conditions.await(
+        () -> worker.getState() == Thread.State.WAITING && slots.availablePermits() == 1,
+        DEADLINE,
+        "the idle thread to park and give its slot back");
+    callbacks.shutdown();
+    assertThat(callbacks.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
   }
 }
