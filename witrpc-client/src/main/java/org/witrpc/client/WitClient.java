@@ -82,6 +82,7 @@ public final class WitClient implements AutoCloseable {
             b.sendTokenToServer,
             subscriptions,
             b.maxUndeliveredCallbacks,
+            b.spinBudget.toNanos(),
             traffic);
     this.reconnectPolicy = b.reconnectPolicy;
     this.states = new ConnectionStates(transport.address());
