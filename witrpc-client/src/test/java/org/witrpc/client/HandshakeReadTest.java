@@ -14,6 +14,7 @@ import org.witrpc.internal.Envelope;
 import org.witrpc.internal.Handshake;
 import org.witrpc.internal.MessageType;
 import org.witrpc.spi.Connection;
+import org.witrpc.testkit.StubConnection;
 
 /**
  * The connecting thread reads its handshake answer from the connection itself ({@link
@@ -52,12 +53,13 @@ class HandshakeReadTest {
   }
 
   /** Delivers {@code answer} (if any) to the listener only from {@link #readUntil}. */
-  private static final class AnsweringConnection implements Connection {
+  private static final class AnsweringConnection extends StubConnection {
     private final ClientConnection listener;
     private ByteBuffer answer;
     volatile Thread reader;
 
     AnsweringConnection(ClientConnection listener, ByteBuffer answer) {
+      super("answering://test");
       this.listener = listener;
       this.answer = answer;
     }
@@ -76,24 +78,6 @@ class HandshakeReadTest {
         Thread.onSpinWait();
       }
       return true;
-    }
-
-    @Override
-    public void send(ByteBuffer... parts) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public boolean isOpen() {
-      return true;
-    }
-
-    @Override
-    public void close() {}
-
-    @Override
-    public String description() {
-      return "answering://test";
     }
   }
 }
