@@ -186,15 +186,24 @@ final class MmfConnection implements Connection {
   }
 
   /**
-   * Starts reading as {@link #start} does, and runs the reader on the calling thread (a {@link
-   * MmfThreads} worker, which belongs to the transport) as a reader task would: it delivers the
-   * frames already there and those that come within the spin budget, then gives the thread back. So
-   * a server's first frames (the client's HELLO, sent while the server set the connection up) need
-   * no other worker's wake-up.
+   * Starts the connection for a thread that reads it at once ({@link #readHere}): as {@link #start}
+   * does, but without announcing the reader idle first, so the peer does not ring for a reader that
+   * is about to read anyway.
    */
-  void startReadingHere(FrameListener frameListener) {
-    // Not announced idle first: the peer need not ring for a reader that is about to read anyway.
-    watch(frameListener);
+  void startForReadingHere(FrameListener frameListener) {
+    if (!watch(frameListener)) {
+      wakeReader(); // closed already: a reader task reports the end
+    }
+  }
+
+  /**
+   * Runs the reader on the calling thread (a {@link MmfThreads} worker, which belongs to the
+   * transport) as a reader task would, unless a reader task is already queued or running: it
+   * delivers the frames already there and those that come within the spin budget, then gives the
+   * thread back. So a server's first frames (the client's HELLO, sent while the server set the
+   * connection up) need no other worker's wake-up.
+   */
+  void readHere() {
     readerWanted = true;
     if (readerScheduled.compareAndSet(false, true)) {
       readTask();

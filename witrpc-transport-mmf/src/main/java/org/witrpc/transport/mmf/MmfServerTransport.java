@@ -168,7 +168,7 @@ public final class MmfServerTransport implements ServerTransport {
     try {
       MmfThreads.execute(
           () -> {
-            Started started;
+            MmfConnection started;
             runningHandshake.set(done);
             try {
               started = handshakeAndRelease(channel, mapped, acceptor);
@@ -177,8 +177,8 @@ public final class MmfServerTransport implements ServerTransport {
               done.countDown();
             }
             if (started != null) {
-              // after the handshake has ended for close(): the reader may run for long
-              started.connection().startReadingHere(started.listener());
+              // after the handshake has ended for close(), as the reader may run for long
+              started.readHere();
             }
           });
     } catch (RuntimeException e) {
@@ -243,19 +243,17 @@ public final class MmfServerTransport implements ServerTransport {
     }
   }
 
-  /** A connection the acceptor took, and its listener: to be started. */
-  private record Started(MmfConnection connection, FrameListener listener) {}
-
   /**
    * Runs as a handshake task; the slot reserved for the client is released on any failure.
    *
-   * @return the connection to start, or null if the handshake failed
+   * @return the started connection, for the task to read it ({@link MmfConnection#readHere}), or
+   *     null if the handshake failed
    */
-  private Started handshakeAndRelease(
+  private MmfConnection handshakeAndRelease(
       SocketChannel channel, MmfFiles.Mapped mapped, Acceptor acceptor) {
     boolean connected = false;
     try {
-      Started started = handshake(channel, mapped, acceptor);
+      MmfConnection started = handshake(channel, mapped, acceptor);
       connected = true;
       return started;
     } catch (IOException | RuntimeException e) {
@@ -272,11 +270,11 @@ public final class MmfServerTransport implements ServerTransport {
 
   /**
    * Makes the connection over {@code mapped}, offered to the client, once the client has
-   * acknowledged it, and hands it to the acceptor. From then on the connection owns the slot and
-   * releases it when it ends. While the client maps the file, makes the next client's (see {@link
-   * #prepareSpare}).
+   * acknowledged it, hands it to the acceptor and starts it, for the caller to read it. From then
+   * on the connection owns the slot and releases it when it ends. While the client maps the file,
+   * makes the next client's (see {@link #prepareSpare}).
    */
-  private Started handshake(SocketChannel channel, MmfFiles.Mapped mapped, Acceptor acceptor)
+  private MmfConnection handshake(SocketChannel channel, MmfFiles.Mapped mapped, Acceptor acceptor)
       throws IOException {
     int capacity = settings.capacity();
     prepareSpare(capacity);
@@ -320,7 +318,9 @@ public final class MmfServerTransport implements ServerTransport {
         throw e;
       }
     }
-    return new Started(connection, listener);
+    // started inside the handshake, so close() waits for the end it reports
+    connection.startForReadingHere(listener);
+    return connection;
   }
 
   /** For tests in this package: the spare's file, once it is the one the next client gets. */
