@@ -2,11 +2,15 @@ package org.witrpc.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Connect time of any target: the median of {@link BenchConfig#connectsPerRun} times {@link
- * BenchConfig#runs} fresh connections after one untimed warm-up connection. Each is timed from
- * nothing to ready for calls; closing it is not timed.
+ * BenchConfig#runs} fresh connections after untimed warm-up connections for {@link
+ * BenchConfig#warmupMillis} (every target alike). Each is timed from nothing to ready for calls;
+ * closing it is not timed. One warm-up connection was too few: a connect runs much code only once
+ * per connection, and on two busy cores the JIT was still compiling it after a thousand connects,
+ * so the median measured the interpreter and the compiler threads more than the connect.
  *
  * <p>Thread safety: not thread-safe; used by the benchmark's main thread.
  */
@@ -38,7 +42,10 @@ final class ConnectTime {
    * @param timed what a connection includes, in words, for the report
    */
   void measure(String target, String timed, Connector connector) throws Exception {
-    connector.connect().close(); // warm-up
+    long warmupEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.warmupMillis());
+    do {
+      connector.connect().close();
+    } while (System.nanoTime() - warmupEnd < 0);
     List<Double> millis = new ArrayList<>();
     for (int i = 0; i < config.connectsPerRun() * config.runs(); i++) {
       long start = System.nanoTime();

@@ -235,7 +235,8 @@ final class MarkdownReport {
     md.append(
         String.format(
             Locale.ROOT,
-            "Median of %d connects after one warm-up connect; closing is not timed. witrpc: a new"
+            "Median of %d connects after %d ms of warm-up connects; closing is not timed."
+                + " witrpc: a new"
                 + " WitClient built, connected and through the handshake (state READY). gRPC: a"
                 + " new ManagedChannel with its own one-thread event loop, asked to connect and"
                 + " watched until its state is READY (connected, the server's HTTP/2 settings"
@@ -246,7 +247,8 @@ final class MarkdownReport {
                 + " an encrypted or TLS target's time less that of the same target without"
                 + " (for TLS: the TLS handshake, with the client's check of the server's"
                 + " certificate chain).%n%n",
-            config.connectsPerRun() * config.runs()));
+            config.connectsPerRun() * config.runs(),
+            config.warmupMillis()));
   }
 
   /**

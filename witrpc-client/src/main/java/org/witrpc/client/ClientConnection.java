@@ -124,14 +124,23 @@ final class ClientConnection implements FrameListener {
   }
 
   /**
-   * The next handshake answer.
+   * The next handshake answer. Where the transport lets it ({@link Connection#readUntil}), this
+   * thread first reads the answer from the connection itself for up to {@code spinNanos} (the
+   * client's spin budget), as a caller reads its reply: an answer that comes within it costs no
+   * wake-up of the transport's reader nor of this thread; then it parks until the transport's
+   * reader hands the answer over.
    *
    * @throws WitTransportException if the connection ends or the timeout passes first
    */
-  Envelope awaitHandshake(long timeoutNanos, String address) {
+  Envelope awaitHandshake(long timeoutNanos, long spinNanos, String address) {
+    long deadline = System.nanoTime() + timeoutNanos;
+    if (spinNanos > 0 && handshakeReplies.isEmpty()) {
+      long readEnd = System.nanoTime() + Math.min(timeoutNanos, spinNanos);
+      connection.readUntil(() -> !handshakeReplies.isEmpty(), readEnd);
+    }
     Object next;
     try {
-      next = handshakeReplies.poll(timeoutNanos, TimeUnit.NANOSECONDS);
+      next = handshakeReplies.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new WitTransportException("interrupted during the handshake with " + address, e);

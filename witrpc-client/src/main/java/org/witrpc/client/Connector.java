@@ -36,10 +36,13 @@ final class Connector {
   private final boolean sendTokenToServer;
   private final Subscriptions subscriptions;
   private final int maxUndeliveredCallbacks;
+  private final long spinNanos;
 
   /**
    * @param sendTokenToServer whether the token may be sent (encrypted) to a server that does not
    *     bind it into the keys; if false such a server is refused
+   * @param spinNanos how long the connecting thread reads a handshake answer itself before it parks
+   *     (the client's spin budget: the base budget where it adapts to reply times)
    */
   Connector(
       ClientTransport transport,
@@ -49,6 +52,7 @@ final class Connector {
       boolean sendTokenToServer,
       Subscriptions subscriptions,
       int maxUndeliveredCallbacks,
+      long spinNanos,
       TrafficCounter traffic) {
     this.transport = transport;
     this.traffic = traffic;
@@ -60,6 +64,7 @@ final class Connector {
     this.sendTokenToServer = sendTokenToServer;
     this.subscriptions = subscriptions;
     this.maxUndeliveredCallbacks = maxUndeliveredCallbacks;
+    this.spinNanos = spinNanos;
   }
 
   String address() {
@@ -182,7 +187,7 @@ final class Connector {
   }
 
   private Envelope expect(ClientConnection cc, long deadline, MessageType type) {
-    Envelope env = cc.awaitHandshake(deadline - System.nanoTime(), transport.address());
+    Envelope env = cc.awaitHandshake(deadline - System.nanoTime(), spinNanos, transport.address());
     if (env.type() != type) {
       throw new WitTransportException(
           transport.address() + " answered " + env.type() + " where " + type + " was expected");

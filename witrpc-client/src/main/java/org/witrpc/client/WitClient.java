@@ -73,6 +73,7 @@ public final class WitClient implements AutoCloseable {
                     .withMaxFrameSize(b.maxFrameSize)
                     .withSendTimeout(b.sendTimeout));
     Subscriptions subscriptions = new Subscriptions();
+    long spinNanos = (b.spinBudget != null ? b.spinBudget : DEFAULT_SPIN_BUDGET).toNanos();
     this.connector =
         new Connector(
             transport,
@@ -82,6 +83,7 @@ public final class WitClient implements AutoCloseable {
             b.sendTokenToServer,
             subscriptions,
             b.maxUndeliveredCallbacks,
+            spinNanos,
             traffic);
     this.reconnectPolicy = b.reconnectPolicy;
     this.states = new ConnectionStates(transport.address());
@@ -94,7 +96,7 @@ public final class WitClient implements AutoCloseable {
             subscriptions,
             b.serializer,
             b.timeout.toNanos(),
-            (b.spinBudget != null ? b.spinBudget : DEFAULT_SPIN_BUDGET).toNanos(),
+            spinNanos,
             b.spinBudget == null,
             b.retryPolicy,
             asyncExecutor,

@@ -6,35 +6,23 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
+import org.witrpc.testkit.StubConnection;
 
 /** What the encrypting layer passes between the transport and the protocol's listener. */
 class SecureChannelTest {
 
   /** A transport connection that only records the frames given back to it. */
-  static final class RecyclingTransport implements Connection {
+  static final class RecyclingTransport extends StubConnection {
     final List<ByteBuffer> recycled = new ArrayList<>();
 
-    @Override
-    public void send(ByteBuffer... parts) {}
+    RecyclingTransport() {
+      super("test://recycling");
+    }
 
     @Override
     public void recycle(ByteBuffer frame) {
       recycled.add(frame);
-    }
-
-    @Override
-    public boolean isOpen() {
-      return true;
-    }
-
-    @Override
-    public void close() {}
-
-    @Override
-    public String description() {
-      return "test://recycling";
     }
   }
 

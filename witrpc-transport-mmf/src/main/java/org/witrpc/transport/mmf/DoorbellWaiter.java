@@ -6,6 +6,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,9 +19,11 @@ import org.slf4j.LoggerFactory;
  * own, and a connection whose reader is busy (an inline service method that blocks) still sees
  * SPACE bytes and the peer's death.
  *
- * <p>Started by the first connection that {@link #acquire}s it and ended when the last one {@link
- * #release}s it, so a process that has closed all its connections keeps no {@code witrpc-mmf}
- * thread.
+ * <p>Started by the first connection that {@link #acquire}s it and ended {@link #KEEP_ALIVE_MS}
+ * after the last one {@link #release}s it (unless a connection acquires it again meanwhile), so a
+ * process that has closed all its connections keeps no {@code witrpc-mmf} thread, and one that
+ * connects again soon after a close (a reconnect, a short-lived client) starts no thread and opens
+ * no selector for it.
  *
  * <p>The callbacks run on this thread and must not block: they read a few bytes, unpark a thread,
  * hand a task to {@link MmfThreads}, or deliver at most one round of frames to a listener that
@@ -39,13 +42,17 @@ final class DoorbellWaiter {
   private static final Logger LOG = LoggerFactory.getLogger(DoorbellWaiter.class);
   private static final Object LOCK = new Object();
 
+  /** How long the waiter outlives its last connection, as the {@link MmfThreads} workers do. */
+  static final long KEEP_ALIVE_MS = MmfThreads.KEEP_ALIVE_MS;
+
   private static DoorbellWaiter current; // guarded by LOCK
 
   private final Selector selector;
   private int users; // guarded by LOCK
-  private volatile boolean stopping;
+  private long idleSince; // guarded by LOCK: when users fell to 0
 
   private DoorbellWaiter() {
+    idleSince = System.nanoTime();
     try {
       selector = Selector.open();
     } catch (IOException e) {
@@ -56,7 +63,7 @@ final class DoorbellWaiter {
     t.start();
   }
 
-  /** Takes a hold on the process's waiter, starting it if no one holds it; see {@link #release}. */
+  /** Takes a hold on the process's waiter, starting it if none runs; see {@link #release}. */
   static DoorbellWaiter acquire() {
     synchronized (LOCK) {
       if (current == null) {
@@ -67,18 +74,18 @@ final class DoorbellWaiter {
     }
   }
 
-  /** Gives back one hold; the last one ends the thread (and so closes its channels for good). */
+  /**
+   * Gives back one hold; {@link #KEEP_ALIVE_MS} after the last one the thread ends (and so closes
+   * its channels for good) unless a connection has taken a hold again.
+   */
   void release() {
     synchronized (LOCK) {
       if (--users > 0) {
         return;
       }
-      if (current == this) {
-        current = null;
-      }
+      idleSince = System.nanoTime();
     }
-    stopping = true;
-    selector.wakeup();
+    selector.wakeup(); // the waiter times its idleness from now
   }
 
   /** What a connection registers: its reaction to doorbell bytes, and to its own failure. */
@@ -111,9 +118,14 @@ final class DoorbellWaiter {
 
   private void run() {
     try {
-      while (!stopping) {
+      while (true) {
+        long idleMillisLeft = idleMillisLeft();
+        if (idleMillisLeft < 0) {
+          break;
+        }
         try {
-          selector.select();
+          // 0: held by a connection, no timeout; else wait out the rest of the keep-alive
+          selector.select(idleMillisLeft);
         } catch (IOException e) {
           LOG.warn("mmf doorbell selector failed; retrying: {}", e.toString());
           continue;
@@ -144,9 +156,16 @@ final class DoorbellWaiter {
 
   /**
    * Runs one connection's watcher; whatever it throws ends that connection only, never the watch
-   * over every other one.
+   * over every other one. A key whose channel is already closed is cancelled instead: on JDK 17
+   * such a key was seen still valid and selected over and over (the peer's end of stream keeps the
+   * socket readable), so this thread spun, up to a thousand times per connect, until the
+   * connection's last step released the waiter.
    */
   private static void dispatch(SelectionKey key) {
+    if (!key.channel().isOpen()) {
+      key.cancel(); // the next selection drops it, which closes the socket for good
+      return;
+    }
     try {
       ((Watcher) key.attachment()).onReadable();
     } catch (RuntimeException | Error e) {
@@ -161,6 +180,25 @@ final class DoorbellWaiter {
       ((Watcher) key.attachment()).watchFailed(cause);
     } catch (RuntimeException | Error e) {
       LOG.error("mmf doorbell: ending a failed connection failed", e);
+    }
+  }
+
+  /**
+   * 0 while a connection holds the waiter; otherwise the milliseconds of keep-alive left (at least
+   * 1), or -1 once it has passed: then the waiter is forgotten (a connection acquiring it from now
+   * on starts a new one) and its thread ends.
+   */
+  private long idleMillisLeft() {
+    synchronized (LOCK) {
+      if (users > 0) {
+        return 0;
+      }
+      long left = TimeUnit.MILLISECONDS.toNanos(KEEP_ALIVE_MS) - (System.nanoTime() - idleSince);
+      if (left <= 0) {
+        forget();
+        return -1;
+      }
+      return Math.max(1, TimeUnit.NANOSECONDS.toMillis(left));
     }
   }
 

@@ -180,6 +180,42 @@ final class MmfConnection implements Connection {
    * already there.
    */
   void start(FrameListener frameListener) {
+    if (!watch(frameListener) || !announceFirstIdle()) {
+      wakeReader();
+    }
+  }
+
+  /**
+   * Starts the connection for a thread that reads it at once ({@link #readHere}): as {@link #start}
+   * does, but without announcing the reader idle first, so the peer does not ring for a reader that
+   * is about to read anyway.
+   */
+  void startForReadingHere(FrameListener frameListener) {
+    if (!watch(frameListener)) {
+      wakeReader(); // closed already: a reader task reports the end
+    }
+  }
+
+  /**
+   * Runs the reader on the calling thread (a {@link MmfThreads} worker, which belongs to the
+   * transport) as a reader task would, unless a reader task is already queued or running: it
+   * delivers the frames already there and those that come within the spin budget, then gives the
+   * thread back. So a server's first frames (the client's HELLO, sent while the server set the
+   * connection up) need no other worker's wake-up.
+   */
+  void readHere() {
+    readerWanted = true;
+    if (readerScheduled.compareAndSet(false, true)) {
+      readTask();
+    }
+  }
+
+  /**
+   * Registers with the doorbell waiter.
+   *
+   * @return false if the connection has already ended (a reader must report it)
+   */
+  private boolean watch(FrameListener frameListener) {
     this.listener = Objects.requireNonNull(frameListener, "listener == null");
     deliverOnWaiter = frameListener.neverBlocks();
     DoorbellWaiter w = DoorbellWaiter.acquire(); // released by the reader's last step
@@ -205,15 +241,19 @@ final class MmfConnection implements Connection {
       fail(
           new WitTransportException(description() + ": cannot watch the doorbell socket: " + e, e));
     }
-    if (!open) {
-      wakeReader(); // closed before it started: the reader reports the end
-      return;
-    }
+    return open; // if closed before it started, the reader reports the end
+  }
+
+  /**
+   * No reader has run yet: announces it idle (the peer rings from now on).
+   *
+   * @return true if the reader may stay idle until a doorbell; false if it must read now (the peer
+   *     published before the announcement, or the connection failed)
+   */
+  private boolean announceFirstIdle() {
     readerRole.lock();
     boolean idle;
     try {
-      // No reader has run yet: announce it idle (the peer rings from now on), or read at once if
-      // the peer published before the announcement.
       idle = announceIdle();
     } catch (WitTransportException e) {
       fail(e);
@@ -221,9 +261,7 @@ final class MmfConnection implements Connection {
     } finally {
       readerRole.unlock();
     }
-    if (!idle) {
-      wakeReader();
-    }
+    return idle;
   }
 
   @Override

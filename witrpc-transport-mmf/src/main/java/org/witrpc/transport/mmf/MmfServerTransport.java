@@ -32,11 +32,14 @@ import org.witrpc.spi.UnixSocketListener;
  *
  * <p>The accept thread {@code witrpc-mmf-accept-NAME} accepts sockets, checks the peer's user,
  * reserves a client slot (or refuses the client) and sends the client the path of its mapping: a
- * spare made after the previous client's handshake as a rule (at most one exists, deleted by {@link
- * #close}), so no file is created, mapped or initialized on a connect's path. Waiting for the
- * client's acknowledgement (up to 5 s) runs as a task on a {@link MmfThreads} worker per client (no
- * thread is started on a connect's path as a rule), so a slow or hostile client cannot hold up
- * other clients. {@link #close} makes unfinished handshakes give up and waits for them.
+ * spare made during the previous client's handshake as a rule (at most one exists, deleted by
+ * {@link #close}), so no file is created, mapped or initialized on a connect's path. The rest runs
+ * as a task on a {@link MmfThreads} worker per client (no thread is started on a connect's path as
+ * a rule), so a slow or hostile client cannot hold up other clients: it makes the next client's
+ * spare while the client maps its file, waits for the client's acknowledgement (up to 5 s), hands
+ * the connection to the acceptor and then reads it as the connection's first reader task, so the
+ * client's first frames cost no other thread's wake-up. {@link #close} makes unfinished handshakes
+ * give up and waits for them.
  *
  * <p>Thread safety: {@link #start} and {@link #close} may be called from any thread. The acceptor
  * is called from the handshake tasks, one call at a time (calls are serialized), never
@@ -165,12 +168,17 @@ public final class MmfServerTransport implements ServerTransport {
     try {
       MmfThreads.execute(
           () -> {
+            MmfConnection started;
             runningHandshake.set(done);
             try {
-              handshakeAndRelease(channel, mapped, acceptor);
+              started = handshakeAndRelease(channel, mapped, acceptor);
             } finally {
               runningHandshake.remove();
               done.countDown();
+            }
+            if (started != null) {
+              // after the handshake has ended for close(), as the reader may run for long
+              started.readHere();
             }
           });
     } catch (RuntimeException e) {
@@ -235,15 +243,22 @@ public final class MmfServerTransport implements ServerTransport {
     }
   }
 
-  /** Runs as a handshake task; the slot reserved for the client is released on any failure. */
-  private void handshakeAndRelease(
+  /**
+   * Runs as a handshake task; the slot reserved for the client is released on any failure.
+   *
+   * @return the started connection, for the task to read it ({@link MmfConnection#readHere}), or
+   *     null if the handshake failed
+   */
+  private MmfConnection handshakeAndRelease(
       SocketChannel channel, MmfFiles.Mapped mapped, Acceptor acceptor) {
     boolean connected = false;
     try {
-      handshake(channel, mapped, acceptor);
+      MmfConnection started = handshake(channel, mapped, acceptor);
       connected = true;
+      return started;
     } catch (IOException | RuntimeException e) {
       logHandshakeFailure(e);
+      return null;
     } finally {
       handshakes.remove(channel);
       if (!connected) {
@@ -254,12 +269,15 @@ public final class MmfServerTransport implements ServerTransport {
   }
 
   /**
-   * Starts the connection over {@code mapped}, offered to the client, once the client has
-   * acknowledged it. From then on the connection owns the slot and releases it when it ends.
+   * Makes the connection over {@code mapped}, offered to the client, once the client has
+   * acknowledged it, hands it to the acceptor and starts it, for the caller to read it. From then
+   * on the connection owns the slot and releases it when it ends. While the client maps the file,
+   * makes the next client's (see {@link #prepareSpare}).
    */
-  private void handshake(SocketChannel channel, MmfFiles.Mapped mapped, Acceptor acceptor)
+  private MmfConnection handshake(SocketChannel channel, MmfFiles.Mapped mapped, Acceptor acceptor)
       throws IOException {
     int capacity = settings.capacity();
+    prepareSpare(capacity);
     try {
       Rendezvous.awaitAck(channel, System.nanoTime() + HANDSHAKE_NANOS, () -> closed);
     } finally {
@@ -300,8 +318,9 @@ public final class MmfServerTransport implements ServerTransport {
         throw e;
       }
     }
-    connection.start(listener);
-    prepareSpare(capacity);
+    // started inside the handshake, so close() waits for the end it reports
+    connection.startForReadingHere(listener);
+    return connection;
   }
 
   /** For tests in this package: the spare's file, once it is the one the next client gets. */
@@ -331,9 +350,11 @@ public final class MmfServerTransport implements ServerTransport {
   }
 
   /**
-   * Makes the next client's mapping now, after this client's connection has started, so that the
-   * next connect does not wait for a file to be created, mapped and initialized. At most one spare
-   * exists; {@link #close} deletes it after waiting for the handshake tasks, which make it.
+   * Makes the next client's mapping now, while this client maps its own and before it acknowledges
+   * (so the work overlaps the client's), so that the next connect does not wait for a file to be
+   * created, mapped and initialized. At most one spare exists; {@link #close} deletes it after
+   * waiting for the handshake tasks, which make it (one made after {@code closed} is set deletes
+   * itself).
    */
   private void prepareSpare(int capacity) {
     if (closed || spare.get() != null) {

@@ -91,6 +91,20 @@ class DoorbellWaiterTest {
     }
   }
 
+  @Test
+  void aConnectSoonAfterTheLastCloseFindsTheWaiterStillRunning() {
+    DoorbellWaiter first = DoorbellWaiter.acquire();
+    first.release(); // the process's last connection ends
+
+    DoorbellWaiter next = DoorbellWaiter.acquire();
+    try {
+      // well within the keep-alive: no new thread, no new selector for the next connection
+      assertThat(next).isSameAs(first);
+    } finally {
+      next.release();
+    }
+  }
+
   /** A connected pair of Unix sockets: [0] non-blocking (for the waiter), [1] the peer. */
   private SocketChannel[] pair() throws IOException {
     SocketChannel near = SocketChannel.open(listening.getLocalAddress());

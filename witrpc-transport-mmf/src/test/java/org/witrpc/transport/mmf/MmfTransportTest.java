@@ -10,8 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,6 +74,33 @@ class MmfTransportTest {
     Connection c = MmfTransport.client(name).directory(dir).build().connect(listener, TIMEOUT);
     resources.add(c::close);
     return c;
+  }
+
+  @Test
+  void theServersHandshakeWorkerReadsTheClientsFirstFramesItself() throws Exception {
+    CountDownLatch clientSent = new CountDownLatch(1);
+    AtomicReference<Thread> acceptingThread = new AtomicReference<>();
+    RecordingListener serverSide = new RecordingListener();
+    MmfServerTransport server = MmfTransport.server("first").size("128KiB").directory(dir).build();
+    resources.add(server);
+    server.start(
+        c -> {
+          acceptingThread.set(Thread.currentThread());
+          try {
+            // the client's first frame is in the ring before the server starts reading
+            assertThat(clientSent.await(10, TimeUnit.SECONDS)).isTrue();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return serverSide;
+        });
+    Connection client = connect("first", new RecordingListener(true));
+    client.send(ByteBuffer.wrap(new byte[] {7}));
+    clientSent.countDown();
+
+    assertThat(serverSide.next().get(0)).isEqualTo((byte) 7);
+    // the worker that ran the handshake read it: no other worker was woken for it
+    assertThat(serverSide.lastDeliveryThread).isSameAs(acceptingThread.get());
   }
 
   private Connection acceptedConnection() throws InterruptedException {

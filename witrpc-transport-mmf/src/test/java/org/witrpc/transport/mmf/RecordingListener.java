@@ -84,7 +84,8 @@ class RecordingListener implements FrameListener {
 
   /**
    * Waits until no {@code mmf://} task runs (no reader, no handshake) and no {@code witrpc-mmf}
-   * thread is alive but idle pool workers (the doorbell waiter ends with the last connection).
+   * thread is alive but idle pool workers and the doorbell waiter (both end a keep-alive after
+   * their last use; {@code MmfSharedThreadsTest} waits for that).
    */
   static void awaitNoMmfWork(Duration timeout) {
     await(
@@ -95,7 +96,8 @@ class RecordingListener implements FrameListener {
                         t ->
                             t.isAlive()
                                 && t.getName().startsWith("witrpc-mmf")
-                                && !t.getName().startsWith("witrpc-mmf-worker-")),
+                                && !t.getName().startsWith("witrpc-mmf-worker-")
+                                && !t.getName().equals("witrpc-mmf-doorbells")),
         timeout,
         "mmf readers, handshakes and threads to end");
   }
