@@ -42,7 +42,7 @@ final class Connector {
    * @param sendTokenToServer whether the token may be sent (encrypted) to a server that does not
    *     bind it into the keys; if false such a server is refused
    * @param spinNanos how long the connecting thread reads a handshake answer itself before it parks
-   *     (the client's spin budget: the base budget where it adapts to reply times)
+   *     (the client's spin budget, as for a call's reply)
    */
   Connector(
       ClientTransport transport,

@@ -21,7 +21,6 @@ final class PendingCalls {
   private final AtomicLong ids = new AtomicLong();
   private final ConcurrentHashMap<Long, PendingCall> calls = new ConcurrentHashMap<>();
   private final SpinTurns spinTurns = new SpinTurns(SpinTurns.DEFAULT_LIMIT);
-  private final ReplyTimes replyTimes = new ReplyTimes();
   private volatile Throwable closedCause;
 
   /** Registers a new call with a fresh correlation id. */
@@ -64,11 +63,6 @@ final class PendingCalls {
   /** The turns of this connection's callers to wait by spinning. */
   SpinTurns spinTurns() {
     return spinTurns;
-  }
-
-  /** How long this connection's replies took lately. */
-  ReplyTimes replyTimes() {
-    return replyTimes;
   }
 
   int size() {

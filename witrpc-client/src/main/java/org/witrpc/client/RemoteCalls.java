@@ -54,7 +54,6 @@ final class RemoteCalls {
   private final Serializer serializer;
   private final long timeoutNanos;
   private final long spinNanos;
-  private final boolean adaptiveSpin;
   private final RetryPolicy retryPolicy;
   private final AsyncExecutor asyncExecutor;
   private final ScheduledExecutorService timer;
@@ -65,7 +64,6 @@ final class RemoteCalls {
       Serializer serializer,
       long timeoutNanos,
       long spinNanos,
-      boolean adaptiveSpin,
       RetryPolicy retryPolicy,
       AsyncExecutor asyncExecutor,
       ScheduledExecutorService timer) {
@@ -74,7 +72,6 @@ final class RemoteCalls {
     this.serializer = serializer;
     this.timeoutNanos = timeoutNanos;
     this.spinNanos = spinNanos;
-    this.adaptiveSpin = adaptiveSpin;
     this.retryPolicy = retryPolicy;
     this.asyncExecutor = asyncExecutor;
     this.timer = timer;
@@ -111,7 +108,7 @@ final class RemoteCalls {
     ClientConnection cc = states.awaitReady(deadline, d.displayName());
     PendingCall call = cc.pending().register(null);
     send(cc, call, d, MessageType.REQUEST, route, args, d.parameterTypes(), metadata, deadline);
-    Object outcome = awaitReply(cc, call, deadline);
+    Object outcome = call.await(cc.connection(), cc.pending().spinTurns(), spinNanos, deadline);
     if (outcome == PendingCall.INTERRUPTED) {
       cc.pending().remove(call.id());
       sendCancel(cc, call.id());
@@ -374,7 +371,7 @@ final class RemoteCalls {
         SubscriptionBody.types(),
         null,
         deadline);
-    Object outcome = awaitReply(cc, call, deadline);
+    Object outcome = call.await(cc.connection(), cc.pending().spinTurns(), spinNanos, deadline);
     if (outcome == PendingCall.INTERRUPTED) {
       cc.pending().remove(call.id());
       throw interrupted(d);
@@ -384,26 +381,6 @@ final class RemoteCalls {
       throw timeout(d);
     }
     result(cc, d, outcome);
-  }
-
-  /**
-   * Waits for the reply to a request just sent, spinning first for the client's budget (with the
-   * default budget, as long as this connection's replies lately took: {@link ReplyTimes}).
-   *
-   * @return as {@link PendingCall#await}
-   */
-  private Object awaitReply(ClientConnection cc, PendingCall call, long deadline) {
-    if (!adaptiveSpin) {
-      return call.await(cc.connection(), cc.pending().spinTurns(), spinNanos, deadline);
-    }
-    ReplyTimes times = cc.pending().replyTimes();
-    long sent = System.nanoTime();
-    Object outcome =
-        call.await(cc.connection(), cc.pending().spinTurns(), times.spinNanos(spinNanos), deadline);
-    if (outcome instanceof Envelope) {
-      times.record(System.nanoTime() - sent);
-    }
-    return outcome;
   }
 
   /**

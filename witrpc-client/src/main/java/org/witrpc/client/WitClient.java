@@ -47,7 +47,6 @@ public final class WitClient implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(WitClient.class);
   private static final AtomicInteger THREADS = new AtomicInteger();
-  private static final Duration DEFAULT_SPIN_BUDGET = Duration.ofNanos(20_000);
 
   private final Connector connector;
   private final ReconnectPolicy reconnectPolicy;
@@ -73,7 +72,7 @@ public final class WitClient implements AutoCloseable {
                     .withMaxFrameSize(b.maxFrameSize)
                     .withSendTimeout(b.sendTimeout));
     Subscriptions subscriptions = new Subscriptions();
-    long spinNanos = (b.spinBudget != null ? b.spinBudget : DEFAULT_SPIN_BUDGET).toNanos();
+    long spinNanos = b.spinBudget.toNanos();
     this.connector =
         new Connector(
             transport,
@@ -97,7 +96,6 @@ public final class WitClient implements AutoCloseable {
             b.serializer,
             b.timeout.toNanos(),
             spinNanos,
-            b.spinBudget == null,
             b.retryPolicy,
             asyncExecutor,
             timer);
@@ -220,12 +218,6 @@ public final class WitClient implements AutoCloseable {
     return states.state();
   }
 
-  /** The reply times of the current connection (for tests); null if there is none. */
-  ReplyTimes replyTimes() {
-    ClientConnection cc = states.connection();
-    return cc != null ? cc.pending().replyTimes() : null;
-  }
-
   /**
    * Tells {@code listener} of every later state change, on the client's event thread, in order,
    * never under a witrpc lock.
@@ -302,7 +294,7 @@ public final class WitClient implements AutoCloseable {
     private String accessToken = "";
     private boolean sendTokenToServer;
     private Duration timeout = Duration.ofSeconds(30);
-    private Duration spinBudget; // null: the default, adapted to the connection's replies
+    private Duration spinBudget = Duration.ofNanos(20_000);
     private int maxFrameSize = TransportOptions.DEFAULT_MAX_FRAME_SIZE;
     private Duration sendTimeout = TransportOptions.DEFAULT_SEND_TIMEOUT;
     private ReconnectPolicy reconnectPolicy;
@@ -424,14 +416,9 @@ public final class WitClient implements AutoCloseable {
     }
 
     /**
-     * How long a calling thread spins for its reply before it parks; zero parks at once; at most 10
-     * ms ({@link Limits#MAX_SPIN_BUDGET}). A value set here is kept as it is. By default a caller
-     * spins 20 microseconds (cheaper than a thread wake-up on most machines), or, when this
-     * connection's replies lately took longer than that but at most 250 microseconds (a network
-     * transport, an EXECUTOR-dispatched method, a loaded machine), half as long again as they took
-     * on average: such a reply then costs the caller no wake-up, for the CPU of the spin. Replies
-     * slower than that are waited for parked after 20 microseconds. At most one caller per spare
-     * core spins per connection; the others park.
+     * How long a calling thread spins for its reply before it parks. Default 20 microseconds
+     * (cheaper than a wake-up on most machines); zero parks at once; at most 10 ms ({@link
+     * Limits#MAX_SPIN_BUDGET}).
      */
     public Builder spinBudget(Duration spinBudget) {
       this.spinBudget = Limits.spinBudget(spinBudget);
