@@ -198,28 +198,29 @@ class CallbackThreadTest {
   void aLongSpinTakesASlotAndGivesItBackWhenTheThreadParks() throws Exception {
     Semaphore slots = new Semaphore(1);
     CallbackThread callbacks = new CallbackThread(CallbackThread.SpinReader.NONE, slots);
-    // tasks some 50 us apart: the thread learns to spin about twice that, with the slot taken
-    Conditions.await(
-        () -> {
-          callbacks.execute(() -> {});
-          long start = System.nanoTime();
-          while (System.nanoTime() - start < 50_000) {
-            if (slots.availablePermits() == 0) {
-              return true;
-            }
-            Thread.onSpinWait();
-          }
-          return false;
-        },
-        DEADLINE,
-        "a long spin between tasks that keep coming");
+    try {
+      // tasks some 50 us apart (given in a tight loop: a condition poll's pause between two would
+      // be longer than any spin): the thread learns to spin about twice that, with the slot taken
+      long deadline = System.nanoTime() + DEADLINE.toNanos();
+      boolean taken = false;
+      while (!taken && System.nanoTime() - deadline < 0) {
+        callbacks.execute(() -> {});
+        long start = System.nanoTime();
+        while (!taken && System.nanoTime() - start < 50_000) {
+          taken = slots.availablePermits() == 0;
+          Thread.onSpinWait();
+        }
+      }
+      assertThat(taken).as("a long spin between tasks that keep coming").isTrue();
 
-    Thread worker = callbacks.threadForTests();
-    Conditions.await(
-        () -> worker.getState() == Thread.State.WAITING && slots.availablePermits() == 1,
-        DEADLINE,
-        "the idle thread to park and give its slot back");
-    callbacks.shutdown();
+      Thread worker = callbacks.threadForTests();
+      Conditions.await(
+          () -> worker.getState() == Thread.State.WAITING && slots.availablePermits() == 1,
+          DEADLINE,
+          "the idle thread to park and give its slot back");
+    } finally {
+      callbacks.shutdown();
+    }
     assertThat(callbacks.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
   }
 }
