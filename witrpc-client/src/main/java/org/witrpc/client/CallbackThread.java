@@ -39,6 +39,9 @@ final class CallbackThread {
   /** The longest spin, for tasks that came at most this long after the task before. */
   static final long MAX_SPIN_NANOS = 200_000;
 
+  /** Spins in a row whose reader could not read after which long spins stop. */
+  static final int EARLY_RETURNS = 3;
+
   /** Spin iterations between two clock reads and yields, as the transports' spins. */
   private static final int YIELD_EVERY = 64;
 
@@ -78,6 +81,9 @@ final class CallbackThread {
 
   /** The next spin's length; only the thread itself touches it. */
   private long spinNanos = SPIN_NANOS;
+
+  /** Spins in a row whose reader returned early with nothing; only the thread touches it. */
+  private int earlyReturns;
 
   /** A thread that reads nothing while it spins, with the process's long-spin slots. */
   CallbackThread() {
@@ -205,12 +211,31 @@ final class CallbackThread {
     }
   }
 
-  /** Spins for the next task, reading the connection if it can; true if a task came. */
+  /**
+   * Spins for the next task, reading the connection if it can; true if a task came. A reader that
+   * returns before its deadline with nothing to do could not read on this thread (another thread
+   * was delivering, or the transport never reads here: {@code tcp://}, {@code ws://}, whose I/O
+   * thread reads): that spin ends after {@link #SPIN_NANOS}, and after {@link #EARLY_RETURNS} such
+   * spins in a row the thread spins no longer than that until a read brings a task again, since a
+   * long spin would take the core the transport's own thread needs to read the next event.
+   */
   private boolean spinForTask(long idleSince) {
-    boolean longSpin = spinNanos > SPIN_NANOS && longSpins.tryAcquire();
+    boolean longSpin =
+        spinNanos > SPIN_NANOS && earlyReturns < EARLY_RETURNS && longSpins.tryAcquire();
     try {
       long deadline = idleSince + (longSpin ? spinNanos : SPIN_NANOS);
-      return readForTask(deadline) || spinUntil(deadline);
+      if (readForTask(deadline)) {
+        earlyReturns = 0;
+        return true;
+      }
+      if (System.nanoTime() - deadline < 0 && !hasWork()) {
+        earlyReturns = Math.min(earlyReturns + 1, EARLY_RETURNS);
+        long shortDeadline = idleSince + SPIN_NANOS;
+        if (deadline - shortDeadline > 0) {
+          deadline = shortDeadline;
+        }
+      }
+      return spinUntil(deadline);
     } finally {
       if (longSpin) {
         longSpins.release();
@@ -221,7 +246,7 @@ final class CallbackThread {
   private boolean readForTask(long deadline) {
     try {
       return reader.readUntil(this::hasWork, deadline);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       // the transport closes the connection; the callbacks already queued still run
       LOG.debug("reading the connection while idle failed", e);
       return hasWork();

@@ -12,6 +12,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.witrpc.testkit.Conditions;
 
@@ -21,11 +22,27 @@ import org.witrpc.testkit.Conditions;
  * No timing is asserted: "parks" means its state becomes WAITING within a generous deadline.
  */
 class CallbackThreadTest {
+  /** Every thread a test made, shut down after it even when the test failed half-way. */
+  private final List<CallbackThread> made = new CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void shutDownWhatTheTestMade() throws InterruptedException {
+    for (CallbackThread callbacks : made) {
+      callbacks.shutdown();
+      callbacks.awaitTermination(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private CallbackThread made(CallbackThread callbacks) {
+    made.add(callbacks);
+    return callbacks;
+  }
+
   private static final Duration DEADLINE = Duration.ofSeconds(10);
 
   @Test
   void runsTasksInOrderThenParksWhenIdle() throws Exception {
-    CallbackThread callbacks = new CallbackThread();
+    CallbackThread callbacks = made(new CallbackThread());
     List<Integer> ran = new CopyOnWriteArrayList<>();
     CountDownLatch done = new CountDownLatch(100);
     for (int i = 0; i < 100; i++) {
@@ -58,7 +75,7 @@ class CallbackThreadTest {
 
   @Test
   void aTaskThatLeavesTheInterruptSetDoesNotKeepTheThreadSpinning() throws Exception {
-    CallbackThread callbacks = new CallbackThread();
+    CallbackThread callbacks = made(new CallbackThread());
     CountDownLatch ran = new CountDownLatch(1);
     callbacks.execute(
         () -> {
@@ -75,7 +92,7 @@ class CallbackThreadTest {
 
   @Test
   void shutdownRunsWhatWasGivenThenRefusesAndEnds() throws Exception {
-    CallbackThread callbacks = new CallbackThread();
+    CallbackThread callbacks = made(new CallbackThread());
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch second = new CountDownLatch(1);
     callbacks.execute(
@@ -99,7 +116,7 @@ class CallbackThreadTest {
 
   @Test
   void shutdownBeforeAnyTaskStartsNoThread() throws Exception {
-    CallbackThread callbacks = new CallbackThread();
+    CallbackThread callbacks = made(new CallbackThread());
     callbacks.shutdown();
 
     assertThat(callbacks.awaitTermination(1, TimeUnit.SECONDS)).isTrue();
@@ -138,7 +155,7 @@ class CallbackThreadTest {
           }
           return done.getAsBoolean();
         };
-    CallbackThread callbacks = new CallbackThread(reader, new Semaphore(1));
+    CallbackThread callbacks = made(new CallbackThread(reader, new Semaphore(1)));
     self.set(callbacks);
     callbacks.execute(() -> ran.add(1));
 
@@ -153,12 +170,13 @@ class CallbackThreadTest {
   void aReadThatThrowsLeavesTheThreadServing() throws Exception {
     AtomicInteger reads = new AtomicInteger();
     CallbackThread callbacks =
-        new CallbackThread(
-            (done, deadline) -> {
-              reads.incrementAndGet();
-              throw new IllegalStateException("reader failed");
-            },
-            new Semaphore(1));
+        made(
+            new CallbackThread(
+                (done, deadline) -> {
+                  reads.incrementAndGet();
+                  throw new IllegalStateException("reader failed");
+                },
+                new Semaphore(1)));
     CountDownLatch first = new CountDownLatch(1);
     callbacks.execute(first::countDown);
     assertThat(first.await(10, TimeUnit.SECONDS)).isTrue();
@@ -172,7 +190,8 @@ class CallbackThreadTest {
 
   @Test
   void noTaskIsLostWhateverPointOfItsSpinOrParkItComesAt() throws Exception {
-    CallbackThread callbacks = new CallbackThread(CallbackThread.SpinReader.NONE, new Semaphore(1));
+    CallbackThread callbacks =
+        made(new CallbackThread(CallbackThread.SpinReader.NONE, new Semaphore(1)));
     List<Integer> ran = new CopyOnWriteArrayList<>();
     for (int i = 0; i < 2_000; i++) {
       CountDownLatch done = new CountDownLatch(1);
@@ -194,10 +213,49 @@ class CallbackThreadTest {
     assertThat(callbacks.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
   }
 
+  /** A reader as a transport that reads on the calling thread has it: busy until done or due. */
+  private static final CallbackThread.SpinReader READS_UNTIL_DEADLINE =
+      (done, deadline) -> {
+        while (!done.getAsBoolean() && System.nanoTime() - deadline < 0) {
+          Thread.onSpinWait();
+        }
+        return done.getAsBoolean();
+      };
+
+  @Test
+  void whereTheTransportCannotReadOnTheThreadItStopsSpinningLong() throws Exception {
+    AtomicInteger longSpins = new AtomicInteger();
+    Semaphore slots =
+        new Semaphore(1) {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          public boolean tryAcquire() {
+            boolean taken = super.tryAcquire();
+            if (taken) {
+              longSpins.incrementAndGet();
+            }
+            return taken;
+          }
+        };
+    CallbackThread callbacks = made(new CallbackThread(CallbackThread.SpinReader.NONE, slots));
+    // 2,000 tasks some 50 us apart, each of which would earn a long spin where the thread can read
+    for (int i = 0; i < 2_000; i++) {
+      CountDownLatch done = new CountDownLatch(1);
+      callbacks.execute(done::countDown);
+      assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+      for (long start = System.nanoTime(); System.nanoTime() - start < 50_000; ) {
+        Thread.onSpinWait();
+      }
+    }
+    // the first few, until the reader has shown a few times that it cannot read here
+    assertThat(longSpins.get()).isLessThanOrEqualTo(10);
+  }
+
   @Test
   void aLongSpinTakesASlotAndGivesItBackWhenTheThreadParks() throws Exception {
     Semaphore slots = new Semaphore(1);
-    CallbackThread callbacks = new CallbackThread(CallbackThread.SpinReader.NONE, slots);
+    CallbackThread callbacks = made(new CallbackThread(READS_UNTIL_DEADLINE, slots));
     try {
       // tasks some 50 us apart (given in a tight loop: a condition poll's pause between two would
       // be longer than any spin): the thread learns to spin about twice that, with the slot taken
