@@ -133,9 +133,10 @@ final class ClientConnection implements FrameListener {
    * @throws WitTransportException if the connection ends or the timeout passes first
    */
   Envelope awaitHandshake(long timeoutNanos, long spinNanos, String address) {
-    long deadline = System.nanoTime() + timeoutNanos;
+    long start = System.nanoTime();
+    long deadline = start + timeoutNanos;
     if (spinNanos > 0 && handshakeReplies.isEmpty()) {
-      long readEnd = System.nanoTime() + Math.min(timeoutNanos, spinNanos);
+      long readEnd = start + Math.min(timeoutNanos, spinNanos);
       connection.readUntil(() -> !handshakeReplies.isEmpty(), readEnd);
     }
     Object next;

@@ -56,15 +56,18 @@ public interface Connection {
   }
 
   /**
-   * Optional fast path for a thread that waits for a reply. If the transport supports it and no
-   * other thread is reading at this moment, the calling thread reads incoming frames itself and
-   * delivers them to this connection's {@link FrameListener} (under the listener's usual contract:
-   * one thread at a time, in order) until {@code done} returns true or {@link System#nanoTime()}
-   * passes {@code deadlineNanos}. This saves the wake-up of a parked thread per reply, which costs
-   * more than a whole shared-memory round trip.
+   * Optional fast path for a thread that waits for what the peer sends next: a caller for its
+   * reply, a connecting client for a handshake answer, an idle callback thread for the next
+   * callback. If the transport supports it and no other thread is reading at this moment, the
+   * calling thread reads incoming frames itself and delivers them to this connection's {@link
+   * FrameListener} (under the listener's usual contract: one thread at a time, in order) until
+   * {@code done} returns true or {@link System#nanoTime()} passes {@code deadlineNanos}. This saves
+   * the wake-up of a parked thread per reply, which costs more than a whole shared-memory round
+   * trip.
    *
    * <p>Callers use it for a short spin budget only, then wait normally; the transport's own reader
-   * takes over whenever no caller reads. Transports without the capability return false at once.
+   * takes over whenever no caller reads. Transports without the capability return false at once,
+   * and so may a transport whose reader is busy on another thread.
    *
    * @return true if {@code done} returned true
    */
