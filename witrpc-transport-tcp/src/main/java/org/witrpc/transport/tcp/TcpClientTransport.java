@@ -1,26 +1,18 @@
 package org.witrpc.transport.tcp;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import org.witrpc.WitException;
-import org.witrpc.WitTransportException;
 import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.TransportBuilder;
 import org.witrpc.spi.TransportOptions;
+import org.witrpc.transport.tcp.internal.ClientConnect;
 import org.witrpc.transport.tcp.internal.EventLoops;
 import org.witrpc.transport.tcp.internal.FrameLimit;
 import org.witrpc.transport.tcp.internal.Heartbeat;
@@ -63,97 +55,39 @@ public final class TcpClientTransport implements ClientTransport {
   public Connection connect(FrameListener listener, Duration timeout) {
     Objects.requireNonNull(listener, "listener == null");
     Objects.requireNonNull(timeout, "timeout == null");
-    long timeoutNanos = saturatedNanos(timeout);
     long id = CONNECTION_IDS.incrementAndGet();
-    CompletableFuture<NettyConnection> result = new CompletableFuture<>();
-    EventLoops.Lease lease = EventLoops.acquire();
-    ChannelFuture connecting;
-    try {
-      connecting =
-          new Bootstrap()
-              .group(lease.group())
-              .channel(EventLoops.socketChannelType())
-              .option(
-                  ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                  (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())))
-              .handler(
-                  new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel channel) {
-                      NettyChannels.configure(channel);
-                      if (sslContext != null) {
-                        channel
-                            .pipeline()
-                            .addLast(
-                                "tls",
-                                SslContexts.newHandler(
-                                    sslContext, channel.alloc(), endpoint.host(), endpoint.port()));
-                      }
-                      channel
-                          .pipeline()
-                          .addLast(
-                              "hello",
-                              new ClientHelloHandler(
-                                  endpoint.address(),
-                                  sslContext != null,
-                                  result,
-                                  ctx -> accepted(ctx, id, listener)));
-                    }
-                  })
-              .connect(endpoint.host(), endpoint.port());
-    } catch (RuntimeException e) {
-      lease.close();
-      throw new WitTransportException("cannot connect to " + endpoint + ": " + e, e);
-    }
-    Channel channel = connecting.channel();
-    channel.closeFuture().addListener(f -> lease.close());
-    connecting.addListener(
-        f -> {
-          if (!f.isSuccess()) {
-            result.completeExceptionally(
-                new WitTransportException(
-                    "cannot connect to "
-                        + endpoint
-                        + ": "
-                        + f.cause().getMessage()
-                        + " (is a server listening there?)",
-                    f.cause()));
-            channel.close();
-          }
-        });
-    try {
-      return result.get(timeoutNanos, TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      result.completeExceptionally(
-          new WitTransportException("cannot connect to " + endpoint + ": timed out"));
-      channel.close();
-      throw new WitTransportException(
-          "cannot connect to "
-              + endpoint
-              + ": the server did not answer within "
-              + timeout
-              + (sslContext == null ? " (a TLS server waits for a TLS client: tls=true)" : ""));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      result.completeExceptionally(new WitTransportException("interrupted"));
-      channel.close();
-      throw new WitTransportException("interrupted while connecting to " + endpoint, e);
-    } catch (ExecutionException e) {
-      channel.close();
-      Throwable cause = e.getCause();
-      if (cause instanceof WitException) {
-        // a fresh exception, so the stack shows this caller, with the event loop's as its cause
-        throw rethrow((WitException) cause);
-      }
-      throw new WitTransportException("cannot connect to " + endpoint + ": " + cause, cause);
-    }
-  }
-
-  private static WitException rethrow(WitException failure) {
-    if (failure instanceof org.witrpc.WitSecurityException) {
-      return new org.witrpc.WitSecurityException(failure.getMessage(), failure);
-    }
-    return new WitTransportException(failure.getMessage(), failure);
+    return ClientConnect.connect(
+        endpoint.toString(),
+        endpoint.host(),
+        endpoint.port(),
+        timeout,
+        result ->
+            new ChannelInitializer<>() {
+              @Override
+              protected void initChannel(Channel channel) {
+                NettyChannels.configure(channel);
+                if (sslContext != null) {
+                  channel
+                      .pipeline()
+                      .addLast(
+                          "tls",
+                          SslContexts.newHandler(
+                              sslContext, channel.alloc(), endpoint.host(), endpoint.port()));
+                }
+                channel
+                    .pipeline()
+                    .addLast(
+                        "hello",
+                        new ClientHelloHandler(
+                            endpoint.address(),
+                            sslContext != null,
+                            result,
+                            ctx -> accepted(ctx, id, listener)));
+              }
+            },
+        "the server did not answer within "
+            + timeout
+            + (sslContext == null ? " (a TLS server waits for a TLS client: tls=true)" : ""));
   }
 
   /** The connection of a channel the server accepted (event loop). */
@@ -188,14 +122,6 @@ public final class TcpClientTransport implements ClientTransport {
   @Override
   public String toString() {
     return "TcpClientTransport{" + endpoint + (sslContext != null ? ", TLS" : "") + "}";
-  }
-
-  private static long saturatedNanos(Duration timeout) {
-    try {
-      return timeout.toNanos();
-    } catch (ArithmeticException e) {
-      return Long.MAX_VALUE / 2;
-    }
   }
 
   /**

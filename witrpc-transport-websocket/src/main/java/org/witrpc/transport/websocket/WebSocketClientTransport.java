@@ -1,11 +1,8 @@
 package org.witrpc.transport.websocket;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -13,21 +10,14 @@ import io.netty.handler.ssl.SslContext;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import org.witrpc.WitException;
-import org.witrpc.WitSecurityException;
-import org.witrpc.WitTransportException;
 import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.TransportBuilder;
 import org.witrpc.spi.TransportOptions;
 import org.witrpc.transport.tcp.TlsOptions;
-import org.witrpc.transport.tcp.internal.EventLoops;
+import org.witrpc.transport.tcp.internal.ClientConnect;
 import org.witrpc.transport.tcp.internal.FrameLimit;
 import org.witrpc.transport.tcp.internal.Heartbeat;
 import org.witrpc.transport.tcp.internal.NettyChannels;
@@ -70,106 +60,50 @@ public final class WebSocketClientTransport implements ClientTransport {
   public Connection connect(FrameListener listener, Duration timeout) {
     Objects.requireNonNull(listener, "listener == null");
     Objects.requireNonNull(timeout, "timeout == null");
-    long timeoutNanos = saturatedNanos(timeout);
     long id = CONNECTION_IDS.incrementAndGet();
-    CompletableFuture<NettyConnection> result = new CompletableFuture<>();
     WsClientHandshaker handshaker =
         new WsClientHandshaker(URI.create(endpoint.address()), maxFrameSize);
-    EventLoops.Lease lease = EventLoops.acquire();
-    ChannelFuture connecting;
-    try {
-      connecting =
-          new Bootstrap()
-              .group(lease.group())
-              .channel(EventLoops.socketChannelType())
-              .option(
-                  ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                  (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())))
-              .handler(
-                  new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel channel) {
-                      NettyChannels.configure(channel);
-                      if (sslContext != null) {
-                        channel
-                            .pipeline()
-                            .addLast(
-                                "tls",
-                                SslContexts.newHandler(
-                                    sslContext, channel.alloc(), endpoint.host(), endpoint.port()));
-                      }
-                      channel
-                          .pipeline()
-                          .addLast(
-                              "http",
-                              new HttpClientCodec(
-                                  WsPipeline.MAX_INITIAL_LINE,
-                                  WsPipeline.MAX_HEADERS,
-                                  WsPipeline.MAX_HEADERS))
-                          .addLast(
-                              "http-aggregator",
-                              new HttpObjectAggregator(WsPipeline.MAX_HTTP_CONTENT))
-                          .addLast(
-                              "upgrade",
-                              new WsClientUpgradeHandler(
-                                  endpoint.address(),
-                                  sslContext != null,
-                                  handshaker,
-                                  result,
-                                  (ctx, response) ->
-                                      upgraded(ctx, response, handshaker, id, listener)));
-                    }
-                  })
-              .connect(endpoint.host(), endpoint.port());
-    } catch (RuntimeException e) {
-      lease.close();
-      throw new WitTransportException("cannot connect to " + endpoint + ": " + e, e);
-    }
-    Channel channel = connecting.channel();
-    channel.closeFuture().addListener(f -> lease.close());
-    connecting.addListener(
-        f -> {
-          if (!f.isSuccess()) {
-            result.completeExceptionally(
-                new WitTransportException(
-                    "cannot connect to "
-                        + endpoint
-                        + ": "
-                        + f.cause().getMessage()
-                        + " (is a server listening there?)",
-                    f.cause()));
-            channel.close();
-          }
-        });
-    try {
-      return result.get(timeoutNanos, TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      result.completeExceptionally(
-          new WitTransportException("cannot connect to " + endpoint + ": timed out"));
-      channel.close();
-      throw new WitTransportException(
-          "cannot connect to "
-              + endpoint
-              + ": the server did not answer the WebSocket upgrade within "
-              + timeout
-              + (sslContext == null ? " (a TLS server waits for a TLS client: wss://)" : ""));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      result.completeExceptionally(new WitTransportException("interrupted"));
-      channel.close();
-      throw new WitTransportException("interrupted while connecting to " + endpoint, e);
-    } catch (ExecutionException e) {
-      channel.close();
-      Throwable cause = e.getCause();
-      if (cause instanceof WitSecurityException) {
-        // a fresh exception, so the stack shows this caller, with the event loop's as its cause
-        throw new WitSecurityException(cause.getMessage(), cause);
-      }
-      if (cause instanceof WitException) {
-        throw new WitTransportException(cause.getMessage(), cause);
-      }
-      throw new WitTransportException("cannot connect to " + endpoint + ": " + cause, cause);
-    }
+    return ClientConnect.connect(
+        endpoint.toString(),
+        endpoint.host(),
+        endpoint.port(),
+        timeout,
+        result ->
+            new ChannelInitializer<>() {
+              @Override
+              protected void initChannel(Channel channel) {
+                NettyChannels.configure(channel);
+                if (sslContext != null) {
+                  channel
+                      .pipeline()
+                      .addLast(
+                          "tls",
+                          SslContexts.newHandler(
+                              sslContext, channel.alloc(), endpoint.host(), endpoint.port()));
+                }
+                channel
+                    .pipeline()
+                    .addLast(
+                        "http",
+                        new HttpClientCodec(
+                            WsPipeline.MAX_INITIAL_LINE,
+                            WsPipeline.MAX_HEADERS,
+                            WsPipeline.MAX_HEADERS))
+                    .addLast(
+                        "http-aggregator", new HttpObjectAggregator(WsPipeline.MAX_HTTP_CONTENT))
+                    .addLast(
+                        "upgrade",
+                        new WsClientUpgradeHandler(
+                            endpoint.address(),
+                            sslContext != null,
+                            handshaker,
+                            result,
+                            (ctx, response) -> upgraded(ctx, response, handshaker, id, listener)));
+              }
+            },
+        "the server did not answer the WebSocket upgrade within "
+            + timeout
+            + (sslContext == null ? " (a TLS server waits for a TLS client: wss://)" : ""));
   }
 
   /** Finishes the handshake the server accepted and makes the connection (event loop). */
@@ -213,14 +147,6 @@ public final class WebSocketClientTransport implements ClientTransport {
   @Override
   public String toString() {
     return "WebSocketClientTransport{" + endpoint + "}";
-  }
-
-  private static long saturatedNanos(Duration timeout) {
-    try {
-      return timeout.toNanos();
-    } catch (ArithmeticException e) {
-      return Long.MAX_VALUE / 2;
-    }
   }
 
   /**
