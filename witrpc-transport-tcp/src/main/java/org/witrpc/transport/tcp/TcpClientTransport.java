@@ -2,7 +2,6 @@ package org.witrpc.transport.tcp;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.Objects;
@@ -16,7 +15,6 @@ import org.witrpc.transport.tcp.internal.ClientConnect;
 import org.witrpc.transport.tcp.internal.EventLoops;
 import org.witrpc.transport.tcp.internal.FrameLimit;
 import org.witrpc.transport.tcp.internal.Heartbeat;
-import org.witrpc.transport.tcp.internal.NettyChannels;
 import org.witrpc.transport.tcp.internal.NettyConnection;
 import org.witrpc.transport.tcp.internal.NettySettings;
 import org.witrpc.transport.tcp.internal.SslContexts;
@@ -60,31 +58,16 @@ public final class TcpClientTransport implements ClientTransport {
         endpoint.toString(),
         endpoint.host(),
         endpoint.port(),
+        sslContext,
         timeout,
-        result ->
-            new ChannelInitializer<>() {
-              @Override
-              protected void initChannel(Channel channel) {
-                NettyChannels.configure(channel);
-                if (sslContext != null) {
-                  channel
-                      .pipeline()
-                      .addLast(
-                          "tls",
-                          SslContexts.newHandler(
-                              sslContext, channel.alloc(), endpoint.host(), endpoint.port()));
-                }
-                channel
-                    .pipeline()
-                    .addLast(
-                        "hello",
-                        new ClientHelloHandler(
-                            endpoint.address(),
-                            sslContext != null,
-                            result,
-                            ctx -> accepted(ctx, id, listener)));
-              }
-            },
+        (pipeline, result) ->
+            pipeline.addLast(
+                "hello",
+                new ClientHelloHandler(
+                    endpoint.address(),
+                    sslContext != null,
+                    result,
+                    ctx -> accepted(ctx, id, listener))),
         "the server did not answer within "
             + timeout
             + (sslContext == null ? " (a TLS server waits for a TLS client: tls=true)" : ""));

@@ -2,7 +2,6 @@ package org.witrpc.transport.websocket;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -20,7 +19,6 @@ import org.witrpc.transport.tcp.TlsOptions;
 import org.witrpc.transport.tcp.internal.ClientConnect;
 import org.witrpc.transport.tcp.internal.FrameLimit;
 import org.witrpc.transport.tcp.internal.Heartbeat;
-import org.witrpc.transport.tcp.internal.NettyChannels;
 import org.witrpc.transport.tcp.internal.NettyConnection;
 import org.witrpc.transport.tcp.internal.NettySettings;
 import org.witrpc.transport.tcp.internal.SslContexts;
@@ -67,40 +65,25 @@ public final class WebSocketClientTransport implements ClientTransport {
         endpoint.toString(),
         endpoint.host(),
         endpoint.port(),
+        sslContext,
         timeout,
-        result ->
-            new ChannelInitializer<>() {
-              @Override
-              protected void initChannel(Channel channel) {
-                NettyChannels.configure(channel);
-                if (sslContext != null) {
-                  channel
-                      .pipeline()
-                      .addLast(
-                          "tls",
-                          SslContexts.newHandler(
-                              sslContext, channel.alloc(), endpoint.host(), endpoint.port()));
-                }
-                channel
-                    .pipeline()
-                    .addLast(
-                        "http",
-                        new HttpClientCodec(
-                            WsPipeline.MAX_INITIAL_LINE,
-                            WsPipeline.MAX_HEADERS,
-                            WsPipeline.MAX_HEADERS))
-                    .addLast(
-                        "http-aggregator", new HttpObjectAggregator(WsPipeline.MAX_HTTP_CONTENT))
-                    .addLast(
-                        "upgrade",
-                        new WsClientUpgradeHandler(
-                            endpoint.address(),
-                            sslContext != null,
-                            handshaker,
-                            result,
-                            (ctx, response) -> upgraded(ctx, response, handshaker, id, listener)));
-              }
-            },
+        (pipeline, result) ->
+            pipeline
+                .addLast(
+                    "http",
+                    new HttpClientCodec(
+                        WsPipeline.MAX_INITIAL_LINE,
+                        WsPipeline.MAX_HEADERS,
+                        WsPipeline.MAX_HEADERS))
+                .addLast("http-aggregator", new HttpObjectAggregator(WsPipeline.MAX_HTTP_CONTENT))
+                .addLast(
+                    "upgrade",
+                    new WsClientUpgradeHandler(
+                        endpoint.address(),
+                        sslContext != null,
+                        handshaker,
+                        result,
+                        (ctx, response) -> upgraded(ctx, response, handshaker, id, listener))),
         "the server did not answer the WebSocket upgrade within "
             + timeout
             + (sslContext == null ? " (a TLS server waits for a TLS client: wss://)" : ""));

@@ -3,22 +3,25 @@ package org.witrpc.transport.tcp.internal;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
+import java.util.function.BiConsumer;
 import org.witrpc.WitException;
 import org.witrpc.WitSecurityException;
 import org.witrpc.WitTransportException;
 
 /**
  * The connect of {@code tcp://} and {@code ws://} clients: opens a socket on the shared I/O threads
- * ({@link EventLoops}) and waits, up to the timeout, for the transport's own handshake to complete
- * the connection.
+ * ({@link EventLoops}) with witrpc's socket settings ({@link NettyChannels}) and, with an {@link
+ * SslContext}, a TLS handler that checks the server's name, and waits, up to the timeout, for the
+ * transport's own handshake handlers to complete the connection.
  *
  * <p>The connect holds its lease on the I/O threads until it returns: on success the lease passes
  * to the channel (released when it closes), on failure it is released after the channel is closed.
@@ -35,8 +38,9 @@ public final class ClientConnect {
    * Connects to {@code host:port}.
    *
    * @param endpoint the address for error messages
-   * @param pipeline the channel's handlers, given the future that the handshake completes with the
-   *     connection or fails
+   * @param sslContext the client's TLS context, or null for a plain socket
+   * @param handshake adds the transport's handlers behind TLS, given the future that they complete
+   *     with the connection or fail
    * @param unanswered the message when no connection is made within the timeout
    * @throws WitTransportException if the socket cannot be opened, the handshake fails or times out,
    *     or the thread is interrupted ({@link WitSecurityException} where the server or its
@@ -46,8 +50,9 @@ public final class ClientConnect {
       String endpoint,
       String host,
       int port,
+      SslContext sslContext,
       Duration timeout,
-      Function<CompletableFuture<NettyConnection>, ChannelHandler> pipeline,
+      BiConsumer<ChannelPipeline, CompletableFuture<NettyConnection>> handshake,
       String unanswered) {
     CompletableFuture<NettyConnection> result = new CompletableFuture<>();
     EventLoops.Lease lease = EventLoops.acquire();
@@ -61,7 +66,21 @@ public final class ClientConnect {
               .option(
                   ChannelOption.CONNECT_TIMEOUT_MILLIS,
                   (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())))
-              .handler(pipeline.apply(result))
+              .handler(
+                  new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                      NettyChannels.configure(channel);
+                      if (sslContext != null) {
+                        channel
+                            .pipeline()
+                            .addLast(
+                                "tls",
+                                SslContexts.newHandler(sslContext, channel.alloc(), host, port));
+                      }
+                      handshake.accept(channel.pipeline(), result);
+                    }
+                  })
               .connect(host, port);
       channel = connecting.channel();
       connecting.addListener(
@@ -78,8 +97,7 @@ public final class ClientConnect {
             }
           });
       NettyConnection connection = result.get(saturatedNanos(timeout), TimeUnit.NANOSECONDS);
-      Channel open = channel;
-      open.closeFuture().addListener(f -> lease.close());
+      channel.closeFuture().addListener(f -> lease.close());
       handedOver = true;
       return connection;
     } catch (TimeoutException e) {
