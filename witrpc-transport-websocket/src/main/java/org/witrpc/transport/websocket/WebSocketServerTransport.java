@@ -133,6 +133,11 @@ public final class WebSocketServerTransport implements ServerTransport {
     return endpoint.path();
   }
 
+  /** The path with its percent-encoding decoded, which requests' decoded paths must equal. */
+  String decodedPath() {
+    return endpoint.decodedPath();
+  }
+
   /** Most clients connected at once. */
   public int maxClients() {
     return server.maxClients();

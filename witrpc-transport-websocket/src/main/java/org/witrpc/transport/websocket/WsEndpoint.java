@@ -1,5 +1,6 @@
 package org.witrpc.transport.websocket;
 
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.Objects;
 
 /**
@@ -16,18 +17,23 @@ final class WsEndpoint {
   private final String host;
   private final int port;
   private final String path;
+  private final String decodedPath;
 
   private WsEndpoint(boolean secure, String host, int port, String path) {
     this.secure = secure;
     this.host = host;
     this.port = port;
     this.path = path;
+    this.decodedPath = decode(path);
   }
 
   /**
    * @param host a host name or an IP address (an IPv6 address with or without brackets)
    * @param port 0 to 65535 (0: any free port, for a server)
-   * @param path the HTTP path of the endpoint, starting with {@code /}; empty means {@code /}
+   * @param path the HTTP path of the endpoint, starting with {@code /}, percent-encoded as in a URI
+   *     ({@code /my%20calc}); empty means {@code /}
+   * @throws IllegalArgumentException if the host is blank, the port out of range, or the path does
+   *     not start with {@code /}, has a query, fragment or space, or a malformed percent-encoding
    */
   static WsEndpoint of(boolean secure, String host, int port, String path) {
     Objects.requireNonNull(host, "host == null");
@@ -60,9 +66,31 @@ final class WsEndpoint {
     return port;
   }
 
-  /** The HTTP path, for example {@code /calc}. */
+  /** The HTTP path as written in the URI, for example {@code /calc} or {@code /my%20calc}. */
   String path() {
     return path;
+  }
+
+  /**
+   * The path with its percent-encoding decoded ({@code /my calc}): what a request's path is
+   * compared with, since clients and proxies may encode the same characters differently.
+   */
+  String decodedPath() {
+    return decodedPath;
+  }
+
+  /**
+   * Decodes the percent-encoding of an HTTP path ({@code +} stays a plus).
+   *
+   * @throws IllegalArgumentException if the encoding is malformed ({@code %zz})
+   */
+  static String decode(String path) {
+    try {
+      return new QueryStringDecoder(path).path();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "path '" + path + "' has a malformed percent-encoding: " + e.getMessage(), e);
+    }
   }
 
   WsEndpoint withPort(int newPort) {

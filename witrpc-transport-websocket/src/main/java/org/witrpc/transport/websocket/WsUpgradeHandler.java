@@ -84,8 +84,15 @@ final class WsUpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest
       refuse(ctx, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
       return;
     }
-    String path = new QueryStringDecoder(request.uri()).path();
-    if (!path.equals(server.path())) {
+    String path;
+    try {
+      // decoded on both sides: the same path may come encoded otherwise (%C3%A9, %c3%a9)
+      path = WsEndpoint.decode(new QueryStringDecoder(request.uri()).rawPath());
+    } catch (IllegalArgumentException e) {
+      refuse(ctx, HttpResponseStatus.BAD_REQUEST, "malformed percent-encoding in the path");
+      return;
+    }
+    if (!path.equals(server.decodedPath())) {
       refuse(ctx, HttpResponseStatus.NOT_FOUND, "no witrpc endpoint at this path");
       return;
     }

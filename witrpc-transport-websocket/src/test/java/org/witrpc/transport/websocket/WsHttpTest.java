@@ -111,6 +111,14 @@ class WsHttpTest {
   }
 
   @Test
+  void aMalformedPercentEncodingInThePathGets400() throws Exception {
+    Response response = get("/calc%zz");
+    assertThat(response.head()).startsWith("HTTP/1.1 400");
+    assertThat(response.body()).contains("percent-encoding");
+    assertStillServes();
+  }
+
+  @Test
   void aClientOfTheWrongPathIsToldSo() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () ->

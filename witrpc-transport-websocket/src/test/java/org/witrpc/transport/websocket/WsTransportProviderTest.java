@@ -36,6 +36,37 @@ class WsTransportProviderTest {
     }
   }
 
+  /**
+   * A path with percent-encoded characters: the server compares the decoded path of the request
+   * with its own decoded path, so its own clients (which send the path as written in the URI) and
+   * clients that encode the same characters otherwise reach it.
+   */
+  @Test
+  void aPercentEncodedPathIsServedToItsClients() throws Exception {
+    try (ServerTransport server = Transports.server("ws://127.0.0.1:0/my%20calc/caf%C3%A9")) {
+      server.start(connection -> new RecordingListener(connection::send));
+      assertThat(server.address()).endsWith("/my%20calc/caf%C3%A9");
+      int port = ((WebSocketServerTransport) server).port();
+      for (String path : new String[] {"/my%20calc/caf%C3%A9", "/my%20calc/caf%c3%a9"}) {
+        RecordingListener listener = new RecordingListener();
+        Connection connection =
+            Transports.client("ws://127.0.0.1:" + port + path)
+                .connect(listener, Duration.ofSeconds(10));
+        try {
+          connection.send(ByteBuffer.wrap(new byte[] {6}));
+          assertThat(listener.nextFrame(Duration.ofSeconds(10)).get(0)).isEqualTo((byte) 6);
+        } finally {
+          connection.close();
+        }
+      }
+      assertThatThrownBy(
+              () ->
+                  Transports.client("ws://127.0.0.1:" + port + "/my%20calc")
+                      .connect(new RecordingListener(), Duration.ofSeconds(10)))
+          .hasMessageContaining("HTTP 404");
+    }
+  }
+
   @Test
   void readsAddressesSizesAndTheScheme() {
     assertThat(Transports.server("ws://[::1]:7000/rpc").address()).isEqualTo("ws://[::1]:7000/rpc");
