@@ -2,7 +2,6 @@ package org.witrpc.transport.websocket;
 
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.time.Duration;
 import org.witrpc.WitTransportException;
@@ -68,7 +67,7 @@ public final class WebSocketServerTransport implements ServerTransport {
               "http",
               new HttpServerCodec(
                   WsPipeline.MAX_INITIAL_LINE, WsPipeline.MAX_HEADERS, WsPipeline.MAX_HEADERS))
-          .addLast("http-aggregator", new HttpObjectAggregator(WsPipeline.MAX_HTTP_CONTENT))
+          .addLast("http-aggregator", new WsHttpAggregator())
           .addLast("upgrade", new WsUpgradeHandler(WebSocketServerTransport.this));
     }
   }

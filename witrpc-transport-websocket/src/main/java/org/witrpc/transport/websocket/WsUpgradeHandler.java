@@ -145,7 +145,8 @@ final class WsUpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest
     send(ctx, response(status, text));
   }
 
-  private static FullHttpResponse response(HttpResponseStatus status, String text) {
+  /** A short plain-text answer that closes the connection ({@code Connection: close}). */
+  static FullHttpResponse response(HttpResponseStatus status, String text) {
     byte[] body =
         (status.code() + " " + status.reasonPhrase() + ": " + text + "\n")
             .getBytes(StandardCharsets.UTF_8);

@@ -111,6 +111,23 @@ class WsHttpTest {
   }
 
   @Test
+  void aBodyAbove8KiBGets413AsTextAndTheConnectionClosesAtOnce() throws Exception {
+    try (RawWebSocket raw = new RawWebSocket(server.port())) {
+      // short of the 10 s opening timeout: the close must come from the refusal, not the timer
+      raw.socket.setSoTimeout(5_000);
+      raw.sendHttp("GET /calc HTTP/1.1", "Host: 127.0.0.1", "Content-Length: 9000");
+      raw.socket.getOutputStream().write(new byte[9000]);
+      String head = raw.readHead();
+      assertThat(head)
+          .startsWith("HTTP/1.1 413")
+          .contains("connection: close")
+          .contains("text/plain");
+      assertThat(raw.readToEnd()).contains("above 8192 bytes");
+    }
+    assertStillServes();
+  }
+
+  @Test
   void aMalformedPercentEncodingInThePathGets400() throws Exception {
     Response response = get("/calc%zz");
     assertThat(response.head()).startsWith("HTTP/1.1 400");
