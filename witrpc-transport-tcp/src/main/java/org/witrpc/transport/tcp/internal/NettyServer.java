@@ -6,7 +6,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslContext;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -127,6 +129,9 @@ public abstract class NettyServer {
         throw new WitTransportException(
             "server " + address(port) + " was already " + state.name().toLowerCase(Locale.ROOT));
       }
+      // resolved first, so that an unknown host is named as such, not taken for a non-loopback
+      // address that needs insecure=true; bound by that address, so it is resolved once
+      InetSocketAddress bindAddress = resolve();
       if (sslContext == null) {
         PlainExposure.check(address(port), host, insecure, labels.plain(), labels.insecureHint());
       }
@@ -147,7 +152,7 @@ public abstract class NettyServer {
                         initAccepted(channel);
                       }
                     })
-                .bind(host, port)
+                .bind(bindAddress)
                 .awaitUninterruptibly();
       } catch (RuntimeException e) {
         lease.close();
@@ -162,9 +167,8 @@ public abstract class NettyServer {
                 + address(port)
                 + ": binding failed ("
                 + cause.getMessage()
-                + "); is another server on port "
-                + port
-                + "?",
+                + ")"
+                + bindHint(cause),
             cause);
       }
       serverChannel = binding.channel();
@@ -172,6 +176,41 @@ public abstract class NettyServer {
       state = State.STARTED;
     }
     log.debug("{} listening{}", address(), sslContext != null ? " with TLS" : "");
+  }
+
+  /**
+   * The address to bind: the host resolved (a name of this machine, or an address literal).
+   *
+   * @throws WitTransportException naming the host if it cannot be resolved
+   */
+  private InetSocketAddress resolve() {
+    try {
+      return new InetSocketAddress(InetAddress.getByName(host), port);
+    } catch (UnknownHostException e) {
+      throw new WitTransportException(
+          "cannot start server "
+              + address(port)
+              + ": unknown host '"
+              + host
+              + "' ("
+              + e.getMessage()
+              + "); listen on an address or a name of this machine, for example 127.0.0.1",
+          e);
+    }
+  }
+
+  /**
+   * What to check after a failed bind, from the system's reason (its words differ by transport).
+   */
+  private String bindHint(Throwable cause) {
+    String reason = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
+    if (reason.contains("in use") && port != 0) {
+      return "; is another server on port " + port + "?";
+    }
+    if (reason.contains("assign requested address")) {
+      return "; is " + host + " an address of this machine?";
+    }
+    return "";
   }
 
   private void initAccepted(Channel channel) {
