@@ -42,11 +42,25 @@ public final class SslContexts {
   public static SslContext build(TlsOptions options) {
     TlsAccess.Settings settings = TlsAccess.read(options);
     try {
+      settings.certificateChain().ifPresent(f -> TlsFiles.checkReadable("certificate chain", f));
+      settings.privateKey().ifPresent(f -> TlsFiles.checkReadable("private key", f));
+      settings.trustedCertificates().ifPresent(f -> TlsFiles.checkReadable("trust", f));
       SslContextBuilder builder =
           settings.server() ? serverBuilder(settings) : clientBuilder(settings);
-      return builder.sslProvider(SslProvider.JDK).protocols(PROTOCOLS).build();
+      SslContext context = builder.sslProvider(SslProvider.JDK).protocols(PROTOCOLS).build();
+      // after the build, so that a file the library cannot read keeps the library's message
+      if (settings.certificateChain().isPresent()) {
+        TlsFiles.checkKeyMatches(
+            settings.certificateChain().orElseThrow(), settings.privateKey().orElseThrow());
+      }
+      return context;
     } catch (SSLException | GeneralSecurityException | RuntimeException e) {
-      throw new IllegalArgumentException("cannot set up TLS with " + options + ": " + e, e);
+      throw new IllegalArgumentException(
+          "cannot set up TLS with "
+              + options
+              + ": "
+              + (e.getMessage() != null ? e.getMessage() : e.toString()),
+          e);
     }
   }
 
