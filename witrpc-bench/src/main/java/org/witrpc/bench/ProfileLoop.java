@@ -30,7 +30,9 @@ import org.witrpc.server.Dispatch;
  * server dispatch every request to its executor ({@link Dispatch#EXECUTOR}, default {@link
  * Dispatch#AUTO}). With {@code switches}, the loop runs {@link #WARM_UP} first, uncounted, and then
  * prints, besides the rate, the calls' p50 and p99 and the voluntary and involuntary context
- * switches per call of each JVM ({@link ContextSwitches}), in all and by thread group. With {@code
+ * switches per call of each JVM ({@link ContextSwitches}), in all and by thread group, and then
+ * keeps the client connected without calls for {@link #IDLE} and prints the CPU time the server
+ * used meanwhile (from 100 ms after the last call: an idle server should use none). With {@code
  * --pids}, writes {@code client=PID server=PID} to FILE so the profile can tell the two JVMs apart.
  * Prints the rate it reached.
  *
@@ -39,6 +41,9 @@ import org.witrpc.server.Dispatch;
 public final class ProfileLoop {
   /** How long {@code switches} runs the loop before it counts. */
   static final Duration WARM_UP = Duration.ofSeconds(2);
+
+  /** How long {@code switches} then measures the idle server's CPU time. */
+  static final Duration IDLE = Duration.ofSeconds(5);
 
   /** Most call latencies one caller thread keeps for the percentiles (the first ones). */
   private static final int MAX_SAMPLES = 1 << 21;
@@ -183,7 +188,7 @@ public final class ProfileLoop {
     }
     long calls = counter.sum();
     double elapsed = (System.nanoTime() - start) / 1e9;
-    String measured = meter == null ? "" : meter.report(calls, samples);
+    String measured = meter == null ? "" : meter.report(calls, samples) + meter.idle();
     if (scenario.startsWith("bulk")) {
       return String.format(
           "%s: %d calls, %.0f MB/s (both directions counted)%s",
@@ -216,6 +221,17 @@ public final class ProfileLoop {
       clientInvoluntary = ContextSwitches.involuntaryOf(clientPid);
       serverVoluntary = ContextSwitches.of(serverPid);
       serverInvoluntary = ContextSwitches.involuntaryOf(serverPid);
+    }
+
+    /** The server's CPU time over {@link #IDLE} without calls, from 100 ms after the last. */
+    String idle() throws InterruptedException {
+      Thread.sleep(100);
+      long before = ProcessCpu.nanos(serverPid);
+      Thread.sleep(IDLE.toMillis());
+      long used = ProcessCpu.nanos(serverPid) - before;
+      return String.format(
+          "%n  idle server: %d ms CPU in %d s (%.2f%% of a core)",
+          used / 1_000_000, IDLE.toSeconds(), 100.0 * used / IDLE.toNanos());
     }
 
     /** The percentiles and the switches per call since {@link #start}, as more lines. */
