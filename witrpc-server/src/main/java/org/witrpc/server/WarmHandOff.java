@@ -1,5 +1,8 @@
 package org.witrpc.server;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -33,9 +36,9 @@ import org.slf4j.LoggerFactory;
  * <p>Bounded: at most one worker waits at a time (a worker that finds another waiting returns to
  * the executor at once), for at most {@code spinNanos} after its last task (its reading ends then
  * even while frames keep coming that are not for it; only a frame whose delivery blocks, as it
- * would block the connection's reader, holds it longer), yielding every few dozen iterations; an
- * idle server has no waiting thread. While the warm worker runs a task, new tasks go to the
- * executor as before, so a slow method delays no other.
+ * would block the connection's reader, holds it longer), yielding every few dozen iterations (a
+ * platform thread only: {@link #yieldCore}); an idle server has no waiting thread. While the warm
+ * worker runs a task, new tasks go to the executor as before, so a slow method delays no other.
  *
  * <p>Thread safety: safe for concurrent use.
  */
@@ -58,6 +61,42 @@ final class WarmHandOff implements Executor {
      * @return true if {@code done} returned true
      */
     boolean readUntil(BooleanSupplier done, long deadlineNanos);
+  }
+
+  /** {@code Thread.isVirtual()} where the JDK has it (21+), else null. */
+  private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
+
+  /**
+   * Gives the core to another thread for a moment ({@link Thread#yield()}) on a platform thread; on
+   * a virtual thread does nothing. There a yield only unmounts the thread and submits it to its
+   * scheduler again, which wakes an idle carrier thread (a thread wake-up per yield, the very cost
+   * a spin is there to save), and frees no core for the machine's other threads; the spin is
+   * bounded anyway.
+   */
+  private static void yieldCore() {
+    if (!isVirtual()) {
+      Thread.yield();
+    }
+  }
+
+  private static boolean isVirtual() {
+    if (IS_VIRTUAL == null) {
+      return false;
+    }
+    try {
+      return (boolean) IS_VIRTUAL.invokeExact(Thread.currentThread());
+    } catch (Throwable e) {
+      return false;
+    }
+  }
+
+  private static MethodHandle isVirtualHandle() {
+    try {
+      return MethodHandles.publicLookup()
+          .findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
+    } catch (ReflectiveOperationException e) {
+      return null; // JDK 17-20: every thread is a platform thread
+    }
   }
 
   private final Executor executor;
@@ -214,7 +253,7 @@ final class WarmHandOff implements Executor {
           if (System.nanoTime() - deadline >= 0 && slot.compareAndSet(WAITING, null)) {
             return;
           }
-          Thread.yield();
+          yieldCore();
         } else {
           Thread.onSpinWait();
         }

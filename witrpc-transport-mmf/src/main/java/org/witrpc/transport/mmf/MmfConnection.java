@@ -444,7 +444,7 @@ final class MmfConnection implements Connection {
           if (System.nanoTime() - deadlineNanos >= 0) {
             break;
           }
-          Thread.yield();
+          SpinWait.yieldCore();
         } else {
           Thread.onSpinWait();
         }
@@ -494,7 +494,7 @@ final class MmfConnection implements Connection {
         if (System.nanoTime() - deadlineNanos >= 0) {
           return false;
         }
-        Thread.yield();
+        SpinWait.yieldCore();
       } else {
         Thread.onSpinWait();
       }
@@ -872,7 +872,7 @@ final class MmfConnection implements Connection {
         if (System.nanoTime() - lastWork >= spinNanos) {
           return;
         }
-        Thread.yield();
+        SpinWait.yieldCore();
       } else if (spinNanos == 0) {
         return;
       } else {
