@@ -9,12 +9,13 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * The voluntary context switches of the live threads of a process so far (from {@code
- * /proc/PID/task/TID/status}), by thread group: each is a thread that blocked (parked, waited on a
- * socket) and was woken again, so they count thread wake-ups, which unlike latency do not depend on
- * how busy the machine is (a spinning thread that yields or is preempted adds involuntary switches
- * only, which are not counted). Threads that ended between two readings take their count with them,
- * so compare readings over a stretch in which the process keeps its threads.
+ * The context switches of the live threads of a process so far (from {@code
+ * /proc/PID/task/TID/status}), by thread group. A voluntary switch ({@link #of}) is a thread that
+ * blocked (parked, waited on a socket) and was woken again, so they count thread wake-ups, which
+ * unlike latency do not depend on how busy the machine is. A spinning thread that yields or is
+ * preempted adds involuntary switches ({@link #involuntaryOf}) instead: they tell how many threads
+ * competed for the cores, and do depend on the load. Threads that ended between two readings take
+ * their count with them, so compare readings over a stretch in which the process keeps its threads.
  *
  * <p>Thread safety: stateless.
  */
@@ -27,11 +28,20 @@ final class ContextSwitches {
    * {@code "all"}; empty where {@code /proc} cannot tell.
    */
   static Map<String, Long> of(long pid) {
+    return of(pid, "voluntary_ctxt_switches:");
+  }
+
+  /** As {@link #of}, for the involuntary switches (preemptions, yields). */
+  static Map<String, Long> involuntaryOf(long pid) {
+    return of(pid, "nonvoluntary_ctxt_switches:");
+  }
+
+  private static Map<String, Long> of(long pid, String field) {
     Map<String, Long> groups = new TreeMap<>();
     Path tasks = Path.of("/proc", Long.toString(pid), "task");
     try (Stream<Path> threads = Files.list(tasks)) {
       for (Path thread : (Iterable<Path>) threads::iterator) {
-        readInto(thread.resolve("status"), groups);
+        readInto(thread.resolve("status"), field, groups);
       }
     } catch (IOException | RuntimeException e) {
       return Map.of();
@@ -40,14 +50,14 @@ final class ContextSwitches {
     return groups;
   }
 
-  private static void readInto(Path status, Map<String, Long> groups) {
+  private static void readInto(Path status, String field, Map<String, Long> groups) {
     try {
       String name = "?";
       long switches = 0;
       for (String line : Files.readAllLines(status, StandardCharsets.UTF_8)) {
         if (line.startsWith("Name:")) {
           name = group(line.substring(5).trim());
-        } else if (line.startsWith("voluntary_ctxt_switches:")) {
+        } else if (line.startsWith(field)) {
           switches = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
         }
       }

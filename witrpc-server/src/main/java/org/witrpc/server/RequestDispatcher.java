@@ -141,7 +141,13 @@ final class RequestDispatcher {
         running.add(env.correlationId(), call);
       }
       try {
-        settings.executor().execute(() -> handleAnswered(env, call));
+        Runnable task = () -> handleAnswered(env, call);
+        if (settings.executor() instanceof WarmHandOff warm) {
+          // the server's own executor: the worker that runs it may then read this connection
+          warm.execute(task, connection);
+        } else {
+          settings.executor().execute(task);
+        }
       } catch (RejectedExecutionException e) {
         running.remove(env.correlationId(), call);
         responses.error(

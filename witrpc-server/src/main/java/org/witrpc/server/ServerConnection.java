@@ -2,6 +2,7 @@ package org.witrpc.server;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.WitException;
@@ -30,7 +31,7 @@ import org.witrpc.spi.FrameListener;
  * <p>Thread safety: frames arrive from the transport's reader one at a time (the handshake state is
  * touched only there); responses and callbacks are sent from any thread.
  */
-final class ServerConnection implements FrameListener {
+final class ServerConnection implements FrameListener, WarmHandOff.Source {
   /** The one logger of a connection and its parts, so it is configured by one name as before. */
   static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
 
@@ -105,6 +106,16 @@ final class ServerConnection implements FrameListener {
 
   void state(State state) {
     this.state = state;
+  }
+
+  /**
+   * Reads the transport's connection on the calling thread, delivering its frames here, until
+   * {@code done} holds or the deadline passes ({@link Connection#readUntil}): a warm worker of the
+   * server's executor waiting for this connection's next request.
+   */
+  @Override
+  public boolean readUntil(BooleanSupplier done, long deadlineNanos) {
+    return connection.readUntil(done, deadlineNanos);
   }
 
   /** True while the transport's connection is open. */

@@ -53,8 +53,9 @@ import org.witrpc.spi.TransportOptions;
  * <p>A caller of {@link #readUntil} may take the reader role instead of the reader task; whoever
  * holds the role delivers frames, so the listener (a server's inline service method included) runs
  * under it: the one witrpc lock that user code runs under, safe because on a server connection only
- * the reader task takes it and a client's delivery runs no user code (docs/THREADING.md, "User code
- * on witrpc's threads").
+ * the reader task and the server's warm worker (which reads between two requests, for at most its
+ * spin budget, and delivers as the reader task would) take it, and a client's delivery runs no user
+ * code (docs/THREADING.md, "User code on witrpc's threads").
  *
  * <p>Thread safety: {@link #send} may be called by many threads (serialized by a lock; frames never
  * interleave); {@link #close} is idempotent and may be called from any thread, including from
@@ -437,13 +438,13 @@ final class MmfConnection implements Connection {
         if (done.getAsBoolean()) {
           return true;
         }
-        if (readRound() > 0) {
+        if (readRoundForCaller() > 0) {
           idle = 0;
         } else if (++idle % SpinWait.YIELD_EVERY == 0) {
           if (System.nanoTime() - deadlineNanos >= 0) {
             break;
           }
-          Thread.yield();
+          SpinWait.yieldCore();
         } else {
           Thread.onSpinWait();
         }
@@ -465,6 +466,23 @@ final class MmfConnection implements Connection {
     return done.getAsBoolean();
   }
 
+  /**
+   * A read round for a {@link #readUntil} caller: a failure other than the transport's own (an
+   * {@link Error} such as an OutOfMemoryError for a frame's buffer, an unexpected runtime
+   * exception) fails the connection as it does in the reader task, instead of reaching the caller
+   * (a server's warm worker, a client's caller) as an exception with the connection left in doubt.
+   * A failure of the caller's own {@code done} is not the reader's and still reaches it.
+   */
+  private int readRoundForCaller() {
+    try {
+      return readRound();
+    } catch (WitTransportException e) {
+      throw e;
+    } catch (RuntimeException | Error e) {
+      throw new WitTransportException(description() + ": reader failed: " + e, e);
+    }
+  }
+
   /** Spins for the reader role until it is ours, {@code done} holds or the deadline passes. */
   private boolean acquireReaderRole(BooleanSupplier done, long deadlineNanos) {
     int iterations = 0;
@@ -476,7 +494,7 @@ final class MmfConnection implements Connection {
         if (System.nanoTime() - deadlineNanos >= 0) {
           return false;
         }
-        Thread.yield();
+        SpinWait.yieldCore();
       } else {
         Thread.onSpinWait();
       }
@@ -854,7 +872,7 @@ final class MmfConnection implements Connection {
         if (System.nanoTime() - lastWork >= spinNanos) {
           return;
         }
-        Thread.yield();
+        SpinWait.yieldCore();
       } else if (spinNanos == 0) {
         return;
       } else {
