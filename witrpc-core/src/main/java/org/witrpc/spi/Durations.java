@@ -16,41 +16,72 @@ import java.util.regex.Pattern;
  */
 public final class Durations {
   private static final Pattern AMOUNT = Pattern.compile("\\s*(\\d+)\\s*([A-Za-zµ]*)\\s*");
+  private static final String UNITS = "ns, us, ms or s";
+
+  /**
+   * Longest duration: {@link Long#MAX_VALUE} nanoseconds (about 292 years), so that every parsed
+   * duration converts to nanoseconds ({@link Duration#toNanos()}) without overflow.
+   */
+  public static final Duration MAX = Duration.ofNanos(Long.MAX_VALUE);
 
   private Durations() {}
 
-  /** Parses a duration: a number with a unit ns, us, ms or s ({@code 0} needs no unit). */
+  /**
+   * Parses a duration: a number with a unit ns, us, ms or s ({@code 0} needs no unit), at most
+   * {@link #MAX}.
+   *
+   * @throws IllegalArgumentException naming what is wrong: the syntax, a missing or unknown unit,
+   *     or a duration above {@link #MAX}
+   */
   public static Duration parse(String text) {
     Matcher m = match(text);
-    long value = Long.parseLong(m.group(1));
-    switch (m.group(2).toLowerCase(Locale.ROOT)) {
+    String digits = m.group(1).replaceFirst("^0+(?=\\d)", "");
+    String unit = m.group(2).toLowerCase(Locale.ROOT);
+    long nanosPerUnit;
+    switch (unit) {
       case "ns":
-        return Duration.ofNanos(value);
+        nanosPerUnit = 1L;
+        break;
       case "us":
       case "µs":
-        return Duration.ofNanos(Math.multiplyExact(value, 1000L));
+        nanosPerUnit = 1_000L;
+        break;
       case "ms":
-        return Duration.ofMillis(value);
+        nanosPerUnit = 1_000_000L;
+        break;
       case "s":
-        return Duration.ofSeconds(value);
+        nanosPerUnit = 1_000_000_000L;
+        break;
       case "":
-        if (value == 0) {
+        if (digits.equals("0")) {
           return Duration.ZERO;
         }
-        throw needsUnit(text);
+        throw new IllegalArgumentException(
+            "duration '" + text + "' needs a unit: " + UNITS + " (for example 20us)");
       default:
-        throw needsUnit(text);
+        throw new IllegalArgumentException(
+            "duration '" + text + "' has an unknown unit '" + m.group(2) + "': use " + UNITS);
     }
+    long amount = digits.length() > 19 ? -1 : parseOrMinusOne(digits);
+    if (amount < 0 || amount > Long.MAX_VALUE / nanosPerUnit) {
+      throw new IllegalArgumentException(
+          "duration '" + text + "' is too large: at most " + Long.MAX_VALUE + "ns (292 years)");
+    }
+    return Duration.ofNanos(amount * nanosPerUnit);
   }
 
-  private static IllegalArgumentException needsUnit(String text) {
-    return new IllegalArgumentException(
-        "duration '" + text + "' needs a unit: ns, us, ms or s (for example 20us)");
+  /** The whole number {@code digits}, or -1 if it does not fit a long. */
+  private static long parseOrMinusOne(String digits) {
+    try {
+      return Long.parseLong(digits);
+    } catch (NumberFormatException tooLarge) {
+      return -1;
+    }
   }
 
   private static Matcher match(String text) {
     Matcher m = AMOUNT.matcher(text == null ? "" : text);
-    if (!m.matches() || m.group(1).length() > 18) {
+    if (!m.matches()) {
       throw new IllegalArgumentException("malformed duration '" + text + "'");
     }
     return m;

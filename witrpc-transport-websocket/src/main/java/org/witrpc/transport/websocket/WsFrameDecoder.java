@@ -27,7 +27,8 @@ import org.witrpc.transport.tcp.internal.NettyConnection;
  *
  * <p>Protocol violations close the connection with a clear reason: a text frame (1003: witrpc
  * speaks binary), reserved bits, an unknown opcode, an unmasked client frame or a masked server
- * frame, a fragmented or long control frame, a continuation without a message (1002).
+ * frame, a fragmented or long control frame, a continuation without a message, a close frame with a
+ * 1-byte payload or a status no endpoint may send (1002).
  *
  * <p>Thread safety: used by the channel's event loop only.
  */
@@ -279,11 +280,21 @@ final class WsFrameDecoder extends ChannelInboundHandlerAdapter implements WebSo
   /** The peer's close frame: echo its status and end; an error status becomes the cause. */
   private void closedByPeer(ChannelHandlerContext ctx) {
     refused = true;
+    if (control.length == 1) {
+      violation(WsCloseHandler.PROTOCOL_ERROR, "a close frame with a 1-byte payload");
+      return;
+    }
     int status = control.length >= 2 ? ((control[0] & 0xFF) << 8) | (control[1] & 0xFF) : 1005;
     String reason =
         control.length > 2
             ? new String(control, 2, control.length - 2, StandardCharsets.UTF_8)
             : "";
+    if (control.length >= 2 && !sendable(status)) {
+      violation(
+          WsCloseHandler.PROTOCOL_ERROR,
+          "a close frame with status " + status + ", which no endpoint may send");
+      return;
+    }
     closer.status(status == 1005 ? WsCloseHandler.NORMAL : status, "");
     if (status == WsCloseHandler.NORMAL || status == 1001 || status == 1005) {
       ctx.channel().close(); // through WsCloseHandler; the frames before it are still delivered
@@ -295,6 +306,18 @@ final class WsFrameDecoder extends ChannelInboundHandlerAdapter implements WebSo
                   + status
                   + (reason.isEmpty() ? "" : " (" + reason + ")")));
     }
+  }
+
+  /**
+   * Whether a close frame may carry {@code status} (RFC 6455 7.4 and the IANA registry): the
+   * defined 1000-1003 and 1007-1014, or 3000-4999 (libraries, applications). 1004 is reserved, and
+   * 1005, 1006 and 1015 only report what happened; echoing one of them would break the protocol in
+   * turn (and Netty refuses to write it).
+   */
+  private static boolean sendable(int status) {
+    return status >= 1000 && status <= 1003
+        || status >= 1007 && status <= 1014
+        || status >= 3000 && status <= 4999;
   }
 
   private void violation(int status, String why) {

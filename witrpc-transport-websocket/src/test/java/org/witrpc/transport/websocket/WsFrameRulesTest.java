@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.witrpc.WitTransportException;
 import org.witrpc.testkit.RecordingListener;
 
@@ -120,6 +123,33 @@ class WsFrameRulesTest {
       raw.socket.getOutputStream().write(new byte[] {(byte) 0x82, 0x01, 0x07});
       assertThat(raw.readUntilClose().closeStatus()).isEqualTo(1002);
       assertThat(closeCause()).contains("not masked");
+    }
+  }
+
+  /**
+   * RFC 6455 5.5.1 and 7.4: a close payload is empty or a 2-byte status (then a reason); a 1-byte
+   * payload, and a status no endpoint may send (1005 and 1006 are for reporting only, 1004 and
+   * below 1000 are not defined), are protocol errors (1002), not a normal close.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"03", "03ED", "03EE", "03EC", "03E7", "0000"})
+  void aMalformedClosePayloadIsAProtocolError(String payloadHex) throws Exception {
+    start(false);
+    try (RawWebSocket raw = upgraded()) {
+      byte[] payload = HexFormat.of().parseHex(payloadHex);
+      raw.sendFrame(0x8, true, payload.length, payload);
+      assertThat(raw.readUntilClose().closeStatus()).isEqualTo(1002);
+      assertThat(closeCause()).contains("close frame");
+    }
+  }
+
+  @Test
+  void aValidCloseStatusIsEchoed() throws Exception {
+    start(false);
+    try (RawWebSocket raw = upgraded()) {
+      raw.sendFrame(0x8, true, 2, new byte[] {0x0F, (byte) 0xA0}); // 4000, application-defined
+      assertThat(raw.readUntilClose().closeStatus()).isEqualTo(4000);
+      assertThat(closeCause()).contains("status 4000");
     }
   }
 }

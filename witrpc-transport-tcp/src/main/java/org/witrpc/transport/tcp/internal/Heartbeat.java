@@ -2,6 +2,7 @@ package org.witrpc.transport.tcp.internal;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.witrpc.spi.Durations;
 
 /**
  * Heartbeat settings: a ping after {@code interval} without writing; the peer is dead after {@code
@@ -25,8 +26,10 @@ public final class Heartbeat {
   }
 
   /**
-   * @throws IllegalArgumentException if the interval is negative or between 0 and 10 ms, or misses
-   *     is below 1
+   * @throws IllegalArgumentException if the interval is negative or between 0 and 10 ms, misses is
+   *     below 1, or interval x misses (the silence that closes a connection) is above {@link
+   *     Durations#MAX}: Netty's idle timer holds it in nanoseconds, and an overflow there would
+   *     turn the silence check off instead of failing
    */
   public static Heartbeat of(Duration interval, int misses) {
     Objects.requireNonNull(interval, "interval == null");
@@ -36,6 +39,15 @@ public final class Heartbeat {
     }
     if (misses < 1) {
       throw new IllegalArgumentException("heartbeat misses must be at least 1: " + misses);
+    }
+    if (interval.compareTo(Durations.MAX.dividedBy(misses)) > 0) {
+      throw new IllegalArgumentException(
+          "heartbeat interval x misses must be at most "
+              + Durations.MAX.toNanos()
+              + "ns (292 years), not "
+              + interval
+              + " x "
+              + misses);
     }
     return new Heartbeat(interval, misses);
   }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.witrpc.spi.Limits;
 import org.witrpc.spi.TransportOptions;
 import org.witrpc.spi.TransportUri;
 
@@ -127,8 +128,10 @@ public final class NetworkUri {
 
   /**
    * Sets the network options of this URI on {@code settings}: {@code heartbeat} (a duration, 0 for
-   * off) and {@code heartbeatMisses}; on a server's also {@code insecure} and {@code maxHandshakes}
-   * (a client ignores them). TLS is read by {@link UriTls}.
+   * off) and {@code heartbeatMisses}; on a server's also {@code insecure} and {@code
+   * maxHandshakes}. A client ignores those two, but their values are checked on both sides, as
+   * {@code maxClients} is, so that a malformed value never passes unnoticed in a URI that serves
+   * both. TLS is read by {@link UriTls}.
    *
    * @throws IllegalArgumentException naming this URI if a value is not allowed
    */
@@ -136,9 +139,12 @@ public final class NetworkUri {
     Duration interval = uri.duration("heartbeat").orElse(Heartbeat.DEFAULT_INTERVAL);
     int misses = uri.count("heartbeatMisses").orElse(Heartbeat.DEFAULT_MISSES);
     checked(() -> settings.heartbeat(interval, misses));
+    Optional<Boolean> insecure = flag("insecure");
+    Optional<Integer> maxHandshakes = uri.count("maxHandshakes");
+    maxHandshakes.ifPresent(max -> checked(() -> Limits.atLeastOne("maxHandshakes", max)));
     if (settings.isServer()) {
-      flag("insecure").ifPresent(settings::insecure);
-      uri.count("maxHandshakes").ifPresent(max -> checked(() -> settings.maxHandshakes(max)));
+      insecure.ifPresent(settings::insecure);
+      maxHandshakes.ifPresent(settings::maxHandshakes);
     }
   }
 

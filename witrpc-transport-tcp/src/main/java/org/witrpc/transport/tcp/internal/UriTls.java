@@ -19,8 +19,13 @@ public final class UriTls {
 
   private UriTls() {}
 
-  /** A server's TLS settings from the URI: none unless TLS is asked for. */
+  /**
+   * A server's TLS settings from the URI: none unless TLS is asked for. The client's {@code
+   * hostnameVerification} is checked but has no effect here.
+   */
   public static Optional<TlsOptions> server(NetworkUri uri) {
+    boolean requireClientCertificate = clientAuth(uri);
+    uri.flag("hostnameVerification");
     if (!tlsWanted(uri)) {
       return Optional.empty();
     }
@@ -34,26 +39,23 @@ public final class UriTls {
     if (trust.isPresent()) {
       tls = tls.trust(trust.get());
     }
-    String clientAuth = uri.option("clientAuth").orElse("none").trim().toLowerCase(Locale.ROOT);
-    switch (clientAuth) {
-      case "require":
-        return Optional.of(tls.requireClientCertificate());
-      case "none":
-        if (trust.isPresent()) {
-          // one URI may serve both sides (the client's trust), but it may also be a mistake
-          LOG.warn(
-              "{}: trust= without clientAuth=require: this server accepts any client; its trust"
-                  + " only checks client certificates with clientAuth=require",
-              uri);
-        }
-        return Optional.of(tls);
-      default:
-        throw uri.invalid("clientAuth must be require or none, not '" + clientAuth + "'");
+    if (requireClientCertificate) {
+      return Optional.of(tls.requireClientCertificate());
     }
+    if (trust.isPresent()) {
+      // one URI may serve both sides (the client's trust), but it may also be a mistake
+      LOG.warn(
+          "{}: trust= without clientAuth=require: this server accepts any client; its trust"
+              + " only checks client certificates with clientAuth=require",
+          uri);
+    }
+    return Optional.of(tls);
   }
 
   /** A client's TLS settings from the URI: none unless TLS is asked for. */
   public static Optional<TlsOptions> client(NetworkUri uri) {
+    clientAuth(uri); // the server's option: checked, no effect here
+    Optional<Boolean> verify = uri.flag("hostnameVerification");
     if (!tlsWanted(uri)) {
       return Optional.empty();
     }
@@ -70,11 +72,23 @@ public final class UriTls {
     if (certificate.isPresent()) {
       tls = tls.certificate(certificate.get(), key.get());
     }
-    Optional<Boolean> verify = uri.flag("hostnameVerification");
     if (verify.isPresent()) {
       tls = tls.hostnameVerification(verify.get());
     }
     return Optional.of(tls);
+  }
+
+  /** Whether {@code clientAuth} is {@code require} (true) or {@code none} or absent (false). */
+  private static boolean clientAuth(NetworkUri uri) {
+    String clientAuth = uri.option("clientAuth").orElse("none").trim().toLowerCase(Locale.ROOT);
+    switch (clientAuth) {
+      case "require":
+        return true;
+      case "none":
+        return false;
+      default:
+        throw uri.invalid("clientAuth must be require or none, not '" + clientAuth + "'");
+    }
   }
 
   /** Whether the URI asks for TLS: {@code tls=true} or any TLS setting (not with tls=false). */
