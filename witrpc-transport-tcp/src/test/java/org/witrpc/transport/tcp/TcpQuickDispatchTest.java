@@ -121,6 +121,25 @@ class TcpQuickDispatchTest {
     return false;
   }
 
+  /**
+   * Brings {@code sleepThenWhere} onto the event loop, then makes a 200 ms call of it there (a
+   * method known quick every time runs there even when this call turns out slow). On a busy machine
+   * one of the quick calls in between may be preempted past the quick bound, which ends the streak
+   * and sends the slow call to the executor (the preempted call may count as slow, which only
+   * lengthens the streak the next try needs): then it tries again, a bounded number of times.
+   *
+   * @return true if a slow call ran on the event loop
+   */
+  private static boolean aSlowCallRunsOnTheEventLoop(Probe probe) {
+    for (int attempt = 0; attempt < 20; attempt++) {
+      if (reachesTheEventLoop(() -> probe.sleepThenWhere(0))
+          && probe.sleepThenWhere(200).startsWith(IO_THREAD)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Test
   void aQuickMethodRunsOnTheEventLoop() {
     Probe probe = connect(Duration.ofSeconds(10));
@@ -131,16 +150,14 @@ class TcpQuickDispatchTest {
   @Test
   void aQuickMethodThatTurnsSlowLeavesTheEventLoop() {
     Probe probe = connect(Duration.ofSeconds(10));
-    assertThat(reachesTheEventLoop(() -> probe.sleepThenWhere(0))).isTrue();
-    assertThat(probe.sleepThenWhere(200)).as("still known quick").startsWith(IO_THREAD);
+    assertThat(aSlowCallRunsOnTheEventLoop(probe)).as("a slow call while known quick").isTrue();
     assertThat(probe.sleepThenWhere(0)).as("known slow now").doesNotStartWith(IO_THREAD);
   }
 
   @Test
   void aMethodThatWasSlowNeedsALongerStreakOfQuickCallsToReturnToTheEventLoop() {
     Probe probe = connect(Duration.ofSeconds(10));
-    assertThat(reachesTheEventLoop(() -> probe.sleepThenWhere(0))).isTrue();
-    assertThat(probe.sleepThenWhere(200)).as("still known quick").startsWith(IO_THREAD);
+    assertThat(aSlowCallRunsOnTheEventLoop(probe)).as("a slow call while known quick").isTrue();
     // its average alone would bring it back after about 55 quick calls (200 ms x (7/8)^n < 20 us)
     for (int i = 0; i < 100; i++) {
       assertThat(probe.sleepThenWhere(0))
