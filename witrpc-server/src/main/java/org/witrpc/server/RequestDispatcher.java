@@ -130,7 +130,7 @@ final class RequestDispatcher {
             null);
         return;
       }
-      if (quick || runsInline(env)) {
+      if ((quick || runsInline(env)) && !handedTaskWaitsHere()) {
         handleAnswered(env, null);
         return;
       }
@@ -174,6 +174,15 @@ final class RequestDispatcher {
         running.remove(env.correlationId(), call);
       }
     }
+  }
+
+  /**
+   * Whether this thread is the server's warm worker, delivering frames of its connection, with a
+   * request already handed to it ({@link WarmHandOff#handedTaskWaitsOnThisThread}): a request run
+   * inline now would run before that one, and one that waits for it would never end.
+   */
+  private boolean handedTaskWaitsHere() {
+    return settings.executor() instanceof WarmHandOff warm && warm.handedTaskWaitsOnThisThread();
   }
 
   private boolean runsInline(Envelope env) {

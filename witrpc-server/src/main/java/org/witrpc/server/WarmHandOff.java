@@ -23,15 +23,23 @@ import org.slf4j.LoggerFactory;
  * back-to-back request costs neither the wake-up of a pool thread nor the work of the connection's
  * own reader on another core. Only a task from the connection the worker reads is handed to it that
  * way; tasks of other connections go to the executor meanwhile. Where the transport cannot read on
- * the caller's thread, or its reader is busy, {@code readUntil} returns at once and the worker
- * spins on its slot for the rest of its time instead, taking a task from any connection (and so it
- * does after a task that came without a connection, {@link #execute(Runnable)}).
+ * the caller's thread, or its reader is busy, {@code readUntil} returns early and the worker spins
+ * on its slot for the rest of its time instead, taking a task from any connection (and so it does
+ * after a task that came without a connection, {@link #execute(Runnable)}, and on a virtual thread
+ * of JDK 21-23, where an inline method blocking in {@code synchronized} would pin the carrier).
+ *
+ * <p>A transport may deliver more frames on the worker after the one that handed it its task (the
+ * rest of a read round): until the worker has left its read, {@link #handedTaskWaitsOnThisThread}
+ * tells the dispatcher so, which then gives a request among them to the executor instead of running
+ * it inline ahead of the handed task.
  *
  * <p>Every task runs exactly once: the slot holds, in turn, nothing, the one waiting worker's mark
  * (a fresh object for every read, so a hand-off aimed at an earlier read fails its compare-and-set
  * and goes to the executor instead) and a handed task, which only the worker empties. Whatever ends
  * the worker's read (a task, its time, an exception thrown out of {@code readUntil}), it leaves the
- * slot by one compare-and-set; if that fails a task was handed to it, and it runs it.
+ * slot by one compare-and-set, before anything else that could throw; if that fails a task was
+ * handed to it, and it runs it. Each task starts with the interrupt status cleared, as on a pool
+ * thread.
  *
  * <p>Bounded: at most one worker waits at a time (a worker that finds another waiting returns to
  * the executor at once), for at most {@code spinNanos} after its last task (its reading ends then
@@ -79,6 +87,19 @@ final class WarmHandOff implements Executor {
     }
   }
 
+  /** Virtual threads stop pinning their carrier in {@code synchronized} from this release on. */
+  private static final int NO_PINNING_FROM = 24;
+
+  /**
+   * Whether this worker may read its connection itself. Delivering frames may run a user's inline
+   * method; on a virtual thread of JDK 21-23 a method that blocks inside {@code synchronized} pins
+   * the carrier it runs on (the transports' own readers are platform threads for that reason), so
+   * there the worker only spins on its slot.
+   */
+  private static boolean mayReadOnThisThread() {
+    return !isVirtual() || Runtime.version().feature() >= NO_PINNING_FROM;
+  }
+
   private static boolean isVirtual() {
     if (IS_VIRTUAL == null) {
       return false;
@@ -107,6 +128,9 @@ final class WarmHandOff implements Executor {
    * {@link Runnable} or {@link Sourced}: handed to it, not yet taken.
    */
   private final AtomicReference<Object> slot = new AtomicReference<>();
+
+  /** The read in progress, while a worker reads its source; written by that worker only. */
+  private volatile Reading activeRead;
 
   WarmHandOff(Executor executor, long spinNanos) {
     this.executor = executor;
@@ -144,6 +168,19 @@ final class WarmHandOff implements Executor {
     executor.execute(new Worker(task, source));
   }
 
+  /**
+   * Whether the calling thread is the warm worker, reading its connection, and has been handed a
+   * task it has not yet run. A transport may deliver further frames on that thread before it lets
+   * the worker go (a read round of several frames, frames buffered with the one that carried the
+   * task): a request among them must then not run inline, where it would run before the handed task
+   * (a slow one holding it up, one that waits for the handed task never ending); the dispatcher
+   * gives it to the executor instead.
+   */
+  boolean handedTaskWaitsOnThisThread() {
+    Reading r = activeRead;
+    return r != null && r.thread == Thread.currentThread() && slot.get() != r;
+  }
+
   /** Whether a worker waits for a task now, spinning or reading (for tests). */
   boolean isSpinning() {
     Object s = slot.get();
@@ -160,8 +197,8 @@ final class WarmHandOff implements Executor {
    */
   private final class Reading implements BooleanSupplier {
     final Source source;
+    final Thread thread = Thread.currentThread();
     private final long deadlineNanos;
-    private int checks;
 
     Reading(Source source, long deadlineNanos) {
       this.source = source;
@@ -170,10 +207,9 @@ final class WarmHandOff implements Executor {
 
     @Override
     public boolean getAsBoolean() {
-      // the clock too, now and then: a transport reads on while frames keep coming (frames of
-      // other calls, run inline or handed to the executor), past the deadline
-      return slot.get() != this
-          || (++checks % YIELD_EVERY == 0 && System.nanoTime() - deadlineNanos >= 0);
+      // the clock too: a transport reads on while frames keep coming (frames of other calls, run
+      // inline or handed to the executor), past the deadline
+      return slot.get() != this || System.nanoTime() - deadlineNanos >= 0;
     }
   }
 
@@ -196,6 +232,9 @@ final class WarmHandOff implements Executor {
       while (task != null) {
         Runnable next = task;
         task = null;
+        // as a pool thread starts every task: an interrupt left by the last one, or by a frame
+        // this worker delivered (user code), must not reach this one
+        Thread.interrupted();
         next.run();
         awaitNext();
       }
@@ -207,7 +246,7 @@ final class WarmHandOff implements Executor {
         return;
       }
       long deadline = System.nanoTime() + spinNanos;
-      if (source == null) {
+      if (source == null || !mayReadOnThisThread()) {
         if (slot.compareAndSet(null, WAITING)) {
           spin(deadline);
         }
@@ -217,28 +256,42 @@ final class WarmHandOff implements Executor {
       if (!slot.compareAndSet(null, reading)) {
         return;
       }
-      boolean failed = false;
+      Throwable failure = null;
+      activeRead = reading;
       try {
         // the worker reads as the connection's reader would: a listener's interrupt left by the
         // task just run must not reach the frames it delivers
         Thread.interrupted();
         source.readUntil(reading, deadline);
       } catch (Throwable t) {
-        // the transport has closed the connection or will; a task handed to us is still run
-        failed = true;
-        LOG.warn("reading a connection on a warm worker failed", t);
+        failure = t; // the transport has closed the connection or will
+      } finally {
+        activeRead = null;
       }
       // Read nothing (the transport cannot, or its reader is busy): spin for the rest of the time,
       // so the reader can hand the next task over. Else withdraw, unless a task was handed to us.
-      boolean spinRest = !failed && System.nanoTime() - deadline < 0;
-      if (slot.compareAndSet(reading, spinRest ? WAITING : null)) {
-        if (spinRest) {
-          spin(deadline);
-        }
-        return;
+      // Nothing on this path throws before the slot is left: a task handed to us is always run.
+      boolean spinRest = failure == null && System.nanoTime() - deadline < 0;
+      if (!slot.compareAndSet(reading, spinRest ? WAITING : null)) {
+        task = (Runnable) slot.get(); // handed while we read: from our source
+        slot.set(null); // only this worker empties a handed task
+        spinRest = false;
       }
-      task = (Runnable) slot.get(); // handed while we read: from our source
-      slot.set(null); // only this worker empties a handed task
+      if (failure != null) {
+        logReadFailure(failure);
+      }
+      if (spinRest) {
+        spin(deadline);
+      }
+    }
+
+    /** Logs a failed read; a logger that throws (out of memory, say) must not end the worker. */
+    private void logReadFailure(Throwable failure) {
+      try {
+        LOG.warn("reading a connection on a warm worker failed", failure);
+      } catch (Throwable ignored) {
+        // nothing better to do: the task, if any, still runs
+      }
     }
 
     /** Spins with {@link #WAITING} in the slot until a task is handed over or the deadline. */

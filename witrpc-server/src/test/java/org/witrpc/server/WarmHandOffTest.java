@@ -232,6 +232,56 @@ class WarmHandOffTest {
   }
 
   @Test
+  void framesDeliveredAfterAHandOffOnTheWorkerKnowThatItsTaskWaits() throws Exception {
+    // a transport may deliver more frames on the reading worker after the one that handed it a
+    // task (a ring's read round, a socket's buffered frames): a request among them must not run
+    // inline before the handed task (RequestDispatcher asks handedTaskWaitsOnThisThread)
+    WarmHandOff warm = new WarmHandOff(countingPool, 1_000_000_000);
+    FakeConnection connection = new FakeConnection(warm);
+    List<String> seen = Collections.synchronizedList(new ArrayList<>());
+    CountDownLatch handedRan = new CountDownLatch(1);
+    connection.arrive(() -> seen.add("before the hand-off: " + warm.handedTaskWaitsOnThisThread()));
+    connection.arrive(connection.request(handedRan::countDown));
+    connection.arrive(() -> seen.add("after the hand-off: " + warm.handedTaskWaitsOnThisThread()));
+    connection.readAllBeforeDone = true;
+    CountDownLatch firstRan = new CountDownLatch(1);
+
+    warm.execute(firstRan::countDown, connection);
+
+    assertThat(firstRan.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(handedRan.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(seen).containsExactly("before the hand-off: false", "after the hand-off: true");
+    assertThat(pooled).as("the handed task ran on the worker").hasValue(1);
+    assertThat(warm.handedTaskWaitsOnThisThread()).as("another thread").isFalse();
+  }
+
+  @Test
+  void aTaskHandedToTheWarmWorkerStartsWithoutTheLastTasksInterrupt() throws Exception {
+    // a long budget, so that the second task is handed to the worker that ran the first
+    WarmHandOff warm = new WarmHandOff(countingPool, 1_000_000_000);
+    CountDownLatch firstRan = new CountDownLatch(1);
+    warm.execute(
+        () -> {
+          Thread.currentThread().interrupt(); // user code that leaves its interrupt set
+          firstRan.countDown();
+        });
+    assertThat(firstRan.await(10, TimeUnit.SECONDS)).isTrue();
+    Conditions.await(warm::isSpinning, DEADLINE, "the worker to wait for the next task");
+    AtomicReference<Boolean> interrupted = new AtomicReference<>();
+    CountDownLatch secondRan = new CountDownLatch(1);
+
+    warm.execute(
+        () -> {
+          interrupted.set(Thread.currentThread().isInterrupted());
+          secondRan.countDown();
+        });
+
+    assertThat(secondRan.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(pooled).as("handed to the warm worker").hasValue(1);
+    assertThat(interrupted.get()).as("interrupt status at the start of the handed task").isFalse();
+  }
+
+  @Test
   void whereTheConnectionCannotBeReadTheWorkerSpinsForItsReadersHandOff() throws Exception {
     // a long budget, so that the test's own hand-off comes while the worker still spins
     WarmHandOff warm = new WarmHandOff(countingPool, 1_000_000_000);
@@ -375,6 +425,9 @@ class WarmHandOffTest {
     volatile Throwable failAfterDelivery;
     volatile Throwable failBeforeDelivery;
 
+    /** Delivers every queued frame before it looks at {@code done}, as a ring's read round does. */
+    volatile boolean readAllBeforeDone;
+
     FakeConnection(WarmHandOff warm) {
       this.warm = warm;
     }
@@ -424,6 +477,12 @@ class WarmHandOffTest {
       try {
         throwIfSet(failBeforeDelivery);
         while (!done.getAsBoolean()) {
+          if (readAllBeforeDone && !frames.isEmpty()) {
+            for (Runnable frame; (frame = frames.poll()) != null; ) {
+              frame.run();
+            }
+            continue;
+          }
           Runnable frame = frames.poll();
           if (frame != null) {
             frame.run();
