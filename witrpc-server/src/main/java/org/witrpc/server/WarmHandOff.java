@@ -214,8 +214,8 @@ final class WarmHandOff implements Executor {
       // the clock too, every CLOCK_EVERY calls: a transport reads on while frames keep coming
       // (frames of other calls, run inline or handed to the executor), past the deadline. Not on
       // every call: on a busy machine the slightly longer read catches more next requests (with
-      // the clock on every call, back-to-back EXECUTOR calls over mmf woke the reader task again:
-      // server switches per call 0.03-0.05 -> 0.13-0.33 in alternating ProfileLoop runs); the
+      // the clock on every call, back-to-back EXECUTOR calls over mmf had more server switches in
+      // three of four alternating ProfileLoop pairs: 0.13-0.33 per call against 0.03-0.05); the
       // overrun is bounded by CLOCK_EVERY read rounds, frames the connection's reader would
       // otherwise deliver in the same way.
       return slot.get() != this
