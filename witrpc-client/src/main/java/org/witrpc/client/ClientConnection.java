@@ -1,5 +1,6 @@
 package org.witrpc.client;
 
+import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -15,11 +16,14 @@ import org.witrpc.WitTransportException;
 import org.witrpc.internal.Envelope;
 import org.witrpc.internal.EnvelopeCodec;
 import org.witrpc.internal.Handshake;
+import org.witrpc.internal.JacksonSerializer;
 import org.witrpc.internal.MessageType;
 import org.witrpc.internal.OutboundQueue;
+import org.witrpc.internal.ReceivedValue;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.Serializer;
+import org.witrpc.spi.ValueSpan;
 
 /**
  * The client's side of one connection: receives frames on the transport's reader, hands handshake
@@ -36,6 +40,7 @@ final class ClientConnection implements FrameListener {
   private record Closed(Throwable cause) {}
 
   private final PendingCalls pending = new PendingCalls();
+  private final Serializer serializer;
   private final CallbackDispatcher callbacks;
   private final BiConsumer<ClientConnection, WitTransportException> onLost;
   private final LinkedBlockingQueue<Object> handshakeReplies = new LinkedBlockingQueue<>();
@@ -61,6 +66,7 @@ final class ClientConnection implements FrameListener {
       Subscriptions subscriptions,
       int maxUndeliveredCallbacks,
       BiConsumer<ClientConnection, WitTransportException> onLost) {
+    this.serializer = serializer;
     this.callbacks =
         new CallbackDispatcher(
             serializer,
@@ -176,8 +182,45 @@ final class ClientConnection implements FrameListener {
 
   @Override
   public void onFrame(ByteBuffer frame) {
+    onFrame(frame, null, null);
+  }
+
+  /**
+   * A large {@code byte[]} result of a pending call that the result's decoder can take as the
+   * transport receives it: only a successful RESPONSE of a call whose result is a {@code byte[]},
+   * when the serializer is witrpc's MessagePack; else null.
+   */
+  @Override
+  public ValueSpan largeValueSpan(ByteBuffer head, int frameLength) {
+    if (!ready) {
+      return null;
+    }
+    Envelope env = EnvelopeCodec.decodeHead(head, frameLength, LARGE_VALUE_HEAD_BYTES);
+    if (env == null
+        || env.type() != MessageType.RESPONSE
+        || env.status() != Status.OK.code()
+        || !pending.awaitsBytes(env.correlationId())) {
+      return null;
+    }
+    ValueSpan inBody = JacksonSerializer.largeBytesSpan(serializer, env.body(), BYTES_RESULT);
+    return inBody == null
+        ? null
+        : new ValueSpan(EnvelopeCodec.HEADER_SIZE + inBody.offset(), inBody.length());
+  }
+
+  private static final Type[] BYTES_RESULT = {byte[].class};
+
+  /** How much of a large reply {@link #largeValueSpan} looks at for its result's start. */
+  private static final int LARGE_VALUE_HEAD_BYTES = 4 << 10;
+
+  /**
+   * A frame whose large result the transport received apart; from {@link #onFrame(ByteBuffer)} a
+   * whole frame ({@code span} null).
+   */
+  @Override
+  public void onFrame(ByteBuffer frame, ValueSpan span, byte[] value) {
     try {
-      receive(frame);
+      receive(frame, span, value);
     } catch (Throwable t) {
       // never into the transport's reader: an Error here must not leave a dead connection behind
       LOG.error("{}: failed to handle a frame", connection.description(), t);
@@ -185,13 +228,25 @@ final class ClientConnection implements FrameListener {
     }
   }
 
-  private void receive(ByteBuffer frame) {
+  /**
+   * @param span where {@code value}, a large result received apart, belongs in the frame (which
+   *     lacks its bytes); null for a whole frame
+   */
+  private void receive(ByteBuffer frame, ValueSpan span, byte[] value) {
     Envelope env;
     try {
-      env = EnvelopeCodec.decode(frame);
+      env = EnvelopeCodec.decode(frame, span == null ? 0 : span.length());
     } catch (WitException e) {
       fail("malformed frame from the server: " + e.getMessage());
       return;
+    }
+    if (span != null) {
+      if (env.type() != MessageType.RESPONSE || env.status() != Status.OK.code()) {
+        FrameListener.super.onFrame(frame, span, value); // whole again, for whoever reads it
+        return;
+      }
+      // the result's decoder takes the value as it is
+      env = env.withReceived(ReceivedValue.of(frame, span, value));
     }
     switch (env.type()) {
       case HELLO_ACK, AUTH_ACK -> {

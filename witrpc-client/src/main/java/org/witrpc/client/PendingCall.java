@@ -35,6 +35,7 @@ final class PendingCall {
 
   private final long id;
   private final Consumer<PendingCall> onComplete;
+  private final boolean bytesResult;
   private volatile Object outcome;
   private volatile Thread waiter;
 
@@ -42,8 +43,23 @@ final class PendingCall {
    * @param onComplete called once by the completing thread (for asynchronous calls), or null
    */
   PendingCall(long id, Consumer<PendingCall> onComplete) {
+    this(id, onComplete, false);
+  }
+
+  /**
+   * @param onComplete called once by the completing thread (for asynchronous calls), or null
+   * @param bytesResult the call's result is a {@code byte[]}, which a large reply's transport may
+   *     receive apart ({@link ClientConnection#largeValueSpan})
+   */
+  PendingCall(long id, Consumer<PendingCall> onComplete, boolean bytesResult) {
     this.id = id;
     this.onComplete = onComplete;
+    this.bytesResult = bytesResult;
+  }
+
+  /** Whether the call's result is a {@code byte[]}. */
+  boolean bytesResult() {
+    return bytesResult;
   }
 
   long id() {

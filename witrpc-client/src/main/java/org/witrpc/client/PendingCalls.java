@@ -25,7 +25,16 @@ final class PendingCalls {
 
   /** Registers a new call with a fresh correlation id. */
   PendingCall register(Consumer<PendingCall> onComplete) {
-    PendingCall call = new PendingCall(ids.incrementAndGet(), onComplete);
+    return register(onComplete, false);
+  }
+
+  /**
+   * Registers a new call with a fresh correlation id.
+   *
+   * @param bytesResult the call's result is a {@code byte[]} ({@link PendingCall#bytesResult})
+   */
+  PendingCall register(Consumer<PendingCall> onComplete, boolean bytesResult) {
+    PendingCall call = new PendingCall(ids.incrementAndGet(), onComplete, bytesResult);
     calls.put(call.id(), call);
     Throwable cause = closedCause;
     if (cause != null && calls.remove(call.id()) != null) {
@@ -47,6 +56,12 @@ final class PendingCalls {
       return;
     }
     call.complete(response);
+  }
+
+  /** Whether call {@code id} is pending and its result is a {@code byte[]}. */
+  boolean awaitsBytes(long id) {
+    PendingCall call = calls.get(id);
+    return call != null && call.bytesResult();
   }
 
   /** Fails every pending call, and every later one, with {@code cause}. */

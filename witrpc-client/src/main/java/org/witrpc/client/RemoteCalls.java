@@ -106,7 +106,7 @@ final class RemoteCalls {
   private Object callOnce(
       MethodDescriptor d, byte[] route, Object[] args, Metadata metadata, long deadline) {
     ClientConnection cc = states.awaitReady(deadline, d.displayName());
-    PendingCall call = cc.pending().register(null);
+    PendingCall call = cc.pending().register(null, d.resultType() == byte[].class);
     send(cc, call, d, MessageType.REQUEST, route, args, d.parameterTypes(), metadata, deadline);
     Object outcome = call.await(cc.connection(), cc.pending().spinTurns(), spinNanos, deadline);
     if (outcome == PendingCall.INTERRUPTED) {
@@ -207,7 +207,8 @@ final class RemoteCalls {
                         }
                       };
                   asyncExecutor.execute(completion);
-                });
+                },
+                d.resultType() == byte[].class);
     try {
       sendWithoutWaiting(cc, call, d, route, args, metadata, deadline);
       future.sent(cc, call);
@@ -532,7 +533,9 @@ final class RemoteCalls {
     Envelope env = (Envelope) outcome;
     if (env.status() == Status.OK.code()) {
       try {
-        Object value = serializer.read(env.body(), new Type[] {d.resultType()})[0];
+        Object value =
+            JacksonSerializer.read(
+                serializer, env.body(), new Type[] {d.resultType()}, env.received())[0];
         if (JacksonSerializer.copiesValuesOut(serializer)) {
           cc.connection().recycle(env.body()); // nothing reads the reply's frame after this
         }

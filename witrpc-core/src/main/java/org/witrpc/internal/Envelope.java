@@ -17,13 +17,30 @@ import org.witrpc.Status;
  *     otherwise
  * @param correlationId matches a RESPONSE to its request; the subscription id of a CALLBACK
  * @param body the body bytes, from position to limit
+ * @param received a large value of the body the transport received apart (the body's bytes there
+ *     are undefined), or null
  */
 public record Envelope(
-    MessageType type, int flags, int status, long correlationId, ByteBuffer body) {
+    MessageType type,
+    int flags,
+    int status,
+    long correlationId,
+    ByteBuffer body,
+    ReceivedValue received) {
 
   /** Checks the fields. */
   public Envelope {
     Objects.requireNonNull(type, "type == null");
     Objects.requireNonNull(body, "body == null");
+  }
+
+  /** An envelope whose body is whole. */
+  public Envelope(MessageType type, int flags, int status, long correlationId, ByteBuffer body) {
+    this(type, flags, status, correlationId, body, null);
+  }
+
+  /** This envelope with a value of its body received apart. */
+  public Envelope withReceived(ReceivedValue value) {
+    return new Envelope(type, flags, status, correlationId, body, value);
   }
 }

@@ -64,6 +64,37 @@ public final class EnvelopeCodec {
   }
 
   /**
+   * The envelope of a frame of {@code frameLength} bytes from its first bytes ({@code head}, from
+   * its position; not changed), with a body of only the body bytes among the first {@code maxBytes}
+   * of {@code head}, copied to the heap; null if they are not the start of such a frame. For a look
+   * at a large frame while it arrives ({@link org.witrpc.spi.FrameListener#largeValueSpan}).
+   */
+  public static Envelope decodeHead(ByteBuffer head, int frameLength, int maxBytes) {
+    int n = Math.min(head.remaining(), maxBytes);
+    if (n < HEADER_SIZE || frameLength < HEADER_SIZE) {
+      return null;
+    }
+    byte[] bytes = new byte[n];
+    head.get(head.position(), bytes);
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    MessageType type;
+    try {
+      type = MessageType.of(Byte.toUnsignedInt(b.get(TYPE_OFFSET)));
+    } catch (WitTransportException unknown) {
+      return null;
+    }
+    if (b.getInt(LENGTH_OFFSET) != frameLength - HEADER_SIZE) {
+      return null;
+    }
+    return new Envelope(
+        type,
+        Byte.toUnsignedInt(b.get(FLAGS_OFFSET)),
+        Short.toUnsignedInt(b.getShort(STATUS_OFFSET)),
+        b.getLong(CORRELATION_OFFSET),
+        b.position(HEADER_SIZE).slice());
+  }
+
+  /**
    * Parses a received frame (its remaining bytes). The returned body is a view into {@code frame}
    * (the frame belongs to the receiver, so the view is writable and array-backed when the frame
    * is).
@@ -72,6 +103,15 @@ public final class EnvelopeCodec {
    *     its body length differs from the bytes that follow the header
    */
   public static Envelope decode(ByteBuffer frame) {
+    return decode(frame, 0);
+  }
+
+  /**
+   * As {@link #decode(ByteBuffer)}, for a frame of which {@code missing} body bytes were received
+   * apart ({@link org.witrpc.spi.FrameListener#onFrame(ByteBuffer, org.witrpc.spi.ValueSpan,
+   * byte[])}): the header's body length counts them, the frame does not hold them.
+   */
+  public static Envelope decode(ByteBuffer frame, int missing) {
     int start = frame.position();
     int available = frame.remaining();
     if (available < HEADER_SIZE) {
@@ -84,7 +124,7 @@ public final class EnvelopeCodec {
     int status = Short.toUnsignedInt(b.getShort(start + STATUS_OFFSET));
     long correlationId = b.getLong(start + CORRELATION_OFFSET);
     int bodyLength = b.getInt(start + LENGTH_OFFSET);
-    if (bodyLength != available - HEADER_SIZE) {
+    if (bodyLength != available - HEADER_SIZE + (long) missing) {
       throw new WitTransportException(
           "bad body length "
               + bodyLength

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.msgpack.jackson.dataformat.MessagePackFactory;
 import org.witrpc.WitSerializationException;
 import org.witrpc.spi.Serializer;
+import org.witrpc.spi.ValueSpan;
 
 /**
  * A {@link Serializer} on a Jackson {@link ObjectMapper} (JSON, MessagePack or any other Jackson
@@ -197,6 +198,65 @@ public final class JacksonSerializer implements Serializer {
           e);
     }
   }
+
+  /**
+   * Reads a body one of whose large values was received apart ({@link Envelope#received()}): as
+   * {@link #read(ByteBuffer, Type[])}, the received array taken as that value. Any serializer: one
+   * that cannot take the array (not witrpc's MessagePack, or the body has no binary value of that
+   * length where the value belongs) reads the body put back together.
+   *
+   * @param received the value received apart, or null for a whole body
+   */
+  public static Object[] read(
+      Serializer serializer, ByteBuffer in, Type[] types, ReceivedValue received) {
+    if (received == null) {
+      return serializer.read(in, types);
+    }
+    if (serializer instanceof JacksonSerializer jackson && jackson.messagePack && in.hasArray()) {
+      ByteBuffer body = in.duplicate();
+      try {
+        Object[] values =
+            MessagePackBodies.read(
+                body, types, jackson.maxNestingDepth, jackson.valueCodec, received);
+        in.position(in.limit());
+        return values;
+      } catch (RuntimeException | StackOverflowError e) {
+        // not taken (NotTaken), or the body is bad: read it whole, which says why if it is
+      }
+    }
+    ByteBuffer whole = received.whole(in);
+    in.position(in.limit());
+    return serializer.read(whole, types);
+  }
+
+  /**
+   * Where the first large {@code byte[]} value of a body of {@code types} starts and ends, if
+   * {@code serializer} is witrpc's MessagePack, which then reads it as a whole (see {@link
+   * #read(Serializer, ByteBuffer, Type[], ReceivedValue)}), and its payload starts within {@code
+   * prefix} (the body's first bytes, from its position; not changed): its offset from the prefix's
+   * position and its length; else null.
+   */
+  public static ValueSpan largeBytesSpan(Serializer serializer, ByteBuffer prefix, Type[] types) {
+    if (!(serializer instanceof JacksonSerializer jackson)
+        || !jackson.messagePack
+        || !prefix.hasArray()
+        || !Arrays.asList(types).contains(byte[].class)) {
+      return null;
+    }
+    int start = prefix.arrayOffset() + prefix.position();
+    ValueSpan span =
+        MessagePackBodies.largeBytesSpan(
+            prefix.array(),
+            start,
+            start + prefix.remaining(),
+            types,
+            LARGE_RECEIVED_BYTES,
+            jackson.maxNestingDepth);
+    return span == null ? null : new ValueSpan(span.offset() - start, span.length());
+  }
+
+  /** The smallest {@code byte[]} value worth receiving apart. */
+  static final int LARGE_RECEIVED_BYTES = 256 << 10;
 
   private Object[] decode(ByteBuffer in, Type[] types) {
     if (messagePack

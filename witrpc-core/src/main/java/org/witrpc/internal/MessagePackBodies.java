@@ -9,6 +9,7 @@ import org.msgpack.core.MessagePacker;
 import org.msgpack.core.MessageUnpacker;
 import org.msgpack.value.ValueType;
 import org.witrpc.WitSerializationException;
+import org.witrpc.spi.ValueSpan;
 
 /**
  * The MessagePack body of a frame with large {@code byte[]} values, written and read value by value
@@ -84,6 +85,21 @@ final class MessagePackBodies {
    * @throws WitSerializationException if the body is malformed or does not match {@code types}
    */
   static Object[] read(ByteBuffer body, Type[] types, int maxDepth, ValueCodec codec) {
+    return read(body, types, maxDepth, codec, null);
+  }
+
+  /**
+   * As {@link #read(ByteBuffer, Type[], int, ValueCodec)}, for a body one large value of which was
+   * received apart (the body lacks its payload): the binary value of a {@code byte[]} parameter
+   * whose payload belongs at {@code received.at()} and has its length is {@code received.bytes()}
+   * itself.
+   *
+   * @throws NotTaken if {@code received} is not null and no value was taken from it: then the body
+   *     was read without the value's bytes, and the values are not to be used
+   */
+  static Object[] read(
+      ByteBuffer body, Type[] types, int maxDepth, ValueCodec codec, ReceivedValue received) {
+    boolean taken = false;
     byte[] array = body.array();
     int start = body.arrayOffset() + body.position();
     int length = body.remaining();
@@ -101,6 +117,14 @@ final class MessagePackBodies {
         if (types[i] == byte[].class
             && unpacker.getNextFormat().getValueType() == ValueType.BINARY) {
           int size = unpacker.unpackBinaryHeader();
+          if (received != null
+              && !taken
+              && received.at() == start + unpacker.getTotalReadBytes()
+              && received.bytes().length == size) {
+            values[i] = received.bytes(); // its payload is not in the body
+            taken = true;
+            continue;
+          }
           if (size > length - unpacker.getTotalReadBytes()) {
             throw new WitSerializationException(
                 "msgpack value " + i + " claims " + size + " bytes, more than the body holds");
@@ -125,8 +149,78 @@ final class MessagePackBodies {
     } catch (IOException | RuntimeException e) {
       throw new WitSerializationException("msgpack serializer cannot decode values: " + e, e);
     }
+    if (received != null && !taken) {
+      throw new NotTaken();
+    }
     body.position(body.limit());
     return values;
+  }
+
+  /** {@link #read} read a body without taking the value received apart for it. */
+  static final class NotTaken extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotTaken() {
+      super("the value received apart was not where the body's values put it", null, false, false);
+    }
+  }
+
+  /**
+   * Where the first {@code byte[]} value of at least {@code minBytes} lies in a body of {@code
+   * types.length} values that {@link #read} would read, if its payload starts within {@code
+   * bytes[from..limit)} (the first bytes of the body): the payload's index in {@code bytes} and its
+   * length; null if there is none, or it starts later, or the bytes are not such a body.
+   */
+  static ValueSpan largeBytesSpan(
+      byte[] bytes, int from, int limit, Type[] types, int minBytes, int maxDepth) {
+    try {
+      int pos = from;
+      if (pos >= limit) {
+        return null;
+      }
+      int f = bytes[pos] & 0xff;
+      long count;
+      if (f >= 0x90 && f <= 0x9f) {
+        count = f & 0x0f;
+        pos += 1;
+      } else if ((f == 0xdc || f == 0xdd) && pos + (f == 0xdc ? 3 : 5) <= limit) {
+        count = unsigned(bytes, pos + 1, f == 0xdc ? 2 : 4);
+        pos += f == 0xdc ? 3 : 5;
+      } else {
+        return null;
+      }
+      for (int i = 0; i < Math.min(count, types.length) && pos < limit; i++) {
+        f = bytes[pos] & 0xff;
+        if (types[i] == byte[].class && f >= 0xc4 && f <= 0xc6) {
+          int n = 1 << (f - 0xc4); // bin 8/16/32: 1, 2 or 4 length bytes
+          if (pos + 1 + n > limit) {
+            return null;
+          }
+          long size = unsigned(bytes, pos + 1, n);
+          int payload = pos + 1 + n;
+          if (size >= minBytes) {
+            return size > Integer.MAX_VALUE - payload ? null : new ValueSpan(payload, (int) size);
+          }
+          if (size > limit - payload) {
+            return null;
+          }
+          pos = payload + (int) size;
+        } else {
+          pos = MessagePackWalker.skip(bytes, pos, limit, maxDepth - 1);
+        }
+      }
+      return null;
+    } catch (WitSerializationException cutShortOrMalformed) {
+      return null;
+    }
+  }
+
+  private static long unsigned(byte[] b, int at, int n) {
+    long v = 0;
+    for (int i = 0; i < n; i++) {
+      v = (v << 8) | (b[at + i] & 0xff);
+    }
+    return v;
   }
 
   /**

@@ -11,6 +11,7 @@ import org.witrpc.WitTransportException;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.SendBudget;
+import org.witrpc.spi.ValueSpan;
 
 /**
  * An encrypting layer between a transport's {@link Connection} and the protocol's {@link
@@ -186,6 +187,23 @@ public final class SecureChannel implements Connection, FrameListener {
       }
     }
     listener.onFrame(frame);
+  }
+
+  /**
+   * A sealed frame's bytes are ciphertext: only a frame in clear has a value the listener reads.
+   */
+  @Override
+  public ValueSpan largeValueSpan(ByteBuffer head, int frameLength) {
+    return opener == null ? listener.largeValueSpan(head, frameLength) : null;
+  }
+
+  @Override
+  public void onFrame(ByteBuffer frame, ValueSpan span, byte[] value) {
+    if (opener == null) {
+      listener.onFrame(frame, span, value);
+    } else {
+      FrameListener.super.onFrame(frame, span, value); // whole again, then opened
+    }
   }
 
   private void fail(WitSecurityException e) {

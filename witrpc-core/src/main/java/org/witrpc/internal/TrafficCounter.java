@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
+import org.witrpc.spi.ValueSpan;
 
 /**
  * The bytes of whole frames a server's or a client's connections sent and received, counted where
@@ -133,6 +134,17 @@ public final class TrafficCounter {
     public void onFrame(ByteBuffer frame) {
       received.add(frame.remaining());
       delegate.onFrame(frame);
+    }
+
+    @Override
+    public ValueSpan largeValueSpan(ByteBuffer head, int frameLength) {
+      return delegate.largeValueSpan(head, frameLength);
+    }
+
+    @Override
+    public void onFrame(ByteBuffer frame, ValueSpan span, byte[] value) {
+      received.add(frame.remaining() + (long) span.length()); // the frame without its value
+      delegate.onFrame(frame, span, value);
     }
 
     @Override

@@ -12,6 +12,9 @@ import java.nio.ByteBuffer;
  */
 public interface FrameListener {
 
+  /** The smallest frame for which a transport asks {@link #largeValueSpan}. */
+  int LARGE_VALUE_FRAME_BYTES = 1 << 20;
+
   /**
    * Called once per received frame, in the order the peer sent them. The buffer holds exactly the
    * frame (position 0, limit = frame length) and belongs to the listener: the transport never
@@ -19,6 +22,52 @@ public interface FrameListener {
    * frame may give its memory back with {@link Connection#recycle}.
    */
   void onFrame(ByteBuffer frame);
+
+  /**
+   * Where a frame being received holds one large value that this listener reads as a whole {@code
+   * byte[]} (a MessagePack binary argument or result, say), or null. A transport that copies a
+   * large frame out of its own memory (the shared-memory ring) may ask, once per frame of at least
+   * {@link #LARGE_VALUE_FRAME_BYTES}, with the frame's first bytes as they arrive; it then receives
+   * the value's bytes straight into an array of exactly {@link ValueSpan#length()} bytes and the
+   * others into the frame's buffer, and hands both over through {@link #onFrame(ByteBuffer,
+   * ValueSpan, byte[])}: the value's bytes are copied once on this side instead of twice (into the
+   * frame, then out of it into the value), and the frame's buffer stays small. The default is null:
+   * the frame comes whole. Called on the thread that delivers the connection's frames (for a
+   * listener that {@linkplain #neverBlocks never blocks}, possibly one that serves every connection
+   * of the process), between frames; must be quick and must not block. A listener that throws is
+   * not asked again on that connection.
+   *
+   * @param head the frame's first bytes, from the frame's first byte at position 0 (read-only,
+   *     valid only during the call; at least the envelope header, often much more, at times the
+   *     whole frame)
+   * @param frameLength the whole frame's length
+   * @return the span of the value's bytes (inside the frame; a transport ignores any other), or
+   *     null if none
+   */
+  default ValueSpan largeValueSpan(ByteBuffer head, int frameLength) {
+    return null;
+  }
+
+  /**
+   * Called instead of {@link #onFrame(ByteBuffer)} for a frame whose {@linkplain #largeValueSpan
+   * large value} the transport received apart: {@code frame} holds the frame's other bytes (those
+   * before {@code span}, directly followed by those after it; position 0, {@code frameLength -
+   * span.length()} bytes) and {@code value} the span's. Both belong to the listener. The default
+   * puts the two back together into one new buffer and calls {@link #onFrame(ByteBuffer)}, so a
+   * listener that names spans but reads some frames as usual still sees every byte.
+   *
+   * @param span where {@code value}'s bytes belong in the frame
+   * @param value exactly {@code span.length()} bytes
+   */
+  default void onFrame(ByteBuffer frame, ValueSpan span, byte[] value) {
+    int at = frame.position();
+    onFrame(
+        ByteBuffer.allocate(frame.remaining() + span.length())
+            .put(frame.slice(at, span.offset()))
+            .put(value, 0, span.length())
+            .put(frame.slice(at + span.offset(), frame.remaining() - span.offset()))
+            .flip());
+  }
 
   /**
    * Called exactly once, when the connection ends for any reason: local {@link Connection#close()},

@@ -11,12 +11,14 @@ import org.witrpc.WitException;
 import org.witrpc.internal.CallDeadline;
 import org.witrpc.internal.CallMetadata;
 import org.witrpc.internal.Envelope;
+import org.witrpc.internal.EnvelopeCodec;
 import org.witrpc.internal.JacksonSerializer;
 import org.witrpc.internal.MessageType;
 import org.witrpc.internal.MethodDescriptor;
 import org.witrpc.internal.Route;
 import org.witrpc.internal.SubscriptionBody;
 import org.witrpc.internal.ValueMismatchException;
+import org.witrpc.spi.ValueSpan;
 
 /**
  * Runs the REQUEST, SUBSCRIBE and UNSUBSCRIBE frames of one READY connection: on the reader or the
@@ -351,10 +353,46 @@ final class RequestDispatcher {
     }
   }
 
+  /**
+   * Where a REQUEST arriving in a large frame has a large {@code byte[]} argument that its decoder
+   * can take as the transport receives it ({@link org.witrpc.spi.FrameListener#largeValueSpan}):
+   * only when its method is known and the serializer is witrpc's MessagePack, which reads such a
+   * value whole; else null.
+   */
+  ValueSpan largeValueSpan(ByteBuffer head, int frameLength) {
+    Envelope env = EnvelopeCodec.decodeHead(head, frameLength, LARGE_VALUE_HEAD_BYTES);
+    if (env == null || env.type() != MessageType.REQUEST) {
+      return null;
+    }
+    ByteBuffer body = env.body();
+    try {
+      CallDeadline.read(body);
+      Optional<MethodInvoker> invoker = settings.registry().find(Route.read(body));
+      if (invoker.isEmpty()) {
+        return null;
+      }
+      CallMetadata.read(body, settings.maxMetadataBytes());
+      ValueSpan inBody =
+          JacksonSerializer.largeBytesSpan(
+              settings.serializer(), body, invoker.get().descriptor().parameterTypes());
+      return inBody == null
+          ? null
+          : new ValueSpan(
+              EnvelopeCodec.HEADER_SIZE + body.position() + inBody.offset(), inBody.length());
+    } catch (WitException cutShortOrMalformed) {
+      return null; // received whole; handle() says what is wrong with it
+    }
+  }
+
+  /** How much of a large request {@link #largeValueSpan} looks at for its arguments' start. */
+  static final int LARGE_VALUE_HEAD_BYTES = 64 << 10;
+
   /** The arguments of a REQUEST, or the subscription id of a SUBSCRIBE / UNSUBSCRIBE. */
   private Object[] decode(Envelope env, MethodDescriptor d) {
     if (env.type() == MessageType.REQUEST) {
-      Object[] args = settings.serializer().read(env.body(), d.parameterTypes());
+      Object[] args =
+          JacksonSerializer.read(
+              settings.serializer(), env.body(), d.parameterTypes(), env.received());
       if (JacksonSerializer.copiesValuesOut(settings.serializer())) {
         connection.recycle(env.body()); // nothing reads the request's frame after this
       }

@@ -9,10 +9,13 @@ import org.witrpc.WitException;
 import org.witrpc.internal.Envelope;
 import org.witrpc.internal.EnvelopeCodec;
 import org.witrpc.internal.Handshake;
+import org.witrpc.internal.MessageType;
 import org.witrpc.internal.OutboundQueue;
+import org.witrpc.internal.ReceivedValue;
 import org.witrpc.internal.SecureChannel;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
+import org.witrpc.spi.ValueSpan;
 
 /**
  * The server's side of one client connection: its state, its frames and its end. Frames go to the
@@ -175,19 +178,48 @@ final class ServerConnection implements FrameListener, WarmHandOff.Source {
   @Override
   public void onFrame(ByteBuffer frame) {
     try {
-      receive(frame);
+      receive(frame, null, null);
     } catch (Throwable t) {
       failConnection("failed to handle a frame: " + t, t);
     }
   }
 
-  private void receive(ByteBuffer frame) {
+  /**
+   * A large {@code byte[]} argument of a READY connection's REQUEST ({@link RequestDispatcher}).
+   */
+  @Override
+  public ValueSpan largeValueSpan(ByteBuffer head, int frameLength) {
+    return state == State.READY ? requests.largeValueSpan(head, frameLength) : null;
+  }
+
+  @Override
+  public void onFrame(ByteBuffer frame, ValueSpan span, byte[] value) {
+    try {
+      receive(frame, span, value);
+    } catch (Throwable t) {
+      failConnection("failed to handle a frame: " + t, t);
+    }
+  }
+
+  /**
+   * @param span where {@code value}, a large argument received apart, belongs in the frame (which
+   *     lacks its bytes); null for a whole frame
+   */
+  private void receive(ByteBuffer frame, ValueSpan span, byte[] value) {
     Envelope env;
     try {
-      env = EnvelopeCodec.decode(frame);
+      env = EnvelopeCodec.decode(frame, span == null ? 0 : span.length());
     } catch (WitException e) {
       violation(e.getMessage());
       return;
+    }
+    if (span != null) {
+      if (state != State.READY || env.type() != MessageType.REQUEST) {
+        FrameListener.super.onFrame(frame, span, value); // whole again, for whoever reads it
+        return;
+      }
+      // its arguments' decoder takes the value as it is
+      env = env.withReceived(ReceivedValue.of(frame, span, value));
     }
     try {
       switch (state) {

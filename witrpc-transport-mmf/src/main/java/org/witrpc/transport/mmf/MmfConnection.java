@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.WitTransportException;
@@ -22,6 +21,7 @@ import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.SendBudget;
 import org.witrpc.spi.SendStalledException;
 import org.witrpc.spi.TransportOptions;
+import org.witrpc.spi.ValueSpan;
 
 /**
  * One end of a shared-memory connection: an outbound ring this side writes, an inbound ring it
@@ -92,7 +92,7 @@ final class MmfConnection implements Connection {
   /**
    * {@link #deliver}, made once: a method reference per read round would allocate while spinning.
    */
-  private final Consumer<ByteBuffer> delivery = this::deliver;
+  private final RingBuffer.FrameSink delivery = this::deliver;
 
   /** True while a reader task is queued or runs; stays true once the connection has ended. */
   private final AtomicBoolean readerScheduled = new AtomicBoolean();
@@ -218,6 +218,7 @@ final class MmfConnection implements Connection {
    */
   private boolean watch(FrameListener frameListener) {
     this.listener = Objects.requireNonNull(frameListener, "listener == null");
+    inbound.receiveValuesApart(frameListener);
     deliverOnWaiter = frameListener.neverBlocks();
     DoorbellWaiter w = DoorbellWaiter.acquire(); // released by the reader's last step
     waiter = w;
@@ -899,12 +900,16 @@ final class MmfConnection implements Connection {
     }
   }
 
-  private void deliver(ByteBuffer frame) {
+  private void deliver(ByteBuffer frame, ValueSpan span, byte[] value) {
     if (listenerFailed) {
       return;
     }
     try {
-      listener.onFrame(frame);
+      if (span == null) {
+        listener.onFrame(frame);
+      } else {
+        listener.onFrame(frame, span, value);
+      }
     } catch (RuntimeException e) {
       LOG.warn("{}: listener failed on a frame", description(), e);
     } catch (Throwable e) {

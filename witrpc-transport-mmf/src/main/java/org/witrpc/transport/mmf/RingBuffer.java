@@ -8,9 +8,14 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.witrpc.WitTransportException;
 import org.witrpc.spi.FrameBufferGrowth;
+import org.witrpc.spi.FrameListener;
+import org.witrpc.spi.ValueSpan;
 
 /**
  * One single-producer single-consumer ring of frames in a region laid out by {@link
@@ -55,6 +60,8 @@ import org.witrpc.spi.FrameBufferGrowth;
  * called from any thread.
  */
 final class RingBuffer {
+  private static final Logger LOG = LoggerFactory.getLogger(RingBuffer.class);
+
   static final int RECORD_HEADER_LENGTH = 8;
   static final int TOTAL_LENGTH_FIELD = 8;
   static final int ALIGNMENT = 8;
@@ -65,11 +72,25 @@ final class RingBuffer {
   static final int LAST = 4;
   static final int PADDING = 5;
 
+  /** Frames this process's rings delivered with a value apart ({@link #receiveValuesApart}). */
+  static final LongAdder VALUES_APART = new LongAdder();
+
   /** Frames from this size on are received into a recycled buffer where one is given back. */
   static final int RECYCLED_FRAME_BYTES = 1 << 20;
 
   private static final VarHandle LONGS =
       MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+
+  /** Receives the ring's frames: whole, or with a large value received apart. */
+  @FunctionalInterface
+  interface FrameSink {
+    /**
+     * A complete frame (position 0, limit = length); if {@code span} is not null, the frame without
+     * the span's bytes, which {@code value} holds (see {@link FrameListener#onFrame(ByteBuffer,
+     * ValueSpan, byte[])}).
+     */
+    void accept(ByteBuffer frame, ValueSpan span, byte[] value);
+  }
 
   /** Waits until the ring has at least {@code bytes} free, or throws if the connection closed. */
   @FunctionalInterface
@@ -100,6 +121,27 @@ final class RingBuffer {
   private ByteBuffer assembling;
   private int assemblingTotal;
   private volatile int readLimit;
+
+  /** Asked where a large frame's value lies ({@link #receiveValuesApart}); null: never. */
+  private volatile FrameListener valueLocator;
+
+  /** The frame bytes received so far of the frame being assembled, its value's included. */
+  private int assembled;
+
+  /** The span of the frame being assembled whose bytes go to {@link #value}, or null. */
+  private ValueSpan valueSpan;
+
+  /** The array of {@link #valueSpan}'s bytes (made with the first of them); null before. */
+  private byte[] value;
+
+  /** How many of the value's bytes {@link #value} holds. */
+  private int valueHeld;
+
+  /**
+   * The first ({@link #STAGING_BYTES}) array of an earlier value that outgrew it, for the next one:
+   * no new array and no zeroing for the first bytes of each large value. Held softly.
+   */
+  private SoftReference<byte[]> staging;
 
   /**
    * The array of the latest large frame delivered, the only one {@link #recycle} takes back; held
@@ -293,6 +335,18 @@ final class RingBuffer {
     readLimit = Math.min(limit, maxFrameSize);
   }
 
+  /**
+   * From the next frame on, asks {@code listener} where a frame of {@link
+   * FrameListener#LARGE_VALUE_FRAME_BYTES} or more holds a large value, and receives that value's
+   * bytes straight into an array of its own, the frame's other bytes into the frame's buffer
+   * ({@link FrameListener#onFrame(ByteBuffer, ValueSpan, byte[])}). Each of the two grows as its
+   * bytes arrive ({@link FrameBufferGrowth}, {@link #nextValueCapacity}): neither holds more than 2
+   * MiB or eight times the bytes it received, however long a value the peer announces. Any thread.
+   */
+  void receiveValuesApart(FrameListener listener) {
+    valueLocator = listener;
+  }
+
   /** True if no record is available to the consumer. */
   boolean isEmpty() {
     return readTail() == readerHead;
@@ -316,6 +370,32 @@ final class RingBuffer {
    * @return the number of records consumed; 0 if the ring was empty
    */
   int read(Consumer<ByteBuffer> sink, int maxRecords) {
+    FrameListener whole =
+        new FrameListener() {
+          @Override
+          public void onFrame(ByteBuffer frame) {
+            sink.accept(frame);
+          }
+
+          @Override
+          public void onClosed(Throwable cause) {}
+        };
+    return read(
+        (frame, span, value) -> {
+          if (span == null) {
+            sink.accept(frame);
+          } else {
+            whole.onFrame(frame, span, value); // put back together
+          }
+        },
+        maxRecords);
+  }
+
+  /**
+   * As {@link #read(Consumer, int)}, handing frames whose large value was received apart to {@code
+   * sink} as they are ({@link #receiveValuesApart}).
+   */
+  int read(FrameSink sink, int maxRecords) {
     long tail = readTail();
     int consumed = 0;
     while (readerHead < tail && consumed < maxRecords) {
@@ -348,7 +428,14 @@ final class RingBuffer {
         if (complete.capacity() >= RECYCLED_FRAME_BYTES) {
           lastLargeDelivered.set(new WeakReference<>(complete.array()));
         }
-        sink.accept(complete);
+        ValueSpan span = valueSpan;
+        byte[] apart = value;
+        valueSpan = null;
+        value = null;
+        if (span != null) {
+          VALUES_APART.increment();
+        }
+        sink.accept(complete, span, apart);
       }
     }
     return consumed;
@@ -364,6 +451,15 @@ final class RingBuffer {
       case FRAME:
         expectAssembling(false, type);
         checkFrameSize(length);
+        if (length >= FrameListener.LARGE_VALUE_FRAME_BYTES
+            && locateValue(buffer.slice(payload, length), length)) {
+          assemblingTotal = length;
+          int frameBytes = length - valueSpan.length();
+          assembling = receiveBuffer(frameBytes, frameBytes);
+          value = new byte[valueSpan.length()]; // every byte of it is here
+          receive(payload, length);
+          return assembled();
+        }
         ByteBuffer frame = receiveBuffer(length, length);
         frame.put(0, buffer, payload, length);
         return frame.limit(length);
@@ -376,31 +472,145 @@ final class RingBuffer {
         }
         checkFrameSize(total);
         assemblingTotal = (int) total;
+        if (assemblingTotal >= FrameListener.LARGE_VALUE_FRAME_BYTES) {
+          locateValue(buffer.slice(payload, length), assemblingTotal);
+        }
+        int frameBytes = frameBytes();
         assembling =
             receiveBuffer(
-                assemblingTotal,
-                Math.max(length, FrameBufferGrowth.firstCapacity(assemblingTotal)));
+                frameBytes,
+                Math.max(
+                    Math.min(length, frameBytes), FrameBufferGrowth.firstCapacity(frameBytes)));
         // a recycled buffer may be larger than the frame: it ends where the frame does
-        assembling.limit(Math.min(assembling.capacity(), assemblingTotal));
-        assembling.put(buffer.slice(payload, length));
+        assembling.limit(Math.min(assembling.capacity(), frameBytes));
+        receive(payload, length);
         return null;
       default: // MIDDLE or LAST
         expectAssembling(true, type);
-        int left = assemblingTotal - assembling.position();
+        int left = assemblingTotal - assembled;
         if (type == MIDDLE ? length >= left : length != left) {
           throw corrupt("fragment of " + length + " bytes with " + left + " bytes missing");
         }
-        if (length > assembling.remaining()) {
-          assembling = grow(assembling, assembling.position() + length, assemblingTotal);
-        }
-        assembling.put(buffer.slice(payload, length));
-        if (type == MIDDLE) {
-          return null;
-        }
-        ByteBuffer done = assembling.flip();
-        assembling = null;
-        return done;
+        receive(payload, length);
+        return type == MIDDLE ? null : assembled();
     }
+  }
+
+  /** The frame assembled, without its value's bytes if it has a value apart; resets. */
+  private ByteBuffer assembled() {
+    ByteBuffer done = assembling.flip();
+    assembling = null;
+    assembled = 0;
+    valueHeld = 0;
+    return done;
+  }
+
+  /** The bytes of the frame being assembled that go to its buffer: all but its value's. */
+  private int frameBytes() {
+    return assemblingTotal - (valueSpan == null ? 0 : valueSpan.length());
+  }
+
+  /**
+   * Asks the listener where the value of the frame now starting lies ({@code head}: its first bytes
+   * in the ring); keeps the span if the frame holds it. A listener that fails is logged and not
+   * asked again: its frames come whole.
+   */
+  private boolean locateValue(ByteBuffer head, int total) {
+    FrameListener locator = valueLocator;
+    if (locator == null) {
+      return false;
+    }
+    ValueSpan span;
+    try {
+      span = locator.largeValueSpan(head.asReadOnlyBuffer(), total);
+    } catch (RuntimeException e) {
+      valueLocator = null;
+      LOG.warn("frame listener failed to name a large value's span; frames come whole", e);
+      return false;
+    }
+    if (span == null || span.end() > total) {
+      return false;
+    }
+    valueSpan = span;
+    return true;
+  }
+
+  /**
+   * Takes the frame's next {@code length} bytes from the ring at {@code from}: those inside the
+   * value's span into the value's array, the others into the frame's buffer, each grown as needed.
+   */
+  private void receive(int from, int length) {
+    ValueSpan span = valueSpan;
+    int at = assembled;
+    int before = span == null ? length : Math.max(0, Math.min(length, span.offset() - at));
+    int inside =
+        span == null
+            ? 0
+            : Math.max(0, Math.min(at + length, span.end()) - Math.max(at, span.offset()));
+    appendToFrame(from, before);
+    appendToValue(from + before, inside);
+    appendToFrame(from + before + inside, length - before - inside);
+    assembled = at + length;
+  }
+
+  private void appendToFrame(int from, int n) {
+    if (n == 0) {
+      return;
+    }
+    if (n > assembling.remaining()) {
+      assembling = grow(assembling, assembling.position() + n, frameBytes());
+    }
+    assembling.put(assembling.position(), buffer, from, n);
+    assembling.position(assembling.position() + n);
+  }
+
+  private void appendToValue(int from, int n) {
+    if (n == 0) {
+      return;
+    }
+    int needed = valueHeld + n;
+    int length = valueSpan.length();
+    if (value == null) {
+      int first = firstValueCapacity(length, needed);
+      byte[] kept = first == STAGING_BYTES && first < length ? takeStaging() : null;
+      value = kept != null ? kept : new byte[first];
+    } else if (needed > value.length) {
+      byte[] grown = new byte[nextValueCapacity(length, needed)];
+      System.arraycopy(value, 0, grown, 0, valueHeld);
+      if (value.length == STAGING_BYTES) {
+        // a first array never handed out (its value is longer): kept for the next large value
+        staging = new SoftReference<>(value);
+      }
+      value = grown;
+    }
+    buffer.get(from, value, valueHeld, n);
+    valueHeld = needed;
+  }
+
+  private byte[] takeStaging() {
+    SoftReference<byte[]> kept = staging;
+    staging = null;
+    return kept == null ? null : kept.get();
+  }
+
+  /** The first array of a value longer than this, unless more of its bytes came at once. */
+  static final int STAGING_BYTES = 2 * FrameBufferGrowth.FIRST_BUFFER_BYTES;
+
+  /**
+   * The first array of a value of {@code length} bytes whose first {@code received} bytes are here:
+   * the whole value if it is at most 2 MiB, else 2 MiB (or the bytes here, if more).
+   */
+  static int firstValueCapacity(int length, int received) {
+    return Math.min(length, Math.max(received, STAGING_BYTES));
+  }
+
+  /**
+   * The next array of a value of {@code length} bytes once {@code received} of them are here (more
+   * than the array holds): eight times those, or the whole value if that is less. So a 16 MiB
+   * value's bytes go through one 2 MiB array (copied once more) and then into the whole.
+   */
+  static int nextValueCapacity(int length, int received) {
+    return (int) Math.min(length, 8L * received);
   }
 
   /**

@@ -1,0 +1,141 @@
+package org.witrpc.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Type;
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.Test;
+import org.witrpc.Serializers;
+import org.witrpc.Status;
+import org.witrpc.internal.Envelope;
+import org.witrpc.internal.EnvelopeCodec;
+import org.witrpc.internal.FrameBuffer;
+import org.witrpc.internal.Handshake;
+import org.witrpc.internal.JacksonSerializer;
+import org.witrpc.internal.MessageType;
+import org.witrpc.spi.Serializer;
+import org.witrpc.spi.ValueSpan;
+import org.witrpc.testkit.StubConnection;
+
+/**
+ * A RESPONSE whose large {@code byte[]} result the transport received apart: the client names the
+ * result's span only for a pending call that expects a {@code byte[]}, and the call's result is
+ * then that very array; a frame the client reads otherwise is put back together.
+ */
+class ClientValueApartTest {
+  private static final int BIG = 2 << 20;
+  private static final Type[] BYTES = {byte[].class};
+
+  private final Serializer msgpack = Serializers.messagePack();
+  private final ClientConnection cc =
+      new ClientConnection(msgpack, new Subscriptions(), 100, (c, e) -> {});
+
+  private ClientConnection ready() {
+    cc.attach(new StubConnection("stub://apart"));
+    cc.onFrame(Handshake.status(MessageType.AUTH_ACK, Status.OK, ""));
+    return cc;
+  }
+
+  private ByteBuffer response(long id, Status status, Object result, Type type) {
+    FrameBuffer fb = new FrameBuffer();
+    msgpack.write(fb, new Object[] {result}, new Type[] {type});
+    return fb.finish(MessageType.RESPONSE, 0, status.code(), id);
+  }
+
+  private static byte[] data() {
+    byte[] data = new byte[BIG];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (byte) (i * 13 + 3);
+    }
+    return data;
+  }
+
+  /** The frame as a transport that received {@code span} apart delivers it: without those bytes. */
+  private static ByteBuffer without(ByteBuffer frame, ValueSpan span) {
+    byte[] whole = new byte[frame.remaining()];
+    frame.duplicate().get(whole);
+    ByteBuffer compact = ByteBuffer.allocate(whole.length - span.length());
+    compact.put(whole, 0, span.offset()).put(whole, span.end(), whole.length - span.end());
+    return compact.flip();
+  }
+
+  @Test
+  void aBytesResultIsTheArrayTheTransportReceived() {
+    ready();
+    PendingCall call = cc.pending().register(null, true);
+    byte[] data = data();
+    ByteBuffer frame = response(call.id(), Status.OK, data, byte[].class);
+
+    ValueSpan span = cc.largeValueSpan(frame.asReadOnlyBuffer().limit(1024), frame.remaining());
+
+    assertThat(span).isNotNull();
+    assertThat(span.length()).isEqualTo(BIG);
+    byte[] value = data.clone();
+    cc.onFrame(without(frame, span), span, value);
+    Envelope env = (Envelope) call.outcome();
+    assertThat(env.received()).isNotNull();
+    Object result = JacksonSerializer.read(msgpack, env.body(), BYTES, env.received())[0];
+    assertThat(result).isSameAs(value);
+  }
+
+  @Test
+  void noSpanForACallThatExpectsSomethingElseOrIsGoneOrFailed() {
+    ready();
+    byte[] data = data();
+    PendingCall other = cc.pending().register(null, false);
+    ByteBuffer asOther = response(other.id(), Status.OK, data, byte[].class);
+    assertThat(cc.largeValueSpan(asOther.asReadOnlyBuffer(), asOther.remaining())).isNull();
+
+    ByteBuffer unknown = response(12_345, Status.OK, data, byte[].class);
+    assertThat(cc.largeValueSpan(unknown.asReadOnlyBuffer(), unknown.remaining())).isNull();
+
+    PendingCall bytes = cc.pending().register(null, true);
+    ByteBuffer failed = response(bytes.id(), Status.SERVER_ERROR, data, byte[].class);
+    assertThat(cc.largeValueSpan(failed.asReadOnlyBuffer(), failed.remaining())).isNull();
+  }
+
+  @Test
+  void noSpanBeforeTheHandshakeIsDone() {
+    cc.attach(new StubConnection("stub://apart"));
+    PendingCall call = cc.pending().register(null, true);
+    ByteBuffer frame = response(call.id(), Status.OK, data(), byte[].class);
+    assertThat(cc.largeValueSpan(frame.asReadOnlyBuffer(), frame.remaining())).isNull();
+  }
+
+  @Test
+  void aValueNotWhereTheResultPutsItIsPutBackAndTheResultReadWhole() {
+    ready();
+    PendingCall call = cc.pending().register(null, true);
+    byte[] data = data();
+    ByteBuffer frame = response(call.id(), Status.OK, data, byte[].class);
+    ValueSpan span = cc.largeValueSpan(frame.asReadOnlyBuffer(), frame.remaining());
+    ValueSpan off = new ValueSpan(span.offset() + 1, span.length() - 1); // a transport's error
+    byte[] value = new byte[off.length()];
+    frame.get(off.offset(), value);
+
+    cc.onFrame(without(frame, off), off, value);
+
+    Envelope env = (Envelope) call.outcome();
+    Object result = JacksonSerializer.read(msgpack, env.body(), BYTES, env.received())[0];
+    assertThat(result).isNotSameAs(value).isEqualTo(data);
+  }
+
+  @Test
+  void aFailedCallsErrorWithAValueApartIsReadWhole() {
+    ready();
+    PendingCall call = cc.pending().register(null, true);
+    byte[] data = data();
+    // an error reply is never named a span; a transport that took one apart anyway
+    ByteBuffer frame = response(call.id(), Status.SERVER_ERROR, data, byte[].class);
+    ValueSpan span = new ValueSpan(EnvelopeCodec.HEADER_SIZE + 6, BIG);
+    byte[] value = new byte[BIG];
+    frame.get(span.offset(), value);
+
+    cc.onFrame(without(frame, span), span, value);
+
+    Envelope env = (Envelope) call.outcome();
+    assertThat(env.received()).isNull();
+    assertThat(env.status()).isEqualTo(Status.SERVER_ERROR.code());
+    assertThat(msgpack.read(env.body(), BYTES)[0]).isEqualTo(data);
+  }
+}

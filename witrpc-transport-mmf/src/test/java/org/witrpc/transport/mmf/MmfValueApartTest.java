@@ -1,0 +1,194 @@
+package org.witrpc.transport.mmf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.witrpc.Serializers;
+import org.witrpc.client.WitClient;
+import org.witrpc.server.Dispatch;
+import org.witrpc.server.WitServer;
+
+/**
+ * Large {@code byte[]} arguments and results over real shared memory, where the ring receives such
+ * a value straight into its own array ({@link RingBuffer#receiveValuesApart}) and the decoders take
+ * it as it is: every shape of call gives back exactly what was sent, whether the value is taken
+ * apart (a {@code byte[]} argument or result, first among several, around other values, async) or
+ * not (declared {@code Object}, the second large array, inside a list, JSON, encrypted), and it is
+ * taken apart exactly where it should be.
+ */
+class MmfValueApartTest {
+  private static final int MIB = 1 << 20;
+
+  /** Calls with large arrays in every place. */
+  public interface Blobs {
+    byte[] echo(byte[] data);
+
+    long sum(int before, byte[] data, String after);
+
+    byte[] second(byte[] first, byte[] second);
+
+    int lengthOf(Object data);
+
+    CompletableFuture<byte[]> echoAsync(byte[] data);
+
+    List<byte[]> wrap(byte[] data);
+  }
+
+  static final class BlobsImpl implements Blobs {
+    @Override
+    public byte[] echo(byte[] data) {
+      return data;
+    }
+
+    @Override
+    public long sum(int before, byte[] data, String after) {
+      return checksum(data) + before + after.length();
+    }
+
+    @Override
+    public byte[] second(byte[] first, byte[] second) {
+      return second;
+    }
+
+    @Override
+    public int lengthOf(Object data) {
+      return data instanceof byte[] b ? b.length : -1;
+    }
+
+    @Override
+    public CompletableFuture<byte[]> echoAsync(byte[] data) {
+      return CompletableFuture.supplyAsync(() -> data);
+    }
+
+    @Override
+    public List<byte[]> wrap(byte[] data) {
+      return List.of(data);
+    }
+  }
+
+  static long checksum(byte[] data) {
+    long s = 0;
+    for (int i = 0; i < data.length; i++) {
+      s = s * 31 + data[i];
+    }
+    return s;
+  }
+
+  private static byte[] random(Random random, int size) {
+    byte[] b = new byte[size];
+    random.nextBytes(b);
+    return b;
+  }
+
+  @ParameterizedTest(name = "{0}, {1}, encryption {2}")
+  @CsvSource({
+    "msgpack, AUTO, false",
+    "msgpack, EXECUTOR, false",
+    "msgpack, AUTO, true",
+    "json, AUTO, false"
+  })
+  void everyShapeOfCallGivesBackWhatWasSent(String serializer, Dispatch dispatch, boolean encrypted)
+      throws Exception {
+    String name = "mva" + ProcessHandle.current().pid() + serializer + dispatch + encrypted;
+    var format = serializer.equals("json") ? Serializers.json() : Serializers.messagePack();
+    WitServer server =
+        WitServer.builder()
+            .service(Blobs.class, new BlobsImpl())
+            .transport("mmf://" + name)
+            .serializer(format)
+            .encryption(encrypted)
+            .dispatch(dispatch)
+            .build()
+            .start();
+    try (WitClient client =
+        WitClient.builder()
+            .transport("mmf://" + name)
+            .serializer(format)
+            .encryption(encrypted)
+            .timeout(Duration.ofSeconds(60))
+            .build()) {
+      client.connect(Duration.ofSeconds(30));
+      Blobs blobs = client.service(Blobs.class);
+      Random random = new Random(42);
+      long apartBefore = RingBuffer.VALUES_APART.sum();
+      for (int size : new int[] {MIB + 17, 3 * MIB, 17 * MIB + 5}) {
+        byte[] data = random(random, size);
+        assertThat(blobs.echo(data)).isEqualTo(data);
+        assertThat(blobs.sum(7, data, "after")).isEqualTo(checksum(data) + 7 + 5);
+        byte[] other = random(random, 2 * MIB);
+        assertThat(blobs.second(data, other)).isEqualTo(other);
+        assertThat(blobs.second(other, data)).isEqualTo(data);
+        if (format != Serializers.json()) { // JSON has no binary: an Object arrives as Base64 text
+          assertThat(blobs.lengthOf(data)).isEqualTo(size);
+        }
+        assertThat(blobs.echoAsync(data).get(60, TimeUnit.SECONDS)).isEqualTo(data);
+        assertThat(blobs.wrap(data)).singleElement().isEqualTo(data);
+      }
+      // per size: echo 2 (request and reply), sum 1, second 2 + 2, lengthOf 0 (an Object),
+      // echoAsync 2, wrap 1 (its reply is a list); none sealed or in JSON
+      long apart = RingBuffer.VALUES_APART.sum() - apartBefore;
+      assertThat(apart).isEqualTo(serializer.equals("msgpack") && !encrypted ? 3 * 10 : 0);
+    } finally {
+      server.close();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"AUTO", "EXECUTOR"})
+  void largeAndSmallCallsFromSeveralThreadsStayIntact(Dispatch dispatch) throws Exception {
+    String name = "mvt" + ProcessHandle.current().pid() + dispatch;
+    WitServer server =
+        WitServer.builder()
+            .service(Blobs.class, new BlobsImpl())
+            .transport("mmf://" + name)
+            .serializer(Serializers.messagePack())
+            .dispatch(dispatch)
+            .build()
+            .start();
+    ExecutorService threads = Executors.newFixedThreadPool(4);
+    try (WitClient client =
+        WitClient.builder()
+            .transport("mmf://" + name)
+            .serializer(Serializers.messagePack())
+            .timeout(Duration.ofSeconds(60))
+            .build()) {
+      client.connect(Duration.ofSeconds(30));
+      Blobs blobs = client.service(Blobs.class);
+      List<Future<Integer>> results = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        results.add(
+            threads.submit(
+                () -> {
+                  Random random = new Random(thread);
+                  int intact = 0;
+                  for (int i = 0; i < 10; i++) {
+                    byte[] data = random(random, i % 2 == 0 ? 64 : MIB + random.nextInt(3 * MIB));
+                    if (Arrays.equals(blobs.echo(data), data)
+                        && blobs.sum(i, data, "x") == checksum(data) + i + 1) {
+                      intact++;
+                    }
+                  }
+                  return intact;
+                }));
+      }
+      for (Future<Integer> result : results) {
+        assertThat(result.get(120, TimeUnit.SECONDS)).isEqualTo(10);
+      }
+    } finally {
+      threads.shutdownNow();
+      server.close();
+    }
+  }
+}
