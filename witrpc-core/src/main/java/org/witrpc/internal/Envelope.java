@@ -17,8 +17,8 @@ import org.witrpc.Status;
  *     otherwise
  * @param correlationId matches a RESPONSE to its request; the subscription id of a CALLBACK
  * @param body the body bytes, from position to limit
- * @param received a large value of the body the transport received apart (the body's bytes there
- *     are undefined), or null
+ * @param received a large value of the body the transport received apart (the body lacks its
+ *     bytes), or null
  */
 public record Envelope(
     MessageType type,

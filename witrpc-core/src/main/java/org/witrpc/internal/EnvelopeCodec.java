@@ -112,6 +112,9 @@ public final class EnvelopeCodec {
    * byte[])}): the header's body length counts them, the frame does not hold them.
    */
   public static Envelope decode(ByteBuffer frame, int missing) {
+    if (missing < 0) {
+      throw new IllegalArgumentException("missing < 0: " + missing);
+    }
     int start = frame.position();
     int available = frame.remaining();
     if (available < HEADER_SIZE) {
@@ -131,7 +134,7 @@ public final class EnvelopeCodec {
               + " in "
               + type
               + " envelope: the frame carries "
-              + (available - HEADER_SIZE)
+              + (available - HEADER_SIZE + (long) missing)
               + " body bytes");
     }
     b.position(start + HEADER_SIZE);

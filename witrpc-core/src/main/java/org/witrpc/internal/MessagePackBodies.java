@@ -119,7 +119,7 @@ final class MessagePackBodies {
           int size = unpacker.unpackBinaryHeader();
           if (received != null
               && !taken
-              && received.at() == start + unpacker.getTotalReadBytes()
+              && received.belongsAt(array, start + unpacker.getTotalReadBytes())
               && received.bytes().length == size) {
             values[i] = received.bytes(); // its payload is not in the body
             taken = true;

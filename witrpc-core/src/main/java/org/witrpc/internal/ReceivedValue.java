@@ -15,30 +15,40 @@ import org.witrpc.spi.ValueSpan;
  *
  * <p>Thread safety: immutable reference; the array belongs to whoever decodes the frame.
  *
- * @param at the index in the frame's backing array ({@link ByteBuffer#array()}) where the value's
- *     bytes belong
+ * @param frame the frame's backing array ({@link ByteBuffer#array()})
+ * @param at the index in {@code frame} where the value's bytes belong
  * @param bytes the value's bytes
  */
-public record ReceivedValue(int at, byte[] bytes) {
+public record ReceivedValue(byte[] frame, int at, byte[] bytes) {
 
   /** Checks the fields. */
   public ReceivedValue {
+    Objects.requireNonNull(frame, "frame == null");
     Objects.requireNonNull(bytes, "bytes == null");
+  }
+
+  /** Whether the value belongs at index {@code index} of {@code array}. */
+  boolean belongsAt(byte[] array, long index) {
+    return array == frame && index == at;
   }
 
   /**
    * The value received for {@code frame} (an array-backed buffer from the frame's first byte,
    * without the value's bytes) at {@code span}.
    *
-   * @throws IllegalArgumentException if the frame has no array, the span does not start within it,
-   *     or the value is not the span's length
+   * @throws IllegalArgumentException if the frame has no array, the span does not start after the
+   *     envelope header and within the frame, or the value is not the span's length
    */
   public static ReceivedValue of(ByteBuffer frame, ValueSpan span, byte[] value) {
-    if (!frame.hasArray() || span.offset() > frame.remaining() || value.length != span.length()) {
+    if (!frame.hasArray()
+        || span.offset() < EnvelopeCodec.HEADER_SIZE
+        || span.offset() > frame.remaining()
+        || value.length != span.length()) {
       throw new IllegalArgumentException(
           "value of " + value.length + " bytes does not fit " + span + " of its frame");
     }
-    return new ReceivedValue(frame.arrayOffset() + frame.position() + span.offset(), value);
+    return new ReceivedValue(
+        frame.array(), frame.arrayOffset() + frame.position() + span.offset(), value);
   }
 
   /**
@@ -47,8 +57,8 @@ public record ReceivedValue(int at, byte[] bytes) {
    */
   public ByteBuffer whole(ByteBuffer body) {
     int before = at - (body.arrayOffset() + body.position());
-    if (before < 0 || before > body.remaining()) {
-      throw new IllegalStateException("the body is past the value received apart");
+    if (!body.hasArray() || body.array() != frame || before < 0 || before > body.remaining()) {
+      throw new IllegalStateException("the body is not before the value received apart");
     }
     return ByteBuffer.allocate(body.remaining() + bytes.length)
         .put(body.slice(body.position(), before))

@@ -46,6 +46,27 @@ class EnvelopeCodecTest {
   }
 
   @Test
+  void aFrameWithoutAValueReceivedApartCountsTheMissingBytesAndNoOthers() {
+    ByteBuffer whole =
+        EnvelopeCodec.encode(MessageType.RESPONSE, 0, 200, 7, ByteBuffer.wrap(new byte[100]));
+    ByteBuffer compact = ByteBuffer.allocate(EnvelopeCodec.HEADER_SIZE + 60);
+    compact.put(whole.duplicate().limit(EnvelopeCodec.HEADER_SIZE + 60)).flip();
+
+    Envelope env = EnvelopeCodec.decode(compact.duplicate(), 40);
+
+    assertThat(env.correlationId()).isEqualTo(7);
+    assertThat(env.body().remaining()).isEqualTo(60);
+    assertThatThrownBy(() -> EnvelopeCodec.decode(compact.duplicate(), 39))
+        .isInstanceOf(WitTransportException.class)
+        .hasMessageContaining("bad body length 100")
+        .hasMessageContaining("carries 99 body bytes");
+    assertThatThrownBy(() -> EnvelopeCodec.decode(compact.duplicate(), 41))
+        .isInstanceOf(WitTransportException.class);
+    assertThatThrownBy(() -> EnvelopeCodec.decode(compact.duplicate(), -1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void truncatedHeaderIsRefused() {
     assertThatThrownBy(() -> EnvelopeCodec.decode(ByteBuffer.allocate(15)))
         .isInstanceOf(WitTransportException.class)

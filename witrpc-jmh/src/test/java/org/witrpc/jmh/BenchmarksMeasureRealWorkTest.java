@@ -12,6 +12,7 @@ import org.witrpc.Status;
 import org.witrpc.internal.Envelope;
 import org.witrpc.internal.EnvelopeCodec;
 import org.witrpc.internal.MessageType;
+import org.witrpc.transport.mmf.LargeValueBenchmark;
 import org.witrpc.transport.mmf.RingBufferBenchmark;
 
 /**
@@ -46,6 +47,25 @@ class BenchmarksMeasureRealWorkTest {
         ByteBuffer received = b.writeThenRead();
         assertThat(received.remaining()).isEqualTo(frameBytes);
         assertThat(received.get(frameBytes - 1)).isEqualTo((byte) ((frameBytes - 1) * 31 + 1));
+      }
+    } finally {
+      b.tearDown();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"whole", "apart"})
+  void largeValueComesOutAsSentEitherWay(String receive) throws IOException {
+    LargeValueBenchmark b = new LargeValueBenchmark();
+    b.valueBytes = 3 << 20;
+    b.receive = receive;
+    b.setUp();
+    try {
+      for (int round = 0; round < 3; round++) {
+        byte[] value = b.receiveAndDecode();
+        assertThat(value).hasSize(3 << 20);
+        assertThat(value[(3 << 20) - 1]).isEqualTo((byte) (((3 << 20) - 1) * 31 + 1));
+        assertThat(value[12_345]).isEqualTo((byte) (12_345 * 31 + 1));
       }
     } finally {
       b.tearDown();

@@ -16,6 +16,7 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
+import org.witrpc.transport.mmf.LargeValueBenchmark;
 import org.witrpc.transport.mmf.RingBufferBenchmark;
 
 /**
@@ -28,6 +29,7 @@ class BenchmarksRunOnceTest {
       List.of(
           EnvelopeCodecBenchmark.class,
           RingBufferBenchmark.class,
+          LargeValueBenchmark.class,
           FrameCipherBenchmark.class,
           SerializerBenchmark.class);
 

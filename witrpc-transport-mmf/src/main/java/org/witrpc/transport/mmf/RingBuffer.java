@@ -43,7 +43,8 @@ import org.witrpc.spi.ValueSpan;
  * <p>The consumer accepts frames up to its read limit ({@link #limitReadFrames}; the maximum frame
  * size unless lowered). A fragmented frame is not allocated whole at its FIRST record: its buffer
  * grows as fragments arrive, as {@link FrameBufferGrowth} says (a peer that announces 256 MiB and
- * sends one small fragment costs 1 MiB).
+ * sends one small fragment costs 1 MiB, 3 MiB if its frame starts with a large value received
+ * apart).
  *
  * <p>A frame of {@link #RECYCLED_FRAME_BYTES} or more may be received into a buffer given back
  * ({@link #recycle}) by whoever was done with the previous large frame: then no new (zeroed) array
@@ -370,22 +371,20 @@ final class RingBuffer {
    * @return the number of records consumed; 0 if the ring was empty
    */
   int read(Consumer<ByteBuffer> sink, int maxRecords) {
-    FrameListener whole =
-        new FrameListener() {
-          @Override
-          public void onFrame(ByteBuffer frame) {
-            sink.accept(frame);
-          }
-
-          @Override
-          public void onClosed(Throwable cause) {}
-        };
     return read(
         (frame, span, value) -> {
           if (span == null) {
             sink.accept(frame);
           } else {
-            whole.onFrame(frame, span, value); // put back together
+            new FrameListener() { // puts the frame back together
+              @Override
+              public void onFrame(ByteBuffer whole) {
+                sink.accept(whole);
+              }
+
+              @Override
+              public void onClosed(Throwable cause) {}
+            }.onFrame(frame, span, value);
           }
         },
         maxRecords);
@@ -451,6 +450,7 @@ final class RingBuffer {
       case FRAME:
         expectAssembling(false, type);
         checkFrameSize(length);
+        clearValue(); // nothing of a frame that failed half-way carries over
         if (length >= FrameListener.LARGE_VALUE_FRAME_BYTES
             && locateValue(buffer.slice(payload, length), length)) {
           assemblingTotal = length;
@@ -471,16 +471,19 @@ final class RingBuffer {
               "fragmented frame of " + total + " bytes is not longer than its first fragment");
         }
         checkFrameSize(total);
+        clearValue();
         assemblingTotal = (int) total;
         if (assemblingTotal >= FrameListener.LARGE_VALUE_FRAME_BYTES) {
           locateValue(buffer.slice(payload, length), assemblingTotal);
         }
         int frameBytes = frameBytes();
+        int firstFrameBytes = length - valueBytesIn(0, length); // the fragment's, not its value's
         assembling =
             receiveBuffer(
                 frameBytes,
                 Math.max(
-                    Math.min(length, frameBytes), FrameBufferGrowth.firstCapacity(frameBytes)));
+                    Math.min(firstFrameBytes, frameBytes),
+                    FrameBufferGrowth.firstCapacity(frameBytes)));
         // a recycled buffer may be larger than the frame: it ends where the frame does
         assembling.limit(Math.min(assembling.capacity(), frameBytes));
         receive(payload, length);
@@ -494,6 +497,22 @@ final class RingBuffer {
         receive(payload, length);
         return type == MIDDLE ? null : assembled();
     }
+  }
+
+  /** Forgets the value of a frame, delivered or not. */
+  private void clearValue() {
+    valueSpan = null;
+    value = null;
+    valueHeld = 0;
+    assembled = 0;
+  }
+
+  /** How many of the frame's bytes {@code [at, at + length)} belong to its value apart. */
+  private int valueBytesIn(int at, int length) {
+    ValueSpan span = valueSpan;
+    return span == null
+        ? 0
+        : Math.max(0, Math.min(at + length, span.end()) - Math.max(at, span.offset()));
   }
 
   /** The frame assembled, without its value's bytes if it has a value apart; resets. */
@@ -543,10 +562,7 @@ final class RingBuffer {
     ValueSpan span = valueSpan;
     int at = assembled;
     int before = span == null ? length : Math.max(0, Math.min(length, span.offset() - at));
-    int inside =
-        span == null
-            ? 0
-            : Math.max(0, Math.min(at + length, span.end()) - Math.max(at, span.offset()));
+    int inside = valueBytesIn(at, length);
     appendToFrame(from, before);
     appendToValue(from + before, inside);
     appendToFrame(from + before + inside, length - before - inside);

@@ -165,6 +165,7 @@ class MmfValueApartTest {
             .build()) {
       client.connect(Duration.ofSeconds(30));
       Blobs blobs = client.service(Blobs.class);
+      long apartBefore = RingBuffer.VALUES_APART.sum();
       List<Future<Integer>> results = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
         int thread = t;
@@ -186,6 +187,8 @@ class MmfValueApartTest {
       for (Future<Integer> result : results) {
         assertThat(result.get(120, TimeUnit.SECONDS)).isEqualTo(10);
       }
+      // 4 threads x 5 large echoes (request and reply) and 5 large sums (request)
+      assertThat(RingBuffer.VALUES_APART.sum() - apartBefore).isEqualTo(4 * (5 * 2 + 5));
     } finally {
       threads.shutdownNow();
       server.close();

@@ -126,6 +126,28 @@ class RingBufferValueApartTest {
   }
 
   @Test
+  void framesOneAfterAnotherEachGetTheirOwnValueAndFrameWhateverTheOneBeforeHad() {
+    RingFixture f = new RingFixture(16 << 10, MAX_FRAME);
+    // 5 MiB values: each goes through the 2 MiB first array, which the next one reuses
+    int length = 5 << 20;
+    ValueSpan first = new ValueSpan(200, length - 400);
+    ValueSpan second = new ValueSpan(40_000, length - 50_000); // starts after the first fragment
+    List<ValueSpan> spans = new ArrayList<>(List.of(first, second, first));
+    f.reader.receiveValuesApart(new Locator((head, n) -> spans.remove(0)));
+    byte[] a = pattern(length, 1);
+    byte[] b = pattern(length, 2);
+    byte[] c = pattern(length, 3);
+
+    List<Delivered> got = receive(f, a, b, c);
+
+    assertThat(got).hasSize(3);
+    assertApart(got.get(0), a, first);
+    assertApart(got.get(1), b, second);
+    assertApart(got.get(2), c, first);
+    assertThat(got.get(0).value()).isNotSameAs(got.get(2).value());
+  }
+
+  @Test
   void smallFramesAreNeverAskedAboutAndFramesWithoutASpanComeWhole() {
     RingFixture f = new RingFixture(64 << 10, MAX_FRAME);
     Locator locator = new Locator((head, length) -> null);
