@@ -16,6 +16,7 @@ import org.witrpc.internal.MessageType;
 import org.witrpc.spi.Serializer;
 import org.witrpc.spi.ValueSpan;
 import org.witrpc.testkit.StubConnection;
+import org.witrpc.testkit.ValuesApart;
 
 /**
  * A RESPONSE whose large {@code byte[]} result the transport received apart: the client names the
@@ -50,15 +51,6 @@ class ClientValueApartTest {
     return data;
   }
 
-  /** The frame as a transport that received {@code span} apart delivers it: without those bytes. */
-  private static ByteBuffer without(ByteBuffer frame, ValueSpan span) {
-    byte[] whole = new byte[frame.remaining()];
-    frame.duplicate().get(whole);
-    ByteBuffer compact = ByteBuffer.allocate(whole.length - span.length());
-    compact.put(whole, 0, span.offset()).put(whole, span.end(), whole.length - span.end());
-    return compact.flip();
-  }
-
   @Test
   void aBytesResultIsTheArrayTheTransportReceived() {
     ready();
@@ -71,7 +63,7 @@ class ClientValueApartTest {
     assertThat(span).isNotNull();
     assertThat(span.length()).isEqualTo(BIG);
     byte[] value = data.clone();
-    cc.onFrame(without(frame, span), span, value);
+    cc.onFrame(ValuesApart.without(frame, span), span, value);
     Envelope env = (Envelope) call.outcome();
     assertThat(env.received()).isNotNull();
     Object result = JacksonSerializer.read(msgpack, env.body(), BYTES, env.received())[0];
@@ -113,7 +105,7 @@ class ClientValueApartTest {
     byte[] value = new byte[off.length()];
     frame.get(off.offset(), value);
 
-    cc.onFrame(without(frame, off), off, value);
+    cc.onFrame(ValuesApart.without(frame, off), off, value);
 
     Envelope env = (Envelope) call.outcome();
     Object result = JacksonSerializer.read(msgpack, env.body(), BYTES, env.received())[0];
@@ -131,7 +123,7 @@ class ClientValueApartTest {
     byte[] value = new byte[BIG];
     frame.get(span.offset(), value);
 
-    cc.onFrame(without(frame, span), span, value);
+    cc.onFrame(ValuesApart.without(frame, span), span, value);
 
     Envelope env = (Envelope) call.outcome();
     assertThat(env.received()).isNull();

@@ -202,9 +202,7 @@ final class RequestDispatcher {
   private boolean knownQuick(Envelope env, boolean everyTime) {
     try {
       // peek at the route on a duplicate: handle() reads the body from its start
-      ByteBuffer body = env.body().duplicate();
-      CallDeadline.read(body);
-      Optional<MethodInvoker> invoker = settings.registry().find(Route.read(body));
+      Optional<MethodInvoker> invoker = routedMethod(env.body().duplicate());
       return invoker.isPresent()
           && (everyTime ? invoker.get().isQuickEveryTime() : invoker.get().isQuick());
     } catch (WitException malformed) {
@@ -366,8 +364,7 @@ final class RequestDispatcher {
     }
     ByteBuffer body = env.body();
     try {
-      CallDeadline.read(body);
-      Optional<MethodInvoker> invoker = settings.registry().find(Route.read(body));
+      Optional<MethodInvoker> invoker = routedMethod(body);
       if (invoker.isEmpty()) {
         return null;
       }
@@ -382,6 +379,17 @@ final class RequestDispatcher {
     } catch (WitException cutShortOrMalformed) {
       return null; // received whole; handle() says what is wrong with it
     }
+  }
+
+  /**
+   * The method a request's body routes to, read from its start (deadline, then route) up to its
+   * metadata.
+   *
+   * @throws WitException if the deadline or route is malformed
+   */
+  private Optional<MethodInvoker> routedMethod(ByteBuffer body) {
+    CallDeadline.read(body);
+    return settings.registry().find(Route.read(body));
   }
 
   /** How much of a large request {@link #largeValueSpan} looks at for its arguments' start. */

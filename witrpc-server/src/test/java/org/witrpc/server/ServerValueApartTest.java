@@ -21,6 +21,7 @@ import org.witrpc.internal.MethodDescriptor;
 import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.Serializer;
 import org.witrpc.spi.ValueSpan;
+import org.witrpc.testkit.ValuesApart;
 
 /**
  * A REQUEST whose large {@code byte[]} argument the transport received apart ({@link
@@ -129,15 +130,6 @@ class ServerValueApartTest {
     return s;
   }
 
-  /** The frame as a transport that received {@code span} apart delivers it: without those bytes. */
-  private static ByteBuffer without(ByteBuffer frame, ValueSpan span) {
-    byte[] whole = new byte[frame.remaining()];
-    frame.duplicate().get(whole);
-    ByteBuffer compact = ByteBuffer.allocate(whole.length - span.length());
-    compact.put(whole, 0, span.offset()).put(whole, span.end(), whole.length - span.end());
-    return compact.flip();
-  }
-
   private static byte[] slice(ByteBuffer frame, ValueSpan span) {
     byte[] out = new byte[span.length()];
     frame.get(span.offset(), out);
@@ -167,7 +159,7 @@ class ServerValueApartTest {
     assertThat(span.length()).isEqualTo(BIG);
     assertThat(slice(frame, span)).isEqualTo(data);
     byte[] value = data.clone();
-    listener.onFrame(without(frame, span), span, value);
+    listener.onFrame(ValuesApart.without(frame, span), span, value);
     assertThat(impl.got.get()).isSameAs(value);
     assertThat(fake.sent).hasSize(1);
     assertThat(fake.sent.get(0).status()).isEqualTo(Status.OK.code());
@@ -218,7 +210,7 @@ class ServerValueApartTest {
     ValueSpan off = new ValueSpan(named.offset() + 1, named.length() - 1);
     byte[] value = slice(frame, off);
 
-    listener.onFrame(without(frame, off), off, value);
+    listener.onFrame(ValuesApart.without(frame, off), off, value);
 
     assertThat(impl.got.get()).isNotSameAs(value).isEqualTo(data);
     assertThat(fake.sent).hasSize(1);

@@ -1,14 +1,8 @@
 package org.witrpc.transport.mmf;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -27,7 +21,6 @@ import org.witrpc.internal.JacksonSerializer;
 import org.witrpc.internal.MessageType;
 import org.witrpc.internal.ReceivedValue;
 import org.witrpc.spi.FrameListener;
-import org.witrpc.spi.RuntimeDirectory;
 import org.witrpc.spi.Serializer;
 import org.witrpc.spi.ValueSpan;
 
@@ -59,7 +52,7 @@ public class LargeValueBenchmark {
   public String receive;
 
   private final Serializer msgpack = Serializers.messagePack();
-  private Path file;
+  private RingFile file;
   private RingBuffer writer;
   private RingBuffer reader;
   private ByteBuffer frame;
@@ -70,19 +63,10 @@ public class LargeValueBenchmark {
   /** Maps the ring file and encodes the frame. */
   @Setup
   public void setUp() throws IOException {
-    int capacity = RingDescriptor.capacityForSize(MmfTransport.DEFAULT_SIZE);
-    int length = RingDescriptor.totalLength(capacity);
-    file = Files.createTempFile(RuntimeDirectory.defaultDirectory(), "jmh-value", ".mmf");
-    MappedByteBuffer mapping;
-    try (FileChannel channel =
-        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      mapping = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
-    }
-    RingDescriptor.initialize(mapping, capacity);
-    int offset = RingDescriptor.ringOffset(RingDescriptor.SERVER_TO_CLIENT, capacity);
+    file = new RingFile("jmh-value");
     int maxFrame = valueBytes + 1024;
-    writer = new RingBuffer(mapping, offset, capacity, maxFrame, () -> {}, () -> {});
-    reader = new RingBuffer(mapping, offset, capacity, maxFrame, () -> {}, () -> {});
+    writer = file.ring(RingDescriptor.SERVER_TO_CLIENT, maxFrame);
+    reader = file.ring(RingDescriptor.SERVER_TO_CLIENT, maxFrame);
     byte[] value = new byte[valueBytes];
     for (int i = 0; i < value.length; i++) {
       value[i] = (byte) (i * 31 + 1);
@@ -114,11 +98,7 @@ public class LargeValueBenchmark {
   /** Deletes the ring file. */
   @TearDown
   public void tearDown() {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    file.delete();
   }
 
   /** Writes the frame, reads it and decodes the value. */

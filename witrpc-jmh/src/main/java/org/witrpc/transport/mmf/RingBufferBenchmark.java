@@ -1,13 +1,7 @@
 package org.witrpc.transport.mmf;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -18,7 +12,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.witrpc.spi.RuntimeDirectory;
 
 /**
  * One frame through the shared-memory ring: {@link RingBuffer#write} then {@link RingBuffer#read},
@@ -41,8 +34,7 @@ public class RingBufferBenchmark {
   @Param({"64", "4096", "1048576"})
   public int frameBytes;
 
-  private Path file;
-  private MappedByteBuffer mapping;
+  private RingFile file;
   private RingBuffer writer;
   private RingBuffer reader;
   private ByteBuffer frame;
@@ -51,18 +43,10 @@ public class RingBufferBenchmark {
   /** Maps the ring file and makes the frame. */
   @Setup
   public void setUp() throws IOException {
-    int capacity = RingDescriptor.capacityForSize(MmfTransport.DEFAULT_SIZE);
-    int length = RingDescriptor.totalLength(capacity);
-    file = Files.createTempFile(RuntimeDirectory.defaultDirectory(), "jmh-ring", ".mmf");
-    try (FileChannel channel =
-        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      mapping = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
-    }
-    RingDescriptor.initialize(mapping, capacity);
-    int offset = RingDescriptor.ringOffset(RingDescriptor.CLIENT_TO_SERVER, capacity);
+    file = new RingFile("jmh-ring");
     int maxFrame = 2 * frameBytes + 64;
-    writer = new RingBuffer(mapping, offset, capacity, maxFrame, () -> {}, () -> {});
-    reader = new RingBuffer(mapping, offset, capacity, maxFrame, () -> {}, () -> {});
+    writer = file.ring(RingDescriptor.CLIENT_TO_SERVER, maxFrame);
+    reader = file.ring(RingDescriptor.CLIENT_TO_SERVER, maxFrame);
     byte[] bytes = new byte[frameBytes];
     for (int i = 0; i < bytes.length; i++) {
       bytes[i] = (byte) (i * 31 + 1);
@@ -73,11 +57,7 @@ public class RingBufferBenchmark {
   /** Deletes the ring file. */
   @TearDown
   public void tearDown() {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    file.delete();
   }
 
   /** Writes one frame and reads it back (into a fresh heap buffer, as a connection's reader). */
