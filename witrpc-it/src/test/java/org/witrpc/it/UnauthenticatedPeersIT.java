@@ -106,13 +106,12 @@ class UnauthenticatedPeersIT {
                       round++) {
                     try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
                       channel.connect(UnixDomainSocketAddress.of(socket));
-                      if (transport.equals("mmf")) {
-                        announceOverMmf(channel, ANNOUNCED_BYTES);
-                      } else {
-                        announceOverPipe(channel, ANNOUNCED_BYTES);
-                      }
+                      boolean droppedAlready =
+                          transport.equals("mmf")
+                              ? announceOverMmf(channel, ANNOUNCED_BYTES)
+                              : announceOverPipe(channel, ANNOUNCED_BYTES);
                       announced.incrementAndGet();
-                      if (RawSockets.awaitEndOfStream(channel, PEER_WAIT)) {
+                      if (droppedAlready || RawSockets.awaitEndOfStream(channel, PEER_WAIT)) {
                         dropped.incrementAndGet();
                       }
                     }
@@ -157,22 +156,33 @@ class UnauthenticatedPeersIT {
     assertThat(server.jvm().output()).doesNotContain("OutOfMemoryError");
   }
 
-  /** Pipe wire format: read the ACCEPTED status byte, then send a length prefix and no body. */
-  private static void announceOverPipe(SocketChannel channel, int length) throws IOException {
+  /**
+   * Pipe wire format: read the ACCEPTED status byte, then send a length prefix and no body.
+   *
+   * @return false: the server learns of the announcement only by reading the prefix, so it cannot
+   *     have dropped the peer for it yet
+   */
+  private static boolean announceOverPipe(SocketChannel channel, int length) throws IOException {
     ByteBuffer status = ByteBuffer.allocate(1);
     readFully(channel, status);
     if (status.get(0) != 0) {
       throw new IOException("pipe server refused the peer: status " + status.get(0));
     }
     RawSockets.writeFully(channel, ByteBuffer.allocate(4).putInt(0, length));
+    return false;
   }
 
   /**
    * Mmf wire format: the rendezvous reply (status 1, u16 length, path), map the file, announce a
    * maximum frame size, ack; then publish in ring 0 (client to server) one FIRST record of 4 KiB
    * announcing {@code total} bytes, and ring the DATA doorbell.
+   *
+   * @return true if the server dropped the peer before its doorbell could be written: a server
+   *     reader that starts after the ack reads what the ring already holds without waiting for a
+   *     doorbell, so it may refuse the record and close the socket while this thread is between
+   *     publishing and ringing (the doorbell write then fails with a broken pipe or a reset)
    */
-  private static void announceOverMmf(SocketChannel channel, int total) throws IOException {
+  private static boolean announceOverMmf(SocketChannel channel, int total) throws IOException {
     ByteBuffer head = ByteBuffer.allocate(3);
     readFully(channel, head);
     if (head.get(0) != 1) {
@@ -200,7 +210,12 @@ class UnauthenticatedPeersIT {
     mapping.putLong(data + 8, total); // FIRST: the total frame length follows the header
     mapping.putLong(data, (2L << 32) | chunk); // header: type FIRST, 4096 frame bytes
     LONGS.setRelease(mapping, ring, (long) (8 + 8 + chunk)); // publish the record
-    RawSockets.writeFully(channel, ByteBuffer.wrap(new byte[] {1})); // DATA doorbell
+    try {
+      RawSockets.writeFully(channel, ByteBuffer.wrap(new byte[] {1})); // DATA doorbell
+      return false;
+    } catch (IOException e) {
+      return true; // the server read the record and closed the socket first
+    }
   }
 
   private static void readFully(SocketChannel channel, ByteBuffer dst) throws IOException {
