@@ -205,7 +205,7 @@ final class ClientConnection implements FrameListener {
     ValueSpan inBody = JacksonSerializer.largeBytesSpan(serializer, env.body(), BYTES_RESULT);
     return inBody == null
         ? null
-        : new ValueSpan(EnvelopeCodec.HEADER_SIZE + inBody.offset(), inBody.length());
+        : EnvelopeCodec.spanInFrame(EnvelopeCodec.HEADER_SIZE, inBody, frameLength);
   }
 
   private static final Type[] BYTES_RESULT = {byte[].class};

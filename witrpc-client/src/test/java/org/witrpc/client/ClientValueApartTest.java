@@ -87,6 +87,20 @@ class ClientValueApartTest {
   }
 
   @Test
+  void noSpanForAResultWhoseLengthPrefixReachesPastTheFrame() {
+    ready();
+    PendingCall call = cc.pending().register(null, true);
+    ByteBuffer frame = response(call.id(), Status.OK, data(), byte[].class);
+    ValueSpan honest = cc.largeValueSpan(frame.asReadOnlyBuffer(), frame.remaining());
+    // a hostile server's bin 32 length prefix (the 4 bytes before the value) says 2^31 - 1
+    frame.putInt(honest.offset() - 4, Integer.MAX_VALUE);
+    assertThat(cc.largeValueSpan(frame.asReadOnlyBuffer(), frame.remaining())).isNull();
+    // one byte more than the frame holds
+    frame.putInt(honest.offset() - 4, honest.length() + 1);
+    assertThat(cc.largeValueSpan(frame.asReadOnlyBuffer(), frame.remaining())).isNull();
+  }
+
+  @Test
   void noSpanBeforeTheHandshakeIsDone() {
     cc.attach(new StubConnection("stub://apart"));
     PendingCall call = cc.pending().register(null, true);

@@ -3,6 +3,7 @@ package org.witrpc.internal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.witrpc.WitTransportException;
+import org.witrpc.spi.ValueSpan;
 
 /**
  * Writes and parses the 16-byte envelope header (big-endian):
@@ -61,6 +62,18 @@ public final class EnvelopeCodec {
     frame.position(HEADER_SIZE);
     frame.put(body.duplicate());
     return frame.flip();
+  }
+
+  /**
+   * A value's span in a body ({@code inBody}, counted from the body byte at frame offset {@code
+   * from}) as a span of the whole frame; null if it would not end inside a frame of {@code
+   * frameLength} bytes (a peer's length prefix may say anything).
+   */
+  public static ValueSpan spanInFrame(int from, ValueSpan inBody, int frameLength) {
+    long offset = (long) from + inBody.offset();
+    return offset + inBody.length() > frameLength
+        ? null
+        : new ValueSpan((int) offset, inBody.length());
   }
 
   /**

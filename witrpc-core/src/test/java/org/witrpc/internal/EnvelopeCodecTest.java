@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.witrpc.Status;
 import org.witrpc.WitTransportException;
+import org.witrpc.spi.ValueSpan;
 
 class EnvelopeCodecTest {
 
@@ -125,5 +126,16 @@ class EnvelopeCodecTest {
     assertThatThrownBy(() -> Handshake.readAuth(body))
         .isInstanceOf(WitTransportException.class)
         .hasMessageContaining("bad token length");
+  }
+
+  @Test
+  void aSpanInABodyIsASpanOfTheFrameOnlyIfItEndsInsideIt() {
+    ValueSpan inBody = new ValueSpan(10, 90);
+    assertThat(EnvelopeCodec.spanInFrame(20, inBody, 120)).isEqualTo(new ValueSpan(30, 90));
+    assertThat(EnvelopeCodec.spanInFrame(20, inBody, 119)).isNull();
+    // a length prefix near 2^31: no overflow, no exception, no span
+    ValueSpan huge = new ValueSpan(10, Integer.MAX_VALUE - 10);
+    assertThat(EnvelopeCodec.spanInFrame(EnvelopeCodec.HEADER_SIZE, huge, Integer.MAX_VALUE))
+        .isNull();
   }
 }

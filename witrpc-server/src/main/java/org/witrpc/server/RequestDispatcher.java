@@ -374,8 +374,8 @@ final class RequestDispatcher {
               settings.serializer(), body, invoker.get().descriptor().parameterTypes());
       return inBody == null
           ? null
-          : new ValueSpan(
-              EnvelopeCodec.HEADER_SIZE + body.position() + inBody.offset(), inBody.length());
+          : EnvelopeCodec.spanInFrame(
+              EnvelopeCodec.HEADER_SIZE + body.position(), inBody, frameLength);
     } catch (WitException cutShortOrMalformed) {
       return null; // received whole; handle() says what is wrong with it
     }

@@ -70,6 +70,10 @@ class ServerValueApartTest {
   private final HandshakeFuzzTest.FakeConnection fake = new HandshakeFuzzTest.FakeConnection();
 
   private ServerSettings settings(Serializer serializer) {
+    return settings(serializer, impl, TIMER);
+  }
+
+  static ServerSettings settings(Serializer serializer, Blobs impl, HandshakeTimer timer) {
     return new ServerSettings(
         new ServiceRegistry(Map.of(Blobs.class, impl)),
         serializer,
@@ -80,7 +84,7 @@ class ServerValueApartTest {
         false,
         4,
         new ServerLifecycle(),
-        TIMER,
+        timer,
         4,
         PeerCheck.NONE,
         null,
@@ -88,7 +92,16 @@ class ServerValueApartTest {
   }
 
   private FrameListener ready(Serializer serializer) {
-    FrameListener listener = ServerConnection.accept(fake, settings(serializer));
+    return ready(serializer, fake, impl, TIMER);
+  }
+
+  /** A server connection over {@code fake} through its handshake; what it sent so far cleared. */
+  static FrameListener ready(
+      Serializer serializer,
+      HandshakeFuzzTest.FakeConnection fake,
+      Blobs impl,
+      HandshakeTimer timer) {
+    FrameListener listener = ServerConnection.accept(fake, settings(serializer, impl, timer));
     listener.onFrame(
         Handshake.hello(
             MessageType.HELLO,
@@ -99,8 +112,7 @@ class ServerValueApartTest {
     return listener;
   }
 
-  private static ByteBuffer request(
-      Serializer serializer, String method, Object[] args, Type[] types) {
+  static ByteBuffer request(Serializer serializer, String method, Object[] args, Type[] types) {
     FrameBuffer fb = new FrameBuffer();
     fb.writeI64(CallDeadline.NONE);
     MethodDescriptor d =
@@ -130,7 +142,7 @@ class ServerValueApartTest {
     return s;
   }
 
-  private static byte[] slice(ByteBuffer frame, ValueSpan span) {
+  static byte[] slice(ByteBuffer frame, ValueSpan span) {
     byte[] out = new byte[span.length()];
     frame.get(span.offset(), out);
     return out;
@@ -143,7 +155,7 @@ class ServerValueApartTest {
         : -1;
   }
 
-  private static final Type[] SUM = {int.class, byte[].class, String.class};
+  static final Type[] SUM = {int.class, byte[].class, String.class};
 
   @Test
   void theMethodGetsTheArrayTheTransportReceivedApartFromTheFrame() {
