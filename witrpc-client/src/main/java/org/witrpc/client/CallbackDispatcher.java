@@ -2,6 +2,7 @@ package org.witrpc.client;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,9 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.WitException;
 import org.witrpc.internal.Envelope;
+import org.witrpc.internal.EnvelopeCodec;
+import org.witrpc.internal.JacksonSerializer;
 import org.witrpc.internal.MethodDescriptor;
 import org.witrpc.internal.Route;
 import org.witrpc.spi.Serializer;
+import org.witrpc.spi.ValueSpan;
 
 /**
  * The delivery of one connection's CALLBACK frames to the client's {@link Subscriptions}: decoded
@@ -94,6 +98,41 @@ final class CallbackDispatcher {
   }
 
   /**
+   * Where a CALLBACK arriving in a large frame has a large {@code byte[]} argument that its
+   * listener's decoder takes as the transport receives it ({@link
+   * org.witrpc.spi.FrameListener#largeValueSpan}), as a span of the frame; null if none: an unknown
+   * subscription, a {@link DynamicClient} (JSON) listener, a route that is not one of the
+   * listener's methods, or not witrpc's MessagePack. Called on the transport's reader.
+   *
+   * @param head the CALLBACK's envelope, its body only the frame's first bytes
+   * @param frameLength the whole frame's length
+   */
+  ValueSpan largeValueSpan(Envelope head, int frameLength) {
+    Subscriptions.Subscription sub = subscriptions.get(head.correlationId()).orElse(null);
+    if (sub == null || sub.listener() instanceof JsonListener) {
+      return null;
+    }
+    ByteBuffer body = head.body();
+    try {
+      MethodDescriptor d = listenerMethod(sub, Route.read(body));
+      ValueSpan inBody =
+          d == null ? null : JacksonSerializer.largeBytesSpan(serializer, body, d.parameterTypes());
+      return inBody == null
+          ? null
+          : EnvelopeCodec.spanInFrame(
+              EnvelopeCodec.HEADER_SIZE + body.position(), inBody, frameLength);
+    } catch (WitException cutShortOrMalformed) {
+      return null; // received whole; its delivery says what is wrong with it
+    }
+  }
+
+  /** The listener method a CALLBACK's route names, or null if it names none of {@code sub}'s. */
+  private static MethodDescriptor listenerMethod(Subscriptions.Subscription sub, Route route) {
+    MethodDescriptor d = listenerMethods(sub.type()).get(route.method());
+    return d == null || !route.service().equals(sub.type().getName()) ? null : d;
+  }
+
+  /**
    * Queues a CALLBACK for delivery on the callback thread; if {@code maxUndelivered} are waiting
    * already, drops it and has the connection closed instead (once).
    */
@@ -166,12 +205,14 @@ final class CallbackDispatcher {
     Object[] args;
     try {
       Route route = Route.read(callback.body());
-      d = listenerMethods(sub.type()).get(route.method());
-      if (d == null || !route.service().equals(sub.type().getName())) {
+      d = listenerMethod(sub, route);
+      if (d == null) {
         LOG.warn("callback {} does not match listener {}", route, sub.type().getName());
         return;
       }
-      args = serializer.read(callback.body(), d.parameterTypes());
+      args =
+          JacksonSerializer.read(
+              serializer, callback.body(), d.parameterTypes(), callback.received());
     } catch (WitException | StackOverflowError e) {
       LOG.warn("undecodable callback for subscription #{} dropped", callback.correlationId(), e);
       return;
@@ -190,8 +231,13 @@ final class CallbackDispatcher {
   private void invoke(Envelope callback, JsonListener listener) {
     Optional<JsonListener.Event> event;
     try {
-      Route route = Route.read(callback.body());
-      event = listener.decode(route, callback.body(), serializer);
+      // largeValueSpan names no span for a JSON listener; should one come apart, put it together
+      ByteBuffer body =
+          callback.received() == null
+              ? callback.body()
+              : callback.received().whole(callback.body());
+      Route route = Route.read(body);
+      event = listener.decode(route, body, serializer);
       if (event.isEmpty()) {
         LOG.warn("callback {} does not match {}", route, listener);
         return;

@@ -186,8 +186,9 @@ final class ClientConnection implements FrameListener {
   }
 
   /**
-   * A large {@code byte[]} result of a pending call that the result's decoder can take as the
-   * transport receives it: only a successful RESPONSE of a call whose result is a {@code byte[]},
+   * A large {@code byte[]} value that its decoder can take as the transport receives it: the result
+   * of a successful RESPONSE to a call whose result is a {@code byte[]}, or the first large {@code
+   * byte[]} argument of a CALLBACK to a typed listener ({@link CallbackDispatcher#largeValueSpan}),
    * when the serializer is witrpc's MessagePack; else null.
    */
   @Override
@@ -196,6 +197,9 @@ final class ClientConnection implements FrameListener {
       return null;
     }
     Envelope env = EnvelopeCodec.decodeHead(head, frameLength, LARGE_VALUE_HEAD_BYTES);
+    if (env != null && env.type() == MessageType.CALLBACK) {
+      return callbacks.largeValueSpan(env, frameLength);
+    }
     if (env == null
         || env.type() != MessageType.RESPONSE
         || env.status() != Status.OK.code()
@@ -241,11 +245,15 @@ final class ClientConnection implements FrameListener {
       return;
     }
     if (span != null) {
-      if (env.type() != MessageType.RESPONSE || env.status() != Status.OK.code()) {
+      boolean decodedWithTheValue =
+          ready
+              && (env.type() == MessageType.CALLBACK
+                  || env.type() == MessageType.RESPONSE && env.status() == Status.OK.code());
+      if (!decodedWithTheValue) {
         FrameListener.super.onFrame(frame, span, value); // whole again, for whoever reads it
         return;
       }
-      // the result's decoder takes the value as it is
+      // the result's or the listener's decoder takes the value as it is
       env = env.withReceived(ReceivedValue.of(frame, span, value));
     }
     switch (env.type()) {

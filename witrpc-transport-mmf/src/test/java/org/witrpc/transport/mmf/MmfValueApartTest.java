@@ -7,13 +7,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.witrpc.Listener;
 import org.witrpc.Serializers;
 import org.witrpc.client.WitClient;
 import org.witrpc.server.Dispatch;
@@ -74,6 +78,47 @@ class MmfValueApartTest {
     @Override
     public List<byte[]> wrap(byte[] data) {
       return List.of(data);
+    }
+  }
+
+  /** Gets large arrays from the server, between two other arguments. */
+  @Listener
+  public interface DataListener {
+    void onData(int seq, byte[] data, String tag);
+  }
+
+  /** A service that sends its listeners large arrays when asked. */
+  public interface Feed {
+    void addDataListener(DataListener listener);
+
+    void removeDataListener(DataListener listener);
+
+    /** Sends every listener {@code count} events, each with {@code size} random bytes (seed 7). */
+    void send(int count, int size);
+  }
+
+  static final class FeedImpl implements Feed {
+    private final List<DataListener> listeners = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void addDataListener(DataListener listener) {
+      listeners.add(listener);
+    }
+
+    @Override
+    public void removeDataListener(DataListener listener) {
+      listeners.remove(listener);
+    }
+
+    @Override
+    public void send(int count, int size) {
+      Random random = new Random(7);
+      for (int i = 0; i < count; i++) {
+        byte[] data = random(random, size + i);
+        for (DataListener listener : listeners) {
+          listener.onData(i, data, "tag" + i);
+        }
+      }
     }
   }
 
@@ -139,6 +184,50 @@ class MmfValueApartTest {
       // echoAsync 2, wrap 1 (its reply is a list); none sealed or in JSON
       long apart = RingBuffer.VALUES_APART.sum() - apartBefore;
       assertThat(apart).isEqualTo(serializer.equals("msgpack") && !encrypted ? 3 * 10 : 0);
+    } finally {
+      server.close();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}, encryption {1}")
+  @CsvSource({"msgpack, false", "msgpack, true", "json, false"})
+  void eventsWithLargeArraysArriveIntact(String serializer, boolean encrypted) throws Exception {
+    String name = "mve" + ProcessHandle.current().pid() + serializer + encrypted;
+    var format = serializer.equals("json") ? Serializers.json() : Serializers.messagePack();
+    WitServer server =
+        WitServer.builder()
+            .service(Feed.class, new FeedImpl())
+            .transport("mmf://" + name)
+            .serializer(format)
+            .encryption(encrypted)
+            .build()
+            .start();
+    try (WitClient client =
+        WitClient.builder()
+            .transport("mmf://" + name)
+            .serializer(format)
+            .encryption(encrypted)
+            .timeout(Duration.ofSeconds(60))
+            .build()) {
+      client.connect(Duration.ofSeconds(30));
+      Feed feed = client.service(Feed.class);
+      int events = 6;
+      BlockingQueue<Object[]> got = new LinkedBlockingQueue<>();
+      feed.addDataListener((seq, data, tag) -> got.add(new Object[] {seq, data, tag}));
+      long apartBefore = RingBuffer.VALUES_APART.sum();
+
+      feed.send(events, 3 * MIB);
+
+      Random random = new Random(7);
+      for (int i = 0; i < events; i++) {
+        Object[] event = got.poll(60, TimeUnit.SECONDS);
+        assertThat(event).as("event %d", i).isNotNull();
+        assertThat(event[0]).isEqualTo(i);
+        assertThat((byte[]) event[1]).isEqualTo(random(random, 3 * MIB + i));
+        assertThat(event[2]).isEqualTo("tag" + i);
+      }
+      long apart = RingBuffer.VALUES_APART.sum() - apartBefore;
+      assertThat(apart).isEqualTo(serializer.equals("msgpack") && !encrypted ? events : 0);
     } finally {
       server.close();
     }
