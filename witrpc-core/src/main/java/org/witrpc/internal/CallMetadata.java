@@ -65,20 +65,23 @@ public final class CallMetadata {
   }
 
   /**
-   * Reads the block at the body's position, advancing past it.
+   * Advances past the block at the body's position without decoding its entries (for a look at what
+   * follows it; {@link #read} checks the entries when the call is handled).
    *
    * @param maxBytes the largest N accepted
-   * @throws WitSerializationException naming what is wrong: N above {@code maxBytes} or beyond the
-   *     body, an entry that overruns the block, an empty or repeated key, an unknown kind
+   * @throws WitSerializationException if N is above {@code maxBytes} or beyond the body
    */
-  public static Metadata read(ByteBuffer body, int maxBytes) {
+  public static void skip(ByteBuffer body, int maxBytes) {
+    int n = blockLength(body, maxBytes);
+    body.position(body.position() + n);
+  }
+
+  /** Reads the block's length field, N, and checks it against the limit and the body. */
+  private static int blockLength(ByteBuffer body, int maxBytes) {
     if (body.remaining() < 4) {
       throw bad("the metadata length field is missing");
     }
     int n = body.getInt();
-    if (n == 0) {
-      return Metadata.empty();
-    }
     if (n < 0 || n > maxBytes) {
       throw bad(
           "metadata of "
@@ -89,6 +92,21 @@ public final class CallMetadata {
     }
     if (n > body.remaining()) {
       throw bad("a metadata block of " + n + " bytes, but only " + body.remaining() + " follow");
+    }
+    return n;
+  }
+
+  /**
+   * Reads the block at the body's position, advancing past it.
+   *
+   * @param maxBytes the largest N accepted
+   * @throws WitSerializationException naming what is wrong: N above {@code maxBytes} or beyond the
+   *     body, an entry that overruns the block, an empty or repeated key, an unknown kind
+   */
+  public static Metadata read(ByteBuffer body, int maxBytes) {
+    int n = blockLength(body, maxBytes);
+    if (n == 0) {
+      return Metadata.empty();
     }
     ByteBuffer block = body.slice().limit(n);
     body.position(body.position() + n);

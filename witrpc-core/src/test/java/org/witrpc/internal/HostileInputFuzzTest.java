@@ -147,6 +147,30 @@ class HostileInputFuzzTest {
     }
   }
 
+  /** Skipping a block (a look at what follows it) ends where reading it would, or fails first. */
+  @Property
+  void skippingMetadataEndsWhereReadingEnds(
+      @ForAll("metadataBlocks") byte[] block, @ForAll @IntRange(min = 0, max = 100) int limit) {
+    ByteBuffer read = ByteBuffer.wrap(block);
+    ByteBuffer skipped = ByteBuffer.wrap(block);
+    boolean readFailed = false;
+    try {
+      CallMetadata.read(read, limit);
+    } catch (WitException e) {
+      readFailed = true;
+    }
+    try {
+      CallMetadata.skip(skipped, limit);
+      assertThat(skipped.position()).isLessThanOrEqualTo(block.length);
+      if (!readFailed) {
+        assertThat(skipped.position()).isEqualTo(read.position());
+      }
+    } catch (WitException expected) {
+      assertThat(readFailed).as("skip failed where read did not").isTrue();
+      assertThat(expected.getMessage()).contains("metadata");
+    }
+  }
+
   @Property
   void validMetadataRoundTrips(@ForAll("metadataMaps") java.util.Map<String, String> entries) {
     byte[] block = metadataBlock(entries);

@@ -368,7 +368,7 @@ final class RequestDispatcher {
       if (invoker.isEmpty()) {
         return null;
       }
-      CallMetadata.read(body, settings.maxMetadataBytes());
+      CallMetadata.skip(body, settings.maxMetadataBytes()); // handle() decodes it
       ValueSpan inBody =
           JacksonSerializer.largeBytesSpan(
               settings.serializer(), body, invoker.get().descriptor().parameterTypes());

@@ -113,6 +113,15 @@ class ServerValueApartTest {
   }
 
   static ByteBuffer request(Serializer serializer, String method, Object[] args, Type[] types) {
+    return request(serializer, method, args, types, org.witrpc.Metadata.empty());
+  }
+
+  static ByteBuffer request(
+      Serializer serializer,
+      String method,
+      Object[] args,
+      Type[] types,
+      org.witrpc.Metadata metadata) {
     FrameBuffer fb = new FrameBuffer();
     fb.writeI64(CallDeadline.NONE);
     MethodDescriptor d =
@@ -121,7 +130,7 @@ class ServerValueApartTest {
             .findFirst()
             .orElseThrow();
     d.route().write(fb);
-    CallMetadata.writeNone(fb);
+    CallMetadata.write(fb, CallMetadata.encode(metadata));
     serializer.write(fb, args, types);
     return fb.finish(MessageType.REQUEST, 0, 0, 9);
   }
@@ -175,6 +184,25 @@ class ServerValueApartTest {
     assertThat(impl.got.get()).isSameAs(value);
     assertThat(fake.sent).hasSize(1);
     assertThat(fake.sent.get(0).status()).isEqualTo(Status.OK.code());
+    assertThat(result(fake.sent.get(0))).isEqualTo(expectedSum(data, 5, "tail"));
+  }
+
+  @Test
+  void aRequestWithMetadataHasItsArraySpanAfterTheMetadata() {
+    Serializer msgpack = Serializers.messagePack();
+    FrameListener listener = ready(msgpack);
+    byte[] data = data();
+    org.witrpc.Metadata metadata =
+        org.witrpc.Metadata.empty().with("traceparent", "00-abc-def-01").with("tenant", "t1");
+    ByteBuffer frame = request(msgpack, "sum", new Object[] {5, data, "tail"}, SUM, metadata);
+
+    ValueSpan span = listener.largeValueSpan(frame.asReadOnlyBuffer(), frame.remaining());
+
+    assertThat(span).isNotNull();
+    assertThat(slice(frame, span)).isEqualTo(data);
+    byte[] value = data.clone();
+    listener.onFrame(ValuesApart.without(frame, span), span, value);
+    assertThat(impl.got.get()).isSameAs(value);
     assertThat(result(fake.sent.get(0))).isEqualTo(expectedSum(data, 5, "tail"));
   }
 
