@@ -2,11 +2,12 @@ package org.witrpc.client;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import org.witrpc.spi.Durations;
 
 /**
  * Exponential backoff with a cap and jitter: the wait before attempt n (1-based) is {@code min(max,
  * initial * multiplier^(n-1))}, scaled by a random factor in {@code [1 - jitter, 1 + jitter]}
- * (never above {@code max}).
+ * (never above {@code max}). Durations longer than {@link Durations#FOREVER} are taken as it.
  *
  * <p>Thread safety: immutable.
  */
@@ -16,6 +17,8 @@ record Backoff(Duration initial, Duration max, double multiplier, double jitter)
       throw new IllegalArgumentException(
           "need 0 <= initial <= max: initial " + initial + ", max " + max);
     }
+    initial = Durations.capped(initial);
+    max = Durations.capped(max);
     if (!(multiplier >= 1.0)) {
       throw new IllegalArgumentException("multiplier must be >= 1: " + multiplier);
     }

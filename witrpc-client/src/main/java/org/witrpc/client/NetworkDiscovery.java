@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import org.witrpc.DiscoveryGroup;
 import org.witrpc.WitTransportException;
 import org.witrpc.internal.DiscoveryDatagram;
+import org.witrpc.spi.Durations;
 
 /**
  * Listens for servers announcing themselves on a {@link DiscoveryGroup} ({@code
@@ -105,7 +106,8 @@ public final class NetworkDiscovery implements AutoCloseable {
       throws InterruptedException {
     Objects.requireNonNull(match, "match == null");
     Objects.requireNonNull(timeout, "timeout == null");
-    return Optional.ofNullable(heard.await(match, Math.max(0, timeout.toMillis())));
+    return Optional.ofNullable(
+        heard.await(match, Math.max(0, Durations.capped(timeout).toMillis())));
   }
 
   /** Stops listening (leaves the group, ends the thread). Idempotent. */

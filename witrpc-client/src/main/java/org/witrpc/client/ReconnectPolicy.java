@@ -2,6 +2,7 @@ package org.witrpc.client;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.witrpc.spi.Durations;
 
 /**
  * How a {@link WitClient} reconnects by itself after it lost its connection ({@link
@@ -68,7 +69,7 @@ public final class ReconnectPolicy {
     if (connectTimeout.isNegative() || connectTimeout.isZero()) {
       throw new IllegalArgumentException("connectTimeout must be positive: " + connectTimeout);
     }
-    return new ReconnectPolicy(backoff, maxAttempts, connectTimeout);
+    return new ReconnectPolicy(backoff, maxAttempts, Durations.capped(connectTimeout));
   }
 
   /** Attempts before giving up; 0 means unlimited. */

@@ -19,6 +19,7 @@ import org.witrpc.WitTransportException;
 import org.witrpc.internal.Handshake;
 import org.witrpc.internal.TrafficCounter;
 import org.witrpc.spi.ClientTransport;
+import org.witrpc.spi.Durations;
 import org.witrpc.spi.Limits;
 import org.witrpc.spi.Serializer;
 import org.witrpc.spi.TransportOptions;
@@ -130,7 +131,7 @@ public final class WitClient implements AutoCloseable {
     Objects.requireNonNull(timeout, "timeout == null");
     states.beginConnect();
     try {
-      openReady(timeout);
+      openReady(Durations.capped(timeout));
     } catch (RuntimeException e) {
       states.connectFailed(e);
       throw e;

@@ -24,7 +24,24 @@ public final class Durations {
    */
   public static final Duration MAX = Duration.ofNanos(Long.MAX_VALUE);
 
+  /**
+   * The longest wait witrpc keeps track of: 2^61 nanoseconds (about 73 years). A longer timeout or
+   * grace (such as {@code Duration.ofSeconds(Long.MAX_VALUE)}, a common way to say "no limit") is
+   * taken as this one, which in effect is no limit, so that a deadline computed from {@link
+   * System#nanoTime()} never overflows.
+   */
+  public static final Duration FOREVER = Duration.ofNanos(1L << 61);
+
   private Durations() {}
+
+  /**
+   * {@code d}, or {@link #FOREVER} if it is longer: a timeout or grace that converts to nanoseconds
+   * and adds to {@link System#nanoTime()} without overflow. Negative and zero durations stay as
+   * they are.
+   */
+  public static Duration capped(Duration d) {
+    return d.compareTo(FOREVER) > 0 ? FOREVER : d;
+  }
 
   /**
    * Parses a duration: a number with a unit ns, us, ms or s ({@code 0} needs no unit), at most

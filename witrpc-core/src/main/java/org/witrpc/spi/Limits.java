@@ -51,13 +51,16 @@ public final class Limits {
     return atLeastOne("maxClients", maxClients);
   }
 
-  /** Checks a send timeout: at least {@link #MIN_SEND_TIMEOUT} (1 ms). */
+  /**
+   * Checks a send timeout: at least {@link #MIN_SEND_TIMEOUT} (1 ms); returns it, or {@link
+   * Durations#FOREVER} if it is longer.
+   */
   public static Duration sendTimeout(Duration sendTimeout) {
     Objects.requireNonNull(sendTimeout, "sendTimeout == null");
     if (sendTimeout.compareTo(MIN_SEND_TIMEOUT) < 0) {
       throw outOfRange("sendTimeout", format(sendTimeout), "at least 1ms");
     }
-    return sendTimeout;
+    return Durations.capped(sendTimeout);
   }
 
   /** Checks a spin budget: from zero (park at once) to {@link #MAX_SPIN_BUDGET} (10 ms). */
@@ -77,13 +80,16 @@ public final class Limits {
     return value;
   }
 
-  /** Checks a timeout that must be longer than zero. */
+  /**
+   * Checks a timeout that must be longer than zero; returns it, or {@link Durations#FOREVER} if it
+   * is longer.
+   */
   public static Duration positive(String setting, Duration value) {
     Objects.requireNonNull(value, setting + " == null");
     if (value.isNegative() || value.isZero()) {
       throw outOfRange(setting, format(value), "longer than 0");
     }
-    return value;
+    return Durations.capped(value);
   }
 
   /** A duration as the URI options write it: {@code 20us}, {@code 1500ms}, {@code 10s}. */

@@ -47,4 +47,19 @@ class DurationsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith(message);
   }
+
+  @Test
+  void aTimeoutLongerThanForeverIsForeverAndAddsToTheClockWithoutOverflow() {
+    Duration beyond = Duration.ofSeconds(Long.MAX_VALUE, 999_999_999);
+    assertThat(Durations.capped(beyond)).isEqualTo(Durations.FOREVER);
+    assertThat(Durations.capped(Duration.ofDays(365L * 1000))).isEqualTo(Durations.FOREVER);
+    assertThat(Durations.capped(Durations.FOREVER)).isEqualTo(Durations.FOREVER);
+    assertThat(Durations.capped(Duration.ofSeconds(5))).isEqualTo(Duration.ofSeconds(5));
+    assertThat(Durations.capped(Duration.ofSeconds(-1))).isEqualTo(Duration.ofSeconds(-1));
+    long now = System.nanoTime();
+    long deadline = now + Durations.capped(beyond).toNanos();
+    assertThat(deadline - now).as("no overflow").isPositive();
+    assertThat(Limits.positive("timeout", beyond)).isEqualTo(Durations.FOREVER);
+    assertThat(Limits.sendTimeout(beyond)).isEqualTo(Durations.FOREVER);
+  }
 }

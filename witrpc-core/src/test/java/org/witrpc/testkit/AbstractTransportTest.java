@@ -226,6 +226,21 @@ public abstract class AbstractTransportTest {
     assertThat(client.connection().isOpen()).isFalse();
   }
 
+  /** {@code Duration.ofSeconds(Long.MAX_VALUE)}, a common way to say "no limit", connects. */
+  @Test
+  void aConnectTimeoutBeyondAnyClockMeansNoLimit() throws Exception {
+    String name = uniqueName();
+    TestServer server = startServer(name, TransportOptions.defaults(), false);
+    RecordingListener listener = new RecordingListener();
+
+    Connection connection =
+        newClient(name).connect(listener, Duration.ofSeconds(Long.MAX_VALUE, 999_999_999));
+
+    Client client = track(new Client(connection, listener));
+    assertThat(client.connection().isOpen()).isTrue();
+    assertThat(server.nextAccepted().connection().isOpen()).isTrue();
+  }
+
   @Test
   void connectWithNoServerFailsAtOnce() {
     String name = uniqueName();

@@ -91,7 +91,7 @@ public final class ChildProcess implements AutoCloseable {
   public String awaitLine(String prefix, Duration timeout)
       throws TimeoutException, InterruptedException {
     Objects.requireNonNull(prefix, "prefix == null");
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = System.nanoTime() + Durations.capped(timeout).toNanos();
     Process process = launched.process();
     try (LineSearch search = launched.searchStdout(prefix)) {
       while (true) {
@@ -161,7 +161,7 @@ public final class ChildProcess implements AutoCloseable {
     closeInput();
     Process process = launched.process();
     try {
-      if (process.waitFor(grace.toNanos(), TimeUnit.NANOSECONDS)) {
+      if (process.waitFor(Durations.capped(grace).toNanos(), TimeUnit.NANOSECONDS)) {
         launched.awaitOutputDrained(DRAIN_MILLIS);
         return OptionalInt.of(process.exitValue());
       }

@@ -12,7 +12,8 @@ final class Durations {
   private Durations() {}
 
   /**
-   * Returns {@code value} if it is positive.
+   * Returns {@code value} if it is positive, or {@link org.witrpc.spi.Durations#FOREVER} if it is
+   * longer.
    *
    * @throws IllegalArgumentException naming {@code option} otherwise
    */
@@ -21,6 +22,11 @@ final class Durations {
     if (value.isNegative() || value.isZero()) {
       throw new IllegalArgumentException(option + " must be positive: " + value);
     }
-    return value;
+    return capped(value);
+  }
+
+  /** {@code value}, or {@link org.witrpc.spi.Durations#FOREVER} if it is longer. */
+  static Duration capped(Duration value) {
+    return org.witrpc.spi.Durations.capped(value);
   }
 }

@@ -106,7 +106,7 @@ public final class WitWorker {
       if (stopGrace.isNegative()) {
         throw new IllegalArgumentException("stopGrace must not be negative: " + stopGrace);
       }
-      this.stopGrace = stopGrace;
+      this.stopGrace = Durations.capped(stopGrace);
       return this;
     }
 

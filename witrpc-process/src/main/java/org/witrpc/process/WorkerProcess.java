@@ -192,6 +192,7 @@ public final class WorkerProcess<T> implements AutoCloseable {
    */
   public void stop(Duration grace) {
     Objects.requireNonNull(grace, "grace == null");
+    grace = Durations.capped(grace);
     LaunchedProcess process = beginStop();
     if (process == null) {
       awaitExit();

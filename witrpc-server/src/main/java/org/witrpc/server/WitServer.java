@@ -22,6 +22,7 @@ import org.witrpc.ServerReflection;
 import org.witrpc.Transports;
 import org.witrpc.WitTransportException;
 import org.witrpc.internal.TrafficCounter;
+import org.witrpc.spi.Durations;
 import org.witrpc.spi.Limits;
 import org.witrpc.spi.Serializer;
 import org.witrpc.spi.ServerTransport;
@@ -318,7 +319,7 @@ public final class WitServer implements AutoCloseable {
    * Polls (bounded by {@code grace}) until no call is in flight; the calls end on other threads.
    */
   private void awaitNoCallsInFlight(Duration grace) {
-    long deadline = System.nanoTime() + grace.toNanos();
+    long deadline = System.nanoTime() + Durations.capped(grace).toNanos();
     while (lifecycle.inFlight() > 0 && System.nanoTime() - deadline < 0) {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
     }
@@ -390,7 +391,8 @@ public final class WitServer implements AutoCloseable {
      */
     public Builder announceInterval(Duration interval) {
       Objects.requireNonNull(interval, "interval == null");
-      if (interval.toMillis() < 100 || interval.toMillis() > 180_000) {
+      if (interval.compareTo(Duration.ofMillis(100)) < 0
+          || interval.compareTo(Duration.ofMinutes(3)) > 0) {
         throw new IllegalArgumentException("announceInterval must be 100 ms to 3 minutes");
       }
       this.announceInterval = interval;

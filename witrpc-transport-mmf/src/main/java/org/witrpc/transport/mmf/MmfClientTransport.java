@@ -14,6 +14,7 @@ import org.witrpc.WitSecurityException;
 import org.witrpc.WitTransportException;
 import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.Connection;
+import org.witrpc.spi.Durations;
 import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.PeerPolicy;
 
@@ -38,7 +39,7 @@ public final class MmfClientTransport implements ClientTransport {
   public Connection connect(FrameListener listener, Duration timeout) {
     Objects.requireNonNull(listener, "listener == null");
     Objects.requireNonNull(timeout, "timeout == null");
-    long deadline = System.nanoTime() + Math.max(1, timeout.toNanos());
+    long deadline = System.nanoTime() + Math.max(1, Durations.capped(timeout).toNanos());
     Path dir = settings.resolveDirectory();
     Path socket = settings.socketPath(dir);
     if (!Files.exists(socket)) {

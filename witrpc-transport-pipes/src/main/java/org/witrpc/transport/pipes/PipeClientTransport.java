@@ -16,6 +16,7 @@ import org.witrpc.WitSecurityException;
 import org.witrpc.WitTransportException;
 import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.Connection;
+import org.witrpc.spi.Durations;
 import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.PeerPolicy;
 import org.witrpc.spi.TransportOptions;
@@ -48,7 +49,7 @@ public final class PipeClientTransport implements ClientTransport {
   public Connection connect(FrameListener listener, Duration timeout) {
     Objects.requireNonNull(listener, "listener == null");
     Objects.requireNonNull(timeout, "timeout == null");
-    long deadline = System.nanoTime() + saturatedNanos(timeout);
+    long deadline = System.nanoTime() + Durations.capped(timeout).toNanos();
     SocketChannel channel = null;
     try {
       channel = SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -173,14 +174,6 @@ public final class PipeClientTransport implements ClientTransport {
     }
     selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
     selector.selectedKeys().clear();
-  }
-
-  private static long saturatedNanos(Duration timeout) {
-    try {
-      return timeout.toNanos();
-    } catch (ArithmeticException e) {
-      return Long.MAX_VALUE / 2;
-    }
   }
 
   private static void closeQuietly(SocketChannel channel) {

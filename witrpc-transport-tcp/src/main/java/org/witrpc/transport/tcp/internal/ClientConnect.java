@@ -16,6 +16,7 @@ import java.util.function.BiConsumer;
 import org.witrpc.WitException;
 import org.witrpc.WitSecurityException;
 import org.witrpc.WitTransportException;
+import org.witrpc.spi.Durations;
 
 /**
  * The connect of {@code tcp://} and {@code ws://} clients: opens a socket on the shared I/O threads
@@ -65,7 +66,9 @@ public final class ClientConnect {
               .channel(EventLoops.socketChannelType())
               .option(
                   ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                  (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())))
+                  (int)
+                      Math.max(
+                          1, Math.min(Integer.MAX_VALUE, Durations.capped(timeout).toMillis())))
               .handler(
                   new ChannelInitializer<>() {
                     @Override
@@ -96,7 +99,8 @@ public final class ClientConnect {
                       f.cause()));
             }
           });
-      NettyConnection connection = result.get(saturatedNanos(timeout), TimeUnit.NANOSECONDS);
+      NettyConnection connection =
+          result.get(Durations.capped(timeout).toNanos(), TimeUnit.NANOSECONDS);
       channel.closeFuture().addListener(f -> lease.close());
       handedOver = true;
       return connection;
@@ -126,14 +130,6 @@ public final class ClientConnect {
         }
         lease.close();
       }
-    }
-  }
-
-  private static long saturatedNanos(Duration timeout) {
-    try {
-      return timeout.toNanos();
-    } catch (ArithmeticException e) {
-      return Long.MAX_VALUE / 2;
     }
   }
 }
