@@ -44,7 +44,8 @@ public final class RestartPolicy {
       throw new IllegalArgumentException(
           "need 0 <= initial <= max: initial " + initial + ", max " + max);
     }
-    return new RestartPolicy(initial, max, 5, Duration.ofMinutes(1));
+    return new RestartPolicy(
+        Durations.capped(initial), Durations.capped(max), 5, Duration.ofMinutes(1));
   }
 
   /** Most restarts within the period (>= 1). */
