@@ -118,7 +118,8 @@ public final class WitClient implements AutoCloseable {
   /**
    * Connects and runs the handshake (protocol version, serializer, encryption, access token), and
    * subscribes again every listener added before (after a lost connection without auto-reconnect).
-   * Returns when the connection is ready for calls.
+   * Returns when the connection is ready for calls. A {@code timeout} longer than {@link
+   * Durations#FOREVER} (about 73 years) is taken as it: no limit.
    *
    * @throws WitTransportException if the server cannot be reached, refuses new connections or
    *     closes the connection
@@ -410,7 +411,10 @@ public final class WitClient implements AutoCloseable {
       return this;
     }
 
-    /** How long a call waits for its reply. Default 30 seconds; must be positive. */
+    /**
+     * How long a call waits for its reply. Default 30 seconds; must be positive; longer than {@link
+     * Durations#FOREVER} (about 73 years) is taken as it.
+     */
     public Builder timeout(Duration timeout) {
       this.timeout = Limits.positive("timeout", timeout);
       return this;
