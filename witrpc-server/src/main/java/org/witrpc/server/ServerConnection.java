@@ -229,7 +229,13 @@ final class ServerConnection implements FrameListener, WarmHandOff.Source {
         case CLOSED -> LOG.debug("{}: frame after close dropped", description());
       }
     } catch (WitException e) {
-      violation(e.getMessage());
+      if (connection.isOpen()) {
+        violation(e.getMessage());
+      } else {
+        // the answer found the connection closed: the client went away, no protocol fault
+        state = State.CLOSED;
+        LOG.debug("{}: closed while its frame was handled: {}", description(), e.getMessage());
+      }
     }
   }
 
