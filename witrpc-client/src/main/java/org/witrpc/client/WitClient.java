@@ -334,7 +334,8 @@ public final class WitClient implements AutoCloseable {
     /**
      * Largest frame this client sends or accepts, in bytes, checked before allocation (for a
      * transport given as URI; a {@code maxFrameSize} option in the URI wins). A larger request
-     * fails before it is sent; a larger reply ends the connection. At least 1 KiB ({@link
+     * fails before it is sent; a larger reply is answered by the server with 500 instead where it
+     * knows this limit ({@code mmf://}), and ends the connection elsewhere. At least 1 KiB ({@link
      * Limits#MIN_FRAME_SIZE}). Default 256 MiB.
      */
     public Builder maxFrameSize(int maxFrameSize) {

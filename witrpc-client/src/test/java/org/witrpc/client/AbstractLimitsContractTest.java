@@ -199,6 +199,75 @@ public abstract class AbstractLimitsContractTest extends RpcContractHarness {
     assertThat(threads).as("one callback thread, which survived").hasSize(1);
   }
 
+  /** Makes results and events of any size from small requests. */
+  public interface Big {
+    String make(int chars);
+
+    void addProgressListener(ProgressListener listener);
+
+    void removeProgressListener(ProgressListener listener);
+
+    /** Fires onProgress(chars, a stage of {@code chars} characters) to every listener. */
+    void fire(int chars);
+  }
+
+  static final class BigImpl implements Big {
+    final List<ProgressListener> listeners = new CopyOnWriteArrayList<>();
+
+    @Override
+    public String make(int chars) {
+      return "y".repeat(chars);
+    }
+
+    @Override
+    public void addProgressListener(ProgressListener listener) {
+      listeners.add(listener);
+    }
+
+    @Override
+    public void removeProgressListener(ProgressListener listener) {
+      listeners.remove(listener);
+    }
+
+    @Override
+    public void fire(int chars) {
+      listeners.forEach(l -> l.onProgress(chars, "s".repeat(chars)));
+    }
+  }
+
+  /**
+   * A result larger than the server may send (its maximum frame size) is answered at once with a
+   * 500 naming the sizes, instead of leaving the caller to its timeout; an event that large is
+   * dropped for that client only; the connection serves on.
+   */
+  @ContractTest
+  void aResultTooLargeToSendIsA500AtOnceAndAnEventTooLargeIsDropped() throws Exception {
+    server.close();
+    server = startServer(b -> b.service(Big.class, new BigImpl()).maxFrameSize(4096));
+    WitClient c = connect(b -> b.timeout(Duration.ofSeconds(20)));
+    Big big = c.service(Big.class);
+    long start = System.nanoTime();
+
+    assertThatThrownBy(() -> big.make(6000))
+        .isInstanceOfSatisfying(
+            WitRemoteException.class, e -> assertThat(e.status()).isEqualTo(500))
+        .hasMessageContaining("Big.make(int): the result was not sent")
+        .hasMessageContaining("bytes")
+        .hasMessageContaining("4096");
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .as("answered, not timed out")
+        .isLessThan(Duration.ofSeconds(15));
+    assertThat(big.make(100)).hasSize(100);
+    List<Integer> heard = new CopyOnWriteArrayList<>();
+    big.addProgressListener((chars, stage) -> heard.add(stage.length()));
+    big.fire(6000);
+    big.fire(10);
+    await("the small event", () -> heard.contains(10));
+    assertThat(heard).containsExactly(10);
+    assertThat(big.make(10)).hasSize(10);
+  }
+
   @ContractTest
   void subscriptionsPerConnectionAreBounded() {
     server.close();

@@ -61,6 +61,11 @@ public final class MemConnection implements Connection {
   }
 
   @Override
+  public int maxSendFrameSize() {
+    return maxFrameSize;
+  }
+
+  @Override
   public void send(ByteBuffer... parts) {
     if (closed.get()) {
       throw new WitTransportException(description + " is closed");

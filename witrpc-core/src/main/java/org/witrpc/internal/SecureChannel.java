@@ -110,6 +110,7 @@ public final class SecureChannel implements Connection, FrameListener {
       if (sealer == null) {
         return delegate.sendBefore(deadlineNanos, parts);
       }
+      refuseIfTooLargeSealed(parts);
       ByteBuffer frame;
       try {
         frame = sealer.seal(parts);
@@ -142,6 +143,37 @@ public final class SecureChannel implements Connection, FrameListener {
         sendTurn.release();
       }
     }
+  }
+
+  /**
+   * Refuses a frame whose sealed form the transport would refuse, before it is sealed: its nonce is
+   * not spent, so the stream goes on (a frame refused after sealing ends it).
+   */
+  private void refuseIfTooLargeSealed(ByteBuffer[] parts) {
+    long plain = 0;
+    for (ByteBuffer part : parts) {
+      plain += part.remaining();
+    }
+    int limit = delegate.maxSendFrameSize();
+    if (plain + FrameCipher.TAG_SIZE > limit) {
+      throw new WitTransportException(
+          description()
+              + ": cannot send a frame of "
+              + plain
+              + " bytes ("
+              + (plain + FrameCipher.TAG_SIZE)
+              + " encrypted): the maximum frame size is "
+              + limit
+              + " bytes");
+    }
+  }
+
+  @Override
+  public int maxSendFrameSize() {
+    int limit = delegate.maxSendFrameSize();
+    return sealer == null || limit == Integer.MAX_VALUE
+        ? limit
+        : Math.max(0, limit - FrameCipher.TAG_SIZE);
   }
 
   private void failSealed(Throwable e) {

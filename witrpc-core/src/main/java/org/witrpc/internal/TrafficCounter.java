@@ -108,6 +108,11 @@ public final class TrafficCounter {
     }
 
     @Override
+    public int maxSendFrameSize() {
+      return delegate.maxSendFrameSize();
+    }
+
+    @Override
     public void close() {
       delegate.close();
     }

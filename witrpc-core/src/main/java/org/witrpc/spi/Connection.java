@@ -87,6 +87,16 @@ public interface Connection {
   default void allowLargeFrames() {}
 
   /**
+   * The largest frame {@link #send} takes on this connection: the transport's maximum frame size,
+   * or the peer's where the transport knows it and it is smaller. A larger frame is refused with a
+   * {@link org.witrpc.WitTransportException} before any of it is sent, and the connection stays
+   * open. {@link Integer#MAX_VALUE} if the transport does not say (the default).
+   */
+  default int maxSendFrameSize() {
+    return Integer.MAX_VALUE;
+  }
+
+  /**
    * Hands the memory of a received frame back to the transport, for a later frame: an optional
    * saving for large frames (no new, zeroed array per frame). {@code frame} is the buffer given to
    * {@link FrameListener#onFrame} or any view of it (an envelope's body, say). The caller gives the

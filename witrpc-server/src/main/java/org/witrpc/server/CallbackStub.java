@@ -4,6 +4,7 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.concurrent.ConcurrentHashMap;
+import org.witrpc.WitException;
 import org.witrpc.internal.FrameBuffer;
 import org.witrpc.internal.MessageType;
 import org.witrpc.internal.MethodDescriptor;
@@ -104,6 +105,12 @@ final class CallbackStub implements InvocationHandler {
     FrameBuffer fb = new FrameBuffer(64 + serializer.estimateSize(args, d.parameterTypes()));
     d.route().write(fb);
     serializer.write(fb, args, d.parameterTypes());
-    connection.send(fb.finishParts(MessageType.CALLBACK, 0, 0, subscriptionId));
+    WitException refused =
+        connection.sendOrRefusal(fb.finishParts(MessageType.CALLBACK, 0, 0, subscriptionId));
+    if (refused != null) {
+      // an event larger than the client takes: dropped for this client, said where it is seen
+      ServerConnection.LOG.warn(
+          "{}: callback {} not sent: {}", connection.description(), d, refused.getMessage());
+    }
   }
 }

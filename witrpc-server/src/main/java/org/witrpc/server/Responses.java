@@ -69,7 +69,21 @@ final class Responses {
           null);
       return;
     }
-    send(fb.finishParts(MessageType.RESPONSE, 0, Status.OK.code(), id));
+    ByteBuffer[] answer = fb.finishParts(MessageType.RESPONSE, 0, Status.OK.code(), id);
+    inFlight.decrementAndGet();
+    WitException refused = connection.sendOrRefusal(answer);
+    if (refused != null) {
+      // a result larger than the client takes: the caller hears why at once instead of timing out
+      inFlight.incrementAndGet();
+      LOG.warn(
+          "{}: {}: the result was not sent: {}", connection.description(), d, refused.getMessage());
+      error(
+          id,
+          Status.SERVER_ERROR,
+          refused.getClass().getName(),
+          d.displayName() + ": the result was not sent: " + refused.getMessage(),
+          null);
+    }
   }
 
   /** Answers {@code id} with 500 for what the implementation threw. */
@@ -90,11 +104,28 @@ final class Responses {
     error(id, Status.SERVER_ERROR, cause.getClass().getName(), cause.getMessage(), trace);
   }
 
-  /** Answers {@code id} with an error status and body. */
+  /**
+   * Answers {@code id} with an error status and body; if the client does not take a body that large
+   * (a long message or stack trace, a small maximum frame size), with the same status and a short
+   * message saying so.
+   */
   void error(long id, Status status, String className, String message, String trace) {
     FrameBuffer fb = new FrameBuffer();
     new ErrorBody(className, message, trace).write(serializer, fb);
-    send(fb.finishParts(MessageType.RESPONSE, 0, status.code(), id));
+    ByteBuffer[] answer = fb.finishParts(MessageType.RESPONSE, 0, status.code(), id);
+    inFlight.decrementAndGet();
+    WitException refused = connection.sendOrRefusal(answer);
+    if (refused != null) {
+      LOG.warn(
+          "{}: error answer #{} was not sent: {}",
+          connection.description(),
+          id,
+          refused.getMessage());
+      FrameBuffer shorter = new FrameBuffer();
+      new ErrorBody(className, "the error was too large to send: " + refused.getMessage(), null)
+          .write(serializer, shorter);
+      connection.send(shorter.finishParts(MessageType.RESPONSE, 0, status.code(), id));
+    }
   }
 
   /**
@@ -115,10 +146,5 @@ final class Responses {
       inFlight.decrementAndGet();
       connection.failConnection("cannot answer request #" + id + ": " + again, again);
     }
-  }
-
-  private void send(ByteBuffer... frame) {
-    inFlight.decrementAndGet();
-    connection.send(frame);
   }
 }

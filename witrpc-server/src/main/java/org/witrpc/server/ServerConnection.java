@@ -285,13 +285,32 @@ final class ServerConnection implements FrameListener, WarmHandOff.Source {
 
   /** Sends a frame; never throws (a failure the transport did not report closes the connection). */
   void send(ByteBuffer... frame) {
+    WitException refused = sendOrRefusal(frame);
+    if (refused != null) {
+      LOG.warn("{}: a frame was not sent: {}", description(), refused.getMessage());
+    }
+  }
+
+  /**
+   * Sends a frame like {@link #send}; returns the transport's refusal if it refused the frame with
+   * the connection still open (nothing of it sent: a frame larger than the client's maximum frame
+   * size, as a rule), so that the caller can answer otherwise; null if it was sent or the
+   * connection is gone.
+   */
+  WitException sendOrRefusal(ByteBuffer... frame) {
     try {
       outbound.send(frame);
+      return null;
     } catch (WitException e) {
+      if (connection.isOpen()) {
+        return e;
+      }
       LOG.debug("{}: send failed (client gone?)", description(), e);
+      return null;
     } catch (Throwable t) {
       // what reached the peer is unknown: the stream cannot be trusted any more
       failConnection("send failed: " + t, t);
+      return null;
     }
   }
 

@@ -491,8 +491,10 @@ public final class WitServer implements AutoCloseable {
     }
 
     /**
-     * Largest frame accepted, in bytes, checked before allocation (for a transport given as URI);
-     * at least 1 KiB ({@link Limits#MIN_FRAME_SIZE}). Default 256 MiB.
+     * Largest frame accepted or sent, in bytes, checked before allocation (for a transport given as
+     * URI); at least 1 KiB ({@link Limits#MIN_FRAME_SIZE}). Default 256 MiB. A result larger than
+     * the server may send (this limit, or the client's where the transport tells it) is answered
+     * with 500 naming the sizes; an event that large is dropped for that client, with a warning.
      */
     public Builder maxFrameSize(int maxFrameSize) {
       this.maxFrameSize = Limits.maxFrameSize(maxFrameSize);

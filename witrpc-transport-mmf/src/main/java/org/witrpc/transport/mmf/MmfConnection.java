@@ -279,6 +279,11 @@ final class MmfConnection implements Connection {
     return sendFrame(deadlineNanos, true, parts);
   }
 
+  @Override
+  public int maxSendFrameSize() {
+    return sendLimit;
+  }
+
   private boolean sendFrame(long deadlineNanos, boolean hasDeadline, ByteBuffer[] parts) {
     Objects.requireNonNull(parts, "parts == null");
     long total = 0;

@@ -160,6 +160,11 @@ final class PipeConnection implements Connection {
   }
 
   @Override
+  public int maxSendFrameSize() {
+    return maxFrameSize;
+  }
+
+  @Override
   public void send(ByteBuffer... parts) {
     if (!sendFrame(0, false, parts)) {
       throw SendChecks.interruptedBeforeSending(description);

@@ -238,6 +238,11 @@ public final class NettyConnection implements Connection {
   }
 
   @Override
+  public int maxSendFrameSize() {
+    return maxFrameSize;
+  }
+
+  @Override
   public void send(ByteBuffer... parts) {
     if (!sendFrame(0, false, parts)) {
       throw SendChecks.interruptedBeforeSending(description);
