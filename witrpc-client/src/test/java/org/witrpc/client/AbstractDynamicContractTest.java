@@ -143,6 +143,27 @@ public abstract class AbstractDynamicContractTest extends RpcContractHarness {
         .hasMessageContaining("no method nope(int) in service " + SERVICE);
   }
 
+  /**
+   * A listener's add or remove method called as a plain method (by its exact key) is a 400: the
+   * server would otherwise run it with whatever the body holds (a null listener, which every later
+   * event to that method's listeners then trips over).
+   */
+  @ContractTest
+  void aListenerMethodCalledPlainlyIs400AndRegistersNothing() {
+    for (String method :
+        new String[] {
+          "addProgressListener(org.witrpc.testkit.ProgressListener)",
+          "removeProgressListener(org.witrpc.testkit.ProgressListener)"
+        }) {
+      assertThatThrownBy(() -> dynamic().call(SERVICE, method, json("[null]")))
+          .isInstanceOfSatisfying(
+              WitRemoteException.class, e -> assertThat(e.status()).isEqualTo(400))
+          .hasMessageContaining("adds or removes a listener");
+    }
+    assertThat(service.progressListenerCount()).isZero();
+    service.startProcessing(2, "still fine");
+  }
+
   @ContractTest
   void voidAndNullResultsAreJsonNull() {
     assertThat(dynamic().call(SERVICE, "setName", json("[\"dyn\"]")))

@@ -249,6 +249,17 @@ final class RequestDispatcher {
     }
     MethodInvoker invoker = found.get();
     MethodDescriptor d = invoker.descriptor();
+    if (env.type() == MessageType.REQUEST && d.kind() != MethodDescriptor.Kind.CALL) {
+      // a plain call would run the add or remove method with whatever the body holds (null)
+      responses.error(
+          id,
+          Status.BAD_REQUEST,
+          null,
+          d.displayName()
+              + " adds or removes a listener: subscribe through a service proxy, not with a call",
+          null);
+      return false;
+    }
     Metadata metadata = Metadata.empty();
     if (env.type() == MessageType.REQUEST) {
       try {
