@@ -47,17 +47,19 @@ public final class Metadata {
   /**
    * This metadata with {@code key} set to the string {@code value}.
    *
-   * @throws IllegalArgumentException if the key is empty or longer than 255 UTF-8 bytes
+   * @throws IllegalArgumentException if the key is empty or longer than 255 UTF-8 bytes, or the key
+   *     or value is not valid Unicode (a lone surrogate, which UTF-8 cannot carry)
    */
   public Metadata with(String key, String value) {
-    Objects.requireNonNull(value, "value == null");
+    checkText("value", Objects.requireNonNull(value, "value == null"));
     return put(key, value);
   }
 
   /**
    * This metadata with {@code key} set to a copy of the binary {@code value}.
    *
-   * @throws IllegalArgumentException if the key is empty or longer than 255 UTF-8 bytes
+   * @throws IllegalArgumentException if the key is empty or longer than 255 UTF-8 bytes, or not
+   *     valid Unicode (a lone surrogate)
    */
   public Metadata with(String key, byte[] value) {
     Objects.requireNonNull(value, "value == null");
@@ -81,13 +83,32 @@ public final class Metadata {
     return new Metadata(Collections.unmodifiableMap(copy));
   }
 
-  /** Checks a key: 1 to 255 UTF-8 bytes. */
+  /** Checks a key: valid Unicode of 1 to 255 UTF-8 bytes. */
   static void checkKey(String key) {
     Objects.requireNonNull(key, "key == null");
+    checkText("key", key);
     int bytes = key.getBytes(StandardCharsets.UTF_8).length;
     if (bytes == 0 || bytes > MAX_KEY_BYTES) {
       throw new IllegalArgumentException(
           "a metadata key has 1 to " + MAX_KEY_BYTES + " UTF-8 bytes, not " + bytes);
+    }
+  }
+
+  /**
+   * Checks that {@code text} has no lone surrogate: UTF-8 would carry it as '?', so the peer would
+   * see another key or value (two keys could even become one).
+   */
+  private static void checkText(String what, String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++; // a pair: one code point
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException(
+            "a metadata " + what + " must be valid Unicode: a lone surrogate at index " + i);
+      }
     }
   }
 
@@ -146,7 +167,8 @@ public final class Metadata {
     /** Sets {@code key} to the string {@code value}; see {@link Metadata#with(String, String)}. */
     public Builder put(String key, String value) {
       checkKey(key);
-      entries.put(key, Objects.requireNonNull(value, "value == null"));
+      checkText("value", Objects.requireNonNull(value, "value == null"));
+      entries.put(key, value);
       return this;
     }
 
