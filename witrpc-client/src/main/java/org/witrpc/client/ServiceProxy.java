@@ -1,5 +1,6 @@
 package org.witrpc.client;
 
+import java.lang.invoke.MethodType;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.witrpc.Idempotent;
 import org.witrpc.Metadata;
+import org.witrpc.WitException;
 import org.witrpc.internal.MethodDescriptor;
 
 /**
@@ -89,8 +91,30 @@ final class ServiceProxy implements InvocationHandler {
         if (interceptors == null) {
           return call(t, a, Metadata.empty());
         }
-        return interceptors.run(d, a, metadata -> call(t, a, metadata));
+        return answered(method, d, interceptors.run(d, a, metadata -> call(t, a, metadata)));
       }
     }
+  }
+
+  /**
+   * What the interceptors answered, if the method can return it; else a {@link WitException} naming
+   * the method and what came back (the proxy would throw a bare NullPointerException or
+   * ClassCastException).
+   */
+  private static Object answered(Method method, MethodDescriptor d, Object result) {
+    Class<?> type = method.getReturnType();
+    if (type == void.class) {
+      return null;
+    }
+    Class<?> boxed = MethodType.methodType(type).wrap().returnType();
+    if (result == null ? type.isPrimitive() : !boxed.isInstance(result)) {
+      throw new WitException(
+          d.displayName()
+              + ": the client interceptors answered "
+              + (result == null ? "null" : "a " + result.getClass().getName())
+              + " where the method returns "
+              + type.getName());
+    }
+    return result;
   }
 }

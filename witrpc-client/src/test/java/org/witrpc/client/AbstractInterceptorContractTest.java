@@ -16,6 +16,7 @@ import org.witrpc.WitTimeoutException;
 import org.witrpc.internal.CallMetadata;
 import org.witrpc.server.ServerInterceptor;
 import org.witrpc.server.WitServer;
+import org.witrpc.testkit.TestService;
 
 /**
  * The interceptor and call-context contract every transport must pass: client and server
@@ -114,6 +115,41 @@ public abstract class AbstractInterceptorContractTest extends RpcContractHarness
         .hasMessageContaining(AbstractInterceptorContractTest.class.getName())
         .hasCauseInstanceOf(IllegalStateException.class);
     assertThat(contextService().metadata("via-B")).isEqualTo("B");
+  }
+
+  /** An answer the method cannot return fails the call naming it, not with a bare JDK exception. */
+  @ContractTest
+  void aClientInterceptorAnsweringWhatTheMethodCannotReturnFailsTheCallClearly() {
+    WitClient c =
+        connect(
+            b ->
+                b.interceptor(
+                    chain -> {
+                      Object first = chain.arguments()[0];
+                      if (Integer.valueOf(13).equals(first) || "null".equals(first)) {
+                        return null;
+                      }
+                      if (Integer.valueOf(14).equals(first) || "text".equals(first)) {
+                        return "text";
+                      }
+                      return chain.proceed();
+                    }));
+    TestService s = c.service(TestService.class);
+
+    assertThatThrownBy(() -> s.echo(13))
+        .isInstanceOf(WitException.class)
+        .hasMessageEndingWith(
+            "echo(int): the client interceptors answered null where the method returns int");
+    assertThatThrownBy(() -> s.echo(14))
+        .isInstanceOf(WitException.class)
+        .hasMessageContaining("answered a java.lang.String where the method returns int");
+    assertThatThrownBy(() -> s.echoAsync("text"))
+        .isInstanceOf(WitException.class)
+        .hasMessageContaining(
+            "answered a java.lang.String where the method returns "
+                + "java.util.concurrent.CompletableFuture");
+    assertThat(s.echo("null")).as("null where null may be").isNull();
+    assertThat(s.echo(15)).isEqualTo(15);
   }
 
   @ContractTest
