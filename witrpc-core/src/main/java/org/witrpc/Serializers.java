@@ -30,9 +30,20 @@ public final class Serializers {
     return JSON;
   }
 
-  /** JSON through the caller's mapper, used as given (register modules on it yourself). */
+  /**
+   * JSON through the caller's mapper, used as given (register modules on it yourself).
+   *
+   * @throws IllegalArgumentException if the mapper does not write JSON (a MessagePack, CBOR or YAML
+   *     mapper, say: the peer would be told "json" and read garbage)
+   */
   public static Serializer json(ObjectMapper mapper) {
-    return new JacksonSerializer("json", Objects.requireNonNull(mapper, "mapper == null"));
+    Objects.requireNonNull(mapper, "mapper == null");
+    String format = mapper.getFactory().getFormatName();
+    if (!"JSON".equals(format)) {
+      throw new IllegalArgumentException(
+          "json(mapper) needs a mapper that writes JSON, not " + format);
+    }
+    return new JacksonSerializer("json", mapper);
   }
 
   /** MessagePack (msgpack-java's Jackson data format). */

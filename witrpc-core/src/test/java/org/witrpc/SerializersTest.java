@@ -274,4 +274,20 @@ class SerializersTest {
     }
     return ref.get() == null;
   }
+
+  @Test
+  void aCallersMapperMustWriteTheFormatItIsGivenFor() {
+    com.fasterxml.jackson.databind.ObjectMapper msgpack =
+        new com.fasterxml.jackson.databind.ObjectMapper(
+            new org.msgpack.jackson.dataformat.MessagePackFactory());
+    assertThatThrownBy(() -> Serializers.json(msgpack))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("json(mapper) needs a mapper that writes JSON, not msgpack");
+    assertThatThrownBy(
+            () -> Serializers.messagePack(new com.fasterxml.jackson.databind.ObjectMapper()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(Serializers.json(new com.fasterxml.jackson.databind.ObjectMapper()).name())
+        .isEqualTo("json");
+    assertThat(Serializers.messagePack(msgpack).name()).isEqualTo("msgpack");
+  }
 }

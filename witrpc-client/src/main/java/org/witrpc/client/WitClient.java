@@ -1,6 +1,5 @@
 package org.witrpc.client;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -384,16 +383,7 @@ public final class WitClient implements AutoCloseable {
      *     UTF-8, which no server accepts
      */
     public Builder accessToken(String accessToken) {
-      Objects.requireNonNull(accessToken, "accessToken == null");
-      int bytes = accessToken.getBytes(StandardCharsets.UTF_8).length;
-      if (bytes > Handshake.MAX_TOKEN_BYTES) {
-        throw new IllegalArgumentException(
-            "accessToken has "
-                + bytes
-                + " UTF-8 bytes; the protocol allows at most "
-                + Handshake.MAX_TOKEN_BYTES);
-      }
-      this.accessToken = accessToken;
+      this.accessToken = Handshake.checkedToken(accessToken);
       return this;
     }
 

@@ -45,6 +45,26 @@ public final class Handshake {
    */
   public static final int MAX_TOKEN_BYTES = 8 * 1024;
 
+  /**
+   * Checks an access token a builder is given: at most {@link #MAX_TOKEN_BYTES} UTF-8 bytes (a
+   * server with a longer one could never be reached).
+   *
+   * @return the token
+   * @throws IllegalArgumentException naming its length and the limit
+   */
+  public static String checkedToken(String accessToken) {
+    java.util.Objects.requireNonNull(accessToken, "accessToken == null");
+    int bytes = accessToken.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    if (bytes > MAX_TOKEN_BYTES) {
+      throw new IllegalArgumentException(
+          "accessToken has "
+              + bytes
+              + " UTF-8 bytes; the protocol allows at most "
+              + MAX_TOKEN_BYTES);
+    }
+    return accessToken;
+  }
+
   private Handshake() {}
 
   /**

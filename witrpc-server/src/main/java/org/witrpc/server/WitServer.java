@@ -21,6 +21,7 @@ import org.witrpc.Serializers;
 import org.witrpc.ServerReflection;
 import org.witrpc.Transports;
 import org.witrpc.WitTransportException;
+import org.witrpc.internal.Handshake;
 import org.witrpc.internal.TrafficCounter;
 import org.witrpc.spi.Durations;
 import org.witrpc.spi.Limits;
@@ -559,7 +560,7 @@ public final class WitServer implements AutoCloseable {
      * docs/SECURITY.md).
      */
     public Builder accessToken(String accessToken) {
-      this.accessToken = Objects.requireNonNull(accessToken, "accessToken == null");
+      this.accessToken = Handshake.checkedToken(accessToken);
       return this;
     }
 

@@ -70,6 +70,17 @@ class TokenBindingServerTest {
     return new Session(raw, channel, theirs);
   }
 
+  /** A token no client could send (the protocol's limit is 8 KiB) is refused where it is set. */
+  @Test
+  void aTokenLongerThanTheProtocolAllowsIsRefusedByTheBuilder() {
+    WitServer.Builder builder = WitServer.builder();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> builder.accessToken("t".repeat(Handshake.MAX_TOKEN_BYTES + 1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("accessToken has 8193 UTF-8 bytes; the protocol allows at most 8192");
+    builder.accessToken("t".repeat(Handshake.MAX_TOKEN_BYTES));
+  }
+
   @Test
   void aVersion2ClientGetsTheVersionMismatch() throws Exception {
     start(WitServer.builder().accessToken("t"));
