@@ -71,6 +71,11 @@ public final class Serializers {
         .registerModule(new JavaTimeModule())
         .registerModule(new Jdk8Module())
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        // a region zone (Europe/Paris), not only its offset: ZonedDateTime round-trips exactly
+        .enable(SerializationFeature.WRITE_DATES_WITH_ZONE_ID)
+        // ISO-8601 text (PT8760H0.123456789S): a decimal number of seconds loses nanoseconds in
+        // MessagePack, which has no decimal type and refused most such durations
+        .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
         .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
