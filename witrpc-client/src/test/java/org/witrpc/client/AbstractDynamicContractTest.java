@@ -127,6 +127,15 @@ public abstract class AbstractDynamicContractTest extends RpcContractHarness {
     assertThat(dynamic().call(SERVICE, "echo(int)", json("[1]"))).isEqualTo(json("1"));
   }
 
+  /** A fraction where the method takes an integer is a 400, not silently cut to the integer. */
+  @ContractTest
+  void aFractionForAnIntegerIs400() {
+    assertThatThrownBy(() -> dynamic().call(SERVICE, "echo(int)", json("[1.5]")))
+        .isInstanceOfSatisfying(
+            WitRemoteException.class, e -> assertThat(e.status()).isEqualTo(400));
+    assertThat(dynamic().call(SERVICE, "echo(int)", json("[2]"))).isEqualTo(json("2"));
+  }
+
   @ContractTest
   void unknownServiceOrMethodIs404WithClearMessage() {
     assertThatThrownBy(() -> dynamic().call("com.acme.Nothing", "x", null))
