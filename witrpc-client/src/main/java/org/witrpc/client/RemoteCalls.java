@@ -349,7 +349,14 @@ final class RemoteCalls {
       try {
         exchange(cc, s.addMethod(), MessageType.SUBSCRIBE, s.route(), s.id(), deadline);
       } catch (WitRemoteException e) {
-        LOG.warn("{}: re-subscribing listener #{} failed", s.addMethod(), s.id(), e);
+        // the server refused it: the listener is no longer subscribed, so the client forgets it
+        // (removing the listener is then a no-op, and the next reconnect does not repeat it)
+        subscriptions.remove(s.id());
+        LOG.warn(
+            "{}: re-subscribing listener #{} failed; it is no longer subscribed",
+            s.addMethod(),
+            s.id(),
+            e);
       }
     }
   }

@@ -135,6 +135,44 @@ class ResilienceTest {
     return second;
   }
 
+  /**
+   * A subscription the new server refuses on reconnect (its limit is lower, say) is forgotten, with
+   * a warning: removing its listener is then the no-op the javadoc promises (it was a 400 for a
+   * subscription the server never had), and the next reconnect does not repeat it.
+   */
+  @Test
+  void aSubscriptionRefusedOnReconnectIsForgotten() {
+    WitServer first = server(new TickerImpl());
+    WitClient client = client(WitClient.builder().autoReconnect(fast()));
+    client.connect(Duration.ofSeconds(5));
+    Ticker ticker = client.service(Ticker.class);
+    List<Integer> kept = new CopyOnWriteArrayList<>();
+    TickListener keptListener = kept::add;
+    TickListener refused = n -> {};
+    ticker.addTickListener(keptListener);
+    ticker.addTickListener(refused);
+
+    first.close();
+    await("reconnecting", () -> client.state() != ConnectionState.READY);
+    TickerImpl second = new TickerImpl();
+    WitServer limited =
+        WitServer.builder()
+            .service(Ticker.class, second)
+            .transport(uri)
+            .maxSubscriptionsPerConnection(1)
+            .build();
+    closeables.add(limited);
+    limited.start();
+    await("ready again", () -> client.state() == ConnectionState.READY);
+
+    assertThat(second.listeners).hasSize(1);
+    ticker.removeTickListener(refused); // no subscription: nothing to remove, no error
+    ticker.tick(7);
+    await("the kept listener's tick", () -> kept.contains(7));
+    ticker.removeTickListener(keptListener);
+    assertThat(second.listeners).isEmpty();
+  }
+
   @Test
   void aDynamicSubscriptionIsRepeatedAfterAReconnect() {
     WitServer first = server(new TickerImpl());
