@@ -6,6 +6,7 @@ import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.witrpc.Listener;
 import org.witrpc.Serializers;
@@ -38,6 +39,12 @@ class ClientValueApartTest {
   private final Subscriptions subscriptions = new Subscriptions();
   private final ClientConnection cc =
       new ClientConnection(msgpack, subscriptions, 100, (c, e) -> {});
+
+  @AfterEach
+  void endTheCallbackThread() {
+    cc.callbacks().close(); // no witrpc thread outlives the test (other suites check that)
+    cc.callbacks().awaitListeners();
+  }
 
   /** A service with events: its listeners get large arrays. */
   public interface Feed {
