@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.witrpc.Idempotent;
+import org.witrpc.Listener;
 import org.witrpc.Metadata;
 import org.witrpc.WitException;
 import org.witrpc.internal.MethodDescriptor;
@@ -35,10 +36,34 @@ final class ServiceProxy implements InvocationHandler {
       if (d.kind() != MethodDescriptor.Kind.CALL) {
         MethodDescriptor.checkListener(d.listenerType());
         CallbackDispatcher.listenerMethods(d.listenerType()); // fails early if not accessible
+      } else {
+        refuseListenerParameters(d);
       }
       targets.put(
           d.method(),
           new Target(d, d.route().toBytes(), d.method().isAnnotationPresent(Idempotent.class)));
+    }
+  }
+
+  /**
+   * A plain method cannot take a listener: it would be sent as a value ({@code {}} for a lambda)
+   * and fail on the server. Listeners go to {@code void addXxx(L)} and {@code removeXxx(L)} only.
+   *
+   * @throws IllegalArgumentException naming the method and the listener type
+   */
+  private static void refuseListenerParameters(MethodDescriptor d) {
+    for (Class<?> p : d.method().getParameterTypes()) {
+      if (p.isInterface() && p.isAnnotationPresent(Listener.class)) {
+        throw new IllegalArgumentException(
+            d.displayName()
+                + " takes a @Listener "
+                + p.getName()
+                + ", but a listener can be passed only to void addXxx("
+                + p.getSimpleName()
+                + ") and removeXxx("
+                + p.getSimpleName()
+                + ") methods with that one parameter");
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package org.witrpc.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
@@ -93,6 +94,31 @@ class ListenerPairingTest {
   void stop() {
     client.close();
     server.close();
+  }
+
+  /** Listeners passed anywhere but to addXxx / removeXxx. */
+  public interface Misplaced {
+    void register(PropertyChangedListener listener);
+  }
+
+  /** Another shape: the listener is one parameter of several. */
+  public interface MisplacedAmongOthers {
+    void addTwo(PropertyChangedListener listener, int n);
+  }
+
+  /**
+   * A listener passed to a plain method is refused when the proxy is made, naming the method: it
+   * would travel as a value ({} for a lambda) and fail on the server with a Jackson message.
+   */
+  @Test
+  void aListenerParameterOfAPlainMethodIsRefusedWhenTheProxyIsMade() {
+    assertThatThrownBy(() -> client.service(Misplaced.class))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Misplaced.register(PropertyChangedListener) takes a @Listener")
+        .hasMessageContaining("addXxx(PropertyChangedListener)");
+    assertThatThrownBy(() -> client.service(MisplacedAmongOthers.class))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("takes a @Listener");
   }
 
   @Test
