@@ -331,7 +331,11 @@ final class RemoteCalls {
    * only forgotten.
    */
   void unsubscribeId(MethodDescriptor d, byte[] route, long id) {
-    subscriptions.remove(id); // first, so that a reconnect does not repeat it
+    // first, so that a reconnect does not repeat it; one already forgotten (its re-subscription
+    // was refused) is not subscribed on the server either: nothing to undo there
+    if (!subscriptions.remove(id)) {
+      return;
+    }
     Optional<ClientConnection> cc = states.readyNow();
     if (cc.isPresent()) {
       exchange(cc.get(), d, MessageType.UNSUBSCRIBE, route, id, System.nanoTime() + timeoutNanos);
@@ -349,14 +353,19 @@ final class RemoteCalls {
       try {
         exchange(cc, s.addMethod(), MessageType.SUBSCRIBE, s.route(), s.id(), deadline);
       } catch (WitRemoteException e) {
-        // the server refused it: the listener is no longer subscribed, so the client forgets it
-        // (removing the listener is then a no-op, and the next reconnect does not repeat it)
-        subscriptions.remove(s.id());
-        LOG.warn(
-            "{}: re-subscribing listener #{} failed; it is no longer subscribed",
-            s.addMethod(),
-            s.id(),
-            e);
+        if (e.status() == Status.BAD_REQUEST.code() || e.status() == Status.NOT_FOUND.code()) {
+          // this server refuses it for good: the listener is no longer subscribed, so the client
+          // forgets it (removing the listener is then a no-op; no later reconnect repeats it)
+          subscriptions.remove(s.id());
+          LOG.warn(
+              "{}: re-subscribing listener #{} was refused; it is no longer subscribed",
+              s.addMethod(),
+              s.id(),
+              e);
+        } else {
+          // a server shutting down (503), a failing add method (500): the next connection retries
+          LOG.warn("{}: re-subscribing listener #{} failed", s.addMethod(), s.id(), e);
+        }
       }
     }
   }

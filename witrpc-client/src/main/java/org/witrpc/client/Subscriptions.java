@@ -54,8 +54,13 @@ final class Subscriptions {
         .max(Long::compare);
   }
 
-  void remove(long id) {
-    byId.remove(id);
+  /**
+   * Forgets subscription {@code id}.
+   *
+   * @return true if it was known
+   */
+  boolean remove(long id) {
+    return byId.remove(id) != null;
   }
 
   /** Every subscription, oldest first (the order they are repeated in). */

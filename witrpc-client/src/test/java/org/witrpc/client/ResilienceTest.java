@@ -51,7 +51,7 @@ class ResilienceTest {
   }
 
   /** Counts calls; a slow call holds a latch. */
-  static final class TickerImpl implements Ticker {
+  static class TickerImpl implements Ticker {
     final AtomicInteger calls = new AtomicInteger();
     final List<TickListener> listeners = new CopyOnWriteArrayList<>();
     final CountDownLatch slowStarted = new CountDownLatch(1);
@@ -171,6 +171,62 @@ class ResilienceTest {
     await("the kept listener's tick", () -> kept.contains(7));
     ticker.removeTickListener(keptListener);
     assertThat(second.listeners).isEmpty();
+  }
+
+  /** A dynamic subscription refused on reconnect closes as a no-op, not with the server's 400. */
+  @Test
+  void aDynamicSubscriptionRefusedOnReconnectClosesQuietly() {
+    WitServer first = server(new TickerImpl());
+    WitClient client = client(WitClient.builder().autoReconnect(fast()));
+    client.connect(Duration.ofSeconds(5));
+    client.service(Ticker.class).addTickListener(n -> {});
+    DynamicSubscription refused =
+        client.dynamic().subscribe(Ticker.class.getName(), "addTickListener", (m, a) -> {});
+
+    first.close();
+    await("reconnecting", () -> client.state() != ConnectionState.READY);
+    WitServer limited =
+        WitServer.builder()
+            .service(Ticker.class, new TickerImpl())
+            .transport(uri)
+            .maxSubscriptionsPerConnection(1)
+            .build();
+    closeables.add(limited);
+    limited.start();
+    await("ready again", () -> client.state() == ConnectionState.READY);
+
+    refused.close(); // the server never had it: nothing to undo, no 400
+  }
+
+  /**
+   * A re-subscription that fails for a passing reason (here the add method throws: a 500) is kept
+   * and repeated on the next connection, where it succeeds.
+   */
+  @Test
+  void aSubscriptionThatFailsForAPassingReasonIsRepeatedOnTheNextReconnect() {
+    WitServer first = server(new TickerImpl());
+    WitClient client = client(WitClient.builder().autoReconnect(fast()));
+    client.connect(Duration.ofSeconds(5));
+    Ticker ticker = client.service(Ticker.class);
+    List<Integer> ticks = new CopyOnWriteArrayList<>();
+    ticker.addTickListener(ticks::add);
+
+    first.close();
+    await("reconnecting", () -> client.state() != ConnectionState.READY);
+    WitServer failing =
+        server(
+            new TickerImpl() {
+              @Override
+              public void addTickListener(TickListener l) {
+                throw new IllegalStateException("not now");
+              }
+            });
+    await("ready on the failing server", () -> client.state() == ConnectionState.READY);
+    TickerImpl third = restart(failing, client);
+
+    assertThat(third.listeners).hasSize(1);
+    ticker.tick(5);
+    await("the tick", () -> ticks.contains(5));
   }
 
   @Test

@@ -93,6 +93,7 @@ public final class OutboundQueue {
    * before the frame is queued (an asynchronous call that must return at once waits less).
    */
   public void send(long directWaitNanos, ByteBuffer... frame) {
+    refuseIfTooLarge(frame);
     if (backlog.get() == 0 && connection.sendBefore(System.nanoTime() + directWaitNanos, frame)) {
       return;
     }
@@ -105,6 +106,7 @@ public final class OutboundQueue {
    * Connection#sendBefore}: false if the frame was not sent and never will be.
    */
   public boolean sendBefore(long deadlineNanos, ByteBuffer... frame) {
+    refuseIfTooLarge(frame);
     if (backlog.get() == 0) {
       return connection.sendBefore(deadlineNanos, frame);
     }
@@ -123,6 +125,30 @@ public final class OutboundQueue {
       LockSupport.parkNanos(this, left);
     }
     return true;
+  }
+
+  /**
+   * Refuses, here and now, a frame the connection would refuse ({@link
+   * Connection#maxSendFrameSize}): queued, it would be refused later on the writer, where its
+   * sender can no longer hear of it.
+   *
+   * @throws WitTransportException naming the frame's size and the limit; the connection stays open
+   */
+  private void refuseIfTooLarge(ByteBuffer[] frame) {
+    long length = 0;
+    for (ByteBuffer part : frame) {
+      length += part.remaining();
+    }
+    int limit = connection.maxSendFrameSize();
+    if (length > limit) {
+      throw new WitTransportException(
+          connection.description()
+              + ": cannot send a frame of "
+              + length
+              + " bytes: the maximum frame size is "
+              + limit
+              + " bytes");
+    }
   }
 
   /** Frames waiting in the queue or being written from it (for tests). */
@@ -172,8 +198,13 @@ public final class OutboundQueue {
         try {
           connection.send(entry.frame);
         } catch (RuntimeException | Error e) {
-          LOG.debug("{}: queued frames dropped: {}", connection.description(), e.toString());
           release(entry);
+          if (connection.isOpen()) {
+            // this frame refused, nothing of it sent: the frames after it still go
+            LOG.warn("{}: a queued frame was not sent: {}", connection.description(), e.toString());
+            continue;
+          }
+          LOG.debug("{}: queued frames dropped: {}", connection.description(), e.toString());
           dropAll();
           continue;
         }

@@ -67,6 +67,47 @@ class OutboundQueueTest {
     assertThat(connection.writerThreads()).isEqualTo(writerFrames);
   }
 
+  /**
+   * A frame above the connection's limit is refused to its sender at once, also behind queued
+   * frames (queued, it would have been refused on the writer, where its sender never hears of it);
+   * the frames around it go on.
+   */
+  @Test
+  void aFrameTooLargeIsRefusedToItsSenderEvenBehindQueuedFrames() throws Exception {
+    connection.stick();
+    queue.send(frame(0)); // waits DIRECT_WAIT, then is queued
+    assertThat(queue.backlog()).isPositive();
+    connection.maxSend = 16;
+
+    assertThatThrownBy(() -> queue.send(ByteBuffer.allocate(32).putInt(0, 99)))
+        .isInstanceOf(WitTransportException.class)
+        .hasMessageContaining("cannot send a frame of 32 bytes: the maximum frame size is 16");
+    assertThatThrownBy(() -> queue.sendBefore(System.nanoTime(), ByteBuffer.allocate(17)))
+        .isInstanceOf(WitTransportException.class);
+
+    queue.send(frame(1));
+    connection.resume();
+    await("both frames sent", () -> connection.sequence().size() == 2);
+    assertThat(connection.sequence()).containsExactly(0, 1);
+  }
+
+  /** A queued frame the transport refuses (the connection open) is dropped alone. */
+  @Test
+  void aQueuedFrameTheTransportRefusesIsDroppedAloneAndTheOthersFollow() throws Exception {
+    connection.stick();
+    for (int i = 0; i < 4; i++) {
+      queue.send(frame(i));
+    }
+    connection.refuse = 1;
+    connection.resume();
+
+    await("the other frames sent", () -> connection.sequence().size() == 3);
+    await("the queue is empty", () -> queue.backlog() == 0);
+    assertThat(connection.sequence()).containsExactly(0, 2, 3);
+    queue.send(frame(4));
+    assertThat(connection.sequence()).containsExactly(0, 2, 3, 4);
+  }
+
   @Test
   void aPeerFarBehindIsDisconnectedInsteadOfQueueingWithoutBound() {
     connection.stick();
@@ -137,6 +178,17 @@ class OutboundQueueTest {
     private volatile CountDownLatch stuck = new CountDownLatch(0);
     private volatile boolean open = true;
 
+    /** What {@link #maxSendFrameSize} says. */
+    volatile int maxSend = Integer.MAX_VALUE;
+
+    /** The sequence number of a frame that {@link #send} refuses, the connection staying open. */
+    volatile int refuse = -1;
+
+    @Override
+    public int maxSendFrameSize() {
+      return maxSend;
+    }
+
     void stick() {
       stuck = new CountDownLatch(1);
     }
@@ -165,6 +217,9 @@ class OutboundQueueTest {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new WitTransportException("interrupted");
+      }
+      if (parts[0].getInt(parts[0].position()) == refuse) {
+        throw new WitTransportException("refused, nothing sent");
       }
       take(parts);
     }

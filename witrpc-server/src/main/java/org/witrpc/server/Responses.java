@@ -70,11 +70,16 @@ final class Responses {
       return;
     }
     ByteBuffer[] answer = fb.finishParts(MessageType.RESPONSE, 0, Status.OK.code(), id);
-    inFlight.decrementAndGet();
-    WitException refused = connection.sendOrRefusal(answer);
+    WitException refused = connection.refusal(answer);
+    if (refused == null) {
+      inFlight.decrementAndGet();
+      refused = connection.sendOrRefusal(answer);
+      if (refused != null) {
+        inFlight.incrementAndGet(); // error() below answers it
+      }
+    }
     if (refused != null) {
       // a result larger than the client takes: the caller hears why at once instead of timing out
-      inFlight.incrementAndGet();
       LOG.warn(
           "{}: {}: the result was not sent: {}", connection.description(), d, refused.getMessage());
       error(
@@ -113,8 +118,7 @@ final class Responses {
     FrameBuffer fb = new FrameBuffer();
     new ErrorBody(className, message, trace).write(serializer, fb);
     ByteBuffer[] answer = fb.finishParts(MessageType.RESPONSE, 0, status.code(), id);
-    inFlight.decrementAndGet();
-    WitException refused = connection.sendOrRefusal(answer);
+    WitException refused = connection.refusal(answer);
     if (refused != null) {
       LOG.warn(
           "{}: error answer #{} was not sent: {}",
@@ -124,8 +128,10 @@ final class Responses {
       FrameBuffer shorter = new FrameBuffer();
       new ErrorBody(className, "the error was too large to send: " + refused.getMessage(), null)
           .write(serializer, shorter);
-      connection.send(shorter.finishParts(MessageType.RESPONSE, 0, status.code(), id));
+      answer = shorter.finishParts(MessageType.RESPONSE, 0, status.code(), id);
     }
+    inFlight.decrementAndGet(); // nothing below throws: each request is answered once
+    connection.send(answer);
   }
 
   /**

@@ -6,6 +6,7 @@ import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.WitException;
+import org.witrpc.WitTransportException;
 import org.witrpc.internal.Envelope;
 import org.witrpc.internal.EnvelopeCodec;
 import org.witrpc.internal.Handshake;
@@ -228,14 +229,12 @@ final class ServerConnection implements FrameListener, WarmHandOff.Source {
         case READY -> onReady(env);
         case CLOSED -> LOG.debug("{}: frame after close dropped", description());
       }
+    } catch (ClientGone e) {
+      // a handshake answer found the connection closed: the client went away, no protocol fault
+      state = State.CLOSED;
+      LOG.debug("{}: closed while its frame was handled: {}", description(), e.getMessage());
     } catch (WitException e) {
-      if (connection.isOpen()) {
-        violation(e.getMessage());
-      } else {
-        // the answer found the connection closed: the client went away, no protocol fault
-        state = State.CLOSED;
-        LOG.debug("{}: closed while its frame was handled: {}", description(), e.getMessage());
-      }
+      violation(e.getMessage());
     }
   }
 
@@ -257,6 +256,15 @@ final class ServerConnection implements FrameListener, WarmHandOff.Source {
    */
   void recycle(ByteBuffer frame) {
     connection.recycle(frame);
+  }
+
+  /** A handshake answer that found the connection closed: the client is gone. */
+  static final class ClientGone extends WitTransportException {
+    private static final long serialVersionUID = 1L;
+
+    ClientGone(WitTransportException cause) {
+      super(cause.getMessage(), cause);
+    }
   }
 
   /** Says GOODBYE naming the protocol violation and closes the connection. */
@@ -289,6 +297,27 @@ final class ServerConnection implements FrameListener, WarmHandOff.Source {
     if (refused != null) {
       LOG.warn("{}: a frame was not sent: {}", description(), refused.getMessage());
     }
+  }
+
+  /**
+   * The refusal the transport would give {@code frame} for its size ({@link
+   * Connection#maxSendFrameSize}), without sending it; null if its size is fine.
+   */
+  WitException refusal(ByteBuffer... frame) {
+    long length = 0;
+    for (ByteBuffer part : frame) {
+      length += part.remaining();
+    }
+    int limit = connection.maxSendFrameSize();
+    return length <= limit
+        ? null
+        : new WitTransportException(
+            description()
+                + ": cannot send a frame of "
+                + length
+                + " bytes: the maximum frame size is "
+                + limit
+                + " bytes");
   }
 
   /**

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.Future;
 import org.witrpc.Status;
 import org.witrpc.WitSecurityException;
+import org.witrpc.WitTransportException;
 import org.witrpc.internal.Envelope;
 import org.witrpc.internal.Handshake;
 import org.witrpc.internal.HandshakeTranscript;
@@ -54,6 +55,23 @@ final class ServerHandshake {
     this.connection = connection;
     this.settings = settings;
     this.secure = secure;
+  }
+
+  /**
+   * Sends a handshake answer; one that finds the connection closed (the client gave up, say) is
+   * {@link ServerConnection.ClientGone}, not the client's protocol fault.
+   */
+  private void send(ByteBuffer frame) {
+    try {
+      connection.send(frame);
+    } catch (ServerConnection.ClientGone e) {
+      throw e;
+    } catch (WitTransportException e) {
+      if (!connection.isOpen()) {
+        throw new ServerConnection.ClientGone(e);
+      }
+      throw e;
+    }
   }
 
   /** Closes the connection unless it is READY when the handshake timeout has passed. */
@@ -122,7 +140,7 @@ final class ServerHandshake {
     }
     if (!settings.encryption()) {
       owner.state(State.AWAIT_AUTH);
-      connection.send(Handshake.hello(MessageType.HELLO_ACK, ours));
+      send(Handshake.hello(MessageType.HELLO_ACK, ours));
       return;
     }
     byte[] clientKey = Handshake.readPublicKey(env.body());
@@ -138,7 +156,7 @@ final class ServerHandshake {
     owner.state(State.AWAIT_AUTH);
     // HELLO_ACK is the last frame in clear each way; this reader handles the next frame (AUTH)
     // only after start(), and nothing else is sent before it
-    connection.send(ack);
+    send(ack);
     secure.start(keys.sealer(false), keys.opener(false));
     keys.wipe();
   }
@@ -219,13 +237,13 @@ final class ServerHandshake {
             connection.peerPrincipal(),
             connection.peerAddress()));
     becomeReady();
-    connection.send(Handshake.status(MessageType.AUTH_ACK, Status.OK, ""));
+    send(Handshake.status(MessageType.AUTH_ACK, Status.OK, ""));
   }
 
   private void refuse(MessageType type, Status status, String message) {
     owner.state(State.CLOSED);
     try {
-      connection.send(Handshake.status(type, status, message));
+      send(Handshake.status(type, status, message));
     } finally {
       connection.close();
     }

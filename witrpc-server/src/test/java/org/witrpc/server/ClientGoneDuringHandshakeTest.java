@@ -112,6 +112,23 @@ class ClientGoneDuringHandshakeTest {
     assertThat(gone.isOpen()).isFalse();
   }
 
+  /** A malformed frame stays a violation when its sender has already gone. */
+  @Test
+  void aMalformedHelloFromAPeerGoneAtOnceIsStillAViolation() {
+    GoneConnection gone = new GoneConnection();
+    FrameListener server = ServerConnection.accept(gone, settings());
+    gone.close();
+
+    ByteBuffer hello = hello();
+    hello.limit(hello.limit() - 1); // its body cut short
+    server.onFrame(hello.slice());
+
+    assertThat(gone.attempted)
+        .singleElement()
+        .asString()
+        .startsWith("GOODBYE protocol violation: ");
+  }
+
   @Test
   void aViolationOnAnOpenConnectionIsStillOne() {
     GoneConnection open = new GoneConnection();

@@ -38,7 +38,7 @@ record MmfSettings(
     Limits.spinBudget(Duration.ofNanos(spinNanos));
     Limits.maxClients(maxClients);
     Limits.maxFrameSize(maxFrameSize);
-    Limits.sendTimeout(sendTimeout);
+    sendTimeout = Limits.sendTimeout(sendTimeout);
   }
 
   /** Ring capacity per direction. */
