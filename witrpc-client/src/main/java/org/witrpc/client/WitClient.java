@@ -192,8 +192,9 @@ public final class WitClient implements AutoCloseable {
    * The proxy of service interface {@code iface}; one cached proxy per interface. Calls on it need
    * a connection ({@link #connect}); a proxy keeps working across reconnects.
    *
-   * @throws IllegalArgumentException if {@code iface} is not an interface or has an invalid
-   *     listener method
+   * @throws IllegalArgumentException if {@code iface} is not an interface, has an invalid listener
+   *     method, or passes a {@code @Listener} to a method other than {@code addXxx(L)} / {@code
+   *     removeXxx(L)} (it could only fail on the server)
    */
   public <T> T service(Class<T> iface) {
     Objects.requireNonNull(iface, "iface == null");
