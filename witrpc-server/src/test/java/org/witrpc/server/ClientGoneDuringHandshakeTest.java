@@ -76,21 +76,12 @@ class ClientGoneDuringHandshakeTest {
   }
 
   private static ServerSettings settings() {
-    return new ServerSettings(
+    return HandshakeFuzzTest.settings(
         new ServiceRegistry(Map.of(TestService.class, new TestServiceImpl())),
         Serializers.json(),
         false,
-        TokenCheck.of("", null, false),
-        Runnable::run,
-        Dispatch.INLINE,
-        false,
-        4,
-        new ServerLifecycle(),
-        TIMER,
-        4,
-        PeerCheck.NONE,
-        null,
-        org.witrpc.Metadata.DEFAULT_MAX_SIZE);
+        "",
+        TIMER);
   }
 
   private static ByteBuffer hello() {

@@ -154,17 +154,30 @@ class HandshakeFuzzTest {
   }
 
   private static ServerSettings settings(boolean encryption) {
+    return settings(REGISTRY, Serializers.json(), encryption, "secret", TIMER);
+  }
+
+  /**
+   * Settings for a server connection driven by hand in a test: inline dispatch on the calling
+   * thread, no stack traces, small limits, no interceptors, the default metadata limit.
+   */
+  static ServerSettings settings(
+      ServiceRegistry registry,
+      org.witrpc.spi.Serializer serializer,
+      boolean encryption,
+      String token,
+      HandshakeTimer timer) {
     return new ServerSettings(
-        REGISTRY,
-        Serializers.json(),
+        registry,
+        serializer,
         encryption,
-        TokenCheck.of("secret", null, encryption),
+        TokenCheck.of(token, null, encryption),
         Runnable::run,
         Dispatch.INLINE,
         false,
         4,
         new ServerLifecycle(),
-        TIMER,
+        timer,
         4,
         PeerCheck.NONE,
         null,

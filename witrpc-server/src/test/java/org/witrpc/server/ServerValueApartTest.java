@@ -74,21 +74,8 @@ class ServerValueApartTest {
   }
 
   static ServerSettings settings(Serializer serializer, Blobs impl, HandshakeTimer timer) {
-    return new ServerSettings(
-        new ServiceRegistry(Map.of(Blobs.class, impl)),
-        serializer,
-        false,
-        TokenCheck.of("", null, false),
-        Runnable::run,
-        Dispatch.INLINE,
-        false,
-        4,
-        new ServerLifecycle(),
-        timer,
-        4,
-        PeerCheck.NONE,
-        null,
-        org.witrpc.Metadata.DEFAULT_MAX_SIZE);
+    return HandshakeFuzzTest.settings(
+        new ServiceRegistry(Map.of(Blobs.class, impl)), serializer, false, "", timer);
   }
 
   private FrameListener ready(Serializer serializer) {
