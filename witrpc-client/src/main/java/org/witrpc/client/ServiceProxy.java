@@ -21,7 +21,11 @@ import org.witrpc.internal.MethodDescriptor;
  * <p>Thread safety: immutable after construction; safe for concurrent use.
  */
 final class ServiceProxy implements InvocationHandler {
-  private record Target(MethodDescriptor descriptor, byte[] route, boolean idempotent) {}
+  /**
+   * @param answerType what the method can return, primitives boxed; null for void
+   */
+  private record Target(
+      MethodDescriptor descriptor, byte[] route, boolean idempotent, Class<?> answerType) {}
 
   private final Class<?> iface;
   private final RemoteCalls calls;
@@ -41,7 +45,11 @@ final class ServiceProxy implements InvocationHandler {
       }
       targets.put(
           d.method(),
-          new Target(d, d.route().toBytes(), d.method().isAnnotationPresent(Idempotent.class)));
+          new Target(
+              d,
+              d.route().toBytes(),
+              d.method().isAnnotationPresent(Idempotent.class),
+              answerType(d.method())));
     }
   }
 
@@ -116,7 +124,7 @@ final class ServiceProxy implements InvocationHandler {
         if (interceptors == null) {
           return call(t, a, Metadata.empty());
         }
-        return answered(method, d, interceptors.run(d, a, metadata -> call(t, a, metadata)));
+        return answered(t, interceptors.run(d, a, metadata -> call(t, a, metadata)));
       }
     }
   }
@@ -126,20 +134,26 @@ final class ServiceProxy implements InvocationHandler {
    * the method and what came back (the proxy would throw a bare NullPointerException or
    * ClassCastException).
    */
-  private static Object answered(Method method, MethodDescriptor d, Object result) {
-    Class<?> type = method.getReturnType();
-    if (type == void.class) {
-      return null;
+  private static Object answered(Target t, Object result) {
+    Class<?> type = t.answerType();
+    if (type == null) {
+      return null; // void
     }
-    Class<?> boxed = MethodType.methodType(type).wrap().returnType();
-    if (result == null ? type.isPrimitive() : !boxed.isInstance(result)) {
+    Class<?> declared = t.descriptor().method().getReturnType();
+    if (result == null ? declared.isPrimitive() : !type.isInstance(result)) {
       throw new WitException(
-          d.displayName()
+          t.descriptor().displayName()
               + ": the client interceptors answered "
               + (result == null ? "null" : "a " + result.getClass().getName())
               + " where the method returns "
-              + type.getName());
+              + declared.getName());
     }
     return result;
+  }
+
+  /** What {@code method} can return, its primitive boxed; null for void. */
+  private static Class<?> answerType(Method method) {
+    Class<?> type = method.getReturnType();
+    return type == void.class ? null : MethodType.methodType(type).wrap().returnType();
   }
 }

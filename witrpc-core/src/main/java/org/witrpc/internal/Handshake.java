@@ -53,8 +53,8 @@ public final class Handshake {
    * @throws IllegalArgumentException naming its length and the limit
    */
   public static String checkedToken(String accessToken) {
-    java.util.Objects.requireNonNull(accessToken, "accessToken == null");
-    int bytes = accessToken.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    Objects.requireNonNull(accessToken, "accessToken == null");
+    int bytes = accessToken.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > MAX_TOKEN_BYTES) {
       throw new IllegalArgumentException(
           "accessToken has "

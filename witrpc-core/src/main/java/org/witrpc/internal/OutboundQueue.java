@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.WitTransportException;
 import org.witrpc.spi.Connection;
+import org.witrpc.spi.SendChecks;
 
 /**
  * The frames one side sends on one connection, kept in order, without letting a slow or frozen peer
@@ -93,10 +94,10 @@ public final class OutboundQueue {
    * before the frame is queued (an asynchronous call that must return at once waits less).
    */
   public void send(long directWaitNanos, ByteBuffer... frame) {
-    refuseIfTooLarge(frame);
     if (backlog.get() == 0 && connection.sendBefore(System.nanoTime() + directWaitNanos, frame)) {
       return;
     }
+    refuseIfTooLarge(frame);
     enqueue(new Entry(copyOf(frame), null));
   }
 
@@ -106,10 +107,10 @@ public final class OutboundQueue {
    * Connection#sendBefore}: false if the frame was not sent and never will be.
    */
   public boolean sendBefore(long deadlineNanos, ByteBuffer... frame) {
-    refuseIfTooLarge(frame);
     if (backlog.get() == 0) {
       return connection.sendBefore(deadlineNanos, frame);
     }
+    refuseIfTooLarge(frame);
     Entry entry = new Entry(copyOf(frame), Thread.currentThread());
     enqueue(entry);
     while (entry.state == Entry.QUEUED) {
@@ -128,27 +129,14 @@ public final class OutboundQueue {
   }
 
   /**
-   * Refuses, here and now, a frame the connection would refuse ({@link
+   * Refuses, here and now, a frame about to be queued that the connection would refuse ({@link
    * Connection#maxSendFrameSize}): queued, it would be refused later on the writer, where its
-   * sender can no longer hear of it.
+   * sender can no longer hear of it. (A frame sent directly is refused by the transport itself.)
    *
    * @throws WitTransportException naming the frame's size and the limit; the connection stays open
    */
   private void refuseIfTooLarge(ByteBuffer[] frame) {
-    long length = 0;
-    for (ByteBuffer part : frame) {
-      length += part.remaining();
-    }
-    int limit = connection.maxSendFrameSize();
-    if (length > limit) {
-      throw new WitTransportException(
-          connection.description()
-              + ": cannot send a frame of "
-              + length
-              + " bytes: the maximum frame size is "
-              + limit
-              + " bytes");
-    }
+    SendChecks.frameLength(connection.description(), connection.maxSendFrameSize(), frame);
   }
 
   /** Frames waiting in the queue or being written from it (for tests). */

@@ -11,6 +11,7 @@ import org.witrpc.WitTransportException;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.SendBudget;
+import org.witrpc.spi.SendChecks;
 import org.witrpc.spi.ValueSpan;
 
 /**
@@ -150,22 +151,7 @@ public final class SecureChannel implements Connection, FrameListener {
    * not spent, so the stream goes on (a frame refused after sealing ends it).
    */
   private void refuseIfTooLargeSealed(ByteBuffer[] parts) {
-    long plain = 0;
-    for (ByteBuffer part : parts) {
-      plain += part.remaining();
-    }
-    int limit = delegate.maxSendFrameSize();
-    if (plain + FrameCipher.TAG_SIZE > limit) {
-      throw new WitTransportException(
-          description()
-              + ": cannot send a frame of "
-              + plain
-              + " bytes ("
-              + (plain + FrameCipher.TAG_SIZE)
-              + " encrypted): the maximum frame size is "
-              + limit
-              + " bytes");
-    }
+    SendChecks.frameLength(description(), maxSendFrameSize(), parts);
   }
 
   @Override

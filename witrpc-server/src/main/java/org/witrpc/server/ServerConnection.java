@@ -16,6 +16,7 @@ import org.witrpc.internal.ReceivedValue;
 import org.witrpc.internal.SecureChannel;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
+import org.witrpc.spi.SendChecks;
 import org.witrpc.spi.ValueSpan;
 
 /**
@@ -304,20 +305,12 @@ final class ServerConnection implements FrameListener, WarmHandOff.Source {
    * Connection#maxSendFrameSize}), without sending it; null if its size is fine.
    */
   WitException refusal(ByteBuffer... frame) {
-    long length = 0;
-    for (ByteBuffer part : frame) {
-      length += part.remaining();
+    try {
+      SendChecks.frameLength(description(), connection.maxSendFrameSize(), frame);
+      return null;
+    } catch (WitTransportException tooLarge) {
+      return tooLarge;
     }
-    int limit = connection.maxSendFrameSize();
-    return length <= limit
-        ? null
-        : new WitTransportException(
-            description()
-                + ": cannot send a frame of "
-                + length
-                + " bytes: the maximum frame size is "
-                + limit
-                + " bytes");
   }
 
   /**

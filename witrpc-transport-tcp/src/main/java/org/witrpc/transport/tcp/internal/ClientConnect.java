@@ -55,6 +55,7 @@ public final class ClientConnect {
       Duration timeout,
       BiConsumer<ChannelPipeline, CompletableFuture<NettyConnection>> handshake,
       String unanswered) {
+    Duration bounded = Durations.capped(timeout);
     CompletableFuture<NettyConnection> result = new CompletableFuture<>();
     EventLoops.Lease lease = EventLoops.acquire();
     Channel channel = null;
@@ -66,9 +67,7 @@ public final class ClientConnect {
               .channel(EventLoops.socketChannelType())
               .option(
                   ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                  (int)
-                      Math.max(
-                          1, Math.min(Integer.MAX_VALUE, Durations.capped(timeout).toMillis())))
+                  (int) Math.max(1, Math.min(Integer.MAX_VALUE, bounded.toMillis())))
               .handler(
                   new ChannelInitializer<>() {
                     @Override
@@ -99,8 +98,7 @@ public final class ClientConnect {
                       f.cause()));
             }
           });
-      NettyConnection connection =
-          result.get(Durations.capped(timeout).toNanos(), TimeUnit.NANOSECONDS);
+      NettyConnection connection = result.get(bounded.toNanos(), TimeUnit.NANOSECONDS);
       channel.closeFuture().addListener(f -> lease.close());
       handedOver = true;
       return connection;
