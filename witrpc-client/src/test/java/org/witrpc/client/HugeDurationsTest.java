@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.witrpc.server.WitServer;
 import org.witrpc.spi.Durations;
 import org.witrpc.testkit.Calculator;
+import org.witrpc.testkit.TestServiceImpl;
 
 /**
  * Durations longer than any clock ({@code Duration.ofSeconds(Long.MAX_VALUE)}, a common way to say
@@ -18,21 +19,9 @@ import org.witrpc.testkit.Calculator;
 class HugeDurationsTest {
   private static final Duration BEYOND = Duration.ofSeconds(Long.MAX_VALUE, 999_999_999);
 
-  static final class CalculatorImpl implements Calculator {
-    @Override
-    public int add(int a, int b) {
-      return a + b;
-    }
-
-    @Override
-    public long multiply(long a, long b) {
-      return a * b;
-    }
-  }
-
   private static WitServer start(String name) {
     return WitServer.builder()
-        .service(Calculator.class, new CalculatorImpl())
+        .service(Calculator.class, new TestServiceImpl())
         .transport("mem://" + name)
         .sendTimeout(BEYOND)
         .handshakeTimeout(BEYOND)

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.witrpc.Idempotent;
@@ -100,7 +101,13 @@ class ResilienceTest {
   }
 
   private WitServer server(TickerImpl impl) {
-    WitServer server = WitServer.builder().service(Ticker.class, impl).transport(uri).build();
+    return server(impl, b -> {});
+  }
+
+  private WitServer server(TickerImpl impl, Consumer<WitServer.Builder> config) {
+    WitServer.Builder b = WitServer.builder().service(Ticker.class, impl).transport(uri);
+    config.accept(b);
+    WitServer server = b.build();
     closeables.add(server);
     return server.start();
   }
@@ -127,10 +134,16 @@ class ResilienceTest {
 
   /** Closes {@code first}, serves a new implementation in its place, waits for the client. */
   private TickerImpl restart(WitServer first, WitClient client) {
+    return restart(first, client, b -> {});
+  }
+
+  /** As {@link #restart(WitServer, WitClient)}, the new server configured further. */
+  private TickerImpl restart(
+      WitServer first, WitClient client, Consumer<WitServer.Builder> config) {
     first.close();
     await("reconnecting", () -> client.state() != ConnectionState.READY);
     TickerImpl second = new TickerImpl();
-    server(second);
+    server(second, config);
     await("ready again", () -> client.state() == ConnectionState.READY);
     return second;
   }
@@ -152,18 +165,7 @@ class ResilienceTest {
     ticker.addTickListener(keptListener);
     ticker.addTickListener(refused);
 
-    first.close();
-    await("reconnecting", () -> client.state() != ConnectionState.READY);
-    TickerImpl second = new TickerImpl();
-    WitServer limited =
-        WitServer.builder()
-            .service(Ticker.class, second)
-            .transport(uri)
-            .maxSubscriptionsPerConnection(1)
-            .build();
-    closeables.add(limited);
-    limited.start();
-    await("ready again", () -> client.state() == ConnectionState.READY);
+    TickerImpl second = restart(first, client, b -> b.maxSubscriptionsPerConnection(1));
 
     assertThat(second.listeners).hasSize(1);
     ticker.removeTickListener(refused); // no subscription: nothing to remove, no error
@@ -183,17 +185,7 @@ class ResilienceTest {
     DynamicSubscription refused =
         client.dynamic().subscribe(Ticker.class.getName(), "addTickListener", (m, a) -> {});
 
-    first.close();
-    await("reconnecting", () -> client.state() != ConnectionState.READY);
-    WitServer limited =
-        WitServer.builder()
-            .service(Ticker.class, new TickerImpl())
-            .transport(uri)
-            .maxSubscriptionsPerConnection(1)
-            .build();
-    closeables.add(limited);
-    limited.start();
-    await("ready again", () -> client.state() == ConnectionState.READY);
+    restart(first, client, b -> b.maxSubscriptionsPerConnection(1));
 
     refused.close(); // the server never had it: nothing to undo, no 400
   }

@@ -16,8 +16,8 @@ import org.witrpc.internal.Envelope;
 import org.witrpc.internal.EnvelopeCodec;
 import org.witrpc.internal.Handshake;
 import org.witrpc.internal.MessageType;
-import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
+import org.witrpc.testkit.StubConnection;
 import org.witrpc.testkit.TestService;
 import org.witrpc.testkit.TestServiceImpl;
 
@@ -38,9 +38,12 @@ class ClientGoneDuringHandshakeTest {
    * A connection whose peer may have gone: once closed every send fails, as a transport's does
    * then; remembers what the server tried to send.
    */
-  static final class GoneConnection implements Connection {
-    volatile boolean open = true;
+  static final class GoneConnection extends StubConnection {
     final List<String> attempted = new CopyOnWriteArrayList<>();
+
+    GoneConnection() {
+      super("gone");
+    }
 
     @Override
     public void send(ByteBuffer... parts) {
@@ -54,24 +57,9 @@ class ClientGoneDuringHandshakeTest {
           env.type() == MessageType.GOODBYE
               ? "GOODBYE " + Handshake.readGoodbye(env.body())
               : env.type().toString());
-      if (!open) {
+      if (!isOpen()) {
         throw new WitTransportException("gone is closed");
       }
-    }
-
-    @Override
-    public boolean isOpen() {
-      return open;
-    }
-
-    @Override
-    public void close() {
-      open = false;
-    }
-
-    @Override
-    public String description() {
-      return "gone";
     }
   }
 

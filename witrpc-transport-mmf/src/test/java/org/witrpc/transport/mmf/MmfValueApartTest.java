@@ -22,6 +22,7 @@ import org.witrpc.Serializers;
 import org.witrpc.client.WitClient;
 import org.witrpc.server.Dispatch;
 import org.witrpc.server.WitServer;
+import org.witrpc.spi.Serializer;
 
 /**
  * Large {@code byte[]} arguments and results over real shared memory, where the ring receives such
@@ -122,6 +123,41 @@ class MmfValueApartTest {
     }
   }
 
+  /** A started server of {@code impl} on {@code mmf://name}. */
+  private static <T> WitServer serve(
+      String name,
+      Class<T> service,
+      T impl,
+      Serializer format,
+      boolean encrypted,
+      Dispatch dispatch) {
+    return WitServer.builder()
+        .service(service, impl)
+        .transport("mmf://" + name)
+        .serializer(format)
+        .encryption(encrypted)
+        .dispatch(dispatch)
+        .build()
+        .start();
+  }
+
+  /** A client of {@code mmf://name}, connected, with room for slow large calls. */
+  private static WitClient connect(String name, Serializer format, boolean encrypted) {
+    WitClient client =
+        WitClient.builder()
+            .transport("mmf://" + name)
+            .serializer(format)
+            .encryption(encrypted)
+            .timeout(Duration.ofSeconds(60))
+            .build();
+    try {
+      return client.connect(Duration.ofSeconds(30));
+    } catch (RuntimeException e) {
+      client.close();
+      throw e;
+    }
+  }
+
   static long checksum(byte[] data) {
     long s = 0;
     for (int i = 0; i < data.length; i++) {
@@ -146,24 +182,9 @@ class MmfValueApartTest {
   void everyShapeOfCallGivesBackWhatWasSent(String serializer, Dispatch dispatch, boolean encrypted)
       throws Exception {
     String name = "mva" + ProcessHandle.current().pid() + serializer + dispatch + encrypted;
-    var format = serializer.equals("json") ? Serializers.json() : Serializers.messagePack();
-    WitServer server =
-        WitServer.builder()
-            .service(Blobs.class, new BlobsImpl())
-            .transport("mmf://" + name)
-            .serializer(format)
-            .encryption(encrypted)
-            .dispatch(dispatch)
-            .build()
-            .start();
-    try (WitClient client =
-        WitClient.builder()
-            .transport("mmf://" + name)
-            .serializer(format)
-            .encryption(encrypted)
-            .timeout(Duration.ofSeconds(60))
-            .build()) {
-      client.connect(Duration.ofSeconds(30));
+    Serializer format = serializer.equals("json") ? Serializers.json() : Serializers.messagePack();
+    WitServer server = serve(name, Blobs.class, new BlobsImpl(), format, encrypted, dispatch);
+    try (WitClient client = connect(name, format, encrypted)) {
       Blobs blobs = client.service(Blobs.class);
       Random random = new Random(42);
       long apartBefore = RingBuffer.VALUES_APART.sum();
@@ -193,23 +214,9 @@ class MmfValueApartTest {
   @CsvSource({"msgpack, false", "msgpack, true", "json, false"})
   void eventsWithLargeArraysArriveIntact(String serializer, boolean encrypted) throws Exception {
     String name = "mve" + ProcessHandle.current().pid() + serializer + encrypted;
-    var format = serializer.equals("json") ? Serializers.json() : Serializers.messagePack();
-    WitServer server =
-        WitServer.builder()
-            .service(Feed.class, new FeedImpl())
-            .transport("mmf://" + name)
-            .serializer(format)
-            .encryption(encrypted)
-            .build()
-            .start();
-    try (WitClient client =
-        WitClient.builder()
-            .transport("mmf://" + name)
-            .serializer(format)
-            .encryption(encrypted)
-            .timeout(Duration.ofSeconds(60))
-            .build()) {
-      client.connect(Duration.ofSeconds(30));
+    Serializer format = serializer.equals("json") ? Serializers.json() : Serializers.messagePack();
+    WitServer server = serve(name, Feed.class, new FeedImpl(), format, encrypted, Dispatch.AUTO);
+    try (WitClient client = connect(name, format, encrypted)) {
       Feed feed = client.service(Feed.class);
       int events = 6;
       BlockingQueue<Object[]> got = new LinkedBlockingQueue<>();
@@ -237,22 +244,10 @@ class MmfValueApartTest {
   @CsvSource({"AUTO", "EXECUTOR"})
   void largeAndSmallCallsFromSeveralThreadsStayIntact(Dispatch dispatch) throws Exception {
     String name = "mvt" + ProcessHandle.current().pid() + dispatch;
-    WitServer server =
-        WitServer.builder()
-            .service(Blobs.class, new BlobsImpl())
-            .transport("mmf://" + name)
-            .serializer(Serializers.messagePack())
-            .dispatch(dispatch)
-            .build()
-            .start();
+    Serializer format = Serializers.messagePack();
+    WitServer server = serve(name, Blobs.class, new BlobsImpl(), format, false, dispatch);
     ExecutorService threads = Executors.newFixedThreadPool(4);
-    try (WitClient client =
-        WitClient.builder()
-            .transport("mmf://" + name)
-            .serializer(Serializers.messagePack())
-            .timeout(Duration.ofSeconds(60))
-            .build()) {
-      client.connect(Duration.ofSeconds(30));
+    try (WitClient client = connect(name, format, false)) {
       Blobs blobs = client.service(Blobs.class);
       long apartBefore = RingBuffer.VALUES_APART.sum();
       List<Future<Integer>> results = new ArrayList<>();
