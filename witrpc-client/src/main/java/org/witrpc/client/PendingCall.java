@@ -10,12 +10,14 @@ import org.witrpc.spi.Connection;
  * One call waiting for its RESPONSE. The outcome (the response envelope, or the Throwable that
  * ended the call) is set exactly once, by the reader or by a timeout or disconnect.
  *
- * <p>A synchronous caller waits in {@link #await}. If one of the connection's {@link SpinTurns} is
- * free it first waits by reading the connection itself ({@link Connection#readUntil}, where the
- * transport offers it) or spinning, for a short budget; otherwise, or after the budget, it parks.
- * The completer unparks the caller only if it parked: the {@code waiter} field and the outcome are
- * both volatile, so either the caller sees the outcome before parking or the completer sees the
- * waiter (no lost wake-up). A parked caller is also woken when a spinner hands its turn on.
+ * <p>A synchronous caller waits in {@link #await}: for a short budget without parking, then parked.
+ * While it spins, a caller holding one of the connection's {@link SpinTurns} reads the connection
+ * itself ({@link Connection#readUntil}, where the transport offers it); a caller holding none
+ * yields its core between checks of its outcome, so that a reply read by a spinner reaches it with
+ * no thread wake-up. The completer unparks the caller only if it parked: the {@code waiter} field
+ * and the outcome are both volatile, so either the caller sees the outcome before parking or the
+ * completer sees the waiter (no lost wake-up). A parked caller is also woken when a spinner hands
+ * its turn on.
  *
  * <p>Thread safety: safe for one waiting thread and any number of completing threads.
  */
@@ -104,9 +106,12 @@ final class PendingCall {
   }
 
   /**
-   * Waits for the outcome until {@code deadlineNanos} ({@link System#nanoTime()} based): by
-   * spinning for at most {@code spinNanos} if one of the connection's {@code turns} is free, else
-   * parked until the outcome comes or a turn is handed on to this caller.
+   * Waits for the outcome until {@code deadlineNanos} ({@link System#nanoTime()} based), spinning
+   * for at most {@code spinNanos} before it parks. While it spins, a caller that holds one of the
+   * connection's {@code turns} reads the connection; a caller on a platform thread that holds none
+   * checks its outcome and yields its core between checks, taking a turn as soon as one is free. A
+   * caller on a virtual thread that holds none parks at once (a yield there would wake a carrier
+   * thread) and takes a turn when a spinner hands one on.
    *
    * @return the outcome, null if the deadline passed first, or {@link #INTERRUPTED} if the waiting
    *     thread is interrupted (its interrupt status stays set)
@@ -116,25 +121,53 @@ final class PendingCall {
     if (o != null) {
       return o;
     }
-    boolean maySpin = spinNanos > 0;
-    if (maySpin && turns.tryTake()) {
-      if ((o = spinTurn(connection, turns, spinNanos, deadlineNanos)) != null) {
-        return o;
-      }
-      maySpin = false; // spun the whole budget: the server is slow, park from now on
+    boolean waitsForTurn = false;
+    if (spinNanos > 0) {
+      long spinEnd = Math.min(System.nanoTime() + spinNanos, deadlineNanos);
+      boolean yielding = false;
+      do {
+        if (turns.tryTake()) {
+          o = spinTurn(connection, turns, spinEnd);
+          // null: spun the whole budget, the server is slow; park from now on
+          return o != null ? o : park(connection, turns, false, 0, deadlineNanos);
+        }
+        if ((o = outcome) != null) {
+          return o;
+        }
+        if (!yielding && !(yielding = Threads.isPlatform())) {
+          waitsForTurn = true; // a virtual thread: park until a turn is handed on
+          break;
+        }
+        Thread.yield();
+      } while (System.nanoTime() - spinEnd < 0);
     }
+    return park(connection, turns, waitsForTurn, spinNanos, deadlineNanos);
+  }
+
+  /**
+   * Parks until the outcome comes or the deadline passes; if {@code waitsForTurn}, queued among the
+   * callers that take a turn handed on, and then spins {@code spinNanos} with it.
+   */
+  private Object park(
+      Connection connection,
+      SpinTurns turns,
+      boolean waitsForTurn,
+      long spinNanos,
+      long deadlineNanos) {
+    Object o;
     waiter = Thread.currentThread();
-    if (maySpin) {
+    if (waitsForTurn) {
       turns.queue(this);
     }
     try {
       while ((o = outcome) == null) {
-        if (maySpin && turns.tryTake()) {
+        if (waitsForTurn && turns.tryTake()) {
           turns.leave(this);
-          if ((o = spinTurn(connection, turns, spinNanos, deadlineNanos)) != null) {
+          waitsForTurn = false;
+          long spinEnd = Math.min(System.nanoTime() + spinNanos, deadlineNanos);
+          if ((o = spinTurn(connection, turns, spinEnd)) != null) {
             return o;
           }
-          maySpin = false;
           continue;
         }
         long remaining = deadlineNanos - System.nanoTime();
@@ -149,21 +182,20 @@ final class PendingCall {
       return o;
     } finally {
       waiter = null;
-      if (maySpin) {
+      if (waitsForTurn) {
         turns.leave(this);
       }
     }
   }
 
   /**
-   * Spins for the outcome with a turn taken, reading the connection where the transport offers it
-   * ({@link Connection#readUntil}); gives the turn back. Null if the budget or deadline passed.
+   * Spins for the outcome until {@code spinEnd} with a turn taken, reading the connection where the
+   * transport offers it ({@link Connection#readUntil}); gives the turn back. Null if {@code
+   * spinEnd} passed first.
    */
-  private Object spinTurn(
-      Connection connection, SpinTurns turns, long spinNanos, long deadlineNanos) {
+  private Object spinTurn(Connection connection, SpinTurns turns, long spinEnd) {
     boolean done = false;
     try {
-      long spinEnd = Math.min(System.nanoTime() + spinNanos, deadlineNanos);
       if (!connection.readUntil(this::isDone, spinEnd)) {
         while (outcome == null && System.nanoTime() - spinEnd < 0) {
           Thread.onSpinWait();

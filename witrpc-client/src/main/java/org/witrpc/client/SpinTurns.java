@@ -4,16 +4,16 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * How many callers of one connection may wait for their replies by spinning at a time (reading the
- * connection themselves, {@link org.witrpc.spi.Connection#readUntil}); the others park until their
- * reply is delivered. A spinning caller delivers every reply it reads, its own and the parked
- * callers', so one spinner serves them all; more spinners than spare cores would only take the
- * cores the server and the spinner need (on two cores, eight spinning callers made calls from eight
- * threads 35% slower than from one).
+ * How many callers of one connection may read it while they wait for their replies ({@link
+ * org.witrpc.spi.Connection#readUntil}) at a time. A reading caller delivers every reply it reads,
+ * its own and the other callers', so one reader serves them all; the others wait without reading
+ * ({@link PendingCall#await}: a platform thread yields its core between checks of its outcome, a
+ * virtual thread parks). More readers than spare cores would only take the cores the server and the
+ * reader need.
  *
- * <p>A caller that gets its reply while spinning hands its turn on: it wakes one parked caller that
- * still waits, which takes the turn unless a new caller took it first. A caller whose spin budget
- * ran out does not (the server is slow: spinning on would only burn a core).
+ * <p>A caller that gets its reply while reading hands its turn on: it wakes one parked caller that
+ * still waits for a turn, which takes it unless another caller took it first. A caller whose spin
+ * budget ran out does not (the server is slow: spinning on would only burn a core).
  *
  * <p>Thread safety: safe for concurrent use.
  */

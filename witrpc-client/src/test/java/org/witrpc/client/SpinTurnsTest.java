@@ -1,6 +1,7 @@
 package org.witrpc.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -17,8 +18,10 @@ import org.witrpc.spi.Connection;
 
 /**
  * Callers sharing one connection wait through {@link PendingCall#await} and its {@link SpinTurns}:
- * at most the limit of them read the connection (spin) at a time, the others park, every caller
- * gets its own outcome, and a spinner that got its reply hands its turn to a parked caller.
+ * at most the limit of them read the connection at a time; the others wait without reading, a
+ * platform thread without parking (a reply a reader delivers then needs no wake-up), a virtual
+ * thread parked; every caller gets its own outcome, and a reader that got its reply leaves its turn
+ * to a waiting caller.
  */
 class SpinTurnsTest {
   private static final int CALLERS = 8;
@@ -28,6 +31,7 @@ class SpinTurnsTest {
   private final ReadingConnection connection = new ReadingConnection();
   private final List<PendingCall> calls = new ArrayList<>();
   private final AtomicReferenceArray<Object> outcomes = new AtomicReferenceArray<>(CALLERS);
+  private final AtomicInteger waiting = new AtomicInteger();
   private final List<Thread> callers = new ArrayList<>();
 
   @AfterEach
@@ -41,13 +45,14 @@ class SpinTurnsTest {
   }
 
   @Test
-  void oneCallerSpinsTheOthersParkAndEachGetsItsOwnOutcome() throws Exception {
+  void oneCallerReadsTheOthersWaitUnparkedAndEachGetsItsOwnOutcome() throws Exception {
     SpinTurns turns = new SpinTurns(1);
-    startCallers(turns, LONG_SPIN);
+    startCallers(turns, LONG_SPIN, CALLERS);
     await(
-        "one caller reading, the others parked",
-        () -> connection.inside.get() == 1 && parked() == CALLERS - 1);
+        "one caller reading, every caller waiting",
+        () -> connection.inside.get() == 1 && waiting.get() == CALLERS);
     assertThat(turns.taken()).isEqualTo(1);
+    assertThat(parked()).as("callers parked while the reader spins").isZero();
 
     for (int i = CALLERS - 1; i >= 0; i--) {
       calls.get(i).complete("reply " + i);
@@ -64,64 +69,95 @@ class SpinTurnsTest {
   }
 
   @Test
-  void theLimitAllowsAsManySpinnersAsItSays() {
+  void theLimitAllowsAsManyReadersAsItSays() {
     SpinTurns turns = new SpinTurns(3);
-    startCallers(turns, LONG_SPIN);
+    startCallers(turns, LONG_SPIN, CALLERS);
     await(
-        "three callers reading, the others parked",
-        () -> connection.inside.get() == 3 && parked() == CALLERS - 3);
+        "three callers reading, every caller waiting",
+        () -> connection.inside.get() == 3 && waiting.get() == CALLERS);
     assertThat(connection.most.get()).isEqualTo(3);
   }
 
   @Test
-  void aSpinnerThatGotItsReplyHandsItsTurnToAParkedCaller() {
+  void aReaderThatGotItsReplyLeavesItsTurnToAWaitingCaller() {
     SpinTurns turns = new SpinTurns(1);
-    startCallers(turns, LONG_SPIN);
-    await("one caller reading", () -> connection.inside.get() == 1 && parked() == CALLERS - 1);
-    int spinner = connection.lastReader.get();
+    startCallers(turns, LONG_SPIN, CALLERS);
+    await(
+        "one caller reading, every caller waiting",
+        () -> connection.inside.get() == 1 && waiting.get() == CALLERS);
+    int reader = connection.lastReader.get();
 
-    calls.get(spinner).complete("reply");
+    calls.get(reader).complete("reply");
 
     await(
         "another caller reading",
         () -> connection.entries.get() == 2 && connection.inside.get() == 1);
-    assertThat(connection.lastReader.get()).isNotEqualTo(spinner);
-    // the spinner hands its turn on before it returns and records what it got
-    await("the spinner's own reply", () -> "reply".equals(outcomes.get(spinner)));
+    assertThat(connection.lastReader.get()).isNotEqualTo(reader);
+    await("the reader's own reply", () -> "reply".equals(outcomes.get(reader)));
   }
 
   @Test
-  void aSpinnerWhoseBudgetRanOutParksWithoutHandingItsTurnOn() {
+  void callersWhoseBudgetRanOutPark() {
     SpinTurns turns = new SpinTurns(1);
-    startCallers(turns, TimeUnit.SECONDS.toNanos(2));
-    await(
-        "one caller reading, the others parked",
-        () -> connection.inside.get() == 1 && parked() == CALLERS - 1);
+    startCallers(turns, TimeUnit.SECONDS.toNanos(1), CALLERS);
+    await("one caller reading", () -> connection.inside.get() == 1);
 
     await("every caller parked", () -> parked() == CALLERS);
 
-    assertThat(connection.entries.get()).as("callers that read the connection").isEqualTo(1);
+    assertThat(connection.inside.get()).as("callers reading the connection").isZero();
     assertThat(turns.taken()).isZero();
+    assertThat(turns.queued()).isZero();
   }
 
-  private void startCallers(SpinTurns turns, long spinNanos) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    for (int i = 0; i < CALLERS; i++) {
-      calls.add(new PendingCall(i, null));
-    }
-    for (int i = 0; i < CALLERS; i++) {
-      int index = i;
-      Thread caller =
-          new Thread(
-              () -> {
-                connection.caller.set(index);
-                outcomes.set(index, calls.get(index).await(connection, turns, spinNanos, deadline));
-              },
-              "caller-" + i);
+  @Test
+  void aVirtualCallerWithoutATurnParksAndTakesTheTurnHandedOn() throws Exception {
+    assumeTrue(Runtime.version().feature() >= 21, "virtual threads need JDK 21");
+    SpinTurns turns = new SpinTurns(1);
+    startCallers(turns, LONG_SPIN, 1);
+    await("the platform caller reading", () -> connection.inside.get() == 1);
+    startVirtualCaller(turns, LONG_SPIN);
+    await("the virtual caller parked", () -> parked() == 1 && turns.queued() == 1);
+
+    calls.get(0).complete("reply");
+
+    await(
+        "the virtual caller reading",
+        () -> connection.entries.get() == 2 && connection.inside.get() == 1);
+    assertThat(connection.lastReader.get()).isEqualTo(1);
+    calls.get(1).complete("virtual reply");
+    callers.get(1).join(AWAIT.toMillis());
+    assertThat(outcomes.get(1)).isEqualTo("virtual reply");
+    assertThat(turns.queued()).isZero();
+  }
+
+  private void startCallers(SpinTurns turns, long spinNanos, int count) {
+    for (int i = 0; i < count; i++) {
+      Thread caller = new Thread(callerTask(turns, spinNanos), "caller-" + i);
       caller.setDaemon(true);
       callers.add(caller);
       caller.start();
     }
+  }
+
+  private void startVirtualCaller(SpinTurns turns, long spinNanos) throws Exception {
+    Thread caller =
+        (Thread)
+            Thread.class
+                .getMethod("startVirtualThread", Runnable.class)
+                .invoke(null, callerTask(turns, spinNanos));
+    callers.add(caller);
+  }
+
+  /** A caller with the next index: registers its call and waits for it. */
+  private Runnable callerTask(SpinTurns turns, long spinNanos) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    int index = calls.size();
+    calls.add(new PendingCall(index, null));
+    return () -> {
+      connection.caller.set(index);
+      waiting.incrementAndGet();
+      outcomes.set(index, calls.get(index).await(connection, turns, spinNanos, deadline));
+    };
   }
 
   /** Callers parked in {@link PendingCall#await}. */
@@ -129,7 +165,8 @@ class SpinTurnsTest {
     int n = 0;
     for (int i = 0; i < callers.size(); i++) {
       Thread caller = callers.get(i);
-      if (caller.getState() == Thread.State.TIMED_WAITING
+      Thread.State state = caller.getState();
+      if ((state == Thread.State.TIMED_WAITING || state == Thread.State.WAITING)
           && LockSupport.getBlocker(caller) == calls.get(i)) {
         n++;
       }
