@@ -12,12 +12,13 @@ import org.witrpc.spi.Connection;
  *
  * <p>A synchronous caller waits in {@link #await}: for a short budget without parking, then parked.
  * While it spins, a caller holding one of the connection's {@link SpinTurns} reads the connection
- * itself ({@link Connection#readUntil}, where the transport offers it); a caller holding none
- * yields its core between checks of its outcome, so that a reply read by a spinner reaches it with
- * no thread wake-up. The completer unparks the caller only if it parked: the {@code waiter} field
- * and the outcome are both volatile, so either the caller sees the outcome before parking or the
- * completer sees the waiter (no lost wake-up). A parked caller is also woken when a spinner hands
- * its turn on.
+ * itself ({@link Connection#readUntil}, where the transport offers it); a caller on a platform
+ * thread holding none yields its core between checks of its outcome, so that a reply read by a
+ * spinner reaches it with no thread wake-up; a caller on a virtual thread holding none parks at
+ * once. The completer unparks the caller only if it parked: the {@code waiter} field and the
+ * outcome are both volatile, so either the caller sees the outcome before parking or the completer
+ * sees the waiter (no lost wake-up). A parked caller is also woken when a spinner hands its turn
+ * on.
  *
  * <p>Thread safety: safe for one waiting thread and any number of completing threads.
  */
@@ -123,7 +124,7 @@ final class PendingCall {
     }
     boolean waitsForTurn = false;
     if (spinNanos > 0) {
-      long spinEnd = Math.min(System.nanoTime() + spinNanos, deadlineNanos);
+      long spinEnd = spinEnd(spinNanos, deadlineNanos);
       boolean yielding = false;
       do {
         if (turns.tryTake()) {
@@ -137,6 +138,9 @@ final class PendingCall {
         if (!yielding && !(yielding = Threads.isPlatform())) {
           waitsForTurn = true; // a virtual thread: park until a turn is handed on
           break;
+        }
+        if (Thread.currentThread().isInterrupted()) {
+          return INTERRUPTED;
         }
         Thread.yield();
       } while (System.nanoTime() - spinEnd < 0);
@@ -164,8 +168,7 @@ final class PendingCall {
         if (waitsForTurn && turns.tryTake()) {
           turns.leave(this);
           waitsForTurn = false;
-          long spinEnd = Math.min(System.nanoTime() + spinNanos, deadlineNanos);
-          if ((o = spinTurn(connection, turns, spinEnd)) != null) {
+          if ((o = spinTurn(connection, turns, spinEnd(spinNanos, deadlineNanos))) != null) {
             return o;
           }
           continue;
@@ -178,6 +181,12 @@ final class PendingCall {
           return INTERRUPTED;
         }
         LockSupport.parkNanos(this, remaining);
+        if (waitsForTurn && outcome == null) {
+          // A hand-on takes this caller off the queue before it wakes it; if another caller took
+          // the turn first, queue again for the next one (the loop then tries once more).
+          turns.leave(this);
+          turns.queue(this);
+        }
       }
       return o;
     } finally {
@@ -186,6 +195,15 @@ final class PendingCall {
         turns.leave(this);
       }
     }
+  }
+
+  /**
+   * When a spin of {@code spinNanos} from now ends: now plus the budget, or the deadline if that is
+   * sooner (compared as a difference, so that a deadline far ahead cannot overflow into the past).
+   */
+  private static long spinEnd(long spinNanos, long deadlineNanos) {
+    long now = System.nanoTime();
+    return deadlineNanos - now < spinNanos ? deadlineNanos : now + spinNanos;
   }
 
   /**

@@ -415,7 +415,9 @@ public final class WitClient implements AutoCloseable {
     /**
      * How long a calling thread spins for its reply before it parks. Default 20 microseconds
      * (cheaper than a wake-up on most machines); zero parks at once; at most 10 ms ({@link
-     * Limits#MAX_SPIN_BUDGET}).
+     * Limits#MAX_SPIN_BUDGET}). Each waiting caller on a platform thread spends up to this budget
+     * on a core per call: one reads the connection, the others check for their replies and yield
+     * the core between checks; a larger budget buys fewer wake-ups for slow replies with CPU.
      */
     public Builder spinBudget(Duration spinBudget) {
       this.spinBudget = Limits.spinBudget(spinBudget);

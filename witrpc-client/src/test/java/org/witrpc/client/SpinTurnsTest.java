@@ -130,6 +130,48 @@ class SpinTurnsTest {
     assertThat(turns.queued()).isZero();
   }
 
+  @Test
+  void anInterruptedCallerThatWaitsUnparkedReturnsAtOnce() throws Exception {
+    SpinTurns turns = new SpinTurns(1);
+    startCallers(turns, LONG_SPIN, 2);
+    await(
+        "one caller reading, both waiting",
+        () -> connection.inside.get() == 1 && waiting.get() == 2);
+    int yielder = 1 - connection.lastReader.get();
+
+    callers.get(yielder).interrupt();
+    callers.get(yielder).join(AWAIT.toMillis());
+
+    assertThat(callers.get(yielder).isAlive()).as("interrupted caller still waiting").isFalse();
+    assertThat(outcomes.get(yielder)).isSameAs(PendingCall.INTERRUPTED);
+  }
+
+  @Test
+  void aVirtualCallerThatLostAHandedOnTurnGetsTheNextOne() throws Exception {
+    assumeTrue(Runtime.version().feature() >= 21, "virtual threads need JDK 21");
+    SpinTurns turns = new SpinTurns(1);
+    startCallers(turns, LONG_SPIN, 2);
+    await(
+        "one platform caller reading, the other waiting",
+        () -> connection.inside.get() == 1 && waiting.get() == 2);
+    startVirtualCaller(turns, LONG_SPIN);
+    int virtual = 2;
+    await("the virtual caller queued", () -> parked() == 1 && turns.queued() == 1);
+
+    // Each reply hands the turn on; the platform caller that still waits usually takes it first.
+    // Whoever reads, the virtual caller must read before its own reply comes.
+    for (int round = 0; round < 2 && connection.lastReader.get() != virtual; round++) {
+      int reader = connection.lastReader.get();
+      calls.get(reader).complete("reply " + reader);
+      int entries = round + 2;
+      await("the turn taken again", () -> connection.entries.get() == entries);
+    }
+
+    await(
+        "the virtual caller reading",
+        () -> connection.lastReader.get() == virtual && connection.inside.get() == 1);
+  }
+
   private void startCallers(SpinTurns turns, long spinNanos, int count) {
     for (int i = 0; i < count; i++) {
       Thread caller = new Thread(callerTask(turns, spinNanos), "caller-" + i);
