@@ -1,8 +1,9 @@
 package org.witrpc.transport.websocket;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import java.time.Duration;
 import org.witrpc.WitTransportException;
 import org.witrpc.spi.ServerTransport;
@@ -63,10 +64,8 @@ public final class WebSocketServerTransport implements ServerTransport {
     protected void addOpeningHandlers(Channel channel) {
       channel
           .pipeline()
-          .addLast(
-              "http",
-              new HttpServerCodec(
-                  WsPipeline.MAX_INITIAL_LINE, WsPipeline.MAX_HEADERS, WsPipeline.MAX_HEADERS))
+          .addLast("http-decoder", new WsRequestDecoder())
+          .addLast("http-encoder", new HttpResponseEncoder())
           .addLast("http-aggregator", new WsHttpAggregator())
           .addLast("upgrade", new WsUpgradeHandler(WebSocketServerTransport.this));
     }
@@ -93,18 +92,26 @@ public final class WebSocketServerTransport implements ServerTransport {
         (connection, limit) -> {
           WsCloseHandler closer = new WsCloseHandler();
           WsFrameDecoder decoder = new WsFrameDecoder(connection, limit, true, closer);
-          new WsServerHandshaker(address(), maxFrameSize(), decoder)
-              .handshake(channel, request)
-              .addListener(
-                  f -> {
-                    if (!f.isSuccess()) {
-                      connection.fail(
-                          new WitTransportException(
-                              connection + ": the WebSocket upgrade failed: " + f.cause(),
-                              f.cause()));
-                    }
-                  });
+          decoder.holdUntilOpened();
+          ChannelFuture answered =
+              new WsServerHandshaker(address(), maxFrameSize(), decoder)
+                  .handshake(channel, request);
           WsPipeline.install(channel.pipeline(), decoder, closer, connection, heartbeat);
+          // Frames the client sent right behind its request (held by the decoder until now) are
+          // read once the 101 is on its way and the connection has its listener: in a task of the
+          // event loop, which runs after this whole opening (the acceptor included) has returned.
+          answered.addListener(
+              f -> {
+                if (f.isSuccess()) {
+                  channel
+                      .eventLoop()
+                      .execute(() -> decoder.open(channel.pipeline().context(decoder)));
+                } else {
+                  connection.fail(
+                      new WitTransportException(
+                          connection + ": the WebSocket upgrade failed: " + f.cause(), f.cause()));
+                }
+              });
         });
   }
 

@@ -8,6 +8,8 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.witrpc.WitTransportException;
 import org.witrpc.spi.FrameBufferGrowth;
 import org.witrpc.transport.tcp.internal.FrameLimit;
@@ -42,6 +44,9 @@ final class WsFrameDecoder extends ChannelInboundHandlerAdapter implements WebSo
   private static final int PONG = 0xA;
   private static final int MAX_CONTROL_PAYLOAD = 125;
 
+  /** Most bytes held before the server's upgrade is answered ({@link #holdUntilOpened}). */
+  static final int MAX_HELD_BYTES = 64 << 10;
+
   private final NettyConnection connection;
   private final FrameLimit limit;
   private final boolean expectMasked;
@@ -62,6 +67,8 @@ final class WsFrameDecoder extends ChannelInboundHandlerAdapter implements WebSo
   private byte[] control;
   private int controlRead;
   private boolean refused;
+  private List<ByteBuf> held; // bytes received before open(), or null once open
+  private int heldBytes;
 
   /**
    * @param expectMasked true on the server (client frames are masked), false on the client
@@ -74,6 +81,41 @@ final class WsFrameDecoder extends ChannelInboundHandlerAdapter implements WebSo
     this.closer = closer;
   }
 
+  /**
+   * Holds the bytes it receives, unread, until {@link #open}: the server's decoder is in place
+   * before the handshake's 101 answer has been written (bytes a client sent behind its upgrade
+   * request come to it then), and what it reads must wait for the answer. At most {@link
+   * #MAX_HELD_BYTES} are held; more closes the connection.
+   */
+  void holdUntilOpened() {
+    held = new ArrayList<>();
+  }
+
+  /**
+   * Reads the bytes held since {@link #holdUntilOpened}, and from now on what comes; {@code ctx} is
+   * this decoder's context, null if it has been removed (then the held bytes are dropped).
+   */
+  void open(ChannelHandlerContext ctx) {
+    if (ctx == null) { // removed meanwhile: the channel is closing
+      releaseHeld();
+      return;
+    }
+    List<ByteBuf> bytes = held;
+    held = null;
+    if (bytes == null) {
+      return;
+    }
+    for (int i = 0; i < bytes.size(); i++) {
+      try {
+        read(ctx, bytes.get(i));
+      } catch (RuntimeException e) {
+        bytes.subList(i + 1, bytes.size()).forEach(ByteBuf::release);
+        ctx.fireExceptionCaught(e); // as a read from the socket would have
+        return;
+      }
+    }
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (!(msg instanceof ByteBuf)) {
@@ -81,6 +123,45 @@ final class WsFrameDecoder extends ChannelInboundHandlerAdapter implements WebSo
       return;
     }
     ByteBuf in = (ByteBuf) msg;
+    if (held != null) {
+      hold(ctx, in);
+      return;
+    }
+    read(ctx, in);
+  }
+
+  private void hold(ChannelHandlerContext ctx, ByteBuf in) {
+    heldBytes += in.readableBytes();
+    if (heldBytes > MAX_HELD_BYTES) {
+      in.release();
+      releaseHeld();
+      refused = true;
+      closer.status(WsCloseHandler.MESSAGE_TOO_BIG, "too many bytes before the upgrade's answer");
+      connection.fail(
+          new WitTransportException(
+              connection.description()
+                  + ": more than "
+                  + MAX_HELD_BYTES
+                  + " bytes before the WebSocket upgrade was answered; closing the connection"));
+      return;
+    }
+    held.add(in);
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    releaseHeld();
+  }
+
+  private void releaseHeld() {
+    List<ByteBuf> bytes = held;
+    held = null;
+    if (bytes != null) {
+      bytes.forEach(ByteBuf::release);
+    }
+  }
+
+  private void read(ChannelHandlerContext ctx, ByteBuf in) {
     try {
       while (in.isReadable() && !refused) {
         if (inFrame) {

@@ -11,14 +11,16 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  * refusal of a body above {@link WsPipeline#MAX_HTTP_CONTENT} made like every other refusal of the
  * endpoint: a short plain-text 413 with {@code Connection: close}, then the connection closes at
  * once. (Netty's own answer is an empty 413 that keeps an HTTP/1.1 connection open, so the socket
- * would wait for the opening timeout, holding its place among the handshakes.)
+ * would wait for the opening timeout, holding its place among the handshakes.) A request with an
+ * {@code Expect} header other than {@code 100-continue} gets Netty's 417 and the connection closes
+ * too (Netty's default would keep it open and ignore the request).
  *
  * <p>Thread safety: used by the channel's event loop only.
  */
 final class WsHttpAggregator extends HttpObjectAggregator {
 
   WsHttpAggregator() {
-    super(WsPipeline.MAX_HTTP_CONTENT);
+    super(WsPipeline.MAX_HTTP_CONTENT, true); // an Expect the server cannot meet: 417, then close
   }
 
   @Override

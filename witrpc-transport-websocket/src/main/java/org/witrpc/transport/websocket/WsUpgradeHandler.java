@@ -44,6 +44,7 @@ final class WsUpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest
   private final WebSocketServerTransport server;
   private ScheduledFuture<?> timeout;
   private boolean done;
+  private boolean headRequest; // a HEAD request's answer has headers only
 
   WsUpgradeHandler(WebSocketServerTransport server) {
     this.server = server;
@@ -80,6 +81,7 @@ final class WsUpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest
       return;
     }
     done = true;
+    headRequest = HttpMethod.HEAD.equals(request.method());
     if (!request.decoderResult().isSuccess()) {
       refuse(ctx, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
       return;
@@ -158,8 +160,13 @@ final class WsUpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest
     return response;
   }
 
-  private static void send(ChannelHandlerContext ctx, FullHttpResponse response) {
-    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+  private void send(ChannelHandlerContext ctx, FullHttpResponse response) {
+    FullHttpResponse answer = response;
+    if (headRequest) {
+      answer = response.replace(Unpooled.EMPTY_BUFFER); // Content-Length still says what GET gets
+      response.release();
+    }
+    ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
   }
 
   @Override

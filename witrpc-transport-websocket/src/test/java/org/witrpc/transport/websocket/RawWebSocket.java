@@ -34,14 +34,36 @@ final class RawWebSocket implements AutoCloseable {
 
   /** Sends a WebSocket upgrade request for {@code path}; returns the response head. */
   String upgrade(String path) throws IOException {
-    sendHttp(
-        "GET " + path + " HTTP/1.1",
-        "Host: 127.0.0.1",
-        "Upgrade: websocket",
-        "Connection: Upgrade",
-        "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(new byte[16]),
-        "Sec-WebSocket-Version: 13");
+    return upgradeWith(path, new byte[0]);
+  }
+
+  /**
+   * Sends a WebSocket upgrade request for {@code path} and {@code after} (frames, say) in one
+   * write, without waiting for the answer; returns the response head.
+   */
+  String upgradeWith(String path, byte[] after) throws IOException {
+    String request =
+        String.join(
+                "\r\n",
+                "GET " + path + " HTTP/1.1",
+                "Host: 127.0.0.1",
+                "Upgrade: websocket",
+                "Connection: Upgrade",
+                "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(new byte[16]),
+                "Sec-WebSocket-Version: 13")
+            + "\r\n\r\n";
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    bytes.writeBytes(request.getBytes(StandardCharsets.US_ASCII));
+    bytes.writeBytes(after);
+    out.write(bytes.toByteArray());
+    out.flush();
     return readHead();
+  }
+
+  /** Sends {@code length} bytes of {@code bytes} from {@code offset} as they are. */
+  void sendRaw(byte[] bytes, int offset, int length) throws IOException {
+    out.write(bytes, offset, length);
+    out.flush();
   }
 
   /** Reads an HTTP response head, up to the empty line. */
@@ -66,6 +88,12 @@ final class RawWebSocket implements AutoCloseable {
 
   /** Sends a masked frame header announcing {@code length} bytes, and {@code payload} after it. */
   void sendFrame(int opcode, boolean fin, long length, byte[] payload) throws IOException {
+    out.write(frame(opcode, fin, length, payload));
+    out.flush();
+  }
+
+  /** A masked frame: its header announcing {@code length} bytes, and {@code payload} after it. */
+  static byte[] frame(int opcode, boolean fin, long length, byte[] payload) {
     ByteArrayOutputStream frame = new ByteArrayOutputStream();
     frame.write((fin ? 0x80 : 0) | opcode);
     if (length < 126) {
@@ -81,12 +109,11 @@ final class RawWebSocket implements AutoCloseable {
       }
     }
     byte[] mask = {1, 2, 3, 4};
-    frame.write(mask);
+    frame.writeBytes(mask);
     for (int i = 0; i < payload.length; i++) {
       frame.write(payload[i] ^ mask[i & 3]);
     }
-    out.write(frame.toByteArray());
-    out.flush();
+    return frame.toByteArray();
   }
 
   /** A frame from the server (unmasked): its opcode and payload. */

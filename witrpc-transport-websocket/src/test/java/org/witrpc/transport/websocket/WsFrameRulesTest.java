@@ -2,6 +2,7 @@ package org.witrpc.transport.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -70,6 +71,24 @@ class WsFrameRulesTest {
       RecordingListener listener = listeners.poll(AWAIT.toSeconds(), TimeUnit.SECONDS);
       assertThat(listener).isNotNull();
       assertThat(listener.nextFrame(AWAIT).array()).containsExactly(1, 2, 3);
+    }
+  }
+
+  @Test
+  void framesSentRightBehindTheUpgradeRequestArriveInOrder() throws Exception {
+    start(false);
+    ByteArrayOutputStream frames = new ByteArrayOutputStream();
+    frames.writeBytes(RawWebSocket.frame(0x2, true, 3, new byte[] {1, 2, 3}));
+    frames.writeBytes(RawWebSocket.frame(0x2, false, 2, new byte[] {4, 5}));
+    byte[] third = RawWebSocket.frame(0x0, true, 1, new byte[] {6});
+    frames.write(third, 0, 2); // the rest of this frame comes in a later write
+    try (RawWebSocket raw = new RawWebSocket(server.port())) {
+      assertThat(raw.upgradeWith("/rpc", frames.toByteArray())).startsWith("HTTP/1.1 101");
+      raw.sendRaw(third, 2, third.length - 2);
+      RecordingListener listener = listeners.poll(AWAIT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(listener).isNotNull();
+      assertThat(listener.nextFrame(AWAIT).array()).containsExactly(1, 2, 3);
+      assertThat(listener.nextFrame(AWAIT).array()).containsExactly(4, 5, 6);
     }
   }
 

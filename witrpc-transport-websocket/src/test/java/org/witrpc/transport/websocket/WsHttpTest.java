@@ -111,6 +111,27 @@ class WsHttpTest {
   }
 
   @Test
+  void anExpectationTheServerCannotMeetGets417AndTheConnectionClosesAtOnce() throws Exception {
+    try (RawWebSocket raw = new RawWebSocket(server.port())) {
+      raw.socket.setSoTimeout(5_000); // well below the 10 s opening timeout
+      raw.sendHttp("GET /calc HTTP/1.1", "Host: 127.0.0.1", "Expect: something");
+      assertThat(raw.readToEnd()).startsWith("HTTP/1.1 417");
+    }
+    assertStillServes();
+  }
+
+  @Test
+  void aHeadRequestGets405WithHeadersOnly() throws Exception {
+    try (RawWebSocket raw = new RawWebSocket(server.port())) {
+      raw.sendHttp("HEAD /calc HTTP/1.1", "Host: 127.0.0.1");
+      String answer = raw.readToEnd();
+      assertThat(answer).startsWith("HTTP/1.1 405").contains("allow: GET");
+      assertThat(answer).as("a body after a HEAD answer").endsWith("\r\n\r\n");
+    }
+    assertStillServes();
+  }
+
+  @Test
   void aBodyAbove8KiBGets413AsTextAndTheConnectionClosesAtOnce() throws Exception {
     try (RawWebSocket raw = new RawWebSocket(server.port())) {
       // short of the 10 s opening timeout: the close must come from the refusal, not the timer
