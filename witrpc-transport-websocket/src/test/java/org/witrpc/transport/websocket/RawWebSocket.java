@@ -8,7 +8,12 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.util.Base64;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A hand-made WebSocket (or plain HTTP) client on a loopback socket, for tests that send what a
@@ -20,7 +25,30 @@ final class RawWebSocket implements AutoCloseable {
   private final DataInputStream in;
 
   RawWebSocket(int port) throws IOException {
-    socket = new Socket(InetAddress.getLoopbackAddress(), port);
+    this(new Socket(InetAddress.getLoopbackAddress(), port));
+  }
+
+  /**
+   * A client over TLS ({@code wss://}) to {@code port}, trusting {@code ca}; the TLS handshake is
+   * done before this returns.
+   */
+  static RawWebSocket overTls(int port, X509Certificate ca) throws Exception {
+    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", ca);
+    TrustManagerFactory trustManagers =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trustManagers.init(trust);
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(null, trustManagers.getTrustManagers(), null);
+    SSLSocket socket =
+        (SSLSocket) tls.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
+    socket.startHandshake();
+    return new RawWebSocket(socket);
+  }
+
+  private RawWebSocket(Socket socket) throws IOException {
+    this.socket = socket;
     socket.setSoTimeout(30_000);
     out = socket.getOutputStream();
     in = new DataInputStream(socket.getInputStream());

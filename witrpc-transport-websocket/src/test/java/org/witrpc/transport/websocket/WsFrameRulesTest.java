@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.witrpc.WitTransportException;
 import org.witrpc.testkit.RecordingListener;
+import org.witrpc.transport.tcp.testkit.TlsFixture;
 
 /**
  * What the server refuses on an upgraded connection, from a hand-made client: a text frame (close
@@ -31,7 +32,16 @@ class WsFrameRulesTest {
   private final BlockingQueue<RecordingListener> listeners = new LinkedBlockingQueue<>();
 
   private void start(boolean allowLargeFrames) {
-    server = WebSocketTransport.server("127.0.0.1", 0, "/rpc").maxFrameSize(64 << 10).build();
+    start(allowLargeFrames, null);
+  }
+
+  private void start(boolean allowLargeFrames, TlsFixture tls) {
+    WebSocketServerTransport.Builder builder =
+        WebSocketTransport.server("127.0.0.1", 0, "/rpc").maxFrameSize(64 << 10);
+    if (tls != null) {
+      builder.tls(tls.serverTls(false));
+    }
+    server = builder.build();
     server.start(
         connection -> {
           if (allowLargeFrames) {
@@ -74,15 +84,20 @@ class WsFrameRulesTest {
     }
   }
 
-  @Test
-  void framesSentRightBehindTheUpgradeRequestArriveInOrder() throws Exception {
-    start(false);
+  @ParameterizedTest(name = "tls={0}")
+  @ValueSource(booleans = {false, true})
+  void framesSentRightBehindTheUpgradeRequestArriveInOrder(boolean tls) throws Exception {
+    TlsFixture certificates = tls ? new TlsFixture("wss://127.0.0.1:%d/rpc") : null;
+    start(false, certificates);
     ByteArrayOutputStream frames = new ByteArrayOutputStream();
     frames.writeBytes(RawWebSocket.frame(0x2, true, 3, new byte[] {1, 2, 3}));
     frames.writeBytes(RawWebSocket.frame(0x2, false, 2, new byte[] {4, 5}));
     byte[] third = RawWebSocket.frame(0x0, true, 1, new byte[] {6});
     frames.write(third, 0, 2); // the rest of this frame comes in a later write
-    try (RawWebSocket raw = new RawWebSocket(server.port())) {
+    try (RawWebSocket raw =
+        tls
+            ? RawWebSocket.overTls(server.port(), certificates.ca.certificate())
+            : new RawWebSocket(server.port())) {
       assertThat(raw.upgradeWith("/rpc", frames.toByteArray())).startsWith("HTTP/1.1 101");
       raw.sendRaw(third, 2, third.length - 2);
       RecordingListener listener = listeners.poll(AWAIT.toSeconds(), TimeUnit.SECONDS);
