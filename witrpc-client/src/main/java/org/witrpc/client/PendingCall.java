@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import org.witrpc.internal.Threads;
 import org.witrpc.spi.Connection;
 
 /**
@@ -135,9 +136,12 @@ final class PendingCall {
         if ((o = outcome) != null) {
           return o;
         }
-        if (!yielding && !(yielding = Threads.isPlatform())) {
-          waitsForTurn = true; // a virtual thread: park until a turn is handed on
-          break;
+        if (!yielding) { // asked once, and only when no turn was free (not on a lone caller's path)
+          if (!Threads.isPlatform()) {
+            waitsForTurn = true; // a virtual thread: park until a turn is handed on
+            break;
+          }
+          yielding = true;
         }
         if (Thread.currentThread().isInterrupted()) {
           return INTERRUPTED;

@@ -1,13 +1,11 @@
 package org.witrpc.server;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.witrpc.internal.Threads;
 
 /**
  * An executor in front of the server's own that keeps one worker warm: a task that finishes stays
@@ -74,9 +72,6 @@ final class WarmHandOff implements Executor {
     boolean readUntil(BooleanSupplier done, long deadlineNanos);
   }
 
-  /** {@code Thread.isVirtual()} where the JDK has it (21+), else null. */
-  private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
-
   /**
    * Gives the core to another thread for a moment ({@link Thread#yield()}) on a platform thread; on
    * a virtual thread does nothing. There a yield only unmounts the thread and submits it to its
@@ -85,7 +80,7 @@ final class WarmHandOff implements Executor {
    * bounded anyway.
    */
   private static void yieldCore() {
-    if (!isVirtual()) {
+    if (Threads.isPlatform()) {
       Thread.yield();
     }
   }
@@ -100,27 +95,7 @@ final class WarmHandOff implements Executor {
    * there the worker only spins on its slot.
    */
   private static boolean mayReadOnThisThread() {
-    return !isVirtual() || Runtime.version().feature() >= NO_PINNING_FROM;
-  }
-
-  private static boolean isVirtual() {
-    if (IS_VIRTUAL == null) {
-      return false;
-    }
-    try {
-      return (boolean) IS_VIRTUAL.invokeExact(Thread.currentThread());
-    } catch (Throwable e) {
-      return false;
-    }
-  }
-
-  private static MethodHandle isVirtualHandle() {
-    try {
-      return MethodHandles.publicLookup()
-          .findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
-    } catch (ReflectiveOperationException e) {
-      return null; // JDK 17-20: every thread is a platform thread
-    }
+    return Threads.isPlatform() || Runtime.version().feature() >= NO_PINNING_FROM;
   }
 
   private final Executor executor;

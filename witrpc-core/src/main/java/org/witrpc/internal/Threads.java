@@ -1,16 +1,16 @@
-package org.witrpc.client;
+package org.witrpc.internal;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
 /**
- * Which kind of thread the current one is, on every JDK the client runs on (virtual threads came in
- * JDK 21; the client is built for 17).
+ * Which kind of thread the current one is, on every JDK witrpc runs on (virtual threads came in JDK
+ * 21; witrpc is built for 17).
  *
  * <p>Thread safety: stateless; safe for concurrent use.
  */
-final class Threads {
+public final class Threads {
   /** {@code Thread.isVirtual()} where the JDK has it (21+), else null. */
   private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
 
@@ -21,7 +21,7 @@ final class Threads {
    * another thread. A virtual thread's yield only unmounts it and submits it to its scheduler
    * again, which wakes an idle carrier thread: a thread wake-up per yield.
    */
-  static boolean isPlatform() {
+  public static boolean isPlatform() {
     if (IS_VIRTUAL == null) {
       return true;
     }
