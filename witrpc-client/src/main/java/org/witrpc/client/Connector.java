@@ -4,10 +4,12 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import org.witrpc.Metadata;
 import org.witrpc.Status;
 import org.witrpc.WitSecurityException;
 import org.witrpc.WitTransportException;
 import org.witrpc.internal.Envelope;
+import org.witrpc.internal.FrameCipher;
 import org.witrpc.internal.Handshake;
 import org.witrpc.internal.HandshakeTranscript;
 import org.witrpc.internal.KeyExchange;
@@ -108,7 +110,12 @@ final class Connector {
     int flags =
         (encryption ? Handshake.FLAG_ENCRYPTION : 0) | (bind ? Handshake.FLAG_TOKEN_BINDING : 0);
     Handshake.Hello ours =
-        new Handshake.Hello(Handshake.PROTOCOL_VERSION, flags, serializer.name());
+        new Handshake.Hello(
+            Handshake.PROTOCOL_VERSION,
+            flags,
+            serializer.name(),
+            Metadata.DEFAULT_MAX_SIZE,
+            cc.connection().maxReceiveFrameSize());
     KeyExchange kx = encryption ? KeyExchange.generate() : null;
     ByteBuffer hello =
         encryption
@@ -129,6 +136,10 @@ final class Connector {
     Handshake.Hello theirs = Handshake.readHello(helloAck.body());
     checkSameSettings(address, ours, theirs);
     cc.maxMetadataBytes(theirs.maxMetadataBytes());
+    cc.outbound()
+        .peerMaxFrameSize(
+            Math.max(0, theirs.maxFrameSize() - (encryption ? FrameCipher.TAG_SIZE : 0)),
+            "the server");
     boolean bound = bind && theirs.tokenBinding();
     if (bind && !bound && !sendTokenToServer) {
       throw new WitSecurityException(

@@ -333,10 +333,12 @@ public final class WitClient implements AutoCloseable {
 
     /**
      * Largest frame this client sends or accepts, in bytes, checked before allocation (for a
-     * transport given as URI; a {@code maxFrameSize} option in the URI wins). A larger request
-     * fails before it is sent; a larger reply is answered by the server with 500 instead where it
-     * knows this limit ({@code mmf://}), and ends the connection elsewhere. At least 1 KiB ({@link
-     * Limits#MIN_FRAME_SIZE}). Default 256 MiB.
+     * transport given as URI; a {@code maxFrameSize} option in the URI wins). The handshake tells
+     * the server this limit and tells the client the server's: a request larger than either fails
+     * with {@link org.witrpc.WitTransportException} before any of it is sent, and a larger result
+     * is answered by the server with 500 instead (a larger event is dropped); the connection and
+     * the calls in flight on it go on. At least 1 KiB ({@link Limits#MIN_FRAME_SIZE}). Default 256
+     * MiB.
      */
     public Builder maxFrameSize(int maxFrameSize) {
       this.maxFrameSize = Limits.maxFrameSize(maxFrameSize);

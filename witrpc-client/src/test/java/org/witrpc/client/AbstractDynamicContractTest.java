@@ -16,6 +16,7 @@ import org.witrpc.ServerDescription;
 import org.witrpc.ServiceDescription;
 import org.witrpc.WitException;
 import org.witrpc.WitRemoteException;
+import org.witrpc.internal.Handshake;
 import org.witrpc.testkit.Calculator;
 import org.witrpc.testkit.ProgressListener;
 import org.witrpc.testkit.TestService;
@@ -45,7 +46,7 @@ public abstract class AbstractDynamicContractTest extends RpcContractHarness {
   void describesTheRegisteredServicesButNotItself() {
     ServerDescription d = dynamic().describe();
 
-    assertThat(d.protocolVersion()).isEqualTo(4);
+    assertThat(d.protocolVersion()).isEqualTo(Handshake.PROTOCOL_VERSION);
     assertThat(d.serializer()).isEqualTo(serializer().name());
     assertThat(transportUri(name)).startsWith(d.transportScheme() + "://");
     assertThat(d.services()).extracting(ServiceDescription::interfaceName).containsExactly(SERVICE);

@@ -268,6 +268,77 @@ public abstract class AbstractLimitsContractTest extends RpcContractHarness {
     assertThat(big.make(10)).hasSize(10);
   }
 
+  /**
+   * A result or an event larger than the client takes (its maximum frame size, which its HELLO
+   * announces) is never sent, on any transport: the result is answered with a 500 naming the
+   * client's limit, the event is dropped for that client; the connection serves on. (Sent, it would
+   * make the client end the connection, failing every call in flight on it.)
+   */
+  @ContractTest
+  void aResultAboveTheClientsLimitIsA500AndTheConnectionServesOn() throws Exception {
+    server.close();
+    server = startServer(b -> b.service(Big.class, new BigImpl()));
+    WitClient c = client(b -> b.maxFrameSize(4096).timeout(Duration.ofSeconds(20)));
+    List<ConnectionState> states = new CopyOnWriteArrayList<>();
+    c.onStateChange((previous, current, cause) -> states.add(current));
+    c.connect(Duration.ofSeconds(5));
+    Big big = c.service(Big.class);
+    List<Integer> heard = new CopyOnWriteArrayList<>();
+    big.addProgressListener((chars, stage) -> heard.add(stage.length()));
+
+    assertThatThrownBy(() -> big.make(6000))
+        .isInstanceOfSatisfying(
+            WitRemoteException.class, e -> assertThat(e.status()).isEqualTo(500))
+        .hasMessageContaining("Big.make(int): the result was not sent")
+        // 4096, or 4080 encrypted (the plain frame's limit: the seal adds a 16-byte tag)
+        .hasMessageContaining("cannot send a frame of 6020 bytes: the client accepts at most 40");
+    big.fire(6000);
+    big.fire(10);
+    await("the small event", () -> heard.contains(10));
+
+    assertThat(heard).containsExactly(10);
+    assertThat(big.make(100)).hasSize(100);
+    assertThat(states)
+        .as("one connection throughout")
+        .containsExactly(ConnectionState.CONNECTING, ConnectionState.READY);
+  }
+
+  /**
+   * A request larger than the server takes (its maximum frame size, which its HELLO_ACK announces)
+   * fails before any of it is sent, naming the server's limit, on any transport; the connection
+   * serves on, and a call in flight meanwhile is answered. (Sent, it would make the server end the
+   * connection.)
+   */
+  @ContractTest
+  void aRequestAboveTheServersLimitFailsUnsentAndTheConnectionServesOn() throws Exception {
+    server.close();
+    server = startServer(b -> b.maxFrameSize(4096));
+    WitClient c = client(b -> b.timeout(Duration.ofSeconds(20)));
+    List<ConnectionState> states = new CopyOnWriteArrayList<>();
+    c.onStateChange((previous, current, cause) -> states.add(current));
+    c.connect(Duration.ofSeconds(5));
+    TestService s = c.service(TestService.class);
+    CompletableFuture<String> inFlight =
+        CompletableFuture.supplyAsync(() -> s.slowEcho("in flight", 500));
+    await("the slow call in flight", () -> c.pendingCallCount() == 1);
+
+    assertThatThrownBy(() -> s.echo("x".repeat(6000)))
+        .isInstanceOf(WitTransportException.class)
+        .hasMessageContaining("TestService.echo(String): ")
+        .hasMessageContaining("the server accepts at most 40")
+        .hasMessageContaining("nothing was sent");
+    CompletableFuture<String> tooLarge = s.echoAsync("y".repeat(6000));
+    assertThatThrownBy(() -> tooLarge.get(20, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(WitTransportException.class)
+        .hasMessageContaining("the server accepts at most 40");
+
+    assertThat(inFlight.get(20, TimeUnit.SECONDS)).isEqualTo("in flight");
+    assertThat(s.echo("small")).isEqualTo("small");
+    assertThat(states)
+        .as("one connection throughout")
+        .containsExactly(ConnectionState.CONNECTING, ConnectionState.READY);
+  }
+
   @ContractTest
   void subscriptionsPerConnectionAreBounded() {
     server.close();

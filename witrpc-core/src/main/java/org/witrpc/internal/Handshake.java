@@ -6,6 +6,7 @@ import java.util.Objects;
 import org.witrpc.Status;
 import org.witrpc.WitSecurityException;
 import org.witrpc.WitTransportException;
+import org.witrpc.spi.Limits;
 
 /**
  * The fixed binary bodies of the handshake (HELLO, HELLO_ACK, AUTH, AUTH_ACK, GOODBYE), which are
@@ -19,9 +20,10 @@ public final class Handshake {
    * The protocol version this library speaks. Version 2 added the deadline in front of the route of
    * REQUEST, SUBSCRIBE and UNSUBSCRIBE bodies; version 3 added token binding ({@link
    * #FLAG_TOKEN_BINDING}); version 4 added the metadata limit to HELLO / HELLO_ACK, the metadata
-   * block of REQUEST ({@link CallMetadata}) and CANCEL.
+   * block of REQUEST ({@link CallMetadata}) and CANCEL; version 5 added the maximum frame size to
+   * HELLO / HELLO_ACK.
    */
-  public static final int PROTOCOL_VERSION = 4;
+  public static final int PROTOCOL_VERSION = 5;
 
   /** HELLO flags bit 0: the sender wants an encrypted channel. */
   public static final int FLAG_ENCRYPTION = 1;
@@ -74,20 +76,27 @@ public final class Handshake {
    * @param flags bit 0: encryption
    * @param serializer serializer name, ASCII, at most 255 bytes
    * @param maxMetadataBytes the largest REQUEST metadata block the sender accepts, in bytes (the
-   *     server's bound is the one that counts; version 4 on, else 0)
+   *     server's bound is the one that counts; 0 from a peer of another version)
+   * @param maxFrameSize the largest frame the sender's transport accepts once READY, in bytes
+   *     ({@link org.witrpc.spi.Connection#maxReceiveFrameSize}; sealed frames count with their
+   *     tags); at least {@link Limits#MIN_FRAME_SIZE}, and 0 from a peer of another version
    */
-  public record Hello(int version, int flags, String serializer, int maxMetadataBytes) {
+  public record Hello(
+      int version, int flags, String serializer, int maxMetadataBytes, int maxFrameSize) {
     /** Checks the fields. */
     public Hello {
       Objects.requireNonNull(serializer, "serializer == null");
       if (maxMetadataBytes < 0) {
         throw new IllegalArgumentException("maxMetadataBytes < 0");
       }
+      if (maxFrameSize < 0) {
+        throw new IllegalArgumentException("maxFrameSize < 0");
+      }
     }
 
-    /** A HELLO that announces the default metadata limit. */
+    /** A HELLO that announces the default metadata limit and no frame limit. */
     public Hello(int version, int flags, String serializer) {
-      this(version, flags, serializer, org.witrpc.Metadata.DEFAULT_MAX_SIZE);
+      this(version, flags, serializer, org.witrpc.Metadata.DEFAULT_MAX_SIZE, Integer.MAX_VALUE);
     }
 
     /** True if bit 0 (encryption) is set. */
@@ -107,10 +116,10 @@ public final class Handshake {
     if (name.length > 255) {
       throw new IllegalArgumentException("serializer name longer than 255 bytes");
     }
-    FrameBuffer fb = new FrameBuffer(40);
+    FrameBuffer fb = new FrameBuffer(44);
     fb.writeU16(hello.version()).writeU8(hello.flags()).writeU8(name.length);
     fb.write(name, 0, name.length);
-    fb.writeI32(hello.maxMetadataBytes());
+    fb.writeI32(hello.maxMetadataBytes()).writeI32(hello.maxFrameSize());
     return fb.finish(type, 0, type == MessageType.HELLO ? 0 : Status.OK.code(), 0);
   }
 
@@ -126,10 +135,10 @@ public final class Handshake {
     if (name.length > 255) {
       throw new IllegalArgumentException("serializer name longer than 255 bytes");
     }
-    FrameBuffer fb = new FrameBuffer(72 + name.length);
+    FrameBuffer fb = new FrameBuffer(76 + name.length);
     fb.writeU16(hello.version()).writeU8(hello.flags()).writeU8(name.length);
     fb.write(name, 0, name.length);
-    fb.writeI32(hello.maxMetadataBytes());
+    fb.writeI32(hello.maxMetadataBytes()).writeI32(hello.maxFrameSize());
     fb.write(publicKey, 0, publicKey.length);
     return fb.finish(type, 0, type == MessageType.HELLO ? 0 : Status.OK.code(), 0);
   }
@@ -153,22 +162,34 @@ public final class Handshake {
   }
 
   /**
-   * Parses the body of HELLO or a successful HELLO_ACK. The metadata limit is read only from a
-   * version 4 body: the fields before it are those of every version, so a peer of another version
-   * is told "protocol version mismatch" rather than that its HELLO is malformed.
+   * Parses the body of HELLO or a successful HELLO_ACK. The metadata and frame limits are read only
+   * from a body of this version: the fields before them are those of every version, so a peer of
+   * another version is told "protocol version mismatch" rather than that its HELLO is malformed.
+   *
+   * @throws WitTransportException if a limit is out of range (a frame limit below {@link
+   *     Limits#MIN_FRAME_SIZE}, or above 2^31 - 1)
    */
   public static Hello readHello(ByteBuffer body) {
     int version = BodyReader.u16(body, "protocol version");
     int flags = BodyReader.u8(body, "flags");
     String name = BodyReader.string8(body, "serializer name");
     if (version != PROTOCOL_VERSION) {
-      return new Hello(version, flags, name, 0);
+      return new Hello(version, flags, name, 0, 0);
     }
     int maxMetadata = BodyReader.i32(body, "metadata limit");
     if (maxMetadata < 0) {
       throw new WitTransportException("bad metadata limit " + (maxMetadata & 0xFFFFFFFFL));
     }
-    return new Hello(version, flags, name, maxMetadata);
+    int maxFrame = BodyReader.i32(body, "maximum frame size");
+    if (maxFrame < Limits.MIN_FRAME_SIZE) {
+      throw new WitTransportException(
+          "bad maximum frame size "
+              + (maxFrame & 0xFFFFFFFFL)
+              + " (at least "
+              + Limits.MIN_FRAME_SIZE
+              + ", at most 2^31 - 1)");
+    }
+    return new Hello(version, flags, name, maxMetadata, maxFrame);
   }
 
   /**

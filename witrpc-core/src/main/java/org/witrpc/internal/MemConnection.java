@@ -66,6 +66,11 @@ public final class MemConnection implements Connection {
   }
 
   @Override
+  public int maxReceiveFrameSize() {
+    return maxFrameSize;
+  }
+
+  @Override
   public void send(ByteBuffer... parts) {
     if (closed.get()) {
       throw new WitTransportException(description + " is closed");

@@ -54,6 +54,11 @@ public final class OutboundQueue {
   private final AtomicLong queuedBytes = new AtomicLong();
   private final AtomicBoolean writing = new AtomicBoolean();
 
+  /** The largest frame the peer takes, as announced in its handshake; set once READY. */
+  private volatile int peerMaxFrameSize = Integer.MAX_VALUE;
+
+  private volatile String peer = "the peer";
+
   /** A frame in the queue, and the sender waiting for it, if any. */
   private static final class Entry {
     static final long QUEUED = 0;
@@ -94,6 +99,7 @@ public final class OutboundQueue {
    * before the frame is queued (an asynchronous call that must return at once waits less).
    */
   public void send(long directWaitNanos, ByteBuffer... frame) {
+    refuseIfAbovePeerLimit(frame);
     if (backlog.get() == 0 && connection.sendBefore(System.nanoTime() + directWaitNanos, frame)) {
       return;
     }
@@ -107,6 +113,7 @@ public final class OutboundQueue {
    * Connection#sendBefore}: false if the frame was not sent and never will be.
    */
   public boolean sendBefore(long deadlineNanos, ByteBuffer... frame) {
+    refuseIfAbovePeerLimit(frame);
     if (backlog.get() == 0) {
       return connection.sendBefore(deadlineNanos, frame);
     }
@@ -137,6 +144,74 @@ public final class OutboundQueue {
    */
   private void refuseIfTooLarge(ByteBuffer[] frame) {
     SendChecks.frameLength(connection.description(), connection.maxSendFrameSize(), frame);
+  }
+
+  /**
+   * Sets the largest frame the peer takes, from its handshake: from now on a larger frame is
+   * refused before any of it is sent, the connection left open (the peer would end the connection
+   * for it). In the frames as given to {@link #send}: for a sealed connection, the peer's limit
+   * less the tag its sealing adds.
+   *
+   * @param maxFrameSize the limit in bytes, at least 0
+   * @param peer who announced it, for the refusal's message ("the server", "the client")
+   */
+  public void peerMaxFrameSize(int maxFrameSize, String peer) {
+    if (maxFrameSize < 0) {
+      throw new IllegalArgumentException("maxFrameSize < 0");
+    }
+    this.peer = Objects.requireNonNull(peer, "peer == null");
+    this.peerMaxFrameSize = maxFrameSize;
+  }
+
+  /**
+   * The largest frame {@link #send} takes: the connection's own limit ({@link
+   * Connection#maxSendFrameSize}) or the peer's ({@link #peerMaxFrameSize}), whichever is smaller.
+   */
+  public int maxSendFrameSize() {
+    return Math.min(connection.maxSendFrameSize(), peerMaxFrameSize);
+  }
+
+  /**
+   * The refusal {@link #send} would give {@code frame} for its size, without sending it; null if
+   * its size is fine.
+   */
+  public WitTransportException refusal(ByteBuffer... frame) {
+    try {
+      refuseIfAbovePeerLimit(frame);
+      refuseIfTooLarge(frame);
+      return null;
+    } catch (WitTransportException tooLarge) {
+      return tooLarge;
+    }
+  }
+
+  /**
+   * Refuses a frame above the peer's announced limit, when that is not above the connection's own
+   * (a frame above the connection's own limit only is refused by the connection, in its own words).
+   *
+   * @throws WitTransportException naming the frame's size, the peer and its limit; the connection
+   *     stays open
+   */
+  private void refuseIfAbovePeerLimit(ByteBuffer[] frame) {
+    int limit = peerMaxFrameSize;
+    if (limit == Integer.MAX_VALUE || limit > connection.maxSendFrameSize()) {
+      return;
+    }
+    long length = 0;
+    for (ByteBuffer part : frame) {
+      length += part.remaining();
+    }
+    if (length > limit) {
+      throw new WitTransportException(
+          connection.description()
+              + ": cannot send a frame of "
+              + length
+              + " bytes: "
+              + peer
+              + " accepts at most "
+              + limit
+              + " bytes (its maxFrameSize, announced in the handshake); nothing was sent");
+    }
   }
 
   /** Frames waiting in the queue or being written from it (for tests). */

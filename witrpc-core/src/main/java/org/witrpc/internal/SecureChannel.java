@@ -162,6 +162,12 @@ public final class SecureChannel implements Connection, FrameListener {
         : Math.max(0, limit - FrameCipher.TAG_SIZE);
   }
 
+  /** The transport's limit: the peer's limit on sealed frames, tags included. */
+  @Override
+  public int maxReceiveFrameSize() {
+    return delegate.maxReceiveFrameSize();
+  }
+
   private void failSealed(Throwable e) {
     if (delegate.isOpen()) {
       LOG.warn(

@@ -113,6 +113,11 @@ public final class TrafficCounter {
     }
 
     @Override
+    public int maxReceiveFrameSize() {
+      return delegate.maxReceiveFrameSize();
+    }
+
+    @Override
     public void close() {
       delegate.close();
     }

@@ -97,6 +97,17 @@ public interface Connection {
   }
 
   /**
+   * The largest frame this side accepts from the peer once {@link #allowLargeFrames} was called:
+   * the transport's configured maximum frame size. The protocol layer announces it in the handshake
+   * (HELLO / HELLO_ACK), so that the peer refuses a larger frame before sending it, with the
+   * connection left open, instead of sending a frame this side would end the connection for. {@link
+   * Integer#MAX_VALUE} if the transport has no limit (the default).
+   */
+  default int maxReceiveFrameSize() {
+    return Integer.MAX_VALUE;
+  }
+
+  /**
    * Hands the memory of a received frame back to the transport, for a later frame: an optional
    * saving for large frames (no new, zeroed array per frame). {@code frame} is the buffer given to
    * {@link FrameListener#onFrame} or any view of it (an envelope's body, say). The caller gives the

@@ -107,7 +107,8 @@ class EnvelopeCodecTest {
   @Test
   void handshakeBodiesRoundTrip() {
     Handshake.Hello hello =
-        new Handshake.Hello(Handshake.PROTOCOL_VERSION, Handshake.FLAG_ENCRYPTION, "msgpack", 1234);
+        new Handshake.Hello(
+            Handshake.PROTOCOL_VERSION, Handshake.FLAG_ENCRYPTION, "msgpack", 1234, 5678);
     Envelope env = EnvelopeCodec.decode(Handshake.hello(MessageType.HELLO, hello));
     assertThat(Handshake.readHello(env.body())).isEqualTo(hello);
     Envelope auth = EnvelopeCodec.decode(Handshake.auth("tøken"));

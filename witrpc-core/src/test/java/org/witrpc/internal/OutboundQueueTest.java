@@ -91,6 +91,38 @@ class OutboundQueueTest {
     assertThat(connection.sequence()).containsExactly(0, 1);
   }
 
+  /**
+   * Above the peer's announced limit, a frame is refused unsent, naming the peer, whether it would
+   * go directly or behind queued frames; where the connection's own limit is the smaller, its own
+   * refusal stands; the frames around them go on.
+   */
+  @Test
+  void aFrameAboveThePeersLimitIsRefusedUnsentNamingThePeer() throws Exception {
+    queue.peerMaxFrameSize(24, "the server");
+    assertThat(queue.maxSendFrameSize()).isEqualTo(24);
+
+    assertThatThrownBy(() -> queue.send(ByteBuffer.allocate(25)))
+        .isInstanceOf(WitTransportException.class)
+        .hasMessageContaining(
+            "cannot send a frame of 25 bytes: the server accepts at most 24 bytes")
+        .hasMessageContaining("nothing was sent");
+    assertThat(queue.refusal(ByteBuffer.allocate(20), ByteBuffer.allocate(5))).isNotNull();
+    assertThat(queue.refusal(ByteBuffer.allocate(24))).isNull();
+    queue.send(frame(0));
+    connection.stick();
+    queue.send(frame(1)); // waits DIRECT_WAIT, then is queued
+    assertThatThrownBy(() -> queue.sendBefore(System.nanoTime(), ByteBuffer.allocate(30)))
+        .hasMessageContaining("the server accepts at most 24 bytes");
+    connection.maxSend = 16;
+    assertThat(queue.maxSendFrameSize()).isEqualTo(16);
+    assertThatThrownBy(() -> queue.send(ByteBuffer.allocate(20)))
+        .hasMessageContaining("the maximum frame size is 16");
+
+    connection.resume();
+    await("both frames sent", () -> connection.sequence().size() == 2);
+    assertThat(connection.sequence()).containsExactly(0, 1);
+  }
+
   /** A queued frame the transport refuses (the connection open) is dropped alone. */
   @Test
   void aQueuedFrameTheTransportRefusesIsDroppedAloneAndTheOthersFollow() throws Exception {

@@ -9,6 +9,7 @@ import org.witrpc.WitException;
 import org.witrpc.WitTransportException;
 import org.witrpc.internal.Envelope;
 import org.witrpc.internal.EnvelopeCodec;
+import org.witrpc.internal.FrameCipher;
 import org.witrpc.internal.Handshake;
 import org.witrpc.internal.MessageType;
 import org.witrpc.internal.OutboundQueue;
@@ -16,7 +17,6 @@ import org.witrpc.internal.ReceivedValue;
 import org.witrpc.internal.SecureChannel;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
-import org.witrpc.spi.SendChecks;
 import org.witrpc.spi.ValueSpan;
 
 /**
@@ -301,16 +301,22 @@ final class ServerConnection implements FrameListener, WarmHandOff.Source {
   }
 
   /**
-   * The refusal the transport would give {@code frame} for its size ({@link
-   * Connection#maxSendFrameSize}), without sending it; null if its size is fine.
+   * The refusal {@link #send} would give {@code frame} for its size (the transport's limit or the
+   * client's, {@link OutboundQueue#maxSendFrameSize}), without sending it; null if its size is
+   * fine.
    */
   WitException refusal(ByteBuffer... frame) {
-    try {
-      SendChecks.frameLength(description(), connection.maxSendFrameSize(), frame);
-      return null;
-    } catch (WitTransportException tooLarge) {
-      return tooLarge;
-    }
+    return outbound.refusal(frame);
+  }
+
+  /**
+   * Sets the largest frame the client takes, from its HELLO ({@link Connection#maxReceiveFrameSize}
+   * on its side): a larger answer or callback is refused before it is sent (an answer becomes a 500
+   * saying so), instead of ending the connection on the client.
+   */
+  void peerMaxFrameSize(int maxFrameSize) {
+    int sealing = settings.encryption() ? FrameCipher.TAG_SIZE : 0;
+    outbound.peerMaxFrameSize(Math.max(0, maxFrameSize - sealing), "the client");
   }
 
   /**

@@ -132,12 +132,14 @@ final class ServerHandshake {
             Handshake.PROTOCOL_VERSION,
             flags,
             settings.serializer().name(),
-            settings.maxMetadataBytes());
+            settings.maxMetadataBytes(),
+            connection.maxReceiveFrameSize());
     Optional<String> mismatch = SettingsMismatch.between(hello, ours);
     if (mismatch.isPresent()) {
       refuse(MessageType.HELLO_ACK, Status.BAD_REQUEST, mismatch.get());
       return;
     }
+    owner.peerMaxFrameSize(hello.maxFrameSize());
     if (!settings.encryption()) {
       owner.state(State.AWAIT_AUTH);
       send(Handshake.hello(MessageType.HELLO_ACK, ours));

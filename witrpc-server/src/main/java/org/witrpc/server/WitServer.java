@@ -493,9 +493,11 @@ public final class WitServer implements AutoCloseable {
 
     /**
      * Largest frame accepted or sent, in bytes, checked before allocation (for a transport given as
-     * URI); at least 1 KiB ({@link Limits#MIN_FRAME_SIZE}). Default 256 MiB. A result larger than
-     * the server may send (this limit, or the client's where the transport tells it) is answered
-     * with 500 naming the sizes; an event that large is dropped for that client, with a warning.
+     * URI); at least 1 KiB ({@link Limits#MIN_FRAME_SIZE}). Default 256 MiB. The handshake tells
+     * each client this limit (its larger requests fail before they are sent) and tells the server
+     * the client's. A result larger than the server may send (this limit, or the client's) is
+     * answered with 500 naming the sizes; an event that large is dropped for that client, with a
+     * warning; the connection goes on.
      */
     public Builder maxFrameSize(int maxFrameSize) {
       this.maxFrameSize = Limits.maxFrameSize(maxFrameSize);

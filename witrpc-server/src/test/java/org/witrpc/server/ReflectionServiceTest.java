@@ -92,7 +92,7 @@ class ReflectionServiceTest {
   void describesTheServerAndItsServicesInRegistrationOrder() {
     ServerDescription d = describe(List.of(Tallies.class, Other.class));
 
-    assertThat(d.protocolVersion()).isEqualTo(4);
+    assertThat(d.protocolVersion()).isEqualTo(5);
     assertThat(d.serializer()).isEqualTo("json");
     assertThat(d.transportScheme()).isEqualTo("mem");
     assertThat(d.transportOptions()).containsExactly(Map.entry("maxClients", "3"));

@@ -128,7 +128,7 @@ class ServerProtocolTest {
     assertThat(ack.type()).isEqualTo(MessageType.HELLO_ACK);
     assertThat(ack.status()).isEqualTo(400);
     assertThat(Handshake.readStatusMessage(ack.body()))
-        .contains("protocol version mismatch", "99", "version 4");
+        .contains("protocol version mismatch", "99", "version 5");
     assertThat(raw.next()).isSameAs(Raw.CLOSED);
   }
 
@@ -142,8 +142,39 @@ class ServerProtocolTest {
     Envelope ack = raw.nextEnvelope();
     assertThat(ack.status()).isEqualTo(400);
     assertThat(Handshake.readStatusMessage(ack.body()))
-        .isEqualTo("protocol version mismatch: client speaks version 3, server speaks version 4");
+        .isEqualTo("protocol version mismatch: client speaks version 3, server speaks version 5");
     assertThat(raw.next()).isSameAs(Raw.CLOSED);
+  }
+
+  @Test
+  void aVersion4ClientIsToldTheProtocolVersionInsteadOfAMalformedHello() throws Exception {
+    Raw raw = new Raw();
+    FrameBuffer v4 = new FrameBuffer(); // version 4 layout: no frame limit after the metadata's
+    v4.writeU16(4).writeU8(0).writeU8(4);
+    v4.write("json".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, 4);
+    v4.writeI32(8192);
+    connect(raw).send(v4.finish(MessageType.HELLO, 0, 0, 0));
+    Envelope ack = raw.nextEnvelope();
+    assertThat(ack.status()).isEqualTo(400);
+    assertThat(Handshake.readStatusMessage(ack.body()))
+        .isEqualTo("protocol version mismatch: client speaks version 4, server speaks version 5");
+    assertThat(raw.next()).isSameAs(Raw.CLOSED);
+  }
+
+  @Test
+  void aHelloAnnouncingAFrameLimitBelowTheMinimumIsAProtocolViolation() throws Exception {
+    for (int limit : new int[] {0, 1023, -1}) {
+      Raw raw = new Raw();
+      FrameBuffer hello = new FrameBuffer();
+      hello.writeU16(Handshake.PROTOCOL_VERSION).writeU8(0).writeU8(4);
+      hello.write("json".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, 4);
+      hello.writeI32(8192).writeI32(limit);
+      connect(raw).send(hello.finish(MessageType.HELLO, 0, 0, 0));
+      Envelope bye = raw.nextEnvelope();
+      assertThat(bye.type()).as("limit %d", limit).isEqualTo(MessageType.GOODBYE);
+      assertThat(Handshake.readGoodbye(bye.body())).contains("bad maximum frame size");
+      assertThat(raw.next()).isSameAs(Raw.CLOSED);
+    }
   }
 
   @Test

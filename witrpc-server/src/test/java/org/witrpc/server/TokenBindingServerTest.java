@@ -91,7 +91,7 @@ class TokenBindingServerTest {
     Envelope ack = raw.nextEnvelope();
     assertThat(ack.status()).isEqualTo(400);
     assertThat(Handshake.readStatusMessage(ack.body()))
-        .isEqualTo("protocol version mismatch: client speaks version 2, server speaks version 4");
+        .isEqualTo("protocol version mismatch: client speaks version 2, server speaks version 5");
   }
 
   @Test

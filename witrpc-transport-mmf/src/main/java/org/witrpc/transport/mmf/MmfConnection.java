@@ -284,6 +284,11 @@ final class MmfConnection implements Connection {
     return sendLimit;
   }
 
+  @Override
+  public int maxReceiveFrameSize() {
+    return ownMaxFrameSize;
+  }
+
   private boolean sendFrame(long deadlineNanos, boolean hasDeadline, ByteBuffer[] parts) {
     Objects.requireNonNull(parts, "parts == null");
     long total = 0;

@@ -165,6 +165,11 @@ final class PipeConnection implements Connection {
   }
 
   @Override
+  public int maxReceiveFrameSize() {
+    return maxFrameSize;
+  }
+
+  @Override
   public void send(ByteBuffer... parts) {
     if (!sendFrame(0, false, parts)) {
       throw SendChecks.interruptedBeforeSending(description);

@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.witrpc.WitRemoteException;
 import org.witrpc.WitTransportException;
 import org.witrpc.client.WitClient;
 import org.witrpc.server.WitServer;
@@ -63,14 +64,14 @@ class ClientFrameLimitTest {
   }
 
   @Test
-  void aReplyAboveTheLimitEndsTheConnectionNamingTheLimit() {
+  void aReplyAboveTheLimitIsA500NamingTheLimitAndTheClientGoesOn() {
     Texts texts = client.service(Texts.class);
 
     assertThatThrownBy(() -> texts.repeat("x", 2 * LIMIT))
-        .isInstanceOf(WitTransportException.class)
-        .hasStackTraceContaining("above the maximum frame size of " + LIMIT);
-    assertThatThrownBy(() -> texts.repeat("x", 10))
-        .as("the connection is gone")
-        .isInstanceOf(WitTransportException.class);
+        .isInstanceOfSatisfying(
+            WitRemoteException.class, e -> assertThat(e.status()).isEqualTo(500))
+        .hasMessageContaining("the client accepts at most " + LIMIT + " bytes");
+    assertThat(texts.repeat("x", 10)).as("the same connection").isEqualTo("x".repeat(10));
+    assertThat(server.connectionCount()).isEqualTo(1);
   }
 }

@@ -243,6 +243,11 @@ public final class NettyConnection implements Connection {
   }
 
   @Override
+  public int maxReceiveFrameSize() {
+    return maxFrameSize;
+  }
+
+  @Override
   public void send(ByteBuffer... parts) {
     if (!sendFrame(0, false, parts)) {
       throw SendChecks.interruptedBeforeSending(description);
