@@ -138,8 +138,7 @@ final class Connector {
     cc.maxMetadataBytes(theirs.maxMetadataBytes());
     cc.outbound()
         .peerMaxFrameSize(
-            Math.max(0, theirs.maxFrameSize() - (encryption ? FrameCipher.TAG_SIZE : 0)),
-            "the server");
+            "the server", theirs.maxFrameSize(), encryption ? FrameCipher.TAG_SIZE : 0);
     boolean bound = bind && theirs.tokenBinding();
     if (bind && !bound && !sendTokenToServer) {
       throw new WitSecurityException(

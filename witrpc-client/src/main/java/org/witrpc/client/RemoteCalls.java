@@ -420,7 +420,7 @@ final class RemoteCalls {
       sent = cc.outbound().sendBefore(deadline, frame);
     } catch (WitTransportException e) {
       cc.pending().remove(call.id());
-      throw new UnsentCallException(d.displayName() + ": " + e.getMessage(), e);
+      throw unsent(cc, d, frame, e);
     }
     if (!sent) {
       cc.pending().remove(call.id());
@@ -449,8 +449,20 @@ final class RemoteCalls {
       cc.outbound().send(ASYNC_DIRECT_WAIT_NANOS, frame);
     } catch (WitTransportException e) {
       cc.pending().remove(call.id());
-      throw new UnsentCallException(d.displayName() + ": " + e.getMessage(), e);
+      throw unsent(cc, d, frame, e);
     }
+  }
+
+  /**
+   * The failure of a call whose frame the transport did not take: {@link FrameTooLargeException} if
+   * it was refused for its size (never worth repeating), else {@link UnsentCallException}.
+   */
+  private static WitTransportException unsent(
+      ClientConnection cc, MethodDescriptor d, ByteBuffer[] frame, WitTransportException e) {
+    String message = d.displayName() + ": " + e.getMessage();
+    return cc.connection().isOpen() && cc.outbound().refusal(frame) != null
+        ? new FrameTooLargeException(message, e)
+        : new UnsentCallException(message, e);
   }
 
   private ByteBuffer[] encode(
@@ -593,8 +605,8 @@ final class RemoteCalls {
     if (t instanceof WitTimeoutException e) {
       return e;
     }
-    if (t instanceof UnsentCallException e) {
-      return e;
+    if (t instanceof UnsentCallException || t instanceof FrameTooLargeException) {
+      return (WitException) t;
     }
     if (t instanceof WitSecurityException e) {
       return new WitSecurityException(d.displayName() + ": " + e.getMessage(), e);

@@ -14,10 +14,12 @@ import org.witrpc.WitTransportException;
  * call share its one timeout (the call's deadline): a retry never extends it.
  *
  * <p>A call is retried only if it surely never reached the server (the client was not connected, or
- * the transport refused the frame), or if its method is marked {@link Idempotent} and the
- * connection was lost before the answer came, or the server answered 503 UNAVAILABLE (busy or
- * shutting down). Never retried: 400, 404, 500 (an application error is not transient), 504 and
- * 561, timeouts, security failures. Synchronous calls only; asynchronous calls are not retried.
+ * the transport refused the frame for another reason than its size), or if its method is marked
+ * {@link Idempotent} and the connection was lost before the answer came, or the server answered 503
+ * UNAVAILABLE (busy or shutting down). Never retried: 400, 404, 500 (an application error is not
+ * transient), 504 and 561, timeouts, security failures, a request larger than this client's or the
+ * server's {@code maxFrameSize} (it would be refused again). Synchronous calls only; asynchronous
+ * calls are not retried.
  *
  * <p>Thread safety: immutable; the "setters" return a changed copy.
  */
@@ -73,8 +75,8 @@ public final class RetryPolicy {
    * @param idempotent whether the method is marked {@link Idempotent}
    */
   boolean retries(WitException failure, int retries, boolean idempotent) {
-    if (retries >= maxRetries) {
-      return false;
+    if (retries >= maxRetries || failure instanceof FrameTooLargeException) {
+      return false; // refused for its size: it would be again
     }
     if (failure instanceof UnsentCallException) {
       return true;

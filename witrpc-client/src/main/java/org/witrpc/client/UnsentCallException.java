@@ -4,7 +4,8 @@ import org.witrpc.WitTransportException;
 
 /**
  * A call failed before its frame was handed to the transport (not connected, or the transport
- * refused the frame), so the server surely never saw it: a {@link RetryPolicy} may repeat it.
+ * refused the frame for another reason than its size, {@link FrameTooLargeException}), so the
+ * server surely never saw it: a {@link RetryPolicy} may repeat it.
  *
  * <p>Thread safety: immutable once constructed.
  */

@@ -54,10 +54,18 @@ public final class OutboundQueue {
   private final AtomicLong queuedBytes = new AtomicLong();
   private final AtomicBoolean writing = new AtomicBoolean();
 
-  /** The largest frame the peer takes, as announced in its handshake; set once READY. */
-  private volatile int peerMaxFrameSize = Integer.MAX_VALUE;
+  /** The largest frame the peer takes, from its handshake; null until then (no limit). */
+  private volatile PeerLimit peerLimit;
 
-  private volatile String peer = "the peer";
+  /**
+   * What the peer announced ({@code announced}: its whole frames, sealed ones with their tags), and
+   * the largest frame given to {@link #send} that fits: {@code announced - sealOverhead}.
+   */
+  private record PeerLimit(String peer, int announced, int sealOverhead) {
+    int frames() {
+      return Math.max(0, announced - sealOverhead);
+    }
+  }
 
   /** A frame in the queue, and the sender waiting for it, if any. */
   private static final class Entry {
@@ -149,26 +157,19 @@ public final class OutboundQueue {
   /**
    * Sets the largest frame the peer takes, from its handshake: from now on a larger frame is
    * refused before any of it is sent, the connection left open (the peer would end the connection
-   * for it). In the frames as given to {@link #send}: for a sealed connection, the peer's limit
-   * less the tag its sealing adds.
+   * for it).
    *
-   * @param maxFrameSize the limit in bytes, at least 0
    * @param peer who announced it, for the refusal's message ("the server", "the client")
+   * @param announced the peer's limit in bytes, on whole frames as they travel
+   * @param sealOverhead what sealing adds to a frame given to {@link #send} (the tag, 16 bytes, on
+   *     an encrypted connection; else 0)
    */
-  public void peerMaxFrameSize(int maxFrameSize, String peer) {
-    if (maxFrameSize < 0) {
-      throw new IllegalArgumentException("maxFrameSize < 0");
+  public void peerMaxFrameSize(String peer, int announced, int sealOverhead) {
+    Objects.requireNonNull(peer, "peer == null");
+    if (announced < 0 || sealOverhead < 0) {
+      throw new IllegalArgumentException("announced < 0 or sealOverhead < 0");
     }
-    this.peer = Objects.requireNonNull(peer, "peer == null");
-    this.peerMaxFrameSize = maxFrameSize;
-  }
-
-  /**
-   * The largest frame {@link #send} takes: the connection's own limit ({@link
-   * Connection#maxSendFrameSize}) or the peer's ({@link #peerMaxFrameSize}), whichever is smaller.
-   */
-  public int maxSendFrameSize() {
-    return Math.min(connection.maxSendFrameSize(), peerMaxFrameSize);
+    this.peerLimit = new PeerLimit(peer, announced, sealOverhead);
   }
 
   /**
@@ -193,24 +194,28 @@ public final class OutboundQueue {
    *     stays open
    */
   private void refuseIfAbovePeerLimit(ByteBuffer[] frame) {
-    int limit = peerMaxFrameSize;
-    if (limit == Integer.MAX_VALUE || limit > connection.maxSendFrameSize()) {
+    PeerLimit limit = peerLimit;
+    if (limit == null || limit.frames() > connection.maxSendFrameSize()) {
       return;
     }
     long length = 0;
     for (ByteBuffer part : frame) {
       length += part.remaining();
     }
-    if (length > limit) {
+    if (length > limit.frames()) {
       throw new WitTransportException(
           connection.description()
               + ": cannot send a frame of "
               + length
               + " bytes: "
-              + peer
+              + limit.peer()
               + " accepts at most "
-              + limit
-              + " bytes (its maxFrameSize, announced in the handshake); nothing was sent");
+              + limit.announced()
+              + " bytes (its maxFrameSize, announced in the handshake)"
+              + (limit.sealOverhead() == 0
+                  ? ""
+                  : ", " + limit.frames() + " before the " + limit.sealOverhead() + "-byte seal")
+              + "; nothing was sent");
     }
   }
 

@@ -98,14 +98,13 @@ class OutboundQueueTest {
    */
   @Test
   void aFrameAboveThePeersLimitIsRefusedUnsentNamingThePeer() throws Exception {
-    queue.peerMaxFrameSize(24, "the server");
-    assertThat(queue.maxSendFrameSize()).isEqualTo(24);
+    queue.peerMaxFrameSize("the server", 24, 0);
 
     assertThatThrownBy(() -> queue.send(ByteBuffer.allocate(25)))
         .isInstanceOf(WitTransportException.class)
-        .hasMessageContaining(
-            "cannot send a frame of 25 bytes: the server accepts at most 24 bytes")
-        .hasMessageContaining("nothing was sent");
+        .hasMessageEndingWith(
+            ": cannot send a frame of 25 bytes: the server accepts at most 24 bytes (its"
+                + " maxFrameSize, announced in the handshake); nothing was sent");
     assertThat(queue.refusal(ByteBuffer.allocate(20), ByteBuffer.allocate(5))).isNotNull();
     assertThat(queue.refusal(ByteBuffer.allocate(24))).isNull();
     queue.send(frame(0));
@@ -114,13 +113,26 @@ class OutboundQueueTest {
     assertThatThrownBy(() -> queue.sendBefore(System.nanoTime(), ByteBuffer.allocate(30)))
         .hasMessageContaining("the server accepts at most 24 bytes");
     connection.maxSend = 16;
-    assertThat(queue.maxSendFrameSize()).isEqualTo(16);
     assertThatThrownBy(() -> queue.send(ByteBuffer.allocate(20)))
         .hasMessageContaining("the maximum frame size is 16");
 
     connection.resume();
     await("both frames sent", () -> connection.sequence().size() == 2);
     assertThat(connection.sequence()).containsExactly(0, 1);
+  }
+
+  /** On a sealed connection the peer's limit counts the tag: 16 bytes fewer fit, and it says so. */
+  @Test
+  void aSealedFramesRoomUnderThePeersLimitLeavesRoomForTheTag() {
+    queue.peerMaxFrameSize("the client", 40, 16);
+
+    queue.send(ByteBuffer.allocate(24));
+    assertThatThrownBy(() -> queue.send(ByteBuffer.allocate(25)))
+        .hasMessageEndingWith(
+            ": cannot send a frame of 25 bytes: the client accepts at most 40 bytes (its"
+                + " maxFrameSize, announced in the handshake), 24 before the 16-byte seal;"
+                + " nothing was sent");
+    assertThat(connection.sequence()).hasSize(1);
   }
 
   /** A queued frame the transport refuses (the connection open) is dropped alone. */

@@ -109,8 +109,7 @@ final class CallbackStub implements InvocationHandler {
         connection.sendOrRefusal(fb.finishParts(MessageType.CALLBACK, 0, 0, subscriptionId));
     if (refused != null) {
       // an event larger than the client takes: dropped for this client, said where it is seen
-      ServerConnection.LOG.warn(
-          "{}: callback {} not sent: {}", connection.description(), d, refused.getMessage());
+      connection.logRefused("callback " + d, refused);
     }
   }
 }

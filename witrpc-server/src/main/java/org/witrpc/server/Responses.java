@@ -80,8 +80,7 @@ final class Responses {
     }
     if (refused != null) {
       // a result larger than the client takes: the caller hears why at once instead of timing out
-      LOG.warn(
-          "{}: {}: the result was not sent: {}", connection.description(), d, refused.getMessage());
+      connection.logRefused("the result of " + d, refused);
       error(
           id,
           Status.SERVER_ERROR,
@@ -120,15 +119,18 @@ final class Responses {
     ByteBuffer[] answer = fb.finishParts(MessageType.RESPONSE, 0, status.code(), id);
     WitException refused = connection.refusal(answer);
     if (refused != null) {
-      LOG.warn(
-          "{}: error answer #{} was not sent: {}",
-          connection.description(),
-          id,
-          refused.getMessage());
+      connection.logRefused("error answer #" + id, refused);
       FrameBuffer shorter = new FrameBuffer();
       new ErrorBody(className, "the error was too large to send: " + refused.getMessage(), null)
           .write(serializer, shorter);
       answer = shorter.finishParts(MessageType.RESPONSE, 0, status.code(), id);
+      if (connection.refusal(answer) != null) {
+        // a very small limit: a fixed answer, a few dozen bytes, at least says why
+        FrameBuffer shortest = new FrameBuffer();
+        new ErrorBody(null, "the error was too large for the client's maxFrameSize", null)
+            .write(serializer, shortest);
+        answer = shortest.finishParts(MessageType.RESPONSE, 0, status.code(), id);
+      }
     }
     inFlight.decrementAndGet(); // nothing below throws: each request is answered once
     connection.send(answer);

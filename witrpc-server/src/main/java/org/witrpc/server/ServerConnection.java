@@ -2,6 +2,7 @@ package org.witrpc.server;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,6 +72,7 @@ final class ServerConnection implements FrameListener, WarmHandOff.Source {
   private final RequestDispatcher requests;
   private volatile State state = State.AWAIT_HELLO;
   private volatile Peer peer;
+  private final AtomicBoolean sizeRefusalLogged = new AtomicBoolean();
 
   /**
    * @param connection where frames are sent: the transport's connection, or {@code secure}
@@ -310,13 +312,31 @@ final class ServerConnection implements FrameListener, WarmHandOff.Source {
   }
 
   /**
+   * Logs a frame not sent for its size ({@code what}: "callback X", "the result of X"): at WARN the
+   * first time on this connection, at DEBUG after, so that a client with a small maxFrameSize and
+   * many subscriptions cannot flood the server's log.
+   */
+  void logRefused(String what, WitException refused) {
+    if (sizeRefusalLogged.compareAndSet(false, true)) {
+      LOG.warn(
+          "{}: {} not sent: {} (later frames refused for their size on this connection are logged"
+              + " at DEBUG)",
+          description(),
+          what,
+          refused.getMessage());
+    } else {
+      LOG.debug("{}: {} not sent: {}", description(), what, refused.getMessage());
+    }
+  }
+
+  /**
    * Sets the largest frame the client takes, from its HELLO ({@link Connection#maxReceiveFrameSize}
    * on its side): a larger answer or callback is refused before it is sent (an answer becomes a 500
    * saying so), instead of ending the connection on the client.
    */
   void peerMaxFrameSize(int maxFrameSize) {
-    int sealing = settings.encryption() ? FrameCipher.TAG_SIZE : 0;
-    outbound.peerMaxFrameSize(Math.max(0, maxFrameSize - sealing), "the client");
+    outbound.peerMaxFrameSize(
+        "the client", maxFrameSize, settings.encryption() ? FrameCipher.TAG_SIZE : 0);
   }
 
   /**
