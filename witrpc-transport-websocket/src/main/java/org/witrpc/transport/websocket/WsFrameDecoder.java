@@ -124,13 +124,13 @@ final class WsFrameDecoder extends ChannelInboundHandlerAdapter implements WebSo
     }
     ByteBuf in = (ByteBuf) msg;
     if (held != null) {
-      hold(ctx, in);
+      hold(in);
       return;
     }
     read(ctx, in);
   }
 
-  private void hold(ChannelHandlerContext ctx, ByteBuf in) {
+  private void hold(ByteBuf in) {
     heldBytes += in.readableBytes();
     if (heldBytes > MAX_HELD_BYTES) {
       in.release();

@@ -1,9 +1,13 @@
 package org.witrpc.transport.websocket;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
@@ -25,10 +29,15 @@ final class WsHttpAggregator extends HttpObjectAggregator {
 
   @Override
   protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-    ctx.writeAndFlush(
-            WsUpgradeHandler.response(
-                HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                "a request body above " + WsPipeline.MAX_HTTP_CONTENT + " bytes"))
-        .addListener(ChannelFutureListener.CLOSE);
+    FullHttpResponse response =
+        WsUpgradeHandler.response(
+            HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+            "a request body above " + WsPipeline.MAX_HTTP_CONTENT + " bytes");
+    if (oversized instanceof HttpRequest request && HttpMethod.HEAD.equals(request.method())) {
+      FullHttpResponse headersOnly = response.replace(Unpooled.EMPTY_BUFFER); // as for a GET
+      response.release();
+      response = headersOnly;
+    }
+    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }
 }

@@ -149,6 +149,19 @@ class WsHttpTest {
   }
 
   @Test
+  void aHeadRequestWithABodyAbove8KiBGets413WithHeadersOnly() throws Exception {
+    try (RawWebSocket raw = new RawWebSocket(server.port())) {
+      raw.socket.setSoTimeout(5_000);
+      raw.sendHttp("HEAD /calc HTTP/1.1", "Host: 127.0.0.1", "Content-Length: 9000");
+      raw.socket.getOutputStream().write(new byte[9000]);
+      String answer = raw.readToEnd();
+      assertThat(answer).startsWith("HTTP/1.1 413").contains("connection: close");
+      assertThat(answer).as("a body after a HEAD answer").endsWith("\r\n\r\n");
+    }
+    assertStillServes();
+  }
+
+  @Test
   void aMalformedPercentEncodingInThePathGets400() throws Exception {
     Response response = get("/calc%zz");
     assertThat(response.head()).startsWith("HTTP/1.1 400");
