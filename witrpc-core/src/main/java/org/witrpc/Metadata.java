@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.witrpc.internal.LoneSurrogates;
 
 /**
  * The metadata a call carries from the client to the server, next to its arguments: string keys,
@@ -99,16 +100,10 @@ public final class Metadata {
    * see another key or value (two keys could even become one).
    */
   private static void checkText(String what, String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (Character.isHighSurrogate(c)
-          && i + 1 < text.length()
-          && Character.isLowSurrogate(text.charAt(i + 1))) {
-        i++; // a pair: one code point
-      } else if (Character.isSurrogate(c)) {
-        throw new IllegalArgumentException(
-            "a metadata " + what + " must be valid Unicode: a lone surrogate at index " + i);
-      }
+    int lone = LoneSurrogates.indexIn(text);
+    if (lone >= 0) {
+      throw new IllegalArgumentException(
+          "a metadata " + what + " must be valid Unicode: a lone surrogate at index " + lone);
     }
   }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.util.Objects;
 import org.msgpack.jackson.dataformat.MessagePackFactory;
 import org.witrpc.internal.JacksonSerializer;
+import org.witrpc.internal.StrictTextMessagePackFactory;
 import org.witrpc.spi.Serializer;
 
 /**
@@ -21,7 +22,8 @@ public final class Serializers {
   private static final Serializer JSON =
       new JacksonSerializer("json", configure(new ObjectMapper()));
   private static final Serializer MESSAGE_PACK =
-      new JacksonSerializer("msgpack", configure(new ObjectMapper(new MessagePackFactory())));
+      new JacksonSerializer(
+          "msgpack", configure(new ObjectMapper(new StrictTextMessagePackFactory())));
 
   private Serializers() {}
 
@@ -46,13 +48,22 @@ public final class Serializers {
     return new JacksonSerializer("json", mapper);
   }
 
-  /** MessagePack (msgpack-java's Jackson data format). */
+  /**
+   * MessagePack (msgpack-java's Jackson data format). Its strings are UTF-8, which cannot carry a
+   * lone surrogate (half of a UTF-16 surrogate pair, as in a {@code String} cut between the two
+   * {@code char}s of an emoji): writing a value holding one throws a {@link
+   * WitSerializationException} naming the index, where msgpack-java alone would send '?' in its
+   * place. So an argument fails its call unsent, a result becomes a 500 naming it, an event
+   * argument fails the server code firing the event. JSON carries such text unchanged.
+   */
   public static Serializer messagePack() {
     return MESSAGE_PACK;
   }
 
   /**
    * MessagePack through the caller's mapper, which must be built on a {@code MessagePackFactory}.
+   * Text goes as that factory writes it: msgpack-java's own writes a lone surrogate as '?' (see
+   * {@link #messagePack()}).
    *
    * @throws IllegalArgumentException if the mapper does not write MessagePack
    */

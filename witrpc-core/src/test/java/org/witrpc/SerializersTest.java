@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.witrpc.internal.EnvelopeCodec;
+import org.witrpc.internal.ErrorBody;
 import org.witrpc.internal.FrameBuffer;
 import org.witrpc.internal.MessageType;
 import org.witrpc.spi.Serializer;
@@ -69,6 +70,113 @@ class SerializersTest {
     List<ComplexNumber<Integer, Double>> list = (List<ComplexNumber<Integer, Double>>) back[0];
     assertThat(list.get(0).real()).isInstanceOf(Integer.class);
     assertThat(list.get(0).imaginary()).isInstanceOf(Double.class);
+  }
+
+  /** A record with a text field and a char, for the lone-surrogate tests. */
+  record Letter(String text, char initial) {}
+
+  /**
+   * Every kind of text that holds a lone surrogate: a string, a map key, a record field, a char, a
+   * char[]. Each at index 1 (a char: 0), U+D83D or U+DE00.
+   */
+  private static final Object[][] LONE = {
+    {"a\uD83Db", String.class},
+    {
+      Map.of("k\uDE00", "v"),
+      new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {}.getType()
+    },
+    {new Letter("x\uD83D", 'y'), Letter.class},
+    {'\uDE00', char.class},
+    {new char[] {'a', '\uD83D'}, char[].class}
+  };
+
+  @Test
+  void jsonCarriesLoneSurrogatesUnchanged() {
+    for (Object[] value : LONE) {
+      Object[] back =
+          roundTrip(serializer("json"), new Object[] {value[0]}, new Type[] {(Type) value[1]});
+      assertThat(back[0]).as("%s", value[1]).isEqualTo(value[0]);
+    }
+  }
+
+  @Test
+  void messagePackRefusesLoneSurrogatesNamingThemInsteadOfSendingQuestionMarks() {
+    for (Object[] value : LONE) {
+      assertThatThrownBy(
+              () ->
+                  roundTrip(
+                      serializer("msgpack"), new Object[] {value[0]}, new Type[] {(Type) value[1]}))
+          .as("%s", value[1])
+          .isInstanceOf(WitSerializationException.class)
+          .hasMessageMatching("(?s).*a lone surrogate \\(U\\+(D83D|DE00)\\) at index [01].*");
+    }
+    // pairs, and every other code point, arrive unchanged
+    String pairs = "\uD83D\uDE00 \uD834\uDD1E \u0000 \uFFFF \u00e9";
+    Object[] back =
+        roundTrip(
+            serializer("msgpack"),
+            new Object[] {pairs, new Letter(pairs, '\u20ac'), Map.of(pairs, pairs)},
+            new Type[] {String.class, Letter.class, Map.class});
+    assertThat(back).containsExactly(pairs, new Letter(pairs, '\u20ac'), Map.of(pairs, pairs));
+  }
+
+  /** A record whose text goes out as it is (Jackson's raw value). */
+  record RawText(@com.fasterxml.jackson.annotation.JsonRawValue String text) {}
+
+  @Test
+  void messagePackRefusesARawValueWithALoneSurrogateToo() {
+    assertThatThrownBy(
+            () ->
+                serializer("msgpack")
+                    .write(
+                        new ByteArrayOutputStream(),
+                        new Object[] {new RawText("x\uD83D")},
+                        new Type[] {RawText.class}))
+        .isInstanceOf(WitSerializationException.class)
+        .hasMessageContaining("a lone surrogate (U+D83D) at index 1");
+  }
+
+  /** Valid text goes out as msgpack-java's own factory writes it: the same bytes on the wire. */
+  @Test
+  void messagePackWritesTheSameBytesAsMsgpackJavasOwnFactory() throws Exception {
+    Serializer own =
+        Serializers.messagePack(
+            Serializers.configure(
+                new com.fasterxml.jackson.databind.ObjectMapper(
+                    new org.msgpack.jackson.dataformat.MessagePackFactory())));
+    Type[] types = genericTypes();
+    String text = "\uD83D\uDE00 \u00e9 ascii";
+    Object[] values = {
+      List.of(new ComplexNumber<>(1, 2.5)),
+      Map.of(text, new ComplexNumber<>(text, 3L)),
+      Optional.of(text),
+      List.of(text, "")
+    };
+    ByteArrayOutputStream ours = new ByteArrayOutputStream();
+    ByteArrayOutputStream theirs = new ByteArrayOutputStream();
+    serializer("msgpack").write(ours, values, types);
+    own.write(theirs, values, types);
+    assertThat(ours.toByteArray()).isEqualTo(theirs.toByteArray());
+  }
+
+  /**
+   * An error's text is reported, not refused: a lone surrogate in it (one of its own, or one made
+   * by cutting a long message between the two halves of a pair) arrives as U+FFFD, in both formats.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"json", "msgpack"})
+  void anErrorBodyWithLoneSurrogatesIsWrittenWithReplacementCharacters(String name) {
+    String cutInsideAPair = "m".repeat(ErrorBody.MAX_MESSAGE_CHARS - 1) + "\uD83D\uDE00";
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    new ErrorBody("a.B\uD800", cutInsideAPair, "at \uDC00").write(serializer(name), out);
+
+    ErrorBody back = ErrorBody.read(serializer(name), ByteBuffer.wrap(out.toByteArray()));
+
+    assertThat(back.className()).isEqualTo("a.B\uFFFD");
+    assertThat(back.message())
+        .startsWith("m".repeat(ErrorBody.MAX_MESSAGE_CHARS - 1) + "\uFFFD... (")
+        .doesNotContain("\uD83D");
+    assertThat(back.stackTrace()).isEqualTo("at \uFFFD");
   }
 
   @ParameterizedTest

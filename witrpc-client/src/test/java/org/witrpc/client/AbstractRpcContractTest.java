@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.witrpc.WitRemoteException;
 import org.witrpc.WitSecurityException;
+import org.witrpc.WitSerializationException;
 import org.witrpc.WitTimeoutException;
 import org.witrpc.WitTransportException;
 import org.witrpc.testkit.Calculator;
@@ -63,6 +64,37 @@ public abstract class AbstractRpcContractTest extends RpcContractHarness {
     assertThat(service.echoColor(Color.GREEN)).isEqualTo(Color.GREEN);
     assertThat(service.echoOptional(Optional.of("x"))).contains("x");
     assertThat(service.echoOptional(Optional.empty())).isEmpty();
+  }
+
+  /**
+   * Text arrives as it was sent, every code point included. A lone surrogate (half of a UTF-16
+   * pair, which UTF-8 has no encoding for) arrives unchanged in JSON and fails the call unsent in
+   * MessagePack, naming it, where msgpack-java alone would deliver '?' in its place; an error's
+   * message holding one arrives with U+FFFD there (in JSON, where the argument that carries it to
+   * the server can go). The connection serves on.
+   */
+  @ContractTest
+  void textArrivesAsSentOrTheCallFailsNamingTheLoneSurrogate() {
+    String text = "ascii \u00e9 \u20ac \uD83D\uDE00 \u0000 \uFFFF \uD834\uDD1E";
+    assertThat(service.echo(text)).isEqualTo(text);
+    assertThat(service.echoMap(Map.of(text, new ComplexNumber<>(text, 1L))))
+        .containsEntry(text, new ComplexNumber<>(text, 1L));
+    String lone = "a\uD83Db";
+    if (variant.json()) {
+      assertThat(service.echo(lone)).isEqualTo(lone);
+      // the server's error text with one (MessagePack refuses the argument that would carry it)
+      assertThatThrownBy(() -> service.fail("bad \uDE00 input"))
+          .isInstanceOf(WitRemoteException.class)
+          .hasMessageContaining("bad \uFFFD input");
+    } else {
+      assertThatThrownBy(() -> service.echo(lone))
+          .isInstanceOf(WitSerializationException.class)
+          .hasMessageContaining("a lone surrogate (U+D83D) at index 1");
+      assertThatThrownBy(() -> service.echoMap(Map.of(lone, new ComplexNumber<>("v", 1L))))
+          .isInstanceOf(WitSerializationException.class)
+          .hasMessageContaining("a lone surrogate (U+D83D) at index 1");
+    }
+    assertThat(service.echo("still serving")).isEqualTo("still serving");
   }
 
   @ContractTest

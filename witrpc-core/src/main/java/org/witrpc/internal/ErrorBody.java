@@ -28,12 +28,21 @@ public record ErrorBody(String className, String message, String stackTrace) {
   private static final Type[] TYPES = {String.class, String.class, String.class};
 
   /**
-   * Writes this body with {@code serializer}, the message cut to {@link #MAX_MESSAGE_CHARS}.
+   * Writes this body with {@code serializer}, the message cut to {@link #MAX_MESSAGE_CHARS}, and a
+   * lone surrogate in any of the three (which MessagePack cannot carry) replaced by U+FFFD: an
+   * error's text is reported, not refused.
    *
    * @throws WitSerializationException if the serializer cannot write it
    */
   public void write(Serializer serializer, OutputStream out) {
-    serializer.write(out, new Object[] {className, cut(message), stackTrace}, TYPES);
+    serializer.write(
+        out,
+        new Object[] {
+          LoneSurrogates.replaced(className),
+          LoneSurrogates.replaced(cut(message)),
+          LoneSurrogates.replaced(stackTrace)
+        },
+        TYPES);
   }
 
   /**

@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.concurrent.ConcurrentHashMap;
 import org.witrpc.WitException;
+import org.witrpc.WitSerializationException;
 import org.witrpc.internal.FrameBuffer;
 import org.witrpc.internal.MessageType;
 import org.witrpc.internal.MethodDescriptor;
@@ -103,8 +104,17 @@ final class CallbackStub implements InvocationHandler {
       return;
     }
     FrameBuffer fb = new FrameBuffer(64 + serializer.estimateSize(args, d.parameterTypes()));
-    d.route().write(fb);
-    serializer.write(fb, args, d.parameterTypes());
+    try {
+      d.route().write(fb);
+      serializer.write(fb, args, d.parameterTypes());
+    } catch (WitSerializationException e) {
+      fb.discard(); // a serializer's per-thread cache may keep the buffer: let go of its contents
+      throw new WitSerializationException(
+          "callback " + d.displayName() + ": cannot encode the arguments: " + e.getMessage(), e);
+    } catch (RuntimeException | Error e) {
+      fb.discard();
+      throw e;
+    }
     WitException refused =
         connection.sendOrRefusal(fb.finishParts(MessageType.CALLBACK, 0, 0, subscriptionId));
     if (refused != null) {
