@@ -3,8 +3,12 @@ package org.witrpc;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.Objects;
 import org.msgpack.jackson.dataformat.MessagePackFactory;
 import org.witrpc.internal.JacksonSerializer;
@@ -23,7 +27,9 @@ public final class Serializers {
       new JacksonSerializer("json", configure(new ObjectMapper()));
   private static final Serializer MESSAGE_PACK =
       new JacksonSerializer(
-          "msgpack", configure(new ObjectMapper(new StrictTextMessagePackFactory())));
+          "msgpack",
+          configure(new ObjectMapper(new StrictTextMessagePackFactory()))
+              .registerModule(exactDecimals()));
 
   private Serializers() {}
 
@@ -74,6 +80,19 @@ public final class Serializers {
           "messagePack(mapper) needs a mapper built on org.msgpack.jackson.dataformat.MessagePackFactory");
     }
     return new JacksonSerializer("msgpack", mapper);
+  }
+
+  /**
+   * {@code BigDecimal} and {@code BigInteger} as their decimal text: MessagePack has no decimal
+   * type, so msgpack-java writes a {@code BigDecimal} as a double (losing its scale, {@code 1.10}
+   * arriving as {@code 1.1}, and refusing any value a double cannot hold) and refuses a {@code
+   * BigInteger} above 2^64 - 1. As text, every value and scale arrives exactly; a number sent by a
+   * peer that writes them as numbers is still read.
+   */
+  private static SimpleModule exactDecimals() {
+    return new SimpleModule("witrpc-exact-decimals")
+        .addSerializer(BigDecimal.class, ToStringSerializer.instance)
+        .addSerializer(BigInteger.class, ToStringSerializer.instance);
   }
 
   /** The configuration of the built-in mappers, for callers who want to start from it. */

@@ -120,6 +120,52 @@ class SerializersTest {
     assertThat(back).containsExactly(pairs, new Letter(pairs, '\u20ac'), Map.of(pairs, pairs));
   }
 
+  /**
+   * Decimals arrive exactly, scale included, in both formats: MessagePack carries them as text (it
+   * has no decimal type; msgpack-java alone sends a double, {@code 1.10} arriving as {@code 1.1},
+   * and refuses what a double cannot hold or a BigInteger above 2^64 - 1).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"json", "msgpack"})
+  void bigDecimalsAndBigIntegersArriveExactly(String name) {
+    Object[] values = {
+      new java.math.BigDecimal("1.10"),
+      new java.math.BigDecimal("-1234567890.123456789012345678901234567890"),
+      new java.math.BigDecimal("1E+3"),
+      new java.math.BigInteger("-123456789012345678901234567890123456789"),
+      List.of(new java.math.BigDecimal("0.00"))
+    };
+    Type[] types = {
+      java.math.BigDecimal.class,
+      java.math.BigDecimal.class,
+      java.math.BigDecimal.class,
+      java.math.BigInteger.class,
+      new com.fasterxml.jackson.core.type.TypeReference<List<java.math.BigDecimal>>() {}.getType()
+    };
+
+    Object[] back = roundTrip(serializer(name), values, types);
+
+    assertThat(back).containsExactly(values); // BigDecimal.equals compares the scale too
+  }
+
+  /** A MessagePack peer that writes a decimal as a number (msgpack-java's way) is still read. */
+  @Test
+  void messagePackReadsADecimalSentAsANumber() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    org.msgpack.core.MessagePacker packer = org.msgpack.core.MessagePack.newDefaultPacker(out);
+    packer.packArrayHeader(2).packDouble(1.5).packLong(42);
+    packer.flush();
+
+    Object[] back =
+        serializer("msgpack")
+            .read(
+                ByteBuffer.wrap(out.toByteArray()),
+                new Type[] {java.math.BigDecimal.class, java.math.BigInteger.class});
+
+    assertThat(back)
+        .containsExactly(new java.math.BigDecimal("1.5"), java.math.BigInteger.valueOf(42));
+  }
+
   /** A record whose text goes out as it is (Jackson's raw value). */
   record RawText(@com.fasterxml.jackson.annotation.JsonRawValue String text) {}
 
