@@ -125,6 +125,157 @@ class FrameCipherTest {
         .isInstanceOf(WitSecurityException.class);
   }
 
+  /** A REQUEST whose body is {@code bodyBytes} pseudo-random bytes. */
+  static byte[] largeRequest(long id, int bodyBytes) {
+    byte[] body = new byte[bodyBytes];
+    new java.util.Random(bodyBytes).nextBytes(body);
+    FrameBuffer fb = new FrameBuffer();
+    fb.write(body, 0, body.length);
+    return copy(fb.finish(MessageType.REQUEST, 0, 0, id));
+  }
+
+  /** The frame sealed by one JCA call over the whole body: what the wire format defines. */
+  static byte[] sealedInOneCall(byte[] key, long counter, byte[] plain) throws Exception {
+    byte[] header = Arrays.copyOf(plain, EnvelopeCodec.HEADER_SIZE);
+    ByteBuffer.wrap(header).putInt(12, plain.length - header.length + FrameCipher.TAG_SIZE);
+    byte[] nonce = new byte[FrameCipher.NONCE_SIZE];
+    ByteBuffer.wrap(nonce).putLong(4, counter);
+    javax.crypto.Cipher gcm = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+    gcm.init(
+        javax.crypto.Cipher.ENCRYPT_MODE,
+        new javax.crypto.spec.SecretKeySpec(key, "AES"),
+        new javax.crypto.spec.GCMParameterSpec(128, nonce));
+    gcm.updateAAD(header);
+    byte[] sealedBody = gcm.doFinal(plain, header.length, plain.length - header.length);
+    byte[] sealed = Arrays.copyOf(header, header.length + sealedBody.length);
+    System.arraycopy(sealedBody, 0, sealed, header.length, sealedBody.length);
+    return sealed;
+  }
+
+  /**
+   * A body above {@link FrameCipher#CHUNKED_ABOVE} is sealed and opened in pieces: the sealed bytes
+   * are those of one GCM call over the whole body (so either side may be the other implementation),
+   * and it opens back to the plain frame, for sizes around the threshold and the piece size, parts
+   * split anywhere.
+   */
+  @Test
+  void aLargeBodyIsSealedAndOpenedInPiecesAsOneGcmCallWouldBe() throws Exception {
+    Direction d = Direction.random();
+    FrameCipher reference = d.freshOpener(); // opens what the one-call reference sealed
+    int[] sizes = {
+      FrameCipher.CHUNKED_ABOVE,
+      FrameCipher.CHUNKED_ABOVE + 1,
+      FrameCipher.CHUNKED_ABOVE + FrameCipher.CHUNK + 15,
+      FrameCipher.CHUNKED_ABOVE + 16,
+      5 * FrameCipher.CHUNK,
+      (1 << 20) + 7
+    };
+    long counter = 0;
+    for (int size : sizes) {
+      byte[] plain = largeRequest(size, size);
+      byte[] expected = sealedInOneCall(d.key(), counter, plain);
+      ByteBuffer[] parts = {
+        ByteBuffer.wrap(plain, 0, 7),
+        ByteBuffer.wrap(plain, 7, 30_001),
+        ByteBuffer.wrap(plain, 30_008, plain.length - 30_008)
+      };
+      assertThat(copy(d.sealer().seal(parts))).as("sealed, %d bytes", size).isEqualTo(expected);
+      assertThat(copy(d.opener().open(ByteBuffer.wrap(expected.clone()))))
+          .as("opened, %d bytes", size)
+          .isEqualTo(plain);
+      assertThat(copy(reference.open(ByteBuffer.wrap(sealedInOneCall(d.key(), counter, plain)))))
+          .isEqualTo(plain);
+      counter++;
+    }
+  }
+
+  /**
+   * A large frame opened in pieces is refused as a small one is: a flipped bit anywhere (header,
+   * first and last piece, tag), a replay, the other direction's frame, a cut tail.
+   */
+  @Test
+  void aTamperedLargeFrameIsRefused() {
+    int size = FrameCipher.CHUNKED_ABOVE + FrameCipher.CHUNK + 5;
+    byte[] plain = largeRequest(1, size);
+    int sealedLength = plain.length + FrameCipher.TAG_SIZE;
+    // the header (AAD; byte 13 is its length field), first and last body byte, a piece boundary,
+    // the tag's first, middle and last byte
+    int[] bytes = {
+      3,
+      13,
+      16,
+      17,
+      16 + FrameCipher.CHUNK,
+      sealedLength - 17,
+      sealedLength - 16,
+      sealedLength - 8,
+      sealedLength - 1
+    };
+    for (int at : bytes) {
+      Direction d = Direction.random();
+      byte[] sealed = copy(d.sealer().seal(ByteBuffer.wrap(plain)));
+      sealed[at] ^= 0x20;
+      assertThatThrownBy(() -> d.opener().open(ByteBuffer.wrap(sealed)))
+          .as("byte %d flipped", at)
+          .isInstanceOf(WitSecurityException.class);
+    }
+    Pair p = new Pair();
+    byte[] first = copy(p.clientSealer.seal(ByteBuffer.wrap(plain)));
+    assertThat(copy(p.serverOpener.open(ByteBuffer.wrap(first.clone())))).isEqualTo(plain);
+    assertThatThrownBy(() -> p.serverOpener.open(ByteBuffer.wrap(first)))
+        .as("replayed")
+        .isInstanceOf(WitSecurityException.class)
+        .hasMessageContaining("authentication failed");
+    byte[] next = copy(p.clientSealer.seal(ByteBuffer.wrap(plain)));
+    assertThatThrownBy(() -> p.clientOpener.open(ByteBuffer.wrap(next)))
+        .as("the other direction")
+        .isInstanceOf(WitSecurityException.class);
+    byte[] cut = Arrays.copyOf(next, next.length - 1);
+    assertThatThrownBy(() -> new Pair().serverOpener.open(ByteBuffer.wrap(cut)))
+        .isInstanceOf(WitSecurityException.class);
+  }
+
+  /**
+   * A large frame that fails to open leaves no plaintext behind (its body is decrypted in place
+   * before the tag is checked, so the body is zeroed), and the next frame opens.
+   */
+  @Test
+  void aLargeFrameThatFailsLeavesNoPlaintextAndTheNextOneOpens() {
+    Direction d = Direction.random();
+    byte[] plain = largeRequest(5, 5 * FrameCipher.CHUNK + 3);
+    byte[] first = copy(d.sealer().seal(ByteBuffer.wrap(plain)));
+    byte[] second = copy(d.sealer().seal(ByteBuffer.wrap(plain)));
+    first[first.length - 3] ^= 1; // the tag: only the tag comparison sees it
+
+    assertThatThrownBy(() -> d.opener().open(ByteBuffer.wrap(first)))
+        .isInstanceOf(WitSecurityException.class)
+        .hasMessageContaining("authentication failed");
+    byte[] body = Arrays.copyOfRange(first, 16, first.length - FrameCipher.TAG_SIZE);
+    assertThat(body).as("the body after the failure").containsOnly((byte) 0);
+    assertThat(copy(d.opener().open(ByteBuffer.wrap(second)))).isEqualTo(plain);
+  }
+
+  /**
+   * A large frame at a position and an array offset other than 0 opens in place: the plain frame is
+   * in the same array, from the same place, as the old one-call path returned it.
+   */
+  @Test
+  void aLargeFrameOpensInPlaceWhereverItLiesInItsArray() {
+    Direction d = Direction.random();
+    byte[] plain = largeRequest(6, FrameCipher.CHUNKED_ABOVE + 100);
+    byte[] sealed = copy(d.sealer().seal(ByteBuffer.wrap(plain)));
+    byte[] array = new byte[sealed.length + 30];
+    System.arraycopy(sealed, 0, array, 20, sealed.length);
+    ByteBuffer frame = ByteBuffer.wrap(array, 10, sealed.length + 10).slice().position(10);
+
+    ByteBuffer opened = d.opener().open(frame);
+
+    assertThat(opened.array()).isSameAs(array);
+    assertThat(opened.arrayOffset() + opened.position()).isEqualTo(20);
+    assertThat(opened.remaining()).isEqualTo(plain.length);
+    assertThat(copy(opened)).isEqualTo(plain);
+  }
+
   @Test
   void aFrameForTheOtherDirectionIsRefused() {
     Pair p = new Pair();
