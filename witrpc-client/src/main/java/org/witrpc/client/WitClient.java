@@ -117,21 +117,22 @@ public final class WitClient implements AutoCloseable {
   /**
    * Connects and runs the handshake (protocol version, serializer, encryption, access token), and
    * subscribes again every listener added before (after a lost connection without auto-reconnect).
-   * Returns when the connection is ready for calls. A {@code timeout} longer than {@link
-   * Durations#FOREVER} (about 73 years) is taken as it: no limit.
+   * Returns when the connection is ready for calls. The {@code timeout} must be longer than zero;
+   * one longer than {@link Durations#FOREVER} (about 73 years) is taken as it: no limit.
    *
    * @throws WitTransportException if the server cannot be reached, refuses new connections or
    *     closes the connection
    * @throws WitSecurityException if the server refuses the access token or the settings differ;
    *     with encryption and a token, also if the server does not prove that it knows the token, or
    *     does not bind it and {@link Builder#sendTokenToServer} does not allow sending it
+   * @throws IllegalArgumentException if {@code timeout} is zero or negative (nothing is opened)
    * @throws IllegalStateException if the client is closed, connected or connecting
    */
   public WitClient connect(Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout == null");
+    Duration limit = Limits.positive("timeout", timeout);
     states.beginConnect();
     try {
-      openReady(Durations.capped(timeout));
+      openReady(limit);
     } catch (RuntimeException e) {
       states.connectFailed(e);
       throw e;

@@ -3,6 +3,7 @@ package org.witrpc.spring.boot;
 import org.witrpc.client.ReconnectPolicy;
 import org.witrpc.client.RetryPolicy;
 import org.witrpc.client.WitClient;
+import org.witrpc.spi.Limits;
 
 /**
  * Turns one client's {@link WitClientProperties.Client} into a {@link WitClient.Builder}, each
@@ -32,6 +33,8 @@ final class WitClientFactory {
     int frame = PropertyChecks.bytes(prefix + "max-frame-size", p.getMaxFrameSize());
     PropertyChecks.apply(prefix + "max-frame-size", () -> b.maxFrameSize(frame));
     PropertyChecks.apply(prefix + "send-timeout", () -> b.sendTimeout(p.getSendTimeout()));
+    PropertyChecks.apply(
+        prefix + "connect-timeout", () -> Limits.positive("connectTimeout", p.getConnectTimeout()));
     WitClientProperties.Reconnect reconnect = p.getReconnect();
     if (reconnect.isEnabled()) {
       ReconnectPolicy policy =

@@ -143,6 +143,15 @@ class WitClientAutoConfigurationTest {
     Runners.witrpc()
         .withPropertyValues(
             "witrpc.client.calc.uri=" + TestNames.memUri(),
+            "witrpc.client.calc.connect=lazy",
+            "witrpc.client.calc.connect-timeout=0s")
+        .run(
+            context ->
+                assertThat(Runners.failureDescription(context))
+                    .contains("'witrpc.client.calc.connect-timeout'", "longer than 0"));
+    Runners.witrpc()
+        .withPropertyValues(
+            "witrpc.client.calc.uri=" + TestNames.memUri(),
             "witrpc.client.calc.reconnect.enabled=true",
             "witrpc.client.calc.reconnect.max-attempts=-1")
         .run(
