@@ -132,7 +132,7 @@ final class ClientHelloHandler extends ByteToMessageDecoder {
   }
 
   private WitException tlsFailure(Throwable cause) {
-    return TlsFailures.clientFailure(address, cause);
+    return TlsFailures.clientFailure(address, cause, "a plain tcp:// server");
   }
 
   private void fail(ChannelHandlerContext ctx, WitException failure) {

@@ -9,6 +9,7 @@ import org.witrpc.transport.tcp.internal.EventLoops;
 import org.witrpc.transport.tcp.internal.Heartbeat;
 import org.witrpc.transport.tcp.internal.NettyServer;
 import org.witrpc.transport.tcp.internal.NettySettings;
+import org.witrpc.transport.tcp.internal.WarningThrottle;
 
 /**
  * The listening side of {@code tcp://}: a Netty server socket on the shared I/O threads ({@link
@@ -64,6 +65,11 @@ public final class TcpServerTransport implements ServerTransport {
   @Override
   public void start(Acceptor acceptor) {
     server.start(acceptor);
+  }
+
+  /** The server's warnings about peers that have not said a valid hello. */
+  WarningThrottle warnings() {
+    return server.warnings();
   }
 
   /** Takes a client slot for {@code channel} (after its hello); false if all are taken. */

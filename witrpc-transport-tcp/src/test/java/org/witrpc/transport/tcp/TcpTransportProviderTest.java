@@ -43,6 +43,41 @@ class TcpTransportProviderTest {
   }
 
   @Test
+  void acceptsAHostNameWithAnUnderscore() {
+    // Docker Compose service names; java.net.URI finds no host in them (parsing only: no lookup)
+    assertThat(Transports.client("tcp://my_host:7000").address()).isEqualTo("tcp://my_host:7000");
+    assertThat(Transports.client("tcp://db_1.my_net.:7000?tls=true").address())
+        .isEqualTo("tcp://db_1.my_net.:7000");
+    assertThat(Transports.server("tcp://my_host:0?insecure=true").address())
+        .isEqualTo("tcp://my_host:0");
+  }
+
+  @Test
+  void refusesMalformedHostNamesWithTheReason() {
+    assertThatThrownBy(() -> Transports.client("tcp://my_host"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no port");
+    assertThatThrownBy(() -> Transports.client("tcp://my_host:70000"))
+        .hasMessageContaining("not between 0 and 65535");
+    assertThatThrownBy(() -> Transports.client("tcp://user@my_host:7000"))
+        .hasMessageContaining("user info");
+    assertThatThrownBy(() -> Transports.client("tcp://my_host:7000/path"))
+        .hasMessageContaining("no path");
+    for (String uri :
+        new String[] {
+          "tcp://my_host:http",
+          "tcp://my%5Fhost:7000",
+          "tcp://my_host..x:7000",
+          "tcp://my*host:7000"
+        }) {
+      assertThatThrownBy(() -> Transports.client(uri))
+          .as(uri)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("expected tcp://HOST:PORT");
+    }
+  }
+
+  @Test
   void readsSizesDurationsAndTlsOptions() {
     TcpServerTransport server =
         (TcpServerTransport)

@@ -6,7 +6,6 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.ssl.SslContext;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,8 +58,7 @@ public final class WebSocketClientTransport implements ClientTransport {
     Objects.requireNonNull(listener, "listener == null");
     Objects.requireNonNull(timeout, "timeout == null");
     long id = CONNECTION_IDS.incrementAndGet();
-    WsClientHandshaker handshaker =
-        new WsClientHandshaker(URI.create(endpoint.address()), maxFrameSize);
+    WsClientHandshaker handshaker = new WsClientHandshaker(endpoint, maxFrameSize);
     return ClientConnect.connect(
         endpoint.toString(),
         endpoint.host(),

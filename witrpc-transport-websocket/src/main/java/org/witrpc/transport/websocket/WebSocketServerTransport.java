@@ -13,6 +13,7 @@ import org.witrpc.transport.tcp.TlsOptions;
 import org.witrpc.transport.tcp.internal.Heartbeat;
 import org.witrpc.transport.tcp.internal.NettyServer;
 import org.witrpc.transport.tcp.internal.NettySettings;
+import org.witrpc.transport.tcp.internal.WarningThrottle;
 
 /**
  * The listening side of {@code ws://} and {@code wss://}: an HTTP/1.1 server socket on the shared
@@ -74,6 +75,11 @@ public final class WebSocketServerTransport implements ServerTransport {
   @Override
   public void start(Acceptor acceptor) {
     server.start(acceptor);
+  }
+
+  /** The server's warnings about peers that have not completed a valid upgrade. */
+  WarningThrottle warnings() {
+    return server.warnings();
   }
 
   /** Takes a client slot for {@code channel} (before its upgrade); false if all are taken. */

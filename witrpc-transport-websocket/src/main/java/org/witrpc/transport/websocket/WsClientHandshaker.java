@@ -1,8 +1,9 @@
 package org.witrpc.transport.websocket;
 
-import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker13;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
@@ -11,7 +12,8 @@ import java.net.URI;
 /**
  * Netty's RFC 6455 client handshake (the upgrade request with a random {@code Sec-WebSocket-Key},
  * the check of the server's {@code Sec-WebSocket-Accept}, masked frames out), with witrpc's own
- * frame decoder in place of Netty's, given just before {@link #finishHandshake}.
+ * frame decoder in place of Netty's, given just before {@link #finishHandshake}, and the {@code
+ * Host} header written by {@link WsEndpoint#hostHeader()}.
  *
  * <p>Thread safety: used by one channel's event loop.
  */
@@ -19,17 +21,28 @@ final class WsClientHandshaker extends WebSocketClientHandshaker13 {
 
   private WsFrameDecoder decoder;
 
-  WsClientHandshaker(URI uri, int maxFrameSize) {
+  WsClientHandshaker(WsEndpoint endpoint, int maxFrameSize) {
     super(
-        uri,
+        URI.create(endpoint.address()),
         WebSocketVersion.V13,
         null,
         false,
-        EmptyHttpHeaders.INSTANCE,
+        headers(endpoint),
         maxFrameSize,
         true,
         false,
         -1);
+  }
+
+  /**
+   * The headers Netty would otherwise make from the URI, which fails for a host name with '_' (then
+   * java.net.URI has no host): {@code Host} from the endpoint, and an {@code Origin} that {@link
+   * #newHandshakeRequest} removes.
+   */
+  private static HttpHeaders headers(WsEndpoint endpoint) {
+    return new DefaultHttpHeaders()
+        .set(HttpHeaderNames.HOST, endpoint.hostHeader())
+        .set(HttpHeaderNames.ORIGIN, "null");
   }
 
   /** Netty's request without the {@code Origin} header: witrpc servers refuse browser origins. */

@@ -95,7 +95,7 @@ final class WsClientUpgradeHandler extends SimpleChannelInboundHandler<FullHttpR
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
     if (event instanceof SslHandshakeCompletionEvent
         && !((SslHandshakeCompletionEvent) event).isSuccess()) {
-      fail(ctx, TlsFailures.clientFailure(address, ((SslHandshakeCompletionEvent) event).cause()));
+      fail(ctx, tlsFailure(((SslHandshakeCompletionEvent) event).cause()));
     }
     super.userEventTriggered(ctx, event);
   }
@@ -106,7 +106,7 @@ final class WsClientUpgradeHandler extends SimpleChannelInboundHandler<FullHttpR
     fail(
         ctx,
         ssl != null
-            ? TlsFailures.clientFailure(address, ssl)
+            ? tlsFailure(ssl)
             : new WitTransportException(
                 "cannot connect to " + address + ": " + cause.getMessage(), cause));
   }
@@ -123,6 +123,10 @@ final class WsClientUpgradeHandler extends SimpleChannelInboundHandler<FullHttpR
                     ? " (did it refuse this client's certificate, or is it a plain ws:// server?)"
                     : " (is it a TLS server? then connect with wss:// and its trust)")));
     super.channelInactive(ctx);
+  }
+
+  private WitException tlsFailure(Throwable cause) {
+    return TlsFailures.clientFailure(address, cause, "a plain ws:// server");
   }
 
   private void fail(ChannelHandlerContext ctx, WitException failure) {

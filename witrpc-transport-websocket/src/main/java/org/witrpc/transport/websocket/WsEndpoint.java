@@ -101,6 +101,15 @@ final class WsEndpoint {
     return new WsEndpoint(newSecure, host, port, path);
   }
 
+  /**
+   * The {@code Host} header of a request to this endpoint: the host (an IPv6 address in brackets),
+   * and the port unless it is the scheme's default (80, 443).
+   */
+  String hostHeader() {
+    String name = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    return port == (secure ? 443 : 80) ? name : name + ":" + port;
+  }
+
   String address() {
     return (secure ? WSS : WS)
         + "://"

@@ -14,8 +14,11 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.transport.tcp.internal.NettyChannels;
@@ -28,7 +31,9 @@ import org.witrpc.transport.tcp.internal.TlsFailures;
  * gets a short plain-text answer and the connection closes: 400 for a malformed request, 404 for
  * another path, 405 for another method, 426 (Upgrade Required) for a plain HTTP request or another
  * WebSocket version, 503 when the server has its maximum of clients. A client that completes no
- * request within {@link NettyChannels#OPENING_TIMEOUT_MILLIS} (TLS included) is dropped.
+ * request within {@link NettyChannels#OPENING_TIMEOUT_MILLIS} (TLS included) is dropped. The path
+ * is taken from the request target in its origin form ({@code /calc}) or its absolute form ({@code
+ * http://host:7000/calc}, RFC 7230 5.3.2); a malformed absolute target gets 400.
  *
  * <p>An upgrade that carries an {@code Origin} header is refused with 403: browsers send one,
  * witrpc clients do not, and without this check any web page the user opens could reach a server on
@@ -40,6 +45,9 @@ import org.witrpc.transport.tcp.internal.TlsFailures;
 final class WsUpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private static final Logger log = LoggerFactory.getLogger(WsUpgradeHandler.class);
+
+  /** The start of an absolute-form request target: a URI scheme and a colon (RFC 3986 3.1). */
+  private static final Pattern ABSOLUTE_TARGET = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:");
 
   private final WebSocketServerTransport server;
   private ScheduledFuture<?> timeout;
@@ -86,10 +94,17 @@ final class WsUpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest
       refuse(ctx, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
       return;
     }
+    String rawPath;
+    try {
+      rawPath = rawPath(request.uri());
+    } catch (URISyntaxException e) {
+      refuse(ctx, HttpResponseStatus.BAD_REQUEST, "malformed request target: " + e.getReason());
+      return;
+    }
     String path;
     try {
       // decoded on both sides: the same path may come encoded otherwise (%C3%A9, %c3%a9)
-      path = WsEndpoint.decode(new QueryStringDecoder(request.uri()).rawPath());
+      path = WsEndpoint.decode(rawPath);
     } catch (IllegalArgumentException e) {
       refuse(ctx, HttpResponseStatus.BAD_REQUEST, "malformed percent-encoding in the path");
       return;
@@ -135,6 +150,26 @@ final class WsUpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest
     ctx.pipeline().remove(this);
   }
 
+  /**
+   * The raw path of a request target: of the origin form ({@code /calc?x=1}) or of the absolute
+   * form ({@code http://host:7000/calc}), which a server must accept too (RFC 7230 5.3.2) and
+   * proxies send. Any other form (the asterisk {@code *}, a bare name) is returned as it is, so
+   * that it matches no path.
+   *
+   * @throws URISyntaxException if an absolute target is malformed or has no host
+   */
+  static String rawPath(String target) throws URISyntaxException {
+    if (target.startsWith("/") || !ABSOLUTE_TARGET.matcher(target).lookingAt()) {
+      return new QueryStringDecoder(target).rawPath();
+    }
+    URI uri = new URI(target);
+    if (uri.isOpaque() || uri.getRawAuthority() == null) {
+      throw new URISyntaxException(target, "no host");
+    }
+    String path = uri.getRawPath();
+    return path == null || path.isEmpty() ? "/" : path;
+  }
+
   private void upgradeRequired(ChannelHandlerContext ctx, String text) {
     FullHttpResponse response = response(HttpResponseStatus.UPGRADE_REQUIRED, text);
     response.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
@@ -173,7 +208,8 @@ final class WsUpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (!done) {
       done = true;
-      TlsFailures.logServerSide(log, server, ctx.channel(), cause, "a plain ws:// client");
+      TlsFailures.logServerSide(
+          log, server.warnings(), server, ctx.channel(), cause, "a plain ws:// client");
     }
     ctx.close();
   }

@@ -170,6 +170,35 @@ class WsHttpTest {
   }
 
   @Test
+  void anUpgradeWithAnAbsoluteTargetIsServedByItsPath() throws Exception {
+    // RFC 7230 5.3.2: a server must accept the absolute form, which proxies send
+    String origin = "http://127.0.0.1:" + server.port();
+    try (RawWebSocket raw = new RawWebSocket(server.port())) {
+      assertThat(raw.upgrade(origin + "/calc")).startsWith("HTTP/1.1 101");
+    }
+    try (RawWebSocket raw = new RawWebSocket(server.port())) {
+      assertThat(raw.upgrade("ws://other.example/%63alc?x=1")).startsWith("HTTP/1.1 101");
+    }
+    try (RawWebSocket raw = new RawWebSocket(server.port())) {
+      assertThat(raw.upgrade(origin + "/elsewhere")).startsWith("HTTP/1.1 404");
+    }
+    try (RawWebSocket raw = new RawWebSocket(server.port())) {
+      assertThat(raw.upgrade(origin)).as("no path: /").startsWith("HTTP/1.1 404");
+    }
+    assertStillServes();
+  }
+
+  @Test
+  void aMalformedAbsoluteTargetGets400() throws Exception {
+    for (String target :
+        new String[] {"http://[127.0.0.1/calc", "http://127.0.0.1/calc%zz", "http:/calc"}) {
+      Response response = get(target);
+      assertThat(response.head()).as(target).startsWith("HTTP/1.1 400");
+    }
+    assertStillServes();
+  }
+
+  @Test
   void aClientOfTheWrongPathIsToldSo() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () ->

@@ -83,6 +83,20 @@ class WsTransportProviderTest {
   }
 
   @Test
+  void acceptsAHostNameWithAnUnderscore() {
+    // Docker Compose service names; java.net.URI finds no host in them (parsing only: no lookup)
+    assertThat(Transports.client("ws://my_host:7000/calc").address())
+        .isEqualTo("ws://my_host:7000/calc");
+    assertThat(Transports.client("wss://my_host:7443/calc").address())
+        .isEqualTo("wss://my_host:7443/calc");
+    assertThat(Transports.server("ws://my_host:0/calc?insecure=true").address())
+        .isEqualTo("ws://my_host:0/calc");
+    assertThatThrownBy(() -> Transports.client("ws://my_host/calc"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no port");
+  }
+
+  @Test
   void refusesMalformedUrisWithTheReason() {
     assertThatThrownBy(() -> Transports.server("ws://127.0.0.1/rpc"))
         .isInstanceOf(IllegalArgumentException.class)

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -43,7 +42,8 @@ import org.witrpc.spi.TransportOptions;
  * ({@code maxClients}) is taken only by {@link #admit}, after the opening exchange, and held from
  * then on: by the channel until {@link #open} makes its connection (or the channel closes first),
  * then by the connection until it closes. So clients admitted at once on several event loops never
- * exceed {@code maxClients} together.
+ * exceed {@code maxClients} together. What such sockets and refused clients cause is logged through
+ * the server's {@link WarningThrottle}, so that they cannot flood the log.
  *
  * <p>Thread safety: {@code start}, {@code close} and the getters may be called from any thread;
  * {@code admit} and {@code open} are called from the channel's event loop; the acceptor is called
@@ -53,9 +53,6 @@ public abstract class NettyServer {
 
   private static final Logger log = LoggerFactory.getLogger(NettyServer.class);
   private static final long CLOSE_WAIT_MILLIS = 2_000;
-
-  /** At most one warning about closed waiting sockets this often; the others go to DEBUG. */
-  private static final long EVICTION_WARN_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   /**
    * The words of a transport in its messages and thread names.
@@ -84,14 +81,13 @@ public abstract class NettyServer {
   private final AtomicLong connectionIds = new AtomicLong();
   private final Object lock = new Object();
   private final Object acceptLock = new Object();
+  private final WarningThrottle warnings = new WarningThrottle();
 
   private State state = State.NEW; // guarded by lock
   private int boundPort; // guarded by lock
   private EventLoops.Lease lease; // guarded by lock
   private Channel serverChannel; // guarded by lock
   private ServerTransport.Acceptor acceptor; // guarded by lock
-  private long lastEvictionWarning; // guarded by lock
-  private boolean warnedOfEviction; // guarded by lock
   // in their opening exchange, oldest first; guarded by lock
   private final Set<Channel> waiting = new LinkedHashSet<>();
   // admitted, their connection not yet opened: each holds a client slot; guarded by lock
@@ -224,7 +220,14 @@ public abstract class NettyServer {
         Iterator<Channel> oldest = waiting.iterator();
         evicted = oldest.next();
         oldest.remove();
-        logEviction(evicted);
+        warnings.warn(
+            log,
+            "eviction",
+            "{}: {} connections are in their opening exchange (maxHandshakes); closing the one that"
+                + " waited longest, {}",
+            address(),
+            waiting.size(),
+            evicted.remoteAddress());
       }
       waiting.add(channel);
     }
@@ -243,25 +246,6 @@ public abstract class NettyServer {
                   sslContext, channel.alloc(), remote.getHostString(), remote.getPort()));
     }
     addOpeningHandlers(channel);
-  }
-
-  private void logEviction(Channel evicted) {
-    long now = System.nanoTime();
-    if (!warnedOfEviction || now - lastEvictionWarning >= EVICTION_WARN_NANOS) {
-      warnedOfEviction = true;
-      lastEvictionWarning = now;
-      log.warn(
-          "{}: {} connections are in their opening exchange (maxHandshakes); closing the one that"
-              + " waited longest, {} (more are logged at DEBUG for 10 s)",
-          address(),
-          waiting.size(),
-          evicted.remoteAddress());
-    } else {
-      log.debug(
-          "{}: closing {}, the longest in its opening exchange",
-          address(),
-          evicted.remoteAddress());
-    }
   }
 
   private void forget(Channel channel) {
@@ -286,7 +270,9 @@ public abstract class NettyServer {
         return true;
       }
       if (connections.size() + admitted.size() >= options.maxClients()) {
-        log.warn(
+        warnings.warn(
+            log,
+            "maxClients",
             "{}: refusing {}: the server has its maximum of {} clients",
             address(),
             channel.remoteAddress(),
@@ -382,6 +368,14 @@ public abstract class NettyServer {
       held.close();
     }
     log.debug("{} closed", address());
+  }
+
+  /**
+   * The warnings about peers that have not authenticated (a refusal, a failed opening exchange):
+   * for the transport's opening handlers, so that a flood of such peers cannot flood the log.
+   */
+  public WarningThrottle warnings() {
+    return warnings;
   }
 
   /** The address clients use, with the port really bound once started. */

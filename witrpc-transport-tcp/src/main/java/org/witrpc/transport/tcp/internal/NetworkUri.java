@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.witrpc.spi.Limits;
 import org.witrpc.spi.TransportOptions;
 import org.witrpc.spi.TransportUri;
@@ -14,7 +16,9 @@ import org.witrpc.spi.TransportUri;
  * A parsed network transport URI, {@code SCHEME://HOST:PORT[/PATH]?options}: the host, port and
  * path, and the query read by {@link TransportUri} with the same rules and messages as every other
  * transport's (percent-decoding, no empty or repeated options, unknown options named, sizes,
- * durations and limits checked alike). Shared by {@code tcp://} and {@code ws://}/{@code wss://}.
+ * durations and limits checked alike). Shared by {@code tcp://} and {@code ws://}/{@code wss://}. A
+ * host name may have an underscore ({@code tcp://my_host:7000}, as Docker Compose names services),
+ * although java.net.URI finds no host in it.
  *
  * <p>Thread safety: immutable.
  */
@@ -36,6 +40,17 @@ public final class NetworkUri {
           "clientAuth",
           "hostnameVerification",
           "insecure");
+
+  /**
+   * A host name with an underscore and an optional port, as the authority of a URI: dot-separated
+   * labels of letters, digits, '_' and '-' (not first or last), a final dot allowed; the port in
+   * digits. java.net.URI finds no host in such names; names it finds none in for other reasons
+   * (user info, percent-encoding, other characters) stay refused.
+   */
+  private static final Pattern UNDERSCORE_AUTHORITY =
+      Pattern.compile(
+          "((?=[^:]*_)(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?\\.)*"
+              + "[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?\\.?)(?::([0-9]+))?");
 
   private final TransportUri uri;
   private final String host;
@@ -59,14 +74,30 @@ public final class NetworkUri {
    */
   public static NetworkUri parse(URI uri, String scheme, String form, boolean withPath) {
     TransportUri parsed = TransportUri.parse(uri, scheme, OPTIONS);
-    if (uri.isOpaque() || uri.getHost() == null) {
+    if (uri.isOpaque()) {
       throw parsed.invalid("expected " + form);
     }
-    if (uri.getPort() < 0) {
+    String host = uri.getHost();
+    int port = uri.getPort();
+    if (host == null) {
+      // java.net.URI takes a name with '_' for no host name (RFC 2396), but such names are common
+      // (Docker Compose services) and resolve; the authority is then read here, strictly
+      String authority = uri.getRawAuthority();
+      if (authority != null && authority.contains("@")) {
+        throw parsed.invalid("user info has no meaning here");
+      }
+      Matcher name = UNDERSCORE_AUTHORITY.matcher(authority == null ? "" : authority);
+      if (!name.matches()) {
+        throw parsed.invalid("expected " + form);
+      }
+      host = name.group(1);
+      port = name.group(2) == null ? -1 : parsePort(name.group(2));
+    }
+    if (port < 0) {
       throw parsed.invalid("no port; expected " + form + " (port 0: any free port, for a server)");
     }
-    if (uri.getPort() > 65535) {
-      throw parsed.invalid("port " + uri.getPort() + " is not between 0 and 65535");
+    if (port > 65535) {
+      throw parsed.invalid("port " + port + " is not between 0 and 65535");
     }
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
     if (!withPath && !path.isEmpty() && !path.equals("/")) {
@@ -75,10 +106,14 @@ public final class NetworkUri {
     if (uri.getUserInfo() != null) {
       throw parsed.invalid("user info has no meaning here");
     }
-    String host = uri.getHost();
     String bare =
         host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    return new NetworkUri(parsed, bare, uri.getPort(), withPath ? path : "");
+    return new NetworkUri(parsed, bare, port, withPath ? path : "");
+  }
+
+  /** A port of at most 6 digits (so that it fits an int), or MAX_VALUE: out of range. */
+  private static int parsePort(String digits) {
+    return digits.length() > 6 ? Integer.MAX_VALUE : Integer.parseInt(digits);
   }
 
   /** The host, an IPv6 address without brackets. */

@@ -3,6 +3,11 @@ package org.witrpc.transport.tcp.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -20,12 +25,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.witrpc.WitException;
 import org.witrpc.WitSecurityException;
 import org.witrpc.WitTransportException;
 import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.ServerTransport;
 import org.witrpc.testkit.RecordingListener;
+import org.witrpc.testkit.StderrCapture;
 import org.witrpc.transport.tcp.TlsOptions;
 
 /**
@@ -208,11 +215,81 @@ public abstract class AbstractTlsTest {
   }
 
   @Test
-  void aTlsClientOfAPlainServerFailsItsHandshake() throws Exception {
+  void failedHandshakesInAFloodAreRefusedWithOneWarningOfEachKind() throws Exception {
+    ServerTransport transport = startEchoServer(TlsOptions.server(server.chain(), server.key()));
+    try (StderrCapture log = StderrCapture.start()) {
+      for (int i = 0; i < 20; i++) {
+        assertThatThrownBy(() -> connect(transport, null, new RecordingListener()))
+            .isInstanceOf(WitTransportException.class);
+        assertThatThrownBy(
+                () ->
+                    connect(
+                        transport,
+                        TlsOptions.client().trust(stranger.pem()),
+                        new RecordingListener()))
+            .isInstanceOf(WitSecurityException.class);
+      }
+      // a plain client's refusal is logged before its socket closes; an untrusting client's alert
+      // reaches the server after the client has failed, so its warning is awaited
+      assertThat(log.awaitContains("TLS handshake with", AWAIT)).isTrue();
+      List<String> warnings =
+          log.text()
+              .lines()
+              .filter(line -> line.contains(" WARN ") && line.contains(transport.address()))
+              .toList();
+      assertThat(warnings.stream().filter(line -> line.contains("sent no TLS")).count())
+          .isBetween(1L, 2L);
+      assertThat(warnings.stream().filter(line -> line.contains("TLS handshake with")).count())
+          .isBetween(1L, 2L);
+      assertThat(warnings).allMatch(line -> line.contains("more like this are logged at DEBUG"));
+    }
+    assertEchoes(transport, trustingClient());
+  }
+
+  @Test
+  void aTlsClientOfAPlainServerIsToldTheServerIsPlain() throws Exception {
     ServerTransport plain = startEchoServer(null);
     assertThatThrownBy(() -> connect(plain, trustingClient(), new RecordingListener()))
-        .isInstanceOf(WitSecurityException.class)
-        .hasMessageContaining("TLS with ")
-        .hasMessageContaining("127.0.0.1:" + port(plain));
+        .isInstanceOf(WitException.class)
+        .hasMessageContaining("127.0.0.1:" + port(plain))
+        .hasMessageContaining("plain")
+        .hasMessageNotContaining("null");
+  }
+
+  @Test
+  void aTlsClientOfAServerThatClosesDuringTheHandshakeIsToldSoNotOfASecurityFailure()
+      throws Exception {
+    ServerSocket closing = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    resources.add(closing);
+    Thread acceptor = new Thread(() -> readClientHellosAndClose(closing), "closing-server");
+    acceptor.setDaemon(true);
+    acceptor.start();
+
+    assertThatThrownBy(
+            () ->
+                newClient(closing.getLocalPort(), trustingClient())
+                    .connect(new RecordingListener(), AWAIT))
+        .isInstanceOf(WitTransportException.class)
+        .isNotInstanceOf(WitSecurityException.class)
+        .hasMessageContaining("127.0.0.1:" + closing.getLocalPort())
+        .hasMessageContaining("closed the connection during the TLS handshake")
+        .hasMessageNotContaining("null");
+  }
+
+  /**
+   * Accepts sockets on {@code server} until it closes; reads each one's first TLS record (the
+   * ClientHello) and closes it, with nothing left unread, so that the client sees an orderly end.
+   */
+  private static void readClientHellosAndClose(ServerSocket server) {
+    while (!server.isClosed()) {
+      try (Socket socket = server.accept()) {
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        byte[] header = new byte[5];
+        in.readFully(header);
+        in.readFully(new byte[((header[3] & 0xff) << 8) | (header[4] & 0xff)]);
+      } catch (IOException e) {
+        // the server socket closed, or the client gave up: either way, next
+      }
+    }
   }
 }
