@@ -18,7 +18,7 @@ module org.witrpc {
   requires jackson.dataformat.msgpack;
   requires msgpack.core;
   requires org.bouncycastle.provider;
-  requires org.slf4j;
+  requires transitive org.slf4j; // org.witrpc.spi.WarningThrottle logs to a transport's Logger
   requires transitive jdk.net;
 
   exports org.witrpc;

@@ -13,6 +13,7 @@ import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.SendBudget;
 import org.witrpc.spi.SendChecks;
 import org.witrpc.spi.ValueSpan;
+import org.witrpc.spi.WarningThrottle;
 
 /**
  * An encrypting layer between a transport's {@link Connection} and the protocol's {@link
@@ -53,9 +54,21 @@ public final class SecureChannel implements Connection, FrameListener {
   private FrameCipher sealer; // guarded by sendTurn
   private volatile FrameCipher opener;
   private volatile WitSecurityException failure;
+  private volatile WarningThrottle unprovenPeers;
+  private boolean peerProven; // a frame of the peer has opened; written by the reader only
 
   /** A channel; {@link #attach} the transport's connection and {@link #listener} before use. */
   public SecureChannel() {}
+
+  /**
+   * Where a server's channel logs a frame that fails to open before any frame of the peer has
+   * opened (a peer that has not shown it holds the keys: a wrong token-bound AUTH, a stranger), so
+   * that such peers cannot flood the log; a failure after that is a WARN every time.
+   */
+  public SecureChannel unprovenPeerWarnings(WarningThrottle warnings) {
+    this.unprovenPeers = Objects.requireNonNull(warnings, "warnings == null");
+    return this;
+  }
 
   /** Sets the transport connection this channel sends on. Once. */
   public SecureChannel attach(Connection connection) {
@@ -209,6 +222,9 @@ public final class SecureChannel implements Connection, FrameListener {
         fail(e);
         return;
       }
+      if (!peerProven) {
+        peerProven = true;
+      }
     }
     listener.onFrame(frame);
   }
@@ -234,7 +250,17 @@ public final class SecureChannel implements Connection, FrameListener {
     if (failure == null) {
       failure = e;
     }
-    LOG.warn("{}: {}; closing the connection", description(), e.getMessage());
+    WarningThrottle throttle = unprovenPeers;
+    if (throttle != null && !peerProven) {
+      throttle.warn(
+          LOG,
+          "sealed frame refused",
+          "{}: {}; closing the connection",
+          description(),
+          e.getMessage());
+    } else {
+      LOG.warn("{}: {}; closing the connection", description(), e.getMessage());
+    }
     delegate.close();
   }
 

@@ -96,7 +96,8 @@ final class ServerConnection implements FrameListener, WarmHandOff.Source {
       sc.handshake.startDeadline();
       return sc;
     }
-    SecureChannel channel = new SecureChannel().attach(connection);
+    SecureChannel channel =
+        new SecureChannel().attach(connection).unprovenPeerWarnings(settings.peerWarnings());
     ServerConnection sc = new ServerConnection(channel, settings, channel);
     settings.lifecycle().add(sc);
     sc.handshake.startDeadline();
@@ -272,7 +273,18 @@ final class ServerConnection implements FrameListener, WarmHandOff.Source {
 
   /** Says GOODBYE naming the protocol violation and closes the connection. */
   void violation(String reason) {
-    LOG.warn("{}: protocol violation, closing: {}", description(), reason);
+    if (state == State.READY) {
+      LOG.warn("{}: protocol violation, closing: {}", description(), reason);
+    } else { // a peer that has not authenticated: it must not flood the log
+      settings
+          .peerWarnings()
+          .warn(
+              LOG,
+              "protocol violation before READY",
+              "{}: protocol violation, closing: {}",
+              description(),
+              reason);
+    }
     state = State.CLOSED;
     try {
       connection.send(Handshake.goodbye("protocol violation: " + reason));

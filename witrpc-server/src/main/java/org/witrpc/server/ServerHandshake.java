@@ -92,11 +92,15 @@ final class ServerHandshake {
       return;
     }
     long millis = settings.handshakeTimer().timeout().toMillis();
-    LOG.warn(
-        "{}: no complete handshake within the handshake timeout of {} ms (state {}); closing",
-        owner.description(),
-        millis,
-        s);
+    settings
+        .peerWarnings()
+        .warn(
+            LOG,
+            "handshake timeout",
+            "{}: no complete handshake within the handshake timeout of {} ms (state {}); closing",
+            owner.description(),
+            millis,
+            s);
     // the timer thread serves every connection: a peer that does not read cannot hold it
     owner.goodbye(
         "handshake not completed within " + millis + " ms",
@@ -171,8 +175,13 @@ final class ServerHandshake {
     if (tokenBound) {
       // AUTH opened with the token-bound key: the client holds the same token
       if (!Handshake.isTokenBound(env.body())) {
-        LOG.info(
-            "{}: access token refused (sent although both sides bind it)", owner.description());
+        settings
+            .peerWarnings()
+            .info(
+                LOG,
+                "access token refused",
+                "{}: access token refused (sent although both sides bind it)",
+                owner.description());
         refuse(
             MessageType.AUTH_ACK,
             Status.UNAUTHORIZED,
@@ -193,7 +202,13 @@ final class ServerHandshake {
     String token = Handshake.readAuth(env.body());
     if (!token.isEmpty() && settings.tokenCheck().binds()) {
       // a client that sends the token where the server binds it: never compare it (refuse alike)
-      LOG.info("{}: access token refused (sent instead of bound)", owner.description());
+      settings
+          .peerWarnings()
+          .info(
+              LOG,
+              "access token refused",
+              "{}: access token refused (sent instead of bound)",
+              owner.description());
       refuse(
           MessageType.AUTH_ACK,
           Status.UNAUTHORIZED,
@@ -209,7 +224,9 @@ final class ServerHandshake {
       accepted = false;
     }
     if (!accepted) {
-      LOG.info("{}: access token refused", owner.description());
+      settings
+          .peerWarnings()
+          .info(LOG, "access token refused", "{}: access token refused", owner.description());
       refuse(
           MessageType.AUTH_ACK,
           Status.UNAUTHORIZED,
@@ -228,7 +245,9 @@ final class ServerHandshake {
       refusal = Optional.of("peer identity refused");
     }
     if (refusal.isPresent()) {
-      LOG.info("{}: {}", owner.description(), refusal.get());
+      settings
+          .peerWarnings()
+          .info(LOG, "peer refused", "{}: {}", owner.description(), refusal.get());
       refuse(MessageType.AUTH_ACK, Status.UNAUTHORIZED, refusal.get());
       return;
     }
@@ -254,10 +273,14 @@ final class ServerHandshake {
   /** Names a token-bound AUTH that the server could not open, when the connection ends so. */
   void onClosed(Throwable cause) {
     if (owner.state() == State.AWAIT_AUTH && tokenBound && cause instanceof WitSecurityException) {
-      LOG.info(
-          "{}: access token refused: AUTH did not authenticate with the token-bound key (the"
-              + " client's token differs, or the client does not know it)",
-          owner.description());
+      settings
+          .peerWarnings()
+          .info(
+              LOG,
+              "access token refused",
+              "{}: access token refused: AUTH did not authenticate with the token-bound key (the"
+                  + " client's token differs, or the client does not know it)",
+              owner.description());
     }
   }
 }

@@ -2,6 +2,7 @@ package org.witrpc.server;
 
 import java.util.concurrent.Executor;
 import org.witrpc.spi.Serializer;
+import org.witrpc.spi.WarningThrottle;
 
 /**
  * What every connection of one server shares. Immutable (the lifecycle is thread-safe).
@@ -20,6 +21,8 @@ import org.witrpc.spi.Serializer;
  * @param peerCheck accepts or refuses the identity the transport authenticated for the peer
  * @param interceptors run around every call, or null if none is installed
  * @param maxMetadataBytes largest metadata block of a REQUEST; announced in HELLO_ACK
+ * @param peerWarnings what is logged about peers that are not READY (handshake timeouts and
+ *     violations, refused tokens and identities): one line of a kind at a time, more at DEBUG
  */
 record ServerSettings(
     ServiceRegistry registry,
@@ -35,4 +38,5 @@ record ServerSettings(
     int maxSubscriptions,
     PeerCheck peerCheck,
     ServerInterceptors interceptors,
-    int maxMetadataBytes) {}
+    int maxMetadataBytes,
+    WarningThrottle peerWarnings) {}

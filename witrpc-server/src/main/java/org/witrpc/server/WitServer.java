@@ -28,6 +28,7 @@ import org.witrpc.spi.Limits;
 import org.witrpc.spi.Serializer;
 import org.witrpc.spi.ServerTransport;
 import org.witrpc.spi.TransportOptions;
+import org.witrpc.spi.WarningThrottle;
 
 /**
  * Exposes plain Java objects through their interfaces to witrpc clients. Built by {@link
@@ -115,7 +116,8 @@ public final class WitServer implements AutoCloseable {
             b.maxSubscriptionsPerConnection,
             PeerCheck.of(b.peerValidator),
             b.interceptors.isEmpty() ? null : new ServerInterceptors(b.interceptors),
-            b.maxMetadataSize);
+            b.maxMetadataSize,
+            new WarningThrottle());
   }
 
   /**

@@ -181,7 +181,8 @@ class HandshakeFuzzTest {
         4,
         PeerCheck.NONE,
         null,
-        org.witrpc.Metadata.DEFAULT_MAX_SIZE);
+        org.witrpc.Metadata.DEFAULT_MAX_SIZE,
+        new org.witrpc.spi.WarningThrottle());
   }
 
   private static FakeConnection run(List<byte[]> frames, boolean encryption) {

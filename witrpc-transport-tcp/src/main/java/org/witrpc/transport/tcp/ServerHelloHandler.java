@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.witrpc.spi.WarningThrottle;
 import org.witrpc.transport.tcp.internal.NettyChannels;
 import org.witrpc.transport.tcp.internal.TlsFailures;
-import org.witrpc.transport.tcp.internal.WarningThrottle;
 
 /**
  * The first handler of an accepted socket (after TLS, when on): reads the client's hello ({@link

@@ -5,11 +5,11 @@ import java.time.Duration;
 import org.witrpc.spi.ServerTransport;
 import org.witrpc.spi.TransportBuilder;
 import org.witrpc.spi.TransportOptions;
+import org.witrpc.spi.WarningThrottle;
 import org.witrpc.transport.tcp.internal.EventLoops;
 import org.witrpc.transport.tcp.internal.Heartbeat;
 import org.witrpc.transport.tcp.internal.NettyServer;
 import org.witrpc.transport.tcp.internal.NettySettings;
-import org.witrpc.transport.tcp.internal.WarningThrottle;
 
 /**
  * The listening side of {@code tcp://}: a Netty server socket on the shared I/O threads ({@link

@@ -9,11 +9,11 @@ import org.witrpc.WitTransportException;
 import org.witrpc.spi.ServerTransport;
 import org.witrpc.spi.TransportBuilder;
 import org.witrpc.spi.TransportOptions;
+import org.witrpc.spi.WarningThrottle;
 import org.witrpc.transport.tcp.TlsOptions;
 import org.witrpc.transport.tcp.internal.Heartbeat;
 import org.witrpc.transport.tcp.internal.NettyServer;
 import org.witrpc.transport.tcp.internal.NettySettings;
-import org.witrpc.transport.tcp.internal.WarningThrottle;
 
 /**
  * The listening side of {@code ws://} and {@code wss://}: an HTTP/1.1 server socket on the shared

@@ -25,6 +25,7 @@ import org.witrpc.WitTransportException;
 import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.ServerTransport;
 import org.witrpc.spi.TransportOptions;
+import org.witrpc.spi.WarningThrottle;
 
 /**
  * The listening machinery of the network servers ({@code tcp://}, {@code ws://}, {@code wss://}):
