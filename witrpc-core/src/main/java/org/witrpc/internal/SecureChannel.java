@@ -55,7 +55,7 @@ public final class SecureChannel implements Connection, FrameListener {
   private volatile FrameCipher opener;
   private volatile WitSecurityException failure;
   private volatile WarningThrottle unprovenPeers;
-  private boolean peerProven; // a frame of the peer has opened; written by the reader only
+  private volatile boolean peerProven; // a frame of the peer has opened; written by the reader
 
   /** A channel; {@link #attach} the transport's connection and {@link #listener} before use. */
   public SecureChannel() {}
@@ -129,7 +129,7 @@ public final class SecureChannel implements Connection, FrameListener {
       try {
         frame = sealer.seal(parts);
       } catch (WitSecurityException e) {
-        fail(e);
+        fail(e, false);
         throw e;
       }
       boolean sent;
@@ -219,7 +219,7 @@ public final class SecureChannel implements Connection, FrameListener {
       try {
         frame = o.open(frame);
       } catch (WitSecurityException e) {
-        fail(e);
+        fail(e, true);
         return;
       }
       if (!peerProven) {
@@ -246,12 +246,12 @@ public final class SecureChannel implements Connection, FrameListener {
     }
   }
 
-  private void fail(WitSecurityException e) {
+  private void fail(WitSecurityException e, boolean peerFrame) {
     if (failure == null) {
       failure = e;
     }
     WarningThrottle throttle = unprovenPeers;
-    if (throttle != null && !peerProven) {
+    if (throttle != null && peerFrame && !peerProven) {
       throttle.warn(
           LOG,
           "sealed frame refused",

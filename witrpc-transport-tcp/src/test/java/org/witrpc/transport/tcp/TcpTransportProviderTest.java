@@ -50,6 +50,9 @@ class TcpTransportProviderTest {
         .isEqualTo("tcp://db_1.my_net.:7000");
     assertThat(Transports.server("tcp://my_host:0?insecure=true").address())
         .isEqualTo("tcp://my_host:0");
+    // leading zeros in the port, as java.net.URI reads them for other names
+    assertThat(Transports.client("tcp://my_host:0007000").address())
+        .isEqualTo("tcp://my_host:7000");
   }
 
   @Test
@@ -63,6 +66,11 @@ class TcpTransportProviderTest {
         .hasMessageContaining("user info");
     assertThatThrownBy(() -> Transports.client("tcp://my_host:7000/path"))
         .hasMessageContaining("no path");
+    // thousands of labels: refused by length, not a StackOverflowError from the pattern
+    String huge = "tcp://my_db." + "a.".repeat(4_000) + "x:7000";
+    assertThatThrownBy(() -> Transports.client(huge))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at most 253 characters");
     for (String uri :
         new String[] {
           "tcp://my_host:http",

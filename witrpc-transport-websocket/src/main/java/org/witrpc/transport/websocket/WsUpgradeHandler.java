@@ -17,6 +17,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -156,13 +157,21 @@ final class WsUpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest
    * proxies send. Any other form (the asterisk {@code *}, a bare name) is returned as it is, so
    * that it matches no path.
    *
-   * @throws URISyntaxException if an absolute target is malformed or has no host
+   * @throws URISyntaxException if an absolute target is malformed, has no host or another scheme
+   *     than http, https, ws or wss
    */
   static String rawPath(String target) throws URISyntaxException {
     if (target.startsWith("/") || !ABSOLUTE_TARGET.matcher(target).lookingAt()) {
       return new QueryStringDecoder(target).rawPath();
     }
     URI uri = new URI(target);
+    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http")
+        && !scheme.equals("https")
+        && !scheme.equals("ws")
+        && !scheme.equals("wss")) {
+      throw new URISyntaxException(target, "not an http, https, ws or wss URI");
+    }
     if (uri.isOpaque() || uri.getRawAuthority() == null) {
       throw new URISyntaxException(target, "no host");
     }

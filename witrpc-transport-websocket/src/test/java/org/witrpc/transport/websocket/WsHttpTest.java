@@ -191,7 +191,13 @@ class WsHttpTest {
   @Test
   void aMalformedAbsoluteTargetGets400() throws Exception {
     for (String target :
-        new String[] {"http://[127.0.0.1/calc", "http://127.0.0.1/calc%zz", "http:/calc"}) {
+        new String[] {
+          "http://[127.0.0.1/calc",
+          "http://127.0.0.1/calc%zz",
+          "http:/calc",
+          "foo://127.0.0.1/calc",
+          "file://127.0.0.1/calc"
+        }) {
       Response response = get(target);
       assertThat(response.head()).as(target).startsWith("HTTP/1.1 400");
     }

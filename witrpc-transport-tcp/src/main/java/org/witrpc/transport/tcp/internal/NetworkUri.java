@@ -52,6 +52,12 @@ public final class NetworkUri {
           "((?=[^:]*_)(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?\\.)*"
               + "[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?\\.?)(?::([0-9]+))?");
 
+  /** The longest host name DNS allows (RFC 1035). */
+  private static final int MAX_NAME = 253;
+
+  /** The longest port text read: five digits after up to a few leading zeros. */
+  private static final int MAX_PORT_TEXT = 10;
+
   private final TransportUri uri;
   private final String host;
   private final int port;
@@ -86,6 +92,10 @@ public final class NetworkUri {
       if (authority != null && authority.contains("@")) {
         throw parsed.invalid("user info has no meaning here");
       }
+      if (authority != null && authority.length() > MAX_NAME + 1 + MAX_PORT_TEXT) {
+        // also keeps the pattern's repetition (one stack frame per label) far from the stack's end
+        throw parsed.invalid("a host name has at most " + MAX_NAME + " characters");
+      }
       Matcher name = UNDERSCORE_AUTHORITY.matcher(authority == null ? "" : authority);
       if (!name.matches()) {
         throw parsed.invalid("expected " + form);
@@ -111,9 +121,10 @@ public final class NetworkUri {
     return new NetworkUri(parsed, bare, port, withPath ? path : "");
   }
 
-  /** A port of at most 6 digits (so that it fits an int), or MAX_VALUE: out of range. */
+  /** A port in digits, leading zeros allowed as java.net.URI allows them; MAX_VALUE if too long. */
   private static int parsePort(String digits) {
-    return digits.length() > 6 ? Integer.MAX_VALUE : Integer.parseInt(digits);
+    String significant = digits.replaceFirst("^0+(?=\\d)", "");
+    return significant.length() > 6 ? Integer.MAX_VALUE : Integer.parseInt(significant);
   }
 
   /** The host, an IPv6 address without brackets. */

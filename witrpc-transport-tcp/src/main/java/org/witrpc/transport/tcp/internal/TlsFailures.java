@@ -38,7 +38,7 @@ public final class TlsFailures {
               + address
               + " failed: the server closed the connection during the TLS handshake (is it "
               + plainServer
-              + ", or not a witrpc server?)",
+              + " or not a witrpc server? or did it refuse this client's certificate?)",
           cause);
     }
     return new WitSecurityException(
