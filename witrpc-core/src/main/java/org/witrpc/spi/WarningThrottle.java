@@ -48,21 +48,22 @@ public final class WarningThrottle {
    *     of one kind share a window whatever their text, and each kind is remembered
    */
   public void warn(Logger log, String kind, String format, Object... arguments) {
-    long quiet = takeTurn(kind);
-    if (quiet >= 0) {
-      log.warn(format + moreAtDebug(quiet), arguments);
-    } else {
-      log.debug(format, arguments);
-    }
+    log(log, true, kind, format, arguments);
   }
 
   /** As {@link #warn}, at INFO: for refusals that are news but not trouble (a wrong token). */
   public void info(Logger log, String kind, String format, Object... arguments) {
+    log(log, false, kind, format, arguments);
+  }
+
+  private void log(Logger log, boolean warn, String kind, String format, Object[] arguments) {
     long quiet = takeTurn(kind);
-    if (quiet >= 0) {
-      log.info(format + moreAtDebug(quiet), arguments);
-    } else {
+    if (quiet < 0) {
       log.debug(format, arguments);
+    } else if (warn) {
+      log.warn(format + moreAtDebug(quiet), arguments);
+    } else {
+      log.info(format + moreAtDebug(quiet), arguments);
     }
   }
 

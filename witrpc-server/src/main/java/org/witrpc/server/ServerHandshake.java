@@ -175,13 +175,7 @@ final class ServerHandshake {
     if (tokenBound) {
       // AUTH opened with the token-bound key: the client holds the same token
       if (!Handshake.isTokenBound(env.body())) {
-        settings
-            .peerWarnings()
-            .info(
-                LOG,
-                "access token refused",
-                "{}: access token refused (sent although both sides bind it)",
-                owner.description());
+        logTokenRefused(" (sent although both sides bind it)");
         refuse(
             MessageType.AUTH_ACK,
             Status.UNAUTHORIZED,
@@ -202,13 +196,7 @@ final class ServerHandshake {
     String token = Handshake.readAuth(env.body());
     if (!token.isEmpty() && settings.tokenCheck().binds()) {
       // a client that sends the token where the server binds it: never compare it (refuse alike)
-      settings
-          .peerWarnings()
-          .info(
-              LOG,
-              "access token refused",
-              "{}: access token refused (sent instead of bound)",
-              owner.description());
+      logTokenRefused(" (sent instead of bound)");
       refuse(
           MessageType.AUTH_ACK,
           Status.UNAUTHORIZED,
@@ -224,9 +212,7 @@ final class ServerHandshake {
       accepted = false;
     }
     if (!accepted) {
-      settings
-          .peerWarnings()
-          .info(LOG, "access token refused", "{}: access token refused", owner.description());
+      logTokenRefused("");
       refuse(
           MessageType.AUTH_ACK,
           Status.UNAUTHORIZED,
@@ -273,14 +259,16 @@ final class ServerHandshake {
   /** Names a token-bound AUTH that the server could not open, when the connection ends so. */
   void onClosed(Throwable cause) {
     if (owner.state() == State.AWAIT_AUTH && tokenBound && cause instanceof WitSecurityException) {
-      settings
-          .peerWarnings()
-          .info(
-              LOG,
-              "access token refused",
-              "{}: access token refused: AUTH did not authenticate with the token-bound key (the"
-                  + " client's token differs, or the client does not know it)",
-              owner.description());
+      logTokenRefused(
+          ": AUTH did not authenticate with the token-bound key (the client's token differs, or"
+              + " the client does not know it)");
     }
+  }
+
+  /** A refused token, at INFO once in a while (a peer guessing tokens must not flood the log). */
+  private void logTokenRefused(String why) {
+    settings
+        .peerWarnings()
+        .info(LOG, "access token refused", "{}: access token refused{}", owner.description(), why);
   }
 }
