@@ -5,7 +5,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.Promise;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -17,6 +19,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -358,6 +362,7 @@ public abstract class NettyServer {
     }
     if (channel != null) {
       channel.close().awaitUninterruptibly(CLOSE_WAIT_MILLIS);
+      awaitNextIoPass(channel.eventLoop());
     }
     for (Channel c : unadmitted) {
       c.close();
@@ -369,6 +374,25 @@ public abstract class NettyServer {
       held.close();
     }
     log.debug("{} closed", address());
+  }
+
+  /**
+   * Waits until {@code loop} has been through its I/O once more, so that the port is free when
+   * {@link #close} returns. On NIO the JDK closes a listening socket that is registered with a
+   * selector only at the selector's next selection, and Netty completes the close before that (and
+   * cancels the registration in a task of its own after it): a server started on the port at once
+   * would find it taken. A task scheduled from the loop runs after the loop's next I/O pass, which
+   * is that selection; native epoll closes the socket at once, and the pass costs it microseconds.
+   */
+  private static void awaitNextIoPass(EventLoop loop) {
+    Promise<Void> passed = loop.newPromise();
+    try {
+      // queued behind the close's own tasks; the scheduled task is fetched after the next I/O pass
+      loop.execute(() -> loop.schedule(() -> passed.trySuccess(null), 0, TimeUnit.NANOSECONDS));
+    } catch (RejectedExecutionException e) {
+      return; // the loop has shut down, and its selector with it
+    }
+    passed.awaitUninterruptibly(CLOSE_WAIT_MILLIS);
   }
 
   /**
