@@ -21,6 +21,9 @@ import org.witrpc.spi.WarningThrottle;
  */
 public final class TlsFailures {
 
+  /** How much of a non-TLS answer a client's error shows. */
+  private static final int SHOWN_BYTES = 32;
+
   private TlsFailures() {}
 
   /**
@@ -41,8 +44,46 @@ public final class TlsFailures {
               + " or not a witrpc server? or did it refuse this client's certificate?)",
           cause);
     }
+    NotSslRecordException notTls = notTls(cause);
+    if (notTls != null) {
+      return new WitSecurityException(
+          "TLS with "
+              + address
+              + " failed: the server answered with something that is not TLS, beginning \""
+              + firstBytes(notTls)
+              + "\" (is it "
+              + plainServer
+              + " or another kind of server?)",
+          cause);
+    }
     return new WitSecurityException(
         "TLS with " + address + " failed: " + describe(cause) + hint(cause), cause);
+  }
+
+  private static NotSslRecordException notTls(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof NotSslRecordException) {
+        return (NotSslRecordException) t;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The first {@value #SHOWN_BYTES} bytes of what a server sent instead of TLS, from the hex dump
+   * that Netty's message carries (all of what it read: up to kilobytes a server chose), as text:
+   * printable ASCII as is, anything else as '.'. An answer such as "HTTP/1.1 400 Bad Request" says
+   * what the server is.
+   */
+  static String firstBytes(NotSslRecordException notTls) {
+    String message = notTls.getMessage() == null ? "" : notTls.getMessage();
+    String hex = message.substring(message.indexOf(':') + 1).trim();
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i + 1 < hex.length() && text.length() < SHOWN_BYTES; i += 2) {
+      int b = Character.digit(hex.charAt(i), 16) << 4 | Character.digit(hex.charAt(i + 1), 16);
+      text.append(b >= 0x20 && b < 0x7f ? (char) b : '.');
+    }
+    return text.toString();
   }
 
   /** The {@link SSLException} in {@code cause}'s chain, or null. */

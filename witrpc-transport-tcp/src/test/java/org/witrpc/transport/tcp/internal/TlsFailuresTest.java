@@ -2,7 +2,10 @@ package org.witrpc.transport.tcp.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.ssl.NotSslRecordException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
@@ -64,5 +67,26 @@ class TlsFailuresTest {
 
     assertThat(failure).isInstanceOf(WitTransportException.class);
     assertThat(failure.getMessage()).contains("a plain ws:// server").doesNotContain("null");
+  }
+
+  @Test
+  void aServerThatAnswersWithoutTlsIsShownByItsFirstBytesNotByAllItSent() {
+    String answer =
+        "HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\n\r\n" + "x".repeat(8_000);
+    NotSslRecordException notTls =
+        new NotSslRecordException(
+            "not an SSL/TLS record: "
+                + ByteBufUtil.hexDump(answer.getBytes(StandardCharsets.US_ASCII)));
+
+    WitException failure =
+        TlsFailures.clientFailure(
+            "wss://127.0.0.1:7000/rpc", new SSLException(notTls), "a plain ws:// server");
+
+    assertThat(failure).isInstanceOf(WitSecurityException.class);
+    assertThat(failure.getMessage())
+        .contains("not TLS, beginning \"HTTP/1.1 400 Bad Request..conten\"")
+        .contains("a plain ws:// server")
+        .hasSizeLessThan(200);
+    assertThat(failure.getCause()).isInstanceOf(SSLException.class);
   }
 }
