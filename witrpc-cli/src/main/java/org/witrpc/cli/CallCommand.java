@@ -1,8 +1,10 @@
 package org.witrpc.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +25,9 @@ import picocli.CommandLine.Parameters;
           + " '\"Ann\"'"
     })
 final class CallCommand extends RemoteCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Reads one JSON value and fails on anything after it ("1 2" is not one value). */
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   @Parameters(
       index = "1",
@@ -61,8 +65,17 @@ final class CallCommand extends RemoteCommand implements Callable<Integer> {
   static ArrayNode parseArguments(List<String> args) {
     ArrayNode values = JSON.createArrayNode();
     for (int i = 0; i < args.size(); i++) {
+      JsonNode value;
       try {
-        values.add(JSON.readTree(args.get(i)));
+        value = JSON.readTree(args.get(i));
+      } catch (MismatchedInputException e) {
+        throw new CliFailure(
+            ExitCode.USAGE,
+            "argument "
+                + (i + 1)
+                + " is not one JSON value: "
+                + args.get(i)
+                + " (one argument per value, each quoted for the shell on its own)");
       } catch (JsonProcessingException e) {
         throw new CliFailure(
             ExitCode.USAGE,
@@ -74,6 +87,12 @@ final class CallCommand extends RemoteCommand implements Callable<Integer> {
                 + args.get(i)
                 + "\"')");
       }
+      if (value.isMissingNode()) {
+        throw new CliFailure(
+            ExitCode.USAGE,
+            "argument " + (i + 1) + " is empty (an empty string is '\"\"', no value is null)");
+      }
+      values.add(value);
     }
     return values;
   }

@@ -1,8 +1,12 @@
 package org.witrpc.cli;
 
 import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -134,21 +138,49 @@ final class ConnectionOptions {
       return token;
     }
     if (tokenFile != null) {
-      try {
-        return Files.readAllLines(tokenFile, StandardCharsets.UTF_8).stream()
-            .findFirst()
-            .map(String::strip)
-            .filter(t -> !t.isEmpty())
-            .orElseThrow(
-                () ->
-                    new CliFailure(
-                        ExitCode.USAGE,
-                        "token file " + tokenFile + " is empty (put the token in its first line)"));
-      } catch (IOException e) {
-        throw new CliFailure(
-            ExitCode.USAGE, "cannot read token file " + tokenFile + ": " + ExitCode.oneLine(e));
-      }
+      return firstLine(tokenFile);
     }
     return null;
+  }
+
+  /** The longest first line a token file may have: a token is far shorter. */
+  static final int MAX_TOKEN_CHARS = 64 * 1024;
+
+  /** The first line of a token file, stripped; read no further than {@link #MAX_TOKEN_CHARS}. */
+  static String firstLine(Path file) {
+    StringBuilder line = new StringBuilder();
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      for (int c = reader.read(); c != -1 && c != '\n' && c != '\r'; c = reader.read()) {
+        if (line.length() == MAX_TOKEN_CHARS) {
+          throw new CliFailure(
+              ExitCode.USAGE,
+              "token file "
+                  + file
+                  + " has no line break in its first "
+                  + MAX_TOKEN_CHARS
+                  + " characters (put the token in its first line)");
+        }
+        line.append((char) c);
+      }
+    } catch (NoSuchFileException e) {
+      throw new CliFailure(ExitCode.USAGE, "token file " + file + " does not exist");
+    } catch (AccessDeniedException e) {
+      throw new CliFailure(ExitCode.USAGE, "token file " + file + " is not readable by this user");
+    } catch (IOException | UncheckedIOException e) {
+      throw new CliFailure(
+          ExitCode.USAGE,
+          "cannot read token file "
+              + file
+              + ": "
+              + e.getClass().getSimpleName()
+              + ": "
+              + ExitCode.oneLine(e));
+    }
+    String token = line.toString().strip();
+    if (token.isEmpty()) {
+      throw new CliFailure(
+          ExitCode.USAGE, "token file " + file + " is empty (put the token in its first line)");
+    }
+    return token;
   }
 }

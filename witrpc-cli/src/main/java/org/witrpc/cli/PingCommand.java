@@ -31,17 +31,21 @@ final class PingCommand extends RemoteCommand implements Callable<Integer> {
   private static final String SERVICE = ServerReflection.class.getName();
   private static final int WARM_UP = 10;
 
+  /** The most timed calls: their times are kept for the percentiles (8 MB). */
+  static final int MAX_COUNT = 1_000_000;
+
   @Option(
       names = {"-n", "--count"},
       paramLabel = "N",
       defaultValue = "100",
-      description = "Number of timed calls (default: ${DEFAULT-VALUE}).")
+      description = "Number of timed calls, at most 1000000 (default: ${DEFAULT-VALUE}).")
   int count;
 
   @Override
   public Integer call() {
-    if (count < 1) {
-      throw new CliFailure(ExitCode.USAGE, "--count must be at least 1, not " + count);
+    if (count < 1 || count > MAX_COUNT) {
+      throw new CliFailure(
+          ExitCode.USAGE, "--count must be from 1 to " + MAX_COUNT + ", not " + count);
     }
     PrintWriter out = out();
     // a first connect loads and warms the client's classes; the second is the one timed

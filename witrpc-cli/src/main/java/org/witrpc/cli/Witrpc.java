@@ -92,7 +92,16 @@ public final class Witrpc {
               .println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for usage.");
           return ExitCode.USAGE;
         });
-    int code = line.execute(args);
+    int code;
+    try {
+      code = line.execute(args);
+    } catch (OutOfMemoryError e) {
+      // what a server sends is bounded by the client's frame limit, not by this JVM's heap
+      safeErr.println(
+          "witrpc: out of memory (the server's answer may be larger than this JVM's heap: raise it"
+              + " with WITRPC_JAVA_OPTS=-Xmx1g)");
+      code = ExitCode.REMOTE_ERROR;
+    }
     safeOut.flush();
     safeErr.flush();
     return code;

@@ -107,6 +107,16 @@ class CliCommandsTest {
     assertThat(notJson.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(notJson.err()).contains("argument 1 is not JSON").contains("'\"hi\"'");
 
+    // one JSON value per argument: nothing after it is dropped, nothing empty becomes null
+    Cli.Result twoValues = Cli.run("call", PLAIN, "Calculator.add", "1 2", "5");
+    assertThat(twoValues.exitCode()).as(twoValues.toString()).isEqualTo(ExitCode.USAGE);
+    assertThat(twoValues.err()).contains("argument 1 is not one JSON value");
+    Cli.Result twoStrings = Cli.run("call", PLAIN, "Calculator.slowEcho", "\"a\" \"b\"");
+    assertThat(twoStrings.exitCode()).as(twoStrings.toString()).isEqualTo(ExitCode.USAGE);
+    Cli.Result empty = Cli.run("call", PLAIN, "Calculator.slowEcho", " ");
+    assertThat(empty.exitCode()).as(empty.toString()).isEqualTo(ExitCode.USAGE);
+    assertThat(empty.err()).contains("argument 1 is empty").contains("'\"\"'").contains("null");
+
     Cli.Result noService = Cli.run("call", PLAIN, "Nope.add", "1", "2");
     assertThat(noService.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(noService.err()).contains("no service Nope").contains("com.example.Calculator");
@@ -169,6 +179,34 @@ class CliCommandsTest {
     Cli.Result unset = Cli.run("call", "--token-env", "NOT_SET", GUARDED, "Calculator.add", "1");
     assertThat(unset.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(unset.err()).contains("NOT_SET is not set");
+  }
+
+  @Test
+  void aTokenFileIsReadOnlyToItsFirstLineAndItsFailuresSayWhy() throws IOException {
+    // only the first line is read, and no more of it than a token could be (not /dev/zero)
+    Path endless = Files.writeString(tmp.resolve("endless"), "x".repeat(100_000));
+    Cli.Result tooLong =
+        Cli.run("call", "--token-file", endless.toString(), GUARDED, "Calculator.add", "1", "2");
+    assertThat(tooLong.exitCode()).as(tooLong.toString()).isEqualTo(ExitCode.USAGE);
+    assertThat(tooLong.err()).contains("no line break in its first 65536 characters");
+
+    Path missing = tmp.resolve("missing");
+    Cli.Result notThere =
+        Cli.run("call", "--token-file", missing.toString(), GUARDED, "Calculator.add", "1", "2");
+    assertThat(notThere.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(notThere.err()).contains(missing + " does not exist");
+
+    Path crlf = Files.writeString(tmp.resolve("crlf"), TOKEN + "\r\nsecond line\n");
+    Cli.Result windows =
+        Cli.run("call", "--token-file", crlf.toString(), GUARDED, "Calculator.add", "1", "2");
+    assertThat(windows.exitCode()).as(windows.toString()).isZero();
+  }
+
+  @Test
+  void pingKeepsItsCountWithinWhatItCanHold() {
+    Cli.Result huge = Cli.run("ping", "-n", "2000000000", PLAIN);
+    assertThat(huge.exitCode()).as(huge.toString()).isEqualTo(ExitCode.USAGE);
+    assertThat(huge.err()).contains("--count must be from 1 to 1000000");
   }
 
   @Test
