@@ -1,12 +1,16 @@
 package org.witrpc.client;
 
+import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.witrpc.internal.DiscoveryDatagram;
 
 /**
@@ -106,21 +111,73 @@ final class HeardServers {
       if (!NETWORK_SCHEMES.contains(scheme) || u.getHost() == null) {
         return false;
       }
-      String host =
-          u.getHost().startsWith("[")
-              ? u.getHost().substring(1, u.getHost().length() - 1)
-              : u.getHost();
-      boolean loopbackHost =
-          host.equalsIgnoreCase("localhost")
-              || (isLiteral(host) && InetAddress.getByName(host).isLoopbackAddress());
-      return !loopbackHost || source.isLoopbackAddress() || isLocal(source);
-    } catch (URISyntaxException | java.net.UnknownHostException e) {
+      return !namesThisMachine(u.getHost()) || source.isLoopbackAddress() || isLocal(source);
+    } catch (URISyntaxException e) {
       return false;
     }
   }
 
-  private static boolean isLiteral(String host) {
-    return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || Character.isDigit(c));
+  /**
+   * Whether {@code host} (as {@link URI#getHost} gives it) would take a client to this machine
+   * itself, judged without asking a name server (an announcement must not make the listener resolve
+   * names an announcer chose): "localhost" and names under it (RFC 6761), this machine's own host
+   * name, any address literal that is loopback or any-local, and any all-numeric form a resolver
+   * reads as an IPv4 address ({@code 127.1}, {@code 2130706433}, {@code 0x7f.0.0.1}): only the
+   * plain dotted quad is taken as an address, and judged as one.
+   */
+  private static boolean namesThisMachine(String host) {
+    String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    h = h.toLowerCase(Locale.ROOT);
+    if (h.endsWith(".")) {
+      h = h.substring(0, h.length() - 1);
+    }
+    if (h.equals("localhost") || h.endsWith(".localhost") || h.equals(OWN_HOST_NAME)) {
+      return true;
+    }
+    if (h.indexOf(':') >= 0 || DOTTED_QUAD.matcher(h).matches()) {
+      try {
+        // a literal (IPv6 in brackets, so that the JDK never takes it for a name to look up)
+        InetAddress address = InetAddress.getByName(h.indexOf(':') >= 0 ? "[" + h + "]" : h);
+        return address.isLoopbackAddress() || address.isAnyLocalAddress();
+      } catch (java.net.UnknownHostException e) {
+        return true; // not an address after all: not one to trust from elsewhere
+      }
+    }
+    // every label starting with a digit: not a DNS name, but a number a resolver may read
+    return Arrays.stream(h.split("\\.", -1))
+        .allMatch(label -> !label.isEmpty() && Character.isDigit(label.charAt(0)));
+  }
+
+  /** Four decimal numbers from 0 to 255, dot-separated, none with a leading zero. */
+  private static final Pattern DOTTED_QUAD =
+      Pattern.compile(
+          "((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}"
+              + "(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])");
+
+  /** This machine's host name in lower case, or null if it cannot be read without a lookup. */
+  private static final String OWN_HOST_NAME = ownHostName();
+
+  /**
+   * This machine's host name, lower case, as the system has it (Linux: the kernel's; else the
+   * {@code HOSTNAME} or {@code COMPUTERNAME} variable), or null. Never a name-server lookup.
+   */
+  static String ownHostName() {
+    String name = null;
+    try {
+      Path kernel = Path.of("/proc/sys/kernel/hostname");
+      if (Files.isReadable(kernel)) {
+        name = Files.readString(kernel).strip();
+      }
+    } catch (IOException | RuntimeException e) {
+      name = null;
+    }
+    if (name == null || name.isEmpty()) {
+      name = System.getenv("HOSTNAME");
+    }
+    if (name == null || name.isEmpty()) {
+      name = System.getenv("COMPUTERNAME");
+    }
+    return name == null || name.isBlank() ? null : name.strip().toLowerCase(Locale.ROOT);
   }
 
   /** Whether {@code address} is one of this machine's own (an announcement looped back). */
@@ -203,7 +260,18 @@ final class HeardServers {
     }
   }
 
+  private static final Pattern ALL_ZEROS = Pattern.compile("0+(\\.0+){0,3}");
+
+  /** Whether {@code host} is an any-local address literal: 0.0.0.0, 0, [::], [0::0]. */
   private static boolean isWildcard(String host) {
-    return host.equals("0.0.0.0") || host.equals("[::]") || host.equals("[0:0:0:0:0:0:0:0]");
+    String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    if (h.indexOf(':') < 0) {
+      return ALL_ZEROS.matcher(h).matches(); // 0.0.0.0, 0; a name is never looked up here
+    }
+    try { // an IPv6 literal: parsed, never looked up
+      return InetAddress.getByName("[" + h + "]").isAnyLocalAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
   }
 }

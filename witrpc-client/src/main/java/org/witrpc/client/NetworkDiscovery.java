@@ -38,10 +38,11 @@ import org.witrpc.spi.Durations;
  * that is up, not loopback, and supports multicast. It receives what is sent to its UDP port, so
  * whoever can reach that port (not only the segment) can announce. Datagrams that are not
  * well-formed announcements within their bounds are ignored (logged at debug level), and so are
- * URIs other than {@code tcp://}, {@code ws://} and {@code wss://}, loopback hosts from other
- * machines, and announcements for a server id from an address other than the one it was first heard
- * from; at most {@value #MAX_SERVERS} servers are kept, 32 from one address. A thread of its own
- * ({@code witrpc-discovery}) reads until {@link #close()}.
+ * URIs other than {@code tcp://}, {@code ws://} and {@code wss://}, hosts from other machines that
+ * name this one (localhost, its host name, a loopback or any-local address in any spelling; judged
+ * without a name-server lookup), and announcements for a server id from an address other than the
+ * one it was first heard from; at most {@value #MAX_SERVERS} servers are kept, 32 from one address.
+ * A thread of its own ({@code witrpc-discovery}) reads until {@link #close()}.
  *
  * <p>Thread safety: thread-safe.
  */

@@ -103,7 +103,17 @@ class HeardServersTest {
             "http://10.0.0.1:80",
             "tcp://127.0.0.1:7000",
             "tcp://localhost:7000",
-            "ws://[::1]:80/x");
+            "ws://[::1]:80/x",
+            // other spellings of this machine: a resolver reads them as loopback or any-local
+            "tcp://LOCALHOST.:7000",
+            "tcp://api.localhost:7000",
+            "tcp://127.1:7000",
+            "tcp://2130706433:7000",
+            "tcp://0x7f.0.0.1:7000",
+            "tcp://0177.0.0.1:7000",
+            "tcp://127.0.0.1.:7000",
+            "tcp://[::ffff:127.0.0.1]:7000",
+            "tcp://[0:0:0:0:0:0:0:1]:7000");
     for (int i = 0; i < uris.size(); i++) {
       heard.heard(
           new DiscoveryDatagram(
@@ -114,10 +124,40 @@ class HeardServersTest {
   }
 
   @Test
+  @DisplayName("this machine's own host name from another machine is ignored; other names are kept")
+  void ignoresThisMachinesOwnName() {
+    HeardServers heard = new HeardServers(8, clock);
+    String own = HeardServers.ownHostName();
+    if (java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/sys/kernel/hostname"))) {
+      assertThat(own).as("Linux: the kernel's host name").isNotBlank();
+    }
+    if (own != null) {
+      heard.heard(
+          hello("own", "tcp://" + own.toUpperCase(java.util.Locale.ROOT) + ":7000"), source);
+    }
+    heard.heard(hello("other", "tcp://calc.example.com:7000"), source);
+    heard.heard(hello("digits", "tcp://1password.example:7000"), source);
+
+    assertThat(heard.list())
+        .extracting(AnnouncedServer::id)
+        .containsExactlyInAnyOrder("other", "digits");
+  }
+
+  private static DiscoveryDatagram hello(String id, String uri) {
+    return new DiscoveryDatagram(
+        DiscoveryDatagram.Kind.HELLO, id, "n", uri, List.of(), 16_000, false);
+  }
+
+  @Test
   @DisplayName("a wildcard host becomes the sender's address; any other URI stays as announced")
   void replacesWildcardHosts() {
     InetAddress v6 = address("fd00::5");
     assertThat(HeardServers.withHost("tcp://0.0.0.0:7000", source))
+        .isEqualTo("tcp://172.30.0.10:7000");
+    assertThat(HeardServers.withHost("tcp://0:7000", source))
+        .as("another spelling of 0.0.0.0")
+        .isEqualTo("tcp://172.30.0.10:7000");
+    assertThat(HeardServers.withHost("tcp://[0::0]:7000", source))
         .isEqualTo("tcp://172.30.0.10:7000");
     assertThat(HeardServers.withHost("wss://[::]:8443/rpc?x=1", v6))
         .isEqualTo("wss://[fd00:0:0:0:0:0:0:5]:8443/rpc?x=1");
