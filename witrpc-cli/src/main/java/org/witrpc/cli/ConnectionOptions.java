@@ -91,6 +91,7 @@ final class ConnectionOptions {
               + " (URIs: pipe://NAME, mmf://NAME,"
               + " tcp://HOST:PORT, ws://HOST:PORT/PATH)");
     }
+    long start = System.nanoTime();
     try {
       client.connect(timeout);
       return client;
@@ -111,6 +112,17 @@ final class ConnectionOptions {
           "no answer from " + uri + " within " + timeout.toMillis() + " ms (raise --timeout)");
     } catch (WitTransportException e) {
       client.close();
+      if (System.nanoTime() - start >= timeout.toNanos()) {
+        // a server that took the connection and never answered: the time ran out, not the server
+        throw new CliFailure(
+            ExitCode.TIMEOUT,
+            "no answer from "
+                + uri
+                + " within "
+                + timeout.toMillis()
+                + " ms (it took the connection but did not answer: is it a witrpc server, and not"
+                + " stuck? raise --timeout to wait longer)");
+      }
       String message = ExitCode.oneLine(e);
       throw new CliFailure(
           ExitCode.CANNOT_CONNECT,

@@ -203,6 +203,20 @@ class CliCommandsTest {
   }
 
   @Test
+  void aServerThatTakesTheConnectionAndNeverAnswersIsATimeout() throws IOException {
+    // the kernel completes the TCP handshake for the backlog; nothing ever answers
+    try (java.net.ServerSocket silent =
+        new java.net.ServerSocket(0, 4, java.net.InetAddress.getLoopbackAddress())) {
+      String uri = "tcp://127.0.0.1:" + silent.getLocalPort();
+      Cli.Result r = Cli.run("describe", "--timeout", "300ms", uri);
+
+      assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.TIMEOUT);
+      assertThat(r.err()).contains("no answer from " + uri + " within 300 ms");
+      assertThat(r.err().lines()).hasSize(1);
+    }
+  }
+
+  @Test
   void pingKeepsItsCountWithinWhatItCanHold() {
     Cli.Result huge = Cli.run("ping", "-n", "2000000000", PLAIN);
     assertThat(huge.exitCode()).as(huge.toString()).isEqualTo(ExitCode.USAGE);
