@@ -45,15 +45,22 @@ final class DescribeCommand extends RemoteCommand implements Callable<Integer> {
         .append("  protocol ")
         .append(d.protocolVersion())
         .append(", serializer ")
-        .append(d.serializer());
+        .append(TerminalSafeWriter.field(d.serializer()));
     Map<String, String> options = new TreeMap<>(d.transportOptions());
-    options.forEach((k, v) -> sb.append(", ").append(k).append(' ').append(v));
+    options.forEach(
+        (k, v) ->
+            sb.append(", ")
+                .append(TerminalSafeWriter.field(k))
+                .append(' ')
+                .append(TerminalSafeWriter.field(v)));
     sb.append(System.lineSeparator());
     for (ServiceDescription s : d.services()) {
       if (only != null && !only.equals(s.interfaceName())) {
         continue;
       }
-      sb.append(System.lineSeparator()).append(s.interfaceName()).append(System.lineSeparator());
+      sb.append(System.lineSeparator())
+          .append(TerminalSafeWriter.field(s.interfaceName()))
+          .append(System.lineSeparator());
       for (MethodDescription m : s.methods()) {
         sb.append("  ").append(readable(m.returnType())).append(' ').append(signature(m));
         if (m.async()) {
@@ -73,18 +80,18 @@ final class DescribeCommand extends RemoteCommand implements Callable<Integer> {
     return sb.toString();
   }
 
-  /** {@code add(int a, int b)}, with {@code java.lang.} left out. */
+  /** {@code add(int a, int b)}, with {@code java.lang.} left out; the server's names escaped. */
   static String signature(MethodDescription m) {
-    StringBuilder sb = new StringBuilder(m.name()).append('(');
+    StringBuilder sb = new StringBuilder(TerminalSafeWriter.field(m.name())).append('(');
     for (int i = 0; i < m.arity(); i++) {
       sb.append(i == 0 ? "" : ", ").append(readable(m.parameterTypes().get(i)));
-      sb.append(' ').append(m.parameterNames().get(i));
+      sb.append(' ').append(TerminalSafeWriter.field(m.parameterNames().get(i)));
     }
     return sb.append(')').toString();
   }
 
-  /** A Java type with {@code java.lang.} left out: {@code java.util.List<String>}. */
+  /** A Java type with {@code java.lang.} left out: {@code java.util.List<String>}; escaped. */
   static String readable(String type) {
-    return type.replaceAll("\\bjava\\.lang\\.(?=[A-Z])", "");
+    return TerminalSafeWriter.field(type.replaceAll("\\bjava\\.lang\\.(?=[A-Z])", ""));
   }
 }

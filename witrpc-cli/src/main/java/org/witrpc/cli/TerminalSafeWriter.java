@@ -15,6 +15,8 @@ import java.io.Writer;
  * <p>Thread safety: as the wrapped writer (the tool prints from one thread at a time).
  */
 final class TerminalSafeWriter extends FilterWriter {
+  private char pendingHigh; // the first half of a surrogate pair, until its second comes; or 0
+
   private TerminalSafeWriter(Writer out) {
     super(out);
   }
@@ -24,18 +26,63 @@ final class TerminalSafeWriter extends FilterWriter {
     return new PrintWriter(new TerminalSafeWriter(out), true);
   }
 
-  /** Whether {@code c} is written as an escape. */
-  static boolean unsafe(char c) {
+  /** Whether code point {@code c} is written as an escape. */
+  static boolean unsafe(int c) {
     return (Character.isISOControl(c) && c != '\n' && c != '\t')
         || Character.getType(c) == Character.FORMAT;
   }
 
+  /**
+   * One field of what a server or a file said (a name, a type, a cell of a table), for a line of
+   * the tool's own: as the writer escapes, and line breaks and tabs too, so that a name cannot
+   * start a line of its own (a forged row) or widen a column. Escaped before a table measures its
+   * columns.
+   */
+  static String field(String s) {
+    StringBuilder sb = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); ) {
+      int c = s.codePointAt(i);
+      int n = Character.charCount(c);
+      if (c == '\n' || c == '\t' || unsafe(c) || Character.getType(c) == Character.SURROGATE) {
+        for (int k = i; k < i + n; k++) {
+          sb.append(escape(s.charAt(k)));
+        }
+      } else {
+        sb.appendCodePoint(c);
+      }
+      i += n;
+    }
+    return sb.toString();
+  }
+
+  private static String escape(char c) {
+    return String.format(java.util.Locale.ROOT, "\\u%04x", (int) c);
+  }
+
   @Override
   public void write(int c) throws IOException {
-    if (unsafe((char) c)) {
-      out.write(String.format(java.util.Locale.ROOT, "\\u%04x", c));
+    char ch = (char) c;
+    if (pendingHigh != 0) {
+      char high = pendingHigh;
+      pendingHigh = 0;
+      if (Character.isLowSurrogate(ch)) {
+        // a character beyond 16 bits: its category decides (format characters such as tags)
+        if (unsafe(Character.toCodePoint(high, ch))) {
+          out.write(escape(high) + escape(ch));
+        } else {
+          out.write(high);
+          out.write(ch);
+        }
+        return;
+      }
+      out.write(escape(high)); // a half without its other half
+    }
+    if (Character.isHighSurrogate(ch)) {
+      pendingHigh = ch;
+    } else if (Character.isLowSurrogate(ch) || unsafe(ch)) {
+      out.write(escape(ch));
     } else {
-      out.write(c);
+      out.write(ch);
     }
   }
 
@@ -51,5 +98,14 @@ final class TerminalSafeWriter extends FilterWriter {
     for (int i = offset; i < offset + length; i++) {
       write(s.charAt(i));
     }
+  }
+
+  @Override
+  public void flush() throws IOException {
+    if (pendingHigh != 0) {
+      out.write(escape(pendingHigh));
+      pendingHigh = 0;
+    }
+    super.flush();
   }
 }
