@@ -29,16 +29,25 @@ final class Reflection {
    * @throws CliFailure with {@link ExitCode#REFLECTION_OFF} if the server has reflection off
    */
   ServerDescription describe() {
+    return describe(
+        "it cannot be described; call it with the interface's full name and the method's key, for"
+            + " example com.example.Calculator.add(int,int)");
+  }
+
+  /**
+   * The server's description, for a command that cannot do without it.
+   *
+   * @param without what reflection being off means for the command, after "so"
+   * @throws CliFailure with {@link ExitCode#REFLECTION_OFF} if the server has reflection off
+   */
+  ServerDescription describe(String without) {
     try {
       return client.describe();
     } catch (WitRemoteException e) {
       if (e.is(Status.NOT_FOUND)) {
         throw new CliFailure(
             ExitCode.REFLECTION_OFF,
-            uri
-                + " has reflection off (WitServer.Builder.reflection(false)), so it cannot be"
-                + " described; call it with the interface's full name and the method's key, for"
-                + " example com.example.Calculator.add(int,int)");
+            uri + " has reflection off (WitServer.Builder.reflection(false)), so " + without);
       }
       throw e;
     }

@@ -64,6 +64,8 @@ final class WatchCommand extends RemoteCommand implements Callable<Integer> {
             }
           });
       Reflection reflection = new Reflection(uri, client.dynamic());
+      reflection.describe(
+          "watch reads a listener's events through it, by name or by key alike"); // exit 6 if off
       String service = reflection.serviceName(ref.service(), !ref.isQualified());
       DynamicSubscription subscription =
           client

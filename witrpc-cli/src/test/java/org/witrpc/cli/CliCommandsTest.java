@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -257,6 +258,16 @@ class CliCommandsTest {
     assertThat(byKey.exitCode()).as(byKey.toString()).isZero();
     assertThat(byKey.out()).startsWith("3");
     assertThat(Cli.run("ping", "-n", "5", BLIND).exitCode()).isZero();
+
+    // events are read through the description: watch needs it, by name or by key alike
+    for (String method :
+        List.of(
+            "Calculator.addProgressListener",
+            "com.example.Calculator.addProgressListener(com.example.ProgressListener)")) {
+      Cli.Result watch = Cli.run("watch", BLIND, method, "--count", "1");
+      assertThat(watch.exitCode()).as(watch.toString()).isEqualTo(ExitCode.REFLECTION_OFF);
+      assertThat(watch.err()).contains("has reflection off").contains("watch");
+    }
   }
 
   @Test
