@@ -90,6 +90,24 @@ class CliEndToEndIT {
     removeFilesOf(server.pid(), "cli-doomed-" + ID);
   }
 
+  @Test
+  void aServerStoppedWithSigtermLeavesNoEntry() throws Exception {
+    ChildProcess server = startServer("terminated", "pipe://cli-terminated-" + ID);
+    String uri = address(server);
+    ProcessHandle handle = ProcessHandle.of(server.pid()).orElseThrow();
+
+    handle.destroy(); // SIGTERM: the JVM runs its shutdown hooks; the server is never closed
+    handle.onExit().get(60, TimeUnit.SECONDS);
+
+    Cli.Result list = Cli.run("list");
+    assertThat(list.out().lines()).as(list.toString()).noneMatch(l -> l.contains(uri));
+    try (DirectoryStream<Path> left =
+        Files.newDirectoryStream(
+            RuntimeDirectory.defaultDirectory().resolve("servers"), server.pid() + "-*.json")) {
+      assertThat(left).isEmpty();
+    }
+  }
+
   /** What the killed server left: its announcement and its socket (else swept later). */
   private static void removeFilesOf(long pid, String socketName) throws IOException {
     Path runtime = RuntimeDirectory.defaultDirectory();

@@ -14,6 +14,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -24,8 +27,9 @@ import org.witrpc.spi.RuntimeDirectory;
 /**
  * The announcement file of one started server (see {@link Announcement}): written owner-only (0600)
  * and atomically (a temporary file renamed into place) when the server starts, deleted when it
- * closes. A server whose announcement cannot be written still runs: it is only missing from {@code
- * witrpc list}, with a log line saying why.
+ * closes or, if it is never closed, when the JVM ends normally (a shutdown hook: SIGTERM, Ctrl-C,
+ * {@code System.exit}, the last thread ending). A server whose announcement cannot be written still
+ * runs: it is only missing from {@code witrpc list}, with a log line saying why.
  *
  * <p>Writing one also removes the announcements of processes that are gone (killed with -9, or
  * crashed) once they are older than {@link #KEEP_STALE}, so that they do not pile up for ever and a
@@ -42,6 +46,11 @@ final class ServerAnnouncement {
   private static final String TEMPORARY_SUFFIX = ".tmp";
   private static final Logger LOG = LoggerFactory.getLogger(ServerAnnouncement.class);
   private static final AtomicLong SERVER_IDS = new AtomicLong();
+
+  /** The announcements of this process's servers, deleted by a shutdown hook if still here. */
+  private static final Set<ServerAnnouncement> LIVE = ConcurrentHashMap.newKeySet();
+
+  private static final AtomicBoolean HOOKED = new AtomicBoolean();
 
   private final Path file;
 
@@ -93,7 +102,7 @@ final class ServerAnnouncement {
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
       }
-      return new ServerAnnouncement(file);
+      return new ServerAnnouncement(file).live();
     } catch (IOException | RuntimeException e) {
       LOG.info("cannot announce the server at {} in {}: {}", address, directory, e.toString());
       if (temporary != null) {
@@ -117,8 +126,30 @@ final class ServerAnnouncement {
     }
   }
 
+  /**
+   * Keeps this announcement for the shutdown hook: a JVM that ends normally (its last thread,
+   * {@code System.exit}, SIGTERM, Ctrl-C) without closing its servers leaves no entry behind; only
+   * a process killed outright (-9) does, which {@code witrpc list} shows as STALE until it is
+   * swept.
+   */
+  private ServerAnnouncement live() {
+    LIVE.add(this);
+    if (HOOKED.compareAndSet(false, true)) {
+      try {
+        Runtime.getRuntime()
+            .addShutdownHook(
+                new Thread(
+                    () -> LIVE.forEach(ServerAnnouncement::delete), "witrpc-announcements-exit"));
+      } catch (IllegalStateException e) {
+        LIVE.forEach(ServerAnnouncement::delete); // the JVM is already shutting down
+      }
+    }
+    return this;
+  }
+
   /** Deletes the file; never throws. */
   void delete() {
+    LIVE.remove(this);
     try {
       Files.deleteIfExists(file);
     } catch (IOException e) {
