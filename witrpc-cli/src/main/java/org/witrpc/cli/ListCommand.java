@@ -98,7 +98,13 @@ final class ListCommand implements Callable<Integer> {
           || spec.commandLine().getParseResult().hasMatchedOption("--wait")) {
         throw new CliFailure(ExitCode.USAGE, "--wait and --interface go with --network");
       }
-      List<LocalServer> servers = LocalServers.list();
+      List<LocalServer> servers;
+      try {
+        servers = LocalServers.list();
+      } catch (WitTransportException e) {
+        // the runtime directory is unsafe or unreadable: the message says which and what to do
+        throw new CliFailure(ExitCode.CANNOT_CONNECT, ExitCode.oneLine(e));
+      }
       out.print(json ? toJson(servers, now) + System.lineSeparator() : table(servers, now));
       return ExitCode.OK;
     }

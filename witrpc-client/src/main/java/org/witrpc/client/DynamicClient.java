@@ -255,7 +255,11 @@ public final class DynamicClient {
           values[i] = BinaryNode.valueOf(Base64Variants.getDefaultVariant().decode(text.asText()));
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException(
-              d.displayName() + ": argument " + i + " (byte[]) is not Base64: " + e.getMessage(),
+              d.displayName()
+                  + ": argument "
+                  + (i + 1)
+                  + " (byte[]) is not Base64: "
+                  + e.getMessage(),
               e);
         }
       }

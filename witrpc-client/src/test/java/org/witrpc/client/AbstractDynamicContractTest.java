@@ -94,6 +94,9 @@ public abstract class AbstractDynamicContractTest extends RpcContractHarness {
 
     assertThat(bytes.asText()).isEqualTo("AAH/fw==");
     assertThat(service.echoBytes(new byte[] {0, 1, -1, 127})).containsExactly(0, 1, -1, 127);
+    assertThatThrownBy(() -> dynamic().call(SERVICE, "echoBytes", json("[\"not Base64!\"]")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("argument 1 (byte[]) is not Base64");
   }
 
   @ContractTest
