@@ -3,15 +3,22 @@ package org.witrpc.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.FilteredClassLoader;
+import org.witrpc.MemTransport;
 import org.witrpc.client.ConnectionState;
 import org.witrpc.client.WitClient;
 import org.witrpc.server.WitServer;
+import org.witrpc.spi.FrameListener;
+import org.witrpc.spi.ServerTransport;
 
 class WitClientAutoConfigurationTest {
 
@@ -122,6 +129,78 @@ class WitClientAutoConfigurationTest {
                 assertThat(clients.service("calc", Calculator.class)).isSameAs(calc);
               }
             });
+  }
+
+  /**
+   * Callers that find a lazy client unconnected at once share one connect: against a server that
+   * takes connections and never answers, the fourth caller does not wait for three timed-out
+   * connects before its own (each connect is one connection the server takes).
+   */
+  @Test
+  void lazyCallersAtOnceShareOneConnect() throws Exception {
+    String uri = TestNames.memUri();
+    AtomicInteger taken = new AtomicInteger();
+    ServerTransport silent = MemTransport.server(uri.substring("mem://".length()));
+    silent.start(
+        connection -> {
+          taken.incrementAndGet();
+          return new FrameListener() {
+            @Override
+            public void onFrame(ByteBuffer frame) {} // never answers the handshake
+
+            @Override
+            public void onClosed(Throwable cause) {}
+          };
+        });
+    try {
+      Runners.witrpc()
+          .withPropertyValues(
+              "witrpc.client.calc.uri=" + uri,
+              "witrpc.client.calc.connect=lazy",
+              "witrpc.client.calc.connect-timeout=2s")
+          .run(
+              context -> {
+                Calculator calc =
+                    context.getBean(WitClients.class).service("calc", Calculator.class);
+                List<Thread> callers = new ArrayList<>();
+                List<Throwable> failures = new CopyOnWriteArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                  Thread caller =
+                      new Thread(
+                          () -> {
+                            try {
+                              calc.add(1, 2);
+                            } catch (RuntimeException e) {
+                              failures.add(e);
+                            }
+                          });
+                  callers.add(caller);
+                  caller.start();
+                }
+                // all four wait while the first connect is under way
+                await(
+                    () ->
+                        taken.get() == 1
+                            && callers.stream()
+                                .allMatch(t -> t.getState() == Thread.State.TIMED_WAITING));
+                for (Thread caller : callers) {
+                  caller.join(30_000);
+                }
+                assertThat(failures).hasSize(4);
+                assertThat(taken).as("connections the server took").hasValue(1);
+              });
+    } finally {
+      silent.close();
+    }
+  }
+
+  private static void await(java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("the condition within 20 s").isLessThan(deadline);
+      Thread.sleep(1);
+    }
   }
 
   @Test
