@@ -46,7 +46,8 @@ public final class WitClients implements AutoCloseable {
     Map<String, NamedClient> named = new LinkedHashMap<>();
     clients.forEach(
         (name, client) ->
-            named.put(name, new NamedClient(name, client, "", false, connectTimeout)));
+            named.put(
+                name, new NamedClient(name, client, client.address(), false, connectTimeout)));
     return new WitClients(named);
   }
 

@@ -16,7 +16,6 @@ import org.witrpc.client.WitClient;
 import org.witrpc.micrometer.MicrometerClientInterceptor;
 import org.witrpc.micrometer.MicrometerServerInterceptor;
 import org.witrpc.micrometer.WitClientMetrics;
-import org.witrpc.micrometer.WitServerMetrics;
 import org.witrpc.server.WitServer;
 
 /**
@@ -25,8 +24,9 @@ import org.witrpc.server.WitServer;
  * server ({@code witrpc.server.*}) and of every named client ({@code witrpc.client.*}), the
  * server's connection count, and each named client's state and pending calls; a named client's
  * meters are tagged {@code client=NAME}. The meter binders are {@link MeterBinder} beans, bound by
- * Spring Boot's metrics auto-configuration. A bean of the same name defined by the application
- * replaces each.
+ * Spring Boot's metrics auto-configuration; the server's binds its meters once the server has
+ * started, so that their {@code address} tag has the port a {@code tcp://host:0} server got. A bean
+ * of the same name defined by the application replaces each.
  *
  * <p>Thread safety: Spring configuration, used during startup only.
  */
@@ -56,8 +56,8 @@ public class WitMetricsAutoConfiguration {
     @Bean
     @ConditionalOnSingleCandidate(WitServer.class)
     @ConditionalOnMissingBean(name = "witrpcServerMetrics")
-    MeterBinder witrpcServerMetrics(WitServer server) {
-      return new WitServerMetrics(server);
+    StartedServerMetrics witrpcServerMetrics(WitServer server) {
+      return new StartedServerMetrics(server);
     }
   }
 

@@ -90,7 +90,8 @@ final class WitServerLifecycle implements SmartLifecycle {
     return server.connectionCount();
   }
 
+  /** The address the server serves once started (with the port {@code tcp://host:0} got). */
   String uri() {
-    return shownUri;
+    return running ? RedactedUri.of(server.address()) : shownUri;
   }
 }

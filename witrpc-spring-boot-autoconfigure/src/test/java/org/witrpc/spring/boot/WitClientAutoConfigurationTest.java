@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -19,6 +18,7 @@ import org.witrpc.client.WitClient;
 import org.witrpc.server.WitServer;
 import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.ServerTransport;
+import org.witrpc.testkit.Await;
 
 class WitClientAutoConfigurationTest {
 
@@ -177,8 +177,8 @@ class WitClientAutoConfigurationTest {
                   callers.add(caller);
                   caller.start();
                 }
-                // all four wait while the first connect is under way
-                await(
+                Await.until(
+                    "all four callers waiting while the first connect is under way",
                     () ->
                         taken.get() == 1
                             && callers.stream()
@@ -191,15 +191,6 @@ class WitClientAutoConfigurationTest {
               });
     } finally {
       silent.close();
-    }
-  }
-
-  private static void await(java.util.function.BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("the condition within 20 s").isLessThan(deadline);
-      Thread.sleep(1);
     }
   }
 
@@ -292,6 +283,10 @@ class WitClientAutoConfigurationTest {
               assertThat(context).hasSingleBean(WitClients.class);
               assertThat(context.getBean(WitClients.class).names()).containsExactly("calc");
               assertThat(context.getBean(UsesCalculator.class).calc.add(2, 2)).isEqualTo(4);
+              assertThat(context.getBean(WitClients.class).all())
+                  .extracting(NamedClient::uri)
+                  .as("the URI the health details show")
+                  .containsExactly(uri);
             });
   }
 

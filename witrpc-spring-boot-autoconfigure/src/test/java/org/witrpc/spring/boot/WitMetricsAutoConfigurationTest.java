@@ -14,6 +14,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
+import org.witrpc.server.WitServer;
 import org.witrpc.testkit.Await;
 
 class WitMetricsAutoConfigurationTest {
@@ -53,6 +54,38 @@ class WitMetricsAutoConfigurationTest {
                           .gauge()
                           .value())
                   .isEqualTo(1);
+            });
+  }
+
+  @Test
+  void aServerOnPortZeroIsTaggedWithThePortItGot() {
+    Runners.witrpc()
+        .withConfiguration(
+            AutoConfigurations.of(
+                WitMetricsAutoConfiguration.class,
+                MetricsAutoConfiguration.class,
+                CompositeMeterRegistryAutoConfiguration.class))
+        .withBean(CalculatorImpl.class)
+        .withBean(SimpleMeterRegistry.class)
+        .withPropertyValues("witrpc.server.uri=tcp://127.0.0.1:0")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              String address = context.getBean(WitServer.class).address();
+              assertThat(address).startsWith("tcp://127.0.0.1:").doesNotEndWith(":0");
+              assertThat(context.getBean(WitServerLifecycle.class).uri())
+                  .as("what the health details show")
+                  .isEqualTo(address);
+              MeterRegistry registry = context.getBean(MeterRegistry.class);
+              for (String name :
+                  new String[] {
+                    "witrpc.server.connections", "witrpc.server.sent", "witrpc.server.received"
+                  }) {
+                assertThat(registry.find(name).meters())
+                    .as(name)
+                    .singleElement()
+                    .satisfies(m -> assertThat(m.getId().getTag("address")).isEqualTo(address));
+              }
             });
   }
 

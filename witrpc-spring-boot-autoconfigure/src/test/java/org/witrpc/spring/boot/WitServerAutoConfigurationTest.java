@@ -152,11 +152,11 @@ class WitServerAutoConfigurationTest {
   void aMissingTransportArtifactFailsNamingThePropertyAndTheArtifact() {
     Runners.witrpc()
         .withUserConfiguration(CalculatorService.class)
-        .withPropertyValues("witrpc.server.uri=tcp://127.0.0.1:0")
+        .withPropertyValues("witrpc.server.uri=ws://127.0.0.1:0/rpc") // not on the test path
         .run(
             context ->
                 assertThat(Runners.failureDescription(context))
-                    .contains("'witrpc.server.uri'", "org.witrpc:witrpc-transport-tcp"));
+                    .contains("'witrpc.server.uri'", "org.witrpc:witrpc-transport-websocket"));
   }
 
   @Test

@@ -1,0 +1,61 @@
+package org.witrpc.spring.boot;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.context.SmartLifecycle;
+import org.witrpc.micrometer.WitServerMetrics;
+import org.witrpc.server.WitServer;
+
+/**
+ * The auto-configured server's {@link WitServerMetrics}, bound once the server has started: Boot
+ * binds meter binders as it sets up a registry, before the server listens, and a server's address
+ * (its {@code address} tag) is known only then ({@code tcp://127.0.0.1:0} gets its port when it
+ * binds). Registries that come after the start are bound at once.
+ *
+ * <p>Thread safety: safe for concurrent use.
+ */
+final class StartedServerMetrics implements MeterBinder, SmartLifecycle {
+  private final WitServer server;
+  private final List<MeterRegistry> registries = new ArrayList<>(); // guarded by this
+  private boolean started; // guarded by this
+
+  StartedServerMetrics(WitServer server) {
+    this.server = server;
+  }
+
+  @Override
+  public synchronized void bindTo(MeterRegistry registry) {
+    if (started) {
+      new WitServerMetrics(server).bindTo(registry);
+    } else {
+      registries.add(registry);
+    }
+  }
+
+  @Override
+  public synchronized void start() {
+    if (!started) {
+      started = true;
+      registries.forEach(new WitServerMetrics(server)::bindTo);
+      registries.clear();
+    }
+  }
+
+  @Override
+  public void stop() {
+    // the meters stay: the registry keeps a stopped server's last values, as for any binder
+  }
+
+  @Override
+  public synchronized boolean isRunning() {
+    return started;
+  }
+
+  /** Right after the server's own start. */
+  @Override
+  public int getPhase() {
+    return WitServerLifecycle.PHASE + 1;
+  }
+}
