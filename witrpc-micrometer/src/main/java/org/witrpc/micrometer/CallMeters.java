@@ -21,6 +21,19 @@ import org.witrpc.RpcMethod;
  * <p>Thread safety: safe for concurrent use.
  */
 final class CallMeters {
+  /**
+   * The most service and method pairs with meters of their own; calls of more (dynamic calls can
+   * name anything) share the meters tagged service and method {@value #OTHER}, so that names a
+   * caller chooses cannot fill the registry.
+   */
+  static final int MAX_METHODS = 1_000;
+
+  /** The service and method tag of the calls beyond {@link #MAX_METHODS}. */
+  static final String OTHER = "_other";
+
+  /** Method objects looked up by identity (a dynamic call brings a new one each time): bounded. */
+  private static final int MAX_CACHED = 4 * MAX_METHODS;
+
   private final MeterRegistry registry;
   private final String prefix;
   private final String side;
@@ -38,14 +51,45 @@ final class CallMeters {
     this.extraTags = Tags.of(Objects.requireNonNull(extraTags, "tags == null"));
   }
 
+  private volatile MethodMeters other;
+
   /** The meters of {@code method}. */
   MethodMeters of(RpcMethod method) {
-    return byMethod.computeIfAbsent(
-        method,
-        m ->
-            byName.computeIfAbsent(
-                m.serviceName() + '/' + m.methodName(),
-                name -> new MethodMeters(m.serviceName(), m.methodName())));
+    MethodMeters cached = byMethod.get(method);
+    if (cached != null) {
+      return cached;
+    }
+    MethodMeters meters = byName(method.serviceName(), method.methodName());
+    if (byMethod.size() < MAX_CACHED) {
+      byMethod.putIfAbsent(method, meters);
+    }
+    return meters;
+  }
+
+  private MethodMeters byName(String service, String method) {
+    String name = service + '/' + method;
+    MethodMeters known = byName.get(name);
+    if (known != null) {
+      return known;
+    }
+    if (byName.size() >= MAX_METHODS) {
+      return other();
+    }
+    return byName.computeIfAbsent(name, n -> new MethodMeters(service, method));
+  }
+
+  private MethodMeters other() {
+    MethodMeters shared = other;
+    if (shared == null) {
+      synchronized (this) {
+        shared = other;
+        if (shared == null) {
+          shared = new MethodMeters(OTHER, OTHER);
+          other = shared;
+        }
+      }
+    }
+    return shared;
   }
 
   /** The clock's monotonic time, to pass to {@link MethodMeters#finished}. */

@@ -232,6 +232,32 @@ class MicrometerInterceptorsTest {
         .hasSize(1);
   }
 
+  @Test
+  void namesACallerChoosesCannotFillTheRegistry() {
+    MicrometerClientInterceptor interceptor = new MicrometerClientInterceptor(clientRegistry);
+    WitRemoteException notFound = new WitRemoteException(404, "NotFound", "no service", null);
+
+    int names = CallMeters.MAX_METHODS + 100;
+    for (int i = 0; i < names; i++) {
+      FailingGreet call = new FailingGreet(notFound, "svc" + i);
+      assertThatThrownBy(() -> interceptor.intercept(call)).isSameAs(notFound);
+    }
+
+    assertThat(
+            clientRegistry.find("witrpc.client.calls.started").meters().stream()
+                .map(m -> m.getId().getTag("service"))
+                .distinct())
+        .hasSize(CallMeters.MAX_METHODS + 1)
+        .contains(CallMeters.OTHER);
+    assertThat(
+            clientRegistry
+                .get("witrpc.client.calls.started")
+                .tags("service", CallMeters.OTHER, "method", CallMeters.OTHER)
+                .counter()
+                .count())
+        .isEqualTo(100);
+  }
+
   private Greetings clientTagged(String address, String name) {
     return connectClient(
             address, new MicrometerClientInterceptor(clientRegistry, Tags.of("client", name)))
@@ -249,13 +275,18 @@ class MicrometerInterceptorsTest {
   }
 
   /** A call of {@code Greetings.greet} whose rest of the chain throws {@code failure}. */
-  private record FailingGreet(RuntimeException failure) implements ClientInterceptor.Chain {
+  private record FailingGreet(RuntimeException failure, String service)
+      implements ClientInterceptor.Chain {
+    FailingGreet(RuntimeException failure) {
+      this(failure, SERVICE);
+    }
+
     @Override
     public RpcMethod method() {
       return new RpcMethod() {
         @Override
         public String serviceName() {
-          return SERVICE;
+          return service;
         }
 
         @Override
