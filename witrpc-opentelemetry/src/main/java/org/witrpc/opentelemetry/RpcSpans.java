@@ -60,7 +60,11 @@ final class RpcSpans {
         span.setAttribute(STATUS_CODE, (long) status);
       }
       span.setAttribute(ERROR_TYPE, t.getClass().getName());
-      span.setStatus(StatusCode.ERROR, String.valueOf(t.getMessage()));
+      String message = t.getMessage();
+      // a failure without a message (a cancelled call) is described by its kind, not "null"
+      span.setStatus(
+          StatusCode.ERROR,
+          message == null || message.isBlank() ? t.getClass().getSimpleName() : message);
       span.recordException(t);
     }
     span.end();

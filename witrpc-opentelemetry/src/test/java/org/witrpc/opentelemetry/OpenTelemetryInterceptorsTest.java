@@ -66,6 +66,21 @@ class OpenTelemetryInterceptorsTest {
   }
 
   @Test
+  void aFailureWithoutAMessageIsDescribedByItsKind() {
+    Span span = OTEL.getOpenTelemetry().getTracer("test").spanBuilder("call").startSpan();
+
+    RpcSpans.end(span, new java.util.concurrent.CancellationException(), 0);
+
+    assertThat(OTEL.getSpans())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+              assertThat(s.getStatus().getDescription()).isEqualTo("CancellationException");
+            });
+  }
+
+  @Test
   void theServerSpanIsAChildOfTheClientSpanInTheCallersTrace() {
     Traced traced = connect(true);
     Span parent = OTEL.getOpenTelemetry().getTracer("test").spanBuilder("caller").startSpan();
