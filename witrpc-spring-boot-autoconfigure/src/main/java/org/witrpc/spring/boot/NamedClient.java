@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.witrpc.WitSecurityException;
 import org.witrpc.WitTransportException;
 import org.witrpc.client.ConnectionState;
 import org.witrpc.client.WitClient;
@@ -76,6 +77,18 @@ final class NamedClient {
     try {
       client.connect(connectTimeout);
     } catch (RuntimeException e) {
+      String prefix = WitClientFactory.prefix(name);
+      // a refusal of the token or the settings is no matter of order: waiting would not help
+      String advice =
+          e instanceof WitSecurityException
+              ? "; check "
+                  + prefix
+                  + "access-token, "
+                  + prefix
+                  + "serializer and "
+                  + prefix
+                  + "encryption against the server's"
+              : "; start the server first, or set " + prefix + "connect=lazy";
       throw new IllegalStateException(
           "witrpc client '"
               + name
@@ -84,12 +97,10 @@ final class NamedClient {
               + " within "
               + connectTimeout
               + " ("
-              + WitClientFactory.prefix(name)
+              + prefix
               + "uri): "
               + e.getMessage()
-              + "; start the server first, or set "
-              + WitClientFactory.prefix(name)
-              + "connect=lazy",
+              + advice,
           e);
     }
   }

@@ -53,13 +53,17 @@ public class WitServerAutoConfiguration {
 
   /**
    * The time the calls in flight get at shutdown: the shutdown phase's timeout less what the close
-   * itself takes (GOODBYE, closing the connections: up to about 2.5 s), at least half the timeout.
+   * itself takes (GOODBYE, closing the connections: up to about 2.5 s), at least half the timeout;
+   * none for a negative timeout.
    */
   static Duration grace(Environment environment) {
     Duration phase =
         Binder.get(environment)
             .bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
             .orElse(Duration.ofSeconds(30));
+    if (phase.isNegative()) {
+      return Duration.ZERO;
+    }
     Duration lessMargin = phase.minus(CLOSE_MARGIN);
     Duration half = phase.dividedBy(2);
     return lessMargin.compareTo(half) > 0 ? lessMargin : half;

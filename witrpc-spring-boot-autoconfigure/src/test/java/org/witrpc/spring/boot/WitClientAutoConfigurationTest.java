@@ -106,6 +106,28 @@ class WitClientAutoConfigurationTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the server is only closed
+  void anEagerClientRefusedByItsServerIsToldToCheckItsSettingsNotToWait() {
+    String uri = TestNames.memUri();
+    try (WitServer server =
+        WitServer.builder()
+            .service(Calculator.class, new CalculatorImpl())
+            .accessToken("s3cret")
+            .transport(uri)
+            .build()
+            .start()) {
+      Runners.witrpc()
+          .withPropertyValues("witrpc.client.calc.uri=" + uri)
+          .run(
+              context ->
+                  assertThat(Runners.failureMessages(context))
+                      .contains("witrpc client 'calc' could not connect")
+                      .contains("witrpc.client.calc.access-token")
+                      .doesNotContain("connect=lazy"));
+    }
+  }
+
+  @Test
   void aLazyClientConnectsAtItsFirstCall() {
     String uri = TestNames.memUri();
     Runners.witrpc()

@@ -281,6 +281,9 @@ class WitServerAutoConfigurationTest {
         .isEqualTo(Duration.ofSeconds(7));
     assertThat(WitServerAutoConfiguration.grace(environment("2s")))
         .isEqualTo(Duration.ofSeconds(1));
+    assertThat(WitServerAutoConfiguration.grace(environment("-5s")))
+        .as("a negative timeout is no time, not a negative grace")
+        .isZero();
   }
 
   private static StandardEnvironment environment(String timeout) {
