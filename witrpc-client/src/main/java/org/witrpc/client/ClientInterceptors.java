@@ -34,7 +34,7 @@ final class ClientInterceptors {
     private final Function<Metadata, Object> call;
 
     /** What this link's proceed threw last, so that the interceptor before can pass it on. */
-    private RuntimeException thrown;
+    private Throwable thrown;
 
     Link(
         int index,
@@ -74,7 +74,7 @@ final class ClientInterceptors {
       Objects.requireNonNull(metadata, "metadata == null");
       try {
         return proceedOrThrow(metadata);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         thrown = e;
         throw e;
       }
@@ -92,6 +92,13 @@ final class ClientInterceptors {
           throw e;
         }
         throw failure(e);
+      } catch (VirtualMachineError e) {
+        throw e; // out of memory or stack: nothing an interceptor chose
+      } catch (Error e) {
+        if (e == next.thrown) {
+          throw e;
+        }
+        throw failure(e); // an AssertionError, a LinkageError: this interceptor's, named
       }
     }
 

@@ -140,7 +140,10 @@ final class ServiceProxy implements InvocationHandler {
       return null; // void
     }
     Class<?> declared = t.descriptor().method().getReturnType();
-    if (result == null ? declared.isPrimitive() : !type.isInstance(result)) {
+    // null for an asynchronous method would leave its caller no future to wait on
+    if (result == null
+        ? declared.isPrimitive() || t.descriptor().async()
+        : !type.isInstance(result)) {
       throw new WitException(
           t.descriptor().displayName()
               + ": the client interceptors answered "

@@ -78,6 +78,9 @@ public abstract class AbstractInterceptorContractTest extends RpcContractHarness
               if (args.length == 1 && "boom".equals(args[0])) {
                 throw new IllegalStateException("boom");
               }
+              if (args.length == 1 && "assert".equals(args[0])) {
+                throw new AssertionError("an interceptor's own check");
+              }
               if (args.length == 1 && "deny".equals(args[0])) {
                 return chain.proceed(chain.metadata().with("policy", "deny"));
               }
@@ -114,6 +117,11 @@ public abstract class AbstractInterceptorContractTest extends RpcContractHarness
         .hasMessageContaining("client interceptor #2")
         .hasMessageContaining(AbstractInterceptorContractTest.class.getName())
         .hasCauseInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> contextService().metadata("assert"))
+        .as("an Error is named too")
+        .isInstanceOf(WitException.class)
+        .hasMessageContaining("client interceptor #2")
+        .hasCauseInstanceOf(AssertionError.class);
     assertThat(contextService().metadata("via-B")).isEqualTo("B");
   }
 
@@ -148,6 +156,11 @@ public abstract class AbstractInterceptorContractTest extends RpcContractHarness
         .hasMessageContaining(
             "answered a java.lang.String where the method returns "
                 + "java.util.concurrent.CompletableFuture");
+    assertThatThrownBy(() -> s.echoAsync("null"))
+        .as("an asynchronous method's caller needs a future to wait on")
+        .isInstanceOf(WitException.class)
+        .hasMessageContaining(
+            "answered null where the method returns java.util.concurrent.CompletableFuture");
     assertThat(s.echo("null")).as("null where null may be").isNull();
     assertThat(s.echo(15)).isEqualTo(15);
   }
