@@ -61,6 +61,9 @@ public abstract class AbstractInterceptorContractTest extends RpcContractHarness
               if ("deny".equals(chain.context().metadata().get("policy"))) {
                 throw new WitRemoteException(Status.UNAUTHORIZED.code(), null, "denied", null);
               }
+              if ("misfit".equals(chain.context().metadata().get("policy"))) {
+                return 42; // where the method returns a String
+              }
               return chain.proceed();
             })
         .interceptor(serverRecorder("Y"));
@@ -83,6 +86,9 @@ public abstract class AbstractInterceptorContractTest extends RpcContractHarness
               }
               if (args.length == 1 && "deny".equals(args[0])) {
                 return chain.proceed(chain.metadata().with("policy", "deny"));
+              }
+              if (args.length == 1 && "misfit".equals(args[0])) {
+                return chain.proceed(chain.metadata().with("policy", "misfit"));
               }
               return chain.proceed();
             })
@@ -174,6 +180,14 @@ public abstract class AbstractInterceptorContractTest extends RpcContractHarness
         .hasMessageContaining("denied");
     assertThat(seen).doesNotContain("server Y > [via-A, via-B, policy]");
     assertThat(contextService().metadata("via-A")).isEqualTo("A");
+
+    assertThatThrownBy(() -> contextService().metadata("misfit"))
+        .as("an answer the method could not have returned is the server's error, named")
+        .isInstanceOfSatisfying(
+            WitRemoteException.class, e -> assertThat(e.status()).isEqualTo(500))
+        .hasMessageContaining(
+            "the server interceptors answered a java.lang.Integer where the method returns"
+                + " java.lang.String");
   }
 
   @ContractTest

@@ -1,5 +1,6 @@
 package org.witrpc.server;
 
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Parameter;
 import java.nio.ByteBuffer;
 import java.util.Optional;
@@ -470,6 +471,13 @@ final class RequestDispatcher {
       responses.thrown(id, d, t);
       return false;
     }
+    if (interceptors != null && call != null) {
+      String misfit = misfit(d, result);
+      if (misfit != null) {
+        responses.thrown(id, d, new WitException(misfit));
+        return false;
+      }
+    }
     if (d.async() && result != null) {
       ((CompletionStage<?>) result)
           .whenComplete(
@@ -489,6 +497,29 @@ final class RequestDispatcher {
     }
     responses.ok(id, d, result);
     return false;
+  }
+
+  /**
+   * What is wrong with what the interceptors answered for {@code d}, if the method could not have
+   * returned it (null for a primitive, a value of another type, no stage for an asynchronous
+   * method); null if it fits.
+   */
+  private static String misfit(MethodDescriptor d, Object result) {
+    Class<?> declared = d.method() == null ? void.class : d.method().getReturnType();
+    if (declared == void.class) {
+      return null;
+    }
+    boolean fits =
+        result == null
+            ? !declared.isPrimitive()
+            : MethodType.methodType(declared).wrap().returnType().isInstance(result);
+    return fits
+        ? null
+        : d.displayName()
+            + ": the server interceptors answered "
+            + (result == null ? "null" : "a " + result.getClass().getName())
+            + " where the method returns "
+            + declared.getName();
   }
 
   /**
