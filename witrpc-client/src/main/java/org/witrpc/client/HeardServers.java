@@ -5,6 +5,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -131,7 +133,10 @@ final class HeardServers {
     if (h.endsWith(".")) {
       h = h.substring(0, h.length() - 1);
     }
-    if (h.equals("localhost") || h.endsWith(".localhost") || h.equals(OWN_HOST_NAME)) {
+    if (h.equals("localhost")
+        || h.endsWith(".localhost")
+        || h.equals(OWN_HOST_NAME)
+        || LOCAL_NAMES.contains(h)) {
       return true;
     }
     if (h.indexOf(':') >= 0 || DOTTED_QUAD.matcher(h).matches()) {
@@ -156,6 +161,51 @@ final class HeardServers {
 
   /** This machine's host name in lower case, or null if it cannot be read without a lookup. */
   private static final String OWN_HOST_NAME = ownHostName();
+
+  /** The names the hosts file gives this machine: those of its loopback and any-local lines. */
+  private static final Set<String> LOCAL_NAMES = localNames(Path.of("/etc/hosts"));
+
+  /**
+   * The names {@code hostsFile} maps to a loopback or any-local address ({@code localhost4}, {@code
+   * ip6-loopback}, Debian's {@code 127.0.1.1 host.example host}), lower case; none if it cannot be
+   * read or is larger than 1 MiB. A local file: no name server is asked.
+   */
+  static Set<String> localNames(Path hostsFile) {
+    Set<String> names = new HashSet<>();
+    try {
+      if (!Files.isRegularFile(hostsFile) || Files.size(hostsFile) > 1 << 20) {
+        return Set.of();
+      }
+      for (String line : Files.readAllLines(hostsFile, StandardCharsets.ISO_8859_1)) {
+        int hash = line.indexOf('#');
+        String[] fields = (hash >= 0 ? line.substring(0, hash) : line).trim().split("\\s+");
+        if (fields.length < 2 || !isLocalLiteral(fields[0])) {
+          continue;
+        }
+        for (int i = 1; i < fields.length; i++) {
+          String name = fields[i].toLowerCase(Locale.ROOT);
+          names.add(name.endsWith(".") ? name.substring(0, name.length() - 1) : name);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return Set.of();
+    }
+    return Set.copyOf(names);
+  }
+
+  /** Whether {@code address} is a loopback or any-local address literal (never looked up). */
+  private static boolean isLocalLiteral(String address) {
+    if (address.indexOf(':') < 0 && !DOTTED_QUAD.matcher(address).matches()) {
+      return false;
+    }
+    try {
+      InetAddress a =
+          InetAddress.getByName(address.indexOf(':') >= 0 ? "[" + address + "]" : address);
+      return a.isLoopbackAddress() || a.isAnyLocalAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+  }
 
   /**
    * This machine's host name, lower case, as the system has it (Linux: the kernel's; else the

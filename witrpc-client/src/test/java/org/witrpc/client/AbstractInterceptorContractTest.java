@@ -3,9 +3,11 @@ package org.witrpc.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.witrpc.Metadata;
 import org.witrpc.Status;
@@ -40,6 +42,16 @@ public abstract class AbstractInterceptorContractTest extends RpcContractHarness
     };
   }
 
+  /** {@code future} as a CompletionStage that is no CompletableFuture. */
+  @SuppressWarnings("unchecked")
+  private static CompletionStage<Object> onlyAStage(CompletableFuture<?> future) {
+    return (CompletionStage<Object>)
+        Proxy.newProxyInstance(
+            CompletionStage.class.getClassLoader(),
+            new Class<?>[] {CompletionStage.class},
+            (proxy, method, args) -> method.invoke(future, args));
+  }
+
   private ServerInterceptor serverRecorder(String name) {
     return chain -> {
       seen.add("server " + name + " > " + chain.context().metadata().keys());
@@ -64,6 +76,9 @@ public abstract class AbstractInterceptorContractTest extends RpcContractHarness
               if ("misfit".equals(chain.context().metadata().get("policy"))) {
                 return 42; // where the method returns a String
               }
+              if ("stage".equals(chain.context().metadata().get("policy"))) {
+                return onlyAStage(CompletableFuture.completedFuture("staged"));
+              }
               return chain.proceed();
             })
         .interceptor(serverRecorder("Y"));
@@ -87,8 +102,8 @@ public abstract class AbstractInterceptorContractTest extends RpcContractHarness
               if (args.length == 1 && "deny".equals(args[0])) {
                 return chain.proceed(chain.metadata().with("policy", "deny"));
               }
-              if (args.length == 1 && "misfit".equals(args[0])) {
-                return chain.proceed(chain.metadata().with("policy", "misfit"));
+              if (args.length == 1 && ("misfit".equals(args[0]) || "stage".equals(args[0]))) {
+                return chain.proceed(chain.metadata().with("policy", (String) args[0]));
               }
               return chain.proceed();
             })
@@ -188,6 +203,10 @@ public abstract class AbstractInterceptorContractTest extends RpcContractHarness
         .hasMessageContaining(
             "the server interceptors answered a java.lang.Integer where the method returns"
                 + " java.lang.String");
+    assertThat(contextService().blockAsync("stage"))
+        .as("any CompletionStage is an answer for an asynchronous method, as documented")
+        .succeedsWithin(java.time.Duration.ofSeconds(10))
+        .isEqualTo("staged");
   }
 
   @ContractTest

@@ -3,6 +3,8 @@ package org.witrpc.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.witrpc.internal.DiscoveryDatagram;
 
 class HeardServersTest {
@@ -141,6 +144,35 @@ class HeardServersTest {
     assertThat(heard.list())
         .extracting(AnnouncedServer::id)
         .containsExactlyInAnyOrder("other", "digits");
+  }
+
+  @Test
+  @DisplayName("the names the hosts file gives loopback and any-local addresses are this machine's")
+  void readsTheHostsFilesLocalNames(@TempDir Path dir) throws Exception {
+    Path hosts =
+        Files.writeString(
+            dir.resolve("hosts"),
+            String.join(
+                "\n",
+                "127.0.0.1\tlocalhost localhost4 # comment runsc-not",
+                "127.0.1.1 Host.Example.  host",
+                "::1 ip6-localhost ip6-loopback",
+                "0.0.0.0 blackhole",
+                "fe00::0 ip6-localnet",
+                "10.1.2.3 other-machine",
+                "# 127.0.0.1 commented",
+                "127.0.0.1"));
+
+    assertThat(HeardServers.localNames(hosts))
+        .containsExactlyInAnyOrder(
+            "localhost",
+            "localhost4",
+            "host.example",
+            "host",
+            "ip6-localhost",
+            "ip6-loopback",
+            "blackhole");
+    assertThat(HeardServers.localNames(dir.resolve("missing"))).isEmpty();
   }
 
   private static DiscoveryDatagram hello(String id, String uri) {

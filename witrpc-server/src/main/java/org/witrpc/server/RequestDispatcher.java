@@ -509,17 +509,21 @@ final class RequestDispatcher {
     if (declared == void.class) {
       return null;
     }
-    boolean fits =
-        result == null
-            ? !declared.isPrimitive()
-            : MethodType.methodType(declared).wrap().returnType().isInstance(result);
+    boolean fits;
+    if (result == null) {
+      fits = !declared.isPrimitive();
+    } else if (d.async()) {
+      fits = result instanceof CompletionStage; // any stage, as ServerInterceptor documents
+    } else {
+      fits = MethodType.methodType(declared).wrap().returnType().isInstance(result);
+    }
     return fits
         ? null
         : d.displayName()
             + ": the server interceptors answered "
             + (result == null ? "null" : "a " + result.getClass().getName())
             + " where the method returns "
-            + declared.getName();
+            + (d.async() ? "a CompletionStage" : declared.getName());
   }
 
   /**

@@ -383,8 +383,13 @@ public abstract class NettyServer {
    * cancels the registration in a task of its own after it): a server started on the port at once
    * would find it taken. A task scheduled from the loop runs after the loop's next I/O pass, which
    * is that selection; native epoll closes the socket at once, and the pass costs it microseconds.
+   * Closed from that loop itself (a method run inline that closes a server), it cannot wait for its
+   * own next pass: the port is then free once the running task returns.
    */
   private static void awaitNextIoPass(EventLoop loop) {
+    if (loop.inEventLoop()) {
+      return;
+    }
     Promise<Void> passed = loop.newPromise();
     try {
       // queued behind the close's own tasks; the scheduled task is fetched after the next I/O pass
