@@ -113,15 +113,16 @@ final class ConnectionOptions {
     } catch (WitTransportException e) {
       client.close();
       if (System.nanoTime() - start >= timeout.toNanos()) {
-        // a server that took the connection and never answered: the time ran out, not the server
+        // the time ran out (a server that took the connection and never answered, or a host
+        // that drops the connection's packets): a timeout, whatever the transport calls it
         throw new CliFailure(
             ExitCode.TIMEOUT,
             "no answer from "
                 + uri
                 + " within "
                 + timeout.toMillis()
-                + " ms (it took the connection but did not answer: is it a witrpc server, and not"
-                + " stuck? raise --timeout to wait longer)");
+                + " ms (is it a witrpc server, reachable and not stuck? raise --timeout to wait"
+                + " longer)");
       }
       String message = ExitCode.oneLine(e);
       throw new CliFailure(

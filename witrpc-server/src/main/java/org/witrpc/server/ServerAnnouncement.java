@@ -142,6 +142,9 @@ final class ServerAnnouncement {
                     () -> LIVE.forEach(ServerAnnouncement::delete), "witrpc-announcements-exit"));
       } catch (IllegalStateException e) {
         LIVE.forEach(ServerAnnouncement::delete); // the JVM is already shutting down
+      } catch (RuntimeException e) {
+        // no hook (a security manager says no): the file stays until close, as it always did
+        LOG.debug("cannot remove announcements at exit: {}", e.toString());
       }
     }
     return this;

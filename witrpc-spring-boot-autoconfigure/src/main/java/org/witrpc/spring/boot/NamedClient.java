@@ -135,8 +135,8 @@ final class NamedClient {
     try {
       client.connect(connectTimeout);
       mine.complete(null);
-    } catch (RuntimeException e) {
-      mine.completeExceptionally(e);
+    } catch (RuntimeException | Error e) {
+      mine.completeExceptionally(e); // the others get this outcome too, not a wait for nothing
       throw e;
     } finally {
       synchronized (connecting) {

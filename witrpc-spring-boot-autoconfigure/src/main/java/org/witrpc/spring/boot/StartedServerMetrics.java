@@ -19,7 +19,8 @@ import org.witrpc.server.WitServer;
 final class StartedServerMetrics implements MeterBinder, SmartLifecycle {
   private final WitServer server;
   private final List<MeterRegistry> registries = new ArrayList<>(); // guarded by this
-  private boolean started; // guarded by this
+  private boolean started; // guarded by this; once bound, for good
+  private boolean running; // guarded by this
 
   StartedServerMetrics(WitServer server) {
     this.server = server;
@@ -36,6 +37,7 @@ final class StartedServerMetrics implements MeterBinder, SmartLifecycle {
 
   @Override
   public synchronized void start() {
+    running = true;
     if (!started) {
       started = true;
       registries.forEach(new WitServerMetrics(server)::bindTo);
@@ -44,13 +46,13 @@ final class StartedServerMetrics implements MeterBinder, SmartLifecycle {
   }
 
   @Override
-  public void stop() {
-    // the meters stay: the registry keeps a stopped server's last values, as for any binder
+  public synchronized void stop() {
+    running = false; // the meters stay: the registry keeps a stopped server's last values
   }
 
   @Override
   public synchronized boolean isRunning() {
-    return started;
+    return running;
   }
 
   /** Right after the server's own start. */

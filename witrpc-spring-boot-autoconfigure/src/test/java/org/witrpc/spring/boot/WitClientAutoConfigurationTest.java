@@ -179,7 +179,7 @@ class WitClientAutoConfigurationTest {
           .withPropertyValues(
               "witrpc.client.calc.uri=" + uri,
               "witrpc.client.calc.connect=lazy",
-              "witrpc.client.calc.connect-timeout=2s")
+              "witrpc.client.calc.connect-timeout=5s")
           .run(
               context -> {
                 Calculator calc =
