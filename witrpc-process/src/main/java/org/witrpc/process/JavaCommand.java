@@ -3,6 +3,7 @@ package org.witrpc.process;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -30,10 +31,18 @@ public final class JavaCommand {
     this.args = List.copyOf(args);
   }
 
-  /** Runs {@code mainClass} from the host's own class path ({@code java.class.path}). */
+  /**
+   * Runs {@code mainClass} from the host's own class path ({@code java.class.path}), its relative
+   * entries made absolute against the host's working directory, so that the JVM may run in another.
+   */
   public static JavaCommand mainClass(Class<?> mainClass) {
     Objects.requireNonNull(mainClass, "mainClass == null");
-    return mainClass(mainClass.getName(), System.getProperty("java.class.path"));
+    List<String> entries = new ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator, -1)) {
+      // an empty entry means the working directory, as "." does
+      entries.add(Path.of(entry).toAbsolutePath().normalize().toString());
+    }
+    return mainClass(mainClass.getName(), String.join(File.pathSeparator, entries));
   }
 
   /** Runs the class named {@code mainClass} from {@code classPath}. */
@@ -68,25 +77,27 @@ public final class JavaCommand {
 
   /** Adds JVM options (before the main class), after those added before. */
   public JavaCommand jvmOptions(String... options) {
-    return jvmOptions(List.of(options));
+    return jvmOptions(Arrays.asList(Objects.requireNonNull(options, "options == null")));
   }
 
   /** Adds JVM options (before the main class), after those added before. */
   public JavaCommand jvmOptions(List<String> options) {
+    Objects.requireNonNull(options, "options == null");
     List<String> all = new ArrayList<>(jvmOptions);
-    all.addAll(options);
+    all.addAll(WorkerProcessBuilder.checkElements(options, "JVM options"));
     return new JavaCommand(all, target, args);
   }
 
   /** Adds program arguments (after the main class), after those added before. */
   public JavaCommand args(String... arguments) {
-    return args(List.of(arguments));
+    return args(Arrays.asList(Objects.requireNonNull(arguments, "arguments == null")));
   }
 
   /** Adds program arguments (after the main class), after those added before. */
   public JavaCommand args(List<String> arguments) {
+    Objects.requireNonNull(arguments, "arguments == null");
     List<String> all = new ArrayList<>(args);
-    all.addAll(arguments);
+    all.addAll(WorkerProcessBuilder.checkElements(arguments, "arguments"));
     return new JavaCommand(jvmOptions, target, all);
   }
 

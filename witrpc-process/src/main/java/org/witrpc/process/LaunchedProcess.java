@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,17 +23,28 @@ import org.slf4j.LoggerFactory;
  * searched ({@link #searchStdout}): from the last {@value #CHILD_STDOUT_LINES} when they go to the
  * log, from all that the output file got since the start when they go to a file.
  *
+ * <p>A worker's command may be a wrapper (a shell script that starts the JVM): {@link #destroyTree}
+ * and {@link #killTreeAndWait} end its whole tree, the descendants first. A descendant is only
+ * found while the process lives (an orphan is no longer anyone's descendant), so the tree is
+ * {@linkplain #rememberDescendants remembered} as the process runs, and what was remembered is
+ * ended too when the process itself is gone.
+ *
  * <p>Thread safety: safe for concurrent use.
  */
 final class LaunchedProcess {
   /** How many stdout lines of a child going to the log are kept for {@link #searchStdout}. */
   static final int CHILD_STDOUT_LINES = 1000;
 
+  private static final Logger LOG = LoggerFactory.getLogger(LaunchedProcess.class);
+  private static final long KILL_WAIT_SECONDS = 10;
+  private static final long POLL_MILLIS = 10;
+
   private final Process process;
   private final List<OutputPump> pumps;
   private final OutputTail tail;
   private final StdoutLines stdout;
   private final Optional<OutputFiles> files;
+  private final Set<ProcessHandle> descendants = ConcurrentHashMap.newKeySet();
 
   private LaunchedProcess(
       Process process,
@@ -153,10 +166,71 @@ final class LaunchedProcess {
         : stdout.search(prefix);
   }
 
-  /** Kills the process and waits (bounded) for it to be gone. */
+  /**
+   * Remembers the processes the process has started so far, directly or not (a handle knows its
+   * process's start time, so a reused pid is never taken for it).
+   */
+  void rememberDescendants() {
+    process.descendants().forEach(descendants::add);
+  }
+
+  /**
+   * Ends the tree: the remembered and current descendants first, then the process; with SIGTERM, or
+   * with SIGKILL when {@code forcibly}. Does not wait.
+   */
+  void destroyTree(boolean forcibly) {
+    rememberDescendants();
+    for (ProcessHandle descendant : descendants) {
+      if (forcibly) {
+        descendant.destroyForcibly();
+      } else {
+        descendant.destroy();
+      }
+    }
+    if (forcibly) {
+      process.destroyForcibly();
+    } else {
+      process.destroy();
+    }
+  }
+
+  /**
+   * Waits up to {@code timeout} for the process and its remembered descendants to be gone; a zombie
+   * counts as gone (an orphan's new parent may never collect it).
+   *
+   * @return whether all are gone
+   */
+  boolean awaitTreeGone(long timeout, TimeUnit unit) throws InterruptedException {
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
+    if (!process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+      return false;
+    }
+    for (ProcessHandle descendant : descendants) {
+      while (Liveness.isRunning(descendant)) {
+        if (System.nanoTime() - deadline >= 0) {
+          return false;
+        }
+        TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Kills the process alone (a {@link ChildProcess}'s kill stands for a {@code kill -9} of it,
+   * whose children see their parent die) and waits (bounded) for it to be gone.
+   */
   void killAndWait() throws InterruptedException {
     process.destroyForcibly();
-    process.waitFor(10, TimeUnit.SECONDS);
+    process.waitFor(KILL_WAIT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** Kills the process and its descendants and waits (bounded) for them to be gone. */
+  void killTreeAndWait() throws InterruptedException {
+    destroyTree(true);
+    if (!awaitTreeGone(KILL_WAIT_SECONDS, TimeUnit.SECONDS)) {
+      LOG.warn("process {} or one of its descendants is still there after a kill", pid());
+    }
   }
 
   /**

@@ -2,10 +2,14 @@ package org.witrpc.process;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 
@@ -18,6 +22,9 @@ import java.util.List;
 final class OutputTail {
   /** How many lines are kept. */
   static final int LINES = 40;
+
+  /** How much of the end of an output file is read for its last lines: the file may be huge. */
+  static final int FILE_TAIL_BYTES = 16 * 1024;
 
   private final Deque<Line> lines = new ArrayDeque<>();
 
@@ -45,12 +52,27 @@ final class OutputTail {
   }
 
   private static String lastLines(Path file) {
-    try {
-      if (!Files.exists(file)) {
-        return "(no output)";
+    try (SeekableByteChannel channel = Files.newByteChannel(file)) {
+      long size = channel.size();
+      long start = Math.max(0, size - FILE_TAIL_BYTES);
+      ByteBuffer bytes = ByteBuffer.allocate((int) (size - start));
+      channel.position(start);
+      while (bytes.hasRemaining() && channel.read(bytes) >= 0) {
+        // read to the end of the tail
       }
-      List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-      return String.join("\n", all.subList(Math.max(0, all.size() - LINES / 2), all.size()));
+      String text = new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8);
+      List<String> lines = new ArrayList<>(List.of(text.split("\\R", -1)));
+      if (start > 0 && lines.size() > 1) {
+        lines.remove(0); // a line cut by the start of the tail
+      } else if (start > 0) {
+        lines.set(0, "..." + lines.get(0)); // the end of one huge line
+      }
+      if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+        lines.remove(lines.size() - 1); // after the last line break
+      }
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - LINES / 2), lines.size()));
+    } catch (NoSuchFileException e) {
+      return "(no output)";
     } catch (IOException | UncheckedIOException e) {
       return "(unreadable: " + e + ")";
     }

@@ -19,10 +19,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.WitException;
 import org.witrpc.WitTransportException;
+import org.witrpc.client.ConnectionState;
 import org.witrpc.client.ReconnectPolicy;
 import org.witrpc.client.WitClient;
 import org.witrpc.spi.RuntimeDirectory;
@@ -70,13 +72,21 @@ public final class WorkerProcess<T> implements AutoCloseable {
   private final WorkerControl control;
   private final ScheduledExecutorService supervisor;
   private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+
+  /** Times the host's client became READY: a restart serves once it grew after the exit. */
+  private final AtomicLong readies = new AtomicLong();
+
+  /** True on a thread while it tells the listeners of an event: it must not wait for the exit. */
+  private final ThreadLocal<Boolean> notifying = ThreadLocal.withInitial(() -> false);
+
   private final Object lock = new Object();
   private final Deque<Long> restarts = new ArrayDeque<>(); // guarded by lock
   private WorkerState state = WorkerState.STARTING; // guarded by lock
   private LaunchedProcess current; // guarded by lock
   private long pid = -1; // guarded by lock
   private int lastExitCode; // guarded by lock
-  private boolean stopping; // guarded by lock
+  private boolean stopping; // guarded by lock; also set when no restart will follow
+  private long readiesAtExit; // guarded by lock
   private ScheduledFuture<?> pendingRestart; // guarded by lock
 
   private WorkerProcess(String name, Class<T> iface, WorkerSpec spec) {
@@ -111,6 +121,12 @@ public final class WorkerProcess<T> implements AutoCloseable {
               .connectTimeout(spec.startTimeout()));
     }
     this.client = clientBuilder.build();
+    client.onStateChange(
+        (from, to, cause) -> {
+          if (to == ConnectionState.READY) {
+            readies.incrementAndGet();
+          }
+        });
     this.service = client.service(iface);
     this.control = client.service(WorkerControl.class);
     this.supervisor =
@@ -131,7 +147,7 @@ public final class WorkerProcess<T> implements AutoCloseable {
     WorkerProcess<T> worker = new WorkerProcess<>(name, iface, spec);
     try {
       worker.firstStart();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       worker.abandon();
       throw e;
     }
@@ -187,41 +203,54 @@ public final class WorkerProcess<T> implements AutoCloseable {
   }
 
   /**
-   * Stops the worker: asks it over witrpc to stop (or, when not connected, sends it SIGTERM), waits
-   * up to {@code grace} for it to exit, then kills it. Returns when it is gone. Idempotent.
+   * Stops the worker: asks it over witrpc to stop (or, when not connected, sends its process tree
+   * SIGTERM), waits up to {@code grace} for the tree to exit, then kills it. Returns when it is
+   * gone; called from a {@link WorkerListener}, returns at once and the stop goes on in the
+   * background. Idempotent.
    */
   public void stop(Duration grace) {
     Objects.requireNonNull(grace, "grace == null");
-    grace = Durations.capped(grace);
+    Duration capped = Durations.capped(grace);
     LaunchedProcess process = beginStop();
-    if (process == null) {
-      awaitExit();
-      return;
-    }
-    long deadline = System.nanoTime() + grace.toNanos();
-    if (!askToStop(grace)) {
-      process.process().destroy();
-    }
-    client.close();
-    try {
-      long left = deadline - System.nanoTime();
-      if (!process.process().waitFor(Math.max(0, left), TimeUnit.NANOSECONDS)) {
-        LOG.warn("worker {} did not stop within {}: killing it", name, grace);
-        process.process().destroyForcibly();
+    if (process != null) {
+      if (notifying.get()) {
+        // the supervisor (or the starting thread) must go on to see the exit: stop elsewhere
+        RequestThread.start(() -> end(process, capped));
+        return;
       }
-    } catch (InterruptedException e) {
-      process.process().destroyForcibly();
-      Thread.currentThread().interrupt();
+      end(process, capped);
     }
     awaitExit();
   }
 
-  /** Kills the worker's process at once (SIGKILL) and returns when it is gone. Idempotent. */
+  /** Ends {@code process} and its descendants: asked first, killed after {@code grace}. */
+  private void end(LaunchedProcess process, Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
+    process.rememberDescendants();
+    if (!askToStop(grace)) {
+      process.destroyTree(false);
+    }
+    client.close();
+    try {
+      if (!process.awaitTreeGone(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        LOG.warn("worker {} did not stop within {}: killing it", name, grace);
+        process.killTreeAndWait();
+      }
+    } catch (InterruptedException e) {
+      process.destroyTree(true);
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Kills the worker's process tree at once (SIGKILL) and returns when it is gone; called from a
+   * {@link WorkerListener}, returns at once. Idempotent.
+   */
   public void kill() {
     LaunchedProcess process = beginStop();
     client.close();
     if (process != null) {
-      process.process().destroyForcibly();
+      process.destroyTree(true);
     }
     awaitExit();
   }
@@ -257,8 +286,10 @@ public final class WorkerProcess<T> implements AutoCloseable {
             lastFailure,
             process);
       }
+      process.rememberDescendants(); // a wrapper's JVM, while the wrapper lives to show it
       try {
         client.connect(Duration.ofNanos(Math.min(left, TimeUnit.SECONDS.toNanos(5))));
+        process.rememberDescendants();
         break;
       } catch (WitTransportException notYet) {
         lastFailure = notYet; // not listening yet: try again shortly
@@ -297,7 +328,7 @@ public final class WorkerProcess<T> implements AutoCloseable {
 
   private WorkerStartException startFailure(String what, Throwable cause, LaunchedProcess process) {
     try {
-      process.killAndWait();
+      process.killTreeAndWait();
       process.awaitOutputDrained(2_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -324,7 +355,7 @@ public final class WorkerProcess<T> implements AutoCloseable {
     client.close();
     if (process != null) {
       try {
-        process.killAndWait();
+        process.killTreeAndWait();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -344,7 +375,12 @@ public final class WorkerProcess<T> implements AutoCloseable {
   }
 
   private void onExited(LaunchedProcess process) {
+    synchronized (lock) {
+      readiesAtExit = readies.get();
+    }
     try {
+      // a wrapper's JVM may outlive the wrapper, still serving: it must be gone before a restart
+      process.killTreeAndWait();
       process.awaitOutputDrained(5_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -370,6 +406,9 @@ public final class WorkerProcess<T> implements AutoCloseable {
         } else {
           gaveUp = true;
         }
+      }
+      if (restartDelayNanos < 0) {
+        stopping = true; // final: a stop from now on (a listener's, say) has nothing to do
       }
     }
     transition(WorkerState.EXITED, OptionalInt.of(code), "pid " + process.pid());
@@ -413,7 +452,7 @@ public final class WorkerProcess<T> implements AutoCloseable {
     if (isStopping()) {
       // stop() ran while the JVM was being launched and may have found nothing to stop yet
       try {
-        process.killAndWait();
+        process.killTreeAndWait();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -422,8 +461,10 @@ public final class WorkerProcess<T> implements AutoCloseable {
     }
     watch(process);
     long deadline = System.nanoTime() + spec.startTimeout().toNanos();
-    // the client reconnects by itself (same address, same token) and subscribes the link again
-    while (!client.isConnected()) {
+    // the client reconnects by itself (same address, same token) and subscribes the link again;
+    // a connection that was READY before the exit is not the new process's
+    while (!client.isConnected() || readies.get() <= readiesAtExit()) {
+      process.rememberDescendants();
       if (!process.process().isAlive() || isStopping()) {
         return; // onExited (queued behind this task) takes over
       }
@@ -432,11 +473,12 @@ public final class WorkerProcess<T> implements AutoCloseable {
             "worker {} did not serve within {} after a restart: killing it",
             name,
             spec.startTimeout());
-        process.process().destroyForcibly();
+        process.destroyTree(true);
         return;
       }
       waitForExit(process, POLL_MILLIS);
     }
+    process.rememberDescendants();
     transition(WorkerState.RUNNING, OptionalInt.empty(), "pid " + process.pid());
   }
 
@@ -445,6 +487,7 @@ public final class WorkerProcess<T> implements AutoCloseable {
     client.close();
     int code;
     synchronized (lock) {
+      stopping = true;
       code = lastExitCode;
     }
     if (finalState != null) {
@@ -488,6 +531,12 @@ public final class WorkerProcess<T> implements AutoCloseable {
     }
   }
 
+  private long readiesAtExit() {
+    synchronized (lock) {
+      return readiesAtExit;
+    }
+  }
+
   /** Asks the worker over witrpc to stop; false if it could not be asked within {@code grace}. */
   private boolean askToStop(Duration grace) {
     if (!client.isConnected()) {
@@ -506,7 +555,13 @@ public final class WorkerProcess<T> implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits (bounded) for {@link #finish}; not on a thread telling listeners, which it would block.
+   */
   private void awaitExit() {
+    if (notifying.get()) {
+      return;
+    }
     try {
       exit.get(30, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
@@ -531,11 +586,19 @@ public final class WorkerProcess<T> implements AutoCloseable {
     }
     WorkerEvent event = new WorkerEvent(name, to, exitCode, detail);
     LOG.debug("{}", event);
-    for (WorkerListener listener : spec.listeners()) {
-      try {
-        listener.onEvent(event);
-      } catch (RuntimeException e) {
-        LOG.warn("a listener of worker {} failed on {}", name, event, e);
+    boolean outer = !notifying.get(); // a listener's stop tells of STOPPING from within
+    notifying.set(true);
+    try {
+      for (WorkerListener listener : spec.listeners()) {
+        try {
+          listener.onEvent(event);
+        } catch (RuntimeException e) {
+          LOG.warn("a listener of worker {} failed on {}", name, event, e);
+        }
+      }
+    } finally {
+      if (outer) {
+        notifying.remove();
       }
     }
   }

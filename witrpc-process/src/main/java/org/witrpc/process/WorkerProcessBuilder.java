@@ -3,6 +3,7 @@ package org.witrpc.process;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,21 +76,48 @@ public final class WorkerProcessBuilder<T> {
     if (command.isEmpty()) {
       throw new IllegalArgumentException("the command line is empty");
     }
-    this.commandLine = List.copyOf(command);
+    this.commandLine = List.copyOf(checkElements(command, "command line"));
     this.javaCommand = null;
     return this;
   }
 
   /** Adds JVM options to a Java command ({@link #mainClass} or {@link #command(JavaCommand)}). */
   public WorkerProcessBuilder<T> jvmOptions(String... options) {
-    jvmOptions.addAll(List.of(options));
+    Objects.requireNonNull(options, "options == null");
+    jvmOptions.addAll(checkElements(Arrays.asList(options), "JVM options"));
     return this;
   }
 
-  /** Sets an environment variable of the worker (on top of the host's environment). */
+  /** {@code list}, checked to hold no null, which would otherwise fail as a bare exception. */
+  static List<String> checkElements(List<String> list, String what) {
+    for (int i = 0; i < list.size(); i++) {
+      if (list.get(i) == null) {
+        throw new NullPointerException(what + ": element " + i + " is null");
+      }
+    }
+    return list;
+  }
+
+  /**
+   * Sets an environment variable of the worker (on top of the host's environment).
+   *
+   * @throws IllegalArgumentException if the name is empty or has an {@code =} or a NUL, or the
+   *     value has a NUL (the operating system would refuse them when starting the worker), or the
+   *     name is one of the host's own {@code WITRPC_WORKER_*}
+   */
   public WorkerProcessBuilder<T> environment(String variable, String value) {
     Objects.requireNonNull(variable, "variable == null");
     Objects.requireNonNull(value, "value == null");
+    if (variable.isEmpty() || variable.indexOf('=') >= 0 || variable.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException(
+          "an environment variable's name must not be empty nor contain '=' or NUL: '"
+              + variable
+              + "'");
+    }
+    if (value.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException(
+          "the value of environment variable " + variable + " must not contain NUL");
+    }
     if (variable.startsWith("WITRPC_WORKER_")) {
       throw new IllegalArgumentException(variable + " is set by the host itself");
     }

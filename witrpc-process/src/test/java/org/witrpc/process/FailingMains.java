@@ -1,5 +1,10 @@
 package org.witrpc.process;
 
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+
 /** Mains of workers that never serve. */
 final class FailingMains {
   private FailingMains() {}
@@ -18,6 +23,22 @@ final class FailingMains {
     public static void main(String[] args) throws InterruptedException {
       System.out.println("thinking about serving, never will");
       Thread.sleep(Long.MAX_VALUE);
+    }
+  }
+
+  /** Writes {@code args[0]} MiB of chatter to stdout, then a last line, and exits with code 3. */
+  public static final class FloodsAndExits {
+    public static void main(String[] args) {
+      PrintStream out =
+          new PrintStream(
+              new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
+      String line = "chatter ".repeat(127) + "chatter"; // 1023 characters and a line break
+      for (int i = 0; i < Integer.parseInt(args[0]) * 1024; i++) {
+        out.println(line);
+      }
+      out.println("the last line before the exit");
+      out.flush();
+      System.exit(3);
     }
   }
 }

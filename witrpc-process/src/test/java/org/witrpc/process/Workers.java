@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.witrpc.spi.RuntimeDirectory;
 
@@ -39,5 +42,48 @@ final class Workers {
     try (Stream<Path> files = Files.list(RuntimeDirectory.defaultDirectory())) {
       return files.filter(f -> f.getFileName().toString().startsWith(name + ".")).toList();
     }
+  }
+
+  /**
+   * A command line that runs {@code mainClass} as a wrapper script does: {@code /bin/sh} starts the
+   * JVM (with {@code marker} as its argument, to find it by) and stays its parent.
+   */
+  static List<String> wrapperScript(Class<?> mainClass, String marker) {
+    List<String> command = new ArrayList<>();
+    command.addAll(List.of("/bin/sh", "-c", "\"$@\"; echo wrapper done", "sh"));
+    command.addAll(JavaCommand.mainClass(mainClass).jvmOptions(FAST_JVM).args(marker).toList());
+    return command;
+  }
+
+  /** A fresh marker for {@link #wrapperScript}. */
+  static String marker() {
+    return "marker-" + UUID.randomUUID();
+  }
+
+  /** The running JVMs whose arguments contain {@code marker}, wherever they are in the tree. */
+  static List<ProcessHandle> jvmsWith(String marker) {
+    String java = JavaCommand.javaExecutable();
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().command().orElse("").equals(java))
+        .filter(p -> List.of(p.info().arguments().orElse(new String[0])).contains(marker))
+        .filter(Liveness::isRunning)
+        .toList();
+  }
+
+  /** Waits (bounded) until no JVM with {@code marker} runs; true if none does. */
+  static boolean awaitNoJvmWith(String marker) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!jvmsWith(marker).isEmpty()) {
+      if (System.nanoTime() - deadline >= 0) {
+        return false;
+      }
+      TimeUnit.MILLISECONDS.sleep(20);
+    }
+    return true;
+  }
+
+  /** Kills every JVM with {@code marker}: a test's cleanup, whatever happened. */
+  static void killJvmsWith(String marker) {
+    jvmsWith(marker).forEach(ProcessHandle::destroyForcibly);
   }
 }
