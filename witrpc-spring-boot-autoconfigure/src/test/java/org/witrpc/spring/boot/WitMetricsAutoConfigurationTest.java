@@ -22,14 +22,19 @@ class WitMetricsAutoConfigurationTest {
 
   /** witrpc's auto-configurations, Boot's metrics ones, a server and a client "calc". */
   private ApplicationContextRunner runner() {
+    return serverRunner()
+        .withPropertyValues("witrpc.server.uri=" + uri, "witrpc.client.calc.uri=" + uri);
+  }
+
+  /** witrpc's auto-configurations, Boot's metrics ones and a service; no address yet. */
+  private static ApplicationContextRunner serverRunner() {
     return Runners.witrpc()
         .withConfiguration(
             AutoConfigurations.of(
                 WitMetricsAutoConfiguration.class,
                 MetricsAutoConfiguration.class,
                 CompositeMeterRegistryAutoConfiguration.class))
-        .withBean(CalculatorImpl.class)
-        .withPropertyValues("witrpc.server.uri=" + uri, "witrpc.client.calc.uri=" + uri);
+        .withBean(CalculatorImpl.class);
   }
 
   @Test
@@ -59,13 +64,7 @@ class WitMetricsAutoConfigurationTest {
 
   @Test
   void aServerOnPortZeroIsTaggedWithThePortItGot() {
-    Runners.witrpc()
-        .withConfiguration(
-            AutoConfigurations.of(
-                WitMetricsAutoConfiguration.class,
-                MetricsAutoConfiguration.class,
-                CompositeMeterRegistryAutoConfiguration.class))
-        .withBean(CalculatorImpl.class)
+    serverRunner()
         .withBean(SimpleMeterRegistry.class)
         .withPropertyValues("witrpc.server.uri=tcp://127.0.0.1:0")
         .run(
