@@ -230,9 +230,10 @@ class SpinTurnsTest {
 
     @Override
     public boolean readUntil(BooleanSupplier done, long deadlineNanos) {
+      // The reader first and the entry count last: a test that sees the count sees its reader.
+      lastReader.set(caller.get());
       most.accumulateAndGet(inside.incrementAndGet(), Math::max);
       entries.incrementAndGet();
-      lastReader.set(caller.get());
       try {
         while (!done.getAsBoolean()) {
           if (System.nanoTime() - deadlineNanos >= 0) {
