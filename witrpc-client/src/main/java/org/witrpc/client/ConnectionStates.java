@@ -189,13 +189,21 @@ final class ConnectionStates {
    * @throws UnsentCallException if not READY in time, or closed, disconnected or failed
    */
   ClientConnection awaitReady(long deadlineNanos, String what) {
+    return awaitReady(deadlineNanos, what, null);
+  }
+
+  /**
+   * As {@link #awaitReady(long, String)}, but passing over {@code ended}: a connection the caller
+   * saw end while this state may still say READY with it (the end is being reported). Waits until
+   * the state has caught up, then as above: the next connection, or the reason there is none.
+   */
+  @SuppressWarnings("fallthrough")
+  ClientConnection awaitReady(long deadlineNanos, String what, ClientConnection ended) {
     ClientConnection cc = connection;
     long start = System.nanoTime();
     synchronized (lock) {
       while (true) {
         switch (state) {
-          case READY:
-            return connection;
           case CLOSED:
             throw new UnsentCallException(what + ": the client is closed", null);
           case FAILED:
@@ -208,6 +216,11 @@ final class ConnectionStates {
             }
             throw new UnsentCallException(
                 what + ": disconnected from " + address + ": " + message(cause), cause);
+          case READY:
+            if (connection != ended) {
+              return connection;
+            }
+          // fall through: READY with the ended connection waits like (RE)CONNECTING
           default:
             long remaining = deadlineNanos - System.nanoTime();
             if (remaining <= 0) {
@@ -215,8 +228,9 @@ final class ConnectionStates {
                   what
                       + ": not connected to "
                       + address
-                      + ": still "
-                      + state
+                      + (state == ConnectionState.READY
+                          ? ": its connection ended"
+                          : ": still " + state)
                       + " after waiting "
                       + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
                       + " ms"

@@ -106,8 +106,16 @@ final class RemoteCalls {
   private Object callOnce(
       MethodDescriptor d, byte[] route, Object[] args, Metadata metadata, long deadline) {
     ClientConnection cc = states.awaitReady(deadline, d.displayName());
-    PendingCall call = cc.pending().register(null, d.resultType() == byte[].class);
-    send(cc, call, d, MessageType.REQUEST, route, args, d.parameterTypes(), metadata, deadline);
+    PendingCall call;
+    while (true) {
+      call = cc.pending().register(null, d.resultType() == byte[].class);
+      try {
+        send(cc, call, d, MessageType.REQUEST, route, args, d.parameterTypes(), metadata, deadline);
+        break;
+      } catch (UnsentCallException e) {
+        cc = nextAfterEnded(cc, e, deadline, d);
+      }
+    }
     Object outcome = call.await(cc.connection(), cc.pending().spinTurns(), spinNanos, deadline);
     if (outcome == PendingCall.INTERRUPTED) {
       cc.pending().remove(call.id());
@@ -124,6 +132,25 @@ final class RemoteCalls {
       }
     }
     return result(cc, d, outcome);
+  }
+
+  /**
+   * The connection to send a call on after its frame was refused ({@code unsent}) by {@code cc}: if
+   * {@code cc} has ended, the frame surely never left, so the call waits (within its deadline) for
+   * the state to report the end and takes the next connection, as a call made a moment later would;
+   * a caller does not fail for being in the instant between a connection's end and its report.
+   * Otherwise (the connection is open: a send timeout, an interrupt) {@code unsent} is the call's
+   * failure.
+   *
+   * @throws UnsentCallException {@code unsent}, or why there is no next connection in time
+   */
+  private ClientConnection nextAfterEnded(
+      ClientConnection cc, UnsentCallException unsent, long deadline, MethodDescriptor d) {
+    if (cc.isOpen() && !cc.isClosed()) {
+      throw unsent;
+    }
+    LOG.debug("{}: its connection ended before the call was sent; waiting for the next one", d);
+    return states.awaitReady(deadline, d.displayName(), cc);
   }
 
   /**
@@ -148,13 +175,20 @@ final class RemoteCalls {
       MethodDescriptor d, byte[] route, Object[] args, Metadata metadata) {
     long deadline = System.nanoTime() + timeoutNanos;
     Optional<ClientConnection> ready = states.readyNow();
+    ClientConnection ended = null;
     if (ready.isPresent()) {
-      return callAsyncOn(ready.get(), d, route, args, metadata, deadline);
+      try {
+        return callAsyncOn(ready.get(), d, route, args, metadata, deadline);
+      } catch (UnsentCallException e) {
+        ended = ready.get(); // it ended before the frame left: wait for the next one below
+      }
+    } else {
+      ConnectionState now = states.state();
+      if (now != ConnectionState.CONNECTING && now != ConnectionState.RECONNECTING) {
+        states.awaitReady(deadline, d.displayName()); // throws: closed, disconnected or failed
+      }
     }
-    ConnectionState now = states.state();
-    if (now != ConnectionState.CONNECTING && now != ConnectionState.RECONNECTING) {
-      states.awaitReady(deadline, d.displayName()); // throws: closed, disconnected or failed
-    }
+    ClientConnection endedFirst = ended;
     CallFuture future = new CallFuture();
     try {
       asyncExecutor.executeWhileOpen(
@@ -163,8 +197,16 @@ final class RemoteCalls {
               if (future.isDone()) {
                 return; // cancelled while waiting for READY: nothing to send
               }
-              ClientConnection cc = states.awaitReady(deadline, d.displayName());
-              CallFuture inner = callAsyncOn(cc, d, route, args, metadata, deadline);
+              ClientConnection cc = states.awaitReady(deadline, d.displayName(), endedFirst);
+              CallFuture inner;
+              while (true) {
+                try {
+                  inner = callAsyncOn(cc, d, route, args, metadata, deadline);
+                  break;
+                } catch (UnsentCallException e) {
+                  cc = states.awaitReady(deadline, d.displayName(), cc);
+                }
+              }
               future.cancels(inner);
               inner.whenComplete(
                   (value, error) -> {
@@ -185,6 +227,12 @@ final class RemoteCalls {
     return future;
   }
 
+  /**
+   * Registers and sends an asynchronous call on {@code cc}; its future completes with the outcome.
+   *
+   * @throws UnsentCallException only if {@code cc} had ended before the frame left (the caller
+   *     waits for the next connection); any other failure completes the future
+   */
   private CallFuture callAsyncOn(
       ClientConnection cc,
       MethodDescriptor d,
@@ -222,6 +270,11 @@ final class RemoteCalls {
               },
               deadline - System.nanoTime(),
               TimeUnit.NANOSECONDS));
+    } catch (UnsentCallException e) {
+      if (!cc.isOpen() || cc.isClosed()) {
+        throw e;
+      }
+      future.completeExceptionally(e);
     } catch (RuntimeException e) {
       future.completeExceptionally(e);
     }
@@ -304,14 +357,20 @@ final class RemoteCalls {
   long subscribe(MethodDescriptor d, byte[] route, Object listener) {
     long deadline = System.nanoTime() + timeoutNanos;
     ClientConnection cc = states.awaitReady(deadline, d.displayName());
-    long id = subscriptions.add(listener, d, route);
-    try {
-      exchange(cc, d, MessageType.SUBSCRIBE, route, id, deadline);
-    } catch (RuntimeException e) {
-      subscriptions.remove(id);
-      throw e;
+    while (true) {
+      long id = subscriptions.add(listener, d, route);
+      try {
+        exchange(cc, d, MessageType.SUBSCRIBE, route, id, deadline);
+        return id;
+      } catch (UnsentCallException e) {
+        // out of the table first: a reconnect must not repeat a subscription this call repeats
+        subscriptions.remove(id);
+        cc = nextAfterEnded(cc, e, deadline, d);
+      } catch (RuntimeException e) {
+        subscriptions.remove(id);
+        throw e;
+      }
     }
-    return id;
   }
 
   /**

@@ -429,7 +429,9 @@ public final class WitClient implements AutoCloseable {
 
     /**
      * Reconnects by itself after the connection was lost, as {@code policy} says; while
-     * reconnecting, calls wait (within their timeout) for READY. Off by default.
+     * reconnecting, calls wait (within their timeout) for READY, also a call made in the instant
+     * before the client saw the end (its frame never left). A call on its way when the connection
+     * ended fails with a {@link org.witrpc.WitTransportException}. Off by default.
      */
     public Builder autoReconnect(ReconnectPolicy policy) {
       this.reconnectPolicy = Objects.requireNonNull(policy, "policy == null");

@@ -48,9 +48,10 @@ import org.witrpc.spi.RuntimeDirectory;
  *
  * <p>With a {@link RestartPolicy} a worker that dies is started again on the same address with the
  * same token; the host's client reconnects by itself and the proxy from {@link #service()} keeps
- * working (calls made meanwhile wait for the worker, within their timeout; a call that was running
- * when the worker died fails with a {@link WitTransportException} and is not repeated). A dead
- * worker's socket and shared-memory files are removed at once.
+ * working (calls made meanwhile wait for the worker, within their timeout, also those made before
+ * the host saw the death; a call that was on its way or running when the worker died fails with a
+ * {@link WitTransportException} and is not repeated). A dead worker's socket and shared-memory
+ * files are removed at once.
  *
  * <p>Thread safety: safe for concurrent use; the proxy too. {@link #close()} is idempotent.
  */
