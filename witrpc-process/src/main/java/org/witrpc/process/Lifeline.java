@@ -1,6 +1,8 @@
 package org.witrpc.process;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +30,7 @@ final class Lifeline implements WorkerControl {
   private final Duration detachGrace;
   private final Set<HostLink> links = ConcurrentHashMap.newKeySet();
   private final CompletableFuture<String> ended = new CompletableFuture<>();
+  private volatile List<String> services = List.of();
   private final Object attachment = new Object();
   private long detachments; // guarded by attachment
 
@@ -43,6 +46,18 @@ final class Lifeline implements WorkerControl {
       end("the host process " + hostPid + " is gone");
     }
     host.ifPresent(h -> h.onExit().thenRun(() -> end("the host process " + hostPid + " exited")));
+  }
+
+  /** Says which services the worker serves, once its server is built. */
+  void services(List<String> names) {
+    List<String> others = new ArrayList<>(names);
+    others.remove(WorkerControl.class.getName());
+    this.services = List.copyOf(others);
+  }
+
+  @Override
+  public List<String> services() {
+    return services;
   }
 
   /** Completes with the reason the worker ends. */

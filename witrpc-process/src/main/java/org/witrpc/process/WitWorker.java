@@ -146,6 +146,7 @@ public final class WitWorker {
       services.forEach(s -> s.accept(server));
       configuration.accept(server);
       WitServer built = server.build();
+      lifeline.services(built.serviceNames());
       Thread sigterm = new Thread(() -> endOnSigterm(lifeline, built), "witrpc-worker-sigterm");
       Runtime.getRuntime().addShutdownHook(sigterm);
       built.start();

@@ -1,5 +1,6 @@
 package org.witrpc.process;
 
+import java.util.List;
 import org.witrpc.Listener;
 
 /**
@@ -23,6 +24,13 @@ public interface WorkerControl {
 
   /** Asks the worker to stop: it closes its server gracefully and its {@code serve} returns. */
   void stop();
+
+  /**
+   * The names of the services the worker's server serves besides this one ({@link
+   * org.witrpc.server.WitServer#serviceNames()}): the host refuses a worker that does not serve the
+   * interface it was started for.
+   */
+  List<String> services();
 
   /** The host's end of the link; the worker tells it why it is about to end. */
   @Listener

@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -22,7 +23,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.witrpc.Status;
 import org.witrpc.WitException;
+import org.witrpc.WitRemoteException;
 import org.witrpc.WitTransportException;
 import org.witrpc.client.ConnectionState;
 import org.witrpc.client.ReconnectPolicy;
@@ -64,6 +67,7 @@ public final class WorkerProcess<T> implements AutoCloseable {
   private static final long POLL_MILLIS = 20;
 
   private final String name;
+  private final String serviceName;
   private final WorkerSpec spec;
   private final String transportName;
   private final Path runtimeDirectory;
@@ -92,6 +96,7 @@ public final class WorkerProcess<T> implements AutoCloseable {
 
   private WorkerProcess(String name, Class<T> iface, WorkerSpec spec) {
     this.name = name;
+    this.serviceName = iface.getName();
     this.spec = spec;
     byte[] random = new byte[16];
     RANDOM.nextBytes(random);
@@ -305,8 +310,39 @@ public final class WorkerProcess<T> implements AutoCloseable {
     } catch (WitException e) {
       throw startFailure("failed right after it served: " + e.getMessage(), e, process);
     }
+    checkServesTheService(process);
     watch(process);
     transition(WorkerState.RUNNING, OptionalInt.empty(), "pid " + process.pid());
+  }
+
+  /**
+   * Refuses a worker that serves other services than the one it was started for (its main class
+   * serves another interface, say): every call on {@link #service()} would fail. A worker of an
+   * older witrpc that cannot say what it serves is taken as it is.
+   */
+  private void checkServesTheService(LaunchedProcess process) {
+    List<String> served;
+    try {
+      served = control.services();
+    } catch (WitRemoteException e) {
+      if (e.status() != Status.NOT_FOUND.code()) {
+        throw startFailure("failed right after it served: " + e.getMessage(), e, process);
+      }
+      LOG.debug("worker {} cannot say which services it serves: {}", name, e.getMessage());
+      return;
+    } catch (WitException e) {
+      throw startFailure("failed right after it served: " + e.getMessage(), e, process);
+    }
+    if (!served.contains(serviceName)) {
+      throw startFailure(
+          "serves "
+              + (served.isEmpty() ? "no service" : String.join(", ", served))
+              + " but not "
+              + serviceName
+              + ", the interface it was started for",
+          null,
+          process);
+    }
   }
 
   /** Starts the worker's command; the worker is {@link WorkerState#STARTING}. */

@@ -46,6 +46,23 @@ class WorkerStartFailureTest {
   }
 
   @Test
+  void aWorkerServingAnotherInterface() {
+    assertThatThrownBy(
+            () ->
+                WorkerProcess.builder(Calculator.class)
+                    .mainClass(BlockerWorker.class)
+                    .jvmOptions(Workers.FAST_JVM)
+                    .name("wrong-service")
+                    .startTimeout(Workers.START)
+                    .start())
+        .isInstanceOf(WorkerStartException.class)
+        .hasMessageContaining("worker wrong-service")
+        .hasMessageContaining(
+            "serves org.witrpc.process.Blocker but not org.witrpc.process.Calculator,"
+                + " the interface it was started for");
+  }
+
+  @Test
   void aWorkerThatExitsAtOnce() {
     assertThatThrownBy(
             () ->

@@ -186,6 +186,15 @@ public final class WitServer implements AutoCloseable {
   }
 
   /**
+   * The names of the services the application gave this server (their interfaces' binary names, as
+   * clients address them), in the order they were added; not {@link ServerReflection}, which the
+   * server adds itself. The same list the server announces.
+   */
+  public List<String> serviceNames() {
+    return serviceNames;
+  }
+
+  /**
    * Refuses new connections from now on (their HELLO is answered 503 "server is not accepting
    * connections" and closed); connected clients keep being served. Idempotent.
    */

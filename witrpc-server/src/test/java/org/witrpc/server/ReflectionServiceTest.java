@@ -89,6 +89,25 @@ class ReflectionServiceTest {
   }
 
   @Test
+  void theServersServiceNamesAreTheApplicationsWithoutReflection() {
+    WitServer server =
+        WitServer.builder()
+            .service(Other.class, () -> {})
+            .service(Second.class, () -> {})
+            .reflection(true)
+            .transport("mem://service-names")
+            .build();
+
+    assertThat(server.serviceNames())
+        .containsExactly(Other.class.getName(), Second.class.getName());
+  }
+
+  /** A second service, added after the first. */
+  public interface Second {
+    void mark();
+  }
+
+  @Test
   void describesTheServerAndItsServicesInRegistrationOrder() {
     ServerDescription d = describe(List.of(Tallies.class, Other.class));
 
