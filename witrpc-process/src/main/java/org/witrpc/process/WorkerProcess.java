@@ -154,7 +154,14 @@ public final class WorkerProcess<T> implements AutoCloseable {
     try {
       worker.firstStart();
     } catch (RuntimeException | Error e) {
-      worker.abandon();
+      boolean interrupted = Thread.interrupted(); // the clean-up waits for the process to be gone
+      try {
+        worker.abandon();
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
       throw e;
     }
     return worker;
@@ -279,6 +286,9 @@ public final class WorkerProcess<T> implements AutoCloseable {
     long deadline = System.nanoTime() + spec.startTimeout().toNanos();
     WitException lastFailure = null;
     while (true) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw startFailure("was interrupted before it served", lastFailure, process);
+      }
       if (!process.process().isAlive()) {
         throw startFailure(
             "exited with code " + process.process().exitValue() + " before it served",
@@ -299,7 +309,11 @@ public final class WorkerProcess<T> implements AutoCloseable {
         break;
       } catch (WitTransportException notYet) {
         lastFailure = notYet; // not listening yet: try again shortly
-        waitForExit(process, POLL_MILLIS);
+        try {
+          process.process().waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt(); // the loop's next round says so
+        }
       } catch (WitException refused) {
         throw startFailure(
             "refused the host's connection: " + refused.getMessage(), refused, process);
@@ -363,12 +377,24 @@ public final class WorkerProcess<T> implements AutoCloseable {
     return process;
   }
 
+  /**
+   * Kills the tree of a worker that failed to start, reads its last output and returns the failure
+   * (an interrupted starting thread's: that it was interrupted, its interrupt status kept).
+   */
   private WorkerStartException startFailure(String what, Throwable cause, LaunchedProcess process) {
+    boolean interrupted = Thread.interrupted(); // the clean-up must not be cut short by it
     try {
       process.killTreeAndWait();
       process.awaitOutputDrained(2_000);
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      interrupted = true;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (interrupted) {
+      what = "was interrupted before it served";
     }
     return new WorkerStartException(
         "worker "

@@ -173,7 +173,11 @@ public final class WorkerProcessBuilder<T> {
     return this;
   }
 
-  /** How long a call on the proxy waits for its reply. Default 30 seconds. */
+  /**
+   * How long a call on the proxy waits for its reply. Default 30 seconds. It also bounds the host's
+   * own short calls to the worker (attaching at the start, asking it to stop), which take
+   * microseconds on a healthy worker.
+   */
   public WorkerProcessBuilder<T> callTimeout(Duration callTimeout) {
     this.callTimeout = Durations.positive(callTimeout, "callTimeout");
     return this;
@@ -200,8 +204,9 @@ public final class WorkerProcessBuilder<T> {
   /**
    * Starts the worker and returns once it serves.
    *
-   * @throws WorkerStartException if it could not be run, exited first, or did not serve within the
-   *     start timeout; no process is left behind
+   * @throws WorkerStartException if it could not be run, exited first, did not serve within the
+   *     start timeout, serves other interfaces than this builder's, or the calling thread was
+   *     interrupted (its interrupt status stays set); no process is left behind
    */
   public WorkerProcess<T> start() {
     return start(name != null ? name : iface.getSimpleName() + "-" + NAMES.incrementAndGet());

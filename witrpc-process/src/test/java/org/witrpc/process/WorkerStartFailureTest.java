@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.witrpc.testkit.Await;
 
 /** A worker that does not start gives a clear error within the start timeout and leaves nothing. */
 class WorkerStartFailureTest {
@@ -93,6 +96,41 @@ class WorkerStartFailureTest {
     long millis = millisSince(t0);
     System.out.printf("a worker that never serves was reported after %d ms%n", millis);
     assertThat(millis).as("the start timeout bounds the wait, generously").isLessThan(20_000);
+  }
+
+  @Test
+  void anInterruptedStartEndsTheWorkerAndSaysSo() throws Exception {
+    CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+    AtomicBoolean interruptKept = new AtomicBoolean();
+    Thread starter =
+        new Thread(
+            () -> {
+              try {
+                WorkerProcess.builder(Calculator.class)
+                    .mainClass(FailingMains.NeverServes.class)
+                    .jvmOptions(Workers.FAST_JVM)
+                    .name("interrupted")
+                    .startTimeout(Workers.START)
+                    .start()
+                    .close();
+                thrown.complete(null);
+              } catch (Throwable e) {
+                interruptKept.set(Thread.currentThread().isInterrupted());
+                thrown.complete(e);
+              }
+            },
+            "starter");
+    starter.start();
+    Await.until("the worker's JVM started", () -> !childrenBefore.containsAll(children()));
+
+    starter.interrupt();
+
+    assertThat(thrown.get(60, TimeUnit.SECONDS))
+        .isInstanceOf(WorkerStartException.class)
+        .hasMessageContaining("worker interrupted")
+        .hasMessageContaining("was interrupted before it served");
+    assertThat(interruptKept).as("the starting thread's interrupt status kept").isTrue();
+    starter.join(10_000);
   }
 
   @Test
