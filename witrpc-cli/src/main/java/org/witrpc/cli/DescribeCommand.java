@@ -63,6 +63,10 @@ final class DescribeCommand extends RemoteCommand implements Callable<Integer> {
           .append(System.lineSeparator());
       for (MethodDescription m : s.methods()) {
         sb.append("  ").append(readable(m.returnType())).append(' ').append(signature(m));
+        if (s.methods(m.name()).size() > 1) {
+          // an overload is called by its key: the erased types, which the signature does not show
+          sb.append("  [key ").append(TerminalSafeWriter.field(m.key())).append(']');
+        }
         if (m.async()) {
           sb.append("  [async]");
         }

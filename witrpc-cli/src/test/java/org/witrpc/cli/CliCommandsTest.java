@@ -236,7 +236,9 @@ class CliCommandsTest {
         .contains(
             "void addProgressListener(com.example.ProgressListener l)  [events:"
                 + " onProgress(int percent)]")
-        .doesNotContain("ServerReflection");
+        .doesNotContain("ServerReflection")
+        .as("keys of methods that are not overloaded")
+        .doesNotContain("[key");
 
     Cli.Result one = Cli.run("describe", PLAIN, "Calculator");
     assertThat(one.exitCode()).as(one.toString()).isZero();
@@ -244,6 +246,65 @@ class CliCommandsTest {
     Cli.Result none = Cli.run("describe", PLAIN, "Abacus");
     assertThat(none.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(none.err()).contains("has no service Abacus; it offers: com.example.Calculator");
+  }
+
+  /** A service with overloads, which are called by their keys. */
+  public interface Echoes {
+    int echo(int number);
+
+    String echo(String text);
+
+    java.util.List<String> echo(java.util.List<String> texts, int times);
+  }
+
+  @Test
+  @SuppressWarnings("try") // the server only has to run
+  void describeShowsTheKeysOfOverloadsAndCallTakesThem() {
+    String uri = "pipe://cli-overloads-" + ID;
+    Echoes echoes =
+        new Echoes() {
+          @Override
+          public int echo(int number) {
+            return number;
+          }
+
+          @Override
+          public String echo(String text) {
+            return text;
+          }
+
+          @Override
+          public java.util.List<String> echo(java.util.List<String> texts, int times) {
+            return java.util.Collections.nCopies(times, String.join("", texts));
+          }
+        };
+    try (WitServer server =
+        WitServer.builder().service(Echoes.class, echoes).transport(uri).build().start()) {
+      Cli.Result described = Cli.run("describe", uri);
+      assertThat(described.exitCode()).as(described.toString()).isZero();
+      assertThat(described.out())
+          .contains("int echo(int number)  [key echo(int)]")
+          .contains("String echo(String text)  [key echo(java.lang.String)]")
+          .contains(
+              "java.util.List<String> echo(java.util.List<String> texts, int times)"
+                  + "  [key echo(java.util.List,int)]");
+
+      Cli.Result ambiguous = Cli.run("call", uri, "Echoes.echo", "7");
+      assertThat(ambiguous.exitCode()).as(ambiguous.toString()).isEqualTo(ExitCode.USAGE);
+      assertThat(ambiguous.err())
+          .contains("echo(int number) [key echo(int)]")
+          .contains("echo(java.lang.String text) [key echo(java.lang.String)]");
+
+      Cli.Result byKey =
+          Cli.run(
+              "call",
+              uri,
+              Echoes.class.getName() + ".echo(java.util.List,int)",
+              "[\"a\",\"b\"]",
+              "2");
+      assertThat(byKey.exitCode()).as(byKey.toString()).isZero();
+      assertThat(byKey.out().strip()).isEqualTo("[\"ab\",\"ab\"]");
+    }
   }
 
   @Test

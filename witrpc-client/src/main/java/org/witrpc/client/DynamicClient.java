@@ -307,9 +307,8 @@ public final class DynamicClient {
             + (fitting.isEmpty()
                 ? " takes no " + arity + " arguments; its overloads: "
                 : " has " + fitting.size() + " overloads of " + arity + " arguments: ")
-            + signatures(fitting.isEmpty() ? named : fitting)
-            + "; name one by its key, for example "
-            + (fitting.isEmpty() ? named : fitting).get(0).key());
+            + keyedSignatures(fitting.isEmpty() ? named : fitting)
+            + "; name one by its key");
   }
 
   /** The one method among {@code candidates}; 404 if none, an error listing them if several. */
@@ -332,15 +331,21 @@ public final class DynamicClient {
               + "."
               + name
               + " is overloaded: "
-              + signatures(candidates)
-              + "; name one by its key, for example "
-              + candidates.get(0).key());
+              + keyedSignatures(candidates)
+              + "; name one by its key");
     }
     return candidates.get(0);
   }
 
   private static String signatures(List<MethodDescription> methods) {
     return methods.stream().map(MethodDescription::signature).collect(Collectors.joining(", "));
+  }
+
+  /** Each overload with the key that names it: {@code echo(int arg0) [key echo(int)]}. */
+  private static String keyedSignatures(List<MethodDescription> methods) {
+    return methods.stream()
+        .map(m -> m.signature() + " [key " + m.key() + "]")
+        .collect(Collectors.joining(", "));
   }
 
   private static String simpleName(String service) {

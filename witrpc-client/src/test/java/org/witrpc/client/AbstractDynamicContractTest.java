@@ -104,15 +104,15 @@ public abstract class AbstractDynamicContractTest extends RpcContractHarness {
     assertThatThrownBy(() -> dynamic().call(SERVICE, "echo", json("[7]")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("TestService.echo has 2 overloads of 1 arguments")
-        .hasMessageContaining("echo(int arg0)")
-        .hasMessageContaining("echo(java.lang.String arg0)");
+        .hasMessageContaining("echo(int arg0) [key echo(int)]")
+        .hasMessageContaining("echo(java.lang.String arg0) [key echo(java.lang.String)]");
     assertThat(dynamic().call(SERVICE, "echo(int)", json("[7]"))).isEqualTo(json("7"));
     assertThat(dynamic().call(SERVICE, "echo(java.lang.String)", json("[\"7\"]")))
         .isEqualTo(json("\"7\""));
     assertThatThrownBy(() -> dynamic().call(SERVICE, "echoDouble", json("[1, 2]")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("echoDouble takes no 2 arguments")
-        .hasMessageContaining("echoDouble(double arg0)");
+        .hasMessageContaining("echoDouble(double arg0) [key echoDouble(double)]");
     assertThatThrownBy(() -> dynamic().call(SERVICE, "echo(int)", json("[1, 2]")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("takes 1 arguments, not 2");
