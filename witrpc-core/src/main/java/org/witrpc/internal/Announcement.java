@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.witrpc.spi.RuntimeDirectory;
 
 /**
@@ -48,6 +49,9 @@ public record Announcement(
   public static final String SUFFIX = ".json";
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** {@code scheme://rest}: what every transport URI looks like, without white space. */
+  private static final Pattern URI_SHAPE = Pattern.compile("[a-z][a-z0-9+.-]*://\\S+");
 
   /** Checks and copies the components. */
   public Announcement {
@@ -120,11 +124,23 @@ public record Announcement(
     }
     List<String> names = new ArrayList<>();
     for (JsonNode service : services) {
-      names.add(text(service, "services[]"));
+      String name = text(service, "services[]");
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("a blank service name");
+      }
+      names.add(name);
+    }
+    String uri = text(node.path("uri"), "uri");
+    if (!URI_SHAPE.matcher(uri).matches()) {
+      throw new IllegalArgumentException("uri is not a transport URI (scheme://...)");
+    }
+    long pid = number(node.path("pid"), "pid");
+    if (pid <= 0) {
+      throw new IllegalArgumentException("pid is not a process id");
     }
     return new Announcement(
-        text(node.path("uri"), "uri"),
-        number(node.path("pid"), "pid"),
+        uri,
+        pid,
         number(node.path("processStart"), "processStart"),
         Instant.ofEpochMilli(number(node.path("startedAt"), "startedAt")),
         names);
@@ -197,9 +213,10 @@ public record Announcement(
     return node.asText();
   }
 
+  /** A whole number from 0 to {@link Long#MAX_VALUE} (not 4242.7, not "4242"). */
   private static long number(JsonNode node, String field) {
-    if (!node.canConvertToLong()) {
-      throw new IllegalArgumentException(field + " is not a whole number");
+    if (!node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < 0) {
+      throw new IllegalArgumentException(field + " is not a whole number from 0");
     }
     return node.asLong();
   }
