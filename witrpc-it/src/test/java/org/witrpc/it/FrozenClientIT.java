@@ -72,7 +72,7 @@ class FrozenClientIT {
                 "json",
                 "3");
     subscriber.awaitLine("SUBSCRIBED 3", ServerProcess.STARTUP);
-    Signals.send("STOP", subscriber.pid());
+    Signals.stop(subscriber.pid());
     return subscriber;
   }
 

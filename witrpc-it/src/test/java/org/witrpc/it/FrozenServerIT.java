@@ -52,7 +52,7 @@ class FrozenServerIT {
       assertThat(service.echo("warm")).isEqualTo("warm");
       String before = service.getName();
 
-      Signals.send("STOP", server.jvm().pid());
+      Signals.stop(server.jvm().pid());
       long frozenAt = System.nanoTime();
       try {
         for (int i = 0; i < 2; i++) {
@@ -101,7 +101,7 @@ class FrozenServerIT {
       byte[] large = new byte[32 << 20];
       String largeText = "x".repeat(8 << 20);
 
-      Signals.send("STOP", server.jvm().pid());
+      Signals.stop(server.jvm().pid());
       long frozenAt = System.nanoTime();
       try {
         long start = System.nanoTime();

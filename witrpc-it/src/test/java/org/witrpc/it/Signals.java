@@ -1,7 +1,12 @@
 package org.witrpc.it;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.witrpc.testkit.Await;
 
 /**
  * Sends POSIX signals to child processes with {@code kill -SIGNAL pid}, for tests of frozen ({@code
@@ -11,6 +16,36 @@ import java.util.concurrent.TimeUnit;
  */
 final class Signals {
   private Signals() {}
+
+  /**
+   * Freezes {@code pid}: sends {@code STOP} and returns once every thread of the process is
+   * stopped. The signal stops a thread only when it next enters the kernel, so a thread that spins
+   * (a shared-memory reader) may still answer a call or two after kill has ended.
+   */
+  static void stop(long pid) throws IOException, InterruptedException {
+    send("STOP", pid);
+    Await.until("every thread of process " + pid + " stopped", () -> allThreadsStopped(pid));
+  }
+
+  /** True if each thread of {@code pid} is in state T (stopped) in {@code /proc}. */
+  private static boolean allThreadsStopped(long pid) {
+    Path tasks = Path.of("/proc", Long.toString(pid), "task");
+    try (Stream<Path> threads = Files.list(tasks)) {
+      return threads.allMatch(
+          thread -> {
+            try {
+              String stat = Files.readString(thread.resolve("stat"));
+              // pid (comm) STATE ...: comm may hold spaces and parentheses, so from the last ')'
+              char state = stat.charAt(stat.lastIndexOf(')') + 2);
+              return state == 'T' || state == 't';
+            } catch (IOException gone) {
+              return true; // the thread ended meanwhile
+            }
+          });
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + tasks, e);
+    }
+  }
 
   /** Sends {@code signal} (for example {@code STOP}) to {@code pid} and waits for kill to end. */
   static void send(String signal, long pid) throws IOException, InterruptedException {
