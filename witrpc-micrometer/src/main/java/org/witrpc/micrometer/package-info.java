@@ -14,7 +14,11 @@
  *     .interceptor(new MicrometerServerInterceptor(registry))
  *     .build()
  *     .start();
- * new WitServerMetrics(server).bindTo(registry);
+ * WitServerMetrics serverMetrics = new WitServerMetrics(server);
+ * serverMetrics.bindTo(registry);
+ * // ...
+ * server.close();
+ * serverMetrics.close(); // removes the server's meters; a client's go when the client closes
  * }</pre>
  *
  * <p>Meters (each side's prefix is {@code witrpc.client} or {@code witrpc.server}):

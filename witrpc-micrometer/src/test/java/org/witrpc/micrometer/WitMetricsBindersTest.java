@@ -78,7 +78,9 @@ class WitMetricsBindersTest {
     Await.until("no call pending", () -> pending() == 0);
 
     client.close();
-    assertThat(currentState()).isEqualTo("CLOSED");
+    Await.until(
+        "the closed client's gauges are removed",
+        () -> registry.find("witrpc.client.connection.state").gauges().isEmpty());
   }
 
   @ParameterizedTest

@@ -12,24 +12,25 @@ import org.witrpc.server.WitServer;
  * The auto-configured server's {@link WitServerMetrics}, bound once the server has started: Boot
  * binds meter binders as it sets up a registry, before the server listens, and a server's address
  * (its {@code address} tag) is known only then ({@code tcp://127.0.0.1:0} gets its port when it
- * binds). Registries that come after the start are bound at once.
+ * binds). Registries that come after the start are bound at once. The meters stay through the
+ * graceful shutdown and are removed when the context closes this bean.
  *
  * <p>Thread safety: safe for concurrent use.
  */
-final class StartedServerMetrics implements MeterBinder, SmartLifecycle {
-  private final WitServer server;
+final class StartedServerMetrics implements MeterBinder, SmartLifecycle, AutoCloseable {
+  private final WitServerMetrics metrics;
   private final List<MeterRegistry> registries = new ArrayList<>(); // guarded by this
   private boolean started; // guarded by this; once bound, for good
   private boolean running; // guarded by this
 
   StartedServerMetrics(WitServer server) {
-    this.server = server;
+    this.metrics = new WitServerMetrics(server);
   }
 
   @Override
   public synchronized void bindTo(MeterRegistry registry) {
     if (started) {
-      new WitServerMetrics(server).bindTo(registry);
+      metrics.bindTo(registry);
     } else {
       registries.add(registry);
     }
@@ -40,14 +41,14 @@ final class StartedServerMetrics implements MeterBinder, SmartLifecycle {
     running = true;
     if (!started) {
       started = true;
-      registries.forEach(new WitServerMetrics(server)::bindTo);
+      registries.forEach(metrics::bindTo);
       registries.clear();
     }
   }
 
   @Override
   public synchronized void stop() {
-    running = false; // the meters stay: the registry keeps a stopped server's last values
+    running = false; // the meters stay: scrapes during the server's graceful shutdown still see it
   }
 
   @Override
@@ -59,5 +60,12 @@ final class StartedServerMetrics implements MeterBinder, SmartLifecycle {
   @Override
   public int getPhase() {
     return WitServerLifecycle.PHASE + 1;
+  }
+
+  /** Removes the server's meters from every registry; Spring calls it as the context closes. */
+  @Override
+  public synchronized void close() {
+    registries.clear();
+    metrics.close();
   }
 }

@@ -25,7 +25,8 @@ import org.witrpc.server.WitServer;
  * server's connection count, and each named client's state and pending calls; a named client's
  * meters are tagged {@code client=NAME}. The meter binders are {@link MeterBinder} beans, bound by
  * Spring Boot's metrics auto-configuration; the server's binds its meters once the server has
- * started, so that their {@code address} tag has the port a {@code tcp://host:0} server got. A bean
+ * started, so that their {@code address} tag has the port a {@code tcp://host:0} server got. A
+ * client's meters are removed when the client closes, the server's when the context closes. A bean
  * of the same name defined by the application replaces each.
  *
  * <p>Thread safety: Spring configuration, used during startup only.

@@ -63,6 +63,27 @@ class WitMetricsAutoConfigurationTest {
   }
 
   @Test
+  void theServersAndClientsGaugesAreRemovedWhenTheContextCloses() {
+    runner()
+        .withBean(SimpleMeterRegistry.class)
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              MeterRegistry registry = context.getBean(MeterRegistry.class);
+              assertThat(add(context)).isEqualTo(42);
+              assertThat(registry.find("witrpc.server.connections").gauges()).hasSize(1);
+              assertThat(registry.find("witrpc.client.calls.pending").gauges()).hasSize(1);
+
+              context.close();
+
+              assertThat(registry.find("witrpc.server.connections").gauges()).isEmpty();
+              Await.until(
+                  "the closed client's gauges are removed",
+                  () -> registry.find("witrpc.client.calls.pending").gauges().isEmpty());
+            });
+  }
+
+  @Test
   void aServerOnPortZeroIsTaggedWithThePortItGot() {
     serverRunner()
         .withBean(SimpleMeterRegistry.class)
