@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -39,6 +40,9 @@ final class ClientConnection implements FrameListener {
   /** Put in the handshake queue when the connection ends. */
   private record Closed(Throwable cause) {}
 
+  private static final AtomicLong SERIALS = new AtomicLong();
+
+  private final long serial = SERIALS.incrementAndGet();
   private final PendingCalls pending = new PendingCalls();
   private final Serializer serializer;
   private final CallbackDispatcher callbacks;
@@ -95,6 +99,11 @@ final class ClientConnection implements FrameListener {
 
   Connection connection() {
     return connection;
+  }
+
+  /** This connection's number in the process, for telling connections apart without holding one. */
+  long serial() {
+    return serial;
   }
 
   /** Where calls are sent: in order per thread, without waiting long for a slow server. */

@@ -200,6 +200,9 @@ final class RemoteCalls {
               ClientConnection cc = states.awaitReady(deadline, d.displayName(), endedFirst);
               CallFuture inner;
               while (true) {
+                if (future.isDone()) {
+                  return; // cancelled while waiting for READY: nothing to send
+                }
                 try {
                   inner = callAsyncOn(cc, d, route, args, metadata, deadline);
                   break;
@@ -357,19 +360,27 @@ final class RemoteCalls {
   long subscribe(MethodDescriptor d, byte[] route, Object listener) {
     long deadline = System.nanoTime() + timeoutNanos;
     ClientConnection cc = states.awaitReady(deadline, d.displayName());
-    while (true) {
-      long id = subscriptions.add(listener, d, route);
-      try {
-        exchange(cc, d, MessageType.SUBSCRIBE, route, id, deadline);
-        return id;
-      } catch (UnsentCallException e) {
-        // out of the table first: a reconnect must not repeat a subscription this call repeats
-        subscriptions.remove(id);
-        cc = nextAfterEnded(cc, e, deadline, d);
-      } catch (RuntimeException e) {
-        subscriptions.remove(id);
-        throw e;
+    long id = subscriptions.add(listener, d, route);
+    try {
+      while (true) {
+        try {
+          exchange(cc, d, MessageType.SUBSCRIBE, route, id, deadline);
+          subscriptions.subscribedOn(id, cc.serial());
+          return id;
+        } catch (UnsentCallException e) {
+          cc = nextAfterEnded(cc, e, deadline, d);
+          // the reconnect that made cc re-subscribed what the table held: this one too, unless it
+          // was added after that, or the new server refused it (then asking again gets the answer)
+          if (subscriptions.isSubscribedOn(id, cc.serial())) {
+            return id;
+          }
+          subscriptions.remove(id);
+          id = subscriptions.add(listener, d, route);
+        }
       }
+    } catch (RuntimeException e) {
+      subscriptions.remove(id);
+      throw e;
     }
   }
 
@@ -397,7 +408,14 @@ final class RemoteCalls {
     }
     Optional<ClientConnection> cc = states.readyNow();
     if (cc.isPresent()) {
-      exchange(cc.get(), d, MessageType.UNSUBSCRIBE, route, id, System.nanoTime() + timeoutNanos);
+      try {
+        exchange(cc.get(), d, MessageType.UNSUBSCRIBE, route, id, System.nanoTime() + timeoutNanos);
+      } catch (UnsentCallException e) {
+        if (cc.get().isOpen() && !cc.get().isClosed()) {
+          throw e;
+        }
+        // the connection ended before the request left: the server dropped it with the connection
+      }
     }
   }
 
@@ -411,6 +429,7 @@ final class RemoteCalls {
     for (Subscriptions.Subscription s : subscriptions.all()) {
       try {
         exchange(cc, s.addMethod(), MessageType.SUBSCRIBE, s.route(), s.id(), deadline);
+        subscriptions.subscribedOn(s.id(), cc.serial());
       } catch (WitRemoteException e) {
         if (e.status() == Status.BAD_REQUEST.code() || e.status() == Status.NOT_FOUND.code()) {
           // this server refuses it for good: the listener is no longer subscribed, so the client

@@ -21,9 +21,16 @@ final class Subscriptions {
    * One {@code addXxx(listener)} call: its id, the listener, and how to repeat it.
    *
    * @param type the listener interface, or null for a {@link JsonListener}
+   * @param connection the {@linkplain ClientConnection#serial serial} of the connection the server
+   *     last accepted it on (a reconnect's re-subscription included); 0 before
    */
   record Subscription(
-      long id, Object listener, Class<?> type, MethodDescriptor addMethod, byte[] route) {}
+      long id,
+      Object listener,
+      Class<?> type,
+      MethodDescriptor addMethod,
+      byte[] route,
+      long connection) {}
 
   private final AtomicLong ids = new AtomicLong();
   private final ConcurrentHashMap<Long, Subscription> byId = new ConcurrentHashMap<>();
@@ -32,8 +39,24 @@ final class Subscriptions {
   long add(Object listener, MethodDescriptor addMethod, byte[] route) {
     long id = ids.incrementAndGet();
     Class<?> type = listener instanceof JsonListener ? null : addMethod.listenerType();
-    byId.put(id, new Subscription(id, listener, type, addMethod, route));
+    byId.put(id, new Subscription(id, listener, type, addMethod, route, 0));
     return id;
+  }
+
+  /** Notes that the server of connection {@code serial} accepted subscription {@code id}. */
+  void subscribedOn(long id, long serial) {
+    byId.computeIfPresent(
+        id,
+        (k, s) ->
+            new Subscription(s.id(), s.listener(), s.type(), s.addMethod(), s.route(), serial));
+  }
+
+  /**
+   * Whether subscription {@code id} is known and the server of connection {@code serial} has it.
+   */
+  boolean isSubscribedOn(long id, long serial) {
+    Subscription s = byId.get(id);
+    return s != null && s.connection() == serial;
   }
 
   Optional<Subscription> get(long id) {

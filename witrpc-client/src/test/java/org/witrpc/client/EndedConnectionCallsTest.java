@@ -2,9 +2,12 @@ package org.witrpc.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.OutputStream;
+import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,11 +20,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.witrpc.Listener;
 import org.witrpc.MemTransport;
+import org.witrpc.Serializers;
 import org.witrpc.WitTransportException;
+import org.witrpc.server.Dispatch;
 import org.witrpc.server.WitServer;
 import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
+import org.witrpc.spi.Serializer;
 import org.witrpc.spi.ValueSpan;
 
 /**
@@ -158,6 +164,91 @@ class EndedConnectionCallsTest {
   }
 
   @Test
+  void anAsyncCallCancelledWhileItWaitsIsNotSentOnTheNextConnection() throws Exception {
+    WitServer server = server(new CounterImpl());
+    WitClient client = connectedClient(true);
+    Counter counter = client.service(Counter.class);
+    endConnectionUnreported(server);
+    CompletableFuture<Integer> call = counter.nextAsync();
+    RpcContractHarness.await("the call waiting on the async executor", () -> !noAsyncCallRuns());
+
+    assertThat(call.cancel(true)).isTrue();
+
+    transport.open();
+    // methods run as their requests are read: a CANCEL behind a sent request comes too late
+    WitServer second =
+        WitServer.builder()
+            .service(Counter.class, new CounterImpl())
+            .dispatch(Dispatch.INLINE)
+            .transport(uri)
+            .build();
+    closeables.add(second);
+    second.start();
+    RpcContractHarness.await("ready again", () -> client.state() == ConnectionState.READY);
+    RpcContractHarness.await("the async executor idle", EndedConnectionCallsTest::noAsyncCallRuns);
+    // a request the waiting task had sent would have reached the server before this one
+    assertThat(counter.next()).as("the second server's first call").isEqualTo(1);
+  }
+
+  @Test
+  void aListenerAddedAsTheReconnectResubscribesItIsSubscribedOnce() throws Exception {
+    CountDownLatch encoding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    WitServer first = server(new CounterImpl());
+    transport.open(); // this test needs no gate: the caller is held inside its SUBSCRIBE instead
+    WitClient client =
+        WitClient.builder()
+            .transport(transport)
+            .timeout(WAIT)
+            .serializer(new HeldSubscribe(encoding, release))
+            .autoReconnect(ReconnectPolicy.exponential(Duration.ofMillis(5), Duration.ofMillis(50)))
+            .build();
+    closeables.add(client);
+    Counter counter = client.connect(WAIT).service(Counter.class);
+    List<Integer> ticks = new CopyOnWriteArrayList<>();
+    CountListener listener = ticks::add;
+    CompletableFuture<Integer> added =
+        callOnThread(
+            () -> {
+              counter.addCountListener(listener);
+              return 0;
+            },
+            encoding);
+
+    // the caller's subscription is in the client's table, its SUBSCRIBE not yet sent: the
+    // reconnect to the next server re-subscribes it
+    first.close();
+    CounterImpl second = new CounterImpl();
+    server(second);
+    RpcContractHarness.await(
+        "the new server has the subscription",
+        () -> client.state() == ConnectionState.READY && second.listeners.size() == 1);
+    release.countDown();
+    added.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+    assertThat(second.listeners).as("subscriptions on the server").hasSize(1);
+    counter.removeCountListener(listener);
+    assertThat(second.listeners).as("subscriptions left after removing it").isEmpty();
+  }
+
+  @Test
+  void aListenerRemovedAsTheConnectionEndsIsForgottenWithoutAnError() throws Exception {
+    WitServer server = server(new CounterImpl());
+    Counter counter = connectedClient(true).service(Counter.class);
+    CountListener listener = n -> {};
+    counter.addCountListener(listener);
+    endConnectionUnreported(server);
+
+    counter.removeCountListener(listener);
+
+    CounterImpl second = new CounterImpl();
+    transport.open();
+    server(second);
+    assertThat(counter.next()).isEqualTo(1); // connected again, re-subscriptions done
+    assertThat(second.listeners).as("listeners re-subscribed on the new server").isEmpty();
+  }
+
+  @Test
   void withoutAutoReconnectSuchACallFailsAsDisconnectedOnceTheEndIsReported() throws Exception {
     WitServer server = server(new CounterImpl());
     Counter counter = connectedClient(false).service(Counter.class);
@@ -199,12 +290,41 @@ class EndedConnectionCallsTest {
         .isTrue();
   }
 
+  /** True if no thread of a client's async executor is inside a call. */
+  private static boolean noAsyncCallRuns() {
+    return Thread.getAllStackTraces().entrySet().stream()
+        .filter(e -> e.getKey().getName().startsWith("witrpc-client-async-"))
+        .flatMap(e -> Arrays.stream(e.getValue()))
+        .noneMatch(frame -> frame.getClassName().startsWith(RemoteCalls.class.getName()));
+  }
+
+  /** As {@link #callOnThread(Supplier)}, but returns once {@code reached} is counted down. */
+  private CompletableFuture<Integer> callOnThread(Supplier<Integer> call, CountDownLatch reached)
+      throws InterruptedException {
+    CompletableFuture<Integer> outcome = new CompletableFuture<>();
+    Thread caller = caller(call, outcome);
+    caller.start();
+    assertThat(reached.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("call reached").isTrue();
+    return outcome;
+  }
+
   /**
    * Runs {@code call} on a thread of its own and returns once the call waits there; a call that
    * fails or returns at once has its outcome in the future already.
    */
   private CompletableFuture<Integer> callOnThread(Supplier<Integer> call) {
     CompletableFuture<Integer> outcome = new CompletableFuture<>();
+    Thread caller = caller(call, outcome);
+    caller.start();
+    RpcContractHarness.await(
+        "the call waiting or done",
+        () -> outcome.isDone() || caller.getState() == Thread.State.TIMED_WAITING);
+    assertThat(outcome).as("the call waits for the next connection").isNotDone();
+    return outcome;
+  }
+
+  /** A daemon thread "caller" that completes {@code outcome} with {@code call}'s. */
+  private Thread caller(Supplier<Integer> call, CompletableFuture<Integer> outcome) {
     Thread caller =
         new Thread(
             () -> {
@@ -217,12 +337,47 @@ class EndedConnectionCallsTest {
             "caller");
     caller.setDaemon(true);
     callers.add(caller);
-    caller.start();
-    RpcContractHarness.await(
-        "the call waiting or done",
-        () -> outcome.isDone() || caller.getState() == Thread.State.TIMED_WAITING);
-    assertThat(outcome).as("the call waits for the next connection").isNotDone();
-    return outcome;
+    return caller;
+  }
+
+  /**
+   * JSON that holds the thread "caller" inside the encoding of a SUBSCRIBE (one {@code long}, the
+   * subscription id) until released.
+   */
+  private static final class HeldSubscribe implements Serializer {
+    private final Serializer json = Serializers.json();
+    private final CountDownLatch encoding;
+    private final CountDownLatch release;
+
+    HeldSubscribe(CountDownLatch encoding, CountDownLatch release) {
+      this.encoding = encoding;
+      this.release = release;
+    }
+
+    @Override
+    public String name() {
+      return json.name();
+    }
+
+    @Override
+    public void write(OutputStream out, Object[] values, Type[] types) {
+      if (Thread.currentThread().getName().equals("caller")
+          && types.length == 1
+          && types[0] == long.class) {
+        encoding.countDown();
+        try {
+          release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      json.write(out, values, types);
+    }
+
+    @Override
+    public Object[] read(ByteBuffer in, Type[] types) {
+      return json.read(in, types);
+    }
   }
 
   /** Connections whose end reaches the client only after {@link #open()}. */

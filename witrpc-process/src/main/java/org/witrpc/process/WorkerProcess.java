@@ -316,7 +316,11 @@ public final class WorkerProcess<T> implements AutoCloseable {
         }
       } catch (WitException refused) {
         throw startFailure(
-            "refused the host's connection: " + refused.getMessage(), refused, process);
+            Thread.currentThread().isInterrupted()
+                ? "was interrupted before it served"
+                : "refused the host's connection: " + refused.getMessage(),
+            refused,
+            process);
       }
     }
     try {
@@ -378,8 +382,8 @@ public final class WorkerProcess<T> implements AutoCloseable {
   }
 
   /**
-   * Kills the tree of a worker that failed to start, reads its last output and returns the failure
-   * (an interrupted starting thread's: that it was interrupted, its interrupt status kept).
+   * Kills the tree of a worker that failed to start, reads its last output and returns the failure;
+   * an interrupted starting thread waits for that all the same and keeps its interrupt status.
    */
   private WorkerStartException startFailure(String what, Throwable cause, LaunchedProcess process) {
     boolean interrupted = Thread.interrupted(); // the clean-up must not be cut short by it
@@ -392,9 +396,6 @@ public final class WorkerProcess<T> implements AutoCloseable {
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
-    }
-    if (interrupted) {
-      what = "was interrupted before it served";
     }
     return new WorkerStartException(
         "worker "
