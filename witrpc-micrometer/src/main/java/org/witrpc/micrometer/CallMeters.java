@@ -22,16 +22,17 @@ import org.witrpc.RpcMethod;
  */
 final class CallMeters {
   /**
-   * The most service and method pairs with meters of their own; calls of more (dynamic calls can
-   * name anything) share the meters tagged service and method {@value #OTHER}, so that names a
-   * caller chooses cannot fill the registry.
+   * The most service and method pairs that dynamic calls (which can name anything) give meters of
+   * their own; calls of more share the meters tagged service and method {@value #OTHER}, so that
+   * names a caller chooses cannot fill the registry. The methods of service interfaces (a typed
+   * proxy's, a server's) always have their own: the application's code bounds them.
    */
   static final int MAX_METHODS = 1_000;
 
   /** The service and method tag of the calls beyond {@link #MAX_METHODS}. */
   static final String OTHER = "_other";
 
-  /** Method objects looked up by identity (a dynamic call brings a new one each time): bounded. */
+  /** Interface methods looked up by identity; bounded all the same (proxies of many classes). */
   private static final int MAX_CACHED = 4 * MAX_METHODS;
 
   private final MeterRegistry registry;
@@ -59,20 +60,22 @@ final class CallMeters {
     if (cached != null) {
       return cached;
     }
-    MethodMeters meters = byName(method.serviceName(), method.methodName());
-    if (byMethod.size() < MAX_CACHED) {
+    // a dynamic call brings a new description each time: caching it by identity would not help
+    boolean typed = method.javaMethod() != null;
+    MethodMeters meters = byName(method.serviceName(), method.methodName(), typed);
+    if (typed && byMethod.size() < MAX_CACHED) {
       byMethod.putIfAbsent(method, meters);
     }
     return meters;
   }
 
-  private MethodMeters byName(String service, String method) {
+  private MethodMeters byName(String service, String method, boolean typed) {
     String name = service + '/' + method;
     MethodMeters known = byName.get(name);
     if (known != null) {
       return known;
     }
-    if (byName.size() >= MAX_METHODS) {
+    if (!typed && byName.size() >= MAX_METHODS) {
       return other();
     }
     return byName.computeIfAbsent(name, n -> new MethodMeters(service, method));

@@ -256,6 +256,17 @@ class MicrometerInterceptorsTest {
                 .counter()
                 .count())
         .isEqualTo(100);
+
+    // the methods of the client's interfaces are no names a caller chooses: they keep their own
+    assertThatThrownBy(() -> interceptor.intercept(new FailingGreet(notFound))).isSameAs(notFound);
+    assertThat(
+            clientRegistry
+                .get("witrpc.client.calls.started")
+                .tags("service", SERVICE, "method", "greet")
+                .counter()
+                .count())
+        .as("a typed method's own meter after dynamic calls filled the cap")
+        .isEqualTo(1);
   }
 
   private Greetings clientTagged(String address, String name) {
@@ -301,6 +312,9 @@ class MicrometerInterceptorsTest {
 
         @Override
         public Method javaMethod() {
+          if (!SERVICE.equals(service)) {
+            return null; // a dynamic call: it names a service no interface of the client has
+          }
           try {
             return Greetings.class.getMethod("greet", String.class);
           } catch (NoSuchMethodException e) {
