@@ -5,6 +5,8 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.witrpc.Idempotent;
@@ -47,13 +49,14 @@ final class LeastBusyInvoker<T> implements InvocationHandler {
       return InvocationHandler.invokeDefault(proxy, method, args);
     }
     if (isSubscription(method)) {
-      Object result = null;
-      for (WorkerProcess<T> worker : workers) {
-        result = call(worker, method, args);
-      }
-      return result;
+      return subscribeAll(method, args);
     }
     boolean idempotent = method.isAnnotationPresent(Idempotent.class);
+    if (idempotent && CompletionStage.class.isAssignableFrom(method.getReturnType())) {
+      RetryingFuture outcome = new RetryingFuture();
+      attemptAsync(outcome, method, args, new ArrayList<>());
+      return outcome;
+    }
     List<Integer> tried = new ArrayList<>();
     while (true) {
       int index = pick(tried);
@@ -65,6 +68,91 @@ final class LeastBusyInvoker<T> implements InvocationHandler {
           throw lost;
         }
       }
+    }
+  }
+
+  /**
+   * Sends a listener subscription (or its removal) to every worker that has not ended for good: one
+   * that exited without a restart policy has no connection to subscribe on, and its events are
+   * over. If all have ended, the first one's failure says so.
+   */
+  private Object subscribeAll(Method method, Object[] args) throws Throwable {
+    Object result = null;
+    boolean sent = false;
+    for (WorkerProcess<T> worker : workers) {
+      if (!worker.onExit().isDone()) {
+        result = call(worker, method, args);
+        sent = true;
+      }
+    }
+    return sent ? result : call(workers.get(0), method, args);
+  }
+
+  /**
+   * Makes one attempt of an asynchronous {@link Idempotent} call for {@code outcome}: a failure
+   * because its worker's connection was lost, now or when its future completes, makes another
+   * attempt on another worker, until each was tried.
+   */
+  private void attemptAsync(
+      RetryingFuture outcome, Method method, Object[] args, List<Integer> tried) {
+    int index = pick(tried);
+    tried.add(index);
+    CompletionStage<?> stage;
+    try {
+      stage = (CompletionStage<?>) callCounted(index, method, args);
+    } catch (WitTransportException lost) {
+      if (tried.size() < workers.size() && !outcome.isDone()) {
+        attemptAsync(outcome, method, args, tried);
+      } else {
+        outcome.completeExceptionally(lost);
+      }
+      return;
+    } catch (Throwable e) {
+      outcome.completeExceptionally(e);
+      return;
+    }
+    if (stage == null) {
+      outcome.complete(null);
+      return;
+    }
+    outcome.attempt(stage);
+    stage.whenComplete(
+        (value, error) -> {
+          Throwable cause =
+              error instanceof CompletionException && error.getCause() != null
+                  ? error.getCause()
+                  : error;
+          if (cause instanceof WitTransportException
+              && tried.size() < workers.size()
+              && !outcome.isDone()) {
+            attemptAsync(outcome, method, args, tried);
+          } else if (cause != null) {
+            outcome.completeExceptionally(cause);
+          } else {
+            outcome.complete(value);
+          }
+        });
+  }
+
+  /** The future of an asynchronous idempotent call over its attempts; cancelling cancels them. */
+  private static final class RetryingFuture extends CompletableFuture<Object> {
+    private volatile CompletionStage<?> attempt;
+
+    void attempt(CompletionStage<?> attempt) {
+      this.attempt = attempt;
+      if (isCancelled()) {
+        attempt.toCompletableFuture().cancel(true);
+      }
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      CompletionStage<?> current = attempt;
+      if (cancelled && current != null) {
+        current.toCompletableFuture().cancel(mayInterruptIfRunning);
+      }
+      return cancelled;
     }
   }
 

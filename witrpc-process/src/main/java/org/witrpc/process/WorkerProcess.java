@@ -81,8 +81,11 @@ public final class WorkerProcess<T> implements AutoCloseable {
   /** Times the host's client became READY: a restart serves once it grew after the exit. */
   private final AtomicLong readies = new AtomicLong();
 
-  /** True on a thread while it tells the listeners of an event: it must not wait for the exit. */
-  private final ThreadLocal<Boolean> notifying = ThreadLocal.withInitial(() -> false);
+  /**
+   * True on a thread while it tells the listeners of an event (of any worker): it must not wait for
+   * an exit, which may need that very thread to go on.
+   */
+  private static final ThreadLocal<Boolean> notifying = ThreadLocal.withInitial(() -> false);
 
   private final Object lock = new Object();
   private final Deque<Long> restarts = new ArrayDeque<>(); // guarded by lock
@@ -187,6 +190,11 @@ public final class WorkerProcess<T> implements AutoCloseable {
     synchronized (lock) {
       return pid;
     }
+  }
+
+  /** True on a thread that is telling a {@link WorkerListener} of an event. */
+  static boolean onListenerThread() {
+    return notifying.get();
   }
 
   /** True while the worker runs and the host's connection to it is up. */

@@ -1,6 +1,8 @@
 package org.witrpc.process;
 
+import java.util.concurrent.CompletableFuture;
 import org.witrpc.Idempotent;
+import org.witrpc.Listener;
 
 /** The service of the test workers. */
 public interface Calculator {
@@ -18,4 +20,21 @@ public interface Calculator {
 
   /** Sleeps {@code millis}, then returns the worker's pid. */
   long sleep(long millis);
+
+  /** {@link #recordAfter}, answered through a future. */
+  @Idempotent
+  CompletableFuture<Integer> recordAfterAsync(int id, long millis);
+
+  void addPidListener(PidListener listener);
+
+  void removePidListener(PidListener listener);
+
+  /** Tells each listener this worker's pid; returns how many it told. */
+  int announcePid();
+
+  /** Receives a worker's pid. */
+  @Listener
+  interface PidListener {
+    void onPid(long pid);
+  }
 }

@@ -6,9 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A test worker: serves {@link Calculator}; says hello on stdout and stderr. */
 public final class CalculatorWorker implements Calculator {
+  private final List<PidListener> listeners = new CopyOnWriteArrayList<>();
   private final Path calls =
       System.getenv("CALLS_FILE") == null ? null : Path.of(System.getenv("CALLS_FILE"));
 
@@ -44,6 +48,27 @@ public final class CalculatorWorker implements Calculator {
       throw new UncheckedIOException(e);
     }
     return id;
+  }
+
+  @Override
+  public CompletableFuture<Integer> recordAfterAsync(int id, long millis) {
+    return CompletableFuture.supplyAsync(() -> recordAfter(id, millis));
+  }
+
+  @Override
+  public void addPidListener(PidListener listener) {
+    listeners.add(listener);
+  }
+
+  @Override
+  public void removePidListener(PidListener listener) {
+    listeners.remove(listener);
+  }
+
+  @Override
+  public int announcePid() {
+    listeners.forEach(l -> l.onPid(pid()));
+    return listeners.size();
   }
 
   @Override

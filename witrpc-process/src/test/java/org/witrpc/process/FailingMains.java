@@ -18,6 +18,23 @@ final class FailingMains {
     }
   }
 
+  /**
+   * The first of several started with the same {@code FIRST_FILE} exits at once with code 3; the
+   * others never serve.
+   */
+  public static final class FirstExitsOthersHang {
+    public static void main(String[] args) throws Exception {
+      try {
+        java.nio.file.Files.createFile(java.nio.file.Path.of(System.getenv("FIRST_FILE")));
+        System.err.println("the first worker gives up");
+        System.exit(3);
+      } catch (java.nio.file.FileAlreadyExistsException notFirst) {
+        System.out.println("thinking about serving, never will");
+        Thread.sleep(Long.MAX_VALUE);
+      }
+    }
+  }
+
   /** Runs but never serves. */
   public static final class NeverServes {
     public static void main(String[] args) throws InterruptedException {

@@ -1,6 +1,7 @@
 package org.witrpc.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,12 +13,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.witrpc.WitTransportException;
+import org.witrpc.testkit.Await;
 
 class WorkerPoolTest {
   private static final int CALLS = 1_000;
@@ -114,6 +119,152 @@ class WorkerPoolTest {
           .as("run once, on the worker that survived")
           .isEqualTo("7 " + other + "\n");
     }
+  }
+
+  @Test
+  void anAsyncIdempotentCallIsRepeatedOnAnotherWorkerWhenItsWorkerDies(@TempDir Path dir)
+      throws Exception {
+    Path calls = dir.resolve("calls.txt");
+    try (WorkerPool<Calculator> pool =
+        WorkerPool.start(
+            2, Workers.calculator("pipe").environment("CALLS_FILE", calls.toString()))) {
+      Calculator calc = pool.service();
+      List<Long> pids = pool.workers().stream().map(WorkerProcess::pid).toList();
+      CompletableFuture<Integer> call = calc.recordAfterAsync(7, 2_000);
+      long busy = awaitBusyWorker(pool);
+      ProcessHandle.of(busy).orElseThrow().destroyForcibly();
+      long other = pids.get(0) == busy ? pids.get(1) : pids.get(0);
+
+      assertThat(call.get(60, TimeUnit.SECONDS)).isEqualTo(7);
+      assertThat(Files.readString(calls))
+          .as("run once, on the worker that survived")
+          .isEqualTo("7 " + other + "\n");
+      assertThatThrownBy(() -> pool.stop(null))
+          .isInstanceOf(NullPointerException.class)
+          .hasMessage("grace == null");
+    }
+  }
+
+  @Test
+  void aListenerAddedAfterAWorkerEndedForGoodIsAddedOnTheOthers() throws Exception {
+    try (WorkerPool<Calculator> pool = WorkerPool.start(2, Workers.calculator("pipe"))) {
+      Calculator calc = pool.service();
+      WorkerProcess<Calculator> gone = pool.workers().get(1);
+      ProcessHandle.of(gone.pid()).orElseThrow().destroyForcibly();
+      gone.onExit().get(60, TimeUnit.SECONDS);
+      List<Long> heard = new CopyOnWriteArrayList<>();
+      Calculator.PidListener listener = heard::add;
+
+      calc.addPidListener(listener);
+
+      long survivor = pool.workers().get(0).pid();
+      assertThat(calc.announcePid()).as("listeners on the survivor").isEqualTo(1);
+      Await.until("the survivor's event", () -> heard.contains(survivor));
+      calc.removePidListener(listener);
+      assertThat(calc.announcePid()).as("listeners after removing it").isZero();
+    }
+  }
+
+  @Test
+  void aPoolClosedFromAWorkerListenerReturnsAtOnceAndStopsEveryWorker() throws Exception {
+    AtomicReference<WorkerPool<Calculator>> poolRef = new AtomicReference<>();
+    CompletableFuture<Long> closeMillis = new CompletableFuture<>();
+    WorkerPool<Calculator> pool =
+        WorkerPool.start(
+            2,
+            Workers.calculator("pipe")
+                .listener(
+                    event -> {
+                      if (event.state() == WorkerState.EXITED && !closeMillis.isDone()) {
+                        long t0 = System.nanoTime();
+                        poolRef.get().close();
+                        closeMillis.complete(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+                      }
+                    }));
+    poolRef.set(pool);
+
+    ProcessHandle.of(pool.workers().get(0).pid()).orElseThrow().destroyForcibly();
+
+    assertThat(closeMillis.get(60, TimeUnit.SECONDS))
+        .as("ms in close() called from a listener (it waited 30 s for its own exit)")
+        .isLessThan(10_000);
+    for (WorkerProcess<Calculator> worker : pool.workers()) {
+      worker.onExit().get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aPoolStartFailsAtTheFirstFailedWorkerAndLeavesNothing(@TempDir Path dir) {
+    Set<Long> before = children();
+    long t0 = System.nanoTime();
+    assertThatThrownBy(
+            () ->
+                WorkerPool.start(
+                    3,
+                    WorkerProcess.builder(Calculator.class)
+                        .mainClass(FailingMains.FirstExitsOthersHang.class)
+                        .jvmOptions(Workers.FAST_JVM)
+                        .environment("FIRST_FILE", dir.resolve("first").toString())
+                        .startTimeout(Duration.ofSeconds(120))))
+        .isInstanceOf(WorkerStartException.class)
+        .hasMessageContaining("exited with code 3 before it served");
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    System.out.printf("a pool whose first worker failed gave up after %d ms%n", millis);
+    assertThat(millis).as("not the others' start timeout of 120 s").isLessThan(60_000);
+    assertThat(children()).isSubsetOf(before);
+  }
+
+  @Test
+  void anInterruptedPoolStartEndsItsWorkersAndSaysSo() throws Exception {
+    Set<Long> before = children();
+    CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+    AtomicBoolean interruptKept = new AtomicBoolean();
+    Thread starter =
+        new Thread(
+            () -> {
+              try {
+                WorkerPool.start(
+                        2,
+                        WorkerProcess.builder(Calculator.class)
+                            .mainClass(FailingMains.NeverServes.class)
+                            .jvmOptions(Workers.FAST_JVM)
+                            .name("interrupted-pool")
+                            .startTimeout(Duration.ofSeconds(120)))
+                    .close();
+                thrown.complete(null);
+              } catch (Throwable e) {
+                interruptKept.set(Thread.currentThread().isInterrupted());
+                thrown.complete(e);
+              }
+            },
+            "pool-starter");
+    starter.start();
+    Await.until(
+        "both workers' JVMs started",
+        () -> children().stream().filter(pid -> !before.contains(pid)).count() == 2);
+
+    starter.interrupt();
+
+    assertThat(thrown.get(60, TimeUnit.SECONDS))
+        .isInstanceOf(WorkerStartException.class)
+        .hasMessageContaining("the start of pool interrupted-pool was interrupted");
+    assertThat(interruptKept).as("the interrupt status kept").isTrue();
+    assertThat(children()).as("workers left").isSubsetOf(before);
+    starter.join(10_000);
+  }
+
+  @Test
+  void aPoolIsAtMostMaxSizeWorkers() {
+    assertThatThrownBy(() -> WorkerPool.start(WorkerPool.MAX_SIZE + 1, Workers.calculator("pipe")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("size must be from 1 to 1000 (each worker is a JVM): 1001");
+  }
+
+  private static Set<Long> children() {
+    return ProcessHandle.current()
+        .children()
+        .map(ProcessHandle::pid)
+        .collect(java.util.stream.Collectors.toSet());
   }
 
   /** The pid of the worker whose call is in flight (the pool reports nothing: ask each). */
