@@ -139,6 +139,14 @@ final class ClientConnection implements FrameListener {
   }
 
   /**
+   * True once the transport or this side has ended the connection, also before the end is reported:
+   * a frame it refuses now surely never left.
+   */
+  boolean hasEnded() {
+    return closed || !isOpen();
+  }
+
+  /**
    * The next handshake answer. Where the transport lets it ({@link Connection#readUntil}), this
    * thread first reads the answer from the connection itself for up to {@code spinNanos} (the
    * client's spin budget), as a caller reads its reply: an answer that comes within it costs no

@@ -146,7 +146,7 @@ final class RemoteCalls {
    */
   private ClientConnection nextAfterEnded(
       ClientConnection cc, UnsentCallException unsent, long deadline, MethodDescriptor d) {
-    if (cc.isOpen() && !cc.isClosed()) {
+    if (!cc.hasEnded()) {
       throw unsent;
     }
     LOG.debug("{}: its connection ended before the call was sent; waiting for the next one", d);
@@ -274,7 +274,7 @@ final class RemoteCalls {
               deadline - System.nanoTime(),
               TimeUnit.NANOSECONDS));
     } catch (UnsentCallException e) {
-      if (!cc.isOpen() || cc.isClosed()) {
+      if (cc.hasEnded()) {
         throw e;
       }
       future.completeExceptionally(e);
@@ -411,7 +411,7 @@ final class RemoteCalls {
       try {
         exchange(cc.get(), d, MessageType.UNSUBSCRIBE, route, id, System.nanoTime() + timeoutNanos);
       } catch (UnsentCallException e) {
-        if (cc.get().isOpen() && !cc.get().isClosed()) {
+        if (!cc.get().hasEnded()) {
           throw e;
         }
         // the connection ended before the request left: the server dropped it with the connection

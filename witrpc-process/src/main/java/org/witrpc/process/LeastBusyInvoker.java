@@ -100,16 +100,8 @@ final class LeastBusyInvoker<T> implements InvocationHandler {
     CompletionStage<?> stage;
     try {
       stage = (CompletionStage<?>) callCounted(index, method, args);
-    } catch (WitTransportException lost) {
-      if (tried.size() < workers.size() && !outcome.isDone()) {
-        attemptAsync(outcome, method, args, tried);
-      } else {
-        outcome.completeExceptionally(lost);
-      }
-      return;
-    } catch (Throwable e) {
-      outcome.completeExceptionally(e);
-      return;
+    } catch (Throwable e) { // decided below as a future that failed so
+      stage = CompletableFuture.failedFuture(e);
     }
     if (stage == null) {
       outcome.complete(null);

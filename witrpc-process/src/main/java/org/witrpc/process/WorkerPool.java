@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -116,10 +115,9 @@ public final class WorkerPool<T> implements AutoCloseable {
     for (CompletableFuture<WorkerProcess<T>> start : starts) {
       try {
         started.add(start.join());
-      } catch (CompletionException | CancellationException e) {
-        Throwable cause = e.getCause() != null ? e.getCause() : e;
-        if (cause != failure && !(cause.getCause() instanceof InterruptedException)) {
-          failure.addSuppressed(cause);
+      } catch (CompletionException e) {
+        if (e.getCause() != failure) {
+          failure.addSuppressed(e.getCause());
         }
       }
     }

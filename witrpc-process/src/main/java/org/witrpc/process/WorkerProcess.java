@@ -350,13 +350,11 @@ public final class WorkerProcess<T> implements AutoCloseable {
     List<String> served;
     try {
       served = control.services();
-    } catch (WitRemoteException e) {
-      if (e.status() != Status.NOT_FOUND.code()) {
-        throw startFailure("failed right after it served: " + e.getMessage(), e, process);
-      }
-      LOG.debug("worker {} cannot say which services it serves: {}", name, e.getMessage());
-      return;
     } catch (WitException e) {
+      if (e instanceof WitRemoteException remote && remote.is(Status.NOT_FOUND)) {
+        LOG.debug("worker {} cannot say which services it serves: {}", name, e.getMessage());
+        return;
+      }
       throw startFailure("failed right after it served: " + e.getMessage(), e, process);
     }
     if (!served.contains(serviceName)) {
