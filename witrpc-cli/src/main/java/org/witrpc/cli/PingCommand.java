@@ -4,7 +4,7 @@ import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.witrpc.ServerReflection;
+import org.witrpc.ServerPing;
 import org.witrpc.Status;
 import org.witrpc.WitRemoteException;
 import org.witrpc.client.DynamicClient;
@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code witrpc ping URI}: connect and handshake time, then the latency of N small calls. The call
- * is the reflection service's {@code describe()}, which every server answers: with its description,
- * or with 404 when reflection is off (that answer is a full round trip too, and is counted).
+ * is {@link ServerPing#ping()}, which every server answers on its reader with no application code
+ * (a server of an older witrpc answers 404, a full round trip too, and counted).
  */
 @Command(
     name = "ping",
@@ -23,12 +23,14 @@ import picocli.CommandLine.Option;
     description = {
       "Measure a server: the time to connect and handshake (after one untimed connect that"
           + " warms up this JVM), then N calls of"
-          + " ServerReflection.describe() (every server answers it; a server with reflection off"
-          + " answers 404, which counts as a round trip too) with their p50, p90 and p99.",
+          + " ServerPing.ping() (every server answers it on its reader, with no application code;"
+          + " a server of an older witrpc answers 404, which counts as a round trip too) with their"
+          + " p50, p90 and p99.",
       "The first calls warm up and are not counted."
     })
 final class PingCommand extends RemoteCommand implements Callable<Integer> {
-  private static final String SERVICE = ServerReflection.class.getName();
+  private static final String SERVICE = ServerPing.class.getName();
+  private static final String PING_KEY = "ping()";
   private static final int WARM_UP = 10;
 
   /** The most timed calls: their times are kept for the percentiles (8 MB). */
@@ -68,7 +70,7 @@ final class PingCommand extends RemoteCommand implements Callable<Integer> {
       Arrays.sort(nanos);
       out.printf(
           Locale.ROOT,
-          "%d calls of ServerReflection.describe(): p50 %s, p90 %s, p99 %s, max %s%n",
+          "%d calls of ServerPing.ping(): p50 %s, p90 %s, p99 %s, max %s%n",
           count,
           ms(percentile(nanos, 50)),
           ms(percentile(nanos, 90)),
@@ -80,7 +82,7 @@ final class PingCommand extends RemoteCommand implements Callable<Integer> {
 
   private static void ping(DynamicClient dynamic) {
     try {
-      dynamic.call(SERVICE, ServerReflection.DESCRIBE_KEY, null);
+      dynamic.call(SERVICE, PING_KEY, null);
     } catch (WitRemoteException e) {
       if (!e.is(Status.NOT_FOUND)) {
         throw e;

@@ -359,7 +359,7 @@ class CliCommandsTest {
     assertThat(r.out())
         .containsPattern("connected to " + PLAIN + " in \\d+\\.\\d{3} ms")
         .containsPattern(
-            "20 calls of ServerReflection.describe\\(\\): p50 [\\d.]+ ms, p90 [\\d.]+ ms, p99"
+            "20 calls of ServerPing.ping\\(\\): p50 [\\d.]+ ms, p90 [\\d.]+ ms, p99"
                 + " [\\d.]+ ms, max [\\d.]+ ms");
   }
 

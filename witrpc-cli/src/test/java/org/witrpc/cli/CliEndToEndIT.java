@@ -67,7 +67,7 @@ class CliEndToEndIT {
 
     Cli.Result ping = Cli.run("ping", "-n", "20", uri);
     assertThat(ping.exitCode()).as(ping.toString()).isZero();
-    assertThat(ping.out()).contains("20 calls of ServerReflection.describe(): p50 ");
+    assertThat(ping.out()).contains("20 calls of ServerPing.ping(): p50 ");
   }
 
   @Test

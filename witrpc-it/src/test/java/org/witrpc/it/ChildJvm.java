@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import org.witrpc.process.ChildProcess;
 import org.witrpc.process.JavaCommand;
 import org.witrpc.process.WorkerOutput;
+import org.witrpc.testkit.Signals;
 
 /**
  * A child JVM of a test: a {@link ChildProcess} with the test class path, a 1 GiB serial-GC heap by

@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.witrpc.client.WitClient;
 import org.witrpc.server.WitServer;
 import org.witrpc.testkit.Await;
+import org.witrpc.testkit.Signals;
 import org.witrpc.testkit.TestService;
 import org.witrpc.testkit.TestServiceImpl;
 

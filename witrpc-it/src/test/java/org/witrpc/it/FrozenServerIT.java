@@ -17,6 +17,7 @@ import org.witrpc.WitTimeoutException;
 import org.witrpc.client.ConnectionState;
 import org.witrpc.client.WitClient;
 import org.witrpc.testkit.Await;
+import org.witrpc.testkit.Signals;
 import org.witrpc.testkit.TestService;
 
 /**

@@ -17,8 +17,10 @@ import java.util.concurrent.ExecutionException;
  * {@link org.witrpc.Idempotent}: then it is repeated on another worker (an asynchronous one when
  * its future fails so). Listener methods ({@code addXxxListener}/{@code removeXxxListener}) go to
  * every worker that has not ended for good, so events of all workers reach the listener. A frozen
- * worker (stopped, deadlocked) is not detected: calls sent to it wait their timeout, though the
- * fewest-calls choice sends it fewer once calls pile up there.
+ * worker (stopped, its reader stuck) is found only by a {@link HealthCheck} on the builder, which
+ * kills it: a call sent to it then fails (or, idempotent, moves on) at that kill; without one it
+ * waits its timeout, though the fewest-calls choice sends the worker fewer once calls pile up
+ * there.
  *
  * <pre>{@code
  * try (WorkerPool<Calculator> pool =

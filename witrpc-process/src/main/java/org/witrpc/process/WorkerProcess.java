@@ -15,14 +15,16 @@ import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.witrpc.ServerPing;
 import org.witrpc.Status;
 import org.witrpc.WitException;
 import org.witrpc.WitRemoteException;
@@ -75,6 +77,7 @@ public final class WorkerProcess<T> implements AutoCloseable {
   private final WitClient client;
   private final T service;
   private final WorkerControl control;
+  private final ServerPing pinger;
   private final ScheduledExecutorService supervisor;
   private final CompletableFuture<Integer> exit = new CompletableFuture<>();
 
@@ -96,6 +99,10 @@ public final class WorkerProcess<T> implements AutoCloseable {
   private boolean stopping; // guarded by lock; also set when no restart will follow
   private long readiesAtExit; // guarded by lock
   private ScheduledFuture<?> pendingRestart; // guarded by lock
+  private LaunchedProcess killedUnresponsive; // guarded by lock
+
+  /** Health checks missed in a row by the current process; only on the supervisor thread. */
+  private int missedChecks;
 
   private WorkerProcess(String name, Class<T> iface, WorkerSpec spec) {
     this.name = name;
@@ -138,13 +145,19 @@ public final class WorkerProcess<T> implements AutoCloseable {
         });
     this.service = client.service(iface);
     this.control = client.service(WorkerControl.class);
-    this.supervisor =
-        Executors.newSingleThreadScheduledExecutor(
+    this.pinger = client.service(ServerPing.class);
+    ScheduledThreadPoolExecutor supervising =
+        new ScheduledThreadPoolExecutor(
+            1,
             r -> {
               Thread t = new Thread(r, "witrpc-process-supervisor-" + name);
               t.setDaemon(true);
               return t;
             });
+    // a health check due later must not keep the thread after the worker ended
+    supervising.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    supervising.setRemoveOnCancelPolicy(true);
+    this.supervisor = supervising;
   }
 
   /** A builder of workers serving {@code iface}. */
@@ -339,6 +352,7 @@ public final class WorkerProcess<T> implements AutoCloseable {
     checkServesTheService(process);
     watch(process);
     transition(WorkerState.RUNNING, OptionalInt.empty(), "pid " + process.pid());
+    spec.healthCheck().ifPresent(check -> scheduleCheck(check.interval().toNanos()));
   }
 
   /**
@@ -445,9 +459,13 @@ public final class WorkerProcess<T> implements AutoCloseable {
   }
 
   private void onExited(LaunchedProcess process) {
+    boolean unresponsive;
     synchronized (lock) {
       readiesAtExit = readies.get();
+      unresponsive = killedUnresponsive == process;
+      killedUnresponsive = null;
     }
+    missedChecks = 0;
     try {
       // a wrapper's JVM may outlive the wrapper, still serving: it must be gone before a restart
       process.killTreeAndWait();
@@ -481,7 +499,16 @@ public final class WorkerProcess<T> implements AutoCloseable {
         stopping = true; // final: a stop from now on (a listener's, say) has nothing to do
       }
     }
-    transition(WorkerState.EXITED, OptionalInt.of(code), "pid " + process.pid());
+    transition(
+        WorkerState.EXITED,
+        OptionalInt.of(code),
+        "pid "
+            + process.pid()
+            + (unresponsive
+                ? ", killed after "
+                    + spec.healthCheck().orElseThrow().maxMissed()
+                    + " health checks in a row went unanswered"
+                : ""));
     if (restartDelayNanos >= 0) {
       scheduleRestart(restartNumber, restartDelayNanos);
     } else {
@@ -550,6 +577,114 @@ public final class WorkerProcess<T> implements AutoCloseable {
     }
     process.rememberDescendants();
     transition(WorkerState.RUNNING, OptionalInt.empty(), "pid " + process.pid());
+  }
+
+  // ---- health checks (on the supervisor thread) ----
+
+  private void scheduleCheck(long delayNanos) {
+    try {
+      supervisor.schedule(this::sendCheck, delayNanos, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException finished) {
+      // the worker ended for good: no more checks
+    }
+  }
+
+  /**
+   * Asks a running worker for a sign of life ({@link ServerPing}, answered by its server's reader
+   * whatever its application does), to be judged after the check's timeout.
+   */
+  private void sendCheck() {
+    HealthCheck check = spec.healthCheck().orElseThrow();
+    try {
+      LaunchedProcess process = runningProcess();
+      if (process == null) {
+        missedChecks = 0; // starting, restarting or ending: the exit path is in charge
+        scheduleCheck(check.interval().toNanos());
+        return;
+      }
+      long sent = System.nanoTime();
+      CompletableFuture<Void> ping;
+      try {
+        // not connected: fails at once, or (reconnecting) waits for a connection; a miss either way
+        ping = pinger.ping();
+      } catch (RuntimeException e) {
+        ping = CompletableFuture.failedFuture(e);
+      }
+      CompletableFuture<Void> sentPing = ping;
+      try {
+        supervisor.schedule(
+            () -> judge(check, process, sentPing, sent),
+            check.timeout().toNanos(),
+            TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException finished) {
+        sentPing.cancel(true);
+      }
+    } catch (Throwable t) { // the checks must go on (an Error creating a thread, say)
+      LOG.warn("worker {}: a health check failed to run", name, t);
+      scheduleCheck(check.interval().toNanos());
+    }
+  }
+
+  /**
+   * Counts a check of {@code process} that got no answer as missed (an error status is an answer: a
+   * server at its call limit, or of an older witrpc without the ping); kills it after too many.
+   */
+  private void judge(
+      HealthCheck check, LaunchedProcess process, CompletableFuture<Void> ping, long sent) {
+    try {
+      boolean answered;
+      if (!ping.isDone()) {
+        ping.cancel(true); // gives the call up, here and on the worker
+        answered = false;
+      } else {
+        try {
+          ping.join();
+          answered = true;
+        } catch (RuntimeException e) {
+          answered = (e.getCause() != null ? e.getCause() : e) instanceof WitRemoteException;
+        }
+      }
+      if (answered) {
+        missedChecks = 0;
+      } else if (runningProcess() == process && process.process().isAlive()) {
+        // no answer from a process that lives: it stopped, or its connection cannot be made
+        if (++missedChecks >= check.maxMissed()) {
+          missedChecks = 0;
+          killUnresponsive(process, check);
+        }
+      }
+    } catch (Throwable t) {
+      LOG.warn("worker {}: a health check failed to run", name, t);
+    } finally {
+      scheduleCheck(Math.max(0, check.interval().toNanos() - (System.nanoTime() - sent)));
+    }
+  }
+
+  /**
+   * Kills the tree of a worker that answers no check, unless it is being stopped (a stop that
+   * begins later finds it dying); its exit is handled as any other.
+   */
+  private void killUnresponsive(LaunchedProcess process, HealthCheck check) {
+    synchronized (lock) {
+      if (stopping || current != process || !process.process().isAlive()) {
+        return; // stopped, or died by itself: its exit is handled as such
+      }
+      killedUnresponsive = process;
+      LOG.warn(
+          "worker {} (pid {}) answered none of {} health checks in a row within {}: killing it",
+          name,
+          process.pid(),
+          check.maxMissed(),
+          check.timeout());
+      process.destroyTree(true); // signals only; under the lock so that no stop begins meanwhile
+    }
+  }
+
+  /** The worker's process while it is {@link WorkerState#RUNNING} and not stopping, else null. */
+  private LaunchedProcess runningProcess() {
+    synchronized (lock) {
+      return state == WorkerState.RUNNING && !stopping ? current : null;
+    }
   }
 
   /** Final: closes the client, stops supervising, completes {@link #onExit()}. */

@@ -37,6 +37,7 @@ public final class WorkerProcessBuilder<T> {
   private Duration callTimeout = Duration.ofSeconds(30);
   private WorkerOutput output = WorkerOutput.log();
   private RestartPolicy restartPolicy;
+  private HealthCheck healthCheck;
   private final List<WorkerListener> listeners = new ArrayList<>();
 
   WorkerProcessBuilder(Class<T> iface) {
@@ -195,6 +196,16 @@ public final class WorkerProcessBuilder<T> {
     return this;
   }
 
+  /**
+   * Kills the worker when it stops answering although its process lives (stopped, stuck), as {@code
+   * check} says; with a {@link #restartPolicy} it is started again. Default: no check, and a worker
+   * that stops answering keeps its calls waiting until their {@link #callTimeout}.
+   */
+  public WorkerProcessBuilder<T> healthCheck(HealthCheck check) {
+    this.healthCheck = Objects.requireNonNull(check, "check == null");
+    return this;
+  }
+
   /** Tells {@code listener} of every state change of the worker. */
   public WorkerProcessBuilder<T> listener(WorkerListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener == null"));
@@ -252,6 +263,7 @@ public final class WorkerProcessBuilder<T> {
         callTimeout,
         output,
         Optional.ofNullable(restartPolicy),
+        Optional.ofNullable(healthCheck),
         List.copyOf(listeners));
   }
 }

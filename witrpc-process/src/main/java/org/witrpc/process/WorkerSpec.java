@@ -22,6 +22,7 @@ import org.witrpc.spi.Serializer;
  * @param callTimeout the host client's timeout per call
  * @param output where the worker's stdout and stderr go
  * @param restartPolicy the restart policy, if any
+ * @param healthCheck the health check, if any
  * @param listeners told of every state change
  */
 record WorkerSpec(
@@ -36,6 +37,7 @@ record WorkerSpec(
     Duration callTimeout,
     WorkerOutput output,
     Optional<RestartPolicy> restartPolicy,
+    Optional<HealthCheck> healthCheck,
     List<WorkerListener> listeners) {
 
   /** The URI of the worker's server and of the host's client for transport name {@code name}. */

@@ -17,7 +17,8 @@
  * second at worst (the host process's exit).
  *
  * <p>Supervision: a {@link org.witrpc.process.RestartPolicy} restarts a worker that died, on the
- * same address with the same token, so the host's proxy keeps working; {@link
+ * same address with the same token, so the host's proxy keeps working; a {@link
+ * org.witrpc.process.HealthCheck} kills a worker whose process lives but no longer answers; {@link
  * org.witrpc.process.WorkerListener}s see every {@link org.witrpc.process.WorkerState} change. A
  * {@link org.witrpc.process.WorkerPool} puts several workers behind one proxy.
  *

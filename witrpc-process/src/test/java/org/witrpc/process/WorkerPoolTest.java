@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.witrpc.WitTransportException;
 import org.witrpc.testkit.Await;
+import org.witrpc.testkit.Signals;
 
 class WorkerPoolTest {
   private static final int CALLS = 1_000;
@@ -118,6 +119,44 @@ class WorkerPoolTest {
       assertThat(Files.readString(calls))
           .as("run once, on the worker that survived")
           .isEqualTo("7 " + other + "\n");
+    }
+  }
+
+  @Test
+  void withAHealthCheckAFrozenWorkerCostsItsCallsOnlyTheCheck(@TempDir Path dir) throws Exception {
+    Path calls = dir.resolve("calls.txt");
+    try (WorkerPool<Calculator> pool =
+        WorkerPool.start(
+            2,
+            Workers.calculator("pipe")
+                .environment("CALLS_FILE", calls.toString())
+                .callTimeout(Duration.ofMinutes(5))
+                .healthCheck(
+                    HealthCheck.every(Duration.ofMillis(100))
+                        .timeout(Duration.ofMillis(100))
+                        .maxMissed(3)))) {
+      Calculator calc = pool.service();
+      long frozen = pool.workers().get(0).pid();
+      long other = pool.workers().get(1).pid();
+      Signals.stop(frozen);
+
+      // one caller: every other call goes to the frozen worker until its check kills it; without
+      // the check such a call would wait its five minutes
+      CompletableFuture<List<Integer>> results =
+          CompletableFuture.supplyAsync(
+              () -> {
+                List<Integer> ids = new ArrayList<>();
+                for (int id = 0; id < 6; id++) {
+                  ids.add(calc.recordAfter(id, 0));
+                }
+                return ids;
+              });
+      assertThat(results.get(60, TimeUnit.SECONDS)).containsExactly(0, 1, 2, 3, 4, 5);
+      assertThat(Files.readAllLines(calls))
+          .as("each run once, on the worker that answers")
+          .containsExactly(
+              "0 " + other, "1 " + other, "2 " + other, "3 " + other, "4 " + other, "5 " + other);
+      assertThat(pool.workers().get(0).onExit().get(60, TimeUnit.SECONDS)).isEqualTo(137);
     }
   }
 

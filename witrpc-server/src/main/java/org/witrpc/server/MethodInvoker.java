@@ -18,6 +18,7 @@ final class MethodInvoker {
 
   private final MethodDescriptor descriptor;
   private final MethodHandle handle;
+  private final boolean builtIn;
 
   /**
    * Moving average of the invocation time (weight 1/8 for the newest call); starts above the quick
@@ -41,8 +42,13 @@ final class MethodInvoker {
 
   private static final int MAX_SLOW_DOUBLINGS = 10;
 
-  MethodInvoker(MethodDescriptor descriptor, Object implementation) {
+  /**
+   * @param builtIn a method of the server's own that never waits ({@link org.witrpc.ServerPing}):
+   *     always run where it is read, without interceptors
+   */
+  MethodInvoker(MethodDescriptor descriptor, Object implementation, boolean builtIn) {
     this.descriptor = descriptor;
+    this.builtIn = builtIn;
     this.handle = spread(unreflect(descriptor.method()).bindTo(implementation), descriptor);
   }
 
@@ -72,9 +78,14 @@ final class MethodInvoker {
     return descriptor;
   }
 
+  /** True for a method of the server's own, which never waits and runs without interceptors. */
+  boolean builtIn() {
+    return builtIn;
+  }
+
   /** True if the method's recent calls were quick enough to run on the reader thread. */
   boolean isQuick() {
-    return averageNanos < QUICK_NANOS;
+    return builtIn || averageNanos < QUICK_NANOS;
   }
 
   /**
@@ -84,7 +95,7 @@ final class MethodInvoker {
    * event loop), so that a method that blocks now and then stays off it.
    */
   boolean isQuickEveryTime() {
-    return isQuick() && quickStreak >= IO_THREAD_STREAK << slowCalls;
+    return builtIn || (isQuick() && quickStreak >= IO_THREAD_STREAK << slowCalls);
   }
 
   /**

@@ -191,9 +191,19 @@ final class RequestDispatcher {
   private boolean runsInline(Envelope env) {
     return switch (settings.dispatch()) {
       case INLINE -> true;
-      case EXECUTOR -> false;
+      case EXECUTOR -> routesToBuiltIn(env); // a route peek costs far less than the hand-off
       default -> knownQuick(env, false);
     };
+  }
+
+  /** Whether the request's method is the server's own ({@link MethodInvoker#builtIn}). */
+  private boolean routesToBuiltIn(Envelope env) {
+    try {
+      Optional<MethodInvoker> invoker = routedMethod(env.body().duplicate());
+      return invoker.isPresent() && invoker.get().builtIn();
+    } catch (WitException malformed) {
+      return true; // answered at once with 400, no user code runs
+    }
   }
 
   /**
@@ -315,7 +325,7 @@ final class RequestDispatcher {
       Metadata metadata,
       long deadline) {
     MethodDescriptor d = invoker.descriptor();
-    ServerInterceptors interceptors = settings.interceptors();
+    ServerInterceptors interceptors = invoker.builtIn() ? null : settings.interceptors();
     if (call == null && interceptors == null && !d.async()) {
       // inline, synchronous, not intercepted: nobody can cancel it while it runs (its reader runs
       // it), so it needs no entry among the running calls and no context unless it asks for one

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.witrpc.ServerPing;
 import org.witrpc.internal.MethodDescriptor;
 import org.witrpc.internal.Route;
 
@@ -21,8 +22,9 @@ final class ServiceRegistry {
     implementations.forEach(
         (iface, impl) -> {
           Map<String, MethodInvoker> methods = new LinkedHashMap<>();
+          boolean builtIn = iface == ServerPing.class;
           MethodDescriptor.allOf(iface)
-              .forEach((key, d) -> methods.put(key, new MethodInvoker(d, impl)));
+              .forEach((key, d) -> methods.put(key, new MethodInvoker(d, impl, builtIn)));
           for (MethodInvoker inv : methods.values()) {
             if (inv.descriptor().kind() != MethodDescriptor.Kind.CALL) {
               MethodDescriptor.checkListener(inv.descriptor().listenerType());

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -18,6 +19,7 @@ import java.util.function.Predicate;
 import org.witrpc.DiscoveryGroup;
 import org.witrpc.Metadata;
 import org.witrpc.Serializers;
+import org.witrpc.ServerPing;
 import org.witrpc.ServerReflection;
 import org.witrpc.Transports;
 import org.witrpc.WitTransportException;
@@ -67,6 +69,9 @@ public final class WitServer implements AutoCloseable {
   private static final Duration CONNECTION_CLOSE_WAIT = Duration.ofMillis(800);
 
   private static final AtomicLong CLOSER_IDS = new AtomicLong();
+
+  /** Every server's {@link ServerPing}: answers at once. */
+  private static final ServerPing PING = () -> CompletableFuture.completedFuture(null);
 
   /** How long a worker of the server's own executor spins for the next request (WarmHandOff). */
   private static final long WARM_SPIN_NANOS = 50_000;
@@ -122,18 +127,19 @@ public final class WitServer implements AutoCloseable {
 
   /**
    * The services to serve: the application's, then (if reflection is on and the application did not
-   * register its own) the {@link ServerReflection} that describes them.
+   * register its own) the {@link ServerReflection} that describes them, then {@link ServerPing}.
    */
   private Map<Class<?>, Object> servicesOf(Builder b) {
+    Map<Class<?>, Object> services = new LinkedHashMap<>(b.services);
+    services.put(ServerPing.class, PING);
     if (!b.reflection || b.services.containsKey(ServerReflection.class)) {
-      return b.services;
+      return services;
     }
     Map<String, String> options =
         b.transportUri == null
             ? Map.of() // an instance: its settings are its own, not the builder's
             : ReflectionService.transportOptions(
                 b.transportUri, b.maxFrameSize, b.maxClients, b.sendTimeout);
-    Map<Class<?>, Object> services = new LinkedHashMap<>(b.services);
     services.put(
         ServerReflection.class,
         new ReflectionService(
@@ -465,6 +471,10 @@ public final class WitServer implements AutoCloseable {
       Objects.requireNonNull(implementation, "implementation == null");
       if (!iface.isInterface()) {
         throw new IllegalArgumentException(iface.getName() + " is not an interface");
+      }
+      if (iface == ServerPing.class) {
+        throw new IllegalArgumentException(
+            iface.getName() + " is the server's own: every server answers it by itself");
       }
       if (services.putIfAbsent(iface, implementation) != null) {
         throw new IllegalArgumentException(iface.getName() + " is already registered");

@@ -1,4 +1,4 @@
-package org.witrpc.it;
+package org.witrpc.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.witrpc.testkit.Await;
 
 /**
  * Sends POSIX signals to child processes with {@code kill -SIGNAL pid}, for tests of frozen ({@code
@@ -14,15 +13,16 @@ import org.witrpc.testkit.Await;
  *
  * <p>Thread safety: stateless.
  */
-final class Signals {
+public final class Signals {
   private Signals() {}
 
   /**
    * Freezes {@code pid}: sends {@code STOP} and returns once every thread of the process is
    * stopped. The signal stops a thread only when it next enters the kernel, so a thread that spins
-   * (a shared-memory reader) may still answer a call or two after kill has ended.
+   * (a shared-memory reader) may still answer a call or two after kill has ended. Also returns when
+   * the process is gone meanwhile (killed by a supervisor that saw it frozen).
    */
-  static void stop(long pid) throws IOException, InterruptedException {
+  public static void stop(long pid) throws IOException, InterruptedException {
     send("STOP", pid);
     Await.until("every thread of process " + pid + " stopped", () -> allThreadsStopped(pid));
   }
@@ -30,6 +30,9 @@ final class Signals {
   /** True if each thread of {@code pid} is in state T (stopped) in {@code /proc}. */
   private static boolean allThreadsStopped(long pid) {
     Path tasks = Path.of("/proc", Long.toString(pid), "task");
+    if (!Files.isDirectory(tasks)) {
+      return true; // the process is gone
+    }
     try (Stream<Path> threads = Files.list(tasks)) {
       return threads.allMatch(
           thread -> {
@@ -43,12 +46,15 @@ final class Signals {
             }
           });
     } catch (IOException e) {
+      if (!Files.isDirectory(tasks)) {
+        return true; // the process ended meanwhile
+      }
       throw new UncheckedIOException("cannot read " + tasks, e);
     }
   }
 
   /** Sends {@code signal} (for example {@code STOP}) to {@code pid} and waits for kill to end. */
-  static void send(String signal, long pid) throws IOException, InterruptedException {
+  public static void send(String signal, long pid) throws IOException, InterruptedException {
     Process kill =
         new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
             .redirectErrorStream(true)
