@@ -1,22 +1,38 @@
 package org.witrpc.spring.boot;
 
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.witrpc.ServerPing;
+import org.witrpc.WitRemoteException;
 import org.witrpc.client.ConnectionState;
 
 /**
  * One client's health, from its {@link ConnectionState}: READY is UP; CONNECTING and RECONNECTING
  * are OUT_OF_SERVICE (calls wait for the connection); FAILED and CLOSED are DOWN; DISCONNECTED is
- * UNKNOWN until the client has failed once (a lazy client before its first call), DOWN after.
- * Details: the state, the URI (without secrets), the last failure.
+ * UNKNOWN until the client has failed once (a lazy client before its first call), DOWN after. A
+ * READY client also pings its server ({@link ServerPing}, answered by the server's reader whatever
+ * its application does), unless the ping timeout is zero: a server that does not answer within it
+ * (stopped, stuck, its reader blocked) is DOWN although the connection stands. Details: the state,
+ * the URI (without secrets), the ping's round trip or why it failed, the last failure.
  *
  * <p>Thread safety: safe for concurrent use.
  */
 final class WitClientHealthIndicator implements HealthIndicator {
   private final NamedClient client;
+  private final Duration pingTimeout;
 
-  WitClientHealthIndicator(NamedClient client) {
+  /**
+   * @param pingTimeout how long a READY client's server may take to answer a ping; zero for no ping
+   */
+  WitClientHealthIndicator(NamedClient client, Duration pingTimeout) {
     this.client = client;
+    this.pingTimeout = pingTimeout;
   }
 
   @Override
@@ -31,7 +47,41 @@ final class WitClientHealthIndicator implements HealthIndicator {
               client.tracker().lastFailure().isPresent() ? Health.down() : Health.unknown();
         };
     health.withDetail("state", state.name()).withDetail("uri", client.uri());
+    if (state == ConnectionState.READY && !pingTimeout.isZero()) {
+      ping(health);
+    }
     client.tracker().lastFailure().ifPresent(f -> health.withDetail("lastFailure", f));
     return health.build();
+  }
+
+  /** Pings the server: UP with the round trip if it answers in time, else DOWN with why. */
+  private void ping(Health.Builder health) {
+    long start = System.nanoTime();
+    CompletableFuture<Void> ping = null;
+    try {
+      ping = client.client().service(ServerPing.class).ping();
+      ping.get(pingTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      health.withDetail("ping", millis(System.nanoTime() - start));
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof WitRemoteException) {
+        // an answer all the same: a server of an older witrpc (404), or at its call limit (503)
+        health.withDetail("ping", millis(System.nanoTime() - start));
+      } else {
+        health.down().withDetail("ping", "failed: " + e.getCause());
+      }
+    } catch (TimeoutException e) {
+      ping.cancel(true);
+      health.down().withDetail("ping", "no answer within " + pingTimeout.toMillis() + " ms");
+    } catch (InterruptedException e) {
+      ping.cancel(true);
+      Thread.currentThread().interrupt();
+      health.unknown().withDetail("ping", "interrupted");
+    } catch (RuntimeException e) {
+      health.down().withDetail("ping", "failed: " + e);
+    }
+  }
+
+  private static String millis(long nanos) {
+    return String.format(Locale.ROOT, "%.3f ms", nanos / 1e6);
   }
 }

@@ -2,6 +2,8 @@ package org.witrpc.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
@@ -12,6 +14,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 import org.witrpc.client.ConnectionState;
 import org.witrpc.client.WitClient;
+import org.witrpc.server.Dispatch;
 import org.witrpc.server.WitServer;
 import org.witrpc.testkit.Await;
 
@@ -36,6 +39,57 @@ class WitHealthAutoConfigurationTest {
                   .containsEntry("uri", uri)
                   .doesNotContainKey("lastFailure");
             });
+  }
+
+  @Test
+  void aClientWhoseServerDoesNotAnswerIsDownThoughConnected() {
+    String uri = TestNames.memUri();
+    serverAndClient(uri)
+        .withBean(
+            WitServerBuilderCustomizer.class,
+            () -> b -> b.dispatch(Dispatch.INLINE)) // a call that waits holds its reader
+        .withPropertyValues("witrpc.health.ping-timeout=200ms")
+        .run(
+            context -> {
+              assertThat(clientHealth(context, "calc").getDetails())
+                  .hasEntrySatisfying("ping", p -> assertThat(p.toString()).endsWith(" ms"));
+              CalculatorImpl impl = context.getBean(CalculatorImpl.class);
+              Calculator calc =
+                  context.getBean(WitClients.class).client("calc").service(Calculator.class);
+              CompletableFuture<String> held = CompletableFuture.supplyAsync(() -> calc.slow("x"));
+              try {
+                assertThat(impl.entered.await(10, TimeUnit.SECONDS)).isTrue();
+                Health health = clientHealth(context, "calc");
+                assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+                assertThat(health.getDetails())
+                    .containsEntry("state", "READY")
+                    .containsEntry("ping", "no answer within 200 ms");
+              } finally {
+                impl.release.countDown();
+              }
+              assertThat(held.get(10, TimeUnit.SECONDS)).isEqualTo("x");
+              assertThat(clientHealth(context, "calc").getStatus()).isEqualTo(Status.UP);
+            });
+  }
+
+  @Test
+  void aPingTimeoutOfZeroTurnsThePingOffAndANegativeOneIsRefused() {
+    String uri = TestNames.memUri();
+    serverAndClient(uri)
+        .withPropertyValues("witrpc.health.ping-timeout=0")
+        .run(
+            context ->
+                assertThat(clientHealth(context, "calc").getDetails()).doesNotContainKey("ping"));
+    serverAndClient(TestNames.memUri())
+        .withPropertyValues("witrpc.health.ping-timeout=-1s")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .isInstanceOf(InvalidWitPropertyException.class)
+                    .hasMessageContaining("witrpc.health.ping-timeout")
+                    .hasMessageContaining("must be from 0 (no ping) to 1m"));
   }
 
   @Test
