@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The two example applications in two JVMs, from their executable jars: the host calls the worker
  * through its injected proxy (over HTTP, {@code /sum}), and its {@code /actuator/health} reports
- * the client DOWN or OUT_OF_SERVICE while the worker is dead and UP again once it is back.
+ * the client DOWN while the worker is stopped (SIGSTOP: its connection stands, its ping goes
+ * unanswered), DOWN or OUT_OF_SERVICE while the worker is dead, and UP again once it is back.
  */
 class HostWorkerIT {
   private static final Duration START = Duration.ofSeconds(90);
@@ -47,6 +48,19 @@ class HostWorkerIT {
         assertThat(get(base + "/sum?a=2&b=3")).isEqualTo("5 (worker " + worker.pid() + ")");
         assertThat(clientStatus(base)).isEqualTo("UP");
 
+        // a stopped worker keeps its connection open but answers no ping: DOWN while still READY
+        signal("STOP", worker.pid());
+        try {
+          awaitClientStatus(base, Set.of("DOWN"));
+          JsonNode frozen = clientHealth(base);
+          assertThat(frozen.path("details").path("state").asText()).isEqualTo("READY");
+          assertThat(frozen.path("details").path("ping").asText())
+              .isEqualTo("no answer within 1000 ms");
+        } finally {
+          signal("CONT", worker.pid());
+        }
+        awaitClientStatus(base, Set.of("UP"));
+
         worker.kill();
         awaitClientStatus(base, Set.of("DOWN", "OUT_OF_SERVICE"));
 
@@ -70,14 +84,20 @@ class HostWorkerIT {
 
   /** The calc client's status in the health report (whose HTTP status is 503 when not UP). */
   private String clientStatus(String base) throws Exception {
+    return clientHealth(base).path("status").asText();
+  }
+
+  /** The calc client's entry in the health report. */
+  private JsonNode clientHealth(String base) throws Exception {
     JsonNode health = json.readTree(get(base + "/actuator/health"));
-    return health
-        .path("components")
-        .path("witrpcClients")
-        .path("components")
-        .path("calc")
-        .path("status")
-        .asText();
+    return health.path("components").path("witrpcClients").path("components").path("calc");
+  }
+
+  /** Sends {@code signal} (STOP, CONT) to {@code pid} with kill(1). */
+  private static void signal(String signal, long pid) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start();
+    assertThat(kill.waitFor(10, TimeUnit.SECONDS)).as("kill -" + signal).isTrue();
+    assertThat(kill.exitValue()).as("kill -" + signal + " " + pid).isZero();
   }
 
   private void awaitClientStatus(String base, Set<String> wanted) throws Exception {
