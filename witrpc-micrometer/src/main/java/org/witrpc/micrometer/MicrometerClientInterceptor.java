@@ -3,6 +3,7 @@ package org.witrpc.micrometer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
+import org.witrpc.ServerPing;
 import org.witrpc.client.ClientInterceptor;
 
 /**
@@ -39,6 +40,9 @@ public final class MicrometerClientInterceptor implements ClientInterceptor {
 
   @Override
   public Object intercept(Chain chain) {
+    if (chain.method().serviceName().equals(ServerPing.class.getName())) {
+      return chain.proceed(); // a health check's ping: the server meters it neither
+    }
     CallMeters.MethodMeters m = meters.of(chain.method());
     long start = m.started();
     Object result;

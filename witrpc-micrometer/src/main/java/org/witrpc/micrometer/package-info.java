@@ -42,6 +42,7 @@
  * {@code Status}), or else the simple class name of the exception that ended the call (for example
  * {@code WitTimeoutException}, {@code IllegalArgumentException}). The interceptors' constructors
  * take tags to add to their meters: give each client (or server) sharing a registry its own, for
- * example {@code Tags.of("client", "calc")}.
+ * example {@code Tags.of("client", "calc")}. The built-in {@link org.witrpc.ServerPing} of health
+ * checks is metered by neither side.
  */
 package org.witrpc.micrometer;

@@ -26,6 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.witrpc.Metadata;
 import org.witrpc.RpcMethod;
+import org.witrpc.ServerPing;
 import org.witrpc.WitRemoteException;
 import org.witrpc.client.ClientInterceptor;
 import org.witrpc.client.WitClient;
@@ -106,6 +107,21 @@ class MicrometerInterceptorsTest {
       assertThat(registry.find(side.prefix + ".calls").meters())
           .as(side.prefix + ": one timer, of the one outcome")
           .hasSize(1);
+    }
+  }
+
+  @Test
+  void theBuiltInPingOfHealthChecksIsMeteredByNeitherSide() throws Exception {
+    String address = startServer("mem");
+    WitClient client = connectClient(address, new MicrometerClientInterceptor(clientRegistry));
+    client.service(ServerPing.class).ping().get(10, TimeUnit.SECONDS);
+    client.service(Greetings.class).greet("a");
+
+    for (MeterRegistry registry : List.of(clientRegistry, serverRegistry)) {
+      assertThat(registry.getMeters())
+          .as("only the greeting's meters")
+          .allSatisfy(m -> assertThat(m.getId().getTag("service")).isIn(SERVICE, null));
+      assertThat(registry.getMeters()).isNotEmpty();
     }
   }
 

@@ -8,6 +8,7 @@ import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.util.Objects;
 import org.witrpc.Metadata;
+import org.witrpc.ServerPing;
 import org.witrpc.client.ClientInterceptor;
 
 /**
@@ -37,6 +38,9 @@ public final class OpenTelemetryClientInterceptor implements ClientInterceptor {
   @Override
   @SuppressWarnings("try") // the scope is only closed
   public Object intercept(Chain chain) {
+    if (chain.method().serviceName().equals(ServerPing.class.getName())) {
+      return chain.proceed(); // a health check's ping: the server traces it neither
+    }
     Context parent = Context.current();
     Span span = spans.start(chain.method(), parent);
     Context context = parent.with(span);

@@ -14,9 +14,10 @@
  *     .build();
  * }</pre>
  *
- * <p>Each call has a CLIENT span on the client and a SERVER span, its child, on the server, named
- * {@code service/method} (the interface's fully qualified name and the method's name), with the
- * attributes {@code rpc.system} ({@code witrpc}), {@code rpc.service}, {@code rpc.method}, {@code
+ * <p>Each call (but the built-in {@link org.witrpc.ServerPing} of health checks, which neither side
+ * traces) has a CLIENT span on the client and a SERVER span, its child, on the server, named {@code
+ * service/method} (the interface's fully qualified name and the method's name), with the attributes
+ * {@code rpc.system} ({@code witrpc}), {@code rpc.service}, {@code rpc.method}, {@code
  * rpc.witrpc.status_code} (the {@link org.witrpc.Status} code of the reply, where there is one)
  * and, for a failed call, {@code error.type} (the exception's class name), the span status {@code
  * ERROR} and the exception as an event. The trace context travels in the call's {@link

@@ -17,10 +17,12 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.witrpc.ServerPing;
 import org.witrpc.WitRemoteException;
 import org.witrpc.client.WitClient;
 import org.witrpc.server.WitServer;
@@ -78,6 +80,25 @@ class OpenTelemetryInterceptorsTest {
               assertThat(s.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
               assertThat(s.getStatus().getDescription()).isEqualTo("CancellationException");
             });
+  }
+
+  @Test
+  void theBuiltInPingOfHealthChecksIsTracedByNeitherSide() throws Exception {
+    connect(false);
+    WitClient client =
+        WitClient.builder()
+            .transport(address)
+            .interceptor(new OpenTelemetryClientInterceptor(OTEL.getOpenTelemetry()))
+            .build();
+    closeables.add(client);
+    client.connect(Duration.ofSeconds(10));
+    client.service(ServerPing.class).ping().get(10, TimeUnit.SECONDS);
+    client.service(Traced.class).serverView();
+
+    assertThat(OTEL.getSpans())
+        .as("the call's two spans, none of the ping")
+        .hasSize(2)
+        .allSatisfy(span -> assertThat(span.getName()).startsWith(SERVICE + "/"));
   }
 
   @Test

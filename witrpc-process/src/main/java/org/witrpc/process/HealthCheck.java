@@ -10,12 +10,16 @@ import java.util.Objects;
  *
  * <p>While the worker runs, the host asks it every {@link #interval} for a sign of life, {@link
  * org.witrpc.ServerPing}: the worker's server answers it on the connection's reader itself, with no
- * application code, interceptor or executor in between, so a worker busy with long calls still
- * answers at once. A sign that does not come within {@link #timeout} is missed, and so is one the
- * host cannot ask for because its connection to the live worker is gone; after {@link #maxMissed}
- * missed in a row the host kills the worker's process tree ({@code SIGKILL}). Its calls under way
- * fail with a {@link org.witrpc.WitTransportException}, and the {@link RestartPolicy}, if any,
- * starts it again. The {@link WorkerState#EXITED} event of such a kill says so in its detail.
+ * application code, interceptor or executor in between, so a worker busy with long calls on its
+ * executor still answers at once. A call that runs on the reader holds the ping back until it
+ * returns: under {@code Dispatch.AUTO} (the default) a method seen to be quick runs there, so a
+ * worker whose quick methods may sometimes block (or whose interceptors may) for longer than the
+ * check's bound below is served with {@code WitWorker.builder().configure(b ->
+ * b.dispatch(Dispatch.EXECUTOR))}. A sign that does not come within {@link #timeout} is missed, and
+ * so is one the host cannot ask for because its connection to the live worker is gone; after {@link
+ * #maxMissed} missed in a row the host kills the worker's process tree ({@code SIGKILL}). Its calls
+ * under way fail with a {@link org.witrpc.WitTransportException}, and the {@link RestartPolicy}, if
+ * any, starts it again. The {@link WorkerState#EXITED} event of such a kill says so in its detail.
  *
  * <pre>{@code
  * HealthCheck.every(Duration.ofSeconds(1)).timeout(Duration.ofMillis(500)).maxMissed(3)

@@ -591,7 +591,7 @@ public final class WorkerProcess<T> implements AutoCloseable {
 
   /**
    * Asks a running worker for a sign of life ({@link ServerPing}, answered by its server's reader
-   * whatever its application does), to be judged after the check's timeout.
+   * however busy its executor is), to be judged after the check's timeout.
    */
   private void sendCheck() {
     HealthCheck check = spec.healthCheck().orElseThrow();

@@ -435,10 +435,10 @@ public final class WitServer implements AutoCloseable {
     }
 
     /**
-     * Adds an interceptor that every call (not subscribe / unsubscribe) passes through, after those
-     * added before: the first added is the outermost. See {@link ServerInterceptor} for the thread
-     * it runs on and what happens when it throws. None by default; with none, a call costs nothing
-     * for them.
+     * Adds an interceptor that every call (not subscribe / unsubscribe, nor the server's own {@link
+     * ServerPing}) passes through, after those added before: the first added is the outermost. See
+     * {@link ServerInterceptor} for the thread it runs on and what happens when it throws. None by
+     * default; with none, a call costs nothing for them.
      */
     public Builder interceptor(ServerInterceptor interceptor) {
       interceptors.add(Objects.requireNonNull(interceptor, "interceptor == null"));
