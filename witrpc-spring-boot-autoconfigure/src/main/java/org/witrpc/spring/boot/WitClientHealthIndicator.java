@@ -1,14 +1,13 @@
 package org.witrpc.spring.boot;
 
-import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.witrpc.ServerPing;
 import org.witrpc.WitRemoteException;
 import org.witrpc.client.ConnectionState;
 
@@ -25,14 +24,14 @@ import org.witrpc.client.ConnectionState;
  */
 final class WitClientHealthIndicator implements HealthIndicator {
   private final NamedClient client;
-  private final Duration pingTimeout;
+  private final ServerPings pings;
 
   /**
-   * @param pingTimeout how long a READY client's server may take to answer a ping; zero for no ping
+   * @param pings the pings of the clients' health reports, with their timeout; null for none
    */
-  WitClientHealthIndicator(NamedClient client, Duration pingTimeout) {
+  WitClientHealthIndicator(NamedClient client, ServerPings pings) {
     this.client = client;
-    this.pingTimeout = pingTimeout;
+    this.pings = pings;
   }
 
   @Override
@@ -47,7 +46,7 @@ final class WitClientHealthIndicator implements HealthIndicator {
               client.tracker().lastFailure().isPresent() ? Health.down() : Health.unknown();
         };
     health.withDetail("state", state.name()).withDetail("uri", client.uri());
-    if (state == ConnectionState.READY && !pingTimeout.isZero()) {
+    if (state == ConnectionState.READY && pings != null) {
       ping(health);
     }
     client.tracker().lastFailure().ifPresent(f -> health.withDetail("lastFailure", f));
@@ -56,28 +55,29 @@ final class WitClientHealthIndicator implements HealthIndicator {
 
   /** Pings the server: UP with the round trip if it answers in time, else DOWN with why. */
   private void ping(Health.Builder health) {
-    long start = System.nanoTime();
-    CompletableFuture<Void> ping = null;
+    ServerPings.Ping ping = pings.of(client);
+    CompletableFuture<Void> outcome = ping.outcome();
+    long left = ping.startedNanos() + pings.timeoutNanos() - System.nanoTime();
     try {
-      ping = client.client().service(ServerPing.class).ping();
-      ping.get(pingTimeout.toNanos(), TimeUnit.NANOSECONDS);
-      health.withDetail("ping", millis(System.nanoTime() - start));
+      outcome.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+      health.withDetail("ping", millis(ping.roundTripNanos()));
     } catch (ExecutionException e) {
       if (e.getCause() instanceof WitRemoteException) {
         // an answer all the same: a server of an older witrpc (404), or at its call limit (503)
-        health.withDetail("ping", millis(System.nanoTime() - start));
+        health.withDetail("ping", millis(ping.roundTripNanos()));
       } else {
         health.down().withDetail("ping", "failed: " + e.getCause());
       }
-    } catch (TimeoutException e) {
-      ping.cancel(true);
-      health.down().withDetail("ping", "no answer within " + pingTimeout.toMillis() + " ms");
+    } catch (TimeoutException | CancellationException e) {
+      outcome.cancel(true); // gives the call up; a report sharing the ping says the same
+      health
+          .down()
+          .withDetail(
+              "ping",
+              "no answer within " + TimeUnit.NANOSECONDS.toMillis(pings.timeoutNanos()) + " ms");
     } catch (InterruptedException e) {
-      ping.cancel(true);
       Thread.currentThread().interrupt();
       health.unknown().withDetail("ping", "interrupted");
-    } catch (RuntimeException e) {
-      health.down().withDetail("ping", "failed: " + e);
     }
   }
 

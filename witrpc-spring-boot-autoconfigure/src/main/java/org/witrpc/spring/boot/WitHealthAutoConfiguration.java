@@ -55,10 +55,9 @@ public class WitHealthAutoConfiguration {
     @ConditionalOnMissingBean(name = "witrpcClientsHealthContributor")
     HealthContributor witrpcClientsHealthContributor(WitClients clients, Environment environment) {
       Duration pingTimeout = pingTimeout(environment);
+      ServerPings pings = pingTimeout.isZero() ? null : new ServerPings(clients.all(), pingTimeout);
       Map<String, HealthIndicator> indicators = new LinkedHashMap<>();
-      clients
-          .all()
-          .forEach(c -> indicators.put(c.name(), new WitClientHealthIndicator(c, pingTimeout)));
+      clients.all().forEach(c -> indicators.put(c.name(), new WitClientHealthIndicator(c, pings)));
       return CompositeHealthContributor.fromMap(indicators);
     }
 
@@ -68,7 +67,7 @@ public class WitHealthAutoConfiguration {
           Binder.get(environment).bind(PING_TIMEOUT, Duration.class).orElse(Duration.ofSeconds(1));
       if (timeout.isNegative() || timeout.compareTo(Duration.ofMinutes(1)) > 0) {
         throw new InvalidWitPropertyException(
-            PING_TIMEOUT, "must be from 0 (no ping) to 1m, not " + timeout);
+            PING_TIMEOUT, "must be from 0 (no ping) to 1m, not " + timeout.toMillis() + " ms");
       }
       return timeout;
     }

@@ -2,6 +2,7 @@ package org.witrpc.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,50 @@ class WitHealthAutoConfigurationTest {
               }
               assertThat(held.get(10, TimeUnit.SECONDS)).isEqualTo("x");
               assertThat(clientHealth(context, "calc").getStatus()).isEqualTo(Status.UP);
+            });
+  }
+
+  @Test
+  void oneReportPingsEveryClientsServerAtOnce() {
+    String uri = TestNames.memUri();
+    Runners.witrpc()
+        .withBean(CalculatorImpl.class)
+        .withBean(WitServerBuilderCustomizer.class, () -> b -> b.dispatch(Dispatch.INLINE))
+        .withPropertyValues(
+            "witrpc.server.uri=" + uri,
+            "witrpc.client.a.uri=" + uri,
+            "witrpc.client.b.uri=" + uri,
+            "witrpc.client.c.uri=" + uri,
+            "witrpc.health.ping-timeout=300ms")
+        .run(
+            context -> {
+              CalculatorImpl impl = context.getBean(CalculatorImpl.class);
+              WitClients clients = context.getBean(WitClients.class);
+              List<String> names = List.of("a", "b", "c");
+              try {
+                for (String name : names) {
+                  // each client's connection has its reader held by a waiting call
+                  Calculator calc = clients.client(name).service(Calculator.class);
+                  CompletableFuture.runAsync(() -> calc.slow(name));
+                  Await.until(
+                      name + "'s call is sent", () -> clients.client(name).pendingCallCount() == 1);
+                }
+                assertThat(clientHealth(context, "a").getStatus()).isEqualTo(Status.DOWN);
+                // a's report sent b's and c's pings too: theirs wait no second timeout
+                assertThat(clients.client("b").pendingCallCount()).isEqualTo(2);
+                assertThat(clients.client("c").pendingCallCount()).isEqualTo(2);
+                for (String name : List.of("b", "c")) {
+                  assertThat(clientHealth(context, name).getDetails())
+                      .containsEntry("ping", "no answer within 300 ms");
+                }
+              } finally {
+                impl.release.countDown();
+              }
+              for (String name : names) {
+                Await.until(
+                    name + " is UP again",
+                    () -> clientHealth(context, name).getStatus().equals(Status.UP));
+              }
             });
   }
 
