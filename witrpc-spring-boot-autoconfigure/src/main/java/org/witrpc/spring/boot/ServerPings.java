@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.witrpc.ServerPing;
 import org.witrpc.client.ConnectionState;
 
@@ -13,12 +14,16 @@ import org.witrpc.client.ConnectionState;
  * The clients' pings of one health report. Actuator asks the clients' indicators one after another,
  * so the first one asked starts a ping of every READY client at once (a round) and each indicator
  * takes its own and waits for it only until that ping's timeout: servers that do not answer cost
- * one timeout per report, not one per client. Each ping serves one report: an indicator that finds
- * none of its own in a round younger than the timeout starts a new round.
+ * one timeout per report, not one per client. Each ping serves one report, and only while it is
+ * under way or just answered: an indicator that finds none such starts a new round. Every ping is
+ * given up at its timeout, taken or not.
  *
  * <p>Thread safety: safe for concurrent use.
  */
 final class ServerPings {
+  /** How old an answer a report may still take: the indicators of one report follow at once. */
+  static final long FRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
   private final List<NamedClient> clients;
   private final long timeoutNanos;
   private Round round; // guarded by this
@@ -34,23 +39,23 @@ final class ServerPings {
   }
 
   /**
-   * A ping of {@code client}'s server for a report: the one the current round started for it, if
-   * the round is younger than the timeout and no report took it yet; else a new round's.
+   * A ping of {@code client}'s server for a report: the one the current round started for it, if no
+   * report took it yet and it is still under way or answered within the last {@link #FRESH_NANOS}
+   * (never an older answer); else a new round's.
    */
   synchronized Ping of(NamedClient client) {
     long now = System.nanoTime();
-    Ping mine =
-        round != null && now - round.started <= timeoutNanos ? round.pings.remove(client) : null;
-    if (mine != null) {
+    Ping mine = round != null ? round.pings.remove(client) : null;
+    if (mine != null && mine.freshAt(now)) {
       return mine;
     }
-    round = new Round(now);
+    round = new Round();
     for (NamedClient c : clients) {
       if (c != client && c.client().state() == ConnectionState.READY) {
-        round.pings.put(c, Ping.start(c));
+        round.pings.put(c, Ping.start(c, timeoutNanos));
       }
     }
-    return Ping.start(client);
+    return Ping.start(client, timeoutNanos);
   }
 
   /** One ping: when it was sent, its outcome, and when that came. */
@@ -65,7 +70,11 @@ final class ServerPings {
       outcome.whenComplete((v, e) -> completedNanos = System.nanoTime());
     }
 
-    static Ping start(NamedClient client) {
+    /**
+     * Sends a ping, given up (cancelled, here and on the server) at its timeout whether or not a
+     * report takes it: a ping of a client no report asks for never waits for the call's timeout.
+     */
+    static Ping start(NamedClient client, long timeoutNanos) {
       long now = System.nanoTime();
       CompletableFuture<Void> outcome;
       try {
@@ -73,7 +82,18 @@ final class ServerPings {
       } catch (RuntimeException e) {
         outcome = CompletableFuture.failedFuture(e);
       }
+      if (!outcome.isDone()) {
+        CompletableFuture<Void> pending = outcome;
+        CompletableFuture.delayedExecutor(timeoutNanos, TimeUnit.NANOSECONDS)
+            .execute(() -> pending.cancel(true));
+      }
       return new Ping(now, outcome);
+    }
+
+    /** Whether a report at {@code now} may take it: under way, or answered just now. */
+    boolean freshAt(long now) {
+      long completed = completedNanos;
+      return !outcome.isDone() || completed != 0 && now - completed <= FRESH_NANOS;
     }
 
     long startedNanos() {
@@ -92,11 +112,6 @@ final class ServerPings {
   }
 
   private static final class Round {
-    final long started;
     final Map<NamedClient, Ping> pings = new HashMap<>(); // guarded by the ServerPings
-
-    Round(long started) {
-      this.started = started;
-    }
   }
 }

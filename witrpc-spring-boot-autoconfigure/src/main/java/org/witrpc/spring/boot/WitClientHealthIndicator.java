@@ -69,7 +69,7 @@ final class WitClientHealthIndicator implements HealthIndicator {
         health.down().withDetail("ping", "failed: " + e.getCause());
       }
     } catch (TimeoutException | CancellationException e) {
-      outcome.cancel(true); // gives the call up; a report sharing the ping says the same
+      outcome.cancel(true); // gives the call up, here and on the server
       health
           .down()
           .withDetail(

@@ -3,8 +3,15 @@ package org.witrpc.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
@@ -13,6 +20,7 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
+import org.witrpc.ServerPing;
 import org.witrpc.client.ConnectionState;
 import org.witrpc.client.WitClient;
 import org.witrpc.server.Dispatch;
@@ -20,6 +28,13 @@ import org.witrpc.server.WitServer;
 import org.witrpc.testkit.Await;
 
 class WitHealthAutoConfigurationTest {
+  /** Runs each task on a daemon thread of its own. */
+  private static final Executor OWN_THREAD =
+      task -> {
+        Thread t = new Thread(task, "health-test");
+        t.setDaemon(true);
+        t.start();
+      };
 
   @Test
   void serverAndClientsAreUpWhenConnected() {
@@ -76,9 +91,23 @@ class WitHealthAutoConfigurationTest {
   @Test
   void oneReportPingsEveryClientsServerAtOnce() {
     String uri = TestNames.memUri();
+    Map<String, List<Long>> pingsSent = new ConcurrentHashMap<>();
     Runners.witrpc()
         .withBean(CalculatorImpl.class)
         .withBean(WitServerBuilderCustomizer.class, () -> b -> b.dispatch(Dispatch.INLINE))
+        .withBean(
+            WitClientBuilderCustomizer.class,
+            () ->
+                (name, builder) ->
+                    builder.interceptor(
+                        chain -> {
+                          if (chain.method().serviceName().equals(ServerPing.class.getName())) {
+                            pingsSent
+                                .computeIfAbsent(name, n -> new CopyOnWriteArrayList<>())
+                                .add(System.nanoTime());
+                          }
+                          return chain.proceed();
+                        }))
         .withPropertyValues(
             "witrpc.server.uri=" + uri,
             "witrpc.client.a.uri=" + uri,
@@ -90,30 +119,86 @@ class WitHealthAutoConfigurationTest {
               CalculatorImpl impl = context.getBean(CalculatorImpl.class);
               WitClients clients = context.getBean(WitClients.class);
               List<String> names = List.of("a", "b", "c");
+              ExecutorService callers = Executors.newFixedThreadPool(names.size());
               try {
                 for (String name : names) {
                   // each client's connection has its reader held by a waiting call
                   Calculator calc = clients.client(name).service(Calculator.class);
-                  CompletableFuture.runAsync(() -> calc.slow(name));
+                  callers.execute(() -> calc.slow(name));
                   Await.until(
                       name + "'s call is sent", () -> clients.client(name).pendingCallCount() == 1);
                 }
-                assertThat(clientHealth(context, "a").getStatus()).isEqualTo(Status.DOWN);
-                // a's report sent b's and c's pings too: theirs wait no second timeout
-                assertThat(clients.client("b").pendingCallCount()).isEqualTo(2);
-                assertThat(clients.client("c").pendingCallCount()).isEqualTo(2);
+                long reportStart = System.nanoTime();
+                for (String name : names) {
+                  Health health = clientHealth(context, name);
+                  assertThat(health.getStatus()).as(name).isEqualTo(Status.DOWN);
+                  assertThat(health.getDetails()).containsEntry("ping", "no answer within 300 ms");
+                  if (name.equals("a")) {
+                    // a's report sent b's and c's pings, which their reports then take
+                    long reportEnd = System.nanoTime();
+                    for (String other : List.of("b", "c")) {
+                      assertThat(pingsSent.get(other))
+                          .singleElement()
+                          .satisfies(t -> assertThat(t).isBetween(reportStart, reportEnd));
+                    }
+                  }
+                }
+                assertThat(pingsSent.values()).allSatisfy(sent -> assertThat(sent).hasSize(1));
+                // pings no report takes are given up at their timeout all the same
+                for (int i = 0; i < 3; i++) {
+                  clientHealth(context, "a");
+                }
                 for (String name : List.of("b", "c")) {
-                  assertThat(clientHealth(context, name).getDetails())
-                      .containsEntry("ping", "no answer within 300 ms");
+                  Await.until(
+                      name + "'s untaken pings are given up",
+                      () -> clients.client(name).pendingCallCount() == 1);
                 }
               } finally {
                 impl.release.countDown();
+                callers.shutdown();
               }
               for (String name : names) {
                 Await.until(
                     name + " is UP again",
                     () -> clientHealth(context, name).getStatus().equals(Status.UP));
               }
+            });
+  }
+
+  @Test
+  void aReportTakesNoOtherReportsOldAnswer() {
+    String uri = TestNames.memUri();
+    Runners.witrpc()
+        .withBean(CalculatorImpl.class)
+        .withBean(WitServerBuilderCustomizer.class, () -> b -> b.dispatch(Dispatch.INLINE))
+        .withPropertyValues(
+            "witrpc.server.uri=" + uri,
+            "witrpc.client.a.uri=" + uri,
+            "witrpc.client.b.uri=" + uri,
+            "witrpc.health.ping-timeout=10s")
+        .run(
+            context -> {
+              CalculatorImpl impl = context.getBean(CalculatorImpl.class);
+              WitClient b = context.getBean(WitClients.class).client("b");
+              // a's report pings b too, and b answers at once
+              assertThat(clientHealth(context, "a").getStatus()).isEqualTo(Status.UP);
+              Await.until("b's ping is answered", () -> b.pendingCallCount() == 0);
+              CompletableFuture<String> held =
+                  CompletableFuture.supplyAsync(
+                      () -> b.service(Calculator.class).slow("x"), OWN_THREAD);
+              try {
+                assertThat(impl.entered.await(10, TimeUnit.SECONDS)).isTrue();
+                // a later report (after the fresh window) must ask b's server again
+                LockSupport.parkNanos(2 * ServerPings.FRESH_NANOS);
+                CompletableFuture<Health> report =
+                    CompletableFuture.supplyAsync(() -> clientHealth(context, "b"), OWN_THREAD);
+                Await.until("b's new ping is sent", () -> b.pendingCallCount() == 2);
+                impl.release.countDown();
+                assertThat(report.get(20, TimeUnit.SECONDS).getStatus()).isEqualTo(Status.UP);
+              } finally {
+                impl.release.countDown();
+              }
+              assertThat(held.get(10, TimeUnit.SECONDS)).isEqualTo("x");
             });
   }
 
