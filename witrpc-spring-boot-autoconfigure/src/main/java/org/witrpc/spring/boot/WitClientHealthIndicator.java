@@ -15,10 +15,11 @@ import org.witrpc.client.ConnectionState;
  * One client's health, from its {@link ConnectionState}: READY is UP; CONNECTING and RECONNECTING
  * are OUT_OF_SERVICE (calls wait for the connection); FAILED and CLOSED are DOWN; DISCONNECTED is
  * UNKNOWN until the client has failed once (a lazy client before its first call), DOWN after. A
- * READY client also pings its server ({@link ServerPing}, answered by the server's reader whatever
- * its application does), unless the ping timeout is zero: a server that does not answer within it
- * (stopped, stuck, its reader blocked) is DOWN although the connection stands. Details: the state,
- * the URI (without secrets), the ping's round trip or why it failed, the last failure.
+ * READY client also pings its server ({@link org.witrpc.ServerPing}, answered by the server's
+ * reader, not behind the calls on its executor), unless the ping timeout is zero: a server that
+ * does not answer within it (stopped, stuck, its reader blocked) is DOWN although the connection
+ * stands. Details: the state, the URI (without secrets), the ping's round trip or why it failed,
+ * the last failure.
  *
  * <p>Thread safety: safe for concurrent use.
  */
