@@ -1,7 +1,6 @@
 package org.witrpc.it;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.concurrent.atomic.AtomicLong;
 import org.witrpc.server.WitServer;
 
@@ -27,20 +26,9 @@ public final class RecordingServerMain {
       System.exit(2);
     }
     String uri = args[0];
-    WitServer server =
-        WitServer.builder().service(CallRecorder.class, new Recorder()).transport(uri).build();
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "witrpc-it-server-shutdown"));
-    server.start();
-    System.out.println(
-        "READY " + (NetworkUris.isNetwork(uri) ? NetworkUris.client(uri, server.address()) : uri));
-    System.out.flush();
-    InputStream in = System.in;
-    byte[] ignored = new byte[256];
-    while (in.read(ignored) >= 0) {
-      // nothing is expected on stdin; its end is the signal to stop
-    }
-    server.close();
-    System.exit(0);
+    TestServerMain.serveUntilStdinEnds(
+        WitServer.builder().service(CallRecorder.class, new Recorder()).transport(uri).build(),
+        uri);
   }
 
   /** Thread safety: safe for concurrent use; System.out prints each line whole. */

@@ -58,7 +58,14 @@ public final class TestServerMain {
     if (token != null) {
       builder.accessToken(token);
     }
-    WitServer server = builder.build();
+    serveUntilStdinEnds(builder.build(), uri);
+  }
+
+  /**
+   * Starts {@code server} (closed by a shutdown hook on SIGTERM), prints {@code READY <uri>} for
+   * its clients, serves until stdin ends, then closes it, prints {@code STOPPED} and exits.
+   */
+  static void serveUntilStdinEnds(WitServer server, String uri) throws IOException {
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "witrpc-it-server-shutdown"));
     server.start();
     // tcp://...:0 and wss://...:0 bind an ephemeral port: clients need the real one (and options)

@@ -646,12 +646,10 @@ public final class WorkerProcess<T> implements AutoCloseable {
       }
       if (answered) {
         missedChecks = 0;
-      } else if (runningProcess() == process && process.process().isAlive()) {
-        // no answer from a process that lives: it stopped, or its connection cannot be made
-        if (++missedChecks >= check.maxMissed()) {
-          missedChecks = 0;
-          killUnresponsive(process, check);
-        }
+      } else if (runningProcess() == process && ++missedChecks >= check.maxMissed()) {
+        // no answer: it stopped, or its connection cannot be made (one that died is not killed)
+        missedChecks = 0;
+        killUnresponsive(process, check);
       }
     } catch (Throwable t) {
       LOG.warn("worker {}: a health check failed to run", name, t);

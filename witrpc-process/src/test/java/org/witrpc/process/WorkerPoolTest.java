@@ -16,9 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.witrpc.WitTransportException;
@@ -103,23 +103,8 @@ class WorkerPoolTest {
   @Test
   void anIdempotentCallIsRepeatedOnAnotherWorkerWhenItsWorkerDies(@TempDir Path dir)
       throws Exception {
-    Path calls = dir.resolve("calls.txt");
-    try (WorkerPool<Calculator> pool =
-        WorkerPool.start(
-            2, Workers.calculator("pipe").environment("CALLS_FILE", calls.toString()))) {
-      Calculator calc = pool.service();
-      List<Long> pids = pool.workers().stream().map(WorkerProcess::pid).toList();
-      CompletableFuture<Integer> call =
-          CompletableFuture.supplyAsync(() -> calc.recordAfter(7, 2_000));
-      long busy = awaitBusyWorker(pool);
-      ProcessHandle.of(busy).orElseThrow().destroyForcibly();
-      long other = pids.get(0) == busy ? pids.get(1) : pids.get(0);
-
-      assertThat(call.get(60, TimeUnit.SECONDS)).isEqualTo(7);
-      assertThat(Files.readString(calls))
-          .as("run once, on the worker that survived")
-          .isEqualTo("7 " + other + "\n");
-    }
+    assertRepeatedOnTheSurvivor(
+        dir, calc -> CompletableFuture.supplyAsync(() -> calc.recordAfter(7, 2_000)));
   }
 
   @Test
@@ -163,24 +148,29 @@ class WorkerPoolTest {
   @Test
   void anAsyncIdempotentCallIsRepeatedOnAnotherWorkerWhenItsWorkerDies(@TempDir Path dir)
       throws Exception {
+    assertRepeatedOnTheSurvivor(dir, calc -> calc.recordAfterAsync(7, 2_000));
+  }
+
+  /**
+   * Makes {@code call} (id 7, running 2 s) on a pool of two, kills the worker that runs it, and
+   * asserts that it returns, run once, on the other.
+   */
+  private static void assertRepeatedOnTheSurvivor(
+      Path dir, Function<Calculator, CompletableFuture<Integer>> call) throws Exception {
     Path calls = dir.resolve("calls.txt");
     try (WorkerPool<Calculator> pool =
         WorkerPool.start(
             2, Workers.calculator("pipe").environment("CALLS_FILE", calls.toString()))) {
-      Calculator calc = pool.service();
       List<Long> pids = pool.workers().stream().map(WorkerProcess::pid).toList();
-      CompletableFuture<Integer> call = calc.recordAfterAsync(7, 2_000);
+      CompletableFuture<Integer> result = call.apply(pool.service());
       long busy = awaitBusyWorker(pool);
       ProcessHandle.of(busy).orElseThrow().destroyForcibly();
       long other = pids.get(0) == busy ? pids.get(1) : pids.get(0);
 
-      assertThat(call.get(60, TimeUnit.SECONDS)).isEqualTo(7);
+      assertThat(result.get(60, TimeUnit.SECONDS)).isEqualTo(7);
       assertThat(Files.readString(calls))
           .as("run once, on the worker that survived")
           .isEqualTo("7 " + other + "\n");
-      assertThatThrownBy(() -> pool.stop(null))
-          .isInstanceOf(NullPointerException.class)
-          .hasMessage("grace == null");
     }
   }
 
@@ -201,6 +191,9 @@ class WorkerPoolTest {
       Await.until("the survivor's event", () -> heard.contains(survivor));
       calc.removePidListener(listener);
       assertThat(calc.announcePid()).as("listeners after removing it").isZero();
+      assertThatThrownBy(() -> pool.stop(null))
+          .isInstanceOf(NullPointerException.class)
+          .hasMessage("grace == null");
     }
   }
 
@@ -256,40 +249,29 @@ class WorkerPoolTest {
   @Test
   void anInterruptedPoolStartEndsItsWorkersAndSaysSo() throws Exception {
     Set<Long> before = children();
-    CompletableFuture<Throwable> thrown = new CompletableFuture<>();
-    AtomicBoolean interruptKept = new AtomicBoolean();
-    Thread starter =
-        new Thread(
-            () -> {
-              try {
+    InterruptedStart starter =
+        InterruptedStart.begin(
+            "pool-starter",
+            () ->
                 WorkerPool.start(
-                        2,
-                        WorkerProcess.builder(Calculator.class)
-                            .mainClass(FailingMains.NeverServes.class)
-                            .jvmOptions(Workers.FAST_JVM)
-                            .name("interrupted-pool")
-                            .startTimeout(Duration.ofSeconds(120)))
-                    .close();
-                thrown.complete(null);
-              } catch (Throwable e) {
-                interruptKept.set(Thread.currentThread().isInterrupted());
-                thrown.complete(e);
-              }
-            },
-            "pool-starter");
-    starter.start();
+                    2,
+                    WorkerProcess.builder(Calculator.class)
+                        .mainClass(FailingMains.NeverServes.class)
+                        .jvmOptions(Workers.FAST_JVM)
+                        .name("interrupted-pool")
+                        .startTimeout(Duration.ofSeconds(120))));
     Await.until(
         "both workers' JVMs started",
         () -> children().stream().filter(pid -> !before.contains(pid)).count() == 2);
 
     starter.interrupt();
 
-    assertThat(thrown.get(60, TimeUnit.SECONDS))
+    assertThat(starter.thrown())
         .isInstanceOf(WorkerStartException.class)
         .hasMessageContaining("the start of pool interrupted-pool was interrupted");
-    assertThat(interruptKept).as("the interrupt status kept").isTrue();
+    assertThat(starter.interruptKept()).as("the interrupt status kept").isTrue();
     assertThat(children()).as("workers left").isSubsetOf(before);
-    starter.join(10_000);
+    starter.join();
   }
 
   @Test

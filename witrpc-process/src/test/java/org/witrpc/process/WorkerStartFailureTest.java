@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,37 +98,26 @@ class WorkerStartFailureTest {
 
   @Test
   void anInterruptedStartEndsTheWorkerAndSaysSo() throws Exception {
-    CompletableFuture<Throwable> thrown = new CompletableFuture<>();
-    AtomicBoolean interruptKept = new AtomicBoolean();
-    Thread starter =
-        new Thread(
-            () -> {
-              try {
+    InterruptedStart starter =
+        InterruptedStart.begin(
+            "starter",
+            () ->
                 WorkerProcess.builder(Calculator.class)
                     .mainClass(FailingMains.NeverServes.class)
                     .jvmOptions(Workers.FAST_JVM)
                     .name("interrupted")
                     .startTimeout(Workers.START)
-                    .start()
-                    .close();
-                thrown.complete(null);
-              } catch (Throwable e) {
-                interruptKept.set(Thread.currentThread().isInterrupted());
-                thrown.complete(e);
-              }
-            },
-            "starter");
-    starter.start();
+                    .start());
     Await.until("the worker's JVM started", () -> !childrenBefore.containsAll(children()));
 
     starter.interrupt();
 
-    assertThat(thrown.get(60, TimeUnit.SECONDS))
+    assertThat(starter.thrown())
         .isInstanceOf(WorkerStartException.class)
         .hasMessageContaining("worker interrupted")
         .hasMessageContaining("was interrupted before it served");
-    assertThat(interruptKept).as("the starting thread's interrupt status kept").isTrue();
-    starter.join(10_000);
+    assertThat(starter.interruptKept()).as("the starting thread's interrupt status kept").isTrue();
+    starter.join();
   }
 
   @Test

@@ -126,8 +126,9 @@ public final class WitServer implements AutoCloseable {
   }
 
   /**
-   * The services to serve: the application's, then (if reflection is on and the application did not
-   * register its own) the {@link ServerReflection} that describes them, then {@link ServerPing}.
+   * The services to serve: the application's, the server's own {@link ServerPing}, and (if
+   * reflection is on and the application did not register its own) the {@link ServerReflection}
+   * that describes the application's.
    */
   private Map<Class<?>, Object> servicesOf(Builder b) {
     Map<Class<?>, Object> services = new LinkedHashMap<>(b.services);
