@@ -169,7 +169,14 @@ class TokenBindingTest {
   @Test
   void aClientWithoutATokenIsRefusedByABindingServer() {
     server(name, b -> b);
-    assertThatThrownBy(() -> client(name, b -> b.accessToken("")).connect(Duration.ofSeconds(5)))
+    WitClient withoutToken =
+        closeLater(
+            WitClient.builder()
+                .transport("mem://" + name)
+                .encryption(true)
+                .timeout(Duration.ofSeconds(5))
+                .build());
+    assertThatThrownBy(() -> withoutToken.connect(Duration.ofSeconds(5)))
         .isInstanceOf(WitSecurityException.class)
         .hasMessageContaining("the server requires an access token");
   }

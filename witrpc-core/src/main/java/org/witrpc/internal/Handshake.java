@@ -48,14 +48,20 @@ public final class Handshake {
   public static final int MAX_TOKEN_BYTES = 8 * 1024;
 
   /**
-   * Checks an access token a builder is given: at most {@link #MAX_TOKEN_BYTES} UTF-8 bytes (a
-   * server with a longer one could never be reached).
+   * Checks an access token a builder is given: not empty or blank (a server given "" would serve
+   * every client: it is a configuration mistake, such as an unset environment variable read with ""
+   * as the default), and at most {@link #MAX_TOKEN_BYTES} UTF-8 bytes (a server with a longer one
+   * could never be reached).
    *
    * @return the token
-   * @throws IllegalArgumentException naming its length and the limit
+   * @throws IllegalArgumentException naming what is wrong
    */
   public static String checkedToken(String accessToken) {
     Objects.requireNonNull(accessToken, "accessToken == null");
+    if (accessToken.isBlank()) {
+      throw new IllegalArgumentException(
+          "accessToken is empty or blank; to run without a token, do not set one");
+    }
     int bytes = accessToken.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > MAX_TOKEN_BYTES) {
       throw new IllegalArgumentException(

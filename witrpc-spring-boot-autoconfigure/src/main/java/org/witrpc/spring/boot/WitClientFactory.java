@@ -26,7 +26,7 @@ final class WitClientFactory {
             .transport(uri)
             .serializer(p.getSerializer().create())
             .encryption(p.isEncryption());
-    if (p.getAccessToken() != null && !p.getAccessToken().isEmpty()) {
+    if (p.getAccessToken() != null) { // set but empty (${TOKEN:} without TOKEN) fails, naming it
       PropertyChecks.apply(prefix + "access-token", () -> b.accessToken(p.getAccessToken()));
     }
     PropertyChecks.apply(prefix + "timeout", () -> b.timeout(p.getTimeout()));

@@ -17,7 +17,10 @@ public abstract class WitConnectionProperties {
   /** Whether connections are encrypted (X25519, AES-256-GCM); must be the same on both sides. */
   private boolean encryption;
 
-  /** Access token (a random one, 128 bits or more); the server requires it of every client. */
+  /**
+   * Access token (a random one, 128 bits or more); the server requires it of every client. Unset
+   * means none; set but empty or blank fails startup.
+   */
   private String accessToken;
 
   /** Largest frame sent or accepted (at least 1KB). */

@@ -24,8 +24,8 @@ final class WitServerFactory {
             .encryption(p.isEncryption())
             .dispatch(p.getDispatch())
             .sendStackTraces(p.isSendStackTraces());
-    if (p.getAccessToken() != null && !p.getAccessToken().isEmpty()) {
-      b.accessToken(p.getAccessToken());
+    if (p.getAccessToken() != null) { // set but empty (${TOKEN:} without TOKEN) fails, naming it
+      PropertyChecks.apply(PREFIX + "access-token", () -> b.accessToken(p.getAccessToken()));
     }
     PropertyChecks.apply(PREFIX + "max-clients", () -> b.maxClients(p.getMaxClients()));
     int frame = PropertyChecks.bytes(PREFIX + "max-frame-size", p.getMaxFrameSize());

@@ -128,6 +128,19 @@ class WitClientAutoConfigurationTest {
   }
 
   @Test
+  void anEmptyAccessTokenFailsStartupNamingTheProperty() {
+    Runners.witrpc()
+        .withPropertyValues(
+            "witrpc.client.calc.uri=" + TestNames.memUri(),
+            "witrpc.client.calc.connect=lazy",
+            "witrpc.client.calc.access-token=")
+        .run(
+            context ->
+                assertThat(Runners.failureDescription(context))
+                    .contains("'witrpc.client.calc.access-token'", "empty or blank"));
+  }
+
+  @Test
   void aLazyClientConnectsAtItsFirstCall() {
     String uri = TestNames.memUri();
     Runners.witrpc()

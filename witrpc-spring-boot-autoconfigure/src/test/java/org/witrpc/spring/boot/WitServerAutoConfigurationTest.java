@@ -111,6 +111,19 @@ class WitServerAutoConfigurationTest {
             });
   }
 
+  /** An empty token (a placeholder whose variable is unset) would have served every client. */
+  @Test
+  void anEmptyAccessTokenFailsStartupNamingTheProperty() {
+    Runners.witrpc()
+        .withUserConfiguration(CalculatorService.class)
+        .withPropertyValues(
+            "witrpc.server.uri=" + TestNames.memUri(), "witrpc.server.access-token=${NO_SUCH_VAR:}")
+        .run(
+            context ->
+                assertThat(Runners.failureDescription(context))
+                    .contains("'witrpc.server.access-token'", "empty or blank"));
+  }
+
   @Test
   void anAnnotatedBeanAsksForAServerAndFailsWithoutAUri() {
     Runners.witrpc()
