@@ -237,7 +237,7 @@ final class WsFrameDecoder extends ChannelInboundHandlerAdapter implements WebSo
           violation(WsCloseHandler.PROTOCOL_ERROR, "a new message began before the last ended");
           return;
         }
-        if (!withinLimit(length)) {
+        if (!withinLimit(0, length)) {
           return;
         }
         messageLength = (int) length;
@@ -248,7 +248,7 @@ final class WsFrameDecoder extends ChannelInboundHandlerAdapter implements WebSo
           violation(WsCloseHandler.PROTOCOL_ERROR, "a continuation frame without a message");
           return;
         }
-        if (!withinLimit(messageLength + length)) {
+        if (!withinLimit(messageLength, length)) {
           return;
         }
         messageLength += (int) length;
@@ -276,12 +276,17 @@ final class WsFrameDecoder extends ChannelInboundHandlerAdapter implements WebSo
     }
   }
 
-  /** Checks a message's announced size so far against the limit, before anything is allocated. */
-  private boolean withinLimit(long announced) {
+  /**
+   * Checks a message's announced size against the limit before anything is allocated: the {@code
+   * held} bytes of its frames so far (at most the limit) and the {@code more} a frame announces (up
+   * to 2^63 - 1, so compared without adding).
+   */
+  private boolean withinLimit(int held, long more) {
     int max = limit.current();
-    if (announced <= max) {
+    if (more <= max - (long) held) {
       return true;
     }
+    long announced = more > Long.MAX_VALUE - held ? Long.MAX_VALUE : held + more;
     refused = true;
     closer.status(WsCloseHandler.MESSAGE_TOO_BIG, "message above " + max + " bytes");
     connection.fail(
@@ -299,6 +304,10 @@ final class WsFrameDecoder extends ChannelInboundHandlerAdapter implements WebSo
     } else {
       if (!message.hasRemaining()) {
         message = grow(message);
+        if (!message.hasRemaining()) { // cannot happen within the limit: never loop without room
+          violation(WsCloseHandler.MESSAGE_TOO_BIG, "a message outgrew its announced length");
+          return;
+        }
       }
       int position = message.position();
       int n = (int) Math.min(Math.min(in.readableBytes(), payloadRemaining), message.remaining());

@@ -150,6 +150,29 @@ class WsFrameRulesTest {
     }
   }
 
+  /**
+   * A continuation announcing 2^63 - 1 bytes made the size check's sum wrap below the limit: the
+   * frame was taken, and the reader looped for ever on the shared I/O thread, before any handshake.
+   */
+  @ParameterizedTest(name = "allowLargeFrames={0}")
+  @ValueSource(booleans = {false, true})
+  void aContinuationAnnouncingTheLargestLengthIsRefusedAtItsHeader(boolean large) throws Exception {
+    start(large);
+    try (RawWebSocket raw = upgraded()) {
+      raw.sendFrame(0x2, false, 1, new byte[] {1});
+      raw.sendFrame(0x0, true, Long.MAX_VALUE, new byte[16]);
+      assertThat(raw.readUntilClose().closeStatus()).isEqualTo(1009);
+      assertThat(closeCause()).contains(Long.toString(Long.MAX_VALUE));
+    }
+    // the I/O thread is free: the next client is served
+    try (RawWebSocket raw = upgraded()) {
+      raw.sendFrame(0x2, true, 2, new byte[] {5, 6});
+      RecordingListener listener = listeners.poll(AWAIT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(listener).isNotNull();
+      assertThat(listener.nextFrame(AWAIT).array()).containsExactly(5, 6);
+    }
+  }
+
   @Test
   void anUnmaskedClientFrameIsAProtocolError() throws Exception {
     start(false);
