@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.witrpc.MethodDescription;
+import org.witrpc.ServerDescription;
 import org.witrpc.client.DynamicClient;
 import org.witrpc.client.WitClient;
 import picocli.CommandLine.Command;
@@ -53,12 +55,43 @@ final class CallCommand extends RemoteCommand implements Callable<Integer> {
       Reflection reflection = new Reflection(uri, dynamic);
       String service = reflection.serviceName(ref.service(), !ref.isQualified());
       if (!ref.isKey()) {
-        reflection.describe(); // picks the overload; fails clearly if reflection is off
+        // fails clearly if reflection is off; the overload is picked from the description
+        refuseListenerMethods(ref, reflection.describe(), service);
       }
       JsonNode result = dynamic.call(service, ref.method(), values);
       out().println(result.toString());
       return ExitCode.OK;
     }
+  }
+
+  /**
+   * A listener's add or remove method is not called but watched: the failure names the command.
+   *
+   * @throws CliFailure (usage) if every method of that name is a listener's add or remove method
+   */
+  private void refuseListenerMethods(MethodRef ref, ServerDescription d, String service) {
+    List<MethodDescription> named =
+        d.service(service).map(s -> s.methods(ref.method())).orElse(List.of());
+    if (named.isEmpty() || !named.stream().allMatch(m -> m.listenerAdd() || m.listenerRemove())) {
+      return;
+    }
+    String add =
+        named.get(0).listenerAdd()
+            ? ref.method()
+            : ref.method().startsWith("remove")
+                ? "add" + ref.method().substring("remove".length())
+                : "addXxxListener";
+    throw new CliFailure(
+        ExitCode.USAGE,
+        ref.service()
+            + "."
+            + ref.method()
+            + " is a listener method: watch its events with witrpc watch "
+            + uri
+            + " "
+            + ref.service()
+            + "."
+            + add);
   }
 
   /** Each argument as one JSON value. */

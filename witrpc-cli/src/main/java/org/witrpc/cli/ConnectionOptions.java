@@ -50,7 +50,10 @@ final class ConnectionOptions {
       defaultValue = "10s",
       converter = DurationConverter.class,
       description =
-          "Timeout of the connect and of each call: 500ms, 10s, 2m (default: ${DEFAULT-VALUE}).")
+          "Timeout of the connect and of each call: 500ms, 10s, 2m, at most "
+              + DurationConverter.MAX_TEXT
+              + " (default:"
+              + " ${DEFAULT-VALUE}).")
   Duration timeout;
 
   @Option(

@@ -16,7 +16,8 @@ final class ExitCode {
   static final int OK = 0;
 
   /**
-   * The server answered with an error status (the method threw, a bad argument, no such method).
+   * The server answered with an error status (the method threw, a bad argument, no such method), or
+   * an answer that is wrong (a description with a malformed method key).
    */
   static final int REMOTE_ERROR = 1;
 

@@ -66,7 +66,10 @@ final class ListCommand implements Callable<Integer> {
       defaultValue = "2s",
       converter = DurationConverter.class,
       paramLabel = "DURATION",
-      description = "With --network: how long to listen (default ${DEFAULT-VALUE}).")
+      description =
+          "With --network: how long to listen, at most "
+              + DurationConverter.MAX_TEXT
+              + " (default ${DEFAULT-VALUE}).")
   Duration wait;
 
   @Option(

@@ -2,6 +2,7 @@ package org.witrpc.cli;
 
 import java.util.List;
 import java.util.stream.Collectors;
+import org.witrpc.MethodDescription;
 import org.witrpc.ServerDescription;
 import org.witrpc.ServiceDescription;
 import org.witrpc.Status;
@@ -38,11 +39,13 @@ final class Reflection {
    * The server's description, for a command that cannot do without it.
    *
    * @param without what reflection being off means for the command, after "so"
-   * @throws CliFailure with {@link ExitCode#REFLECTION_OFF} if the server has reflection off
+   * @throws CliFailure with {@link ExitCode#REFLECTION_OFF} if the server has reflection off, with
+   *     {@link ExitCode#REMOTE_ERROR} if a method's key is malformed (the server's fault, not the
+   *     command line's)
    */
   ServerDescription describe(String without) {
     try {
-      return client.describe();
+      return wellFormed(client.describe());
     } catch (WitRemoteException e) {
       if (e.is(Status.NOT_FOUND)) {
         throw new CliFailure(
@@ -51,6 +54,42 @@ final class Reflection {
       }
       throw e;
     }
+  }
+
+  /** {@code d}, if each of its methods has a key the calls can use: {@code name(type,...)}. */
+  private ServerDescription wellFormed(ServerDescription d) {
+    for (ServiceDescription s : d.services()) {
+      for (MethodDescription m : s.methods()) {
+        String key = m.key();
+        boolean wellFormed =
+            !m.name().isEmpty()
+                && key.startsWith(m.name() + "(")
+                && key.endsWith(")")
+                && key.indexOf('(') == m.name().length()
+                && keyArity(key) == m.arity();
+        if (!wellFormed) {
+          throw new CliFailure(
+              ExitCode.REMOTE_ERROR,
+              uri
+                  + " describes itself wrongly: method "
+                  + TerminalSafeWriter.field(m.signature())
+                  + " of "
+                  + TerminalSafeWriter.field(s.interfaceName())
+                  + " has the key '"
+                  + TerminalSafeWriter.field(key)
+                  + "', not its name and "
+                  + m.arity()
+                  + " parameter types in parentheses (a bug or a hostile server)");
+        }
+      }
+    }
+    return d;
+  }
+
+  /** The number of parameters in key {@code name(type,...)}: erased types hold no comma. */
+  private static int keyArity(String key) {
+    String params = key.substring(key.indexOf('(') + 1, key.length() - 1);
+    return params.isEmpty() ? 0 : params.split(",", -1).length;
   }
 
   /**
@@ -72,8 +111,11 @@ final class Reflection {
     if (matching.size() == 1) {
       return matching.get(0);
     }
+    // the names are the server's: a line break in one must not start a line of its own
     String offered =
-        services.stream().map(ServiceDescription::interfaceName).collect(Collectors.joining(", "));
+        services.stream()
+            .map(s -> TerminalSafeWriter.field(s.interfaceName()))
+            .collect(Collectors.joining(", "));
     throw new CliFailure(
         ExitCode.USAGE,
         matching.isEmpty()
@@ -82,7 +124,7 @@ final class Reflection {
                 + " is ambiguous on "
                 + uri
                 + ": "
-                + String.join(", ", matching)
+                + matching.stream().map(TerminalSafeWriter::field).collect(Collectors.joining(", "))
                 + "; give the full name");
   }
 

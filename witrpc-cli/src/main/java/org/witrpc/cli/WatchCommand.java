@@ -42,7 +42,7 @@ final class WatchCommand extends RemoteCommand implements Callable<Integer> {
       names = "--duration",
       paramLabel = "DURATION",
       converter = DurationConverter.class,
-      description = "Stop after this long: 30s, 5m.")
+      description = "Stop after this long: 30s, 5m, at most " + DurationConverter.MAX_TEXT + ".")
   Duration duration;
 
   @Override

@@ -80,7 +80,8 @@ public final class Witrpc {
     line.setExitCodeExceptionMapper(ExitCode::of);
     line.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
-          commandLine.getErr().println("witrpc: " + ExitCode.message(e));
+          // one line, whatever a server put in the names or messages the failure quotes
+          commandLine.getErr().println("witrpc: " + TerminalSafeWriter.field(ExitCode.message(e)));
           return ExitCode.of(e);
         });
     line.setParameterExceptionHandler(

@@ -12,6 +12,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.witrpc.MethodDescription;
+import org.witrpc.ServerDescription;
+import org.witrpc.ServerReflection;
+import org.witrpc.ServiceDescription;
 import org.witrpc.server.WitServer;
 
 /** The commands run in this JVM against servers in this JVM: output, exit codes, bad input. */
@@ -144,6 +148,29 @@ class CliCommandsTest {
   }
 
   @Test
+  void aDurationIsAtMostADay() {
+    // a day is taken; more is a usage error naming the option, not an overflow
+    String nobody = "pipe://cli-nobody-" + ID;
+    Cli.Result aDay = Cli.run("call", PLAIN, "Calculator.add", "1", "2", "--timeout", "24h");
+    assertThat(aDay.exitCode()).as(aDay.toString()).isZero();
+    for (String huge : List.of("25h", "1441m", "3000000h", "999999999m", "999999999h")) {
+      for (List<String> args :
+          List.of(
+              List.of("ping", nobody, "--timeout", huge),
+              List.of("call", nobody, "Calculator.add", "1", "2", "--timeout", huge),
+              List.of("watch", PLAIN, "Calculator.addProgressListener", "--duration", huge),
+              List.of("list", "--network", "--wait", huge))) {
+        Cli.Result r = Cli.run(args.toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err().lines().findFirst().orElseThrow())
+            .as(r.toString())
+            .contains(args.get(args.size() - 2))
+            .contains("'" + huge + "': a duration must be at most 24h");
+      }
+    }
+  }
+
+  @Test
   void noServerIsCannotConnectPointingAtList() {
     Cli.Result r = Cli.run("call", "pipe://cli-nobody-" + ID, "Calculator.add", "1", "2");
 
@@ -214,6 +241,101 @@ class CliCommandsTest {
       assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.TIMEOUT);
       assertThat(r.err()).contains("no answer from " + uri + " within 300 ms");
       assertThat(r.err().lines()).hasSize(1);
+    }
+  }
+
+  @Test
+  void aListenerMethodIsNotCalledButWatched() {
+    for (String method :
+        List.of("Calculator.addProgressListener", "Calculator.removeProgressListener")) {
+      Cli.Result r = Cli.run("call", PLAIN, method, "null");
+
+      assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.USAGE);
+      assertThat(r.err())
+          .startsWith("witrpc: " + method + " is a listener method")
+          .contains("witrpc watch " + PLAIN + " Calculator.addProgressListener")
+          .doesNotContain("use subscribe");
+      assertThat(r.err().lines()).hasSize(1);
+    }
+  }
+
+  /** A server that describes itself as {@code description}, however wrong. */
+  private static WitServer describingItselfAs(String uri, ServerDescription description) {
+    return WitServer.builder()
+        .service(ServerReflection.class, () -> description)
+        .transport(uri)
+        .build()
+        .start();
+  }
+
+  private static MethodDescription method(String name, String key, int arity) {
+    List<String> types = java.util.Collections.nCopies(arity, "int");
+    List<String> names =
+        java.util.stream.IntStream.range(0, arity).mapToObj(i -> "arg" + i).toList();
+    return new MethodDescription(
+        name, key, types, names, "int", false, false, false, false, "", List.of());
+  }
+
+  @Test
+  @SuppressWarnings("try") // the server only has to run
+  void namesFromAServerCannotForgeALineOfTheirOwn() {
+    String uri = "pipe://cli-forger-" + ID;
+    String forged = "evil\nwitrpc: forged.Calculator";
+    ServerDescription d =
+        new ServerDescription(
+            5,
+            "json",
+            "pipe",
+            Map.of(),
+            List.of(
+                new ServiceDescription(
+                    "com.example.Calculator",
+                    List.of(
+                        method("echo", "echo(int\nwitrpc: forged)", 1),
+                        method("echo", "echo(long)", 1))),
+                new ServiceDescription(forged, List.of())));
+    try (WitServer server = describingItselfAs(uri, d)) {
+      for (List<String> args :
+          List.of(
+              List.of("call", uri, "Nope.add", "1"),
+              List.of("describe", uri, "Nope"),
+              List.of("call", uri, "Calculator.add", "1"),
+              List.of("call", uri, "com.example.Calculator.echo", "1"),
+              List.of("call", uri, "com.example.Calculator.nope", "1"))) {
+        Cli.Result r = Cli.run(args.toArray(String[]::new));
+
+        assertThat(r.exitCode()).as(r.toString()).isNotZero();
+        assertThat(r.err().lines()).as(r.toString()).hasSize(1);
+        assertThat(r.err()).as(r.toString()).startsWith("witrpc: ");
+      }
+      assertThat(Cli.run("call", uri, "Nope.add", "1").err())
+          .contains("it offers: com.example.Calculator, evil\\u000awitrpc: forged.Calculator");
+      assertThat(Cli.run("call", uri, "Calculator.add", "1").err())
+          .contains("Calculator is ambiguous")
+          .contains("evil\\u000awitrpc: forged.Calculator");
+    }
+  }
+
+  @Test
+  @SuppressWarnings("try") // the server only has to run
+  void aMalformedKeyInTheServersDescriptionIsTheServersErrorNotAUsageError() {
+    String uri = "pipe://cli-malformed-" + ID;
+    ServerDescription d =
+        new ServerDescription(
+            5,
+            "json",
+            "pipe",
+            Map.of(),
+            List.of(
+                new ServiceDescription(
+                    "com.example.Calculator", List.of(method("add", "add(int", 2)))));
+    try (WitServer server = describingItselfAs(uri, d)) {
+      Cli.Result r = Cli.run("call", uri, "Calculator.add", "1", "2");
+
+      assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.REMOTE_ERROR);
+      assertThat(r.err())
+          .startsWith("witrpc: " + uri + " describes itself wrongly")
+          .contains("'add(int'");
     }
   }
 
