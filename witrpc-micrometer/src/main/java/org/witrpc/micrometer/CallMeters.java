@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.witrpc.RpcMethod;
 
 /**
@@ -127,10 +128,10 @@ final class CallMeters {
       return now();
     }
 
-    /** Records the call started at {@code startNanos} that ended with {@code failure} (or null). */
-    void finished(long startNanos, Throwable failure) {
+    /** Records the call started at {@code startNanos} that ended with {@code outcome}. */
+    void finished(long startNanos, String outcome) {
       long nanos = now() - startNanos;
-      Finished f = byOutcome.computeIfAbsent(Outcomes.of(failure), this::finishedMeters);
+      Finished f = byOutcome.computeIfAbsent(outcome, this::finishedMeters);
       f.timer.record(nanos, TimeUnit.NANOSECONDS);
       f.counter.increment();
       // last: a reader who sees the call no longer active finds it counted
@@ -139,16 +140,19 @@ final class CallMeters {
 
     /**
      * Records the call started at {@code startNanos} whose chain returned {@code result}: now, or
-     * for an asynchronous method when its stage completes.
+     * for an asynchronous method when its stage completes, with {@code outcomeOf} its failure (null
+     * if it succeeded).
      *
      * @return {@code result}, or for an asynchronous method the stage that completes after the call
      *     is recorded
      */
-    Object finishedWith(long startNanos, boolean async, Object result) {
+    Object finishedWith(
+        long startNanos, boolean async, Object result, Function<Throwable, String> outcomeOf) {
       if (async && result instanceof CompletionStage<?> stage) {
-        return stage.whenComplete((value, failure) -> finished(startNanos, failure));
+        return stage.whenComplete(
+            (value, failure) -> finished(startNanos, outcomeOf.apply(failure)));
       }
-      finished(startNanos, null);
+      finished(startNanos, Outcomes.OK);
       return result;
     }
 

@@ -49,11 +49,11 @@ public final class MicrometerClientInterceptor implements ClientInterceptor {
     try {
       result = chain.proceed();
     } catch (RuntimeException | Error e) {
-      m.finished(start, e);
+      m.finished(start, Outcomes.of(e));
       throw e;
     }
     // the caller gets the call's own future: cancelling it cancels the call
-    m.finishedWith(start, chain.method().async(), result);
+    m.finishedWith(start, chain.method().async(), result, Outcomes::of);
     return result;
   }
 }

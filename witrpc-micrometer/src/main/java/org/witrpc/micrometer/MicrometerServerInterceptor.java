@@ -3,6 +3,7 @@ package org.witrpc.micrometer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
+import org.witrpc.server.CallContext;
 import org.witrpc.server.ServerInterceptor;
 
 /**
@@ -41,14 +42,16 @@ public final class MicrometerServerInterceptor implements ServerInterceptor {
   @Override
   public Object intercept(Chain chain) throws Exception {
     CallMeters.MethodMeters m = meters.of(chain.method());
+    CallContext call = chain.context();
     long start = m.started();
     Object result;
     try {
       result = chain.proceed();
     } catch (Exception | Error e) {
-      m.finished(start, e);
+      m.finished(start, Outcomes.ofServerCall(e, call));
       throw e;
     }
-    return m.finishedWith(start, chain.method().async(), result);
+    return m.finishedWith(
+        start, chain.method().async(), result, failure -> Outcomes.ofServerCall(failure, call));
   }
 }

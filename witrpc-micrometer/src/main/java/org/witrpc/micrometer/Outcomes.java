@@ -4,6 +4,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.witrpc.Status;
 import org.witrpc.WitRemoteException;
+import org.witrpc.server.CallContext;
 
 /**
  * The {@code outcome} tag of a call: {@code OK}, the status of a remote failure ({@code UNKNOWN}
@@ -29,7 +30,26 @@ final class Outcomes {
     if (t instanceof WitRemoteException remote) {
       return statusName(remote.status());
     }
-    return t.getClass().getSimpleName();
+    return className(t);
+  }
+
+  /**
+   * The outcome of a server's call that ended with {@code failure} (null: it succeeded), as the
+   * client is told: {@code CANCELLED} if the client gave up on it, the status of a server
+   * interceptor's refusal, else the simple class name of what the method threw (a method that
+   * relays another server's {@link WitRemoteException} is answered 500, not with its status).
+   */
+  static String ofServerCall(Throwable failure, CallContext call) {
+    if (failure == null) {
+      return OK;
+    }
+    Status status = call.answerStatus(failure);
+    return status == Status.SERVER_ERROR ? className(unwrap(failure)) : status.name();
+  }
+
+  private static String className(Throwable t) {
+    String simple = t.getClass().getSimpleName();
+    return simple.isEmpty() ? t.getClass().getName() : simple; // an anonymous class has none
   }
 
   /** The exception inside a {@link CompletionException} or {@link ExecutionException}. */

@@ -50,11 +50,11 @@ public final class OpenTelemetryClientInterceptor implements ClientInterceptor {
     try (Scope ignored = context.makeCurrent()) {
       result = chain.proceed(metadata.build());
     } catch (RuntimeException | Error e) {
-      RpcSpans.end(span, e, 0);
+      RpcSpans.end(span, e, RpcSpans::clientStatus);
       throw e;
     }
     // the caller gets the call's own future: cancelling it cancels the call
-    RpcSpans.endWith(span, chain.method().async(), result, 0);
+    RpcSpans.endWith(span, chain.method().async(), result, RpcSpans::clientStatus);
     return result;
   }
 }

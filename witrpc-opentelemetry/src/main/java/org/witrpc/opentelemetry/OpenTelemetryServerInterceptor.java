@@ -7,15 +7,18 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.util.Objects;
-import org.witrpc.Status;
+import java.util.function.ToIntFunction;
+import org.witrpc.server.CallContext;
 import org.witrpc.server.ServerInterceptor;
 
 /**
  * A {@link ServerInterceptor} that traces each call with a SERVER span whose parent is the trace
  * context the client sent in the call's metadata (read with the {@code OpenTelemetry}'s text map
  * propagator; a call without one starts a new trace). Attributes and span names are in the
- * {@linkplain org.witrpc.opentelemetry package description}; a method's exception sets {@code
- * rpc.witrpc.status_code} to 500, or to the status of a {@link org.witrpc.WitRemoteException}.
+ * {@linkplain org.witrpc.opentelemetry package description}; a failed call's {@code
+ * rpc.witrpc.status_code} is the status the client is told ({@link CallContext#answerStatus}): 500
+ * for what the method threw, the status of a later interceptor's refusal, or 499 (and no error
+ * status on the span) for a call the client gave up on.
  *
  * <p>The span is current ({@link Span#current()}) on the thread that runs the method while it runs,
  * and ends when it returns or throws (for an asynchronous method, when its stage completes). Work
@@ -44,8 +47,6 @@ import org.witrpc.server.ServerInterceptor;
  * <p>Thread safety: safe for concurrent use; one instance may serve several servers.
  */
 public final class OpenTelemetryServerInterceptor implements ServerInterceptor {
-  private static final int SERVER_ERROR = Status.SERVER_ERROR.code();
-
   private final RpcSpans spans;
   private final TextMapPropagator propagator;
 
@@ -62,13 +63,15 @@ public final class OpenTelemetryServerInterceptor implements ServerInterceptor {
     Context parent =
         propagator.extract(Context.current(), chain.context().metadata(), MetadataCarrier.GETTER);
     Span span = spans.start(chain.method(), parent);
+    CallContext call = chain.context();
+    ToIntFunction<Throwable> statusOf = failure -> call.answerStatus(failure).code();
     Object result;
     try (Scope ignored = parent.with(span).makeCurrent()) {
       result = chain.proceed();
     } catch (Exception | Error e) {
-      RpcSpans.end(span, e, SERVER_ERROR);
+      RpcSpans.end(span, e, statusOf);
       throw e;
     }
-    return RpcSpans.endWith(span, chain.method().async(), result, SERVER_ERROR);
+    return RpcSpans.endWith(span, chain.method().async(), result, statusOf);
   }
 }

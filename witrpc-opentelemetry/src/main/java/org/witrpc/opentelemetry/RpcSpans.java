@@ -10,7 +10,9 @@ import io.opentelemetry.context.Context;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.function.ToIntFunction;
 import org.witrpc.RpcMethod;
+import org.witrpc.Status;
 import org.witrpc.WitRemoteException;
 
 /**
@@ -47,25 +49,28 @@ final class RpcSpans {
   }
 
   /**
-   * Ends {@code span} of a call that succeeded ({@code failure} null) or failed; {@code
-   * statusOfFailure} is the status code a failure that carries none stands for (0: none).
+   * Ends {@code span} of a call that succeeded ({@code failure} null) or failed; {@code statusOf}
+   * gives the status code of a failure (0: none). A call the client gave up on (499, seen by a
+   * server) is no error of the server's: its span keeps the status unset.
    */
-  static void end(Span span, Throwable failure, int statusOfFailure) {
+  static void end(Span span, Throwable failure, ToIntFunction<Throwable> statusOf) {
     if (failure == null) {
       span.setAttribute(STATUS_CODE, 200L);
     } else {
       Throwable t = unwrap(failure);
-      int status = t instanceof WitRemoteException remote ? remote.status() : statusOfFailure;
+      int status = statusOf.applyAsInt(t);
       if (status != 0) {
         span.setAttribute(STATUS_CODE, (long) status);
       }
       span.setAttribute(ERROR_TYPE, t.getClass().getName());
-      String message = t.getMessage();
-      // a failure without a message (a cancelled call) is described by its kind, not "null"
-      span.setStatus(
-          StatusCode.ERROR,
-          message == null || message.isBlank() ? t.getClass().getSimpleName() : message);
-      span.recordException(t);
+      if (status != Status.CANCELLED.code()) {
+        String message = t.getMessage();
+        // a failure without a message (a cancelled call) is described by its kind, not "null"
+        span.setStatus(
+            StatusCode.ERROR,
+            message == null || message.isBlank() ? t.getClass().getSimpleName() : message);
+        span.recordException(t);
+      }
     }
     span.end();
   }
@@ -77,12 +82,18 @@ final class RpcSpans {
    * @return {@code result}, or for an asynchronous method the stage that completes after the span
    *     ends
    */
-  static Object endWith(Span span, boolean async, Object result, int statusOfFailure) {
+  static Object endWith(
+      Span span, boolean async, Object result, ToIntFunction<Throwable> statusOf) {
     if (async && result instanceof CompletionStage<?> stage) {
-      return stage.whenComplete((value, failure) -> end(span, failure, statusOfFailure));
+      return stage.whenComplete((value, failure) -> end(span, failure, statusOf));
     }
-    end(span, null, statusOfFailure);
+    end(span, null, statusOf);
     return result;
+  }
+
+  /** The status code of a failure a client sees: a remote failure's, else none (0). */
+  static int clientStatus(Throwable t) {
+    return t instanceof WitRemoteException remote ? remote.status() : 0;
   }
 
   private static Throwable unwrap(Throwable t) {

@@ -18,11 +18,15 @@
  * traces) has a CLIENT span on the client and a SERVER span, its child, on the server, named {@code
  * service/method} (the interface's fully qualified name and the method's name), with the attributes
  * {@code rpc.system} ({@code witrpc}), {@code rpc.service}, {@code rpc.method}, {@code
- * rpc.witrpc.status_code} (the {@link org.witrpc.Status} code of the reply, where there is one)
+ * rpc.witrpc.status_code} (the {@link org.witrpc.Status} code of the reply, where there is one; on
+ * the server, the status the client is told: {@link org.witrpc.server.CallContext#answerStatus})
  * and, for a failed call, {@code error.type} (the exception's class name), the span status {@code
- * ERROR} and the exception as an event. The trace context travels in the call's {@link
- * org.witrpc.Metadata} under the keys of the propagator of the {@code OpenTelemetry} given (with
- * the W3C propagator, {@code traceparent} and {@code tracestate}).
+ * ERROR} and the exception as an event. A call the client gave up on is 499 on the server's span,
+ * with no error status: the server did not fail. A result that cannot be encoded or sent is
+ * answered 500 after the interceptors have returned; the span shows the method's outcome. The trace
+ * context travels in the call's {@link org.witrpc.Metadata} under the keys of the propagator of the
+ * {@code OpenTelemetry} given (with the W3C propagator, {@code traceparent} and {@code
+ * tracestate}).
  *
  * <p>Events (the server's calls of a client's listeners) and subscribe / unsubscribe calls pass no
  * interceptor, so they have no spans.

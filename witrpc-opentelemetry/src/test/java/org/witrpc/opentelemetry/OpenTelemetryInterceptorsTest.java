@@ -71,7 +71,7 @@ class OpenTelemetryInterceptorsTest {
   void aFailureWithoutAMessageIsDescribedByItsKind() {
     Span span = OTEL.getOpenTelemetry().getTracer("test").spanBuilder("call").startSpan();
 
-    RpcSpans.end(span, new java.util.concurrent.CancellationException(), 0);
+    RpcSpans.end(span, new java.util.concurrent.CancellationException(), RpcSpans::clientStatus);
 
     assertThat(OTEL.getSpans())
         .singleElement()

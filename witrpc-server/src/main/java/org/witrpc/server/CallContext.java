@@ -7,8 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import org.witrpc.Metadata;
 import org.witrpc.RpcMethod;
+import org.witrpc.Status;
 import org.witrpc.internal.CallDeadline;
 
 /**
@@ -44,6 +46,9 @@ public final class CallContext {
   private Metadata metadata = Metadata.empty();
   private long deadlineMillis;
   private volatile boolean cancelled;
+
+  /** What a server interceptor threw itself, and the status it is answered with; null if none. */
+  private volatile Refusal refusal;
 
   // guarded by this
   private List<Runnable> callbacks;
@@ -129,6 +134,46 @@ public final class CallContext {
   public boolean isCancelled() {
     return cancelled;
   }
+
+  /**
+   * The status the server answers this call with when it ends with {@code failure} (what the method
+   * or an interceptor threw, or what an asynchronous method's stage failed with): {@link
+   * Status#CANCELLED} once the client has given up on the call; the status of a {@link
+   * org.witrpc.WitRemoteException} that a server interceptor threw itself to refuse the call (a
+   * known status other than 200); else {@link Status#SERVER_ERROR}, for whatever the method threw
+   * too (a method that relays another server's error answers 500, not that server's status). For
+   * interceptors that record outcomes, such as metrics and tracing, so that they record what the
+   * client is told. A result that cannot be encoded or sent is answered 500 after the interceptors
+   * have returned, which they do not see.
+   */
+  public Status answerStatus(Throwable failure) {
+    Objects.requireNonNull(failure, "failure == null");
+    if (cancelled) {
+      return Status.CANCELLED;
+    }
+    Throwable t =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
+    Refusal r = refusal;
+    return r != null && r.thrown() == t ? r.status() : Status.SERVER_ERROR;
+  }
+
+  /**
+   * Records that server interceptor number {@code index} (from 0) threw {@code t} itself, to be
+   * answered with {@code status}.
+   */
+  void refused(int index, Throwable t, Status status) {
+    refusal = new Refusal(index, t, status);
+  }
+
+  /** The index of the server interceptor that threw {@code t} itself, or -1 if none did. */
+  int refusedBy(Throwable t) {
+    Refusal r = refusal;
+    return r != null && r.thrown() == t ? r.index() : -1;
+  }
+
+  private record Refusal(int index, Throwable thrown, Status status) {}
 
   /**
    * Runs {@code callback} when the call is cancelled, on the thread that learns it (the

@@ -494,7 +494,7 @@ final class RequestDispatcher {
     try {
       result = call == null ? invoker.invoke(args) : invoke(call, invoker, args, interceptors);
     } catch (Throwable t) {
-      responses.thrown(id, d, t);
+      responses.thrown(id, d, t, call);
       return false;
     }
     if (interceptors != null && call != null) {
@@ -511,7 +511,7 @@ final class RequestDispatcher {
                 try {
                   running.remove(id, call);
                   if (error != null) {
-                    responses.thrown(id, d, error);
+                    responses.thrown(id, d, error, call);
                   } else {
                     responses.ok(id, d, value);
                   }

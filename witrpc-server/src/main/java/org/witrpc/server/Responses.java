@@ -92,6 +92,16 @@ final class Responses {
 
   /** Answers {@code id} with 500 for what the implementation threw. */
   void thrown(long id, MethodDescriptor d, Throwable t) {
+    thrown(id, d, t, null);
+  }
+
+  /**
+   * Answers {@code id} for what the implementation or an interceptor threw: with the status of an
+   * interceptor's refusal, 499 if {@code call} was cancelled by the client, else 500.
+   *
+   * @param call the call's context, or null for a call run without one
+   */
+  void thrown(long id, MethodDescriptor d, Throwable t, CallContext call) {
     Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     LOG.debug("{}: {} threw", connection.description(), d, cause);
     String trace = null;
@@ -105,7 +115,8 @@ final class Responses {
       error(id, f.status(), f.getCause().getClass().getName(), f.getMessage(), trace);
       return;
     }
-    error(id, Status.SERVER_ERROR, cause.getClass().getName(), cause.getMessage(), trace);
+    Status status = call != null && call.isCancelled() ? Status.CANCELLED : Status.SERVER_ERROR;
+    error(id, status, cause.getClass().getName(), cause.getMessage(), trace);
   }
 
   /**

@@ -27,11 +27,15 @@ import org.witrpc.RpcMethod;
  * outcome is that stage's completion, which an interceptor observes by returning a stage derived
  * from it (for example with {@code whenComplete}).
  *
- * <p><b>Failures.</b> What {@code proceed()} throws (the method's exception, or a later
- * interceptor's failure) passes through an interceptor that rethrows it unchanged. Anything else an
- * interceptor throws fails that call only: the client gets status 500 (or the status of a {@link
- * org.witrpc.WitRemoteException} thrown) with a message naming the interceptor, and the server logs
- * nothing more than it does for a method's exception.
+ * <p><b>Failures.</b> What {@code proceed()} throws is what the method or a later interceptor
+ * threw, unchanged, and passes through an interceptor that rethrows it. What an interceptor throws
+ * itself fails that call only: the client gets the status of a {@link
+ * org.witrpc.WitRemoteException} thrown (a refusal, such as 561 for a missing credential), else
+ * 500, with a message naming the interceptor, and the server logs nothing more than it does for a
+ * method's exception. What the method throws is answered 500, a {@code WitRemoteException} too (a
+ * method relaying another server's error does not answer with that server's status); a call the
+ * client has given up on is answered 499. {@link CallContext#answerStatus} tells an interceptor
+ * which status a failure is answered with, for example to record it.
  *
  * <p>Subscribe and unsubscribe calls ({@code addXxxListener} / {@code removeXxxListener}) and
  * events are not intercepted.

@@ -9,7 +9,9 @@ import org.witrpc.WitRemoteException;
 /**
  * Runs a call through the server's {@link ServerInterceptor}s, in the order they were installed,
  * then the method. An exception an interceptor throws itself (not one that came out of its {@code
- * proceed()}) becomes an {@link InterceptorFailure} naming it.
+ * proceed()}) passes unchanged through the interceptors before it (they see what was thrown, and
+ * {@link CallContext#answerStatus} tells them its status), and leaves the chain as an {@link
+ * InterceptorFailure} naming it.
  *
  * <p>Thread safety: immutable; each call gets its own chain links.
  */
@@ -22,19 +24,42 @@ final class ServerInterceptors {
 
   /** Runs {@code invoker} with {@code args} behind every interceptor. */
   Object run(CallContext context, MethodInvoker invoker, Object[] args) throws Throwable {
-    return new Link(0, context, invoker, args).proceed();
+    try {
+      return new Link(0, context, invoker, args).proceed();
+    } catch (Throwable t) {
+      int index = context.refusedBy(t);
+      if (index >= 0) {
+        throw new InterceptorFailure(index, interceptors[index], t, context.answerStatus(t));
+      }
+      throw t;
+    }
   }
 
   /**
-   * A failure an interceptor threw itself; answered with the status of a {@link WitRemoteException}
-   * it threw, else 500, and a message naming the interceptor.
+   * The status a failure a server interceptor threw itself is answered with: that of a {@link
+   * WitRemoteException} with a known status other than 200, else 500.
+   */
+  static Status refusalStatus(Throwable t) {
+    if (t instanceof WitRemoteException r) {
+      for (Status s : Status.values()) {
+        if (s.code() == r.status() && s != Status.OK) {
+          return s;
+        }
+      }
+    }
+    return Status.SERVER_ERROR;
+  }
+
+  /**
+   * A failure an interceptor threw itself, as the chain ends: answered with its status and a
+   * message naming the interceptor.
    */
   static final class InterceptorFailure extends WitException {
     private static final long serialVersionUID = 1L;
 
     private final Status status;
 
-    InterceptorFailure(int index, Object interceptor, Throwable t) {
+    InterceptorFailure(int index, Object interceptor, Throwable t, Status status) {
       super(
           "server interceptor #"
               + (index + 1)
@@ -43,19 +68,7 @@ final class ServerInterceptors {
               + ") failed the call: "
               + t,
           t);
-      this.status =
-          t instanceof WitRemoteException r && knownStatus(r.status())
-              ? Status.of(r.status())
-              : Status.SERVER_ERROR;
-    }
-
-    private static boolean knownStatus(int code) {
-      for (Status s : Status.values()) {
-        if (s.code() == code && s != Status.OK) {
-          return true;
-        }
-      }
-      return false;
+      this.status = status;
     }
 
     Status status() {
@@ -112,10 +125,10 @@ final class ServerInterceptors {
       try {
         return interceptors[index].intercept(next);
       } catch (Throwable t) {
-        if (t == next.thrown) {
-          throw t;
+        if (t != next.thrown) {
+          context.refused(index, t, refusalStatus(t));
         }
-        throw new InterceptorFailure(index, interceptors[index], t);
+        throw t;
       }
     }
   }
