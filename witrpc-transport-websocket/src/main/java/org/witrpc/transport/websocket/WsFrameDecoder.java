@@ -388,8 +388,8 @@ final class WsFrameDecoder extends ChannelInboundHandlerAdapter implements WebSo
     closer.status(status == 1005 ? WsCloseHandler.NORMAL : status, "");
     if (status == WsCloseHandler.NORMAL || status == 1001 || status == 1005) {
       ctx.channel().close(); // through WsCloseHandler; the frames before it are still delivered
-    } else {
-      connection.fail(
+    } else { // a well-formed close all the same: the frames before it are still delivered
+      connection.endedByPeer(
           new WitTransportException(
               connection.description()
                   + ": the peer closed the connection with WebSocket status "

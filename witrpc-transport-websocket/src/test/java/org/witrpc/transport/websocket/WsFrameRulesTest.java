@@ -6,7 +6,10 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -197,6 +200,40 @@ class WsFrameRulesTest {
       raw.sendFrame(0x8, true, payload.length, payload);
       assertThat(raw.readUntilClose().closeStatus()).isEqualTo(1002);
       assertThat(closeCause()).contains("close frame");
+    }
+  }
+
+  /**
+   * A close frame with an error status is still a close in good order: the frames before it reach
+   * the listener (they were dropped when it was slower than the peer).
+   */
+  @Test
+  void framesBeforeACloseWithAnErrorStatusAreStillDelivered() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    List<Byte> delivered = new CopyOnWriteArrayList<>();
+    RecordingListener listener =
+        new RecordingListener(
+            frame -> {
+              try {
+                assertThat(gate.await(AWAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              delivered.add(frame.get(0));
+            });
+    server = WebSocketTransport.server("127.0.0.1", 0, "/rpc").maxFrameSize(64 << 10).build();
+    server.start(connection -> listener);
+    try (RawWebSocket raw = upgraded()) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      for (byte b = 1; b <= 3; b++) {
+        bytes.writeBytes(RawWebSocket.frame(0x2, true, 1, new byte[] {b}));
+      }
+      bytes.writeBytes(RawWebSocket.frame(0x8, true, 2, new byte[] {0x03, (byte) 0xF3})); // 1011
+      raw.sendRaw(bytes.toByteArray(), 0, bytes.size());
+      assertThat(raw.readUntilClose().closeStatus()).as("the close was read").isEqualTo(1011);
+      gate.countDown();
+      assertThat(listener.awaitClosed(AWAIT).orElseThrow()).hasMessageContaining("status 1011");
+      assertThat(delivered).containsExactly((byte) 1, (byte) 2, (byte) 3);
     }
   }
 

@@ -499,6 +499,14 @@ public final class NettyConnection implements Connection {
     return close(cause, false);
   }
 
+  /**
+   * Closes the channel because the peer ended the connection in good order, with {@code cause} as
+   * the reason; the frames it sent before are still delivered. False if it was closed already.
+   */
+  public boolean endedByPeer(Throwable cause) {
+    return close(cause, true);
+  }
+
   private boolean close(Throwable cause, boolean deliverWaiting) {
     FrameDelivery d;
     synchronized (stateLock) {
