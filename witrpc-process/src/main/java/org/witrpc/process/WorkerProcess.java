@@ -101,6 +101,12 @@ public final class WorkerProcess<T> implements AutoCloseable {
   private ScheduledFuture<?> pendingRestart; // guarded by lock
   private LaunchedProcess killedUnresponsive; // guarded by lock
 
+  /**
+   * Runs on the supervisor right after a restart started its process, before the process is
+   * watched: a seam for tests to stop the worker in that window.
+   */
+  volatile Runnable afterRelaunch = () -> {};
+
   /** Health checks missed in a row by the current process; only on the supervisor thread. */
   private int missedChecks;
 
@@ -304,6 +310,9 @@ public final class WorkerProcess<T> implements AutoCloseable {
 
   private void firstStart() {
     LaunchedProcess process = launch();
+    if (process == null) {
+      throw new WorkerStartException("worker " + name + " was stopped before it served", null);
+    }
     long deadline = System.nanoTime() + spec.startTimeout().toNanos();
     WitException lastFailure = null;
     while (true) {
@@ -383,7 +392,11 @@ public final class WorkerProcess<T> implements AutoCloseable {
     }
   }
 
-  /** Starts the worker's command; the worker is {@link WorkerState#STARTING}. */
+  /**
+   * Starts the worker's command; the worker is {@link WorkerState#STARTING}. Returns null, the
+   * process ended and its files removed, if a stop began meanwhile: that stop found no process and
+   * finishes by itself.
+   */
   private LaunchedProcess launch() {
     transition(WorkerState.STARTING, OptionalInt.empty(), "");
     LaunchedProcess process;
@@ -395,10 +408,21 @@ public final class WorkerProcess<T> implements AutoCloseable {
           "worker " + name + " did not start: cannot run " + spec.describeCommand() + ": " + e, e);
     }
     synchronized (lock) {
-      current = process;
-      pid = process.pid();
+      // published and checked under one lock: a stop from now on takes this process as the one to
+      // end, and its exit (watched by the caller) finishes that stop
+      if (!stopping) {
+        current = process;
+        pid = process.pid();
+        return process;
+      }
     }
-    return process;
+    try {
+      process.killTreeAndWait();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    WorkerFiles.remove(runtimeDirectory, transportName);
+    return null;
   }
 
   /**
@@ -519,6 +543,9 @@ public final class WorkerProcess<T> implements AutoCloseable {
   }
 
   private void scheduleRestart(int number, long delayNanos) {
+    if (isStopping()) {
+      return; // a listener of EXITED stopped it: the stop saw no process and finishes
+    }
     transition(
         WorkerState.RESTARTING,
         OptionalInt.empty(),
@@ -546,16 +573,11 @@ public final class WorkerProcess<T> implements AutoCloseable {
       finish(WorkerState.FAILED, e.getMessage());
       return;
     }
-    if (isStopping()) {
-      // stop() ran while the JVM was being launched and may have found nothing to stop yet
-      try {
-        process.killTreeAndWait();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      WorkerFiles.remove(runtimeDirectory, transportName);
-      return;
+    if (process == null) {
+      return; // a stop began while the JVM was launched, found no process, and finishes
     }
+    afterRelaunch.run();
+    // also when a stop took the process meanwhile: its exit, handled as any other, ends the stop
     watch(process);
     long deadline = System.nanoTime() + spec.startTimeout().toNanos();
     // the client reconnects by itself (same address, same token) and subscribes the link again;
@@ -795,7 +817,7 @@ public final class WorkerProcess<T> implements AutoCloseable {
       for (WorkerListener listener : spec.listeners()) {
         try {
           listener.onEvent(event);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // an Error too: it must not end an exit, restart or stop halfway
           LOG.warn("a listener of worker {} failed on {}", name, event, e);
         }
       }

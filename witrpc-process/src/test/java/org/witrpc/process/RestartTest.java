@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.witrpc.WitTransportException;
+import org.witrpc.testkit.Await;
 
 /** A worker killed under a restart policy comes back on the same address; the proxy works. */
 class RestartTest {
@@ -76,6 +78,64 @@ class RestartTest {
     assertThat(worker.state()).isEqualTo(WorkerState.FAILED);
     assertThat(events.get(events.size() - 1).detail()).contains("the restart policy gave up");
     worker.close(); // nothing left to stop
+  }
+
+  @Test
+  void aStopThatBeginsAsARestartLaunchesItsProcessEnds() throws Exception {
+    List<WorkerEvent> events = new CopyOnWriteArrayList<>();
+    WorkerProcess<Calculator> worker =
+        Workers.calculator("pipe")
+            .restartPolicy(RestartPolicy.exponential(Duration.ofMillis(10), Duration.ofMillis(10)))
+            .listener(events::add)
+            .start();
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
+    // the stop takes the restart's new process as the one to stop, before the restart looks again
+    worker.afterRelaunch =
+        () -> {
+          Thread stopper =
+              new Thread(
+                  () -> {
+                    try {
+                      worker.stop(Duration.ofSeconds(5));
+                    } finally {
+                      stopped.complete(null);
+                    }
+                  },
+                  "stopper");
+          stopper.setDaemon(true);
+          stopper.start();
+          Await.until("the stop began", () -> worker.state() == WorkerState.STOPPING);
+        };
+    try {
+      ProcessHandle.of(worker.pid()).orElseThrow().destroyForcibly();
+
+      // before, the stop waited 30 s for an exit that never came, and the worker stayed STOPPING
+      stopped.get(20, TimeUnit.SECONDS);
+      assertThat(worker.onExit()).isDone();
+      assertThat(worker.state()).isEqualTo(WorkerState.EXITED);
+      assertThat(ProcessHandle.of(worker.pid()).filter(ProcessHandle::isAlive)).isEmpty();
+      Await.until(
+          "the supervisor thread ends",
+          Duration.ofSeconds(5),
+          () ->
+              Thread.getAllStackTraces().keySet().stream()
+                  .noneMatch(
+                      t ->
+                          t.getName().equals("witrpc-process-supervisor-" + worker.name())
+                              && t.isAlive()));
+      assertThat(events)
+          .extracting(WorkerEvent::state)
+          .containsExactly(
+              WorkerState.STARTING,
+              WorkerState.RUNNING,
+              WorkerState.EXITED,
+              WorkerState.RESTARTING,
+              WorkerState.STARTING,
+              WorkerState.STOPPING,
+              WorkerState.EXITED);
+    } finally {
+      ProcessHandle.of(worker.pid()).ifPresent(ProcessHandle::destroyForcibly);
+    }
   }
 
   /**
