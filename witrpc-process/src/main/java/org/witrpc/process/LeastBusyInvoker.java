@@ -74,18 +74,58 @@ final class LeastBusyInvoker<T> implements InvocationHandler {
   /**
    * Sends a listener subscription (or its removal) to every worker that has not ended for good: one
    * that exited without a restart policy has no connection to subscribe on, and its events are
-   * over. If all have ended, the first one's failure says so.
+   * over. If all have ended, the first one's failure says so. A subscription that fails on one
+   * worker is taken back from those it was made on before, so that the caller, told it failed, is
+   * not left subscribed to some.
    */
   private Object subscribeAll(Method method, Object[] args) throws Throwable {
     Object result = null;
-    boolean sent = false;
+    List<WorkerProcess<T>> subscribed = new ArrayList<>();
     for (WorkerProcess<T> worker : workers) {
-      if (!worker.onExit().isDone()) {
-        result = call(worker, method, args);
-        sent = true;
+      if (!worker.hasEnded()) {
+        try {
+          result = call(worker, method, args);
+        } catch (Throwable failure) {
+          unsubscribe(subscribed, method, args, failure);
+          throw failure;
+        }
+        subscribed.add(worker);
       }
     }
-    return sent ? result : call(workers.get(0), method, args);
+    return subscribed.isEmpty() ? call(workers.get(0), method, args) : result;
+  }
+
+  /**
+   * Removes subscription {@code method}'s listener from {@code subscribed}, best effort: a removal
+   * that fails is added to {@code failure} as suppressed. A failed removal is not undone.
+   */
+  private void unsubscribe(
+      List<WorkerProcess<T>> subscribed, Method method, Object[] args, Throwable failure) {
+    Method removal = removalOf(method);
+    if (removal == null) {
+      return;
+    }
+    for (WorkerProcess<T> worker : subscribed) {
+      try {
+        call(worker, removal, args);
+      } catch (Throwable e) {
+        if (e != failure) {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+  }
+
+  /** The {@code removeXxx} method taking what subscription {@code addXxx} takes, or null. */
+  private Method removalOf(Method method) {
+    if (!method.getName().startsWith("add")) {
+      return null;
+    }
+    try {
+      return iface.getMethod("remove" + method.getName().substring(3), method.getParameterTypes());
+    } catch (NoSuchMethodException e) {
+      return null;
+    }
   }
 
   /**
@@ -148,16 +188,27 @@ final class LeastBusyInvoker<T> implements InvocationHandler {
     }
   }
 
-  /** The serving worker with the fewest calls in flight, not among {@code tried} if possible. */
+  /**
+   * The serving worker with the fewest calls in flight, not among {@code tried} if possible; when
+   * none serves, one that has not ended for good (the call waits for it to come back), unless all
+   * have: a worker stopped, or given up on by its restart policy, fails every call at once.
+   */
   private int pick(List<Integer> tried) {
     int n = workers.size();
     int start = Math.floorMod(turn.getAndIncrement(), n);
     int best = -1;
-    for (int pass = 0; pass < 2 && best < 0; pass++) {
+    boolean skipEnded = false;
+    for (int pass = 0; pass < 3 && best < 0; pass++) {
+      if (pass == 1) {
+        skipEnded = workers.stream().anyMatch(w -> !w.hasEnded());
+      }
       for (int k = 0; k < n; k++) {
         int i = (start + k) % n;
-        // first pass: serving workers only; second: any (the call waits for one to come back)
-        if (tried.contains(i) && tried.size() < n || pass == 0 && !workers.get(i).isServing()) {
+        // first pass: serving workers only; second: any not ended for good, untried if possible;
+        // third: any not ended for good, tried too
+        if (pass < 2 && tried.contains(i) && tried.size() < n
+            || pass == 0 && !workers.get(i).isServing()
+            || skipEnded && workers.get(i).hasEnded()) {
           continue;
         }
         if (best < 0 || inFlight[i].get() < inFlight[best].get()) {

@@ -12,14 +12,16 @@ import java.util.concurrent.ExecutionException;
 /**
  * {@code size} workers of one service behind one proxy. Each call goes to the worker with the
  * fewest calls in flight among those that serve (ties taken in turn); a worker that died is skipped
- * while its {@link RestartPolicy} restarts it. A call that was running on a worker that died fails
- * with a {@link org.witrpc.WitTransportException} and is never run again, unless its method is
- * {@link org.witrpc.Idempotent}: then it is repeated on another worker (an asynchronous one when
+ * while its {@link RestartPolicy} restarts it, and when none serves a call waits for one that
+ * restarts rather than go to one that ended for good. A call that was running on a worker that died
+ * fails with a {@link org.witrpc.WitTransportException} and is never run again, unless its method
+ * is {@link org.witrpc.Idempotent}: then it is repeated on another worker (an asynchronous one when
  * its future fails so). Listener methods ({@code addXxxListener}/{@code removeXxxListener}) go to
- * every worker that has not ended for good, so events of all workers reach the listener. A frozen
- * worker (stopped, its reader stuck) is found only by a {@link HealthCheck} on the builder, which
- * kills it: a call sent to it then fails (or, idempotent, moves on) at that kill; without one it
- * waits its timeout, though the fewest-calls choice sends the worker fewer once calls pile up
+ * every worker that has not ended for good, so events of all workers reach the listener; a
+ * subscription that fails on one is taken back from the others before the failure is thrown. A
+ * frozen worker (stopped, its reader stuck) is found only by a {@link HealthCheck} on the builder,
+ * which kills it: a call sent to it then fails (or, idempotent, moves on) at that kill; without one
+ * it waits its timeout, though the fewest-calls choice sends the worker fewer once calls pile up
  * there.
  *
  * <pre>{@code

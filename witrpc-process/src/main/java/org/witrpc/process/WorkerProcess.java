@@ -221,6 +221,11 @@ public final class WorkerProcess<T> implements AutoCloseable {
     return state() == WorkerState.RUNNING && client.isConnected();
   }
 
+  /** True once the worker has ended for good: {@link #onExit()} is complete. */
+  boolean hasEnded() {
+    return exit.isDone();
+  }
+
   /** Calls on the host's connection waiting for their reply (for tests). */
   int pendingCalls() {
     return client.pendingCallCount();

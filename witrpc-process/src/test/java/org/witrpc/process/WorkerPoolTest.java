@@ -11,16 +11,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.witrpc.WitException;
 import org.witrpc.WitTransportException;
 import org.witrpc.testkit.Await;
 import org.witrpc.testkit.Signals;
@@ -194,6 +199,57 @@ class WorkerPoolTest {
       assertThatThrownBy(() -> pool.stop(null))
           .isInstanceOf(NullPointerException.class)
           .hasMessage("grace == null");
+    }
+  }
+
+  @Test
+  void aListenerSubscriptionThatFailsOnOneWorkerIsTakenBackFromTheOthers() {
+    try (WorkerPool<Calculator> pool =
+        WorkerPool.start(
+            2,
+            Workers.calculator("pipe")
+                .callTimeout(Duration.ofSeconds(1))
+                .restartPolicy(
+                    RestartPolicy.exponential(Duration.ofMinutes(1), Duration.ofMinutes(1))))) {
+      WorkerProcess<Calculator> down = pool.workers().get(1);
+      ProcessHandle.of(down.pid()).orElseThrow().destroyForcibly();
+      Await.until("worker 1 waits to restart", () -> down.state() == WorkerState.RESTARTING);
+      Calculator.PidListener listener = pid -> {};
+
+      assertThatThrownBy(() -> pool.service().addPidListener(listener))
+          .isInstanceOf(WitException.class);
+
+      assertThat(pool.workers().get(0).service().announcePid())
+          .as("listeners left on worker 0, subscribed before worker 1 failed")
+          .isZero();
+    }
+  }
+
+  @Test
+  void callsWaitForARestartingWorkerRatherThanGoToOneThatEndedForGood() throws Exception {
+    try (WorkerPool<Calculator> pool =
+        WorkerPool.start(
+            2,
+            Workers.calculator("pipe")
+                .restartPolicy(
+                    RestartPolicy.exponential(Duration.ofSeconds(3), Duration.ofSeconds(3))))) {
+      Calculator calc = pool.service();
+      WorkerProcess<Calculator> restarting = pool.workers().get(1);
+      pool.workers().get(0).kill();
+      ProcessHandle.of(restarting.pid()).orElseThrow().destroyForcibly();
+      Await.until("worker 1 waits to restart", () -> restarting.state() == WorkerState.RESTARTING);
+
+      // two calls while no worker serves: the turn starts one of them at the stopped worker, whose
+      // client is closed; before, it was sent there and failed at once
+      ExecutorService callers = Executors.newFixedThreadPool(2);
+      try {
+        List<Callable<Long>> calls = List.of(calc::pid, calc::pid);
+        for (Future<Long> pid : callers.invokeAll(calls, 60, TimeUnit.SECONDS)) {
+          assertThat(pid.get()).isEqualTo(restarting.pid());
+        }
+      } finally {
+        callers.shutdownNow();
+      }
     }
   }
 
