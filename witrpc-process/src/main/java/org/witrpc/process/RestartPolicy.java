@@ -35,7 +35,11 @@ public final class RestartPolicy {
 
   /**
    * Waits {@code initial} before the first restart, doubling up to {@code max}; at most 5 restarts
-   * within a minute.
+   * within a minute. {@code initial} is zero only with a zero {@code max} (every restart at once):
+   * zero would never double.
+   *
+   * @throws IllegalArgumentException unless {@code 0 <= initial <= max}, or if {@code initial} is
+   *     zero and {@code max} is not
    */
   public static RestartPolicy exponential(Duration initial, Duration max) {
     Objects.requireNonNull(initial, "initial == null");
@@ -43,6 +47,13 @@ public final class RestartPolicy {
     if (initial.isNegative() || max.compareTo(initial) < 0) {
       throw new IllegalArgumentException(
           "need 0 <= initial <= max: initial " + initial + ", max " + max);
+    }
+    if (initial.isZero() && !max.isZero()) {
+      throw new IllegalArgumentException(
+          "initial must be positive when max is (zero never doubles): initial "
+              + initial
+              + ", max "
+              + max);
     }
     return new RestartPolicy(
         Durations.capped(initial), Durations.capped(max), 5, Duration.ofMinutes(1));
