@@ -126,7 +126,9 @@ public final class TlsOptions {
   /**
    * A copy for a server that requires every client to present a certificate it trusts (mutual TLS,
    * {@code clientAuth=require}); the certificate's subject is the connection's {@link
-   * org.witrpc.spi.Connection#peerPrincipal()}.
+   * org.witrpc.spi.Connection#peerPrincipal()}. Needs a {@code trust}: a transport built without
+   * one is refused ({@code IllegalArgumentException}), never left to the JDK's default trust store,
+   * whose public certificate authorities would admit anyone who has a certificate from them.
    *
    * @throws IllegalStateException on a client's settings
    */

@@ -109,6 +109,13 @@ class WsTransportProviderTest {
         .hasMessageContaining("use wss://");
     assertThatThrownBy(() -> Transports.server("wss://127.0.0.1:7000/rpc"))
         .hasMessageContaining("certificate=PEM-FILE and key=PEM-FILE");
+    // client certificates are never left to the JDK's default trust store (public CAs)
+    assertThatThrownBy(
+            () ->
+                Transports.server(
+                    "wss://127.0.0.1:7000/rpc?certificate=/s.pem&key=/s.key&clientAuth=require"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("clientAuth=require needs trust");
     assertThatThrownBy(() -> Transports.client("wss://127.0.0.1:7000/rpc?tls=false"))
         .hasMessageContaining("contradicts");
   }

@@ -10,6 +10,9 @@ import io.netty.handler.ssl.SslProvider;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.UnrecoverableKeyException;
+import java.util.Collections;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
@@ -41,6 +44,17 @@ public final class SslContexts {
    */
   public static SslContext build(TlsOptions options) {
     TlsAccess.Settings settings = TlsAccess.read(options);
+    if (settings.requireClientCertificate()
+        && settings.trustedCertificates().isEmpty()
+        && settings.trustStore().isEmpty()) {
+      // Netty would fall back to the JDK's default trust store: its public certificate authorities
+      // would vouch for clients, so anyone with a certificate bought from one would be let in
+      throw new IllegalArgumentException(
+          "cannot set up TLS with "
+              + options
+              + ": clientAuth=require needs trust (the certificate authorities of the clients'"
+              + " certificates); without it the JDK's default trust store would be used");
+    }
     try {
       settings.certificateChain().ifPresent(f -> TlsFiles.checkReadable("certificate chain", f));
       settings.privateKey().ifPresent(f -> TlsFiles.checkReadable("private key", f));
@@ -130,9 +144,35 @@ public final class SslContexts {
   private static KeyManagerFactory keyManagers(TlsAccess.Settings options)
       throws GeneralSecurityException {
     KeyStore store = options.keyStore().orElseThrow();
+    checkHasKey(store, options.keyPassword());
     KeyManagerFactory factory =
         KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     factory.init(store, options.keyPassword());
     return factory;
+  }
+
+  /**
+   * Refuses a key store without a private key that {@code password} recovers (a trust store given
+   * by mistake, say), with which every TLS handshake would fail with "handshake_failure".
+   */
+  private static void checkHasKey(KeyStore store, char[] password) throws GeneralSecurityException {
+    boolean keyEntries = false;
+    for (String alias : Collections.list(store.aliases())) {
+      if (!store.isKeyEntry(alias)) {
+        continue;
+      }
+      keyEntries = true;
+      try {
+        if (store.getKey(alias, password) instanceof PrivateKey) {
+          return;
+        }
+      } catch (UnrecoverableKeyException e) {
+        // another entry may open with the password
+      }
+    }
+    throw new IllegalArgumentException(
+        keyEntries
+            ? "the key store has no private key that the given password recovers"
+            : "the key store holds no private key, only certificates (is it a trust store?)");
   }
 }

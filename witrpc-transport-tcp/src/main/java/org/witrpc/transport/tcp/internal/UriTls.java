@@ -40,6 +40,11 @@ public final class UriTls {
       tls = tls.trust(trust.get());
     }
     if (requireClientCertificate) {
+      if (trust.isEmpty()) {
+        throw uri.invalid(
+            "clientAuth=require needs trust=PEM-FILE, the certificate authorities of the clients'"
+                + " certificates (without it the JDK's default trust store would be used)");
+      }
       return Optional.of(tls.requireClientCertificate());
     }
     if (trust.isPresent()) {
