@@ -195,7 +195,11 @@ public final class WebSocketServerTransport implements ServerTransport {
       return settings;
     }
 
-    /** Most clients connected at once (at least 1); the next one gets HTTP 503. Default 64. */
+    /**
+     * Most clients connected at once (at least 1). The next one closes the oldest connection that
+     * is not READY ({@link org.witrpc.spi.Connection#allowLargeFrames()} not called) and takes its
+     * place, or gets HTTP 503 if every connection is READY. Default 64.
+     */
     public Builder maxClients(int maxClients) {
       return options(transportOptions().withMaxClients(maxClients));
     }

@@ -27,7 +27,13 @@ class WsLogFloodTest {
     try (StderrCapture log = StderrCapture.start();
         WebSocketServerTransport server =
             (WebSocketServerTransport) Transports.server("ws://127.0.0.1:0/calc?maxClients=1")) {
-      server.start(connection -> new RecordingListener(connection::send));
+      // READY at once, as the protocol layer makes a client that completed its handshake: so
+      // the holder is never closed for a newcomer, which is refused instead
+      server.start(
+          connection -> {
+            connection.allowLargeFrames();
+            return new RecordingListener(connection::send);
+          });
       Connection holder =
           Transports.client(server.address()).connect(new RecordingListener(), AWAIT);
       try {

@@ -13,6 +13,7 @@ import org.witrpc.spi.TransportOptions;
 public final class FrameLimit {
   private final int maxFrameSize;
   private volatile int current;
+  private volatile boolean raised;
 
   public FrameLimit(int maxFrameSize) {
     this.maxFrameSize = maxFrameSize;
@@ -22,6 +23,12 @@ public final class FrameLimit {
   /** Lifts the limit to the maximum frame size. Idempotent. */
   public void raise() {
     current = maxFrameSize;
+    raised = true;
+  }
+
+  /** Whether {@link #raise} was called: the protocol layer found the connection READY. */
+  public boolean raised() {
+    return raised;
   }
 
   public int current() {

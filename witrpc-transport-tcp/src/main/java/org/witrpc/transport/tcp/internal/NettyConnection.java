@@ -452,6 +452,14 @@ public final class NettyConnection implements Connection {
     frameLimit.raise();
   }
 
+  /**
+   * Whether the protocol layer has called {@link #allowLargeFrames}, which it does once the
+   * connection is READY (handshake and authorization done).
+   */
+  public boolean isReady() {
+    return frameLimit.raised();
+  }
+
   @Override
   public Optional<Principal> peerPrincipal() {
     return Optional.ofNullable(peerPrincipal);

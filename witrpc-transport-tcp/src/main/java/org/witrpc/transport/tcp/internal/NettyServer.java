@@ -47,8 +47,17 @@ import org.witrpc.spi.WarningThrottle;
  * ({@code maxClients}) is taken only by {@link #admit}, after the opening exchange, and held from
  * then on: by the channel until {@link #open} makes its connection (or the channel closes first),
  * then by the connection until it closes. So clients admitted at once on several event loops never
- * exceed {@code maxClients} together. What such sockets and refused clients cause is logged through
- * the server's {@link WarningThrottle}, so that they cannot flood the log.
+ * exceed {@code maxClients} together.
+ *
+ * <p>The opening exchange proves nothing about the peer (the witrpc handshake and its access token
+ * come after it), so a connection that is not READY cannot keep a client out either: when every
+ * slot is taken, a newcomer closes the oldest connection that its acceptor has returned for and
+ * that is not READY yet ({@link NettyConnection#isReady}: the protocol layer has not lifted its
+ * frame limit) and takes its slot; only when every connection is READY (or still being opened) is
+ * the newcomer refused. A peer that opens connections and never completes the handshake thus holds
+ * slots only until real clients need them, however often it renews them. What such sockets,
+ * evictions and refused clients cause is logged through the server's {@link WarningThrottle}, so
+ * that they cannot flood the log.
  *
  * <p>Thread safety: {@code start}, {@code close} and the getters may be called from any thread;
  * {@code admit} and {@code open} are called from the channel's event loop; the acceptor is called
@@ -98,6 +107,10 @@ public abstract class NettyServer {
   // admitted, their connection not yet opened: each holds a client slot; guarded by lock
   private final Set<Channel> admitted = new HashSet<>();
   private final Set<NettyConnection> connections = new HashSet<>(); // guarded by lock
+  // opened and started, not READY when last looked at, oldest first: those a newcomer may close
+  // when all client slots are taken (one that became READY since is dropped when looked at);
+  // guarded by lock
+  private final Set<NettyConnection> unready = new LinkedHashSet<>();
 
   /**
    * @param host the address to listen on
@@ -262,10 +275,13 @@ public abstract class NettyServer {
 
   /**
    * Takes a client slot for {@code channel}, whose opening exchange is done; false if all {@code
-   * maxClients} are taken (the refusal is logged) or the server is closed. The slot is held until
-   * {@link #open} passes it to the channel's connection, or is freed when the channel closes first.
+   * maxClients} are taken by connections that are READY or being opened (the refusal is logged) or
+   * the server is closed. If a slot is held by a connection that is not READY, that connection (the
+   * oldest such) is closed and its slot given to {@code channel}. The slot is held until {@link
+   * #open} passes it to the channel's connection, or is freed when the channel closes first.
    */
   public boolean admit(Channel channel) {
+    NettyConnection evicted;
     synchronized (lock) {
       waiting.remove(channel);
       if (state != State.STARTED || !channel.isActive()) {
@@ -274,19 +290,59 @@ public abstract class NettyServer {
       if (admitted.contains(channel)) {
         return true;
       }
+      evicted = null;
       if (connections.size() + admitted.size() >= options.maxClients()) {
+        evicted = oldestUnready();
+        if (evicted == null) {
+          warnings.warn(
+              log,
+              "maxClients",
+              "{}: refusing {}: the server has its maximum of {} clients",
+              address(),
+              channel.remoteAddress(),
+              options.maxClients());
+          return false;
+        }
+        // its slot is the newcomer's from now on, whenever its channel is done closing
+        connections.remove(evicted);
         warnings.warn(
             log,
-            "maxClients",
-            "{}: refusing {}: the server has its maximum of {} clients",
+            "unready eviction",
+            "{}: the server has its maximum of {} clients; closing {}, the oldest that has not"
+                + " completed the witrpc handshake, to admit {}",
             address(),
-            channel.remoteAddress(),
-            options.maxClients());
-        return false;
+            options.maxClients(),
+            evicted,
+            channel.remoteAddress());
       }
       admitted.add(channel);
-      return true;
     }
+    if (evicted != null) {
+      evicted.fail(
+          new WitTransportException(
+              evicted
+                  + ": closed before completing the witrpc handshake, to admit another client (the"
+                  + " server has its maximum of "
+                  + options.maxClients()
+                  + " clients)"));
+    }
+    return true;
+  }
+
+  /**
+   * Takes the oldest connection of {@link #unready} that is still not READY out of it; null if none
+   * (lock held).
+   */
+  private NettyConnection oldestUnready() {
+    Iterator<NettyConnection> oldest = unready.iterator();
+    while (oldest.hasNext()) {
+      NettyConnection candidate = oldest.next();
+      oldest.remove();
+      if (!candidate.isReady()) {
+        return candidate;
+      }
+    }
+    return null;
   }
 
   /**
@@ -335,11 +391,19 @@ public abstract class NettyServer {
       return;
     }
     connection.start(listener, labels.readThreadPrefix() + threadPort + "#" + id);
+    synchronized (lock) {
+      // evictable only from now on: a connection being opened may still become READY in its
+      // acceptor (as one of a transport used without the protocol layer may)
+      if (!connection.isReady() && connections.contains(connection)) {
+        unready.add(connection);
+      }
+    }
   }
 
   private void release(NettyConnection connection) {
     synchronized (lock) {
       connections.remove(connection);
+      unready.remove(connection);
     }
   }
 

@@ -64,7 +64,13 @@ public abstract class AbstractHandshakeFloodTest {
   private ServerTransport startEchoServer(String query) {
     ServerTransport server = Transports.server(serverUri(query));
     resources.add(server);
-    server.start(connection -> new RecordingListener(connection::send));
+    // READY at once, as the protocol layer makes a client that completed its handshake (a
+    // connection that is not READY gives its slot up to a newcomer)
+    server.start(
+        connection -> {
+          connection.allowLargeFrames();
+          return new RecordingListener(connection::send);
+        });
     return server;
   }
 
@@ -132,6 +138,7 @@ public abstract class AbstractHandshakeFloodTest {
     resources.add(server);
     server.start(
         connection -> {
+          connection.allowLargeFrames(); // READY: never closed for a newcomer
           mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
           return new CountingListener(open);
         });
