@@ -9,6 +9,8 @@ import java.lang.annotation.Target;
 /**
  * Marks a service method as safe to call more than once with the same effect, so a client retry
  * policy may repeat it even when the first attempt may have reached the server.
+ *
+ * <p>Thread safety: an annotation; immutable.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -19,6 +19,7 @@ import java.util.Objects;
  *     unreadable one
  * @param problem why the file could not be read, for example {@code "too large"}; empty if it was
  *     read
+ *     <p>Thread safety: immutable.
  */
 public record LocalServer(
     String name,

@@ -10,6 +10,7 @@ import java.util.OptionalInt;
  * @param state the new state
  * @param exitCode the process's exit code, for {@link WorkerState#EXITED}
  * @param detail why, in words (the exit's cause, the restart's attempt, the failure), or empty
+ *     <p>Thread safety: immutable.
  */
 public record WorkerEvent(String worker, WorkerState state, OptionalInt exitCode, String detail) {
   /** Checks the fields. */

@@ -9,6 +9,8 @@ package org.witrpc.process;
  *                                -&gt; FAILED          (the restart policy gave up)
  *            RUNNING -&gt; STOPPING -&gt; EXITED          (stop, kill, close)
  * </pre>
+ *
+ * <p>Thread safety: immutable.
  */
 public enum WorkerState {
   /** The worker's process is starting; the host waits for it to serve. */

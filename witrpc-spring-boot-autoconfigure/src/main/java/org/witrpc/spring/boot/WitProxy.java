@@ -18,6 +18,8 @@ import java.lang.annotation.Target;
  * <p>For constructor injection take {@link WitClients} and call {@link WitClients#service(String,
  * Class)}. An unknown client name or a field whose type is not an interface fails at startup,
  * naming the bean and the field.
+ *
+ * <p>Thread safety: an annotation; immutable. The fields it marks are set once, at startup.
  */
 @Target(ElementType.FIELD)
 @Retention(RetentionPolicy.RUNTIME)
