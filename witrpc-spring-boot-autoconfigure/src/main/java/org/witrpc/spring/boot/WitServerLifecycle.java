@@ -14,6 +14,10 @@ import org.witrpc.server.WitServer;
  * {@code DEFAULT_PHASE - 2048}) and stops it after the web server has drained its requests, which
  * may be calling it.
  *
+ * <p>A {@code WitServer} serves once: after a stop (the context's {@code stop()}, as a CRaC
+ * checkpoint does) it cannot start again, and a start fails saying so; close the context and start
+ * a new one instead.
+ *
  * <p>Thread safety: safe for concurrent use; Spring calls start and stop from one thread, health
  * checks read the state from others.
  */
@@ -28,6 +32,7 @@ final class WitServerLifecycle implements SmartLifecycle {
   private final Duration grace;
   private volatile boolean running;
   private volatile boolean accepting;
+  private volatile boolean stopped;
 
   WitServerLifecycle(WitServer server, String uri, Duration grace) {
     this.server = server;
@@ -37,6 +42,14 @@ final class WitServerLifecycle implements SmartLifecycle {
 
   @Override
   public void start() {
+    if (stopped) {
+      throw new IllegalStateException(
+          "the witrpc server on "
+              + shownUri
+              + " was stopped and cannot start again (a WitServer serves once): close the"
+              + " application context and start a new one; a context stop and start, or a CRaC"
+              + " checkpoint, is not supported");
+    }
     server.start();
     running = true;
     accepting = true;
@@ -45,6 +58,7 @@ final class WitServerLifecycle implements SmartLifecycle {
 
   @Override
   public void stop() {
+    stopped = true;
     accepting = false;
     server.stopAccepting();
     LOG.info("witrpc server {} stopping: waiting up to {} for calls in flight", shownUri, grace);

@@ -1,6 +1,7 @@
 package org.witrpc.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.time.Duration;
 import java.util.Map;
@@ -122,6 +123,24 @@ class WitServerAutoConfigurationTest {
             context ->
                 assertThat(Runners.failureDescription(context))
                     .contains("'witrpc.server.access-token'", "empty or blank"));
+  }
+
+  /** A context stopped and started again (as CRaC does) is told why the server cannot serve. */
+  @Test
+  void aStoppedServerSaysWhyItCannotStartAgain() {
+    Runners.witrpc()
+        .withUserConfiguration(CalculatorService.class)
+        .withPropertyValues("witrpc.server.uri=" + TestNames.memUri())
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              context.stop();
+              assertThat(catchThrowable(context::start))
+                  .rootCause()
+                  .isInstanceOf(IllegalStateException.class)
+                  .hasMessageContaining("was stopped and cannot start again")
+                  .hasMessageContaining("close the application context");
+            });
   }
 
   @Test
