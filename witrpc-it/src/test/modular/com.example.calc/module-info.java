@@ -5,6 +5,7 @@
 module com.example.calc {
   requires org.witrpc.server;
   requires org.witrpc.client;
+  requires org.witrpc.process; // the "host" mode starts itself as a worker
   // The exported API below uses witrpc's @Listener: whoever reads it reads org.witrpc too.
   requires transitive org.witrpc;
 

@@ -29,7 +29,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * package, as the README says) is compiled against witrpc's modules and run on the module path: a
  * server JVM and a client JVM, over {@code mmf://}, {@code pipe://}, {@code tcp://} and {@code
  * ws://} (loopback), with encryption and a token, calls, an async call, a record argument and
- * events. Nothing of witrpc is on the class path of either JVM.
+ * events; and as a host that starts its own main as a worker process. Nothing of witrpc is on the
+ * class path of any JVM.
  */
 class ModulePathIT {
   private static final String APP = "com.example.calc";
@@ -95,6 +96,19 @@ class ModulePathIT {
     assertThat(Files.readAllLines(server.stdoutFile()))
         .as(server.output())
         .contains("module.server=org.witrpc.server", "internal.exportedToApp=false");
+  }
+
+  /**
+   * {@code JavaCommand.mainClass(Main.class)} in a modular host starts the worker as the host runs:
+   * on the module path, {@code -m com.example.calc/...} (it put only the empty class path on the
+   * worker's command line, which then failed to find the class).
+   */
+  @Test
+  void aModularHostStartsItsOwnMainAsAWorkerOnTheModulePath() throws Exception {
+    String modulePath = witrpcModulePath + File.pathSeparator + appClasses;
+    ChildJvm host = jvms.startModule("host", ChildJvms.SHORT_LIVED, modulePath, MAIN, "host");
+    assertThat(host.awaitExit(Duration.ofSeconds(90))).as(host.output()).isZero();
+    assertThat(Files.readAllLines(host.stdoutFile())).as(host.output()).contains("worker.add=5");
   }
 
   @Test

@@ -32,17 +32,39 @@ public final class JavaCommand {
   }
 
   /**
-   * Runs {@code mainClass} from the host's own class path ({@code java.class.path}), its relative
-   * entries made absolute against the host's working directory, so that the JVM may run in another.
+   * Runs {@code mainClass} as the host runs its own code: from the host's class path ({@code
+   * java.class.path}), or, for a class in a named module, as {@code -m module/class} from the
+   * host's module path ({@code jdk.module.path}, with the host's class path beside it, if any).
+   * Relative entries are made absolute against the host's working directory, so that the JVM may
+   * run in another.
    */
   public static JavaCommand mainClass(Class<?> mainClass) {
     Objects.requireNonNull(mainClass, "mainClass == null");
+    String classPath = absolute(System.getProperty("java.class.path", ""));
+    Module module = mainClass.getModule();
+    if (!module.isNamed()) {
+      return mainClass(mainClass.getName(), classPath);
+    }
+    List<String> target = new ArrayList<>();
+    if (!System.getProperty("java.class.path", "").isEmpty()) {
+      target.addAll(List.of("-cp", classPath));
+    }
+    String modulePath = System.getProperty("jdk.module.path", "");
+    if (!modulePath.isEmpty()) { // else the module is in the runtime image (jlink)
+      target.addAll(List.of("--module-path", absolute(modulePath)));
+    }
+    target.addAll(List.of("-m", module.getName() + "/" + mainClass.getName()));
+    return new JavaCommand(List.of(), target, List.of());
+  }
+
+  /** {@code path} (entries separated as on this system) with every entry made absolute. */
+  private static String absolute(String path) {
     List<String> entries = new ArrayList<>();
-    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator, -1)) {
+    for (String entry : path.split(File.pathSeparator, -1)) {
       // an empty entry means the working directory, as "." does
       entries.add(Path.of(entry).toAbsolutePath().normalize().toString());
     }
-    return mainClass(mainClass.getName(), String.join(File.pathSeparator, entries));
+    return String.join(File.pathSeparator, entries);
   }
 
   /** Runs the class named {@code mainClass} from {@code classPath}. */

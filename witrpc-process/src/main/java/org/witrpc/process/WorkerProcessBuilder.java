@@ -56,7 +56,10 @@ public final class WorkerProcessBuilder<T> {
     return this;
   }
 
-  /** Runs {@code mainClass} from the host's class path with the host's {@code java}. */
+  /**
+   * Runs {@code mainClass} with the host's {@code java}, from the host's class path, or from its
+   * module path for a class in a named module ({@link JavaCommand#mainClass(Class)}).
+   */
   public WorkerProcessBuilder<T> mainClass(Class<?> mainClass) {
     return command(JavaCommand.mainClass(mainClass));
   }

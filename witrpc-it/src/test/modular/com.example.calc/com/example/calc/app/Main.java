@@ -11,17 +11,29 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.witrpc.Serializers;
 import org.witrpc.client.WitClient;
+import org.witrpc.process.JavaCommand;
+import org.witrpc.process.WitWorker;
+import org.witrpc.process.WorkerProcess;
 import org.witrpc.server.WitServer;
 import org.witrpc.spi.Serializer;
 
 /**
  * {@code server URI SERIALIZER} serves until stdin closes; {@code client URI SERIALIZER} calls the
- * server and prints what came back, one {@code key=value} line each.
+ * server and prints what came back, one {@code key=value} line each; {@code host} starts this main
+ * as a worker process ({@code worker}) and calls it.
  */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
+    if (args[0].equals("host")) {
+      host();
+      return;
+    }
+    if (args[0].equals("worker")) {
+      WitWorker.serve(Calculator.class, new CalculatorImpl());
+      return;
+    }
     String uri = args[1];
     Serializer serializer =
         args[2].equals("msgpack") ? Serializers.messagePack() : Serializers.json();
@@ -77,6 +89,17 @@ public final class Main {
       System.out.println("events=" + done.await(10, TimeUnit.SECONDS) + " " + seen);
       calc.removeProgressListener(listener);
       printModules();
+    }
+  }
+
+  /** Starts this module's own main as a worker, from the module path, and calls it. */
+  private static void host() {
+    try (WorkerProcess<Calculator> worker =
+        WorkerProcess.builder(Calculator.class)
+            .command(JavaCommand.mainClass(Main.class).args("worker"))
+            .startTimeout(Duration.ofSeconds(60))
+            .start()) {
+      System.out.println("worker.add=" + worker.service().add(2, 3));
     }
   }
 
