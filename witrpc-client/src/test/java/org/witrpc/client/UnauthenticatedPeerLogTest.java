@@ -94,6 +94,8 @@ class UnauthenticatedPeerLogTest {
   @Test
   void handshakesLeftUnfinishedAndFramesOutOfOrderAreEachDroppedAndLoggedOnce() throws Exception {
     WitServer server = server("peer-log-silent", Duration.ofMillis(20));
+    // its own server, whose handshake timeout cannot close the connection before AUTH is sent
+    WitServer strict = server("peer-log-early", Duration.ofSeconds(30));
     try (StderrCapture log = StderrCapture.start()) {
       for (int i = 0; i < PEERS; i++) {
         RecordingListener silent = new RecordingListener();
@@ -104,7 +106,7 @@ class UnauthenticatedPeerLogTest {
           c.close();
         }
         RecordingListener early = new RecordingListener();
-        Connection e = Transports.client("mem://peer-log-silent").connect(early, AWAIT);
+        Connection e = Transports.client("mem://peer-log-early").connect(early, AWAIT);
         try {
           e.send(Handshake.auth("secret")); // AUTH before HELLO
           assertThat(early.awaitClosed(AWAIT)).as("dropped for the violation").isPresent();
@@ -116,6 +118,7 @@ class UnauthenticatedPeerLogTest {
       assertThat(lines(log.text(), " WARN ", "protocol violation")).isBetween(1L, 2L);
     } finally {
       server.close();
+      strict.close();
     }
   }
 
