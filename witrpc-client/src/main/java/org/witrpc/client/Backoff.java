@@ -2,7 +2,7 @@ package org.witrpc.client;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
-import org.witrpc.spi.Durations;
+import org.witrpc.internal.Durations;
 
 /**
  * Exponential backoff with a cap and jitter: the wait before attempt n (1-based) is {@code min(max,

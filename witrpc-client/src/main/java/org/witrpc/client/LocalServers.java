@@ -13,7 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.witrpc.internal.Announcement;
-import org.witrpc.spi.StaleSockets;
+import org.witrpc.internal.StaleSockets;
 
 /**
  * Lists the witrpc servers of the current user on this machine. Every started server (on any

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 import org.witrpc.DiscoveryGroup;
 import org.witrpc.WitTransportException;
 import org.witrpc.internal.DiscoveryDatagram;
-import org.witrpc.spi.Durations;
+import org.witrpc.internal.Durations;
 
 /**
  * Listens for servers announcing themselves on a {@link DiscoveryGroup} ({@code

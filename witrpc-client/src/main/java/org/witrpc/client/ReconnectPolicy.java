@@ -2,7 +2,7 @@ package org.witrpc.client;
 
 import java.time.Duration;
 import java.util.Objects;
-import org.witrpc.spi.Durations;
+import org.witrpc.internal.Durations;
 
 /**
  * How a {@link WitClient} reconnects by itself after it lost its connection ({@link

@@ -16,10 +16,9 @@ import org.witrpc.Transports;
 import org.witrpc.WitSecurityException;
 import org.witrpc.WitTransportException;
 import org.witrpc.internal.Handshake;
+import org.witrpc.internal.Limits;
 import org.witrpc.internal.TrafficCounter;
 import org.witrpc.spi.ClientTransport;
-import org.witrpc.spi.Durations;
-import org.witrpc.spi.Limits;
 import org.witrpc.spi.Serializer;
 import org.witrpc.spi.TransportOptions;
 
@@ -118,7 +117,7 @@ public final class WitClient implements AutoCloseable {
    * Connects and runs the handshake (protocol version, serializer, encryption, access token), and
    * subscribes again every listener added before (after a lost connection without auto-reconnect).
    * Returns when the connection is ready for calls. The {@code timeout} must be longer than zero;
-   * one longer than {@link Durations#FOREVER} (about 73 years) is taken as it: no limit.
+   * one longer than 2^61 nanoseconds (about 73 years) is taken as that: no limit.
    *
    * @throws WitTransportException if the server cannot be reached, refuses new connections or
    *     closes the connection
@@ -338,8 +337,7 @@ public final class WitClient implements AutoCloseable {
      * the server this limit and tells the client the server's: a request larger than either fails
      * with {@link org.witrpc.WitTransportException} before any of it is sent, and a larger result
      * is answered by the server with 500 instead (a larger event is dropped); the connection and
-     * the calls in flight on it go on. At least 1 KiB ({@link Limits#MIN_FRAME_SIZE}). Default 256
-     * MiB.
+     * the calls in flight on it go on. At least 1 KiB. Default 256 MiB.
      */
     public Builder maxFrameSize(int maxFrameSize) {
       this.maxFrameSize = Limits.maxFrameSize(maxFrameSize);
@@ -407,8 +405,8 @@ public final class WitClient implements AutoCloseable {
     }
 
     /**
-     * How long a call waits for its reply. Default 30 seconds; must be positive; longer than {@link
-     * Durations#FOREVER} (about 73 years) is taken as it.
+     * How long a call waits for its reply. Default 30 seconds; must be positive; longer than 2^61
+     * nanoseconds (about 73 years) is taken as that: no limit.
      */
     public Builder timeout(Duration timeout) {
       this.timeout = Limits.positive("timeout", timeout);
@@ -417,10 +415,10 @@ public final class WitClient implements AutoCloseable {
 
     /**
      * How long a calling thread spins for its reply before it parks. Default 20 microseconds
-     * (cheaper than a wake-up on most machines); zero parks at once; at most 10 ms ({@link
-     * Limits#MAX_SPIN_BUDGET}). Each waiting caller on a platform thread spends up to this budget
-     * on a core per call: one reads the connection, the others check for their replies and yield
-     * the core between checks; a larger budget buys fewer wake-ups for slow replies with CPU.
+     * (cheaper than a wake-up on most machines); zero parks at once; at most 10 ms. Each waiting
+     * caller on a platform thread spends up to this budget on a core per call: one reads the
+     * connection, the others check for their replies and yield the core between checks; a larger
+     * budget buys fewer wake-ups for slow replies with CPU.
      */
     public Builder spinBudget(Duration spinBudget) {
       this.spinBudget = Limits.spinBudget(spinBudget);

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.witrpc.internal.Durations;
 import org.witrpc.server.WitServer;
-import org.witrpc.spi.Durations;
 import org.witrpc.testkit.Calculator;
 import org.witrpc.testkit.TestServiceImpl;
 

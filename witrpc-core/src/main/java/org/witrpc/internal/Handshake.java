@@ -6,7 +6,6 @@ import java.util.Objects;
 import org.witrpc.Status;
 import org.witrpc.WitSecurityException;
 import org.witrpc.WitTransportException;
-import org.witrpc.spi.Limits;
 
 /**
  * The fixed binary bodies of the handshake (HELLO, HELLO_ACK, AUTH, AUTH_ACK, GOODBYE), which are

@@ -14,7 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.WitTransportException;
 import org.witrpc.spi.Connection;
-import org.witrpc.spi.SendChecks;
 
 /**
  * The frames one side sends on one connection, kept in order, without letting a slow or frozen peer

@@ -10,10 +10,7 @@ import org.witrpc.WitSecurityException;
 import org.witrpc.WitTransportException;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
-import org.witrpc.spi.SendBudget;
-import org.witrpc.spi.SendChecks;
 import org.witrpc.spi.ValueSpan;
-import org.witrpc.spi.WarningThrottle;
 
 /**
  * An encrypting layer between a transport's {@link Connection} and the protocol's {@link

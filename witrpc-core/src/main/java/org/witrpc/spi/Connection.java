@@ -101,8 +101,8 @@ public interface Connection {
    * the transport's configured maximum frame size. The protocol layer announces it in the handshake
    * (HELLO / HELLO_ACK), so that the peer refuses a larger frame before sending it, with the
    * connection left open, instead of sending a frame this side would end the connection for. At
-   * least {@link Limits#MIN_FRAME_SIZE} (the peer refuses a smaller announcement as a protocol
-   * violation); {@link Integer#MAX_VALUE} if the transport has no limit (the default).
+   * least 1 KiB, the smallest {@code maxFrameSize} (the peer refuses a smaller announcement as a
+   * protocol violation); {@link Integer#MAX_VALUE} if the transport has no limit (the default).
    */
   default int maxReceiveFrameSize() {
     return Integer.MAX_VALUE;

@@ -5,9 +5,9 @@ import java.util.Objects;
 /**
  * The shape every transport builder shares ({@code MemTransport}, {@code PipeTransport}, {@code
  * MmfTransport}): setters without {@code set} that return the builder, the transport-independent
- * settings kept as one {@link TransportOptions} (checked by {@link Limits} as they are set), and a
- * {@code build()} of the concrete builder. Server builders add {@code maxClients}; {@link
- * LocalTransportBuilder} adds what the transports between processes have.
+ * settings kept as one {@link TransportOptions} (checked as they are set), and a {@code build()} of
+ * the concrete builder. Server builders add {@code maxClients}; {@link LocalTransportBuilder} adds
+ * what the transports between processes have.
  *
  * <p>Thread safety: not thread-safe; configure a builder in one thread.
  *

@@ -1,10 +1,12 @@
 package org.witrpc.spi;
 
 import java.time.Duration;
+import org.witrpc.internal.Limits;
 
 /**
  * Settings every transport understands, passed by {@code WitServer} / {@code WitClient} to a
- * transport created from a URI. Each value is checked by {@link Limits} when it is set.
+ * transport created from a URI. Each value is checked when it is set: a value out of range is an
+ * {@link IllegalArgumentException} that names the setting, the value and the range.
  *
  * <p>Thread safety: immutable.
  */
@@ -69,7 +71,7 @@ public final class TransportOptions {
     return sendTimeout;
   }
 
-  /** A copy with another maximum frame size (see {@link Limits#maxFrameSize}). */
+  /** A copy with another maximum frame size (at least 1 KiB). */
   public TransportOptions withMaxFrameSize(int maxFrameSize) {
     return new TransportOptions(maxFrameSize, maxClients, sendTimeout);
   }

@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.witrpc.internal.Durations;
+import org.witrpc.internal.Sizes;
 
 /**
  * A transport URI taken apart the same way by every transport provider: {@code
@@ -24,9 +26,10 @@ import java.util.Optional;
  *       lone {@code ?} is no option at all;
  *   <li>a key given twice is refused, and so is a key the transport does not know (the error names
  *       the known ones);
- *   <li>values are read with the shared syntax: sizes by {@link Sizes} ({@code 64MiB}), durations
- *       by {@link Durations} ({@code 20us}, {@code 10s}), counts as whole numbers, and every value
- *       is checked by {@link Limits}.
+ *   <li>values are read with the shared syntax: sizes as a whole number of bytes with an optional
+ *       suffix B, KiB, MiB or GiB ({@code 64MiB}), durations as a whole number with a unit ns, us,
+ *       ms or s ({@code 20us}, {@code 10s}; {@code 0} needs none), counts as whole numbers, and
+ *       every value is checked against the range of its setting.
  * </ul>
  *
  * <p>Every error is an {@link IllegalArgumentException} whose message starts with {@code invalid
@@ -136,12 +139,12 @@ public final class TransportUri {
     return Optional.ofNullable(options.get(key));
   }
 
-  /** The value of {@code key} read with {@link Sizes#parse}, if given. */
+  /** The value of {@code key} read as a size in bytes ({@code 64MiB}), if given. */
   public Optional<Long> size(String key) {
     return option(key).map(v -> checked(key, () -> Sizes.parse(v)));
   }
 
-  /** The value of {@code key} read with {@link Durations#parse}, if given. */
+  /** The value of {@code key} read as a duration ({@code 20us}), if given. */
   public Optional<Duration> duration(String key) {
     return option(key).map(v -> checked(key, () -> Durations.parse(v)));
   }
@@ -188,8 +191,8 @@ public final class TransportUri {
   }
 
   /**
-   * Runs a check of a value of this URI (a builder's setter, a {@link Limits} check), making its
-   * {@link IllegalArgumentException} one that names this URI.
+   * Runs a check of a value of this URI (a builder's setter, a range check), making its {@link
+   * IllegalArgumentException} one that names this URI.
    */
   public <T> T check(java.util.function.Supplier<T> check) {
     return checked(null, check);

@@ -113,7 +113,7 @@ class ModuleRulesTest {
   }
 
   @Test
-  void coreExportsItsApiAndSpiToAllAndItsInternalsOnlyToServerAndClient() {
+  void coreExportsItsApiAndSpiToAllAndItsInternalsOnlyToWitrpcsOwnModules() {
     Map<String, Set<String>> exports =
         modules.get("org.witrpc").exports().stream()
             .collect(Collectors.toMap(Exports::source, Exports::targets));
@@ -121,7 +121,18 @@ class ModuleRulesTest {
         .containsOnlyKeys("org.witrpc", "org.witrpc.spi", "org.witrpc.internal")
         .containsEntry("org.witrpc", Set.of())
         .containsEntry("org.witrpc.spi", Set.of())
-        .containsEntry("org.witrpc.internal", Set.of("org.witrpc.server", "org.witrpc.client"));
+        .containsEntry(
+            "org.witrpc.internal",
+            Set.of(
+                "org.witrpc.server",
+                "org.witrpc.client",
+                "org.witrpc.process",
+                "org.witrpc.transport.mmf",
+                "org.witrpc.transport.pipes",
+                "org.witrpc.transport.tcp",
+                "org.witrpc.transport.websocket",
+                // witrpc-spring-boot-autoconfigure's Automatic-Module-Name
+                "org.witrpc.spring.boot"));
   }
 
   @Test

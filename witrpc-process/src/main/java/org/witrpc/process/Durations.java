@@ -12,8 +12,8 @@ final class Durations {
   private Durations() {}
 
   /**
-   * Returns {@code value} if it is positive, or {@link org.witrpc.spi.Durations#FOREVER} if it is
-   * longer.
+   * Returns {@code value} if it is positive, or {@link org.witrpc.internal.Durations#FOREVER} if it
+   * is longer.
    *
    * @throws IllegalArgumentException naming {@code option} otherwise
    */
@@ -25,8 +25,8 @@ final class Durations {
     return capped(value);
   }
 
-  /** {@code value}, or {@link org.witrpc.spi.Durations#FOREVER} if it is longer. */
+  /** {@code value}, or {@link org.witrpc.internal.Durations#FOREVER} if it is longer. */
   static Duration capped(Duration value) {
-    return org.witrpc.spi.Durations.capped(value);
+    return org.witrpc.internal.Durations.capped(value);
   }
 }

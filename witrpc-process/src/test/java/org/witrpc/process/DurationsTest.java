@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The process module's timeouts and graces: a duration beyond any clock is taken as {@link
- * org.witrpc.spi.Durations#FOREVER}, so deadlines built from it never overflow; zero and negative
- * ones are refused naming the option.
+ * org.witrpc.internal.Durations#FOREVER}, so deadlines built from it never overflow; zero and
+ * negative ones are refused naming the option.
  */
 class DurationsTest {
   private static final Duration BEYOND = Duration.ofSeconds(Long.MAX_VALUE, 999_999_999);
@@ -17,8 +17,8 @@ class DurationsTest {
   @Test
   void aTimeoutBeyondAnyClockIsForever() {
     assertThat(Durations.positive(BEYOND, "startTimeout"))
-        .isEqualTo(org.witrpc.spi.Durations.FOREVER);
-    assertThat(Durations.capped(BEYOND)).isEqualTo(org.witrpc.spi.Durations.FOREVER);
+        .isEqualTo(org.witrpc.internal.Durations.FOREVER);
+    assertThat(Durations.capped(BEYOND)).isEqualTo(org.witrpc.internal.Durations.FOREVER);
     assertThat(Durations.positive(Duration.ofSeconds(3), "startTimeout"))
         .isEqualTo(Duration.ofSeconds(3));
     long now = System.nanoTime();
@@ -29,10 +29,10 @@ class DurationsTest {
   void aRestartDelayBeyondAnyClockIsAtMostForever() {
     RestartPolicy policy = RestartPolicy.exponential(Duration.ofSeconds(1), BEYOND);
     Duration longest = policy.delayBefore(1_000);
-    assertThat(longest).isEqualTo(org.witrpc.spi.Durations.FOREVER);
+    assertThat(longest).isEqualTo(org.witrpc.internal.Durations.FOREVER);
     assertThat(longest.toNanos()).isPositive();
     assertThat(RestartPolicy.exponential(BEYOND, BEYOND).delayBefore(3))
-        .isEqualTo(org.witrpc.spi.Durations.FOREVER);
+        .isEqualTo(org.witrpc.internal.Durations.FOREVER);
   }
 
   @Test

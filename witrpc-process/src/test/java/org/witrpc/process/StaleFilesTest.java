@@ -13,8 +13,8 @@ import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.witrpc.internal.StaleSockets;
 import org.witrpc.spi.RuntimeDirectory;
-import org.witrpc.spi.StaleSockets;
 
 /** A starting server sweeps the files that dead servers (killed with -9) left behind. */
 class StaleFilesTest {

@@ -18,10 +18,10 @@ import org.witrpc.MethodDescription;
 import org.witrpc.ServerDescription;
 import org.witrpc.ServerReflection;
 import org.witrpc.ServiceDescription;
+import org.witrpc.internal.Durations;
 import org.witrpc.internal.Handshake;
 import org.witrpc.internal.MethodDescriptor;
-import org.witrpc.spi.Durations;
-import org.witrpc.spi.Sizes;
+import org.witrpc.internal.Sizes;
 
 /**
  * The server's {@link ServerReflection}: describes the services the application registered, from

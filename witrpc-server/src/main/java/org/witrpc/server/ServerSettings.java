@@ -1,8 +1,8 @@
 package org.witrpc.server;
 
 import java.util.concurrent.Executor;
+import org.witrpc.internal.WarningThrottle;
 import org.witrpc.spi.Serializer;
-import org.witrpc.spi.WarningThrottle;
 
 /**
  * What every connection of one server shares. Immutable (the lifecycle is thread-safe).

@@ -23,14 +23,14 @@ import org.witrpc.ServerPing;
 import org.witrpc.ServerReflection;
 import org.witrpc.Transports;
 import org.witrpc.WitTransportException;
+import org.witrpc.internal.Durations;
 import org.witrpc.internal.Handshake;
+import org.witrpc.internal.Limits;
 import org.witrpc.internal.TrafficCounter;
-import org.witrpc.spi.Durations;
-import org.witrpc.spi.Limits;
+import org.witrpc.internal.WarningThrottle;
 import org.witrpc.spi.Serializer;
 import org.witrpc.spi.ServerTransport;
 import org.witrpc.spi.TransportOptions;
-import org.witrpc.spi.WarningThrottle;
 
 /**
  * Exposes plain Java objects through their interfaces to witrpc clients. Built by {@link
@@ -515,11 +515,10 @@ public final class WitServer implements AutoCloseable {
 
     /**
      * Largest frame accepted or sent, in bytes, checked before allocation (for a transport given as
-     * URI); at least 1 KiB ({@link Limits#MIN_FRAME_SIZE}). Default 256 MiB. The handshake tells
-     * each client this limit (its larger requests fail before they are sent) and tells the server
-     * the client's. A result larger than the server may send (this limit, or the client's) is
-     * answered with 500 naming the sizes; an event that large is dropped for that client, with a
-     * warning; the connection goes on.
+     * URI); at least 1 KiB. Default 256 MiB. The handshake tells each client this limit (its larger
+     * requests fail before they are sent) and tells the server the client's. A result larger than
+     * the server may send (this limit, or the client's) is answered with 500 naming the sizes; an
+     * event that large is dropped for that client, with a warning; the connection goes on.
      */
     public Builder maxFrameSize(int maxFrameSize) {
       this.maxFrameSize = Limits.maxFrameSize(maxFrameSize);

@@ -182,7 +182,7 @@ class HandshakeFuzzTest {
         PeerCheck.NONE,
         null,
         org.witrpc.Metadata.DEFAULT_MAX_SIZE,
-        new org.witrpc.spi.WarningThrottle());
+        new org.witrpc.internal.WarningThrottle());
   }
 
   private static FakeConnection run(List<byte[]> frames, boolean encryption) {

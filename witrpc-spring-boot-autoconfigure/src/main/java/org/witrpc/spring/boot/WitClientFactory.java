@@ -3,7 +3,7 @@ package org.witrpc.spring.boot;
 import org.witrpc.client.ReconnectPolicy;
 import org.witrpc.client.RetryPolicy;
 import org.witrpc.client.WitClient;
-import org.witrpc.spi.Limits;
+import org.witrpc.internal.Limits;
 
 /**
  * Turns one client's {@link WitClientProperties.Client} into a {@link WitClient.Builder}, each

@@ -12,9 +12,9 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.witrpc.WitSecurityException;
 import org.witrpc.WitTransportException;
+import org.witrpc.internal.Durations;
 import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.Connection;
-import org.witrpc.spi.Durations;
 import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.PeerPolicy;
 

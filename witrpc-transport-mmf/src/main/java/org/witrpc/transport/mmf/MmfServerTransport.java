@@ -18,17 +18,17 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.WitTransportException;
+import org.witrpc.internal.StaleSockets;
+import org.witrpc.internal.UnixSocketListener;
 import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.PeerPolicy;
 import org.witrpc.spi.ServerTransport;
-import org.witrpc.spi.StaleSockets;
-import org.witrpc.spi.UnixSocketListener;
 
 /**
  * The listening side of the shared-memory transport. Listens on the Unix domain socket {@code
- * NAME.mmf.sock} in the runtime directory (a {@link UnixSocketListener}: owner-only, a stale socket
- * replaced, a live server's or a file that is not a socket left alone); gives each accepted client
- * its own mapping (see {@link Rendezvous} and {@link RingDescriptor}).
+ * NAME.mmf.sock} in the runtime directory (owner-only, a stale socket replaced, a live server's or
+ * a file that is not a socket left alone); gives each accepted client its own mapping (see {@link
+ * Rendezvous} and {@link RingDescriptor}).
  *
  * <p>The accept thread {@code witrpc-mmf-accept-NAME} accepts sockets, checks the peer's user,
  * reserves a client slot (or refuses the client) and sends the client the path of its mapping: a

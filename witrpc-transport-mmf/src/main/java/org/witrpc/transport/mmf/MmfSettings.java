@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import org.witrpc.spi.Limits;
+import org.witrpc.internal.Limits;
 import org.witrpc.spi.RuntimeDirectory;
 
 /**

@@ -4,10 +4,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import org.witrpc.spi.Limits;
+import org.witrpc.internal.Limits;
+import org.witrpc.internal.Sizes;
 import org.witrpc.spi.LocalTransportBuilder;
 import org.witrpc.spi.RuntimeDirectory;
-import org.witrpc.spi.Sizes;
 import org.witrpc.spi.TransportOptions;
 
 /**
@@ -59,7 +59,7 @@ public final class MmfTransport {
 
     /**
      * How long a waiting side spins ({@code Thread.onSpinWait}) before it parks: from 0 (park at
-     * once) to 10 ms ({@link Limits#spinBudget}). Default 20 us.
+     * once) to 10 ms. Default 20 us.
      */
     public B spinBudget(Duration spinBudget) {
       this.spinBudget = Limits.spinBudget(spinBudget);

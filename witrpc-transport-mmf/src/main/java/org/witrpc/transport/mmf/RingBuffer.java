@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.WitTransportException;
-import org.witrpc.spi.FrameBufferGrowth;
+import org.witrpc.internal.FrameBufferGrowth;
 import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.ValueSpan;
 

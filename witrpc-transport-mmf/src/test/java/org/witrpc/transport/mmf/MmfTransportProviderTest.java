@@ -7,7 +7,7 @@ import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.witrpc.Transports;
-import org.witrpc.spi.Durations;
+import org.witrpc.internal.Durations;
 import org.witrpc.spi.TransportOptions;
 
 class MmfTransportProviderTest {

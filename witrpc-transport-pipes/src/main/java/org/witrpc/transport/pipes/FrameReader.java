@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import org.witrpc.WitTransportException;
-import org.witrpc.spi.FrameBufferGrowth;
+import org.witrpc.internal.FrameBufferGrowth;
 import org.witrpc.spi.TransportOptions;
 
 /**

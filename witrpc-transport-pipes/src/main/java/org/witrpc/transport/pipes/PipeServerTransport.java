@@ -14,13 +14,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.WitTransportException;
+import org.witrpc.internal.StaleSockets;
+import org.witrpc.internal.UnixSocketListener;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.PeerPolicy;
 import org.witrpc.spi.ServerTransport;
-import org.witrpc.spi.StaleSockets;
 import org.witrpc.spi.TransportOptions;
-import org.witrpc.spi.UnixSocketListener;
 
 /**
  * The listening side of the pipe transport: a Unix domain socket file (owner-only, 0600) and an

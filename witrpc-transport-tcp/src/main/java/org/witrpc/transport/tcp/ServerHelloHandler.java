@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.witrpc.spi.WarningThrottle;
+import org.witrpc.internal.WarningThrottle;
 import org.witrpc.transport.tcp.internal.NettyChannels;
 import org.witrpc.transport.tcp.internal.TlsFailures;
 

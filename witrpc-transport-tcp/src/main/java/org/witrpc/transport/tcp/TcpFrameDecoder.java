@@ -5,7 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.nio.ByteBuffer;
 import org.witrpc.WitTransportException;
-import org.witrpc.spi.FrameBufferGrowth;
+import org.witrpc.internal.FrameBufferGrowth;
 import org.witrpc.transport.tcp.internal.FrameLimit;
 import org.witrpc.transport.tcp.internal.NettyConnection;
 

@@ -2,10 +2,10 @@ package org.witrpc.transport.tcp;
 
 import io.netty.channel.Channel;
 import java.time.Duration;
+import org.witrpc.internal.WarningThrottle;
 import org.witrpc.spi.ServerTransport;
 import org.witrpc.spi.TransportBuilder;
 import org.witrpc.spi.TransportOptions;
-import org.witrpc.spi.WarningThrottle;
 import org.witrpc.transport.tcp.internal.EventLoops;
 import org.witrpc.transport.tcp.internal.Heartbeat;
 import org.witrpc.transport.tcp.internal.NettyServer;

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.witrpc.WitTransportException;
-import org.witrpc.spi.FrameBufferGrowth;
+import org.witrpc.internal.FrameBufferGrowth;
 import org.witrpc.transport.tcp.internal.FrameLimit;
 import org.witrpc.transport.tcp.internal.NettyConnection;
 

@@ -16,7 +16,7 @@ import java.util.function.BiConsumer;
 import org.witrpc.WitException;
 import org.witrpc.WitSecurityException;
 import org.witrpc.WitTransportException;
-import org.witrpc.spi.Durations;
+import org.witrpc.internal.Durations;
 
 /**
  * The connect of {@code tcp://} and {@code ws://} clients: opens a socket on the shared I/O threads

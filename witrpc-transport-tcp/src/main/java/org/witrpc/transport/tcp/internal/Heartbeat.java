@@ -2,7 +2,7 @@ package org.witrpc.transport.tcp.internal;
 
 import java.time.Duration;
 import java.util.Objects;
-import org.witrpc.spi.Durations;
+import org.witrpc.internal.Durations;
 
 /**
  * Heartbeat settings: a ping after {@code interval} without writing; the peer is dead after {@code

@@ -19,10 +19,10 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.WitTransportException;
+import org.witrpc.internal.SendBudget;
+import org.witrpc.internal.SendChecks;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
-import org.witrpc.spi.SendBudget;
-import org.witrpc.spi.SendChecks;
 import org.witrpc.spi.SendStalledException;
 
 /**

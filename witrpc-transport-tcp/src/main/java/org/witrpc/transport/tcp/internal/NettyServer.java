@@ -26,10 +26,10 @@ import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.WitTransportException;
+import org.witrpc.internal.WarningThrottle;
 import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.ServerTransport;
 import org.witrpc.spi.TransportOptions;
-import org.witrpc.spi.WarningThrottle;
 
 /**
  * The listening machinery of the network servers ({@code tcp://}, {@code ws://}, {@code wss://}):

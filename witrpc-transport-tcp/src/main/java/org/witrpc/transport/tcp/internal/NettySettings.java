@@ -3,7 +3,7 @@ package org.witrpc.transport.tcp.internal;
 import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.Objects;
-import org.witrpc.spi.Limits;
+import org.witrpc.internal.Limits;
 import org.witrpc.transport.tcp.TlsOptions;
 
 /**

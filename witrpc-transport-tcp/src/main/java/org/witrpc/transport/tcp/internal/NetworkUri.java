@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.witrpc.spi.Limits;
+import org.witrpc.internal.Limits;
 import org.witrpc.spi.TransportOptions;
 import org.witrpc.spi.TransportUri;
 

@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.witrpc.WitException;
 import org.witrpc.WitSecurityException;
 import org.witrpc.WitTransportException;
-import org.witrpc.spi.WarningThrottle;
+import org.witrpc.internal.WarningThrottle;
 
 /**
  * What a failed TLS handshake means, in words: the client's error names the cause (an untrusted,

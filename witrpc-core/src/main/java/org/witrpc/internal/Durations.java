@@ -1,4 +1,4 @@
-package org.witrpc.spi;
+package org.witrpc.internal;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * Parses the durations of transport options: {@code 20us}, {@code 1ms}, {@code 0}. Byte sizes are
- * parsed by the shared {@link org.witrpc.spi.Sizes}.
+ * parsed by the shared {@link org.witrpc.internal.Sizes}.
  *
  * <p>Used by the transport providers for URI options such as {@code spin=20us} or {@code
  * sendTimeout=5s}.

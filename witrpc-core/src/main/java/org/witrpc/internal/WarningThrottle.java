@@ -1,4 +1,4 @@
-package org.witrpc.spi;
+package org.witrpc.internal;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

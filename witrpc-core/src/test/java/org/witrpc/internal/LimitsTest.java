@@ -1,10 +1,11 @@
-package org.witrpc.spi;
+package org.witrpc.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.witrpc.spi.TransportOptions;
 
 class LimitsTest {
 

@@ -1,4 +1,4 @@
-package org.witrpc.spi;
+package org.witrpc.internal;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -21,6 +21,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.WitTransportException;
+import org.witrpc.spi.PeerPolicy;
 
 /**
  * The listening Unix domain socket of a local transport ({@code pipe://}, {@code mmf://}), with the

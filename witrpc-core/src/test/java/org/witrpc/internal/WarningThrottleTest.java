@@ -1,4 +1,4 @@
-package org.witrpc.spi;
+package org.witrpc.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,7 +15,8 @@ import org.witrpc.testkit.StderrCapture;
  * says how many were held back, so a steady trickle of refusals cannot hide how many there were.
  */
 class WarningThrottleTest {
-  private static final Logger LOG = LoggerFactory.getLogger("org.witrpc.spi.WarningThrottleTest");
+  private static final Logger LOG =
+      LoggerFactory.getLogger("org.witrpc.internal.WarningThrottleTest");
   private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
   @Test

@@ -1,8 +1,9 @@
-package org.witrpc.spi;
+package org.witrpc.internal;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import org.witrpc.WitTransportException;
+import org.witrpc.spi.Connection;
 
 /**
  * What a socket transport's {@link Connection#send} and {@link Connection#sendBefore} check before

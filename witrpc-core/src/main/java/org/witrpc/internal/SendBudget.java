@@ -1,8 +1,9 @@
-package org.witrpc.spi;
+package org.witrpc.internal;
 
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.witrpc.spi.SendStalledException;
 
 /**
  * How long one send may wait for a peer that takes no bytes: until the caller's deadline, until the

@@ -1,4 +1,4 @@
-package org.witrpc.spi;
+package org.witrpc.internal;
 
 /**
  * How a transport sizes the buffer of a large frame it is receiving, so that memory follows the

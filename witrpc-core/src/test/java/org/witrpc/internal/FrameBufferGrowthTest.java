@@ -1,4 +1,4 @@
-package org.witrpc.spi;
+package org.witrpc.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.witrpc.spi;
+package org.witrpc.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.witrpc.WitTransportException;
+import org.witrpc.spi.PeerPolicy;
 
 @EnabledOnOs({OS.LINUX, OS.MAC})
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
