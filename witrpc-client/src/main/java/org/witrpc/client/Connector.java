@@ -159,7 +159,11 @@ final class Connector {
       channel.start(keys.sealer(true), keys.opener(true));
       keys.wipe();
     }
-    cc.connection().send(bound ? Handshake.authTokenBound() : Handshake.auth(accessToken));
+    try {
+      cc.connection().send(bound ? Handshake.authTokenBound() : Handshake.auth(accessToken));
+    } catch (WitTransportException closed) {
+      // closed meanwhile (a frame the channel refused, say): why comes as the answer below
+    }
     Envelope authAck;
     try {
       authAck = expect(cc, deadline, MessageType.AUTH_ACK);

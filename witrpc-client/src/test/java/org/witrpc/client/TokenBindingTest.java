@@ -132,6 +132,28 @@ class TokenBindingTest {
     assertThat(c.state()).isNotEqualTo(ConnectionState.READY);
   }
 
+  /**
+   * An AUTH_ACK in clear right behind HELLO_ACK used to pass through the client's channel before
+   * the connecting thread installed its keys, and was taken as the handshake's answer: connect()
+   * succeeded against an impostor without the token (most of 20 tries) and calls went to it.
+   */
+  @Test
+  void anImpostorsAuthAckInClearBeforeTheKeysIsRefused() {
+    for (int i = 0; i < 20; i++) {
+      String address = name + "-clear-" + i;
+      ImpostorServer impostor =
+          closeLater(
+              ImpostorServer.start(
+                  MemTransport.server(address), ImpostorServer.Flags.MIRROR_THEN_CLEAR_AUTH_ACK));
+      WitClient c = client(address, b -> b);
+      assertThatThrownBy(() -> c.connect(Duration.ofSeconds(5)))
+          .as("try %d", i)
+          .isInstanceOf(WitSecurityException.class);
+      assertThat(c.state()).isNotEqualTo(ConnectionState.READY);
+      assertThat(impostor.received(MessageType.REQUEST)).isFalse();
+    }
+  }
+
   @Test
   void aRelayRunningItsOwnHandshakesLearnsNoTokenAndGetsNoCallThrough() {
     server(name, b -> b);

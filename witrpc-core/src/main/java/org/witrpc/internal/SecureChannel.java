@@ -53,6 +53,7 @@ public final class SecureChannel implements Connection, FrameListener {
   private volatile WitSecurityException failure;
   private volatile WarningThrottle unprovenPeers;
   private volatile boolean peerProven; // a frame of the peer has opened; written by the reader
+  private int clearFrames; // frames received before the ciphers were installed; reader only
 
   /** A channel; {@link #attach} the transport's connection and {@link #listener} before use. */
   public SecureChannel() {}
@@ -209,6 +210,9 @@ public final class SecureChannel implements Connection, FrameListener {
   @Override
   public void onFrame(ByteBuffer frame) {
     FrameCipher o = opener;
+    if (o == null && !clearFrameAllowed()) {
+      return;
+    }
     if (o != null) {
       if (failure != null) {
         return;
@@ -237,10 +241,36 @@ public final class SecureChannel implements Connection, FrameListener {
   @Override
   public void onFrame(ByteBuffer frame, ValueSpan span, byte[] value) {
     if (opener == null) {
-      listener.onFrame(frame, span, value);
+      if (clearFrameAllowed()) {
+        listener.onFrame(frame, span, value);
+      }
     } else {
       FrameListener.super.onFrame(frame, span, value); // whole again, then opened
     }
+  }
+
+  /**
+   * Whether a frame that came before the ciphers were installed may pass in clear: only the first.
+   * The handshake has one frame in clear each way (HELLO, HELLO_ACK), and the peer sends nothing
+   * more until this side has installed its ciphers and sent its sealed AUTH. So a second frame in
+   * clear is a peer that skips the key agreement: an impostor's AUTH_ACK or CALLBACK, which would
+   * otherwise pass as the handshake's answer or an event. It closes the connection.
+   */
+  private boolean clearFrameAllowed() {
+    if (failure != null) {
+      return false; // closing already
+    }
+    if (++clearFrames == 1) {
+      return true;
+    }
+    fail(
+        new WitSecurityException(
+            description()
+                + ": the peer sent a second frame before the keys were agreed (the handshake"
+                + " allows one, in clear): a broken peer or an impostor that skips the key"
+                + " agreement"),
+        true);
+    return false;
   }
 
   private void fail(WitSecurityException e, boolean peerFrame) {

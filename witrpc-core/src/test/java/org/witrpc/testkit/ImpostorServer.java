@@ -33,7 +33,12 @@ public final class ImpostorServer implements AutoCloseable {
     /** Claims to bind the token whenever the client does (mirrors the client's flags). */
     MIRROR,
     /** Clears the token-binding bit (flags bit 1): a downgrade. */
-    CLEAR_BINDING
+    CLEAR_BINDING,
+    /**
+     * Mirrors the client's flags and sends, right behind its HELLO_ACK, an AUTH_ACK 200 in clear:
+     * an answer to the AUTH the client has not sent yet, before the client could agree its keys.
+     */
+    MIRROR_THEN_CLEAR_AUTH_ACK
   }
 
   private final ServerTransport transport;
@@ -125,9 +130,12 @@ public final class ImpostorServer implements AutoCloseable {
         case HELLO -> {
           Handshake.Hello theirs = Handshake.readHello(env.body().duplicate());
           // bit 1 is token binding (a literal, so this also runs against a library without it)
-          int ackFlags = flags == Flags.MIRROR ? theirs.flags() : theirs.flags() & ~0b10;
+          int ackFlags = flags == Flags.CLEAR_BINDING ? theirs.flags() & ~0b10 : theirs.flags();
           ByteBuffer ack = answerHello(frame, ackFlags, channel);
           clear.send(ack); // after start(): this reader opens AUTH only after this returns
+          if (flags == Flags.MIRROR_THEN_CLEAR_AUTH_ACK) {
+            clear.send(Handshake.status(MessageType.AUTH_ACK, Status.OK, ""));
+          }
         }
         case AUTH -> channel.send(Handshake.status(MessageType.AUTH_ACK, Status.OK, ""));
         default -> {} // a call reached the impostor: recorded above
