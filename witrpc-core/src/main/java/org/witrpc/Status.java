@@ -17,8 +17,9 @@ public enum Status {
   /** The implementation threw; the body carries the exception's class name and message. */
   SERVER_ERROR(500),
   /**
-   * The client cancelled the call (a CANCEL frame) before the server started it, so the server did
-   * not run it. The client has stopped waiting by then and drops this answer.
+   * The client cancelled the call (a CANCEL frame, or its connection ended): before the server
+   * started it, so the server did not run it, or while it ran, and the method then failed (an
+   * interrupted wait, say). The client has stopped waiting by then and drops this answer.
    */
   CANCELLED(499),
   /**
