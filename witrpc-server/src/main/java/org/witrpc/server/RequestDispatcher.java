@@ -141,6 +141,10 @@ final class RequestDispatcher {
             null);
         return;
       }
+      if (env.type() == MessageType.REQUEST && running.inUse(env.correlationId())) {
+        refuseIdInUse(env.correlationId());
+        return;
+      }
       if ((quick || runsInline(env)) && !handedTaskWaitsHere()) {
         handleAnswered(env, null);
         return;
@@ -148,8 +152,9 @@ final class RequestDispatcher {
       // reachable by CANCEL from now on, while it waits for the executor too
       CallContext call =
           env.type() == MessageType.REQUEST ? new CallContext(connection.peer()) : null;
-      if (call != null) {
-        running.add(env.correlationId(), call);
+      if (call != null && !running.add(env.correlationId(), call)) {
+        refuseIdInUse(env.correlationId());
+        return;
       }
       try {
         Runnable task = () -> handleAnswered(env, call);
@@ -167,6 +172,20 @@ final class RequestDispatcher {
     } catch (Throwable t) {
       responses.unanswered(env.correlationId(), "request", t);
     }
+  }
+
+  /**
+   * Answers a REQUEST whose correlation id is that of a call still running with 400, without
+   * running it: taking the id over would leave the running call beyond CANCEL and beyond the
+   * cancel-all when the connection ends.
+   */
+  private void refuseIdInUse(long id) {
+    responses.error(
+        id,
+        Status.BAD_REQUEST,
+        null,
+        "correlation id " + id + " is in use by a call still running",
+        null);
   }
 
   /**
@@ -250,19 +269,18 @@ final class RequestDispatcher {
       deadline = CallDeadline.read(env.body());
       route = Route.read(env.body());
     } catch (WitException e) {
-      responses.error(id, Status.BAD_REQUEST, null, e.getMessage(), null);
+      refuse(id, call, Status.BAD_REQUEST, e.getMessage());
       return false;
     }
     if (CallDeadline.hasPassed(deadline)) {
-      responses.error(
+      refuse(
           id,
+          call,
           Status.DEADLINE_EXCEEDED,
-          null,
           route
               + ": deadline exceeded "
               + (System.currentTimeMillis() - deadline)
-              + " ms before the server could start the call",
-          null);
+              + " ms before the server could start the call");
       return false;
     }
     Optional<MethodInvoker> found = settings.registry().find(route);
@@ -271,20 +289,19 @@ final class RequestDispatcher {
           settings.registry().hasService(route.service())
               ? "no method " + route.method() + " in service " + route.service()
               : "no service " + route.service() + " on this server";
-      responses.error(id, Status.NOT_FOUND, null, what, null);
+      refuse(id, call, Status.NOT_FOUND, what);
       return false;
     }
     MethodInvoker invoker = found.get();
     MethodDescriptor d = invoker.descriptor();
     if (env.type() == MessageType.REQUEST && d.kind() != MethodDescriptor.Kind.CALL) {
       // a plain call would run the add or remove method with whatever the body holds (null)
-      responses.error(
+      refuse(
           id,
+          call,
           Status.BAD_REQUEST,
-          null,
           d.displayName()
-              + " adds or removes a listener: subscribe through a service proxy, not with a call",
-          null);
+              + " adds or removes a listener: subscribe through a service proxy, not with a call");
       return false;
     }
     Metadata metadata = Metadata.empty();
@@ -292,8 +309,7 @@ final class RequestDispatcher {
       try {
         metadata = CallMetadata.read(env.body(), settings.maxMetadataBytes());
       } catch (WitException e) {
-        responses.error(
-            id, Status.BAD_REQUEST, null, d.displayName() + ": " + e.getMessage(), null);
+        refuse(id, call, Status.BAD_REQUEST, d.displayName() + ": " + e.getMessage());
         return false;
       }
     }
@@ -303,16 +319,16 @@ final class RequestDispatcher {
     } catch (RuntimeException | StackOverflowError e) {
       // a WitSerializationException as a rule; another exception or a stack overflow from a
       // serializer that does not wrap them is the peer's bytes too. Other errors are a 500.
-      responses.error(
+      refuse(
           id,
+          call,
           Status.BAD_REQUEST,
-          null,
           d.displayName()
               + ": cannot decode arguments: "
-              + decodeFailure(env.type() == MessageType.REQUEST ? d : null, e),
-          null);
+              + decodeFailure(env.type() == MessageType.REQUEST ? d : null, e));
       return false;
     } catch (Throwable t) {
+      running.remove(id, call);
       responses.unanswered(id, d.displayName(), t);
       return false;
     }
@@ -324,6 +340,15 @@ final class RequestDispatcher {
       }
     }
     return false;
+  }
+
+  /**
+   * Answers call {@code id} with an error; a call among the running ones leaves them first, so that
+   * its id is free again once the client has the answer.
+   */
+  private void refuse(long id, CallContext call, Status status, String message) {
+    running.remove(id, call);
+    responses.error(id, status, null, message, null);
   }
 
   /**
@@ -359,7 +384,11 @@ final class RequestDispatcher {
     if (call == null) {
       call = new CallContext(connection.peer());
       if (d.async()) {
-        running.add(id, call); // its stage may complete long after a CANCEL is read
+        // its stage may complete long after a CANCEL is read
+        if (!running.add(id, call)) {
+          refuseIdInUse(id);
+          return false;
+        }
         addedHere = true;
       }
     }
@@ -367,12 +396,11 @@ final class RequestDispatcher {
     boolean answeredLater = false;
     try {
       if (!call.start()) {
-        responses.error(
+        refuse(
             id,
+            call,
             Status.CANCELLED,
-            null,
-            d.displayName() + ": cancelled by the client before the server started it",
-            null);
+            d.displayName() + ": cancelled by the client before the server started it");
         return false;
       }
       Object previous = CallContext.enter(call);
@@ -494,12 +522,14 @@ final class RequestDispatcher {
     try {
       result = call == null ? invoker.invoke(args) : invoke(call, invoker, args, interceptors);
     } catch (Throwable t) {
+      running.remove(id, call); // answered next: the id is free again for the client
       responses.thrown(id, d, t, call);
       return false;
     }
     if (interceptors != null && call != null) {
       String misfit = misfit(d, result);
       if (misfit != null) {
+        running.remove(id, call);
         responses.thrown(id, d, new WitException(misfit));
         return false;
       }
@@ -521,6 +551,7 @@ final class RequestDispatcher {
               });
       return true;
     }
+    running.remove(id, call);
     responses.ok(id, d, result);
     return false;
   }

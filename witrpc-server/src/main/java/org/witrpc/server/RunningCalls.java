@@ -6,21 +6,30 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The calls of one connection that a CANCEL can reach, by correlation id: those handed to the
  * executor (from dispatch until answered) and asynchronous ones (until their stage completes). A
- * synchronous call run inline is not here: the reader that would read its CANCEL is running it.
+ * synchronous call run inline is not here: the reader that would read its CANCEL is running it. One
+ * call per id: a REQUEST reusing the id of a call still here is refused, since replacing the call
+ * would put it beyond CANCEL and beyond the cancel-all when the connection ends.
  *
  * <p>Thread safety: safe for concurrent use.
  */
 final class RunningCalls {
   private final ConcurrentHashMap<Long, CallContext> calls = new ConcurrentHashMap<>();
 
-  void add(long id, CallContext call) {
-    calls.put(id, call);
+  /**
+   * Adds call {@code id} unless the id is in use.
+   *
+   * @return false (nothing done) if another call with that id is still here
+   */
+  boolean add(long id, CallContext call) {
+    return calls.putIfAbsent(id, call) == null;
   }
 
-  /**
-   * Removes call {@code id} if it is still {@code call}: a client that reused the id of a call
-   * still running does not have the newer one taken off when the older one ends.
-   */
+  /** Whether a call with correlation id {@code id} is still here. */
+  boolean inUse(long id) {
+    return !calls.isEmpty() && calls.containsKey(id);
+  }
+
+  /** Removes call {@code id} if it is still {@code call}; nothing if {@code call} is null. */
   void remove(long id, CallContext call) {
     if (call != null) {
       calls.remove(id, call);
