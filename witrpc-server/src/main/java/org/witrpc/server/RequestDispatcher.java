@@ -597,10 +597,14 @@ final class RequestDispatcher {
     }
   }
 
-  /** Hands the subscription's stub to {@code remove} if that is its add method's pair, else 400. */
+  /**
+   * Hands the subscription's stub to {@code remove} if that is its add method's pair, else 400; a
+   * subscription whose add still runs is answered at once and removed by its SUBSCRIBE after the
+   * add.
+   */
   private void unsubscribe(long id, MethodInvoker remove, long subscriptionId) {
-    Optional<CallbackStub> stub = subscriptions.remove(remove, subscriptionId);
-    if (stub.isEmpty()) {
+    Optional<Subscriptions.Removal> removal = subscriptions.remove(remove, subscriptionId);
+    if (removal.isEmpty()) {
       responses.error(
           id,
           Status.BAD_REQUEST,
@@ -609,6 +613,11 @@ final class RequestDispatcher {
           null);
       return;
     }
-    call(id, remove, new Object[] {stub.get().proxy()}, null, null);
+    CallbackStub stub = removal.get().stub();
+    if (stub == null) {
+      responses.ok(id, remove.descriptor(), null);
+      return;
+    }
+    call(id, remove, new Object[] {stub.proxy()}, null, null);
   }
 }

@@ -3,9 +3,11 @@ package org.witrpc.server;
 import static org.witrpc.server.ServerConnection.LOG;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.witrpc.Status;
 import org.witrpc.internal.ListenerMethods;
 import org.witrpc.internal.MethodDescriptor;
@@ -19,13 +21,50 @@ import org.witrpc.server.ServerConnection.State;
  * At most {@code maxSubscriptions} at once; the next SUBSCRIBE is answered 400. The counterpart of
  * the client's {@code Subscriptions}.
  *
+ * <p>A subscription is removed only once its {@code addXxx} has returned: an UNSUBSCRIBE (on
+ * another executor thread) or the connection's end while the add runs marks it, and the SUBSCRIBE
+ * hands it to {@code removeXxx} right after the add returns. A removal before the add left the
+ * implementation holding a stub nothing tracked: events kept flowing to a removed listener, the
+ * closed connection stayed referenced and the subscription limit no longer counted it. The
+ * subscription keeps its id (and counts towards the limit) until then.
+ *
  * <p>Thread safety: safe for concurrent use.
  */
 final class Subscriptions {
+  /** Where a subscription is in its life; it moves only forwards, by compare-and-set. */
+  private enum Phase {
+    /** Its {@code addXxx} runs. */
+    ADDING,
+    /** Added; the next removal hands it to {@code removeXxx}. */
+    ADDED,
+    /** Removed while its add ran: the SUBSCRIBE removes it when the add returns. */
+    REMOVE_PENDING,
+    /** Gone (or never taken by the implementation). */
+    REMOVED
+  }
+
+  /** One subscription: its stub and its phase. */
+  private static final class Subscription {
+    final CallbackStub stub;
+    final AtomicReference<Phase> phase = new AtomicReference<>(Phase.ADDING);
+
+    Subscription(CallbackStub stub) {
+      this.stub = stub;
+    }
+  }
+
+  /**
+   * What an UNSUBSCRIBE found.
+   *
+   * @param stub the stub to hand to {@code removeXxx} now, or null if the subscription's add still
+   *     runs (its SUBSCRIBE removes it when the add returns)
+   */
+  record Removal(CallbackStub stub) {}
+
   private final ServerConnection connection;
   private final ServerSettings settings;
   private final Responses responses;
-  private final ConcurrentHashMap<Long, CallbackStub> byId = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Long, Subscription> byId = new ConcurrentHashMap<>();
 
   Subscriptions(ServerConnection connection, ServerSettings settings, Responses responses) {
     this.connection = connection;
@@ -46,9 +85,10 @@ final class Subscriptions {
             .registry()
             .find(new Route(route.service(), ListenerMethods.removeKey(d)))
             .orElse(null);
-    CallbackStub stub =
-        CallbackStub.create(
-            subscriptionId, d.listenerType(), connection, settings.serializer(), remove);
+    Subscription sub =
+        new Subscription(
+            CallbackStub.create(
+                subscriptionId, d.listenerType(), connection, settings.serializer(), remove));
     String refused = null;
     synchronized (byId) { // subscribes are rare: the check and the put stay exact
       if (byId.containsKey(subscriptionId)) {
@@ -60,7 +100,7 @@ final class Subscriptions {
                 + settings.maxSubscriptions()
                 + "); remove listeners that are no longer needed";
       } else {
-        byId.put(subscriptionId, stub);
+        byId.put(subscriptionId, sub);
       }
     }
     if (refused != null) {
@@ -68,11 +108,18 @@ final class Subscriptions {
       return;
     }
     try {
-      add.invoke(new Object[] {stub.proxy()});
+      add.invoke(new Object[] {sub.stub.proxy()});
     } catch (Throwable t) {
-      byId.remove(subscriptionId, stub); // the implementation did not take it
+      sub.phase.set(Phase.REMOVED); // the implementation did not take it: nothing to remove
+      byId.remove(subscriptionId, sub);
       responses.thrown(id, d, t);
       return;
+    }
+    if (!sub.phase.compareAndSet(Phase.ADDING, Phase.ADDED)) {
+      // removed while the add ran (REMOVE_PENDING): the removal is ours to finish
+      sub.phase.set(Phase.REMOVED);
+      byId.remove(subscriptionId, sub);
+      invokeRemove(sub.stub, "unsubscribed while it was added");
     }
     responses.ok(id, d, null);
     if (connection.state() == State.CLOSED) {
@@ -91,44 +138,77 @@ final class Subscriptions {
    * Forgets subscription {@code subscriptionId} if {@code remove} is the pair of the add method
    * that made it.
    *
-   * @return its stub, for {@code remove}; empty if there is no such subscription
+   * @return the stub to hand to {@code remove} now, or a removal without one if the subscription's
+   *     add still runs and its SUBSCRIBE removes it; empty if there is no such subscription
    */
-  Optional<CallbackStub> remove(MethodInvoker remove, long subscriptionId) {
-    CallbackStub stub = byId.get(subscriptionId);
+  Optional<Removal> remove(MethodInvoker remove, long subscriptionId) {
+    Subscription sub = byId.get(subscriptionId);
     if (remove.descriptor().kind() != MethodDescriptor.Kind.UNSUBSCRIBE
-        || stub == null
-        || stub.removeMethod() != remove
-        || !byId.remove(subscriptionId, stub)) {
+        || sub == null
+        || sub.stub.removeMethod() != remove) {
       return Optional.empty();
     }
-    return Optional.of(stub);
+    return switch (take(subscriptionId, sub)) {
+      case ADDED -> Optional.of(new Removal(sub.stub));
+      case ADDING -> Optional.of(new Removal(null));
+      default -> Optional.empty(); // removed already, or pending removal
+    };
+  }
+
+  /**
+   * Takes a subscription for removal: an added one leaves {@link #byId} ({@code ADDED} returned:
+   * the caller hands it to {@code removeXxx}); one whose add runs is marked for its SUBSCRIBE to
+   * remove ({@code ADDING} returned); any other is someone else's to remove (its phase returned).
+   */
+  private Phase take(long subscriptionId, Subscription sub) {
+    // a failed compare-and-set saw the phase move forwards, which it does at most twice
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Phase phase = sub.phase.get();
+      Phase next =
+          switch (phase) {
+            case ADDED -> Phase.REMOVED;
+            case ADDING -> Phase.REMOVE_PENDING;
+            default -> null;
+          };
+      if (next == null) {
+        return phase;
+      }
+      if (sub.phase.compareAndSet(phase, next)) {
+        if (phase == Phase.ADDED) {
+          byId.remove(subscriptionId, sub);
+        }
+        return phase;
+      }
+    }
+    return sub.phase.get(); // REMOVED by then
   }
 
   /** Calls the implementation's remove method for every subscription of this connection. */
   void removeAll() {
-    for (Long key : List.copyOf(byId.keySet())) {
-      CallbackStub stub = byId.remove(key);
-      MethodInvoker remove = stub == null ? null : stub.removeMethod();
-      if (remove == null) {
-        continue;
+    for (Map.Entry<Long, Subscription> e : List.copyOf(byId.entrySet())) {
+      Subscription sub = e.getValue();
+      if (take(e.getKey(), sub) != Phase.ADDED || sub.stub.removeMethod() == null) {
+        continue; // added and without a pair, or its SUBSCRIBE removes it after its add
       }
-      Runnable task =
-          () -> {
-            try {
-              remove.invoke(new Object[] {stub.proxy()});
-            } catch (Throwable t) {
-              LOG.warn(
-                  "{}: {} failed for a disconnected client",
-                  connection.description(),
-                  remove.descriptor(),
-                  t);
-            }
-          };
+      Runnable task = () -> invokeRemove(sub.stub, "for a disconnected client");
       try {
         settings.executor().execute(task);
-      } catch (RejectedExecutionException e) {
+      } catch (RejectedExecutionException rejected) {
         task.run();
       }
+    }
+  }
+
+  /** Hands {@code stub} to its remove method, if any; a failure is logged. */
+  private void invokeRemove(CallbackStub stub, String when) {
+    MethodInvoker remove = stub.removeMethod();
+    if (remove == null) {
+      return;
+    }
+    try {
+      remove.invoke(new Object[] {stub.proxy()});
+    } catch (Throwable t) {
+      LOG.warn("{}: {} failed {}", connection.description(), remove.descriptor(), when, t);
     }
   }
 }
