@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,12 +29,14 @@ import org.witrpc.spi.ValueSpan;
  * meanwhile where the transport lets it), in the order the server sent them, never on the
  * transport's reader (so a listener may call the server).
  *
- * <p>At most {@code maxUndelivered} callbacks wait (received, their listener not yet returned):
- * when a slow listener lets more pile up, the connection is closed with an error log line naming
- * the count, the waiting callbacks are dropped, and the client's reconnect policy (if any) takes
- * over; the reader is never blocked and the queue never grows without bound. The count is one
- * atomic counter, no lock per callback. Whatever decoding or a listener throws, an {@link Error}
- * included, is logged and that callback dropped; the thread delivers the next one.
+ * <p>At most {@code maxUndelivered} callbacks wait (received, their listener not yet returned),
+ * holding at most {@code maxUndeliveredBytes} of frames beyond one callback of any size (each holds
+ * its whole frame, up to the maximum frame size): when a slow listener lets more pile up, the
+ * connection is closed with an error log line naming the count or the bytes, the waiting callbacks
+ * are dropped, and the client's reconnect policy (if any) takes over; the reader is never blocked
+ * and the queue never grows without bound. The count and the bytes are two atomic counters, no lock
+ * per callback. Whatever decoding or a listener throws, an {@link Error} included, is logged and
+ * that callback dropped; the thread delivers the next one.
  *
  * <p>Thread safety: safe for concurrent use.
  */
@@ -45,16 +48,22 @@ final class CallbackDispatcher {
   private final Serializer serializer;
   private final Subscriptions subscriptions;
   private final int maxUndelivered;
+  private final long maxUndeliveredBytes;
   private final Consumer<String> overflow;
   private final CallbackThread serial;
 
   /** Callbacks received whose listener has not returned yet. */
   private final AtomicInteger undelivered = new AtomicInteger();
 
+  /** The bytes of their frames. */
+  private final AtomicLong undeliveredBytes = new AtomicLong();
+
   /** Set once the queue overflowed: the callbacks still queued are dropped. */
   private volatile boolean dropping;
 
   /**
+   * @param subscriptions the client's subscriptions, which carry the most bytes of callbacks
+   *     waiting for delivery ({@link Subscriptions#maxUndeliveredCallbackBytes})
    * @param maxUndelivered most callbacks waiting for delivery
    * @param overflow closes the connection, given the reason, when more wait
    * @param idleReader reads the connection on the callback thread while it spins for the next
@@ -70,6 +79,7 @@ final class CallbackDispatcher {
     this.serializer = serializer;
     this.subscriptions = subscriptions;
     this.maxUndelivered = maxUndelivered;
+    this.maxUndeliveredBytes = subscriptions.maxUndeliveredCallbackBytes();
     this.overflow = overflow;
   }
 
@@ -134,37 +144,51 @@ final class CallbackDispatcher {
 
   /**
    * Queues a CALLBACK for delivery on the callback thread; if {@code maxUndelivered} are waiting
-   * already, drops it and has the connection closed instead (once).
+   * already, or it would take the bytes waiting past {@code maxUndeliveredBytes} (and others wait),
+   * drops it and has the connection closed instead (once).
    */
   void deliver(Envelope callback) {
     if (dropping) {
       return;
     }
+    long size = sizeOf(callback);
     int waiting = undelivered.incrementAndGet();
-    if (waiting > maxUndelivered) {
+    long bytes = undeliveredBytes.addAndGet(size);
+    if (waiting > maxUndelivered || (bytes > maxUndeliveredBytes && waiting > 1)) {
       undelivered.decrementAndGet();
-      overflowed(waiting);
+      undeliveredBytes.addAndGet(-size);
+      overflowed(
+          waiting > maxUndelivered
+              ? waiting + " callbacks undelivered (limit " + maxUndelivered + ")"
+              : bytes
+                  + " bytes in "
+                  + waiting
+                  + " callbacks undelivered (limit "
+                  + maxUndeliveredBytes
+                  + " bytes)");
       return;
     }
     try {
-      serial.execute(() -> run(callback));
+      serial.execute(() -> run(callback, size));
     } catch (RejectedExecutionException e) {
       undelivered.decrementAndGet();
+      undeliveredBytes.addAndGet(-size);
       LOG.debug("callback after close dropped");
     }
   }
 
-  private void overflowed(int waiting) {
+  /** The bytes a waiting callback holds: its frame, with a value received apart. */
+  private static long sizeOf(Envelope callback) {
+    long size = EnvelopeCodec.HEADER_SIZE + (long) callback.body().remaining();
+    return callback.received() == null ? size : size + callback.received().bytes().length;
+  }
+
+  private void overflowed(String what) {
     if (dropping) {
       return;
     }
     dropping = true;
-    String reason =
-        "listener too slow: "
-            + waiting
-            + " callbacks undelivered (limit "
-            + maxUndelivered
-            + "); closing the connection";
+    String reason = "listener too slow: " + what + "; closing the connection";
     LOG.error(reason);
     overflow.accept(reason);
   }
@@ -179,7 +203,12 @@ final class CallbackDispatcher {
     return undelivered.get();
   }
 
-  private void run(Envelope callback) {
+  /** The bytes of the callbacks received whose listener has not returned yet (for tests). */
+  long undeliveredBytes() {
+    return undeliveredBytes.get();
+  }
+
+  private void run(Envelope callback, long size) {
     try {
       if (!dropping) {
         invoke(callback);
@@ -188,6 +217,7 @@ final class CallbackDispatcher {
       LOG.error("callback for subscription #{} failed; dropped", callback.correlationId(), t);
     } finally {
       undelivered.decrementAndGet();
+      undeliveredBytes.addAndGet(-size);
     }
   }
 

@@ -12,7 +12,9 @@ import org.witrpc.internal.MethodDescriptor;
 /**
  * The listener subscriptions of one client, kept across connections: the same ids and listener
  * objects are subscribed again on every new connection, so listeners keep receiving events after a
- * reconnect.
+ * reconnect. They also carry the client's bound on the bytes of their callbacks waiting for
+ * delivery ({@link WitClient.Builder#maxUndeliveredCallbackBytes}), which reaches every
+ * connection's {@link CallbackDispatcher} with them.
  *
  * <p>Thread safety: safe for concurrent use.
  */
@@ -34,6 +36,25 @@ final class Subscriptions {
 
   private final AtomicLong ids = new AtomicLong();
   private final ConcurrentHashMap<Long, Subscription> byId = new ConcurrentHashMap<>();
+  private final long maxUndeliveredCallbackBytes;
+
+  /** Subscriptions whose callbacks may hold the default bound of bytes waiting. */
+  Subscriptions() {
+    this(WitClient.DEFAULT_MAX_UNDELIVERED_CALLBACK_BYTES);
+  }
+
+  /**
+   * @param maxUndeliveredCallbackBytes most bytes of callbacks waiting for their listener on one
+   *     connection (beyond one callback of any size)
+   */
+  Subscriptions(long maxUndeliveredCallbackBytes) {
+    this.maxUndeliveredCallbackBytes = maxUndeliveredCallbackBytes;
+  }
+
+  /** Most bytes of callbacks waiting for their listener on one connection. */
+  long maxUndeliveredCallbackBytes() {
+    return maxUndeliveredCallbackBytes;
+  }
 
   /** Registers a subscription and returns its new id. */
   long add(Object listener, MethodDescriptor addMethod, byte[] route) {

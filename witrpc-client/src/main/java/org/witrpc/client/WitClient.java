@@ -44,6 +44,9 @@ public final class WitClient implements AutoCloseable {
   /** Default of {@link Builder#maxUndeliveredCallbacks(int)}. */
   public static final int DEFAULT_MAX_UNDELIVERED_CALLBACKS = 10_000;
 
+  /** Default of {@link Builder#maxUndeliveredCallbackBytes(long)}: 64 MiB. */
+  public static final long DEFAULT_MAX_UNDELIVERED_CALLBACK_BYTES = 64L << 20;
+
   private static final Logger LOG = LoggerFactory.getLogger(WitClient.class);
   private static final AtomicInteger THREADS = new AtomicInteger();
 
@@ -70,7 +73,7 @@ public final class WitClient implements AutoCloseable {
                 TransportOptions.defaults()
                     .withMaxFrameSize(b.maxFrameSize)
                     .withSendTimeout(b.sendTimeout));
-    Subscriptions subscriptions = new Subscriptions();
+    Subscriptions subscriptions = new Subscriptions(b.maxUndeliveredCallbackBytes);
     long spinNanos = b.spinBudget.toNanos();
     this.connector =
         new Connector(
@@ -302,6 +305,7 @@ public final class WitClient implements AutoCloseable {
     private ReconnectPolicy reconnectPolicy;
     private RetryPolicy retryPolicy;
     private int maxUndeliveredCallbacks = DEFAULT_MAX_UNDELIVERED_CALLBACKS;
+    private long maxUndeliveredCallbackBytes = DEFAULT_MAX_UNDELIVERED_CALLBACK_BYTES;
     private final List<ClientInterceptor> interceptors = new ArrayList<>();
 
     private Builder() {}
@@ -442,11 +446,32 @@ public final class WitClient implements AutoCloseable {
      * listener lets more pile up, the client logs an error ("listener too slow: N callbacks
      * undelivered; closing the connection"), drops the waiting callbacks and closes the connection,
      * so that the {@link #autoReconnect} policy, if any, takes over; the transport's reader is
-     * never blocked and memory stays bounded. Default {@value
-     * WitClient#DEFAULT_MAX_UNDELIVERED_CALLBACKS}.
+     * never blocked and memory stays bounded (the bytes the waiting callbacks hold too: {@link
+     * #maxUndeliveredCallbackBytes}). Default {@value WitClient#DEFAULT_MAX_UNDELIVERED_CALLBACKS}.
      */
     public Builder maxUndeliveredCallbacks(int max) {
       this.maxUndeliveredCallbacks = Limits.atLeastOne("maxUndeliveredCallbacks", max);
+      return this;
+    }
+
+    /**
+     * Most bytes of callbacks (their frames) received and not yet handed to their listener, per
+     * connection, beyond one callback of any size: the bound alongside {@link
+     * #maxUndeliveredCallbacks}, since each waiting callback holds its whole frame (up to {@link
+     * #maxFrameSize}). When a slow listener lets more pile up, the client logs an error ("listener
+     * too slow: N bytes in M callbacks undelivered (limit L bytes); closing the connection"), drops
+     * the waiting callbacks and closes the connection, as for the count. Default {@value
+     * WitClient#DEFAULT_MAX_UNDELIVERED_CALLBACK_BYTES} (64 MiB, as the bytes a server queues for a
+     * slowly reading client).
+     *
+     * @throws IllegalArgumentException if {@code max} is less than 1
+     */
+    public Builder maxUndeliveredCallbackBytes(long max) {
+      if (max < 1) {
+        throw new IllegalArgumentException(
+            "maxUndeliveredCallbackBytes must be at least 1, not " + max);
+      }
+      this.maxUndeliveredCallbackBytes = max;
       return this;
     }
 

@@ -28,8 +28,9 @@ import org.witrpc.testkit.TestService;
  * far too deep (sent by a client whose serializer writes it raw) is a 400 naming the method and the
  * connection serves on, with inline and executor dispatch; a deep value on the write side fails the
  * call, not the thread; subscriptions per connection are bounded (400); a client whose listener is
- * too slow disconnects instead of queueing callbacks without bound; an {@link Error} while decoding
- * a result or a callback fails that call or drops that callback, never a thread.
+ * too slow disconnects instead of queueing callbacks without bound, by their count or their bytes;
+ * an {@link Error} while decoding a result or a callback fails that call or drops that callback,
+ * never a thread.
  */
 public abstract class AbstractLimitsContractTest extends RpcContractHarness {
 
@@ -378,6 +379,68 @@ public abstract class AbstractLimitsContractTest extends RpcContractHarness {
     s.removeProgressListener(first);
     s.addProgressListener((percent, stage) -> {});
     assertThat(s.progressListenerCount()).isEqualTo(2);
+  }
+
+  @ContractTest
+  void aListenerTooSlowForTheBytesOfItsCallbacksDisconnectsLongBeforeTheCountLimit()
+      throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> states = new CopyOnWriteArrayList<>();
+    WitClient c =
+        connect(
+            b ->
+                b.maxUndeliveredCallbackBytes(4 << 20)
+                    .autoReconnect(
+                        ReconnectPolicy.exponential(
+                            Duration.ofMillis(10), Duration.ofMillis(100))));
+    c.onStateChange((from, to, cause) -> states.add(to.name()));
+    TestService s = c.service(TestService.class);
+    List<Integer> events = new CopyOnWriteArrayList<>();
+    s.addProgressListener(
+        (percent, stage) -> {
+          events.add(percent);
+          try {
+            release.await(10, TimeUnit.SECONDS); // blocks the callback thread
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    try {
+      // 50 events of 1 MiB each: the first blocks its listener, two more wait, the fourth takes
+      // the bytes waiting past 4 MiB, far below the 10,000 callbacks the count allows
+      try {
+        s.startProcessing(50, "x".repeat(1 << 20));
+      } catch (WitTransportException e) {
+        assertThat(e)
+            .hasMessageContaining("listener too slow: ")
+            .hasMessageContaining(" bytes in 4 callbacks undelivered (limit 4194304 bytes)");
+      }
+      await("reconnecting", () -> states.contains("RECONNECTING"));
+    } finally {
+      release.countDown();
+    }
+    await("ready again", () -> c.state() == ConnectionState.READY);
+    assertThat(s.echo("after")).isEqualTo("after");
+    assertThat(events).hasSizeLessThanOrEqualTo(4);
+  }
+
+  @ContractTest
+  void aCallbackLargerThanTheByteLimitIsDeliveredWhenNoOtherWaits() throws Exception {
+    WitClient c = connect(b -> b.maxUndeliveredCallbackBytes(1024));
+    TestService s = c.service(TestService.class);
+    List<Integer> sizes = new CopyOnWriteArrayList<>();
+    s.addProgressListener((percent, stage) -> sizes.add(stage.length()));
+    s.startProcessing(1, "x".repeat(64 << 10));
+    await("the large callback delivered", () -> sizes.size() == 1);
+    assertThat(sizes).containsExactly(64 << 10);
+    assertThat(c.state()).isEqualTo(ConnectionState.READY);
+  }
+
+  @ContractTest
+  void theByteLimitOfUndeliveredCallbacksIsAtLeastOne() {
+    assertThatThrownBy(() -> WitClient.builder().maxUndeliveredCallbackBytes(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxUndeliveredCallbackBytes must be at least 1, not 0");
   }
 
   @ContractTest
