@@ -36,15 +36,28 @@ class BomTest {
       }
     }
     List<String> managed = new ArrayList<>();
+    List<String> managedTestJars = new ArrayList<>();
     NodeList dependencies = bom.getElementsByTagName("dependency");
     for (int i = 0; i < dependencies.getLength(); i++) {
       Element dependency = (Element) dependencies.item(i);
       assertThat(childText(dependency, "groupId")).isEqualTo("org.witrpc");
       assertThat(childText(dependency, "version")).isEqualTo("${project.version}");
-      managed.add(childText(dependency, "artifactId"));
+      String type = optionalChildText(dependency, "type", "jar");
+      (type.equals("test-jar") ? managedTestJars : managed)
+          .add(childText(dependency, "artifactId"));
     }
     assertThat(libraries).isNotEmpty();
     assertThat(managed).containsExactlyInAnyOrderElementsOf(libraries);
+    // the test-jars of the modules that publish one: the suites a new transport proves itself with
+    List<String> testJars = new ArrayList<>();
+    for (String module : libraries) {
+      if (Files.readString(ROOT.resolve(module).resolve("pom.xml"))
+          .contains("<goal>test-jar</goal>")) {
+        testJars.add(module);
+      }
+    }
+    assertThat(testJars).contains("witrpc-core", "witrpc-client");
+    assertThat(managedTestJars).containsExactlyInAnyOrderElementsOf(testJars);
   }
 
   @Test
