@@ -2,14 +2,19 @@ package org.witrpc.transport.mmf;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.witrpc.WitSecurityException;
 import org.witrpc.WitTransportException;
 import org.witrpc.internal.Durations;
@@ -26,6 +31,9 @@ import org.witrpc.spi.PeerPolicy;
  */
 public final class MmfClientTransport implements ClientTransport {
   private static final AtomicInteger IDS = new AtomicInteger();
+
+  /** How long to wait before connecting again to a server whose listen backlog is full. */
+  private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private final MmfSettings settings;
   private final PeerPolicy peerPolicy;
@@ -48,14 +56,7 @@ public final class MmfClientTransport implements ClientTransport {
     }
     SocketChannel channel = null;
     try {
-      channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-      try {
-        channel.connect(UnixDomainSocketAddress.of(socket));
-      } catch (ConnectException e) {
-        throw new WitTransportException(
-            "no mmf server listening on " + socket + " for " + address() + ": " + e.getMessage(),
-            e);
-      }
+      channel = connectBefore(socket, deadline, timeout);
       peerPolicy.checkServer(channel, address());
       Rendezvous.Reply reply = Rendezvous.readReply(channel, deadline);
       if (reply.status() == Rendezvous.REFUSED
@@ -98,6 +99,73 @@ public final class MmfClientTransport implements ClientTransport {
       closeQuietly(channel);
       throw e;
     }
+  }
+
+  /**
+   * Connects to {@code socket} without blocking past the deadline. A server that does not accept
+   * (frozen, or too busy) fills its listen backlog, and a blocking connect then waits for as long
+   * as it stays so; a non-blocking one fails at once (EAGAIN), so it is retried every few
+   * milliseconds until the deadline. A refusal (nobody listens) fails at once.
+   */
+  private SocketChannel connectBefore(Path socket, long deadline, Duration timeout)
+      throws IOException {
+    while (true) {
+      SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+      try {
+        channel.configureBlocking(false);
+        if (channel.connect(UnixDomainSocketAddress.of(socket))) {
+          channel.configureBlocking(true);
+          return channel;
+        }
+        // Not seen for Unix sockets on Linux (EINPROGRESS), but allowed: wait for it.
+        try (Selector selector = Selector.open()) {
+          channel.register(selector, SelectionKey.OP_CONNECT);
+          while (!channel.finishConnect()) {
+            selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining(deadline))));
+            selector.selectedKeys().clear();
+            if (deadline - System.nanoTime() <= 0) {
+              throw timedOut(socket, timeout, null);
+            }
+          }
+        }
+        channel.configureBlocking(true);
+        return channel;
+      } catch (ConnectException e) {
+        closeQuietly(channel);
+        throw new WitTransportException(
+            "no mmf server listening on " + socket + " for " + address() + ": " + e.getMessage(),
+            e);
+      } catch (SocketException e) {
+        // The listen backlog is full (EAGAIN); the channel is closed: try again with a new one.
+        closeQuietly(channel);
+        if (remaining(deadline) <= 0) {
+          throw timedOut(socket, timeout, e);
+        }
+        if (Thread.currentThread().isInterrupted()) {
+          throw new WitTransportException("interrupted while connecting to " + address(), e);
+        }
+        LockSupport.parkNanos(Math.min(RETRY_NANOS, remaining(deadline)));
+      } catch (IOException | RuntimeException e) {
+        closeQuietly(channel);
+        throw e;
+      }
+    }
+  }
+
+  private static long remaining(long deadline) {
+    return Math.max(0, deadline - System.nanoTime());
+  }
+
+  private WitTransportException timedOut(Path socket, Duration timeout, Exception last) {
+    return new WitTransportException(
+        "cannot connect to "
+            + address()
+            + ": the server did not accept the connection on "
+            + socket
+            + " within "
+            + timeout
+            + (last == null ? "" : " (" + last.getMessage() + ")"),
+        last);
   }
 
   @Override

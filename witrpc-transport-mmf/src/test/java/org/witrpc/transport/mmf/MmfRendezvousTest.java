@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -201,6 +202,60 @@ class MmfRendezvousTest {
       RecordingListener.awaitNoMmfWork(Duration.ofSeconds(2));
     } finally {
       server.close();
+    }
+  }
+
+  @Test
+  void theConnectTimeoutHoldsAgainstAServerThatDoesNotAccept() throws Exception {
+    // A frozen server (SIGSTOP): bound and listening, but never accepting, its backlog full.
+    Path socket = dir.resolve("frozen.mmf.sock");
+    List<SocketChannel> fillers = new ArrayList<>();
+    Thread connector = null;
+    try (ServerSocketChannel frozen = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      frozen.bind(UnixDomainSocketAddress.of(socket), 1);
+      for (int i = 0; i < 8; i++) {
+        SocketChannel filler = SocketChannel.open(StandardProtocolFamily.UNIX);
+        fillers.add(filler);
+        filler.configureBlocking(false);
+        try {
+          filler.connect(UnixDomainSocketAddress.of(socket));
+        } catch (IOException full) {
+          break; // EAGAIN: the backlog is full
+        }
+      }
+      CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+      connector =
+          new Thread(
+              () -> {
+                try {
+                  MmfTransport.client("frozen")
+                      .directory(dir)
+                      .build()
+                      .connect(new RecordingListener(), Duration.ofMillis(500))
+                      .close();
+                  outcome.complete(null);
+                } catch (Throwable e) {
+                  outcome.complete(e);
+                }
+              },
+              "frozen-connector");
+      connector.setDaemon(true);
+      long start = System.nanoTime();
+      connector.start();
+      Throwable failure = outcome.get(5, TimeUnit.SECONDS); // blocked for good before
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(400));
+      assertThat(failure)
+          .isInstanceOf(WitTransportException.class)
+          .hasMessageContaining("within PT0.5S");
+    } finally {
+      if (connector != null) {
+        connector.interrupt(); // ends a connect still blocked (the old code)
+        connector.join(2_000);
+      }
+      for (SocketChannel filler : fillers) {
+        filler.close();
+      }
+      Files.deleteIfExists(socket);
     }
   }
 }
