@@ -72,6 +72,10 @@ public final class UnixSocketListener implements AutoCloseable {
   private final ServerSocketChannel channel;
   private final Object fileKey;
   private final Object lock = new Object();
+
+  /** What the accept thread logs about clients, so that they cannot flood the log. */
+  private final WarningThrottle warnings = new WarningThrottle();
+
   private Thread acceptThread; // guarded by lock
   private boolean closed; // guarded by lock
 
@@ -271,11 +275,18 @@ public final class UnixSocketListener implements AutoCloseable {
         LockSupport.parkNanos(ACCEPT_RETRY_NANOS);
         continue;
       }
-      Optional<String> stranger = policy.refusedPeer(client);
-      if (stranger.isPresent()) {
-        refuse(client, stranger.get(), policy, refusal);
-      } else {
-        admission.admit(client);
+      try {
+        Optional<String> stranger = policy.refusedPeer(client);
+        if (stranger.isPresent()) {
+          refuse(client, stranger.get(), policy, refusal);
+        } else {
+          admission.admit(client);
+        }
+      } catch (Throwable e) {
+        // Whatever one client's handling throws, an Error included (a SIGBUS on a mapped file is
+        // an InternalError), fails that client only: the thread goes on accepting the others.
+        warnings.warn(LOG, "client failed", "{}: handling a client failed; closing it", address, e);
+        closeQuietly(client);
       }
     }
   }

@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -143,5 +144,34 @@ class UnixSocketListenerTest {
     assertThatThrownBy(
             () -> listener.startAccepting("x", PeerPolicy.sameUser(), (c, u) -> {}, c -> {}))
         .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void aClientWhoseAdmissionThrowsAnErrorIsClosedAndTheNextIsStillAdmitted() throws Exception {
+    BlockingQueue<SocketChannel> admitted = new LinkedBlockingQueue<>();
+    AtomicInteger admissions = new AtomicInteger();
+    try (UnixSocketListener listener = UnixSocketListener.bind(socket, "pipe://t")) {
+      listener.startAccepting(
+          "witrpc-test-accept3",
+          PeerPolicy.sameUser(),
+          (client, user) -> {},
+          client -> {
+            if (admissions.incrementAndGet() == 1) {
+              // what a SIGBUS on a mapped file of a full tmpfs raises
+              throw new InternalError("a fault occurred in an unsafe memory access operation");
+            }
+            admitted.add(client);
+          });
+      try (SocketChannel first = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+        assertThat(first.read(ByteBuffer.allocate(1)))
+            .as("the failed client is closed")
+            .isEqualTo(-1);
+      }
+      try (SocketChannel second = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+          SocketChannel server = admitted.poll(5, TimeUnit.SECONDS)) {
+        assertThat(server).as("the next client, admitted by the same accept thread").isNotNull();
+        assertThat(second.isConnected()).isTrue();
+      }
+    }
   }
 }

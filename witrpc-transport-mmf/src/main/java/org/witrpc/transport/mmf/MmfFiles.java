@@ -1,6 +1,7 @@
 package org.witrpc.transport.mmf;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -30,20 +31,41 @@ final class MmfFiles {
   /** A mapped file and its path. */
   record Mapped(Path path, MappedByteBuffer buffer) {}
 
-  /** Creates a new owner-only file of {@code length} bytes with an unguessable name and maps it. */
-  static Mapped create(Path dir, String name, int length) throws IOException {
+  /**
+   * Creates a new owner-only file of {@code length} bytes with an unguessable name, writes {@code
+   * header} (position to limit) at its start and maps it. The file is deleted if any of it fails.
+   *
+   * @throws IOException if the file cannot be created or written, a full file system included
+   */
+  static Mapped create(Path dir, String name, int length, ByteBuffer header) throws IOException {
     byte[] random = new byte[16];
     RANDOM.nextBytes(random);
     Path path = dir.resolve(name + "." + HexFormat.of().formatHex(random) + SUFFIX);
-    // One open creates it (owner-only from the start) and gives the channel to map it with; the
-    // mapping grows the new, empty file to its length sparsely: no page is written or zeroed here.
+    // One open creates it (owner-only from the start) and gives the channel to write and map it
+    // with; the mapping grows the new file to its length sparsely, so only the header's page is
+    // allocated here. The header goes through write(), not the mapping: on a full file system
+    // (a tmpfs such as /dev/shm, which any local user can fill) a store into an unallocated page of
+    // a mapping raises SIGBUS, an InternalError on whichever thread, where write() fails with an
+    // IOException (ENOSPC).
     try (FileChannel file = createNew(path)) {
       try {
+        ByteBuffer bytes = header.duplicate();
+        while (bytes.hasRemaining()) {
+          file.write(bytes, bytes.position() - header.position());
+        }
         return new Mapped(path, file.map(FileChannel.MapMode.READ_WRITE, 0, length));
-      } catch (IOException | RuntimeException e) {
-        Files.deleteIfExists(path);
+      } catch (Throwable e) {
+        deleteAfterFailure(path, e);
         throw e;
       }
+    }
+  }
+
+  private static void deleteAfterFailure(Path path, Throwable failure) {
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException e) {
+      failure.addSuppressed(e);
     }
   }
 

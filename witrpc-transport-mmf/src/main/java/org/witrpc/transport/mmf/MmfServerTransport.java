@@ -15,11 +15,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.witrpc.WitTransportException;
 import org.witrpc.internal.StaleSockets;
 import org.witrpc.internal.UnixSocketListener;
+import org.witrpc.internal.WarningThrottle;
 import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.PeerPolicy;
 import org.witrpc.spi.ServerTransport;
@@ -58,6 +60,10 @@ public final class MmfServerTransport implements ServerTransport {
   private final ThreadLocal<CountDownLatch> runningHandshake = new ThreadLocal<>();
 
   private final AtomicInteger ids = new AtomicInteger();
+
+  /** What this server logs about clients it cannot serve, so that they cannot flood the log. */
+  private final WarningThrottle warnings = new WarningThrottle();
+
   private final AtomicReference<MmfFiles.Mapped> spare = new AtomicReference<>();
   private final ClientSlots slots;
   private final Object lifecycle = new Object();
@@ -149,13 +155,8 @@ public final class MmfServerTransport implements ServerTransport {
       refuse(channel);
       return;
     }
-    MmfFiles.Mapped mapped;
-    try {
-      mapped = offerMapping(channel);
-    } catch (IOException | RuntimeException e) {
-      logHandshakeFailure(e);
-      slots.release();
-      closeQuietly(channel);
+    MmfFiles.Mapped mapped = offerMappingOrClose(channel);
+    if (mapped == null) {
       return;
     }
     CountDownLatch done = new CountDownLatch(1);
@@ -187,6 +188,25 @@ public final class MmfServerTransport implements ServerTransport {
     }
   }
 
+  /**
+   * {@link #offerMapping}, or null if that failed: then the client is closed and its slot given
+   * back. Catches an Error too (a SIGBUS on a mapping is an InternalError): this client fails, not
+   * the accept thread.
+   */
+  private MmfFiles.Mapped offerMappingOrClose(SocketChannel channel) {
+    MmfFiles.Mapped mapped = null;
+    try {
+      mapped = offerMapping(channel);
+    } catch (Throwable e) {
+      logHandshakeFailure(e);
+    }
+    if (mapped == null) {
+      slots.release();
+      closeQuietly(channel);
+    }
+    return mapped;
+  }
+
   /** Gives up a client admitted but whose handshake did not start. */
   private void abandon(SocketChannel channel, MmfFiles.Mapped mapped) {
     handshakes.remove(channel);
@@ -195,20 +215,40 @@ public final class MmfServerTransport implements ServerTransport {
     closeQuietly(channel);
   }
 
-  /** Takes a mapping for the client and sends it its path; its file is deleted if that fails. */
+  /**
+   * Takes a mapping for the client and sends it its path; its file is deleted if that fails. If no
+   * mapping can be made (a full file system), logs it (throttled), refuses the client saying why
+   * and returns null.
+   */
   private MmfFiles.Mapped offerMapping(SocketChannel channel) throws IOException {
-    MmfFiles.Mapped mapped = takeMapping(settings.capacity());
+    MmfFiles.Mapped mapped;
+    try {
+      mapped = takeMapping(settings.capacity());
+    } catch (Throwable e) {
+      warnings.warn(
+          LOG,
+          "no mapping",
+          "{}: cannot make a shared-memory file in {} for a client; refusing it: {}",
+          address(),
+          directory,
+          e.toString());
+      Rendezvous.sendReply(
+          channel,
+          Rendezvous.REFUSED,
+          "the server " + address() + " cannot make a shared-memory file (see its log)");
+      return null;
+    }
     try {
       // A few bytes into an empty socket buffer: does not block.
       Rendezvous.sendReply(channel, Rendezvous.ACCEPTED, mapped.path().toString());
       return mapped;
-    } catch (IOException | RuntimeException e) {
+    } catch (Throwable e) {
       deleteQuietly(mapped.path());
       throw e;
     }
   }
 
-  private void logHandshakeFailure(Exception e) {
+  private void logHandshakeFailure(Throwable e) {
     if (e instanceof IOException) {
       // A client that went away mid-handshake (or a liveness probe), or close(): nothing to report.
       LOG.debug("{}: handshake with a client failed: {}", address(), e.toString());
@@ -323,6 +363,11 @@ public final class MmfServerTransport implements ServerTransport {
     return connection;
   }
 
+  /**
+   * For tests in this package: runs on each new mapping's file; what it throws fails the mapping.
+   */
+  volatile Consumer<Path> newMappingHookForTests = file -> {};
+
   /** For tests in this package: the spare's file, once it is the one the next client gets. */
   Path spareForTests() {
     MmfFiles.Mapped ready = spare.get();
@@ -335,16 +380,22 @@ public final class MmfServerTransport implements ServerTransport {
     return ready != null ? ready : newMapping(capacity);
   }
 
+  /**
+   * A new mapping, its header written (see {@link MmfFiles#create}): a full file system fails it
+   * with an IOException. Its file is deleted if anything fails, an {@link Error} included.
+   */
   private MmfFiles.Mapped newMapping(int capacity) throws IOException {
     MmfFiles.Mapped mapped =
-        MmfFiles.create(directory, settings.name(), RingDescriptor.totalLength(capacity));
+        MmfFiles.create(
+            directory,
+            settings.name(),
+            RingDescriptor.totalLength(capacity),
+            RingDescriptor.header(capacity, settings.maxFrameSize()));
     try {
-      RingDescriptor.initialize(mapped.buffer(), capacity);
-      RingDescriptor.announceMaxFrameSize(
-          mapped.buffer(), RingDescriptor.SERVER_MAX_FRAME_OFFSET, settings.maxFrameSize());
+      newMappingHookForTests.accept(mapped.path());
       return mapped;
-    } catch (RuntimeException e) {
-      Files.deleteIfExists(mapped.path());
+    } catch (Throwable e) {
+      deleteQuietly(mapped.path());
       throw e;
     }
   }
@@ -365,7 +416,7 @@ public final class MmfServerTransport implements ServerTransport {
       if (!spare.compareAndSet(null, made) || closed) {
         deleteSpare(made);
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (Throwable e) {
       LOG.debug("{}: no spare mapping made: {}", address(), e.toString());
     }
   }

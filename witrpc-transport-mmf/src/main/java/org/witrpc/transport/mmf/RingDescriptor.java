@@ -122,9 +122,24 @@ final class RingDescriptor {
       throw new IllegalArgumentException(
           "mapping of " + mapping.capacity() + " bytes is smaller than " + total);
     }
-    ByteBuffer b = mapping.duplicate().order(ByteOrder.nativeOrder());
+    putHeader(mapping.duplicate().order(ByteOrder.nativeOrder()), capacity);
+  }
+
+  /**
+   * The header of a new mapping with rings of {@code capacity} bytes that announces {@code
+   * serverMaxFrameSize}, as the {@link #HEADER_LENGTH} bytes to write at the start of its file
+   * (position 0 to limit).
+   */
+  static ByteBuffer header(int capacity, int serverMaxFrameSize) {
+    ByteBuffer b = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.nativeOrder());
+    b.putInt(SERVER_MAX_FRAME_OFFSET, serverMaxFrameSize);
+    putHeader(b, capacity);
+    return b;
+  }
+
+  private static void putHeader(ByteBuffer b, int capacity) {
     b.putInt(VERSION_OFFSET, VERSION).putInt(HEADER_LENGTH_OFFSET, HEADER_LENGTH);
-    b.putLong(TOTAL_LENGTH_OFFSET, total).putLong(CAPACITY_OFFSET, capacity);
+    b.putLong(TOTAL_LENGTH_OFFSET, totalLength(capacity)).putLong(CAPACITY_OFFSET, capacity);
     // Magic last: a peer that sees it sees a complete header.
     b.putLong(MAGIC_OFFSET, MAGIC);
   }

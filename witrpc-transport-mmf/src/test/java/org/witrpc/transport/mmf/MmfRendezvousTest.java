@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -256,6 +257,40 @@ class MmfRendezvousTest {
         filler.close();
       }
       Files.deleteIfExists(socket);
+    }
+  }
+
+  @Test
+  void aMappingThatFailsWithAnErrorFailsItsClientOnlyAndLeavesNoFile() throws Exception {
+    MmfServerTransport server = MmfTransport.server("bus").directory(dir).build();
+    try (server) {
+      AtomicInteger made = new AtomicInteger();
+      server.newMappingHookForTests =
+          file -> {
+            if (made.incrementAndGet() == 1) {
+              // what a store into a mapping of a full tmpfs raised (SIGBUS)
+              throw new InternalError("a fault occurred in an unsafe memory access operation");
+            }
+          };
+      server.start(c -> new RecordingListener());
+      assertThatThrownBy(
+              () ->
+                  MmfTransport.client("bus")
+                      .directory(dir)
+                      .build()
+                      .connect(new RecordingListener(), Duration.ofSeconds(5)))
+          .isInstanceOf(WitTransportException.class)
+          .hasMessageContaining("cannot make a shared-memory file");
+      assertThat(mappings()).as("the failed mapping's file").isEmpty();
+
+      // the accept thread lives on: the next client is served
+      org.witrpc.spi.Connection next =
+          MmfTransport.client("bus")
+              .directory(dir)
+              .build()
+              .connect(new RecordingListener(), Duration.ofSeconds(5));
+      assertThat(next.isOpen()).isTrue();
+      next.close();
     }
   }
 }
