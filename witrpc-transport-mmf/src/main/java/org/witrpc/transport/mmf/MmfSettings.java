@@ -13,7 +13,8 @@ import org.witrpc.spi.RuntimeDirectory;
  * <p>Thread safety: immutable.
  *
  * @param name the transport name (a file-name-safe word)
- * @param directory the runtime directory; empty for {@link RuntimeDirectory#defaultDirectory()}
+ * @param directory the runtime directory, made absolute (against the working directory) and
+ *     normalized; empty for {@link RuntimeDirectory#defaultDirectory()}
  * @param size shared memory per connection, split between the two directions
  * @param spinNanos how long a waiting side spins before it parks
  * @param maxClients most clients a server keeps connected
@@ -34,6 +35,8 @@ record MmfSettings(
 
   MmfSettings {
     RuntimeDirectory.checkName(name);
+    // Absolute: the server hands its clients mapping paths in it, which they check against theirs
+    directory = directory.map(dir -> dir.toAbsolutePath().normalize());
     RingDescriptor.capacityForSize(size);
     Limits.spinBudget(Duration.ofNanos(spinNanos));
     Limits.maxClients(maxClients);

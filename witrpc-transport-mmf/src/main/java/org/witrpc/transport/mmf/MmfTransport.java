@@ -66,7 +66,10 @@ public final class MmfTransport {
       return self();
     }
 
-    /** The runtime directory; default {@link RuntimeDirectory#defaultDirectory()}. */
+    /**
+     * The runtime directory; default {@link RuntimeDirectory#defaultDirectory()}. A relative path
+     * is resolved against the working directory when the transport is built.
+     */
     public B directory(Path directory) {
       this.directory = Optional.of(Objects.requireNonNull(directory, "directory == null"));
       return self();

@@ -65,7 +65,7 @@ public final class MmfTransportProvider implements TransportProvider {
       B b, TransportUri uri, TransportOptions defaults) {
     b.options(uri.applyTo(Objects.requireNonNull(defaults, "defaults == null")));
     uri.duration(SPIN).ifPresent(spin -> uri.check(() -> b.spinBudget(spin)));
-    uri.option(DIR).ifPresent(dir -> b.directory(Path.of(dir)));
+    uri.option(DIR).ifPresent(dir -> uri.check(() -> b.directory(Path.of(dir))));
     uri.peerPolicy().ifPresent(b::peerPolicy);
     return b;
   }

@@ -1,11 +1,15 @@
 package org.witrpc.transport.mmf;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.witrpc.Transports;
 import org.witrpc.client.LocalServer;
 import org.witrpc.client.LocalServers;
 import org.witrpc.client.WitClient;
@@ -44,5 +48,45 @@ class MmfAnnouncedDirectoryTest {
     } finally {
       server.close();
     }
+  }
+
+  @Test
+  void aRelativeDirectoryIsTheSameDirectoryForTheServerAndItsClients() throws Exception {
+    // relative to the working directory (the module's): the mapping paths the server hands over
+    // were relative too, and its clients refused them ("unexpected mapping file")
+    Path relative = Path.of("target", "mmf-rel-" + ProcessHandle.current().pid());
+    String uri = "mmf://rel?dir=" + relative;
+    WitServer server =
+        WitServer.builder()
+            .service(TestService.class, new TestServiceImpl())
+            .transport(uri)
+            .build();
+    server.start();
+    try {
+      assertThat(server.address())
+          .isEqualTo("mmf://rel?dir=" + relative.toAbsolutePath().normalize());
+      for (String address : new String[] {uri, server.address()}) {
+        try (WitClient client =
+            WitClient.builder().transport(address).timeout(Duration.ofSeconds(10)).build()) {
+          client.connect(Duration.ofSeconds(5));
+          assertThat(client.service(TestService.class).echo(7)).as(address).isEqualTo(7);
+        }
+      }
+    } finally {
+      server.close();
+      try (Stream<Path> left = Files.list(relative)) {
+        for (Path file : left.toList()) {
+          Files.delete(file);
+        }
+      }
+      Files.delete(relative);
+    }
+  }
+
+  @Test
+  void anInvalidDirectoryIsAnErrorNamingTheUri() {
+    assertThatThrownBy(() -> Transports.server("mmf://bad?dir=a%00b"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("invalid mmf transport URI 'mmf://bad?dir=a%00b'");
   }
 }
