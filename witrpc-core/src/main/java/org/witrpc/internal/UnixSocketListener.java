@@ -32,8 +32,10 @@ import org.witrpc.spi.PeerPolicy;
  *       replaced; a live server on it, or a file that is not a socket, makes {@code bind} fail. The
  *       new socket file is made owner-only (0600); if that fails, so does {@code bind}.
  *   <li>{@link #startAccepting}: one daemon thread accepts clients; a client whose user the {@link
- *       PeerPolicy} does not admit is handed to the transport's {@link Refusal}, logged and closed
- *       without reaching the transport; every other client goes to the {@link Admission}.
+ *       PeerPolicy} does not admit is handed to the transport's {@link Refusal}, logged (a WARN,
+ *       then DEBUG for a while: {@link WarningThrottle}) and closed without reaching the transport;
+ *       every other client goes to the {@link Admission}. Whatever handling a client throws, an
+ *       {@link Error} included, is logged the same way and closes that client only.
  *   <li>{@link #close}: stops accepting and deletes the socket file only if it is still the one
  *       this listener bound (same file key, so not one another server put in its place).
  * </ul>
@@ -73,7 +75,10 @@ public final class UnixSocketListener implements AutoCloseable {
   private final Object fileKey;
   private final Object lock = new Object();
 
-  /** What the accept thread logs about clients, so that they cannot flood the log. */
+  /**
+   * What the accept thread logs about clients (refused users, failures), so that they cannot flood
+   * the log.
+   */
   private final WarningThrottle warnings = new WarningThrottle();
 
   private Thread acceptThread; // guarded by lock
@@ -292,7 +297,10 @@ public final class UnixSocketListener implements AutoCloseable {
   }
 
   private void refuse(SocketChannel client, String user, PeerPolicy policy, Refusal refusal) {
-    LOG.warn(
+    // Throttled: a process of another user may connect in a loop.
+    warnings.warn(
+        LOG,
+        "refused peer user",
         "{}: refusing a client running as user '{}': this server admits {} (peerUsers)",
         address,
         user,

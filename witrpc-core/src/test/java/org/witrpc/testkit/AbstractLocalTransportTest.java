@@ -22,6 +22,7 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.witrpc.WitSecurityException;
 import org.witrpc.WitTransportException;
+import org.witrpc.internal.WarningThrottle;
 import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.PeerPolicy;
@@ -186,6 +187,23 @@ public abstract class AbstractLocalTransportTest {
                   AWAIT))
           .as("the server's log line")
           .isTrue();
+    }
+  }
+
+  @Test
+  void manyRefusedClientsOfAUserItDoesNotAdmitWriteOneWarnLine() {
+    String name = uniqueName();
+    serve(newServer(name, NOBODY));
+    String line = "refusing a client running as user '" + me + "'";
+    try (StderrCapture log = StderrCapture.start()) {
+      for (int i = 0; i < 50; i++) {
+        // the server logs before it writes the refusal the client waits for
+        assertThatThrownBy(() -> connect(newClient(name, PeerPolicy.sameUser())))
+            .isInstanceOf(WitSecurityException.class);
+      }
+      assertThat(log.text().lines().filter(l -> l.contains(" WARN ") && l.contains(line)))
+          .as("WARN lines for 50 refusals (then DEBUG for %s s)", WarningThrottle.WINDOW_SECONDS)
+          .hasSizeBetween(1, 2);
     }
   }
 

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import org.witrpc.WitTransportException;
 import org.witrpc.internal.StaleSockets;
 import org.witrpc.internal.UnixSocketListener;
+import org.witrpc.internal.WarningThrottle;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.FrameListener;
 import org.witrpc.spi.PeerPolicy;
@@ -51,6 +52,10 @@ public final class PipeServerTransport implements ServerTransport {
   private final Duration sendTimeout;
   private final PeerPolicy peerPolicy;
   private final AtomicLong connectionIds = new AtomicLong();
+
+  /** What this server logs about clients it refuses, so that they cannot flood the log. */
+  private final WarningThrottle warnings = new WarningThrottle();
+
   private final Object lock = new Object();
 
   private State state = State.NEW; // guarded by lock
@@ -179,8 +184,13 @@ public final class PipeServerTransport implements ServerTransport {
   }
 
   private void refuse(SocketChannel client) {
-    log.warn(
-        "{}: refusing a client: the server has its maximum of {} clients", endpoint, maxClients);
+    // Throttled: a client may connect in a loop.
+    warnings.warn(
+        log,
+        "max clients",
+        "{}: refusing a client: the server has its maximum of {} clients",
+        endpoint,
+        maxClients);
     ByteBuffer refusal =
         ByteBuffer.allocate(PipeWire.REFUSAL_BYTES)
             .put(PipeWire.REFUSED_MAX_CLIENTS)

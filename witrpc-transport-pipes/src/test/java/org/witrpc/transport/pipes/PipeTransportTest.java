@@ -22,9 +22,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.witrpc.Transports;
 import org.witrpc.WitTransportException;
+import org.witrpc.internal.WarningThrottle;
 import org.witrpc.spi.Connection;
 import org.witrpc.spi.ServerTransport;
 import org.witrpc.testkit.RecordingListener;
+import org.witrpc.testkit.StderrCapture;
 
 /** Behaviour of the pipe transport beyond the conformance suite: files, wire, bad peers. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -127,6 +129,27 @@ class PipeTransportTest {
         .isInstanceOf(WitTransportException.class)
         .hasMessage(
             "server pipe://" + name + " refused the connection: it has its maximum of 1 clients");
+  }
+
+  @Test
+  void manyRefusalsAtMaxClientsWriteOneWarnLine() throws Exception {
+    String name = uniqueName();
+    start(PipeTransport.server(name).maxClients(1).build(), false);
+    connect(PipeTransport.client(name).build(), new RecordingListener());
+    try (StderrCapture log = StderrCapture.start()) {
+      for (int i = 0; i < 50; i++) {
+        // the server logs before it writes the refusal the client waits for
+        assertThatThrownBy(
+                () -> PipeTransport.client(name).build().connect(new RecordingListener(), AWAIT))
+            .hasMessageContaining("maximum of 1 clients");
+      }
+      assertThat(
+              log.text()
+                  .lines()
+                  .filter(l -> l.contains(" WARN ") && l.contains("refusing a client")))
+          .as("WARN lines for 50 refusals (then DEBUG for %s s)", WarningThrottle.WINDOW_SECONDS)
+          .hasSizeBetween(1, 2);
+    }
   }
 
   @Test
