@@ -136,8 +136,13 @@ public final class MmfClientTransport implements ClientTransport {
             "no mmf server listening on " + socket + " for " + address() + ": " + e.getMessage(),
             e);
       } catch (SocketException e) {
-        // The listen backlog is full (EAGAIN); the channel is closed: try again with a new one.
+        // The listen backlog is full (EAGAIN), as a rule; the channel is closed: try again with a
+        // new one. Not if the socket is gone or not ours to connect to (ENOENT, EACCES).
         closeQuietly(channel);
+        if (!Files.isWritable(socket)) {
+          throw new WitTransportException(
+              "cannot connect to " + address() + " at " + socket + ": " + e.getMessage(), e);
+        }
         if (remaining(deadline) <= 0) {
           throw timedOut(socket, timeout, e);
         }
