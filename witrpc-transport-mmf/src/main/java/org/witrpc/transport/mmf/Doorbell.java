@@ -68,7 +68,8 @@ final class Doorbell {
   /**
    * Reads the signal bytes already there, without waiting.
    *
-   * @return the bitwise or of the signal kinds received (0: none), or {@link #END_OF_STREAM}
+   * @return the bitwise or of the signal bytes received, each read unsigned (0: none; never
+   *     negative, whatever bytes a peer sends), or {@link #END_OF_STREAM}
    * @throws IOException if the socket fails or is closed locally
    */
   int poll() throws IOException {
@@ -79,7 +80,8 @@ final class Doorbell {
     }
     int kinds = 0;
     for (int i = 0; i < n; i++) {
-      kinds |= incoming.get(i);
+      // unsigned: a byte 0xFF sign-extended would read as END_OF_STREAM
+      kinds |= incoming.get(i) & 0xFF;
     }
     return kinds;
   }
