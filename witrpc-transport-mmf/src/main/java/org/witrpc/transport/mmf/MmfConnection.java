@@ -101,6 +101,13 @@ final class MmfConnection implements Connection {
   private final CountDownLatch ended = new CountDownLatch(1);
 
   private volatile boolean open = true;
+
+  /**
+   * The inbound ring's tail when the peer's end of stream was seen, unvalidated: {@link
+   * #drainRemaining} delivers no record past it.
+   */
+  private volatile long peerEndTail = Long.MAX_VALUE;
+
   private volatile Throwable closeCause;
   private volatile Thread parkedWriter;
 
@@ -125,8 +132,9 @@ final class MmfConnection implements Connection {
    * @param inboundDirection the ring this side reads ({@link RingDescriptor#CLIENT_TO_SERVER} on
    *     the server)
    * @param peerMaxFrameSize the largest frame the peer accepts, 0 if it did not say
-   * @param onTerminated run once, when the connection has ended and before the listener's {@code
-   *     onClosed} (so a slot it frees is free for whoever reacts to that)
+   * @param onTerminated run once, when the connection has ended: before the frames a closed peer
+   *     left are delivered and before the listener's {@code onClosed} (so a slot it frees is free
+   *     for whoever reacts to that)
    */
   MmfConnection(
       String description,
@@ -772,13 +780,22 @@ final class MmfConnection implements Connection {
     return false;
   }
 
-  /** The end of the reader: delivers what a closed peer left, then tells the listener. */
+  /**
+   * The end of the reader: gives back what the connection held (the server's client slot), delivers
+   * what a closed peer had published when its end was seen, then tells the listener.
+   */
   private void reportEnd() {
     try {
-      if (closeCause instanceof PeerClosedException) {
-        drainRemaining();
+      try {
+        // First the server's slot: free once the end is seen, not once the frames the peer left are
+        // delivered, and free for whoever sees onClosed and connects again.
+        onTerminated.run();
+      } finally {
+        if (closeCause instanceof PeerClosedException) {
+          drainRemaining();
+        }
+        reportClosedToListener();
       }
-      reportClosed();
     } finally {
       waiter.release();
       ended.countDown();
@@ -832,6 +849,7 @@ final class MmfConnection implements Connection {
       return;
     }
     if (kinds == Doorbell.END_OF_STREAM) {
+      peerEndTail = inbound.tailNow(); // what the reader drains at the end, and no further
       fail(new PeerClosedException(description() + ": the peer closed the connection"));
       return;
     }
@@ -896,11 +914,16 @@ final class MmfConnection implements Connection {
     return inbound.read(delivery, RECORDS_PER_ROUND);
   }
 
-  /** Delivers what the peer published before it closed. */
+  /**
+   * Delivers what the peer had published when its end was seen ({@link #peerEndTail}), and nothing
+   * it writes into the still-mapped ring afterwards: a peer that closed its socket but keeps
+   * writing cannot hold this reader (nor delay onClosed) beyond one ring of records.
+   */
   private void drainRemaining() {
     readerRole.lock();
     try {
-      while (inbound.read(delivery, RECORDS_PER_ROUND) > 0) {
+      long end = Math.min(peerEndTail, inbound.publishedTail());
+      while (inbound.readUpTo(end, delivery, RECORDS_PER_ROUND) > 0) {
         // keep draining
       }
     } catch (WitTransportException e) {
@@ -928,15 +951,6 @@ final class MmfConnection implements Connection {
       listenerFailed = true;
       LOG.error("{}: listener failed on a frame; closing the connection", description(), e);
       fail(new WitTransportException(description() + ": the listener failed: " + e, e));
-    }
-  }
-
-  private void reportClosed() {
-    try {
-      // First the server's slot: whoever sees onClosed may connect again and must find it free.
-      onTerminated.run();
-    } finally {
-      reportClosedToListener();
     }
   }
 

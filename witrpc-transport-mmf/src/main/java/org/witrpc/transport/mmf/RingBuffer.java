@@ -395,7 +395,39 @@ final class RingBuffer {
    * sink} as they are ({@link #receiveValuesApart}).
    */
   int read(FrameSink sink, int maxRecords) {
-    long tail = readTail();
+    return readBefore(readTail(), sink, maxRecords);
+  }
+
+  /**
+   * The position up to which the producer has published records, as the consumer sees it now
+   * (validated: at most one capacity ahead of what was consumed). With {@link #readUpTo}: what a
+   * producer that ended had published by then, and nothing it writes afterwards.
+   */
+  long publishedTail() {
+    return readTail();
+  }
+
+  /**
+   * The producer's tail as it stands now, unvalidated (a hostile peer may have written anything
+   * there); any thread. Only a bound on {@link #publishedTail}, never a position by itself.
+   */
+  long tailNow() {
+    return (long) LONGS.getAcquire(buffer, tailOffset);
+  }
+
+  /**
+   * As {@link #read(FrameSink, int)}, but consumes no record at or past {@code end}, a position
+   * from {@link #publishedTail} or below it (records the producer publishes later stay in the
+   * ring).
+   *
+   * @return the number of records consumed; 0 once everything before {@code end} was
+   */
+  int readUpTo(long end, FrameSink sink, int maxRecords) {
+    return readBefore(end, sink, maxRecords);
+  }
+
+  /** Consumes records before {@code tail}, a position validated by {@link #readTail}. */
+  private int readBefore(long tail, FrameSink sink, int maxRecords) {
     int consumed = 0;
     while (readerHead < tail && consumed < maxRecords) {
       int index = (int) (readerHead & mask);
