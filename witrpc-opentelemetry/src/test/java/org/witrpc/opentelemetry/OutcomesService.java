@@ -1,5 +1,7 @@
 package org.witrpc.opentelemetry;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.witrpc.WitRemoteException;
 
 /** What the outcome tests call: a greeting, a relayed remote failure, a wait for the cancel. */
@@ -9,7 +11,7 @@ public interface OutcomesService {
   /** Throws the 404 another server answered this one, as a method that calls on would. */
   void relay();
 
-  /** Sleeps until the call is cancelled (its thread interrupted), at most a minute. */
+  /** Waits until the call is cancelled (its thread interrupted), at most a minute. */
   void sleep() throws InterruptedException;
 
   /** The service's implementation. */
@@ -26,7 +28,7 @@ public interface OutcomesService {
 
     @Override
     public void sleep() throws InterruptedException {
-      Thread.sleep(60_000);
+      new CountDownLatch(1).await(1, TimeUnit.MINUTES); // nothing releases it: only the cancel
     }
   }
 }
