@@ -526,6 +526,34 @@ public abstract class AbstractTransportTest {
   }
 
   @Test
+  void aConnectionClosedBeforeTheAcceptorReturnsGetsOnClosedOnce() throws Exception {
+    String name = uniqueName();
+    RecordingListener serverSide = new RecordingListener();
+    ServerTransport transport = newServer(name, TransportOptions.defaults());
+    track(
+        new AutoCloseable() {
+          @Override
+          public void close() {
+            transport.close();
+          }
+        });
+    transport.start(
+        connection -> {
+          connection.close(); // between the accept and the start of delivery
+          return serverSide;
+        });
+    Client client = connectBeforeReady(name);
+
+    serverSide.awaitClosed(AWAIT);
+    client.listener().awaitClosed(AWAIT);
+    transport.close();
+    client.close();
+    assertThat(awaitNoTransportThreads(AWAIT)).isEmpty();
+    assertThat(serverSide.closedCalls()).isEqualTo(1);
+    assertThat(serverSide.framesAfterClose()).isZero();
+  }
+
+  @Test
   void closeIsIdempotentAndLeavesNoThread() throws Exception {
     String name = uniqueName();
     TestServer server = startServer(name, TransportOptions.defaults(), false);

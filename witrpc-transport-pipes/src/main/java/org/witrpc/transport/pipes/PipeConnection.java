@@ -124,20 +124,26 @@ final class PipeConnection implements Connection {
    * Switches the socket to non-blocking mode and hands it to the shared readers, which deliver its
    * frames and its end to {@code listener}.
    *
+   * <p>A connection closed before it starts (by the acceptor, or by another thread it gave the
+   * connection to) starts only to deliver {@code onClosed}.
+   *
    * @throws IOException if the socket cannot be set up (the connection is then closed)
    */
   void start(FrameListener listener) throws IOException {
     Objects.requireNonNull(listener, "listener == null");
     PipeReaders shared = PipeReaders.acquire();
-    SelectionKey registered;
+    SelectionKey registered = null;
     try {
       channel.configureBlocking(false);
       registered = shared.register(channel, this);
     } catch (IOException | RuntimeException e) {
-      shared.release();
-      markClosed(new WitTransportException(description + ": cannot set up the socket: " + e, e));
-      closeWriteSelector();
-      throw e;
+      if (isOpen()) {
+        shared.release();
+        markClosed(new WitTransportException(description + ": cannot set up the socket: " + e, e));
+        closeWriteSelector();
+        throw e;
+      }
+      // closed meanwhile, its socket with it: its closer found it not started and left the end here
     }
     boolean closedMeanwhile;
     synchronized (stateLock) {
