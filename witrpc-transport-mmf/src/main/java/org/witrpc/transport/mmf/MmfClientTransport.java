@@ -98,6 +98,9 @@ public final class MmfClientTransport implements ClientTransport {
     } catch (RuntimeException e) {
       closeQuietly(channel);
       throw e;
+    } catch (InternalError e) {
+      closeQuietly(channel);
+      throw MappingFault.of("cannot connect to " + address(), e);
     }
   }
 

@@ -343,6 +343,10 @@ final class MmfConnection implements Connection {
       return true;
     } catch (WitTransportException e) {
       throw failIfBroken(e);
+    } catch (InternalError e) {
+      WitTransportException fault = MappingFault.of(description(), e);
+      fail(fault);
+      throw fault;
     } catch (RuntimeException | Error e) {
       if (remaining(parts) != total) {
         fail(new WitTransportException(description() + ": a frame was cut short: " + e, e));

@@ -299,6 +299,9 @@ public final class MmfServerTransport implements ServerTransport {
     } catch (IOException | RuntimeException e) {
       logHandshakeFailure(e);
       return null;
+    } catch (InternalError e) {
+      logHandshakeFailure(MappingFault.of(address() + ": a client's handshake", e));
+      return null;
     } finally {
       handshakes.remove(channel);
       if (!connected) {
@@ -411,12 +414,18 @@ public final class MmfServerTransport implements ServerTransport {
     if (closed || spare.get() != null) {
       return;
     }
+    MmfFiles.Mapped made = null;
     try {
-      MmfFiles.Mapped made = newMapping(capacity);
+      made = newMapping(capacity);
       if (!spare.compareAndSet(null, made) || closed) {
         deleteSpare(made);
       }
     } catch (Throwable e) {
+      // Also an InternalError the JIT delivers late, from a fault of an earlier task's mapping
+      // (see MappingFault): the file made here must not outlive it.
+      if (made != null) {
+        deleteSpare(made);
+      }
       LOG.debug("{}: no spare mapping made: {}", address(), e.toString());
     }
   }
