@@ -12,7 +12,7 @@ import java.math.BigInteger;
 import java.util.Objects;
 import org.msgpack.jackson.dataformat.MessagePackFactory;
 import org.witrpc.internal.JacksonSerializer;
-import org.witrpc.internal.StrictTextMessagePackFactory;
+import org.witrpc.internal.StrictMessagePackFactory;
 import org.witrpc.spi.Serializer;
 
 /**
@@ -28,7 +28,7 @@ public final class Serializers {
   private static final Serializer MESSAGE_PACK =
       new JacksonSerializer(
           "msgpack",
-          configure(new ObjectMapper(new StrictTextMessagePackFactory()))
+          configure(new ObjectMapper(new StrictMessagePackFactory()))
               .registerModule(exactDecimals()));
 
   private Serializers() {}

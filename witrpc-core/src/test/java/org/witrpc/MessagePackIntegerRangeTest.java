@@ -67,6 +67,39 @@ class MessagePackIntegerRangeTest {
   }
 
   @Test
+  void messagePackRefusesAnUnsigned64BitValueAboveLongMaxForALong() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    org.msgpack.core.MessagePacker packer = org.msgpack.core.MessagePack.newDefaultPacker(out);
+    BigInteger max = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+    packer.packArrayHeader(1).packBigInteger(max);
+    packer.flush();
+    byte[] body = out.toByteArray();
+    assertThatThrownBy(
+            () -> {
+              Object[] back = msgpack.read(ByteBuffer.wrap(body), new Type[] {long.class});
+              throw new AssertionError("accepted as " + back[0]);
+            })
+        .isInstanceOf(WitSerializationException.class)
+        .hasMessageContaining("out of range of long");
+    assertThat(msgpack.read(ByteBuffer.wrap(body), new Type[] {BigInteger.class}))
+        .containsExactly(max);
+  }
+
+  @Test
+  void messagePackStillReadsTheLimitsOfIntAndLong() throws Exception {
+    assertThat(msgpack.read(ByteBuffer.wrap(packed(Long.MAX_VALUE)), new Type[] {long.class}))
+        .containsExactly(Long.MAX_VALUE);
+    assertThat(msgpack.read(ByteBuffer.wrap(packed(Long.MIN_VALUE)), new Type[] {long.class}))
+        .containsExactly(Long.MIN_VALUE);
+    assertThat(msgpack.read(ByteBuffer.wrap(packed(Integer.MAX_VALUE)), new Type[] {int.class}))
+        .containsExactly(Integer.MAX_VALUE);
+    assertThat(msgpack.read(ByteBuffer.wrap(packed(Integer.MIN_VALUE)), new Type[] {int.class}))
+        .containsExactly(Integer.MIN_VALUE);
+    assertThat(msgpack.read(ByteBuffer.wrap(packed(1L << 40)), new Type[] {Long.class}))
+        .containsExactly(1L << 40);
+  }
+
+  @Test
   void messagePackStillReadsAnIntThatFits() throws Exception {
     assertThat(msgpack.read(ByteBuffer.wrap(packed(42)), new Type[] {int.class}))
         .containsExactly(42);

@@ -4,38 +4,55 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerationException;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.ObjectCodec;
+import com.fasterxml.jackson.core.io.IOContext;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.math.BigInteger;
+import java.util.Arrays;
 import org.msgpack.core.MessagePack;
 import org.msgpack.jackson.dataformat.MessagePackFactory;
 import org.msgpack.jackson.dataformat.MessagePackGenerator;
+import org.msgpack.jackson.dataformat.MessagePackParser;
 
 /**
  * The {@link MessagePackFactory} of witrpc's MessagePack serializer: its generators refuse text
- * that MessagePack cannot carry. A MessagePack string is UTF-8, which has no encoding for a lone
- * surrogate (half of a UTF-16 surrogate pair); msgpack-java writes one as '?', so the receiver
- * would get other text than was sent, silently. Here a {@code String}, {@code char}, {@code
- * char[]}, map key, property name or raw value holding one fails the write instead, naming the
- * index (JSON carries such text as a {@code \\uD800} escape, unchanged). Everything else is
- * msgpack-java's own generator: the same bytes on the wire. ({@code writeUTF8String} takes bytes,
- * not text: unchecked, and Jackson's own serializers do not call it.) Not configurable:
- * msgpack-java's default settings.
+ * that MessagePack cannot carry, and its parsers refuse an integer too large for the type it is
+ * read as.
+ *
+ * <p>Text: a MessagePack string is UTF-8, which has no encoding for a lone surrogate (half of a
+ * UTF-16 surrogate pair); msgpack-java writes one as '?', so the receiver would get other text than
+ * was sent, silently. Here a {@code String}, {@code char}, {@code char[]}, map key, property name
+ * or raw value holding one fails the write instead, naming the index (JSON carries such text as a
+ * {@code \\uD800} escape, unchanged). ({@code writeUTF8String} takes bytes, not text: unchecked,
+ * and Jackson's own serializers do not call it.)
+ *
+ * <p>Integers: msgpack-java's parser narrows a value read as an {@code int} or {@code long} without
+ * a check, so 3,000,000,000 read as an {@code int} became -1,294,967,296 and a uint64 above {@code
+ * Long.MAX_VALUE} read as a {@code long} became negative. Here such a read fails (an {@link
+ * ArithmeticException}, which the serializer reports as a {@code WitSerializationException}), as
+ * Jackson's JSON parser refuses it. Smaller types ({@code short}, {@code byte}) were already
+ * checked by Jackson; floating-point values keep Jackson's coercion rules.
+ *
+ * <p>Everything else is msgpack-java's own generator and parser: the same bytes on the wire. Not
+ * configurable: msgpack-java's default settings.
  *
  * <p>Thread safety: as {@link MessagePackFactory}: safe to share.
  */
-public final class StrictTextMessagePackFactory extends MessagePackFactory {
+public final class StrictMessagePackFactory extends MessagePackFactory {
   private static final long serialVersionUID = 1L;
 
   /** msgpack-java's default packer settings, as {@code new MessagePackFactory()} has them. */
   private static final MessagePack.PackerConfig PACKER_CONFIG = new MessagePack.PackerConfig();
 
   /** A factory with msgpack-java's defaults. */
-  public StrictTextMessagePackFactory() {
+  public StrictMessagePackFactory() {
     super(PACKER_CONFIG);
   }
 
-  private StrictTextMessagePackFactory(StrictTextMessagePackFactory source) {
+  private StrictMessagePackFactory(StrictMessagePackFactory source) {
     super(source);
   }
 
@@ -45,8 +62,23 @@ public final class StrictTextMessagePackFactory extends MessagePackFactory {
   }
 
   @Override
+  protected MessagePackParser _createParser(InputStream in, IOContext context) throws IOException {
+    return new Parser(context, _parserFeatures, _objectCodec, in);
+  }
+
+  @Override
+  protected JsonParser _createParser(byte[] data, int offset, int length, IOContext context)
+      throws IOException {
+    byte[] bytes =
+        offset == 0 && length == data.length
+            ? data
+            : Arrays.copyOfRange(data, offset, offset + length);
+    return new Parser(context, _parserFeatures, _objectCodec, bytes);
+  }
+
+  @Override
   public JsonFactory copy() {
-    return new StrictTextMessagePackFactory(this);
+    return new StrictMessagePackFactory(this);
   }
 
   /** Not configurable: the generators always reuse their thread's buffer, as by default. */
@@ -55,10 +87,56 @@ public final class StrictTextMessagePackFactory extends MessagePackFactory {
     throw new UnsupportedOperationException("witrpc's MessagePack factory is not configurable");
   }
 
+  /** Not configurable: the parsers always reuse their thread's unpacker, as by default. */
+  @Override
+  public MessagePackFactory setReuseResourceInParser(boolean reuse) {
+    throw new UnsupportedOperationException("witrpc's MessagePack factory is not configurable");
+  }
+
   /** Not configurable: keys are text, as by default. */
   @Override
   public MessagePackFactory setSupportIntegerKeys(boolean support) {
     throw new UnsupportedOperationException("witrpc's MessagePack factory is not configurable");
+  }
+
+  /** msgpack-java's parser, refusing an integer that does not fit the type it is read as. */
+  private static final class Parser extends MessagePackParser {
+    Parser(IOContext context, int features, ObjectCodec codec, InputStream in) throws IOException {
+      super(context, features, codec, in, true);
+    }
+
+    Parser(IOContext context, int features, ObjectCodec codec, byte[] bytes) throws IOException {
+      super(context, features, codec, bytes, true);
+    }
+
+    @Override
+    public int getIntValue() {
+      NumberType type = getNumberType();
+      if (type == NumberType.LONG || type == NumberType.BIG_INTEGER) {
+        long value = getLongValue();
+        if (value != (int) value) {
+          throw outOfRange(String.valueOf(value), "int");
+        }
+        return (int) value;
+      }
+      return super.getIntValue();
+    }
+
+    @Override
+    public long getLongValue() {
+      if (getNumberType() == NumberType.BIG_INTEGER) {
+        BigInteger value = getBigIntegerValue();
+        if (value.bitLength() >= Long.SIZE) {
+          throw outOfRange(value.toString(), "long");
+        }
+        return value.longValue();
+      }
+      return super.getLongValue();
+    }
+
+    private static ArithmeticException outOfRange(String value, String type) {
+      return new ArithmeticException("numeric value " + value + " is out of range of " + type);
+    }
   }
 
   /** msgpack-java's generator, checking text before it is written. */
