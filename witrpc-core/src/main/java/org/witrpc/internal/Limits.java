@@ -65,9 +65,17 @@ public final class Limits {
 
   /** Checks a spin budget: from zero (park at once) to {@link #MAX_SPIN_BUDGET} (10 ms). */
   public static Duration spinBudget(Duration spinBudget) {
-    Objects.requireNonNull(spinBudget, "spinBudget == null");
+    return spinBudget("spinBudget", spinBudget);
+  }
+
+  /**
+   * Checks a spin budget set as {@code setting} (the builder's {@code spinBudget}, a URI's {@code
+   * spin}), naming it in the error.
+   */
+  public static Duration spinBudget(String setting, Duration spinBudget) {
+    Objects.requireNonNull(spinBudget, () -> setting + " == null");
     if (spinBudget.isNegative() || spinBudget.compareTo(MAX_SPIN_BUDGET) > 0) {
-      throw outOfRange("spinBudget", format(spinBudget), "between 0 and 10ms");
+      throw outOfRange(setting, format(spinBudget), "between 0 and 10ms");
     }
     return spinBudget;
   }

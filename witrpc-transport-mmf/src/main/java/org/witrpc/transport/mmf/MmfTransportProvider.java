@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import org.witrpc.internal.Limits;
 import org.witrpc.spi.ClientTransport;
 import org.witrpc.spi.PeerPolicy;
 import org.witrpc.spi.ServerTransport;
@@ -64,7 +65,8 @@ public final class MmfTransportProvider implements TransportProvider {
   private static <B extends MmfTransport.Builder<B>> B configure(
       B b, TransportUri uri, TransportOptions defaults) {
     b.options(uri.applyTo(Objects.requireNonNull(defaults, "defaults == null")));
-    uri.duration(SPIN).ifPresent(spin -> uri.check(() -> b.spinBudget(spin)));
+    uri.duration(SPIN)
+        .ifPresent(spin -> uri.check(() -> b.spinBudget(Limits.spinBudget(SPIN, spin))));
     uri.option(DIR).ifPresent(dir -> uri.check(() -> b.directory(Path.of(dir))));
     uri.peerPolicy().ifPresent(b::peerPolicy);
     return b;

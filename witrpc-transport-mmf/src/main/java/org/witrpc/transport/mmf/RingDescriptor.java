@@ -92,15 +92,23 @@ final class RingDescriptor {
 
   /**
    * The ring capacity for a requested per-connection size: half of it, rounded down to a power of
-   * two, within [{@link #MIN_CAPACITY}, {@link #MAX_CAPACITY}].
+   * two, within [{@link #MIN_CAPACITY}, {@link #MAX_CAPACITY}]; a size outside twice that range is
+   * refused.
    */
   static int capacityForSize(long size) {
     if (size < 2L * MIN_CAPACITY) {
       throw new IllegalArgumentException(
           "shared-memory size " + size + " is too small; the minimum is " + 2 * MIN_CAPACITY);
     }
-    long half = Math.min(size / 2, MAX_CAPACITY);
-    return (int) Long.highestOneBit(half);
+    if (size > 2L * MAX_CAPACITY) {
+      throw new IllegalArgumentException(
+          "shared-memory size "
+              + size
+              + " is too large; the maximum is 1 GiB ("
+              + 2L * MAX_CAPACITY
+              + ")");
+    }
+    return (int) Long.highestOneBit(size / 2);
   }
 
   /** Offset of ring {@code direction} (0 or 1) in a mapping with rings of {@code capacity}. */
