@@ -12,9 +12,10 @@ import org.witrpc.spi.TransportProvider;
  * a server binds any free port; {@code [::1]} for IPv6. The path is the HTTP path of the upgrade
  * request. Query options, which override the {@link TransportOptions} passed in, are those of
  * {@code tcp://}: {@code maxClients}, {@code maxFrameSize}, {@code sendTimeout}, {@code heartbeat},
- * {@code heartbeatMisses}, the TLS options ({@code certificate}, {@code key}, {@code trust}, {@code
- * clientAuth=require}, {@code hostnameVerification=false}; {@code wss://} only) and {@code
- * insecure=true}. Registered through {@code META-INF/services/org.witrpc.spi.TransportProvider}.
+ * {@code heartbeatMisses}, {@code maxHandshakes}, the TLS options ({@code certificate}, {@code
+ * key}, {@code trust}, {@code clientAuth=require}, {@code hostnameVerification=false}; {@code
+ * wss://} only) and {@code insecure=true}. Registered through {@code
+ * META-INF/services/org.witrpc.spi.TransportProvider}.
  *
  * <p>Thread safety: stateless; safe for concurrent use.
  */
